@@ -1,0 +1,107 @@
+//! `hotline`: the command-line front on the client library. Its commands and their output are a
+//! contract for scripts and telephony integration: change them only by adding.
+
+mod calendar_cmd;
+mod input;
+mod sla_cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use hotline_client::{CalendarStore, DataDir, SystemClock};
+
+/// Exit status for bad input (a malformed date, a missing amount, a year without data).
+const BAD_INPUT: u8 = 2;
+
+#[derive(Parser)]
+#[command(name = "hotline", version, about = "热线工作台命令行 / Hotline Desk command line")]
+struct Cli {
+    /// Local data folder (default: $HOTLINE_DATA_DIR, else the platform's data folder)
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The legal working-day calendar (节假日与调休)
+    #[command(subcommand)]
+    Calendar(calendar_cmd::CalendarCommand),
+    /// Deadlines (时限)
+    #[command(subcommand)]
+    Sla(sla_cmd::SlaCommand),
+}
+
+/// An error the user caused; printed on one line, exit status 2.
+#[derive(Debug)]
+pub struct BadInput(pub String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            // One line: clap's message up to its usage block.
+            let rendered = e.render().to_string();
+            let message: Vec<&str> = rendered
+                .lines()
+                .take_while(|l| !l.starts_with("Usage:"))
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("tip:") && !l.starts_with("For more information"))
+                .collect();
+            eprintln!("{}", message.join(" "));
+            return ExitCode::from(BAD_INPUT);
+        }
+    };
+    let store = CalendarStore::new(DataDir::resolve(cli.data_dir));
+    let clock = SystemClock;
+    let result = match cli.command {
+        Command::Calendar(cmd) => calendar_cmd::run(cmd, &store, &clock),
+        Command::Sla(cmd) => sla_cmd::run(cmd, &store, &clock),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let bad_input = e.downcast_ref::<BadInput>().is_some()
+                || e.downcast_ref::<hotline_domain::calendar::CalendarError>().is_some()
+                || matches!(e.downcast_ref::<hotline_client::ClientError>(), Some(hotline_client::ClientError::Calendar(_)));
+            eprintln!("error: {}", one_line(&format!("{e:#}")));
+            ExitCode::from(if bad_input { BAD_INPUT } else { 1 })
+        }
+    }
+}
+
+/// Writes command output; a closed pipe (`hotline ... | head`) is not an error.
+pub(crate) fn emit(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Warns on stderr once the calendar is within 60 days of running out.
+pub(crate) fn warn_coverage(cal: &hotline_domain::calendar::LegalCalendar, clock: &dyn hotline_domain::time::Clock) {
+    if let Some(w) = cal.coverage_warning(hotline_domain::time::local_date(clock.now())) {
+        eprintln!("warning: {w}");
+    }
+}

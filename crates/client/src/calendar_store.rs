@@ -1,0 +1,116 @@
+//! The calendar a seat computes with: the schedules shipped in `data/calendar/`, plus the
+//! years an administrator imported, replayed in import order.
+
+use chrono::{DateTime, Utc};
+use hotline_domain::calendar::{self, ImportSummary, LegalCalendar, YearSchedule};
+use hotline_domain::sla::{SlaCalendar, SlaSettings};
+use serde::{Deserialize, Serialize};
+
+use crate::{ClientError, DataDir};
+
+/// The published State Council schedules the product ships with.
+pub const SHIPPED: &str = include_str!("../../../data/calendar/cn-legal-calendar.json");
+
+const IMPORTS_FILE: &str = "calendar-imports.json";
+const SETTINGS_FILE: &str = "sla-settings.json";
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Imports {
+    imports: Vec<ImportRecord>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ImportRecord {
+    imported_at: DateTime<Utc>,
+    file: String,
+    years: Vec<YearSchedule>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CalendarStore {
+    dir: DataDir,
+}
+
+impl CalendarStore {
+    pub fn new(dir: DataDir) -> Self {
+        Self { dir }
+    }
+
+    /// The shipped calendar alone.
+    pub fn shipped() -> LegalCalendar {
+        let years = calendar::parse_json(SHIPPED).expect("the shipped calendar parses");
+        LegalCalendar::new(years).expect("the shipped calendar is valid")
+    }
+
+    /// The shipped calendar with every import applied.
+    pub fn load(&self) -> Result<LegalCalendar, ClientError> {
+        let mut cal = Self::shipped();
+        for record in self.imports()?.imports {
+            cal = cal.with_import(&record.years)?.0;
+        }
+        Ok(cal)
+    }
+
+    /// The calendar with the counting settings (`sla-settings.json` in the data folder, if any).
+    pub fn load_sla(&self) -> Result<SlaCalendar, ClientError> {
+        let settings = match self.dir.read_optional(SETTINGS_FILE)? {
+            Some(text) => serde_json::from_str::<SlaSettings>(&text).map_err(|e| ClientError::Corrupt {
+                path: self.dir.file(SETTINGS_FILE),
+                reason: e.to_string(),
+            })?,
+            None => SlaSettings::default(),
+        };
+        Ok(SlaCalendar::new(self.load()?, settings))
+    }
+
+    /// Parses, validates and records an administrator's file. Nothing is written unless the
+    /// whole file is valid and merges cleanly.
+    pub fn import(&self, file_name: &str, content: &str, now: DateTime<Utc>) -> Result<ImportSummary, ClientError> {
+        let years = calendar::parse_any(file_name, content)?;
+        let (_, summary) = self.load()?.with_import(&years)?;
+        let mut imports = self.imports()?;
+        imports.imports.push(ImportRecord { imported_at: now, file: file_name.to_owned(), years });
+        let json = serde_json::to_vec_pretty(&imports).expect("serialisable");
+        self.dir.write_atomic(IMPORTS_FILE, &json)?;
+        Ok(summary)
+    }
+
+    fn imports(&self) -> Result<Imports, ClientError> {
+        match self.dir.read_optional(IMPORTS_FILE)? {
+            None => Ok(Imports::default()),
+            Some(text) => serde_json::from_str(&text).map_err(|e| ClientError::Corrupt {
+                path: self.dir.file(IMPORTS_FILE),
+                reason: e.to_string(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const Y2027: &str = r#"{"format":"hotline-calendar/1","years":[{"year":2027,"festivals":[
+        {"name":"元旦","rest":["2027-01-01","2027-01-02","2027-01-03"],"work":[]},
+        {"name":"国庆节","rest":["2027-10-01","2027-10-02","2027-10-03","2027-10-04","2027-10-05","2027-10-06","2027-10-07"],"work":["2027-09-26","2027-10-09"]}]}]}"#;
+
+    #[test]
+    fn an_import_survives_reopening_and_a_bad_one_changes_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = CalendarStore::new(DataDir::resolve(Some(tmp.path().to_owned())));
+        let d = |s: &str| s.parse().unwrap();
+        assert!(store.load().unwrap().is_workday(d("2027-10-09")).is_err(), "2027 is unknown before import");
+
+        let summary = store.import("2027.json", Y2027, Utc::now()).unwrap();
+        assert_eq!(summary.years, vec![2027]);
+        let reopened = CalendarStore::new(DataDir::resolve(Some(tmp.path().to_owned())));
+        let cal = reopened.load().unwrap();
+        assert!(cal.is_workday(d("2027-10-09")).unwrap(), "make-up Saturday");
+        assert!(!cal.is_workday(d("2027-10-04")).unwrap(), "National Day Monday");
+
+        let bad = Y2027.replace("2027-10-09", "2027-10-08");
+        let err = reopened.import("bad.json", &bad, Utc::now()).unwrap_err();
+        assert_eq!(err.code(), "calendar.invalid_schedule", "{err}");
+        assert!(reopened.load().unwrap().is_workday(d("2027-10-09")).unwrap(), "the earlier import stands");
+    }
+}

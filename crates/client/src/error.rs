@@ -1,0 +1,24 @@
+use std::path::PathBuf;
+
+use hotline_domain::calendar::CalendarError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("cannot {action} {path}: {source} / 无法访问文件")]
+    Io { action: &'static str, path: PathBuf, #[source] source: std::io::Error },
+    #[error("{path} is damaged: {reason} / 本地数据文件已损坏")]
+    Corrupt { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+}
+
+impl ClientError {
+    /// Stable machine code for the UI and scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Io { .. } => "io",
+            Self::Corrupt { .. } => "local.corrupt",
+            Self::Calendar(e) => e.code(),
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! The case (工单) and its lifecycle as a pure fold of append-only events.
+
+mod event;
+mod fold;
+mod kinds;
+mod model;
+
+pub use event::{Actor, CaseId, DeviceId, Event, EventBody, EventId, Role, Satisfaction};
+pub use fold::{AssignmentStatus, Assignment, CaseState, CaseStatus, ClockInstance, ClockRef, Conflict, ExtensionRequest, StepError, StepRefusal};
+pub use kinds::{CategoryDef, KindCatalog, KindDef};
+pub use model::{BureauCode, Caller, CaseNumber, Channel, Domain, Intake, Level, ModelError};

@@ -1,0 +1,12 @@
+//! Hotline Desk domain: everything that must compute identically on every seat and on the
+//! server. No I/O lives here: no files, no network, no database, no reading of the system clock.
+//!
+//! - [`calendar`]: China's legal working-day calendar (holidays and make-up working days, 调休).
+//! - [`sla`]: deadline clocks in natural time, working hours, working days and calendar days.
+//! - [`case`]: the case model and the lifecycle as a pure fold of append-only events.
+//! - [`time`]: the [`time::Clock`] trait through which "now" enters, and the China time zone.
+
+pub mod calendar;
+pub mod case;
+pub mod sla;
+pub mod time;

@@ -1,0 +1,16 @@
+//! The SLA engine: deadline clocks in four units, computed on the legal calendar.
+//!
+//! Every unit is a *timeline*: a non-decreasing function from instants to "clock time"
+//! (natural seconds, business seconds, working-day seconds, calendar-day seconds). A clock's due
+//! instant is the earliest instant at which its budget of clock time is used up, so pausing,
+//! extending and the "lands exactly on a period's end" rule all follow from one mechanism.
+
+mod amount;
+mod clock;
+mod policy;
+mod timeline;
+
+pub use amount::{SlaAmount, Unit};
+pub use clock::{ClockReading, ClockRun, ClockStatus};
+pub use policy::{ClockScope, ClockSpec, Policy, PolicyRule, ReportKind, Selector, Trigger};
+pub use timeline::{BusinessHours, SlaCalendar, SlaSettings};

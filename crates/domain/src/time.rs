@@ -1,0 +1,84 @@
+//! Time in the domain: instants are UTC, days are counted in China Standard Time.
+//!
+//! China has kept UTC+08:00 all year since it dropped daylight saving in 1991, so a fixed
+//! offset is exact for every date this product handles (2004 on) and spares us a tz database.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
+
+/// Seconds east of UTC for Asia/Shanghai.
+pub const CHINA_OFFSET_SECS: i32 = 8 * 3600;
+const SECS_PER_DAY: i64 = 86_400;
+
+/// The time zone every legal day is counted in.
+pub fn china() -> FixedOffset {
+    FixedOffset::east_opt(CHINA_OFFSET_SECS).expect("+08:00 is a valid offset")
+}
+
+/// Where "now" comes from. The domain never reads the system clock itself: deadlines must be
+/// reproducible in tests and identical on every machine given the same instant.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// A clock stuck at one instant, for tests and for replaying history.
+#[derive(Debug, Clone, Copy)]
+pub struct FixedClock(pub DateTime<Utc>);
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0
+    }
+}
+
+/// The local (China) calendar date of an instant.
+pub fn local_date(t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&china()).date_naive()
+}
+
+/// The instant a China-local wall time denotes.
+pub fn from_local(local: NaiveDateTime) -> DateTime<Utc> {
+    china()
+        .from_local_datetime(&local)
+        .single()
+        .expect("a fixed offset maps every local time to one instant")
+        .with_timezone(&Utc)
+}
+
+/// Days since 1970-01-01 of the local date containing unix second `t`, and seconds into that day.
+pub(crate) fn split_local(t: i64) -> (i64, i64) {
+    let local = t + i64::from(CHINA_OFFSET_SECS);
+    (local.div_euclid(SECS_PER_DAY), local.rem_euclid(SECS_PER_DAY))
+}
+
+/// Unix second at which local day `day` (days since 1970-01-01) begins.
+pub(crate) fn local_day_start(day: i64) -> i64 {
+    day * SECS_PER_DAY - i64::from(CHINA_OFFSET_SECS)
+}
+
+pub(crate) fn day_number(date: NaiveDate) -> i64 {
+    i64::from(date.num_days_from_ce()) - 719_163
+}
+
+pub(crate) fn date_of_day_number(day: i64) -> Option<NaiveDate> {
+    i32::try_from(day + 719_163).ok().and_then(NaiveDate::from_num_days_from_ce_opt)
+}
+
+pub(crate) const DAY_SECS: i64 = SECS_PER_DAY;
+
+use chrono::Datelike;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_numbers_round_trip_and_local_split_uses_china_time() {
+        let d = NaiveDate::from_ymd_opt(2026, 10, 10).unwrap();
+        assert_eq!(date_of_day_number(day_number(d)), Some(d));
+        assert_eq!(day_number(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()), 0);
+        // 2026-10-09T16:00:00Z is local midnight of the 10th.
+        let t = DateTime::parse_from_rfc3339("2026-10-09T16:00:00Z").unwrap().timestamp();
+        assert_eq!(split_local(t), (day_number(d), 0));
+        assert_eq!(local_day_start(day_number(d)), t);
+    }
+}
