@@ -1,0 +1,67 @@
+# Sourced by scripts/run and scripts/test: moves to the repository root and provides
+# step/warn and the install-if-missing helpers. Not meant to be run on its own.
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# rustup installs into ~/.cargo/bin, which a non-login shell may not have on PATH.
+if [ -d "$HOME/.cargo/bin" ] && [[ ":$PATH:" != *":$HOME/.cargo/bin:"* ]]; then
+  export PATH="$HOME/.cargo/bin:$PATH"
+fi
+
+TARGET_DIR="${CARGO_TARGET_DIR:-target}"
+
+step() { printf '\n== %s ==\n' "$*" >&2; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+
+APT_UPDATED=""
+# apt_install PKG...: installs Debian/Ubuntu packages, running `apt-get update` once per script.
+apt_install() {
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "error: need root or sudo to install: $*" >&2
+      exit 1
+    fi
+    sudo=(sudo)
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "error: apt-get not found; install by hand: $*" >&2
+    exit 1
+  fi
+  if [ -z "$APT_UPDATED" ]; then
+    step "apt-get update"
+    "${sudo[@]}" apt-get update
+    APT_UPDATED=1
+  fi
+  step "apt-get install -y $*"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"
+}
+
+# version_lt A B: true if version A is older than version B.
+version_lt() { [ "$1" != "$2" ] && [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | head -n1)" = "$1" ]; }
+
+# ensure_rust: cargo, rustc and a C linker, from the distribution if missing.
+ensure_rust() {
+  local need=() msrv have
+  msrv="$(sed -n 's/^rust-version *= *"\(.*\)"/\1/p' Cargo.toml)"
+  if ! command -v cargo >/dev/null 2>&1; then
+    warn "cargo not found: installing the distribution's cargo and rustc (rustup cannot download here)." \
+      "This workspace needs Rust ${msrv:-?} or newer; an older distribution toolchain will fail to build it."
+    need+=(cargo rustc)
+  fi
+  command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
+  if [ ${#need[@]} -gt 0 ]; then apt_install "${need[@]}"; fi
+  have="$(rustc --version | awk '{print $2}')"
+  if [ -n "$msrv" ] && version_lt "$have" "$msrv"; then
+    warn "rustc $have is older than the workspace's rust-version $msrv; the build will likely fail." \
+      "Install Rust $msrv+ (e.g. with rustup) and re-run."
+  fi
+}
+
+# ensure_node: node and npm, from the distribution if missing.
+ensure_node() {
+  local need=()
+  command -v node >/dev/null 2>&1 || need+=(nodejs)
+  command -v npm >/dev/null 2>&1 || need+=(npm)
+  if [ ${#need[@]} -gt 0 ]; then apt_install "${need[@]}"; fi
+}
