@@ -1,0 +1,162 @@
+//! The case lifecycle through its steps: the closed loop 受理 → 派单 → 签收 → 办理 → 答复 → 回访 → 办结,
+//! with 退单/改派, 延期, 催办, 并单 and 挂起, and what is refused where.
+
+mod common;
+
+use common::{intake, t, Story};
+use hotline_domain::case::{AssignmentStatus, BureauCode, CaseId, CaseState, CaseStatus, EventBody, Satisfaction, StepRefusal};
+use uuid::Uuid;
+
+fn b(code: &str) -> BureauCode {
+    BureauCode::from(code)
+}
+
+fn received(story: &mut Story, kind: &str, category: &str) -> CaseState {
+    let mut s = CaseState::default();
+    s.apply(&story.event(t("2026-09-28 09:00"), EventBody::Received(Box::new(intake(kind, category, None))))).unwrap();
+    s
+}
+
+#[test]
+fn a_business_complaint_goes_round_the_closed_loop() {
+    let mut story = Story::new();
+    let mut s = received(&mut story, "complaint", "market_regulation");
+    assert_eq!(s.status, CaseStatus::Received);
+    let steps = [
+        ("09:05", EventBody::Dispatched { bureau: b("MARKET"), note: "请核查".into() }, CaseStatus::Dispatched),
+        ("09:30", EventBody::SignedFor { bureau: b("MARKET") }, CaseStatus::Handling),
+        ("10:00", EventBody::Accepted { bureau: b("MARKET") }, CaseStatus::Handling),
+        ("10:10", EventBody::Urged { bureau: b("MARKET"), note: "请加快".into() }, CaseStatus::Handling),
+        ("11:00", EventBody::ProgressFedBack { bureau: Some(b("MARKET")), note: "已约谈商家".into() }, CaseStatus::Handling),
+        ("15:00", EventBody::Replied { bureau: Some(b("MARKET")), text: "已责令退款".into() }, CaseStatus::Replied),
+        ("16:00", EventBody::CalledBack { satisfaction: Satisfaction::Satisfied, comment: String::new() }, CaseStatus::Evaluated),
+        ("16:05", EventBody::Closed { note: String::new() }, CaseStatus::Closed),
+    ];
+    for (time, body, status) in steps {
+        let step = body.step();
+        s.apply(&story.event(t(&format!("2026-09-28 {time}")), body)).unwrap_or_else(|e| panic!("{step}: {e}"));
+        assert_eq!(s.status, status, "after {step}");
+    }
+    assert_eq!(s.assignment(&b("MARKET")).unwrap().urges, 1);
+    assert!(s.conflicts.is_empty());
+    // Every clock but the response report has stopped; none is still running.
+    let running: Vec<_> = s.clocks.iter().filter(|c| c.current().is_some_and(|r| r.stopped_at.is_none())).map(|c| c.spec.key.clone()).collect();
+    assert_eq!(running, vec!["response_report".to_string()]);
+}
+
+#[test]
+fn a_step_not_valid_in_the_state_is_refused_naming_the_step_and_the_state() {
+    let mut story = Story::new();
+    let mut s = received(&mut story, "complaint", "market_regulation");
+    let before = s.clone();
+    let err = s.apply(&story.event(t("2026-09-28 09:10"), EventBody::SignedFor { bureau: b("MARKET") })).unwrap_err();
+    assert_eq!(err.step, "signed_for");
+    assert_eq!(err.status, CaseStatus::Received);
+    assert_eq!(err.refusal, StepRefusal::NoAssignment("MARKET".into()));
+    let msg = err.to_string();
+    assert!(msg.contains("signed_for") && msg.contains("签收") && msg.contains("received") && msg.contains("已受理"), "{msg}");
+    assert_eq!(s, before);
+
+    let err = s.apply(&story.event(t("2026-09-28 09:10"), EventBody::CalledBack { satisfaction: Satisfaction::Satisfied, comment: String::new() })).unwrap_err();
+    assert_eq!((err.step, err.status, err.refusal), ("called_back", CaseStatus::Received, StepRefusal::Status));
+}
+
+#[test]
+fn a_complaint_must_be_accepted_before_its_result_is_replied() {
+    let mut story = Story::new();
+    let mut s = received(&mut story, "complaint", "market_regulation");
+    s.apply(&story.event(t("2026-09-28 09:05"), EventBody::Dispatched { bureau: b("MARKET"), note: String::new() })).unwrap();
+    s.apply(&story.event(t("2026-09-28 09:06"), EventBody::SignedFor { bureau: b("MARKET") })).unwrap();
+    let err = s.apply(&story.event(t("2026-09-28 09:07"), EventBody::Replied { bureau: Some(b("MARKET")), text: "x".into() })).unwrap_err();
+    assert!(matches!(err.refusal, StepRefusal::AssignmentStatus { needs: "accepted", .. }), "{err}");
+    // Declining is the bureau's answer: it meets the acceptance clock and replies the case.
+    s.apply(&story.event(t("2026-09-28 10:00"), EventBody::Declined { bureau: b("MARKET"), reason: "不属于本单位职责".into() })).unwrap();
+    assert_eq!(s.status, CaseStatus::Replied);
+}
+
+#[test]
+fn consultations_are_answered_on_the_spot_and_closed_in_one_step_complaints_are_not() {
+    let mut story = Story::new();
+    let mut s = received(&mut story, "consultation", "platform_usage");
+    s.apply(&story.event(t("2026-09-28 09:03"), EventBody::AnsweredOnSpot { answer: "在首页点击“我的证照”".into(), article: Some("KB-12".into()) })).unwrap();
+    assert_eq!(s.status, CaseStatus::Closed);
+    assert!(s.replied_at.is_some());
+
+    let mut story = Story::new();
+    let mut c = received(&mut story, "complaint", "account_login");
+    let err = c.apply(&story.event(t("2026-09-28 09:03"), EventBody::AnsweredOnSpot { answer: "x".into(), article: None })).unwrap_err();
+    assert_eq!(err.refusal, StepRefusal::NotAnswerableOnSpot);
+}
+
+#[test]
+fn a_returned_case_is_redispatched_or_the_return_denied() {
+    let mut story = Story::new();
+    let mut s = received(&mut story, "consultation", "social_security");
+    s.apply(&story.event(t("2026-09-28 09:05"), EventBody::Dispatched { bureau: b("HOUSING"), note: String::new() })).unwrap();
+    let err = s.apply(&story.event(t("2026-09-28 09:30"), EventBody::Returned { bureau: b("HOUSING"), reason: " ".into() })).unwrap_err();
+    assert_eq!(err.refusal, StepRefusal::ReasonRequired);
+    s.apply(&story.event(t("2026-09-28 09:30"), EventBody::Returned { bureau: b("HOUSING"), reason: "非本单位职责".into() })).unwrap();
+    assert_eq!(s.assignment(&b("HOUSING")).unwrap().status, AssignmentStatus::Returned);
+    s.apply(&story.event(t("2026-09-28 09:40"), EventBody::ReturnDenied { bureau: b("HOUSING"), reason: "属于公积金事项".into() })).unwrap();
+    assert_eq!(s.assignment(&b("HOUSING")).unwrap().status, AssignmentStatus::Dispatched);
+    s.apply(&story.event(t("2026-09-28 10:00"), EventBody::Returned { bureau: b("HOUSING"), reason: "非本单位职责".into() })).unwrap();
+    s.apply(&story.event(t("2026-09-28 10:10"), EventBody::Redispatched { from: b("HOUSING"), to: b("HRSS"), note: String::new() })).unwrap();
+    assert_eq!(s.assignment(&b("HOUSING")).unwrap().status, AssignmentStatus::Withdrawn);
+    assert_eq!(s.status, CaseStatus::Dispatched);
+    // The withdrawn bureau's reply clock is cancelled; the new bureau's runs.
+    let housing = s.clock(&hotline_domain::case::ClockRef { key: "reply".into(), bureau: Some(b("HOUSING")) }).unwrap();
+    assert!(housing.current().unwrap().cancelled);
+    let hrss = s.clock(&hotline_domain::case::ClockRef { key: "reply".into(), bureau: Some(b("HRSS")) }).unwrap();
+    assert!(hrss.current().unwrap().is_active());
+}
+
+#[test]
+fn a_dissatisfied_callback_reopens_the_case_back_to_the_bureau_with_fresh_clocks() {
+    let mut story = Story::new();
+    let mut s = received(&mut story, "consultation", "social_security");
+    for body in [
+        EventBody::Dispatched { bureau: b("HRSS"), note: String::new() },
+        EventBody::SignedFor { bureau: b("HRSS") },
+        EventBody::Replied { bureau: Some(b("HRSS")), text: "已答复".into() },
+        EventBody::CalledBack { satisfaction: Satisfaction::Dissatisfied, comment: "没解决".into() },
+        EventBody::Reopened { reason: "回访不满意".into() },
+    ] {
+        s.apply(&story.event(t("2026-09-29 10:00"), body)).unwrap();
+    }
+    assert_eq!(s.status, CaseStatus::Dispatched);
+    assert_eq!(s.reopenings, 1);
+    let reply = s.clock(&hotline_domain::case::ClockRef { key: "reply".into(), bureau: Some(b("HRSS")) }).unwrap();
+    assert_eq!(reply.runs.len(), 2, "the first run is kept for statistics");
+}
+
+#[test]
+fn pause_blocks_work_until_resumed_and_merge_is_terminal() {
+    let mut story = Story::new();
+    let mut s = received(&mut story, "consultation", "social_security");
+    s.apply(&story.event(t("2026-09-28 09:10"), EventBody::Paused { reason: "等待补充材料".into() })).unwrap();
+    let err = s.apply(&story.event(t("2026-09-28 09:20"), EventBody::Dispatched { bureau: b("HRSS"), note: String::new() })).unwrap_err();
+    assert_eq!(err.refusal, StepRefusal::Paused);
+    s.apply(&story.event(t("2026-09-28 10:00"), EventBody::Resumed)).unwrap();
+    let me = story.case;
+    let err = s.apply(&story.event(t("2026-09-28 10:01"), EventBody::MergedInto { into: me })).unwrap_err();
+    assert_eq!(err.refusal, StepRefusal::MergeIntoSelf);
+    s.apply(&story.event(t("2026-09-28 10:02"), EventBody::MergedInto { into: CaseId(Uuid::from_u128(42)) })).unwrap();
+    assert_eq!(s.status, CaseStatus::Merged);
+    assert!(s.clocks.iter().all(|c| c.current().is_none_or(|r| !r.is_active())));
+    assert!(s.apply(&story.event(t("2026-09-28 10:03"), EventBody::Reopened { reason: "x".into() })).is_err());
+}
+
+#[test]
+fn two_seats_dispatching_one_case_apart_keep_both_and_flag_the_impossible_step() {
+    // Seat A dispatched to HRSS, seat B (offline) re-dispatched from MARKET, which never held it.
+    let mut story = Story::new();
+    let e0 = story.event(t("2026-09-28 09:00"), EventBody::Received(Box::new(intake("consultation", "social_security", None))));
+    let a = story.event(t("2026-09-28 09:05"), EventBody::Dispatched { bureau: b("HRSS"), note: String::new() });
+    let bad = story.event(t("2026-09-28 09:06"), EventBody::Redispatched { from: b("MARKET"), to: b("TRANSPORT"), note: String::new() });
+    let c = story.event(t("2026-09-28 09:07"), EventBody::Dispatched { bureau: b("TRANSPORT"), note: String::new() });
+    let s = CaseState::fold([&e0, &a, &bad, &c]);
+    assert_eq!(s.assignments.len(), 2, "both dispatches stand");
+    assert_eq!(s.conflicts.len(), 1);
+    assert_eq!(s.conflicts[0].event, bad.id);
+    assert_eq!(s.conflicts[0].step, "redispatched");
+}
