@@ -1,0 +1,146 @@
+//! The `hotline` binary as scripts use it: output formats, exit codes, one-line errors.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn hotline(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .expect("run hotline")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+#[test]
+fn is_workday_says_workday_or_rest_first_then_why() {
+    let dir = tempfile::tempdir().unwrap();
+    for (date, line) in [
+        ("2026-10-10", "workday make-up 国庆节调休上班"),
+        ("2026-10-01", "rest holiday 国庆节"),
+        ("2026-10-11", "rest weekend 周日"),
+        ("2026-11-26", "workday weekday 周四"),
+    ] {
+        let o = hotline(dir.path(), &["calendar", "is-workday", date]);
+        assert!(o.status.success(), "{date}: {}", stderr(&o));
+        assert_eq!(stdout(&o).trim_end(), line);
+    }
+}
+
+#[test]
+fn list_prints_one_line_per_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = hotline(dir.path(), &["calendar", "list", "--from", "2026-09-30", "--to", "2026-10-10"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 11);
+    assert_eq!(lines[0], "2026-09-30 workday weekday 周三");
+    assert_eq!(lines[1], "2026-10-01 rest holiday 国庆节");
+    assert_eq!(lines[10], "2026-10-10 workday make-up 国庆节调休上班");
+}
+
+#[test]
+fn sla_due_prints_the_instant_in_china_time_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (&["--working-days", "7"][..], "2026-10-12T23:59:59+08:00"),
+        (&["--working-hours", "4"][..], "2026-09-28T14:30:00+08:00"),
+        (&["--hours", "4"][..], "2026-09-25T20:00:00+08:00"),
+        (&["--minutes", "15"][..], "2026-09-25T16:15:00+08:00"),
+    ];
+    for (amount, first) in cases {
+        let mut args = vec!["sla", "due", "--from", "2026-09-25T16:00:00+08:00"];
+        args.extend_from_slice(amount);
+        let o = hotline(dir.path(), &args);
+        assert!(o.status.success(), "{amount:?}: {}", stderr(&o));
+        assert_eq!(stdout(&o).lines().next().unwrap(), first, "{amount:?}");
+    }
+    // The same instant written in UTC gives the same due.
+    let o = hotline(dir.path(), &["sla", "due", "--from", "2026-09-25T08:00:00Z", "--working-days", "7"]);
+    assert_eq!(stdout(&o).lines().next().unwrap(), "2026-10-12T23:59:59+08:00");
+}
+
+#[test]
+fn bad_input_exits_2_with_a_one_line_error_that_says_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&[&str], &str); 9] = [
+        (&["calendar", "is-workday", "2026-02-30"], "2026-02-30"),
+        (&["calendar", "is-workday", "26/10/10"], "YYYY-MM-DD"),
+        (&["calendar", "is-workday", "2027-03-01"], "2027"),
+        (&["calendar", "list", "--from", "2026-10-10", "--to", "2026-10-01"], "before"),
+        (&["sla", "due", "--from", "2026-09-25T16:00:00+08:00", "--working-days", "-3"], "-3"),
+        (&["sla", "due", "--from", "2026-09-25T16:00:00+08:00"], "working-days"),
+        (&["sla", "due", "--from", "2026-09-25 16:00", "--hours", "2"], "RFC 3339"),
+        (&["sla", "due", "--from", "2026-12-30T10:00:00+08:00", "--working-days", "5"], "2027"),
+        (&["calendar", "import", "/nonexistent/file.json"], "cannot read"),
+    ];
+    for (args, needle) in cases {
+        let o = hotline(dir.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let text = stderr(&o);
+        let err: Vec<&str> = text.lines().filter(|l| !l.starts_with("warning:")).collect();
+        assert_eq!(err.len(), 1, "{args:?}: {err:?}");
+        assert!(err[0].contains(needle), "{args:?}: {}", err[0]);
+        assert!(stdout(&o).is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn import_then_compute_in_the_new_year_and_a_refused_import_keeps_what_was_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("2027.csv");
+    std::fs::write(&file, "year,date,kind,name\n2027,2027-01-01,rest,元旦\n2027,2027-02-06,rest,春节\n2027,2027-02-07,rest,春节\n2027,2027-02-08,rest,春节\n2027,2027-02-20,work,春节\n").unwrap();
+    let data = dir.path().join("data");
+    let o = hotline(&data, &["calendar", "import", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("imported 2027"), "{}", stdout(&o));
+    assert_eq!(stdout(&hotline(&data, &["calendar", "is-workday", "2027-02-20"])).trim(), "workday make-up 春节调休上班");
+    assert_eq!(stdout(&hotline(&data, &["calendar", "years"])).trim(), "2004..2027");
+    let o = hotline(&data, &["sla", "due", "--from", "2026-12-30T10:00:00+08:00", "--working-days", "5"]);
+    assert_eq!(stdout(&o).lines().next().unwrap(), "2027-01-07T23:59:59+08:00");
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "year,date,kind,name\n2027,2027-02-09,work,春节\n").unwrap();
+    let o = hotline(&data, &["calendar", "import", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not a Saturday or Sunday"), "{}", stderr(&o));
+    assert_eq!(stdout(&hotline(&data, &["calendar", "is-workday", "2027-02-20"])).trim(), "workday make-up 春节调休上班");
+}
+
+#[test]
+fn every_command_has_help() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["--help"][..],
+        &["calendar", "--help"],
+        &["calendar", "is-workday", "--help"],
+        &["calendar", "list", "--help"],
+        &["calendar", "import", "--help"],
+        &["calendar", "years", "--help"],
+        &["sla", "--help"],
+        &["sla", "due", "--help"],
+        &["sla", "policy", "--help"],
+    ] {
+        let o = hotline(dir.path(), args);
+        assert!(o.status.success(), "{args:?}");
+        assert!(stdout(&o).contains("Usage:"), "{args:?}");
+    }
+}
+
+#[test]
+fn the_policy_table_lists_every_clock_with_its_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = stdout(&hotline(dir.path(), &["sla", "policy"]));
+    for needle in ["001 §5.2", "001 §5.3", "003 §5.3.2 e) 2)", "003 §5.3.2 e) 3)", "003 §5.1 b)", "003 §5.3.3 c)", "003 §5.3.7 c)", "004 §2.3", "004 §2.3 (3)", "003 §5.3.6 d)", "001 §3.2.4", "001 §3.2.3", "20个工作日", "工作时间30分钟"] {
+        assert!(out.contains(needle), "missing {needle}");
+    }
+}
