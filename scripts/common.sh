@@ -65,3 +65,25 @@ ensure_node() {
   command -v npm >/dev/null 2>&1 || need+=(npm)
   if [ ${#need[@]} -gt 0 ]; then apt_install "${need[@]}"; fi
 }
+
+# ensure_desktop: what building the Tauri shell and running it under Xvfb needs (STACK-NOTES.md).
+ensure_desktop() {
+  local pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
+    libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev pkg-config file
+    xvfb xauth imagemagick x11-utils xdotool fonts-noto-cjk)
+  local missing=() p
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
+# build_ui: the Svelte front end into ui/dist, which the shell embeds at compile time.
+build_ui() {
+  if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+    step "npm ci (ui)"
+    (cd ui && npm ci --no-audit --no-fund)
+  fi
+  step "ui: svelte-check and vite build"
+  (cd ui && npm run check && npm run build)
+}

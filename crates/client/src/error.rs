@@ -10,6 +10,21 @@ pub enum ClientError {
     Corrupt { path: PathBuf, reason: String },
     #[error(transparent)]
     Calendar(#[from] CalendarError),
+    #[error("{message}")]
+    Invalid { code: &'static str, message: String },
+}
+
+/// How an error crosses to the UI: a stable code to branch on, a message to show.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ErrorPayload {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl From<ClientError> for ErrorPayload {
+    fn from(e: ClientError) -> Self {
+        Self { code: e.code(), message: e.to_string() }
+    }
 }
 
 impl ClientError {
@@ -19,6 +34,7 @@ impl ClientError {
             Self::Io { .. } => "io",
             Self::Corrupt { .. } => "local.corrupt",
             Self::Calendar(e) => e.code(),
+            Self::Invalid { code, .. } => code,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! SQLite store, outbox and sync loop join it with the server-and-sync work.
 
 mod calendar_store;
+pub mod calendar_view;
 mod clock;
 mod data_dir;
 mod error;
@@ -10,4 +11,4 @@ mod error;
 pub use calendar_store::CalendarStore;
 pub use clock::SystemClock;
 pub use data_dir::DataDir;
-pub use error::ClientError;
+pub use error::{ClientError, ErrorPayload};

@@ -1,0 +1,138 @@
+//! What the desktop shows of the calendar and of a deadline, computed once here so the Tauri
+//! commands and the CLI are one-line delegations.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use hotline_domain::calendar::DayReason;
+use hotline_domain::sla::SlaAmount;
+use hotline_domain::time::{china, local_date};
+use serde::{Deserialize, Serialize};
+
+use crate::{CalendarStore, ClientError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DayView {
+    pub date: NaiveDate,
+    pub workday: bool,
+    /// `weekday`, `weekend`, `holiday` or `make_up`.
+    pub reason: &'static str,
+    /// The festival's name for holidays and make-up working days.
+    pub festival: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct YearView {
+    pub year: i32,
+    pub days: Vec<DayView>,
+    pub workdays: u32,
+    pub first_year: i32,
+    pub last_year: i32,
+    /// Set from 60 days before the calendar's last day.
+    pub coverage_warning: Option<CoverageWarningView>,
+}
+
+/// The calendar is running out: the UI words it from its own string catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CoverageWarningView {
+    pub last_year: i32,
+    pub days_left: i64,
+}
+
+/// One year of the calendar as of `now`.
+pub fn year_view(store: &CalendarStore, year: i32, now: DateTime<Utc>) -> Result<YearView, ClientError> {
+    let cal = store.load()?;
+    let first = NaiveDate::from_ymd_opt(year, 1, 1);
+    let last = NaiveDate::from_ymd_opt(year, 12, 31);
+    let (Some(first), Some(last)) = (first, last) else {
+        return Err(hotline_domain::calendar::CalendarError::NotCovered { date: NaiveDate::MIN, year }.into());
+    };
+    let days: Vec<DayView> = cal
+        .range(first, last)?
+        .into_iter()
+        .map(|d| {
+            let (reason, festival) = match d.reason {
+                DayReason::Weekday(_) => ("weekday", None),
+                DayReason::Weekend(_) => ("weekend", None),
+                DayReason::Holiday(n) => ("holiday", Some(n.to_owned())),
+                DayReason::MakeupWorkday(n) => ("make_up", Some(n.to_owned())),
+            };
+            DayView { date: d.date, workday: d.workday, reason, festival }
+        })
+        .collect();
+    Ok(YearView {
+        year,
+        workdays: days.iter().filter(|d| d.workday).count() as u32,
+        days,
+        first_year: cal.first_year(),
+        last_year: cal.last_year(),
+        coverage_warning: cal
+            .coverage_warning(local_date(now))
+            .map(|w| CoverageWarningView { last_year: w.last_year, days_left: w.days_left }),
+    })
+}
+
+/// A deadline question from the UI: "a clock of `amount` in `unit` started at `from`".
+#[derive(Debug, Clone, Deserialize)]
+pub struct DueQuery {
+    pub from: DateTime<Utc>,
+    /// `working_days`, `working_hours`, `hours` or `minutes`.
+    pub unit: String,
+    pub amount: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DueView {
+    /// RFC 3339 in +08:00.
+    pub due: String,
+    pub limit: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("unknown unit {0:?}: expected working_days, working_hours, hours or minutes / 时限单位无效")]
+pub struct UnknownUnit(pub String);
+
+pub fn due(store: &CalendarStore, q: &DueQuery) -> Result<DueView, ClientError> {
+    let amount = match q.unit.as_str() {
+        "working_days" => SlaAmount::WorkingDays(q.amount),
+        "working_hours" => SlaAmount::WorkingMinutes(q.amount.saturating_mul(60)),
+        "hours" => SlaAmount::Minutes(q.amount.saturating_mul(60)),
+        "minutes" => SlaAmount::Minutes(q.amount),
+        other => return Err(ClientError::Invalid { code: "sla.unit", message: UnknownUnit(other.to_owned()).to_string() }),
+    };
+    if q.amount == 0 {
+        return Err(ClientError::Invalid { code: "sla.amount", message: "amount must be at least 1 / 时限必须至少为 1".into() });
+    }
+    let due = store.load_sla()?.due(q.from, amount)?;
+    Ok(DueView { due: due.with_timezone(&china()).to_rfc3339(), limit: amount.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DataDir;
+
+    #[test]
+    fn a_year_view_classifies_every_day_and_warns_near_the_end() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = CalendarStore::new(DataDir::resolve(Some(tmp.path().to_owned())));
+        let now = DateTime::parse_from_rfc3339("2026-11-26T10:00:00+08:00").unwrap().with_timezone(&Utc);
+        let v = year_view(&store, 2026, now).unwrap();
+        assert_eq!(v.days.len(), 365);
+        assert_eq!(v.workdays, 248);
+        let oct10 = v.days.iter().find(|d| d.date.to_string() == "2026-10-10").unwrap();
+        assert_eq!((oct10.workday, oct10.reason, oct10.festival.as_deref()), (true, "make_up", Some("国庆节")));
+        assert_eq!(v.coverage_warning, Some(CoverageWarningView { last_year: 2026, days_left: 35 }));
+        assert_eq!(year_view(&store, 2027, now).unwrap_err().code(), "calendar.not_covered");
+    }
+
+    #[test]
+    fn due_answers_in_china_time_and_refuses_bad_units() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = CalendarStore::new(DataDir::resolve(Some(tmp.path().to_owned())));
+        let from = DateTime::parse_from_rfc3339("2026-09-25T16:00:00+08:00").unwrap().with_timezone(&Utc);
+        let v = due(&store, &DueQuery { from, unit: "working_days".into(), amount: 7 }).unwrap();
+        assert_eq!(v.due, "2026-10-12T23:59:59+08:00");
+        let err = due(&store, &DueQuery { from, unit: "fortnights".into(), amount: 1 }).unwrap_err();
+        assert_eq!(err.code(), "sla.unit");
+        assert_eq!(due(&store, &DueQuery { from, unit: "hours".into(), amount: 0 }).unwrap_err().code(), "sla.amount");
+    }
+}
