@@ -16,7 +16,7 @@ pub fn instant(s: &str) -> Result<DateTime<Utc>, String> {
 /// A positive whole amount; negative numbers are accepted by clap so we can say why they are wrong.
 pub fn amount(s: &str) -> Result<u32, String> {
     match s.trim().parse::<i64>() {
-        Ok(n) if n >= 1 && n <= 100_000 => Ok(n as u32),
+        Ok(n) if (1..=100_000).contains(&n) => Ok(n as u32),
         Ok(n) => Err(format!("amount must be a whole number from 1 to 100000, got {n} / 时限必须为 1–100000 的整数")),
         Err(_) => Err(format!("amount must be a whole number, got {s:?} / 时限必须为整数")),
     }

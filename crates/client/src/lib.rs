@@ -7,6 +7,7 @@ pub mod calendar_view;
 mod clock;
 mod data_dir;
 mod error;
+pub mod ids;
 
 pub use calendar_store::CalendarStore;
 pub use clock::SystemClock;

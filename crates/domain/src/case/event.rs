@@ -124,63 +124,41 @@ pub enum EventBody {
 }
 
 impl EventBody {
-    /// The step's stable name, used in errors and logs.
-    pub fn step(&self) -> &'static str {
+    /// The step's stable name (errors, logs) and its Chinese name (what a seat reads).
+    fn names(&self) -> (&'static str, &'static str) {
         match self {
-            Self::Received(_) => "received",
-            Self::AnsweredOnSpot { .. } => "answered_on_spot",
-            Self::Dispatched { .. } => "dispatched",
-            Self::SignedFor { .. } => "signed_for",
-            Self::Returned { .. } => "returned",
-            Self::ReturnDenied { .. } => "return_denied",
-            Self::Redispatched { .. } => "redispatched",
-            Self::Accepted { .. } => "accepted",
-            Self::Declined { .. } => "declined",
-            Self::ProgressFedBack { .. } => "progress_fed_back",
-            Self::ArrivedOnSite { .. } => "arrived_on_site",
-            Self::Paused { .. } => "paused",
-            Self::Resumed => "resumed",
-            Self::ExtensionRequested { .. } => "extension_requested",
-            Self::ExtensionApproved { .. } => "extension_approved",
-            Self::ExtensionDenied { .. } => "extension_denied",
-            Self::Urged { .. } => "urged",
-            Self::Escalated { .. } => "escalated",
-            Self::Replied { .. } => "replied",
-            Self::CalledBack { .. } => "called_back",
-            Self::Reopened { .. } => "reopened",
-            Self::MergedInto { .. } => "merged_into",
-            Self::ReportFiled { .. } => "report_filed",
-            Self::Closed { .. } => "closed",
+            Self::Received(_) => ("received", "受理"),
+            Self::AnsweredOnSpot { .. } => ("answered_on_spot", "当场答复"),
+            Self::Dispatched { .. } => ("dispatched", "派单"),
+            Self::SignedFor { .. } => ("signed_for", "签收"),
+            Self::Returned { .. } => ("returned", "退单"),
+            Self::ReturnDenied { .. } => ("return_denied", "驳回退单"),
+            Self::Redispatched { .. } => ("redispatched", "改派"),
+            Self::Accepted { .. } => ("accepted", "受理投诉"),
+            Self::Declined { .. } => ("declined", "不予受理"),
+            Self::ProgressFedBack { .. } => ("progress_fed_back", "进展反馈"),
+            Self::ArrivedOnSite { .. } => ("arrived_on_site", "人员到场"),
+            Self::Paused { .. } => ("paused", "挂起"),
+            Self::Resumed => ("resumed", "恢复"),
+            Self::ExtensionRequested { .. } => ("extension_requested", "申请延期"),
+            Self::ExtensionApproved { .. } => ("extension_approved", "批准延期"),
+            Self::ExtensionDenied { .. } => ("extension_denied", "驳回延期"),
+            Self::Urged { .. } => ("urged", "催办"),
+            Self::Escalated { .. } => ("escalated", "升级"),
+            Self::Replied { .. } => ("replied", "答复"),
+            Self::CalledBack { .. } => ("called_back", "回访"),
+            Self::Reopened { .. } => ("reopened", "重启"),
+            Self::MergedInto { .. } => ("merged_into", "并单"),
+            Self::ReportFiled { .. } => ("report_filed", "提交报告"),
+            Self::Closed { .. } => ("closed", "办结"),
         }
     }
 
-    /// The step's Chinese name, for messages a seat reads.
+    pub fn step(&self) -> &'static str {
+        self.names().0
+    }
+
     pub fn step_zh(&self) -> &'static str {
-        match self {
-            Self::Received(_) => "受理",
-            Self::AnsweredOnSpot { .. } => "当场答复",
-            Self::Dispatched { .. } => "派单",
-            Self::SignedFor { .. } => "签收",
-            Self::Returned { .. } => "退单",
-            Self::ReturnDenied { .. } => "驳回退单",
-            Self::Redispatched { .. } => "改派",
-            Self::Accepted { .. } => "受理投诉",
-            Self::Declined { .. } => "不予受理",
-            Self::ProgressFedBack { .. } => "进展反馈",
-            Self::ArrivedOnSite { .. } => "人员到场",
-            Self::Paused { .. } => "挂起",
-            Self::Resumed => "恢复",
-            Self::ExtensionRequested { .. } => "申请延期",
-            Self::ExtensionApproved { .. } => "批准延期",
-            Self::ExtensionDenied { .. } => "驳回延期",
-            Self::Urged { .. } => "催办",
-            Self::Escalated { .. } => "升级",
-            Self::Replied { .. } => "答复",
-            Self::CalledBack { .. } => "回访",
-            Self::Reopened { .. } => "重启",
-            Self::MergedInto { .. } => "并单",
-            Self::ReportFiled { .. } => "提交报告",
-            Self::Closed { .. } => "办结",
-        }
+        self.names().1
     }
 }

@@ -54,7 +54,7 @@ impl SlaAmount {
 impl fmt::Display for SlaAmount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fn minutes(f: &mut fmt::Formatter<'_>, m: u32, prefix: &str) -> fmt::Result {
-            if m % 60 == 0 {
+            if m.is_multiple_of(60) {
                 write!(f, "{}{}小时", prefix, m / 60)
             } else {
                 write!(f, "{prefix}{m}分钟")

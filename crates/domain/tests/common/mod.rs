@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use hotline_domain::calendar::{parse_json, LegalCalendar};
 use hotline_domain::case::{
-    Actor, CaseId, CaseNumber, Caller, Channel, DeviceId, Domain, Event, EventBody, EventId, Intake, KindCatalog, Level, Role,
+    Actor, CaseId, CaseNumber, Caller, Channel, DeviceId, Event, EventBody, EventId, Intake, IntakeDraft, KindCatalog, Level, Role,
 };
 use hotline_domain::sla::{Policy, SlaCalendar, SlaSettings};
 use hotline_domain::time::from_local;
@@ -58,21 +58,16 @@ impl Story {
 
 /// An intake resolved through the default catalogue and policy, as the client does it.
 pub fn intake(kind: &str, category: &str, level: Option<Level>) -> Intake {
-    let catalog = KindCatalog::default();
-    let k = catalog.kind(kind).unwrap_or_else(|| panic!("kind {kind}"));
-    let domain = catalog.category(category).map_or(Domain::Business, |c| c.domain);
-    Intake {
+    IntakeDraft {
         number: CaseNumber::new(d("2026-09-25"), "A017", 1).unwrap(),
         kind: kind.into(),
-        domain,
         category: category.into(),
         caller: Caller { phone: "13800138000".into(), name: Some("张先生".into()), id_number: None },
         channel: Channel::Phone,
         district: "天河区".into(),
         description: "社保卡补办进度查询".into(),
         level,
-        needs_acceptance: k.needs_acceptance,
-        answerable_on_spot: k.answerable_on_spot,
-        clocks: Policy::default().clocks_for(kind, domain, category, level),
     }
+    .resolve(&KindCatalog::default(), &Policy::default())
+    .unwrap_or_else(|e| panic!("{kind}/{category}: {e}"))
 }

@@ -1,0 +1,151 @@
+//! Every precondition of a step, checked before anything changes.
+
+use super::{AssignmentStatus, CaseState, CaseStatus, StepRefusal};
+use crate::case::event::{Event, EventBody};
+use crate::case::model::BureauCode;
+
+type Step = Result<(), StepRefusal>;
+
+fn need(cond: bool, refusal: StepRefusal) -> Step {
+    if cond {
+        Ok(())
+    } else {
+        Err(refusal)
+    }
+}
+
+fn reason_given(reason: &str) -> Step {
+    need(!reason.trim().is_empty(), StepRefusal::ReasonRequired)
+}
+
+
+impl CaseState {
+    /// Every precondition of the step, checked before anything changes.
+    pub(super) fn check(&self, e: &Event) -> Step {
+        use EventBody as B;
+        use StepRefusal as R;
+        let st = self.status;
+        match (&e.body, self.id) {
+            (B::Received(_), None) => return Ok(()),
+            (B::Received(_), Some(_)) => return Err(R::AlreadyReceived),
+            (_, None) => return Err(R::NotReceived),
+            (_, Some(id)) if id != e.case => return Err(R::WrongCase),
+            _ => {}
+        }
+        let open = || need(st.is_open(), R::Status);
+        let running = || open().and_then(|()| need(!self.is_paused(), R::Paused));
+        let in_status = |b: &BureauCode, ok: &[AssignmentStatus], needs: &'static str| -> Step {
+            let a = self.assignment(b).ok_or_else(|| R::NoAssignment(b.0.clone()))?;
+            need(ok.contains(&a.status), R::AssignmentStatus { bureau: b.0.clone(), status: a.status, needs })
+        };
+        let not_with_bureau = || match self.with_bureau() {
+            Some(a) => Err(R::WithBureau(a.bureau.0.clone())),
+            None => Ok(()),
+        };
+        use AssignmentStatus as A;
+        match &e.body {
+            B::Received(_) => unreachable!("handled above"),
+            B::AnsweredOnSpot { .. } => {
+                need(st == CaseStatus::Received, R::Status)?;
+                need(!self.is_paused(), R::Paused)?;
+                not_with_bureau()?;
+                need(self.intake.as_ref().is_some_and(|i| i.answerable_on_spot), R::NotAnswerableOnSpot)
+            }
+            B::Dispatched { bureau, .. } => {
+                running()?;
+                need(self.active_assignment(bureau).is_none(), R::AlreadyAssigned(bureau.0.clone()))
+            }
+            B::SignedFor { bureau } => {
+                running()?;
+                in_status(bureau, &[A::Dispatched], "dispatched")
+            }
+            B::Returned { bureau, reason } => {
+                open()?;
+                reason_given(reason)?;
+                in_status(bureau, &[A::Dispatched, A::SignedFor, A::Accepted], "dispatched or signed for")
+            }
+            B::ReturnDenied { bureau, reason } => {
+                open()?;
+                reason_given(reason)?;
+                in_status(bureau, &[A::Returned], "returned")
+            }
+            B::Redispatched { from, to, .. } => {
+                running()?;
+                need(self.active_assignment(from).is_some(), R::NoAssignment(from.0.clone()))?;
+                need(from != to && self.active_assignment(to).is_none(), R::AlreadyAssigned(to.0.clone()))
+            }
+            B::Accepted { bureau } => {
+                running()?;
+                need(self.needs_acceptance(), R::NoAcceptance)?;
+                in_status(bureau, &[A::SignedFor], "signed for")
+            }
+            B::Declined { bureau, reason } => {
+                running()?;
+                need(self.needs_acceptance(), R::NoAcceptance)?;
+                reason_given(reason)?;
+                in_status(bureau, &[A::SignedFor], "signed for")
+            }
+            B::ProgressFedBack { bureau, .. } | B::ArrivedOnSite { bureau } => {
+                open()?;
+                match bureau {
+                    Some(b) => in_status(b, &[A::Dispatched, A::SignedFor, A::Accepted], "with the case"),
+                    None => Ok(()),
+                }
+            }
+            B::Paused { reason } => {
+                running()?;
+                reason_given(reason)
+            }
+            B::Resumed => need(self.is_paused(), R::NotPaused),
+            B::ExtensionRequested { clock, amount, reason } => {
+                open()?;
+                reason_given(reason)?;
+                let c = self.clock(clock).filter(|c| c.is_active()).ok_or_else(|| R::NoClock(clock.key.clone()))?;
+                need(amount.value() > 0 && amount.unit() == c.spec.amount.unit(), R::BadAmount)?;
+                need(!self.pending_extensions.iter().any(|p| p.clock == *clock), R::ExtensionPending(clock.key.clone()))
+            }
+            B::ExtensionApproved { clock, amount, .. } => {
+                let pending = self.pending_extensions.iter().find(|p| p.clock == *clock);
+                let pending = pending.ok_or_else(|| R::NoExtensionPending(clock.key.clone()))?;
+                let granted = amount.unwrap_or(pending.amount);
+                need(granted.value() > 0 && granted.unit() == pending.amount.unit(), R::BadAmount)
+            }
+            B::ExtensionDenied { clock, reason } => {
+                reason_given(reason)?;
+                need(self.pending_extensions.iter().any(|p| p.clock == *clock), R::NoExtensionPending(clock.key.clone()))
+            }
+            B::Urged { bureau, .. } => {
+                open()?;
+                in_status(bureau, &[A::Dispatched, A::SignedFor, A::Accepted], "with the case")
+            }
+            B::Escalated { .. } => need(st.is_open() || st == CaseStatus::Replied, R::Status),
+            B::Replied { bureau: Some(b), .. } => {
+                running()?;
+                let needs: &[AssignmentStatus] = if self.needs_acceptance() { &[A::Accepted] } else { &[A::SignedFor, A::Accepted] };
+                in_status(b, needs, if self.needs_acceptance() { "accepted" } else { "signed for" })
+            }
+            B::Replied { bureau: None, .. } => {
+                running()?;
+                not_with_bureau()
+            }
+            B::CalledBack { .. } => need(st == CaseStatus::Replied, R::Status),
+            B::Reopened { reason } => {
+                need(matches!(st, CaseStatus::Replied | CaseStatus::Evaluated | CaseStatus::Closed), R::Status)?;
+                reason_given(reason)
+            }
+            B::MergedInto { into } => {
+                need(!matches!(st, CaseStatus::Closed | CaseStatus::Merged), R::Status)?;
+                need(Some(*into) != self.id, R::MergeIntoSelf)
+            }
+            B::ReportFiled { report } => {
+                need(st != CaseStatus::Merged, R::Status)?;
+                need(!self.reports.contains(report), R::ReportAlreadyFiled)
+            }
+            B::Closed { .. } => {
+                need(matches!(st, CaseStatus::Received | CaseStatus::Replied | CaseStatus::Evaluated), R::Status)?;
+                need(!self.is_paused(), R::Paused)?;
+                not_with_bureau()
+            }
+        }
+    }
+}

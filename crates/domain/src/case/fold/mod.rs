@@ -1,0 +1,327 @@
+//! A case's state is a pure function of its events.
+//!
+//! [`CaseState::apply`] is strict: a step that is not valid in the current state is refused and
+//! the state is left untouched. [`CaseState::absorb`] is total: it is what replays a synced
+//! history, where two seats may have acted on one case while apart; a step the history cannot
+//! take is kept as a [`Conflict`] for a supervisor instead of being dropped or aborting the fold.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+mod check;
+mod effects;
+
+use super::event::{CaseId, Event, EventId, Satisfaction};
+use super::model::{BureauCode, Intake};
+use crate::sla::{ClockRun, ClockSpec, ReportKind, SlaAmount};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    /// No `received` event yet.
+    Unreceived,
+    /// 已受理 / 响应: recorded, waiting to be answered or dispatched.
+    Received,
+    /// 已派单 / 分派: with at least one bureau, none has signed yet.
+    Dispatched,
+    /// 办理中 / 执行
+    Handling,
+    /// 已答复 / 反馈: waiting for the callback.
+    Replied,
+    /// 已回访 / 评价
+    Evaluated,
+    /// 已办结
+    Closed,
+    /// 已并单
+    Merged,
+}
+
+impl CaseStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Unreceived => "unreceived",
+            Self::Received => "received",
+            Self::Dispatched => "dispatched",
+            Self::Handling => "handling",
+            Self::Replied => "replied",
+            Self::Evaluated => "evaluated",
+            Self::Closed => "closed",
+            Self::Merged => "merged",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Unreceived => "未受理",
+            Self::Received => "已受理",
+            Self::Dispatched => "已派单",
+            Self::Handling => "办理中",
+            Self::Replied => "已答复",
+            Self::Evaluated => "已回访",
+            Self::Closed => "已办结",
+            Self::Merged => "已并单",
+        }
+    }
+
+    fn is_open(self) -> bool {
+        matches!(self, Self::Received | Self::Dispatched | Self::Handling)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignmentStatus {
+    Dispatched,
+    SignedFor,
+    Accepted,
+    /// Returned by the bureau, waiting for a supervisor to re-dispatch or deny.
+    Returned,
+    Declined,
+    Replied,
+    /// Taken away by a re-dispatch.
+    Withdrawn,
+}
+
+impl AssignmentStatus {
+    /// The bureau still owes the case something.
+    fn is_active(self) -> bool {
+        matches!(self, Self::Dispatched | Self::SignedFor | Self::Accepted | Self::Returned)
+    }
+}
+
+/// One bureau's part in a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub bureau: BureauCode,
+    pub status: AssignmentStatus,
+    pub dispatched_at: DateTime<Utc>,
+    /// What a denied return goes back to.
+    #[serde(default)]
+    pub before_return: Option<AssignmentStatus>,
+    #[serde(default)]
+    pub urges: u32,
+}
+
+/// Names one clock of a case: its key, and its bureau for per-bureau clocks.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ClockRef {
+    pub key: String,
+    #[serde(default)]
+    pub bureau: Option<BureauCode>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockInstance {
+    pub spec: ClockSpec,
+    #[serde(default)]
+    pub bureau: Option<BureauCode>,
+    /// Every run of the clock; the last one is the current run. Recurring clocks and reopened
+    /// cases add runs; earlier runs stay for on-time statistics.
+    pub runs: Vec<ClockRun>,
+}
+
+impl ClockInstance {
+    pub fn reference(&self) -> ClockRef {
+        ClockRef { key: self.spec.key.clone(), bureau: self.bureau.clone() }
+    }
+
+    pub fn current(&self) -> Option<&ClockRun> {
+        self.runs.last()
+    }
+
+    fn active_mut(&mut self) -> Option<&mut ClockRun> {
+        self.runs.last_mut().filter(|r| r.is_active())
+    }
+
+    fn is_active(&self) -> bool {
+        self.runs.last().is_some_and(ClockRun::is_active)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtensionRequest {
+    pub clock: ClockRef,
+    pub amount: SlaAmount,
+    pub reason: String,
+    pub requested_at: DateTime<Utc>,
+}
+
+/// An event of the history that the state could not take.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub event: EventId,
+    pub step: String,
+    pub status: CaseStatus,
+    pub reason: String,
+}
+
+/// Why a step was refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case", tag = "refusal")]
+pub enum StepRefusal {
+    #[error("the case has not been received yet")]
+    NotReceived,
+    #[error("the case was already received")]
+    AlreadyReceived,
+    #[error("the event belongs to another case")]
+    WrongCase,
+    #[error("not allowed in this status")]
+    Status,
+    #[error("the case is paused; resume it first")]
+    Paused,
+    #[error("the case is not paused")]
+    NotPaused,
+    #[error("bureau {0} has no active assignment on this case")]
+    NoAssignment(String),
+    #[error("bureau {0} already holds this case")]
+    AlreadyAssigned(String),
+    #[error("bureau {bureau} is {status:?}, the step needs it {needs}")]
+    AssignmentStatus { bureau: String, status: AssignmentStatus, needs: &'static str },
+    #[error("the case is still with a bureau ({0})")]
+    WithBureau(String),
+    #[error("this kind of case takes no acceptance decision")]
+    NoAcceptance,
+    #[error("this kind of case cannot be answered on the spot")]
+    NotAnswerableOnSpot,
+    #[error("the case runs no active clock {0}")]
+    NoClock(String),
+    #[error("an extension of clock {0} is already pending")]
+    ExtensionPending(String),
+    #[error("no extension of clock {0} is pending")]
+    NoExtensionPending(String),
+    #[error("the amount must be positive and in the clock's unit")]
+    BadAmount,
+    #[error("a case cannot be merged into itself")]
+    MergeIntoSelf,
+    #[error("that report was already filed")]
+    ReportAlreadyFiled,
+    #[error("a reason is required")]
+    ReasonRequired,
+}
+
+/// A refused step: names the step, the state, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("cannot {step} ({step_zh}) a case in status {} ({}): {refusal} / 当前状态「{}」不能执行「{step_zh}」", status.code(), status.label_zh(), status.label_zh())]
+pub struct StepError {
+    pub step: &'static str,
+    pub step_zh: &'static str,
+    pub status: CaseStatus,
+    pub refusal: StepRefusal,
+}
+
+impl StepError {
+    pub fn code(&self) -> &'static str {
+        "case.step_refused"
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseState {
+    pub id: Option<CaseId>,
+    pub intake: Option<Intake>,
+    pub status: CaseStatus,
+    pub received_at: Option<DateTime<Utc>>,
+    pub paused_since: Option<DateTime<Utc>>,
+    pub assignments: Vec<Assignment>,
+    pub clocks: Vec<ClockInstance>,
+    pub pending_extensions: Vec<ExtensionRequest>,
+    pub replied_at: Option<DateTime<Utc>>,
+    pub satisfaction: Option<Satisfaction>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub merged_into: Option<CaseId>,
+    pub escalations: u32,
+    pub reopenings: u32,
+    pub reports: Vec<ReportKind>,
+    pub events: u32,
+    pub last_event_at: Option<DateTime<Utc>>,
+    pub conflicts: Vec<Conflict>,
+}
+
+impl Default for CaseState {
+    fn default() -> Self {
+        Self {
+            id: None,
+            intake: None,
+            status: CaseStatus::Unreceived,
+            received_at: None,
+            paused_since: None,
+            assignments: vec![],
+            clocks: vec![],
+            pending_extensions: vec![],
+            replied_at: None,
+            satisfaction: None,
+            closed_at: None,
+            merged_into: None,
+            escalations: 0,
+            reopenings: 0,
+            reports: vec![],
+            events: 0,
+            last_event_at: None,
+            conflicts: vec![],
+        }
+    }
+}
+
+impl CaseState {
+    /// Folds a whole history. Steps the history cannot take become [`Conflict`]s.
+    pub fn fold<'a>(events: impl IntoIterator<Item = &'a Event>) -> Self {
+        let mut state = Self::default();
+        for e in events {
+            state.absorb(e);
+        }
+        state
+    }
+
+    /// Takes one event of a history: applies it, or records it as a conflict.
+    pub fn absorb(&mut self, event: &Event) {
+        if let Err(err) = self.apply(event) {
+            self.conflicts.push(Conflict {
+                event: event.id,
+                step: err.step.to_owned(),
+                status: err.status,
+                reason: err.refusal.to_string(),
+            });
+        }
+    }
+
+    /// Applies one new step, or refuses it and leaves the state untouched.
+    pub fn apply(&mut self, event: &Event) -> Result<(), StepError> {
+        let refuse = |refusal| StepError {
+            step: event.body.step(),
+            step_zh: event.body.step_zh(),
+            status: self.status,
+            refusal,
+        };
+        self.check(event).map_err(refuse)?;
+        self.mutate(event);
+        self.events += 1;
+        self.last_event_at = Some(self.last_event_at.map_or(event.at, |t| t.max(event.at)));
+        self.status = self.derive_status();
+        Ok(())
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.paused_since.is_some()
+    }
+
+    pub fn assignment(&self, bureau: &BureauCode) -> Option<&Assignment> {
+        self.assignments.iter().rev().find(|a| a.bureau == *bureau)
+    }
+
+    pub fn clock(&self, r: &ClockRef) -> Option<&ClockInstance> {
+        self.clocks.iter().find(|c| c.spec.key == r.key && c.bureau == r.bureau)
+    }
+
+    fn active_assignment(&self, bureau: &BureauCode) -> Option<&Assignment> {
+        self.assignment(bureau).filter(|a| a.status.is_active())
+    }
+
+    fn with_bureau(&self) -> Option<&Assignment> {
+        self.assignments.iter().find(|a| a.status.is_active())
+    }
+
+    fn needs_acceptance(&self) -> bool {
+        self.intake.as_ref().is_some_and(|i| i.needs_acceptance)
+    }
+
+}
