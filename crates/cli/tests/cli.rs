@@ -144,3 +144,25 @@ fn the_policy_table_lists_every_clock_with_its_source() {
         assert!(out.contains(needle), "missing {needle}");
     }
 }
+
+#[test]
+fn an_icalendar_feed_imports_like_the_other_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("2027.ics");
+    std::fs::write(
+        &file,
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//hotline test//CN\r\n\
+BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20270101\r\nDTEND;VALUE=DATE:20270104\r\nSUMMARY:元旦\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:2\r\nDTSTART;VALUE=DATE:20270206\r\nDTEND;VALUE=DATE:20270213\r\nSUMMARY:春节 休\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:3\r\nDTSTART;VALUE=DATE:20270214\r\nSUMMARY:春节 补班\r\nEND:VEVENT\r\n\
+END:VCALENDAR\r\n",
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let o = hotline(&data, &["calendar", "import", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().next().unwrap(), "imported 2027: 10 rest days, 1 make-up working days");
+    assert_eq!(stdout(&hotline(&data, &["calendar", "is-workday", "2027-02-14"])).trim(), "workday make-up 春节调休上班");
+    assert_eq!(stdout(&hotline(&data, &["calendar", "is-workday", "2027-02-08"])).trim(), "rest holiday 春节");
+    assert_eq!(stdout(&hotline(&data, &["calendar", "is-workday", "2027-01-04"])).trim(), "workday weekday 周一");
+}

@@ -95,6 +95,19 @@ mod tests {
         {"name":"国庆节","rest":["2027-10-01","2027-10-02","2027-10-03","2027-10-04","2027-10-05","2027-10-06","2027-10-07"],"work":["2027-09-26","2027-10-09"]}]}]}"#;
 
     #[test]
+    fn counting_settings_are_read_from_the_data_folder_and_bad_ones_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = CalendarStore::new(DataDir::resolve(Some(tmp.path().to_owned())));
+        let start = DateTime::parse_from_rfc3339("2026-09-30T10:00:00+08:00").unwrap().with_timezone(&Utc);
+        let settings = tmp.path().join(SETTINGS_FILE);
+        std::fs::write(&settings, r#"{"business_hours":{"periods":[["08:30:00","12:00:00"],["14:00:00","18:00:00"]]},"day_end":"17:30:00"}"#).unwrap();
+        let due = store.load_sla().unwrap().due(start, hotline_domain::sla::SlaAmount::WorkingDays(2)).unwrap();
+        assert_eq!(due.to_rfc3339(), "2026-10-09T09:30:00+00:00");
+        std::fs::write(&settings, r#"{"business_hours":{"periods":[["12:00:00","08:00:00"]]},"day_end":"17:30:00"}"#).unwrap();
+        assert_eq!(store.load_sla().unwrap_err().code(), "local.corrupt");
+    }
+
+    #[test]
     fn an_import_survives_reopening_and_a_bad_one_changes_nothing() {
         let tmp = tempfile::tempdir().unwrap();
         let store = CalendarStore::new(DataDir::resolve(Some(tmp.path().to_owned())));

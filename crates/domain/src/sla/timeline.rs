@@ -8,9 +8,23 @@ use crate::calendar::{CalendarError, LegalCalendar};
 use crate::time::{local_day_start, split_local, DAY_SECS};
 
 /// Business periods of a working day, local time (default 09:00–12:00 and 13:30–17:30).
+/// Deserialising validates like [`BusinessHours::new`], so a bad settings file is refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "UncheckedBusinessHours")]
 pub struct BusinessHours {
     periods: Vec<(NaiveTime, NaiveTime)>,
+}
+
+#[derive(Deserialize)]
+struct UncheckedBusinessHours {
+    periods: Vec<(NaiveTime, NaiveTime)>,
+}
+
+impl TryFrom<UncheckedBusinessHours> for BusinessHours {
+    type Error = InvalidBusinessHours;
+    fn try_from(raw: UncheckedBusinessHours) -> Result<Self, Self::Error> {
+        Self::new(raw.periods)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
