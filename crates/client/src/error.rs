@@ -12,6 +12,16 @@ pub enum ClientError {
     Calendar(#[from] CalendarError),
     #[error("{message}")]
     Invalid { code: &'static str, message: String },
+    #[error(transparent)]
+    Step(#[from] hotline_domain::case::StepError),
+    #[error(transparent)]
+    Intake(#[from] hotline_domain::case::IntakeError),
+    #[error("no case {0:?} in the local store / 未找到该工单")]
+    NotFound(String),
+    #[error("local database: {0} / 本地数据库错误")]
+    Db(#[from] sqlx::Error),
+    #[error("local database migration: {0} / 本地数据库升级失败")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
 /// How an error crosses to the UI: a stable code to branch on, a message to show.
@@ -35,6 +45,11 @@ impl ClientError {
             Self::Corrupt { .. } => "local.corrupt",
             Self::Calendar(e) => e.code(),
             Self::Invalid { code, .. } => code,
+            Self::Step(e) => e.code(),
+            Self::Intake(e) => e.code(),
+            Self::NotFound(_) => "case.not_found",
+            Self::Db(_) => "local.db",
+            Self::Migrate(_) => "local.migrate",
         }
     }
 }

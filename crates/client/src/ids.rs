@@ -19,6 +19,10 @@ pub fn new_event_id(now: DateTime<Utc>) -> EventId {
     EventId(v7(now))
 }
 
+pub fn new_device_id(now: DateTime<Utc>) -> String {
+    v7(now).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,6 @@
 //! Hotline Desk client library: what the desktop shell and the `hotline` CLI share.
-//! Today it holds the local data directory, the calendar store and the system clock; the local
-//! SQLite store, outbox and sync loop join it with the server-and-sync work.
+//! It holds the local data directory, the calendar store, the local SQLite store (event log,
+//! outbox, case snapshots, search) and the system clock; the sync loop joins it next.
 
 mod calendar_store;
 pub mod calendar_view;
@@ -8,6 +8,7 @@ mod clock;
 mod data_dir;
 mod error;
 pub mod ids;
+pub mod store;
 
 pub use calendar_store::CalendarStore;
 pub use clock::SystemClock;

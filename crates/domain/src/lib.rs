@@ -4,9 +4,11 @@
 //! - [`calendar`]: China's legal working-day calendar (holidays and make-up working days, 调休).
 //! - [`sla`]: deadline clocks in natural time, working hours, working days and calendar days.
 //! - [`case`]: the case model and the lifecycle as a pure fold of append-only events.
+//! - [`text`]: search tokens for Chinese text (bigrams), shared by the local and server indexes.
 //! - [`time`]: the [`time::Clock`] trait through which "now" enters, and the China time zone.
 
 pub mod calendar;
 pub mod case;
 pub mod sla;
+pub mod text;
 pub mod time;

@@ -13,7 +13,8 @@ mod effects;
 
 use super::event::{CaseId, Event, EventId, Satisfaction};
 use super::model::{BureauCode, Intake};
-use crate::sla::{ClockRun, ClockSpec, ReportKind, SlaAmount};
+use crate::calendar::CalendarError;
+use crate::sla::{ClockReading, ClockRun, ClockSpec, ReportKind, SlaAmount, SlaCalendar};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -310,6 +311,26 @@ impl CaseState {
 
     pub fn clock(&self, r: &ClockRef) -> Option<&ClockInstance> {
         self.clocks.iter().find(|c| c.spec.key == r.key && c.bureau == r.bureau)
+    }
+
+    /// The current run of every clock that has started, read at `now`.
+    pub fn readings(&self, cal: &SlaCalendar, now: DateTime<Utc>) -> Vec<(&ClockInstance, Result<ClockReading, CalendarError>)> {
+        self.clocks
+            .iter()
+            .filter_map(|c| c.current().map(|run| (c, run.read(cal, now))))
+            .collect()
+    }
+
+    /// The running (not paused) clock that falls due first, with its due instant; a due that
+    /// cannot be computed (no calendar data) comes first as `None`, since nobody can tell.
+    pub fn next_due(&self, cal: &SlaCalendar) -> Option<(ClockRef, Option<DateTime<Utc>>)> {
+        self.clocks
+            .iter()
+            .filter_map(|c| {
+                let run = c.current().filter(|r| r.is_active() && r.paused_since.is_none())?;
+                Some((c.reference(), run.read(cal, run.started_at).ok().map(|r| r.due)))
+            })
+            .min_by_key(|(_, due)| due.map_or(i64::MIN, |d| d.timestamp()))
     }
 
     fn active_assignment(&self, bureau: &BureauCode) -> Option<&Assignment> {

@@ -1,0 +1,123 @@
+//! The seat's local SQLite store: the event log, the outbox, case snapshots and the search index.
+//! The desktop app and the `hotline` CLI open the same file (`hotline.db` in the data folder).
+
+mod cases;
+mod read;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::Row;
+
+pub use cases::NewCase;
+pub use read::{CaseRow, QueueFilter};
+
+use crate::{ClientError, DataDir};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
+
+const DB_FILE: &str = "hotline.db";
+
+/// Who is working on this device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub device_id: String,
+    pub seat_code: String,
+    pub user: String,
+    pub role: hotline_domain::case::Role,
+    pub bureau: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LocalStore {
+    pool: SqlitePool,
+    identity: Identity,
+}
+
+impl LocalStore {
+    /// Opens (creating if needed) the store in `dir`, backing the file up before any migration.
+    pub async fn open(dir: &DataDir, now: DateTime<Utc>) -> Result<Self, ClientError> {
+        std::fs::create_dir_all(dir.path()).map_err(|source| ClientError::Io {
+            action: "create",
+            path: dir.path().to_owned(),
+            source,
+        })?;
+        let path = dir.path().join(DB_FILE);
+        let opts = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(&path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(opts).await?;
+        backup_before_migrating(&pool, &path, now).await?;
+        MIGRATOR.run(&pool).await?;
+        let identity = load_or_create_identity(&pool, now).await?;
+        Ok(Self { pool, identity })
+    }
+
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Events waiting for the server.
+    pub async fn outbox_len(&self) -> Result<i64, ClientError> {
+        Ok(sqlx::query_scalar("SELECT count(*) FROM outbox").fetch_one(&self.pool).await?)
+    }
+}
+
+/// modrinth's lesson: a migration that goes wrong on a seat must not cost it its offline work.
+/// `VACUUM INTO` writes a consistent copy even while another process has the file open.
+async fn backup_before_migrating(pool: &SqlitePool, path: &Path, now: DateTime<Utc>) -> Result<(), ClientError> {
+    let has_table: i64 = sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE name = '_sqlx_migrations'")
+        .fetch_one(pool)
+        .await?;
+    if has_table == 0 {
+        return Ok(()); // a new store: nothing to lose
+    }
+    let applied: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
+        .fetch_one(pool)
+        .await?;
+    let latest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+    if applied.unwrap_or(0) >= latest {
+        return Ok(());
+    }
+    let backup = path.with_extension(format!("db.bak-{}-{}", applied.unwrap_or(0), now.format("%Y%m%d%H%M%S")));
+    sqlx::query("VACUUM INTO ?").bind(backup.to_string_lossy().into_owned()).execute(pool).await?;
+    Ok(())
+}
+
+async fn load_or_create_identity(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Identity, ClientError> {
+    if let Some(row) = sqlx::query("SELECT device_id, seat_code, user_name, role, bureau FROM device WHERE id = 1")
+        .fetch_optional(pool)
+        .await?
+    {
+        let role: String = row.get("role");
+        return Ok(Identity {
+            device_id: row.get("device_id"),
+            seat_code: row.get("seat_code"),
+            user: row.get("user_name"),
+            role: serde_json::from_value(serde_json::Value::String(role.clone()))
+                .map_err(|_| ClientError::Invalid { code: "local.corrupt", message: format!("unknown role {role:?} in the local store") })?,
+            bureau: row.get("bureau"),
+        });
+    }
+    // Until a login says otherwise, the device works as a seat with a seat code of its own: six
+    // characters from its id keep offline case numbers unique across a centre's seats.
+    let device_id = crate::ids::new_device_id(now);
+    let seat_code = format!("L{}", &device_id.replace('-', "")[20..25].to_ascii_uppercase());
+    sqlx::query("INSERT INTO device (id, device_id, seat_code, user_name, role) VALUES (1, ?, ?, 'local', 'seat')")
+        .bind(&device_id)
+        .bind(&seat_code)
+        .execute(pool)
+        .await?;
+    Ok(Identity { device_id, seat_code, user: "local".into(), role: hotline_domain::case::Role::Seat, bureau: None })
+}

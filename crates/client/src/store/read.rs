@@ -1,0 +1,135 @@
+//! Reading: the queue, one case, a caller's history, search.
+
+use chrono::{DateTime, Utc};
+use hotline_domain::case::CaseState;
+use hotline_domain::text::{query_parts, QueryPart};
+use serde::Serialize;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+use super::LocalStore;
+use crate::ClientError;
+
+/// One case as the queue and search list it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseRow {
+    pub id: String,
+    pub number: String,
+    pub kind: String,
+    pub status: String,
+    pub phone: String,
+    pub district: String,
+    pub category: String,
+    pub received_at: String,
+    /// The nearest due among running clocks (RFC 3339), if any can be computed.
+    pub next_due: Option<DateTime<Utc>>,
+    pub next_clock: Option<String>,
+    pub conflicts: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    pub kind: Option<String>,
+    pub status: Option<String>,
+    pub bureau: Option<String>,
+    pub district: Option<String>,
+    pub limit: Option<i64>,
+}
+
+const COLUMNS: &str = "c.id, c.number, c.kind, c.status, c.phone, c.district, c.category, c.received_at, c.next_due, c.next_clock, c.conflicts";
+const OPEN: &str = "('received', 'dispatched', 'handling', 'replied', 'evaluated')";
+
+fn row(r: &SqliteRow) -> CaseRow {
+    CaseRow {
+        id: r.get("id"),
+        number: r.get("number"),
+        kind: r.get("kind"),
+        status: r.get("status"),
+        phone: r.get("phone"),
+        district: r.get("district"),
+        category: r.get("category"),
+        received_at: r.get("received_at"),
+        next_due: r.get::<Option<i64>, _>("next_due").and_then(|s| DateTime::from_timestamp(s, 0)),
+        next_clock: r.get("next_clock"),
+        conflicts: r.get("conflicts"),
+    }
+}
+
+impl LocalStore {
+    /// Open cases, the one whose deadline comes first first (unknown dues lead).
+    pub async fn queue(&self, f: &QueueFilter) -> Result<Vec<CaseRow>, ClientError> {
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COLUMNS} FROM cases c WHERE c.status IN {OPEN}"));
+        if let Some(k) = &f.kind {
+            q.push(" AND c.kind = ").push_bind(k.clone());
+        }
+        if let Some(s) = &f.status {
+            q.push(" AND c.status = ").push_bind(s.clone());
+        }
+        if let Some(d) = &f.district {
+            q.push(" AND c.district = ").push_bind(d.clone());
+        }
+        if let Some(b) = &f.bureau {
+            q.push(" AND EXISTS (SELECT 1 FROM case_bureaus cb WHERE cb.case_id = c.id AND cb.bureau = ")
+                .push_bind(b.clone())
+                .push(")");
+        }
+        q.push(" ORDER BY c.next_due IS NOT NULL, c.next_due, c.received_at LIMIT ").push_bind(f.limit.unwrap_or(10_000));
+        Ok(q.build().fetch_all(&self.pool).await?.iter().map(row).collect())
+    }
+
+    /// A case by its id or its number, with its folded state.
+    pub async fn case(&self, id_or_number: &str) -> Result<(CaseRow, CaseState), ClientError> {
+        let r = sqlx::query(&format!("SELECT {COLUMNS}, c.state FROM cases c WHERE c.id = ?1 OR c.number = ?1"))
+            .bind(id_or_number.trim())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| ClientError::NotFound(id_or_number.to_owned()))?;
+        let state: String = r.get("state");
+        let state = serde_json::from_str(&state)
+            .map_err(|e| ClientError::Invalid { code: "local.corrupt", message: format!("stored case state: {e}") })?;
+        Ok((row(&r), state))
+    }
+
+    /// The caller's earlier cases, newest first.
+    pub async fn caller_history(&self, phone: &str, limit: i64) -> Result<Vec<CaseRow>, ClientError> {
+        let phone = hotline_domain::case::normalise_phone(phone).unwrap_or_else(|| phone.trim().to_owned());
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM cases c WHERE c.phone = ? ORDER BY c.received_at DESC LIMIT ?"))
+            .bind(phone)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(row).collect())
+    }
+
+    /// Cases whose number, phone, caller, district or description contain every part of `text`.
+    pub async fn search(&self, text: &str, limit: i64) -> Result<Vec<CaseRow>, ClientError> {
+        let Some(fts) = fts_query(text) else {
+            return Err(ClientError::Invalid {
+                code: "search.empty",
+                message: "nothing to search for: give at least one character or digit / 请输入检索词".into(),
+            });
+        };
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM case_search s JOIN cases c ON c.rid = s.rowid
+             WHERE case_search MATCH ? ORDER BY c.received_at DESC LIMIT ?"
+        ))
+        .bind(fts)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(row).collect())
+    }
+}
+
+/// An FTS5 query over the bigram tokens: phrases for Chinese runs, prefixes for the rest.
+/// Tokens hold only letters and digits, so quoting them is enough to make the query safe.
+fn fts_query(text: &str) -> Option<String> {
+    let parts: Vec<String> = query_parts(text)
+        .into_iter()
+        .map(|p| match p {
+            QueryPart::Phrase(bigrams) => format!("\"{}\"", bigrams.join(" ")),
+            QueryPart::Prefix(t) => format!("\"{t}\"*"),
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" AND "))
+}
