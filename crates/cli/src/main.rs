@@ -2,6 +2,7 @@
 //! contract for scripts and telephony integration: change them only by adding.
 
 mod calendar_cmd;
+mod case_cmd;
 mod input;
 mod sla_cmd;
 
@@ -10,6 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use hotline_client::{CalendarStore, DataDir, SystemClock};
+use hotline_domain::time::Clock;
 
 /// Exit status for bad input (a malformed date, a missing amount, a year without data).
 const BAD_INPUT: u8 = 2;
@@ -32,6 +34,28 @@ enum Command {
     /// Deadlines (时限)
     #[command(subcommand)]
     Sla(sla_cmd::SlaCommand),
+    /// Cases (工单): new, show, dispatch
+    #[command(subcommand)]
+    Case(case_cmd::CaseCommand),
+    /// Open cases, the nearest deadline first
+    Queue {
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        bureau: Option<String>,
+        #[arg(long)]
+        district: Option<String>,
+    },
+    /// Search case text, numbers and phone numbers (Chinese terms of any length)
+    Search {
+        text: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// An error the user caused; printed on one line, exit status 2.
@@ -67,18 +91,20 @@ fn main() -> ExitCode {
             return ExitCode::from(BAD_INPUT);
         }
     };
-    let store = CalendarStore::new(DataDir::resolve(cli.data_dir));
+    let data = DataDir::resolve(cli.data_dir);
+    let store = CalendarStore::new(data.clone());
     let clock = SystemClock;
     let result = match cli.command {
         Command::Calendar(cmd) => calendar_cmd::run(cmd, &store, &clock),
         Command::Sla(cmd) => sla_cmd::run(cmd, &store, &clock),
+        other => run_async(other, &data, &store, &clock),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let bad_input = e.downcast_ref::<BadInput>().is_some()
                 || e.downcast_ref::<hotline_domain::calendar::CalendarError>().is_some()
-                || matches!(e.downcast_ref::<hotline_client::ClientError>(), Some(hotline_client::ClientError::Calendar(_)));
+                || e.downcast_ref::<hotline_client::ClientError>().is_some_and(hotline_client::ClientError::is_bad_input);
             eprintln!("error: {}", one_line(&format!("{e:#}")));
             ExitCode::from(if bad_input { BAD_INPUT } else { 1 })
         }
@@ -93,6 +119,25 @@ pub(crate) fn emit(text: &str) -> std::io::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }
+}
+
+/// Commands on the local store run on a small Tokio runtime of their own.
+fn run_async(cmd: Command, data: &DataDir, calendars: &CalendarStore, clock: &SystemClock) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let now = clock.now();
+        let store = hotline_client::store::LocalStore::open(data, now).await?;
+        let cal = calendars.load_sla()?;
+        match cmd {
+            Command::Case(c) => case_cmd::run(c, &store, &cal, now).await,
+            Command::Queue { json, kind, status, bureau, district } => {
+                let filter = hotline_client::store::QueueFilter { kind, status, bureau, district, limit: None };
+                case_cmd::queue(&store, filter, json, now).await
+            }
+            Command::Search { text, json } => case_cmd::search(&store, &text, json, now).await,
+            Command::Calendar(_) | Command::Sla(_) => unreachable!("run synchronously"),
+        }
+    })
 }
 
 fn one_line(s: &str) -> String {

@@ -166,3 +166,45 @@ END:VCALENDAR\r\n",
     assert_eq!(stdout(&hotline(&data, &["calendar", "is-workday", "2027-02-08"])).trim(), "rest holiday 春节");
     assert_eq!(stdout(&hotline(&data, &["calendar", "is-workday", "2027-01-04"])).trim(), "workday weekday 周一");
 }
+
+#[test]
+fn cases_are_recorded_dispatched_queued_and_searched_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = hotline(dir.path(), &["case", "new", "--kind", "complaint", "--phone", "138-0013-8000", "--text", "商家拒绝退款", "--category", "market_regulation", "--district", "天河区"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let (id, number) = out.trim().split_once(' ').unwrap();
+    assert_eq!(id.len(), 36);
+    assert!(number.starts_with(|c: char| c.is_ascii_digit()) && number.ends_with("-0001"), "{number}");
+
+    let o = hotline(dir.path(), &["case", "dispatch", number, "--bureau", "MARKET"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let again = hotline(dir.path(), &["case", "dispatch", id, "--bureau", "MARKET"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("MARKET already holds this case"), "{}", stderr(&again));
+
+    let queue: Vec<serde_json::Value> = serde_json::from_str(&stdout(&hotline(dir.path(), &["queue", "--json"]))).unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0]["status"], "dispatched");
+    assert_eq!(queue[0]["phone"], "13800138000");
+
+    let hits: Vec<serde_json::Value> = serde_json::from_str(&stdout(&hotline(dir.path(), &["search", "退款", "--json"]))).unwrap();
+    assert_eq!(hits.len(), 1);
+    let none: Vec<serde_json::Value> = serde_json::from_str(&stdout(&hotline(dir.path(), &["search", "社保", "--json"]))).unwrap();
+    assert!(none.is_empty());
+
+    let show: serde_json::Value = serde_json::from_str(&stdout(&hotline(dir.path(), &["case", "show", id, "--json"]))).unwrap();
+    assert_eq!(show["state"]["status"], "dispatched");
+    assert_eq!(show["state"]["events"], 2);
+
+    for (args, code) in [
+        (&["case", "new", "--kind", "rumour", "--phone", "13800138000", "--text", "x"][..], "unknown case kind"),
+        (&["case", "new", "--kind", "complaint", "--phone", "12", "--text", "x"][..], "invalid phone number"),
+        (&["case", "show", "no-such-case"][..], "no case"),
+        (&["case", "dispatch", id, "--bureau", "市场局"][..], "invalid bureau code"),
+    ] {
+        let o = hotline(dir.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains(code), "{args:?}: {}", stderr(&o));
+    }
+}

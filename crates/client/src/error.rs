@@ -38,6 +38,12 @@ impl From<ClientError> for ErrorPayload {
 }
 
 impl ClientError {
+    /// The user asked for something that cannot be done (as opposed to the machine failing).
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, Self::Calendar(_) | Self::Invalid { .. } | Self::Step(_) | Self::Intake(_) | Self::NotFound(_))
+            && self.code() != "local.corrupt"
+    }
+
     /// Stable machine code for the UI and scripts.
     pub fn code(&self) -> &'static str {
         match self {

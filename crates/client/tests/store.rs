@@ -88,9 +88,10 @@ async fn the_queue_puts_the_nearest_deadline_first_and_follows_dispatches() {
     let consult = store.new_case(new_case("consultation", "platform_usage", "13700137000", "怎么登录"), &cal(), now).await.unwrap();
     let fault = store.new_case(new_case("fault", "network", "13600136000", "网络中断"), &cal(), now).await.unwrap();
     let complaint = store.new_case(new_case("complaint", "market_regulation", "13500135000", "商家拒绝退款"), &cal(), now).await.unwrap();
+    let waiting = store.new_case(new_case("consultation", "housing", "13400134000", "公积金提取"), &cal(), now).await.unwrap();
     let order: Vec<String> = store.queue(&QueueFilter::default()).await.unwrap().into_iter().map(|r| r.id).collect();
     let id = |s: &hotline_domain::case::CaseState| s.id.unwrap().0.to_string();
-    assert_eq!(order, vec![id(&complaint), id(&fault), id(&consult)]);
+    assert_eq!(order, vec![id(&complaint), id(&fault), id(&consult), id(&waiting)], "no clock runs on an undispatched business consultation: it comes last");
 
     store.act(complaint.id.unwrap(), EventBody::Dispatched { bureau: BureauCode::from("MARKET"), note: String::new() }, &cal(), now).await.unwrap();
     let market = store.queue(&QueueFilter { bureau: Some("MARKET".into()), ..Default::default() }).await.unwrap();

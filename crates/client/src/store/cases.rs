@@ -149,7 +149,8 @@ pub(super) async fn save_snapshot(tx: &mut Transaction<'_, Sqlite>, state: &Case
     .bind(&intake.district)
     .bind(&intake.category)
     .bind(received_at.to_rfc3339())
-    .bind(next.as_ref().and_then(|(_, due)| due.map(|d| d.timestamp())))
+    // No running clock: NULL (sorts last). A due that cannot be computed: 0 (sorts first).
+    .bind(next.as_ref().map(|(_, due)| due.map_or(0, |d| d.timestamp())))
     .bind(next.as_ref().map(|(c, _)| c.key.clone()))
     .bind(state.conflicts.len() as i64)
     .bind(serde_json::to_string(state).expect("state serialises"))

@@ -21,8 +21,10 @@ pub struct CaseRow {
     pub district: String,
     pub category: String,
     pub received_at: String,
-    /// The nearest due among running clocks (RFC 3339), if any can be computed.
+    /// The nearest due among running clocks (RFC 3339), if any clock runs and it can be computed.
     pub next_due: Option<DateTime<Utc>>,
+    /// A clock runs but its due cannot be computed (no calendar data for its year).
+    pub due_unknown: bool,
     pub next_clock: Option<String>,
     pub conflicts: i64,
 }
@@ -49,14 +51,16 @@ fn row(r: &SqliteRow) -> CaseRow {
         district: r.get("district"),
         category: r.get("category"),
         received_at: r.get("received_at"),
-        next_due: r.get::<Option<i64>, _>("next_due").and_then(|s| DateTime::from_timestamp(s, 0)),
+        next_due: r.get::<Option<i64>, _>("next_due").filter(|s| *s != 0).and_then(|s| DateTime::from_timestamp(s, 0)),
+        due_unknown: r.get::<Option<i64>, _>("next_due") == Some(0),
         next_clock: r.get("next_clock"),
         conflicts: r.get("conflicts"),
     }
 }
 
 impl LocalStore {
-    /// Open cases, the one whose deadline comes first first (unknown dues lead).
+    /// Open cases, the one whose deadline comes first first; a due that cannot be computed leads,
+    /// cases with no running clock follow the rest.
     pub async fn queue(&self, f: &QueueFilter) -> Result<Vec<CaseRow>, ClientError> {
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COLUMNS} FROM cases c WHERE c.status IN {OPEN}"));
         if let Some(k) = &f.kind {
@@ -73,7 +77,7 @@ impl LocalStore {
                 .push_bind(b.clone())
                 .push(")");
         }
-        q.push(" ORDER BY c.next_due IS NOT NULL, c.next_due, c.received_at LIMIT ").push_bind(f.limit.unwrap_or(10_000));
+        q.push(" ORDER BY c.next_due IS NULL, c.next_due, c.received_at LIMIT ").push_bind(f.limit.unwrap_or(10_000));
         Ok(q.build().fetch_all(&self.pool).await?.iter().map(row).collect())
     }
 

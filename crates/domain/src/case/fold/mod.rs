@@ -202,7 +202,7 @@ pub enum StepRefusal {
 
 /// A refused step: names the step, the state, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("cannot {step} ({step_zh}) a case in status {} ({}): {refusal} / 当前状态「{}」不能执行「{step_zh}」", status.code(), status.label_zh(), status.label_zh())]
+#[error("step {step} ({step_zh}) refused in status {} ({}): {refusal} / 当前状态「{}」不能执行「{step_zh}」", status.code(), status.label_zh(), status.label_zh())]
 pub struct StepError {
     pub step: &'static str,
     pub step_zh: &'static str,
