@@ -1,0 +1,77 @@
+//! Who may record which step. The server enforces it on every pushed event; the desktop uses it
+//! to offer only the actions a user may take.
+
+use super::event::{EventBody, Role};
+use super::model::BureauCode;
+
+/// May a user of `role` (of `bureau`, for bureau handlers) record `body`?
+pub fn permits(role: Role, bureau: Option<&BureauCode>, body: &EventBody) -> bool {
+    use EventBody as B;
+    let own = |b: &BureauCode| bureau == Some(b);
+    let seat_step = matches!(
+        body,
+        B::Received(_)
+            | B::AnsweredOnSpot { .. }
+            | B::Dispatched { .. }
+            | B::ProgressFedBack { bureau: None, .. }
+            | B::ArrivedOnSite { bureau: None }
+            | B::Paused { .. }
+            | B::Resumed
+            | B::Urged { .. }
+            | B::Escalated { .. }
+            | B::Replied { bureau: None, .. }
+            | B::CalledBack { .. }
+            | B::Reopened { .. }
+            | B::MergedInto { .. }
+            | B::ReportFiled { .. }
+            | B::Closed { .. }
+    );
+    match role {
+        Role::Seat => seat_step,
+        // Supervisors decide what seats and bureaus ask for: returns, re-dispatches, extensions.
+        Role::Supervisor => {
+            seat_step
+                || matches!(body, B::ReturnDenied { .. } | B::Redispatched { .. } | B::ExtensionApproved { .. } | B::ExtensionDenied { .. })
+        }
+        Role::Bureau => match body {
+            B::SignedFor { bureau: b }
+            | B::Returned { bureau: b, .. }
+            | B::Accepted { bureau: b }
+            | B::Declined { bureau: b, .. }
+            | B::ProgressFedBack { bureau: Some(b), .. }
+            | B::ArrivedOnSite { bureau: Some(b) }
+            | B::Replied { bureau: Some(b), .. } => own(b),
+            B::ExtensionRequested { clock, .. } => clock.bureau.as_ref().is_some_and(own),
+            _ => false,
+        },
+        Role::System => matches!(body, B::Urged { .. } | B::Escalated { .. }),
+        // Administrators manage users, bureaus, policies and the calendar, not cases.
+        Role::Admin => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::ClockRef;
+    use crate::sla::SlaAmount;
+
+    #[test]
+    fn bureaus_act_only_for_themselves_and_only_supervisors_decide() {
+        let hrss = BureauCode::from("HRSS");
+        let other = BureauCode::from("MARKET");
+        let sign = |b: &BureauCode| EventBody::SignedFor { bureau: b.clone() };
+        assert!(permits(Role::Bureau, Some(&hrss), &sign(&hrss)));
+        assert!(!permits(Role::Bureau, Some(&hrss), &sign(&other)));
+        assert!(!permits(Role::Seat, None, &sign(&hrss)));
+        let ext = EventBody::ExtensionRequested { clock: ClockRef { key: "reply".into(), bureau: Some(hrss.clone()) }, amount: SlaAmount::WorkingDays(5), reason: "x".into() };
+        assert!(permits(Role::Bureau, Some(&hrss), &ext));
+        assert!(!permits(Role::Bureau, Some(&other), &ext));
+        let approve = EventBody::ExtensionApproved { clock: ClockRef { key: "reply".into(), bureau: Some(hrss.clone()) }, amount: None, note: String::new() };
+        assert!(permits(Role::Supervisor, None, &approve));
+        assert!(!permits(Role::Seat, None, &approve));
+        assert!(!permits(Role::Bureau, Some(&hrss), &approve));
+        assert!(!permits(Role::Admin, None, &EventBody::Resumed));
+        assert!(permits(Role::Seat, None, &EventBody::Dispatched { bureau: hrss, note: String::new() }));
+    }
+}

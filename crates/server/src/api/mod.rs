@@ -1,0 +1,32 @@
+//! The HTTP API, version 1. Every route but `health` and `login` needs a bearer token.
+
+mod cases;
+mod mask;
+mod session;
+mod sync;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::state::AppState;
+
+pub use mask::mask_phone;
+pub use sync::{PullPage, PushRequest, PushResponse, PushedEvent};
+
+/// A request body larger than this is refused before parsing (a push of a few hundred events).
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/api/v1/health", get(|| async { "ok" }))
+        .route("/api/v1/login", post(session::login))
+        .route("/api/v1/me", get(session::me))
+        .route("/api/v1/push", post(sync::push))
+        .route("/api/v1/pull", get(sync::pull))
+        .route("/api/v1/stream", get(sync::stream))
+        .route("/api/v1/cases", get(cases::list))
+        .route("/api/v1/search", get(cases::search))
+        .route("/api/v1/cases/{id}/unmask", post(cases::unmask))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}

@@ -1,0 +1,280 @@
+//! Push (exactly once per device sequence), pull (never skipping), and the live stream.
+
+use std::convert::Infallible;
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::Json;
+use chrono::Duration;
+use futures::Stream;
+use hotline_domain::case::{permits, CaseId, Event, EventBody, IntakeDraft, KindCatalog, Role};
+use hotline_domain::sla::Policy;
+use serde::{Deserialize, Serialize};
+use sqlx::types::Json as SqlJson;
+use sqlx::Row;
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::StreamExt;
+
+use super::mask::mask_event;
+use crate::auth::{authenticate, Principal};
+use crate::error::ApiError;
+use crate::fanout::CHANNEL;
+use crate::snapshot::refold;
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub device_id: String,
+    pub events: Vec<PushedEvent>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushedEvent {
+    /// The device's own sequence number for this event: 1, 2, 3… with no gaps.
+    pub device_seq: i64,
+    pub event: Event,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub applied: usize,
+    pub duplicates: usize,
+    /// The highest device sequence the server has applied: the client may drop its outbox up to it.
+    pub last_seq: i64,
+}
+
+/// At most this many events per push; a larger backlog goes in several pushes.
+pub const MAX_PUSH: usize = 1_000;
+
+pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Json<PushResponse>, ApiError> {
+    let now = app.clock.now();
+    let who = authenticate(&app.pool, &headers, now).await?;
+    let req: PushRequest = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request("push.malformed", format!("the push is not valid JSON of the expected shape: {e} / 推送数据格式错误")))?;
+    if req.device_id != who.device_id {
+        return Err(ApiError::forbidden("push.device", "the push names another device than the session's / 设备与登录会话不符"));
+    }
+    if req.events.len() > MAX_PUSH {
+        return Err(ApiError::bad_request("push.too_many", format!("at most {MAX_PUSH} events per push / 单次推送事件过多")));
+    }
+    let mut events = req.events;
+    events.sort_by_key(|e| e.device_seq);
+
+    let mut tx = app.pool.begin().await?;
+    sqlx::query("INSERT INTO devices (device_id, user_id) VALUES ($1, $2) ON CONFLICT (device_id) DO NOTHING")
+        .bind(&who.device_id)
+        .bind(who.user_id)
+        .execute(&mut *tx)
+        .await?;
+    let mut last_seq: i64 = sqlx::query_scalar("SELECT last_seq FROM devices WHERE device_id = $1 FOR UPDATE")
+        .bind(&who.device_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let (mut applied, mut duplicates) = (0, 0);
+    let mut touched: Vec<CaseId> = Vec::new();
+    for PushedEvent { device_seq, event } in events {
+        if device_seq <= last_seq {
+            duplicates += 1; // a retry of something already applied: acknowledged, not applied again
+            continue;
+        }
+        if device_seq != last_seq + 1 {
+            return Err(ApiError::conflict(
+                "push.sequence_gap",
+                format!("expected device sequence {} but got {device_seq}; push from the oldest unsent event / 事件序号不连续", last_seq + 1),
+            ));
+        }
+        check_event(&app, &mut tx, &who, &event, now).await?;
+        let inserted = sqlx::query(
+            "INSERT INTO events (id, case_id, device_id, device_seq, user_id, at, body)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(event.id.0)
+        .bind(event.case.0)
+        .bind(&who.device_id)
+        .bind(device_seq)
+        .bind(who.user_id)
+        .bind(event.at)
+        .bind(SqlJson(&event))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            return Err(ApiError::conflict("push.replayed", format!("event {} was already recorded from another push / 事件已存在（重放）", event.id.0)));
+        }
+        if !touched.contains(&event.case) {
+            touched.push(event.case);
+        }
+        applied += 1;
+        last_seq = device_seq;
+    }
+    for case in touched {
+        refold(&mut tx, case, &app.calendar).await?;
+    }
+    sqlx::query("UPDATE devices SET last_seq = $2 WHERE device_id = $1")
+        .bind(&who.device_id)
+        .bind(last_seq)
+        .execute(&mut *tx)
+        .await?;
+    if applied > 0 {
+        // Delivered to every listening server process when, and only if, this commits.
+        sqlx::query("SELECT pg_notify($1, '')").bind(CHANNEL).execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(Json(PushResponse { applied, duplicates, last_seq }))
+}
+
+/// Everything about one pushed event except its place in the case's history (a step the
+/// history cannot take is kept and flagged as a conflict, never dropped).
+async fn check_event(app: &AppState, tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, who: &Principal, e: &Event, now: chrono::DateTime<chrono::Utc>) -> Result<(), ApiError> {
+    if e.device.0 != who.device_id || e.actor.user != who.name || e.actor.role != who.role || e.actor.bureau != who.bureau {
+        return Err(ApiError::forbidden("push.actor", format!("event {} names another user or device than the session's / 事件的操作人与登录用户不符", e.id.0)));
+    }
+    if !permits(who.role, who.bureau.as_ref(), &e.body) {
+        return Err(ApiError::forbidden(
+            "push.forbidden",
+            format!("a {} may not record {} ({}) / 无权执行「{}」", crate::auth::role_name(who.role), e.body.step(), e.body.step_zh(), e.body.step_zh()),
+        ));
+    }
+    if e.at > now + Duration::hours(24) {
+        return Err(ApiError::unprocessable("push.future", format!("event {} is dated {} , more than a day ahead / 事件时间超前", e.id.0, e.at)));
+    }
+    if e.id.0.get_version_num() != 7 || e.case.0.get_version_num() != 7 {
+        return Err(ApiError::unprocessable("push.id", "event and case ids must be UUIDv7 / 标识须为 UUIDv7"));
+    }
+    match &e.body {
+        EventBody::Received(intake) => {
+            let draft = IntakeDraft {
+                number: intake.number.clone(),
+                kind: intake.kind.clone(),
+                category: intake.category.clone(),
+                caller: intake.caller.clone(),
+                channel: intake.channel,
+                district: intake.district.clone(),
+                description: intake.description.clone(),
+                level: intake.level,
+            };
+            let resolved = draft
+                .resolve(&KindCatalog::default(), &Policy::default())
+                .map_err(|err| ApiError::unprocessable(err.code(), err.to_string()))?;
+            if resolved.caller.phone != intake.caller.phone || resolved.description != intake.description {
+                return Err(ApiError::unprocessable("intake.not_normalised", "phone or description not in normal form / 电话或内容格式未规范化"));
+            }
+        }
+        EventBody::Dispatched { bureau, .. } | EventBody::Redispatched { to: bureau, .. } => {
+            let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM bureaus WHERE code = $1)")
+                .bind(&bureau.0)
+                .fetch_one(&mut **tx)
+                .await?;
+            if !known {
+                return Err(ApiError::unprocessable("push.unknown_bureau", format!("unknown bureau {bureau} / 未知的承办单位 {bureau}")));
+            }
+        }
+        _ => {}
+    }
+    let _ = app;
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PullQuery {
+    /// The `next` of the previous page; none for the beginning.
+    pub after: Option<String>,
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PulledEvent {
+    pub pos: String,
+    pub event: Event,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PullPage {
+    pub events: Vec<PulledEvent>,
+    pub next: String,
+    pub more: bool,
+}
+
+/// Cursors are `TXID:POS`, zero-padded so that text order is pull order on the seats too.
+fn cursor(tx: i64, pos: i64) -> String {
+    format!("{tx:020}:{pos:020}")
+}
+
+fn parse_cursor(s: &str) -> Option<(i64, i64)> {
+    let (a, b) = s.split_once(':')?;
+    Some((a.parse().ok()?, b.parse().ok()?))
+}
+
+pub async fn pull(State(app): State<AppState>, headers: HeaderMap, Query(q): Query<PullQuery>) -> Result<Json<PullPage>, ApiError> {
+    let who = authenticate(&app.pool, &headers, app.clock.now()).await?;
+    if who.role == Role::Admin {
+        return Err(ApiError::forbidden("pull.role", "administrators do not receive cases / 管理员不接收工单"));
+    }
+    let (tx_after, pos_after) = match q.after.as_deref() {
+        None | Some("") => (0, 0),
+        Some(c) => parse_cursor(c).ok_or_else(|| ApiError::bad_request("pull.cursor", "malformed cursor / 游标格式错误"))?,
+    };
+    let limit = q.limit.unwrap_or(500).clamp(1, 5_000);
+    // Only events of transactions older than every transaction still running: one that commits
+    // later always has a larger txid than anything returned now, so the cursor never skips it.
+    let bureau = who.bureau.as_ref().map(|b| b.0.clone());
+    let rows = sqlx::query(
+        "SELECT tx_id::text::bigint AS tx, pos, case_id, body FROM events
+         WHERE (tx_id, pos) > ($1::text::xid8, $2)
+           AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+           AND ($4::text IS NULL OR case_id IN (SELECT case_id FROM case_bureaus WHERE bureau = $4))
+         ORDER BY tx_id, pos LIMIT $3",
+    )
+    .bind(tx_after.to_string())
+    .bind(pos_after)
+    .bind(limit)
+    .bind(&bureau)
+    .fetch_all(&app.pool)
+    .await?;
+    let more = rows.len() as i64 == limit;
+    let mut next = cursor(tx_after, pos_after);
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let (tx, pos): (i64, i64) = (r.get("tx"), r.get("pos"));
+        let event: Event = serde_json::from_value(r.get("body")).map_err(|e| ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "server.corrupt", e.to_string()))?;
+        // A bureau receiving a case gets its history up to the dispatch too.
+        if let Some(b) = &bureau {
+            let to_us = matches!(&event.body, EventBody::Dispatched { bureau, .. } | EventBody::Redispatched { to: bureau, .. } if bureau.0 == *b);
+            if to_us {
+                let earlier = sqlx::query(
+                    "SELECT tx_id::text::bigint AS tx, pos, body FROM events WHERE case_id = $1 AND (tx_id, pos) < ($2::text::xid8, $3) ORDER BY tx_id, pos",
+                )
+                .bind(event.case.0)
+                .bind(tx.to_string())
+                .bind(pos)
+                .fetch_all(&app.pool)
+                .await?;
+                for e in earlier {
+                    if let Ok(mut ev) = serde_json::from_value::<Event>(e.get("body")) {
+                        mask_event(who.role, &mut ev.body);
+                        out.push(PulledEvent { pos: cursor(e.get("tx"), e.get("pos")), event: ev });
+                    }
+                }
+            }
+        }
+        let mut event = event;
+        mask_event(who.role, &mut event.body);
+        out.push(PulledEvent { pos: cursor(tx, pos), event });
+        next = cursor(tx, pos);
+    }
+    Ok(Json(PullPage { events: out, next, more }))
+}
+
+/// Server-sent events: a `changed` message whenever events commit; clients then pull.
+pub async fn stream(State(app): State<AppState>, headers: HeaderMap) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
+    authenticate(&app.pool, &headers, app.clock.now()).await?;
+    let rx = app.notices.subscribe();
+    let hello = tokio_stream::once(Ok(SseEvent::default().event("hello").data("")));
+    // A lagging receiver missed notices, not events: telling it "changed" makes it pull them.
+    let changes = BroadcastStream::new(rx).map(|_| Ok(SseEvent::default().event("changed").data("")));
+    Ok(Sse::new(hello.chain(changes)).keep_alive(KeepAlive::default()))
+}

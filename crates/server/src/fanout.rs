@@ -1,0 +1,31 @@
+//! Live delivery across server processes: each process LISTENs once on PostgreSQL and fans the
+//! notices out to its connected clients, so 200 seats cost one database connection, not 200.
+
+use sqlx::postgres::PgListener;
+use sqlx::PgPool;
+use tokio::sync::broadcast;
+
+pub const CHANNEL: &str = "hotline_events";
+
+/// Starts the listener task; notices go to `tx` until the process ends.
+pub async fn spawn(pool: &PgPool, tx: broadcast::Sender<()>) -> Result<(), sqlx::Error> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen(CHANNEL).await?;
+    tokio::spawn(async move {
+        loop {
+            match listener.recv().await {
+                Ok(_) => {
+                    let _ = tx.send(());
+                }
+                Err(e) => {
+                    // PgListener reconnects on the next recv; wake clients so they pull whatever
+                    // committed while the connection was down.
+                    crate::log::error(&format!("listen: {e}"));
+                    let _ = tx.send(());
+                    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                }
+            }
+        }
+    });
+    Ok(())
+}

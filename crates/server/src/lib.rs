@@ -1,0 +1,15 @@
+//! hotline-server: the authority every seat and bureau syncs with. Stateless: everything lives
+//! in PostgreSQL; several processes may serve one database, each listening once for new events.
+
+pub mod admin;
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod fanout;
+pub mod log;
+pub mod snapshot;
+pub mod state;
+
+/// The PostgreSQL schema, embedded.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");

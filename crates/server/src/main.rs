@@ -1,0 +1,131 @@
+//! `hotline-server`: migrate, serve, and administer users and bureaus.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use hotline_domain::time::Clock;
+use hotline_server::{admin, api, config::Config, fanout, log, state::AppState, MIGRATOR};
+use sqlx::postgres::PgPoolOptions;
+
+#[derive(Parser)]
+#[command(name = "hotline-server", version, about = "热线工作台服务端 / Hotline Desk server")]
+struct Cli {
+    /// TOML configuration file (default: ./hotline-server.toml if present); DATABASE_URL overrides
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply the database migrations
+    Migrate,
+    /// Serve the API
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080, or `listen` in the configuration)
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Users and their roles
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Bureaus (承办单位)
+    #[command(subcommand)]
+    Bureau(BureauCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from standard input
+    Add {
+        name: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        bureau: Option<String>,
+        /// The seat code that numbers this user's cases (seats and supervisors)
+        #[arg(long)]
+        seat_code: Option<String>,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Disable a user and revoke their sessions at once
+    Disable { name: String },
+}
+
+#[derive(Subcommand)]
+enum BureauCommand {
+    /// Import bureaus from CSV: code,name,parent,district,phone
+    Import { file: PathBuf },
+}
+
+struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = Config::load(cli.config.as_deref())?;
+    let pool = PgPoolOptions::new()
+        .max_connections(20)
+        .connect(config.database_url()?)
+        .await
+        .context("cannot connect to PostgreSQL")?;
+    let now = SystemClock.now();
+    match cli.command {
+        Command::Migrate => {
+            MIGRATOR.run(&pool).await.context("migration failed")?;
+            println!("migrated");
+        }
+        Command::Serve { listen } => {
+            MIGRATOR.run(&pool).await.context("migration failed")?;
+            let (notices, _) = tokio::sync::broadcast::channel(1024);
+            fanout::spawn(&pool, notices.clone()).await.context("cannot LISTEN")?;
+            let calendar = hotline_domain::calendar::LegalCalendar::new(hotline_domain::calendar::parse_json(SHIPPED_CALENDAR)?)?;
+            let state = AppState {
+                pool,
+                clock: Arc::new(SystemClock),
+                calendar: Arc::new(hotline_domain::sla::SlaCalendar::new(calendar, Default::default())),
+                notices,
+                token_hours: config.token_hours(),
+            };
+            let addr = listen.or(config.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
+            let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+            log::info(&format!("listening on {}", listener.local_addr()?));
+            axum::serve(listener, api::router(state)).with_graceful_shutdown(shutdown()).await?;
+        }
+        Command::User(UserCommand::Add { name, role, bureau, seat_code, password_stdin: _ }) => {
+            let mut password = String::new();
+            std::io::stdin().read_to_string(&mut password)?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            let u = admin::NewUser { name: &name, role: &role, bureau: bureau.as_deref(), seat_code: seat_code.as_deref(), password };
+            let id = admin::add_user(&pool, u, now).await?;
+            println!("user {name} added (id {id})");
+        }
+        Command::User(UserCommand::Disable { name }) => {
+            admin::disable_user(&pool, &name, now).await?;
+            println!("user {name} disabled; sessions revoked");
+        }
+        Command::Bureau(BureauCommand::Import { file }) => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let n = admin::import_bureaus(&pool, &text, now).await?;
+            println!("imported {n} bureaus");
+        }
+    }
+    Ok(())
+}
+
+const SHIPPED_CALENDAR: &str = include_str!("../../../data/calendar/cn-legal-calendar.json");
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,251 @@
+#![allow(clippy::cloned_ref_to_slice_refs)] // slices of one cloned event read better in these tests
+//! Push and pull against a real PostgreSQL on a real port: exactly once, never skipping, scoped.
+
+mod support;
+
+use chrono::Duration;
+use hotline_domain::case::{BureauCode, EventBody};
+use support::*;
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
+#[tokio::test]
+async fn a_push_applies_once_whatever_the_retries_and_a_gap_is_refused() {
+    let (pool, _) = database().await;
+    seed(&pool).await;
+    let base = serve(&pool, TestClock::at(&now().to_rfc3339())).await;
+    let http = reqwest::Client::new();
+    let seat = login(&http, &base, "seat1").await;
+
+    let c = seat.new_case(1, now(), "complaint", "market_regulation", "商家拒绝退款");
+    let d = seat.event(c.case, now(), EventBody::Dispatched { bureau: BureauCode::from("MARKET"), note: String::new() });
+    let r: serde_json::Value = seat.push(&http, &base, 1, &[c.clone(), d.clone()]).await.json().await.unwrap();
+    assert_eq!((r["applied"].as_i64(), r["duplicates"].as_i64(), r["last_seq"].as_i64()), (Some(2), Some(0), Some(2)));
+    // The response was lost; the client retries the same batch.
+    let r: serde_json::Value = seat.push(&http, &base, 1, &[c.clone(), d.clone()]).await.json().await.unwrap();
+    assert_eq!((r["applied"].as_i64(), r["duplicates"].as_i64()), (Some(0), Some(2)));
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(&pool).await.unwrap();
+    assert_eq!(count, 2);
+
+    // A gap in the device sequence means an event would be lost: refused, nothing written.
+    let e = seat.event(c.case, now(), EventBody::Escalated { note: "升级".into() });
+    let (status, code) = error_of(seat.push(&http, &base, 4, &[e.clone()]).await).await;
+    assert_eq!((status, code.as_str()), (409, "push.sequence_gap"));
+    // The same event under a new sequence number is a replay.
+    let (status, code) = error_of(seat.push(&http, &base, 3, &[c.clone()]).await).await;
+    assert_eq!((status, code.as_str()), (409, "push.replayed"));
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(&pool).await.unwrap();
+    assert_eq!(count, 2);
+
+    let status: String = sqlx::query_scalar("SELECT status FROM cases WHERE id = $1").bind(c.case.0).fetch_one(&pool).await.unwrap();
+    assert_eq!(status, "dispatched");
+}
+
+#[tokio::test]
+async fn the_pull_cursor_never_passes_an_event_that_commits_later_with_a_lower_number() {
+    let (pool, _) = database().await;
+    seed(&pool).await;
+    let base = serve(&pool, TestClock::at(&now().to_rfc3339())).await;
+    let http = reqwest::Client::new();
+    let seat = login(&http, &base, "seat1").await;
+    let user_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE name = 'seat1'").fetch_one(&pool).await.unwrap();
+
+    // Transaction 1 writes an event and takes the lower position, but does not commit yet.
+    let slow = seat.new_case(1, now(), "consultation", "platform_usage", "慢事务里的工单");
+    let mut t1 = pool.begin().await.unwrap();
+    let slow_pos: i64 = sqlx::query_scalar(
+        "INSERT INTO events (id, case_id, device_id, device_seq, user_id, at, body) VALUES ($1, $2, 'slow-device', 1, $3, $4, $5) RETURNING pos",
+    )
+    .bind(slow.id.0)
+    .bind(slow.case.0)
+    .bind(user_id)
+    .bind(slow.at)
+    .bind(sqlx::types::Json(&slow))
+    .fetch_one(&mut *t1)
+    .await
+    .unwrap();
+
+    // Transaction 2 (a whole push) takes a higher position and commits first.
+    let fast = seat.new_case(2, now(), "consultation", "platform_usage", "快事务里的工单");
+    assert!(seat.push(&http, &base, 1, &[fast.clone()]).await.status().is_success());
+    let fast_pos: i64 = sqlx::query_scalar("SELECT pos FROM events WHERE id = $1").bind(fast.id.0).fetch_one(&pool).await.unwrap();
+    assert!(slow_pos < fast_pos, "the interleaving this test is about");
+
+    // While transaction 1 runs, the pull hands out nothing past it.
+    let page = seat.pull(&http, &base, "").await;
+    assert_eq!(page["events"].as_array().unwrap().len(), 0, "{page}");
+    let cursor = page["next"].as_str().unwrap().to_owned();
+
+    t1.commit().await.unwrap();
+    let page = seat.pull(&http, &base, &cursor).await;
+    let ids: Vec<&str> = page["events"].as_array().unwrap().iter().map(|e| e["event"]["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, vec![slow.id.0.to_string(), fast.id.0.to_string()], "both, the lower-numbered one first");
+    let again = seat.pull(&http, &base, page["next"].as_str().unwrap()).await;
+    assert!(again["events"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_bureau_receives_only_its_cases_with_their_history_and_the_caller_masked() {
+    let (pool, _) = database().await;
+    seed(&pool).await;
+    let base = serve(&pool, TestClock::at(&now().to_rfc3339())).await;
+    let http = reqwest::Client::new();
+    let seat = login(&http, &base, "seat1").await;
+    let hrss = login(&http, &base, "hrss1").await;
+
+    let mine = seat.new_case(1, now(), "consultation", "social_security", "社保卡补办");
+    let theirs = seat.new_case(2, now(), "complaint", "market_regulation", "商家拒绝退款");
+    let to_hrss = seat.event(mine.case, now(), EventBody::Dispatched { bureau: BureauCode::from("HRSS"), note: String::new() });
+    let to_market = seat.event(theirs.case, now(), EventBody::Dispatched { bureau: BureauCode::from("MARKET"), note: String::new() });
+    assert!(seat.push(&http, &base, 1, &[mine.clone(), theirs.clone()]).await.status().is_success());
+    assert!(seat.push(&http, &base, 3, &[to_hrss.clone(), to_market]).await.status().is_success());
+
+    let page = hrss.pull(&http, &base, "").await;
+    let events = page["events"].as_array().unwrap();
+    let cases: std::collections::BTreeSet<&str> = events.iter().map(|e| e["event"]["case"].as_str().unwrap()).collect();
+    assert_eq!(cases.into_iter().collect::<Vec<_>>(), vec![mine.case.0.to_string()]);
+    let received = events.iter().find(|e| e["event"]["type"] == "received").expect("the history before the dispatch");
+    assert_eq!(received["event"]["number"].as_str(), mine_number(&mine).as_deref());
+    assert_eq!(received["event"]["caller"]["phone"], "138****5678");
+    assert_eq!(received["event"]["caller"]["id_number"], "44**************34");
+
+    let list: Vec<serde_json::Value> = http.get(format!("{base}/api/v1/cases")).bearer_auth(&hrss.token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["phone"], "138****5678");
+    // The seat sees both, unmasked.
+    let list: Vec<serde_json::Value> = http.get(format!("{base}/api/v1/cases")).bearer_auth(&seat.token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(list.len(), 2);
+    assert!(list.iter().all(|c| c["phone"] == "13812345678"));
+
+    // Unmasking is allowed in scope and audited; out of scope it is not found.
+    let r: serde_json::Value = http.post(format!("{base}/api/v1/cases/{}/unmask", mine.case.0)).bearer_auth(&hrss.token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(r["phone"], "13812345678");
+    let audited: i64 = sqlx::query_scalar("SELECT count(*) FROM audit WHERE action = 'case.unmask'").fetch_one(&pool).await.unwrap();
+    assert_eq!(audited, 1);
+    let r = http.post(format!("{base}/api/v1/cases/{}/unmask", theirs.case.0)).bearer_auth(&hrss.token).send().await.unwrap();
+    assert_eq!(error_of(r).await, (404, "case.not_found".into()));
+
+    // The bureau signs for it; a bureau may not sign for another bureau.
+    let sign = hrss.event(mine.case, now(), EventBody::SignedFor { bureau: BureauCode::from("HRSS") });
+    assert!(hrss.push(&http, &base, 1, &[sign]).await.status().is_success());
+    let foreign = hrss.event(theirs.case, now(), EventBody::SignedFor { bureau: BureauCode::from("MARKET") });
+    assert_eq!(error_of(hrss.push(&http, &base, 2, &[foreign]).await).await, (403, "push.forbidden".into()));
+}
+
+fn mine_number(e: &hotline_domain::case::Event) -> Option<String> {
+    match &e.body {
+        EventBody::Received(i) => Some(i.number.to_string()),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn two_seats_acting_apart_keep_both_steps_and_the_case_is_flagged() {
+    let (pool, _) = database().await;
+    seed(&pool).await;
+    let base = serve(&pool, TestClock::at(&now().to_rfc3339())).await;
+    let http = reqwest::Client::new();
+    let a = login(&http, &base, "seat1").await;
+    let b = login(&http, &base, "super1").await;
+    let c = a.new_case(1, now(), "consultation", "social_security", "社保转移");
+    assert!(a.push(&http, &base, 1, &[c.clone()]).await.status().is_success());
+    // Both answered the caller while apart (neither saw the other's reply).
+    let ra = a.event(c.case, now(), EventBody::Replied { bureau: None, text: "A 的答复".into() });
+    let rb = b.event(c.case, now() + Duration::seconds(1), EventBody::Replied { bureau: None, text: "B 的答复".into() });
+    assert!(a.push(&http, &base, 2, &[ra.clone()]).await.status().is_success());
+    assert!(b.push(&http, &base, 1, &[rb.clone()]).await.status().is_success());
+    let (conflicts, events): (i32, i64) = sqlx::query_as("SELECT conflicts, (SELECT count(*) FROM events WHERE case_id = $1) FROM cases WHERE id = $1")
+        .bind(c.case.0)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!((conflicts, events), (1, 3), "both replies kept, one flagged");
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_4xx_with_a_code_and_nothing_is_half_written() {
+    let (pool, _) = database().await;
+    seed(&pool).await;
+    let clock = TestClock::at(&now().to_rfc3339());
+    let base = serve(&pool, clock.clone()).await;
+    let http = reqwest::Client::new();
+    let seat = login(&http, &base, "seat1").await;
+    let push_raw = |body: String| {
+        let http = http.clone();
+        let url = format!("{base}/api/v1/push");
+        let token = seat.token.clone();
+        async move { http.post(url).bearer_auth(token).header("content-type", "application/json").body(body).send().await.unwrap() }
+    };
+    assert_eq!(error_of(push_raw("{not json".into()).await).await, (400, "push.malformed".into()));
+    assert_eq!(error_of(push_raw(format!(r#"{{"device_id":"{}","events":[{{"device_seq":"one","event":{{}}}}]}}"#, seat.device)).await).await, (400, "push.malformed".into()));
+    assert_eq!(error_of(push_raw(format!(r#"{{"device_id":"{}","events":[],"extra":1}}"#, seat.device)).await).await, (400, "push.malformed".into()));
+    let mut unknown_type = serde_json::to_value(seat.new_case(1, now(), "complaint", "housing", "物业")).unwrap();
+    unknown_type["type"] = "teleported".into();
+    let body = serde_json::json!({"device_id": seat.device, "events": [{"device_seq": 1, "event": unknown_type}]});
+    assert_eq!(error_of(push_raw(body.to_string()).await).await, (400, "push.malformed".into()));
+
+    // A 1 MB description, an unknown bureau: the first event of the batch is fine, yet the
+    // whole batch is refused and nothing of it is written.
+    let ok = seat.new_case(1, now(), "complaint", "housing", "物业不作为");
+    let mut huge = seat.new_case(2, now(), "complaint", "housing", "x");
+    if let EventBody::Received(i) = &mut huge.body {
+        i.description = "诉".repeat(350_000);
+    }
+    assert_eq!(error_of(seat.push(&http, &base, 1, &[ok.clone(), huge]).await).await, (422, "intake.description_too_long".into()));
+    let nowhere = seat.event(ok.case, now(), EventBody::Dispatched { bureau: BureauCode::from("NOWHERE"), note: String::new() });
+    assert_eq!(error_of(seat.push(&http, &base, 1, &[ok.clone(), nowhere]).await).await, (422, "push.unknown_bureau".into()));
+    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(&pool).await.unwrap();
+    let cases: i64 = sqlx::query_scalar("SELECT count(*) FROM cases").fetch_one(&pool).await.unwrap();
+    assert_eq!((events, cases), (0, 0));
+
+    // Forged and expired tokens.
+    let forged = http.get(format!("{base}/api/v1/pull")).bearer_auth("0".repeat(64)).send().await.unwrap();
+    assert_eq!(error_of(forged).await, (401, "auth.invalid".into()));
+    clock.advance(Duration::hours(13));
+    let expired = http.get(format!("{base}/api/v1/pull")).bearer_auth(&seat.token).send().await.unwrap();
+    assert_eq!(error_of(expired).await, (401, "auth.expired".into()));
+}
+
+#[tokio::test]
+async fn a_disabled_user_loses_access_at_once() {
+    let (pool, _) = database().await;
+    seed(&pool).await;
+    let base = serve(&pool, TestClock::at(&now().to_rfc3339())).await;
+    let http = reqwest::Client::new();
+    let seat = login(&http, &base, "seat1").await;
+    assert!(http.get(format!("{base}/api/v1/me")).bearer_auth(&seat.token).send().await.unwrap().status().is_success());
+    hotline_server::admin::disable_user(&pool, "seat1", now()).await.unwrap();
+    let r = http.get(format!("{base}/api/v1/me")).bearer_auth(&seat.token).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    let r = http.post(format!("{base}/api/v1/login")).json(&serde_json::json!({"user": "seat1", "password": PASSWORD, "device_id": seat.device})).send().await.unwrap();
+    assert_eq!(error_of(r).await, (401, "auth.disabled".into()));
+}
+
+#[tokio::test]
+async fn search_on_the_server_finds_two_character_terms() {
+    let (pool, _) = database().await;
+    seed(&pool).await;
+    let base = serve(&pool, TestClock::at(&now().to_rfc3339())).await;
+    let http = reqwest::Client::new();
+    let seat = login(&http, &base, "seat1").await;
+    let events = vec![
+        seat.new_case(1, now(), "consultation", "social_security", "社保卡补办进度"),
+        seat.new_case(2, now(), "consultation", "social_security", "医保报销比例"),
+        seat.new_case(3, now(), "complaint", "urban_management", "社区保洁不到位"),
+    ];
+    assert!(seat.push(&http, &base, 1, &events).await.status().is_success());
+    let search = |q: &'static str| {
+        let (http, base, token) = (http.clone(), base.clone(), seat.token.clone());
+        async move {
+            let v: Vec<serde_json::Value> = http.get(format!("{base}/api/v1/search")).bearer_auth(token).query(&[("q", q)]).send().await.unwrap().json().await.unwrap();
+            v.len()
+        }
+    };
+    assert_eq!(search("社保").await, 1, "社区…保洁 has both characters but not adjacent");
+    assert_eq!(search("医保").await, 1);
+    assert_eq!(search("补办进度").await, 1);
+    assert_eq!(search("保").await, 3);
+    assert_eq!(search("13812").await, 3);
+}
