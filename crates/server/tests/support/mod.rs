@@ -205,6 +205,25 @@ impl Session {
     }
 }
 
+impl Session {
+    /// Pulls from the beginning until at least `n` events came (other tests' writers on the same
+    /// cluster may hold the visibility horizon back for a moment), at most 5 s.
+    pub async fn pull_at_least(&self, http: &reqwest::Client, base: &str, n: usize) -> Vec<serde_json::Value> {
+        let mut events = Vec::new();
+        let mut next = String::new();
+        for _ in 0..100 {
+            let page = self.pull(http, base, &next).await;
+            events.extend(page["events"].as_array().unwrap().iter().cloned());
+            next = page["next"].as_str().unwrap().to_owned();
+            if events.len() >= n {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        events
+    }
+}
+
 /// `{code, message}` of an error response, with its status.
 pub async fn error_of(r: reqwest::Response) -> (u16, String) {
     let status = r.status().as_u16();
