@@ -67,3 +67,14 @@ CREATE TABLE seat_sequence (
     day         TEXT PRIMARY KEY,
     last        INTEGER NOT NULL
 );
+
+-- Where this seat syncs: the server, the account, and how far it has pulled.
+CREATE TABLE sync_state (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    server      TEXT,
+    user_name   TEXT,
+    cursor      TEXT NOT NULL DEFAULT '',
+    last_sync   TEXT,
+    last_error  TEXT
+);
+INSERT INTO sync_state (id) VALUES (1);

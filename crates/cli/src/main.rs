@@ -5,6 +5,7 @@ mod calendar_cmd;
 mod case_cmd;
 mod input;
 mod sla_cmd;
+mod sync_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,6 +51,10 @@ enum Command {
         #[arg(long)]
         district: Option<String>,
     },
+    /// Log in to a server; the session token goes to the OS credential store
+    Login(sync_cmd::LoginArgs),
+    /// Sync with the server: --once, --watch or --status
+    Sync(sync_cmd::SyncArgs),
     /// Search case text, numbers and phone numbers (Chinese terms of any length)
     Search {
         text: String,
@@ -126,7 +131,7 @@ fn run_async(cmd: Command, data: &DataDir, calendars: &CalendarStore, clock: &Sy
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         let now = clock.now();
-        let store = hotline_client::store::LocalStore::open(data, now).await?;
+        let mut store = hotline_client::store::LocalStore::open(data, now).await?;
         let cal = calendars.load_sla()?;
         match cmd {
             Command::Case(c) => case_cmd::run(c, &store, &cal, now).await,
@@ -135,6 +140,8 @@ fn run_async(cmd: Command, data: &DataDir, calendars: &CalendarStore, clock: &Sy
                 case_cmd::queue(&store, filter, json, now).await
             }
             Command::Search { text, json } => case_cmd::search(&store, &text, json, now).await,
+            Command::Login(a) => sync_cmd::login(a, &mut store).await,
+            Command::Sync(a) => sync_cmd::sync(a, &store, &cal).await,
             Command::Calendar(_) | Command::Sla(_) => unreachable!("run synchronously"),
         }
     })

@@ -22,30 +22,35 @@ pub enum ClientError {
     Db(#[from] sqlx::Error),
     #[error("local database migration: {0} / 本地数据库升级失败")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("the server cannot be reached: {0} / 无法连接服务器（离线）")]
+    Offline(String),
+    #[error("{message}")]
+    Server { status: u16, code: String, message: String },
 }
 
 /// How an error crosses to the UI: a stable code to branch on, a message to show.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ErrorPayload {
-    pub code: &'static str,
+    pub code: String,
     pub message: String,
 }
 
 impl From<ClientError> for ErrorPayload {
     fn from(e: ClientError) -> Self {
-        Self { code: e.code(), message: e.to_string() }
+        Self { code: e.code().to_owned(), message: e.to_string() }
     }
 }
 
 impl ClientError {
     /// The user asked for something that cannot be done (as opposed to the machine failing).
     pub fn is_bad_input(&self) -> bool {
-        matches!(self, Self::Calendar(_) | Self::Invalid { .. } | Self::Step(_) | Self::Intake(_) | Self::NotFound(_))
-            && self.code() != "local.corrupt"
+        let mistake = matches!(self, Self::Calendar(_) | Self::Invalid { .. } | Self::Step(_) | Self::Intake(_) | Self::NotFound(_))
+            && self.code() != "local.corrupt";
+        mistake || matches!(self, Self::Server { status: 400..=499, .. })
     }
 
     /// Stable machine code for the UI and scripts.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> &str {
         match self {
             Self::Io { .. } => "io",
             Self::Corrupt { .. } => "local.corrupt",
@@ -56,6 +61,8 @@ impl ClientError {
             Self::NotFound(_) => "case.not_found",
             Self::Db(_) => "local.db",
             Self::Migrate(_) => "local.migrate",
+            Self::Offline(_) => "sync.offline",
+            Self::Server { code, .. } => code,
         }
     }
 }

@@ -8,7 +8,9 @@ mod clock;
 mod data_dir;
 mod error;
 pub mod ids;
+pub mod secret;
 pub mod store;
+pub mod sync;
 
 pub use calendar_store::CalendarStore;
 pub use clock::SystemClock;

@@ -5,6 +5,7 @@
 //! - [`sla`]: deadline clocks in natural time, working hours, working days and calendar days.
 //! - [`case`]: the case model and the lifecycle as a pure fold of append-only events.
 //! - [`text`]: search tokens for Chinese text (bigrams), shared by the local and server indexes.
+//! - [`wire`]: the sync protocol messages shared by the server and the seats.
 //! - [`time`]: the [`time::Clock`] trait through which "now" enters, and the China time zone.
 
 pub mod calendar;
@@ -12,3 +13,4 @@ pub mod case;
 pub mod sla;
 pub mod text;
 pub mod time;
+pub mod wire;

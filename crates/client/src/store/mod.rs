@@ -3,6 +3,7 @@
 
 mod cases;
 mod read;
+mod sync;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -14,6 +15,7 @@ use sqlx::Row;
 
 pub use cases::NewCase;
 pub use read::{CaseRow, QueueFilter};
+pub use sync::SyncState;
 
 use crate::{ClientError, DataDir};
 

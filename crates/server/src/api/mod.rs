@@ -11,7 +11,6 @@ use axum::Router;
 use crate::state::AppState;
 
 pub use mask::mask_phone;
-pub use sync::{PullPage, PushRequest, PushResponse, PushedEvent};
 
 /// A request body larger than this is refused before parsing (a push of a few hundred events).
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;

@@ -2,30 +2,13 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use hotline_domain::wire::{LoginRequest, LoginResponse};
+use serde::Serialize;
 use sqlx::Row;
 
 use crate::auth::{authenticate, issue_token, verify_password};
 use crate::error::ApiError;
 use crate::state::AppState;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LoginRequest {
-    pub user: String,
-    pub password: String,
-    pub device_id: String,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct LoginResponse {
-    pub token: String,
-    pub expires_at: DateTime<Utc>,
-    pub user: String,
-    pub role: String,
-    pub bureau: Option<String>,
-    pub seat_code: Option<String>,
-}
 
 pub async fn login(State(app): State<AppState>, Json(req): Json<LoginRequest>) -> Result<Json<LoginResponse>, ApiError> {
     let now = app.clock.now();

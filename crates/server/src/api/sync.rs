@@ -11,7 +11,8 @@ use chrono::Duration;
 use futures::Stream;
 use hotline_domain::case::{permits, CaseId, Event, EventBody, IntakeDraft, KindCatalog, Role};
 use hotline_domain::sla::Policy;
-use serde::{Deserialize, Serialize};
+use hotline_domain::wire::{PullPage, PulledEvent, PushRequest, PushResponse, PushedEvent, MAX_PUSH};
+use serde::Deserialize;
 use sqlx::types::Json as SqlJson;
 use sqlx::Row;
 use tokio_stream::wrappers::BroadcastStream;
@@ -23,32 +24,6 @@ use crate::error::ApiError;
 use crate::fanout::CHANNEL;
 use crate::snapshot::refold;
 use crate::state::AppState;
-
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PushRequest {
-    pub device_id: String,
-    pub events: Vec<PushedEvent>,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PushedEvent {
-    /// The device's own sequence number for this event: 1, 2, 3… with no gaps.
-    pub device_seq: i64,
-    pub event: Event,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct PushResponse {
-    pub applied: usize,
-    pub duplicates: usize,
-    /// The highest device sequence the server has applied: the client may drop its outbox up to it.
-    pub last_seq: i64,
-}
-
-/// At most this many events per push; a larger backlog goes in several pushes.
-pub const MAX_PUSH: usize = 1_000;
 
 pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Json<PushResponse>, ApiError> {
     let now = app.clock.now();
@@ -78,7 +53,21 @@ pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) 
     let mut touched: Vec<CaseId> = Vec::new();
     for PushedEvent { device_seq, event } in events {
         if device_seq <= last_seq {
-            duplicates += 1; // a retry of something already applied: acknowledged, not applied again
+            // A retry of something already applied: acknowledged, not applied again — if it is
+            // the same event. Another event under a used number (a seat restored from an old
+            // backup) would otherwise be silently lost.
+            let stored: Option<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM events WHERE device_id = $1 AND device_seq = $2")
+                .bind(&who.device_id)
+                .bind(device_seq)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if stored.is_some_and(|id| id != event.id.0) {
+                return Err(ApiError::conflict(
+                    "push.sequence_reused",
+                    format!("device sequence {device_seq} already holds another event / 事件序号已被占用"),
+                ));
+            }
+            duplicates += 1;
             continue;
         }
         if device_seq != last_seq + 1 {
@@ -186,19 +175,6 @@ pub struct PullQuery {
     pub limit: Option<i64>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-pub struct PulledEvent {
-    pub pos: String,
-    pub event: Event,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct PullPage {
-    pub events: Vec<PulledEvent>,
-    pub next: String,
-    pub more: bool,
-}
-
 /// Cursors are `TXID:POS`, zero-padded so that text order is pull order on the seats too.
 fn cursor(tx: i64, pos: i64) -> String {
     format!("{tx:020}:{pos:020}")
@@ -245,12 +221,14 @@ pub async fn pull(State(app): State<AppState>, headers: HeaderMap, Query(q): Que
         if let Some(b) = &bureau {
             let to_us = matches!(&event.body, EventBody::Dispatched { bureau, .. } | EventBody::Redispatched { to: bureau, .. } if bureau.0 == *b);
             if to_us {
+                // Only what the cursor has already passed: later events come in this pull anyway.
                 let earlier = sqlx::query(
-                    "SELECT tx_id::text::bigint AS tx, pos, body FROM events WHERE case_id = $1 AND (tx_id, pos) < ($2::text::xid8, $3) ORDER BY tx_id, pos",
+                    "SELECT tx_id::text::bigint AS tx, pos, body FROM events
+                     WHERE case_id = $1 AND (tx_id, pos) <= ($2::text::xid8, $3) ORDER BY tx_id, pos",
                 )
                 .bind(event.case.0)
-                .bind(tx.to_string())
-                .bind(pos)
+                .bind(tx_after.to_string())
+                .bind(pos_after)
                 .fetch_all(&app.pool)
                 .await?;
                 for e in earlier {

@@ -1,0 +1,111 @@
+use std::io::Read;
+
+use anyhow::Context;
+use clap::Args;
+use hotline_client::secret::{Secret, TokenStore};
+use hotline_client::store::LocalStore;
+use hotline_client::sync::{sync_once, watch, ServerApi, SyncReport};
+use hotline_domain::sla::SlaCalendar;
+use hotline_domain::wire::LoginRequest;
+
+use crate::{emit, BadInput};
+
+#[derive(Args)]
+pub struct LoginArgs {
+    /// The server, e.g. http://hotline.example:8080
+    #[arg(long)]
+    server: String,
+    #[arg(long)]
+    user: String,
+    /// Read the password from standard input (required: passwords never go on the command line)
+    #[arg(long, required = true)]
+    password_stdin: bool,
+}
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("mode").required(true).args(["once", "watch", "status"])))]
+pub struct SyncArgs {
+    /// Push everything pending, pull everything new, then exit
+    #[arg(long)]
+    once: bool,
+    /// Keep syncing: live from the server, and whenever this seat records something
+    #[arg(long)]
+    watch: bool,
+    /// Show pending events, the last sync and the last error
+    #[arg(long)]
+    status: bool,
+}
+
+pub async fn login(args: LoginArgs, store: &mut LocalStore) -> anyhow::Result<()> {
+    let mut password = String::new();
+    std::io::stdin().read_to_string(&mut password)?;
+    let password = password.trim_end_matches(['\n', '\r']).to_owned();
+    if password.is_empty() {
+        return Err(BadInput("no password on standard input / 未输入密码".into()).into());
+    }
+    let api = ServerApi::new(&args.server)?;
+    let resp = api
+        .login(&LoginRequest { user: args.user.clone(), password, device_id: store.identity().device_id.clone() })
+        .await?;
+    let role = serde_json::from_value(serde_json::Value::String(resp.role.clone())).context("the server sent an unknown role")?;
+    TokenStore::new(api.base(), &resp.user).save(&Secret::new(resp.token))?;
+    store.adopt_login(api.base(), &resp.user, role, resp.bureau.as_deref(), resp.seat_code.as_deref()).await?;
+    emit(&format!(
+        "logged in as {} ({}) on {}; session until {}\n",
+        resp.user,
+        resp.role,
+        api.base(),
+        resp.expires_at.with_timezone(&hotline_domain::time::china()).to_rfc3339()
+    ))?;
+    Ok(())
+}
+
+pub async fn sync(args: SyncArgs, store: &LocalStore, cal: &SlaCalendar) -> anyhow::Result<()> {
+    let state = store.sync_state().await?;
+    if args.status {
+        emit(&format!(
+            "server: {}\nuser: {}\npending: {}\nlast sync: {}\nlast error: {}\n",
+            state.server.as_deref().unwrap_or("-"),
+            state.user.as_deref().unwrap_or("-"),
+            store.outbox_len().await?,
+            state.last_sync.as_deref().unwrap_or("never"),
+            state.last_error.as_deref().unwrap_or("-"),
+        ))?;
+        return Ok(());
+    }
+    let (Some(server), Some(user)) = (state.server, state.user) else {
+        return Err(BadInput("not logged in: run `hotline login --server URL --user NAME --password-stdin` first / 请先登录".into()).into());
+    };
+    let token = TokenStore::new(&server, &user)
+        .load()?
+        .ok_or_else(|| BadInput("no session token: log in again or set HOTLINE_TOKEN / 未找到登录凭证".into()))?;
+    let api = ServerApi::new(&server)?;
+    if args.once {
+        let report = sync_once(store, &api, &token, cal, &mut |r| {
+            if r.pending > 0 {
+                eprintln!("pushed {}, pending {}", r.pushed, r.pending);
+            }
+        })
+        .await;
+        match report {
+            Ok(r) => emit(&line(&r))?,
+            Err(e) => {
+                store.record_sync_error(&e.to_string()).await?;
+                return Err(e.into());
+            }
+        }
+    } else {
+        watch(store, &api, &token, cal, &mut |r| match r {
+            Ok(r) => {
+                let _ = emit(&line(&r));
+            }
+            Err(e) => eprintln!("offline, retrying: {e}"),
+        })
+        .await;
+    }
+    Ok(())
+}
+
+fn line(r: &SyncReport) -> String {
+    format!("pushed {} (duplicates {}), pulled {}, pending {}\n", r.pushed, r.duplicates, r.pulled, r.pending)
+}

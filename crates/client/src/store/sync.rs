@@ -1,0 +1,141 @@
+//! What the sync loop needs from the local store: the outbox in order, acknowledgements, pulled
+//! events, the cursor, and the identity a login brings.
+
+use hotline_domain::case::{CaseId, CaseState, Event, Role};
+use hotline_domain::sla::SlaCalendar;
+use hotline_domain::wire::PulledEvent;
+use sqlx::Row;
+
+use super::cases::{history, save_snapshot};
+use super::{Identity, LocalStore};
+use crate::ClientError;
+
+/// Where the seat syncs and how far it got.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncState {
+    pub server: Option<String>,
+    pub user: Option<String>,
+    pub cursor: String,
+    pub last_sync: Option<String>,
+    pub last_error: Option<String>,
+}
+
+fn corrupt(e: serde_json::Error) -> ClientError {
+    ClientError::Invalid { code: "local.corrupt", message: format!("stored event: {e}") }
+}
+
+impl LocalStore {
+    /// Up to `limit` unsent events, oldest first, with their device sequence numbers.
+    pub async fn outbox_batch(&self, limit: i64) -> Result<Vec<(i64, Event)>, ClientError> {
+        let rows = sqlx::query(
+            "SELECT o.device_seq, e.body FROM outbox o JOIN events e ON e.id = o.event_id ORDER BY o.device_seq LIMIT ?",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.get("device_seq"), serde_json::from_str(r.get::<&str, _>("body")).map_err(corrupt)?)))
+            .collect()
+    }
+
+    /// The server has applied everything up to `last_seq`.
+    pub async fn acknowledge(&self, last_seq: i64) -> Result<u64, ClientError> {
+        Ok(sqlx::query("DELETE FROM outbox WHERE device_seq <= ?").bind(last_seq).execute(&self.pool).await?.rows_affected())
+    }
+
+    /// Stores a pulled page: new events are added, known ones get their server position, every
+    /// touched case is folded again in the server's order, and the cursor moves — atomically.
+    pub async fn apply_pulled(&self, events: &[PulledEvent], next: &str, cal: &SlaCalendar) -> Result<usize, ClientError> {
+        let mut tx = self.pool.begin().await?;
+        let mut touched: Vec<CaseId> = Vec::new();
+        let mut added = 0;
+        for pe in events {
+            let body = serde_json::to_string(&pe.event).expect("events serialise");
+            let done = sqlx::query(
+                "INSERT INTO events (id, case_id, at, body, server_pos) VALUES (?, ?, ?, ?, ?)
+                 ON CONFLICT (id) DO UPDATE SET server_pos = excluded.server_pos",
+            )
+            .bind(pe.event.id.0.to_string())
+            .bind(pe.event.case.0.to_string())
+            .bind(pe.event.at.to_rfc3339())
+            .bind(body)
+            .bind(&pe.pos)
+            .execute(&mut *tx)
+            .await?;
+            added += done.rows_affected() as usize;
+            if !touched.contains(&pe.event.case) {
+                touched.push(pe.event.case);
+            }
+        }
+        for case in touched {
+            let state = CaseState::fold(&history(&mut tx, case).await?);
+            save_snapshot(&mut tx, &state, cal).await?;
+        }
+        sqlx::query("UPDATE sync_state SET cursor = ?, last_sync = datetime('now'), last_error = NULL WHERE id = 1")
+            .bind(next)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    pub async fn sync_state(&self) -> Result<SyncState, ClientError> {
+        let r = sqlx::query("SELECT server, user_name, cursor, last_sync, last_error FROM sync_state WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(SyncState {
+            server: r.get("server"),
+            user: r.get("user_name"),
+            cursor: r.get("cursor"),
+            last_sync: r.get("last_sync"),
+            last_error: r.get("last_error"),
+        })
+    }
+
+    pub async fn record_sync_error(&self, message: &str) -> Result<(), ClientError> {
+        sqlx::query("UPDATE sync_state SET last_error = ? WHERE id = 1").bind(message).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// After a login: who works here now. Events not yet sent were made by this seat's user
+    /// before the login, so they are stamped with the account the server knows. Logging in to
+    /// another server starts pulling from the beginning.
+    pub async fn adopt_login(&mut self, server: &str, user: &str, role: Role, bureau: Option<&str>, seat_code: Option<&str>) -> Result<(), ClientError> {
+        let mut tx = self.pool.begin().await?;
+        let role_name = serde_json::to_value(role).expect("serialises").as_str().unwrap_or_default().to_owned();
+        let seat = seat_code.map(str::to_owned).unwrap_or_else(|| self.identity.seat_code.clone());
+        sqlx::query("UPDATE device SET user_name = ?, role = ?, bureau = ?, seat_code = ? WHERE id = 1")
+            .bind(user)
+            .bind(&role_name)
+            .bind(bureau)
+            .bind(&seat)
+            .execute(&mut *tx)
+            .await?;
+        let unsent = sqlx::query("SELECT e.id, e.body FROM outbox o JOIN events e ON e.id = o.event_id").fetch_all(&mut *tx).await?;
+        for r in unsent {
+            let mut event: Event = serde_json::from_str(r.get::<&str, _>("body")).map_err(corrupt)?;
+            event.actor.user = user.to_owned();
+            event.actor.role = role;
+            event.actor.bureau = bureau.map(Into::into);
+            sqlx::query("UPDATE events SET body = ? WHERE id = ?")
+                .bind(serde_json::to_string(&event).expect("serialises"))
+                .bind(r.get::<String, _>("id"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        let previous: Option<String> = sqlx::query_scalar("SELECT server FROM sync_state WHERE id = 1").fetch_one(&mut *tx).await?;
+        if previous.as_deref() != Some(server) {
+            sqlx::query("UPDATE sync_state SET cursor = '' WHERE id = 1").execute(&mut *tx).await?;
+        }
+        sqlx::query("UPDATE sync_state SET server = ?, user_name = ? WHERE id = 1").bind(server).bind(user).execute(&mut *tx).await?;
+        tx.commit().await?;
+        self.identity = Identity {
+            device_id: self.identity.device_id.clone(),
+            seat_code: seat,
+            user: user.to_owned(),
+            role,
+            bureau: bureau.map(str::to_owned),
+        };
+        Ok(())
+    }
+}

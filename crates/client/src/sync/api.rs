@@ -1,0 +1,87 @@
+use std::time::Duration;
+
+use futures::{Stream, StreamExt};
+use hotline_domain::wire::{ErrorBody, LoginRequest, LoginResponse, PullPage, PushRequest, PushResponse};
+use serde::de::DeserializeOwned;
+
+use crate::secret::Secret;
+use crate::ClientError;
+
+/// The server's HTTP API, as a seat uses it.
+#[derive(Debug, Clone)]
+pub struct ServerApi {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl ServerApi {
+    pub fn new(base: &str) -> Result<Self, ClientError> {
+        let base = base.trim().trim_end_matches('/').to_owned();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(ClientError::Invalid { code: "sync.server_url", message: format!("{base:?} is not an http(s) URL / 服务器地址无效") });
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .map_err(|e| ClientError::Offline(e.to_string()))?;
+        Ok(Self { http, base })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub async fn login(&self, req: &LoginRequest) -> Result<LoginResponse, ClientError> {
+        let r = self.http.post(format!("{}/api/v1/login", self.base)).json(req).timeout(Duration::from_secs(30)).send().await;
+        answer(r).await
+    }
+
+    pub async fn push(&self, token: &Secret, req: &PushRequest) -> Result<PushResponse, ClientError> {
+        let r = self
+            .http
+            .post(format!("{}/api/v1/push", self.base))
+            .bearer_auth(token.expose())
+            .json(req)
+            .timeout(Duration::from_secs(60))
+            .send()
+            .await;
+        answer(r).await
+    }
+
+    pub async fn pull(&self, token: &Secret, after: &str, limit: i64) -> Result<PullPage, ClientError> {
+        let r = self
+            .http
+            .get(format!("{}/api/v1/pull", self.base))
+            .bearer_auth(token.expose())
+            .query(&[("after", after), ("limit", &limit.to_string())])
+            .timeout(Duration::from_secs(60))
+            .send()
+            .await;
+        answer(r).await
+    }
+
+    /// The live stream: yields once per notice that events committed on the server.
+    pub async fn notices(&self, token: &Secret) -> Result<impl Stream<Item = ()>, ClientError> {
+        let r = self.http.get(format!("{}/api/v1/stream", self.base)).bearer_auth(token.expose()).send().await;
+        let r = check(r).await?;
+        Ok(r.bytes_stream().take_while(|chunk| futures::future::ready(chunk.is_ok())).filter_map(|chunk| {
+            let changed = chunk.ok().is_some_and(|b| String::from_utf8_lossy(&b).contains("event: changed"));
+            futures::future::ready(changed.then_some(()))
+        }))
+    }
+}
+
+async fn check(r: Result<reqwest::Response, reqwest::Error>) -> Result<reqwest::Response, ClientError> {
+    let r = r.map_err(|e| ClientError::Offline(e.to_string()))?;
+    if r.status().is_success() {
+        return Ok(r);
+    }
+    let status = r.status().as_u16();
+    let body: Option<ErrorBody> = r.json().await.ok();
+    let (code, message) = body.map_or_else(|| ("server.unknown".to_owned(), format!("HTTP {status}")), |b| (b.code, b.message));
+    Err(ClientError::Server { status, code, message })
+}
+
+async fn answer<T: DeserializeOwned>(r: Result<reqwest::Response, reqwest::Error>) -> Result<T, ClientError> {
+    check(r).await?.json().await.map_err(|e| ClientError::Offline(format!("the server's answer was cut off: {e}")))
+}

@@ -1,0 +1,102 @@
+use std::time::Duration;
+
+use futures::StreamExt;
+use hotline_domain::sla::SlaCalendar;
+use hotline_domain::wire::{PushRequest, PushedEvent};
+
+use super::ServerApi;
+use crate::secret::Secret;
+use crate::store::LocalStore;
+use crate::ClientError;
+
+const PUSH_BATCH: i64 = 500;
+const PULL_PAGE: i64 = 1_000;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub pushed: usize,
+    pub duplicates: usize,
+    pub pulled: usize,
+    /// Events still waiting for the server when this report was made.
+    pub pending: i64,
+}
+
+/// Pushes the whole outbox, then pulls until caught up. `progress` sees every step, so a large
+/// backlog shows how far it has drained.
+pub async fn sync_once(
+    store: &LocalStore,
+    api: &ServerApi,
+    token: &Secret,
+    cal: &SlaCalendar,
+    progress: &mut dyn FnMut(&SyncReport),
+) -> Result<SyncReport, ClientError> {
+    let mut report = SyncReport { pending: store.outbox_len().await?, ..SyncReport::default() };
+    progress(&report);
+    loop {
+        let batch = store.outbox_batch(PUSH_BATCH).await?;
+        let Some(&(last, _)) = batch.last() else { break };
+        let req = PushRequest {
+            device_id: store.identity().device_id.clone(),
+            events: batch.into_iter().map(|(device_seq, event)| PushedEvent { device_seq, event }).collect(),
+        };
+        let resp = api.push(token, &req).await?;
+        store.acknowledge(resp.last_seq).await?;
+        report.pushed += resp.applied;
+        report.duplicates += resp.duplicates;
+        report.pending = store.outbox_len().await?;
+        progress(&report);
+        if resp.last_seq < last {
+            break; // the server stopped short; the rest goes next time
+        }
+    }
+    loop {
+        let cursor = store.sync_state().await?.cursor;
+        let page = api.pull(token, &cursor, PULL_PAGE).await?;
+        report.pulled += store.apply_pulled(&page.events, &page.next, cal).await?;
+        progress(&report);
+        if !page.more {
+            break;
+        }
+    }
+    Ok(report)
+}
+
+/// Syncs now, then whenever the server announces new events or this seat records some, and
+/// keeps retrying with backoff while the server is unreachable. Runs until the task is dropped.
+pub async fn watch(store: &LocalStore, api: &ServerApi, token: &Secret, cal: &SlaCalendar, on_report: &mut dyn FnMut(Result<SyncReport, &ClientError>)) {
+    let mut backoff = Duration::from_millis(500);
+    loop {
+        match sync_once(store, api, token, cal, &mut |_| {}).await {
+            Ok(r) => {
+                backoff = Duration::from_millis(500);
+                on_report(Ok(r));
+            }
+            Err(e) => {
+                let _ = store.record_sync_error(&e.to_string()).await;
+                on_report(Err(&e));
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(30));
+                continue;
+            }
+        }
+        let Ok(notices) = api.notices(token).await else {
+            tokio::time::sleep(backoff).await;
+            continue;
+        };
+        let mut notices = Box::pin(notices);
+        // Wake on a notice, on new local work (checked each second), or every 30 s regardless.
+        let mut idle = 0;
+        loop {
+            tokio::select! {
+                n = notices.next() => {
+                    if n.is_none() { break; } // the stream ended: the server went away
+                    break;
+                }
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {
+                    idle += 1;
+                    if idle >= 30 || store.outbox_len().await.unwrap_or(0) > 0 { break; }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Offline-first sync: push the outbox in device order (the server applies each event exactly
+//! once), then pull by cursor (the server never lets the cursor pass a later commit), then wait
+//! for the server's live notice or a local change.
+
+mod api;
+mod engine;
+
+pub use api::ServerApi;
+pub use engine::{sync_once, watch, SyncReport};

@@ -1,0 +1,73 @@
+//! The sync protocol's messages, shared by `hotline-server` and the seats so both sides agree by
+//! construction. Pure data: the HTTP lives in the server and client crates.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::case::Event;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub user: String,
+    pub password: String,
+    pub device_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: String,
+    pub role: String,
+    pub bureau: Option<String>,
+    pub seat_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushRequest {
+    pub device_id: String,
+    pub events: Vec<PushedEvent>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushedEvent {
+    /// The device's own sequence number for this event: 1, 2, 3… with no gaps.
+    pub device_seq: i64,
+    pub event: Event,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub applied: usize,
+    pub duplicates: usize,
+    /// The highest device sequence the server has applied: the outbox may be cleared up to it.
+    pub last_seq: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PulledEvent {
+    /// The event's place in the server's order (`TXID:POS`, zero-padded: text order is pull order).
+    pub pos: String,
+    pub event: Event,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PullPage {
+    pub events: Vec<PulledEvent>,
+    /// The cursor to pass as `after` next time.
+    pub next: String,
+    pub more: bool,
+}
+
+/// What every error response carries.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+/// At most this many events per push; a larger backlog goes in several pushes.
+pub const MAX_PUSH: usize = 1_000;
