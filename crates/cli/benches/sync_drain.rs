@@ -1,0 +1,124 @@
+//! Draining an offline backlog: a seat records 10,000 events with the server unreachable, then
+//! one `sync_once` pushes them all and pulls them back. End to end: HTTP, the server's checks,
+//! folds and PostgreSQL writes, and the seat's SQLite. Goal (issue 3): ≥ 5,000 events/s.
+//!
+//! `cargo bench -p hotline-cli --bench sync_drain` (uses DATABASE_URL or starts scripts/pg).
+//! Results: docs/BENCHMARKS.md.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::Utc;
+use hotline_client::secret::Secret;
+use hotline_client::store::{LocalStore, NewCase};
+use hotline_client::sync::{sync_once, ServerApi};
+use hotline_client::{CalendarStore, DataDir};
+use hotline_domain::case::{BureauCode, Channel, EventBody, Role};
+use hotline_domain::sla::{SlaCalendar, SlaSettings};
+use hotline_domain::time::Clock;
+use hotline_domain::wire::LoginRequest;
+use hotline_server::state::AppState;
+use hotline_server::{admin, api, fanout, MIGRATOR};
+use sqlx::postgres::PgPoolOptions;
+
+const CASES: usize = 2_000;
+const EVENTS_PER_CASE: usize = 5;
+
+struct Now;
+
+impl Clock for Now {
+    fn now(&self) -> chrono::DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+fn database_url() -> String {
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| {
+        let out = std::process::Command::new("bash").arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pg")).arg("start").output().unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    })
+}
+
+#[tokio::main]
+async fn main() {
+    let base = database_url();
+    let name = format!("hotline_bench_{}", uuid::Uuid::new_v4().simple());
+    let admin_pool = PgPoolOptions::new().max_connections(1).connect(&base).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin_pool).await.unwrap();
+    let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
+    let pool = PgPoolOptions::new().max_connections(20).connect(&url).await.unwrap();
+    MIGRATOR.run(&pool).await.unwrap();
+    let now = Utc::now();
+    admin::import_bureaus(&pool, "code,name,parent,district,phone\nHRSS,市人社局,,,\n", now).await.unwrap();
+    admin::add_user(&pool, admin::NewUser { name: "seat1", role: "seat", bureau: None, seat_code: Some("B001"), password: "bench-password" }, now).await.unwrap();
+
+    let cal = SlaCalendar::new(CalendarStore::shipped(), SlaSettings::default());
+    let (notices, _) = tokio::sync::broadcast::channel(16);
+    fanout::spawn(&pool, notices.clone()).await.unwrap();
+    let state = AppState { pool: pool.clone(), clock: Arc::new(Now), calendar: Arc::new(cal.clone()), notices, token_hours: 12 };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, api::router(state)).await.unwrap() });
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = LocalStore::open(&DataDir::resolve(Some(dir.path().to_owned())), now).await.unwrap();
+    let server = ServerApi::new(&format!("http://{addr}")).unwrap();
+    let login = server
+        .login(&LoginRequest { user: "seat1".into(), password: "bench-password".into(), device_id: store.identity().device_id.clone() })
+        .await
+        .unwrap();
+    store.adopt_login(server.base(), "seat1", Role::Seat, None, login.seat_code.as_deref()).await.unwrap();
+    let token = Secret::new(login.token);
+
+    // The backlog, recorded "offline" (nothing talks to the server while it is made).
+    let t0 = Instant::now();
+    for i in 0..CASES {
+        let c = store
+            .new_case(
+                NewCase {
+                    kind: "consultation".into(),
+                    category: "social_security".into(),
+                    phone: format!("138{:08}", i),
+                    name: None,
+                    id_number: None,
+                    channel: Channel::Phone,
+                    district: "天河区".into(),
+                    description: format!("第{i}号来电：社保卡补办进度查询"),
+                    level: None,
+                },
+                &cal,
+                Utc::now(),
+            )
+            .await
+            .unwrap();
+        let id = c.id.unwrap();
+        let steps = [
+            EventBody::Dispatched { bureau: BureauCode::from("HRSS"), note: String::new() },
+            EventBody::ProgressFedBack { bureau: None, note: "已告知来电人".into() },
+            EventBody::Urged { bureau: BureauCode::from("HRSS"), note: "请尽快答复".into() },
+            EventBody::Escalated { note: "重点关注".into() },
+        ];
+        for body in steps.into_iter().take(EVENTS_PER_CASE - 1) {
+            store.act(id, body, &cal, Utc::now()).await.unwrap();
+        }
+    }
+    let recorded = t0.elapsed();
+    let backlog = store.outbox_len().await.unwrap();
+    assert_eq!(backlog as usize, CASES * EVENTS_PER_CASE);
+
+    let t1 = Instant::now();
+    let report = sync_once(&store, &server, &token, &cal, &mut |_| {}).await.unwrap();
+    let drained = t1.elapsed();
+    assert_eq!(report.pushed, CASES * EVENTS_PER_CASE);
+    assert_eq!(report.pending, 0);
+    let on_server: i64 = sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(&pool).await.unwrap();
+    assert_eq!(on_server as usize, CASES * EVENTS_PER_CASE);
+
+    println!("recorded {backlog} events locally in {:.2} s ({:.0} events/s)", recorded.as_secs_f64(), backlog as f64 / recorded.as_secs_f64());
+    println!(
+        "drained {} events (push + pull back) in {:.2} s: {:.0} events/s end to end",
+        report.pushed,
+        drained.as_secs_f64(),
+        report.pushed as f64 / drained.as_secs_f64()
+    );
+}
