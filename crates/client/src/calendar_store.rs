@@ -8,9 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::{ClientError, DataDir};
 
-/// The published State Council schedules the product ships with.
-pub const SHIPPED: &str = include_str!("../../../data/calendar/cn-legal-calendar.json");
-
 const IMPORTS_FILE: &str = "calendar-imports.json";
 const SETTINGS_FILE: &str = "sla-settings.json";
 
@@ -38,8 +35,7 @@ impl CalendarStore {
 
     /// The shipped calendar alone.
     pub fn shipped() -> LegalCalendar {
-        let years = calendar::parse_json(SHIPPED).expect("the shipped calendar parses");
-        LegalCalendar::new(years).expect("the shipped calendar is valid")
+        calendar::shipped()
     }
 
     /// The shipped calendar with every import applied.

@@ -4,10 +4,8 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use hotline_domain::calendar::{parse_json, LegalCalendar};
 use hotline_domain::sla::{SlaAmount, SlaCalendar, SlaSettings};
 
-const SHIPPED: &str = include_str!("../../../data/calendar/cn-legal-calendar.json");
 const N: usize = 1_000_000;
 
 /// A small deterministic generator (SplitMix64) so every run computes the same triples.
@@ -46,7 +44,7 @@ fn triples() -> Vec<(i64, SlaAmount)> {
 }
 
 fn due_instants(c: &mut Criterion) {
-    let cal = SlaCalendar::new(LegalCalendar::new(parse_json(SHIPPED).unwrap()).unwrap(), SlaSettings::default());
+    let cal = SlaCalendar::new(hotline_domain::calendar::shipped(), SlaSettings::default());
     let input = triples();
     let mut group = c.benchmark_group("due_instant");
     group.sample_size(10);

@@ -4,7 +4,9 @@
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod calendar;
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod fanout;
 pub mod log;

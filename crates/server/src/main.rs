@@ -36,6 +36,21 @@ enum Command {
     /// Bureaus (承办单位)
     #[command(subcommand)]
     Bureau(BureauCommand),
+    /// The legal working-day calendar
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+    /// Fill the database with a demo city: bureaus, seats, cases of every kind and state
+    SeedDemo {
+        /// How many cases (up to 2,000,000)
+        #[arg(long, default_value_t = 2_000)]
+        cases: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Import a year's schedule (JSON, CSV or iCalendar; docs/CALENDAR-FORMAT.md)
+    Import { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -90,7 +105,10 @@ async fn main() -> anyhow::Result<()> {
             MIGRATOR.run(&pool).await.context("migration failed")?;
             let (notices, _) = tokio::sync::broadcast::channel(1024);
             fanout::spawn(&pool, notices.clone()).await.context("cannot LISTEN")?;
-            let calendar = hotline_domain::calendar::LegalCalendar::new(hotline_domain::calendar::parse_json(SHIPPED_CALENDAR)?)?;
+            let calendar = hotline_server::calendar::load(&pool).await?;
+            if let Some(w) = calendar.coverage_warning(hotline_domain::time::local_date(now)) {
+                log::info(&format!("warning: {w}"));
+            }
             let state = AppState {
                 pool,
                 clock: Arc::new(SystemClock),
@@ -115,6 +133,32 @@ async fn main() -> anyhow::Result<()> {
             admin::disable_user(&pool, &name, now).await?;
             println!("user {name} disabled; sessions revoked");
         }
+        Command::SeedDemo { cases } => {
+            anyhow::ensure!((1..=2_000_000).contains(&cases), "--cases must be 1..=2000000");
+            MIGRATOR.run(&pool).await.context("migration failed")?;
+            let cal = hotline_domain::sla::SlaCalendar::new(hotline_server::calendar::load(&pool).await?, Default::default());
+            let started = std::time::Instant::now();
+            let s = hotline_server::demo::seed(&pool, cases, now, &cal, &mut |n| {
+                if n % 100_000 == 0 || n == cases {
+                    eprintln!("{n} cases…");
+                }
+            })
+            .await?;
+            println!(
+                "demo: {} cases, {} events in {:.1} s; users demo_seat01..{:02}, demo_super, demo_<bureau>; password {}",
+                s.cases,
+                s.events,
+                started.elapsed().as_secs_f64(),
+                20,
+                hotline_server::demo::DEMO_PASSWORD
+            );
+        }
+        Command::Calendar(CalendarCommand::Import { file }) => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let s = hotline_server::calendar::import(&pool, &name, &text, now).await?;
+            println!("imported {:?}: {} rest days, {} make-up working days; restart the servers to use it", s.years, s.rest_days, s.work_days);
+        }
         Command::Bureau(BureauCommand::Import { file }) => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let n = admin::import_bureaus(&pool, &text, now).await?;
@@ -123,8 +167,6 @@ async fn main() -> anyhow::Result<()> {
     }
     Ok(())
 }
-
-const SHIPPED_CALENDAR: &str = include_str!("../../../data/calendar/cn-legal-calendar.json");
 
 async fn shutdown() {
     let _ = tokio::signal::ctrl_c().await;

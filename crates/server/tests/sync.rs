@@ -260,3 +260,19 @@ async fn search_on_the_server_finds_two_character_terms() {
     assert_eq!(search("保").await, 3);
     assert_eq!(search("13812").await, 3);
 }
+
+#[tokio::test]
+async fn an_imported_calendar_year_is_kept_and_replayed_and_a_bad_one_refused() {
+    let (pool, _) = database().await;
+    let now = now();
+    assert!(hotline_server::calendar::load(&pool).await.unwrap().is_workday("2027-01-04".parse().unwrap()).is_err());
+    let csv = "year,date,kind,name\n2027,2027-01-01,rest,元旦\n2027,2027-02-20,work,春节\n";
+    let s = hotline_server::calendar::import(&pool, "2027.csv", csv, now).await.unwrap();
+    assert_eq!(s.years, vec![2027]);
+    let cal = hotline_server::calendar::load(&pool).await.unwrap();
+    assert!(cal.is_workday("2027-02-20".parse().unwrap()).unwrap());
+    let bad = "year,date,kind,name\n2027,2027-02-22,work,春节\n";
+    assert!(hotline_server::calendar::import(&pool, "bad.csv", bad, now).await.is_err());
+    let imports: i64 = sqlx::query_scalar("SELECT count(*) FROM calendar_imports").fetch_one(&pool).await.unwrap();
+    assert_eq!(imports, 1);
+}

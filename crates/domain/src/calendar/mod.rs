@@ -17,6 +17,15 @@ pub use schedule::{CalendarFile, Festival, SpecialKind, YearSchedule, FIRST_YEAR
 
 use crate::time::{date_of_day_number, day_number};
 
+/// The State Council schedules the product ships (`data/calendar/cn-legal-calendar.json`), read at
+/// build time so that every seat and the server start from the same data.
+pub const SHIPPED_JSON: &str = include_str!("../../../../data/calendar/cn-legal-calendar.json");
+
+/// The shipped calendar.
+pub fn shipped() -> LegalCalendar {
+    LegalCalendar::new(parse_json(SHIPPED_JSON).expect("the shipped calendar parses")).expect("the shipped calendar is valid")
+}
+
 /// How many days before the end of its last year the calendar starts warning.
 pub const COVERAGE_WARNING_DAYS: i64 = 60;
 

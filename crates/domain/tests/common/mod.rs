@@ -2,7 +2,7 @@
 //! Shared fixtures: the shipped calendar, China-local instants, and an event builder.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use hotline_domain::calendar::{parse_json, LegalCalendar};
+use hotline_domain::calendar::LegalCalendar;
 use hotline_domain::case::{
     Actor, CaseId, CaseNumber, Caller, Channel, DeviceId, Event, EventBody, EventId, Intake, IntakeDraft, KindCatalog, Level, Role,
 };
@@ -10,10 +10,8 @@ use hotline_domain::sla::{Policy, SlaCalendar, SlaSettings};
 use hotline_domain::time::from_local;
 use uuid::Uuid;
 
-pub const SHIPPED: &str = include_str!("../../../../data/calendar/cn-legal-calendar.json");
-
 pub fn legal() -> LegalCalendar {
-    LegalCalendar::new(parse_json(SHIPPED).unwrap()).unwrap()
+    hotline_domain::calendar::shipped()
 }
 
 pub fn sla() -> SlaCalendar {

@@ -6,7 +6,6 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
-use hotline_domain::calendar::{parse_json, LegalCalendar};
 use hotline_domain::sla::{SlaCalendar, SlaSettings};
 use hotline_domain::time::Clock;
 use hotline_server::state::AppState;
@@ -14,7 +13,6 @@ use hotline_server::{admin, api, fanout, MIGRATOR};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Executor, PgPool};
 
-const SHIPPED: &str = include_str!("../../../../data/calendar/cn-legal-calendar.json");
 
 /// A clock tests can move.
 #[derive(Debug)]
@@ -81,7 +79,7 @@ pub async fn database() -> (PgPool, String) {
 }
 
 pub fn calendar() -> Arc<SlaCalendar> {
-    Arc::new(SlaCalendar::new(LegalCalendar::new(parse_json(SHIPPED).unwrap()).unwrap(), SlaSettings::default()))
+    Arc::new(SlaCalendar::new(hotline_domain::calendar::shipped(), SlaSettings::default()))
 }
 
 /// A server on a real loopback port over `pool`; returns its base URL.

@@ -1,0 +1,342 @@
+//! `hotline-server seed-demo`: a city's bureaus, seats and cases of every kind and state, with
+//! callers who called before — deterministic, and fast enough for 2,000,000 cases: each case is
+//! built as real events, folded by the domain in memory, and written with COPY in batches.
+
+use std::fmt::Write as _;
+
+use chrono::{DateTime, Duration, Utc};
+use hotline_domain::case::{
+    Actor, BureauCode, CaseId, CaseNumber, CaseState, Caller, Channel, DeviceId, Event, EventBody, EventId, IntakeDraft, KindCatalog, Level, Role,
+    Satisfaction,
+};
+use hotline_domain::sla::{Policy, SlaCalendar};
+use hotline_domain::text::index_tokens;
+use hotline_domain::time::local_date;
+use sqlx::PgPool;
+use uuid::{NoContext, Timestamp, Uuid};
+
+use crate::admin::{self, AdminError};
+
+/// Bureaus of a city (Guangzhou-like), with the categories they handle.
+const BUREAUS: &[(&str, &str, &[&str])] = &[
+    ("HRSS", "市人力资源和社会保障局", &["social_security", "labour"]),
+    ("HPF", "市住房公积金管理中心", &["housing"]),
+    ("HOUSING", "市住房和城乡建设局", &["housing"]),
+    ("MARKET", "市市场监督管理局", &["market_regulation"]),
+    ("URBAN", "市城市管理和综合执法局", &["urban_management"]),
+    ("TRANSPORT", "市交通运输局", &["transport"]),
+    ("EDU", "市教育局", &["education"]),
+    ("ENV", "市生态环境局", &["environment"]),
+    ("PSB", "市公安局", &["household_registration"]),
+    ("GOVDATA", "市政务服务数据管理局", &["platform_usage", "account_login", "app_fault", "network"]),
+    ("CIVIL", "市民政局", &["other_business"]),
+];
+
+const DISTRICTS: &[&str] = &["越秀区", "海珠区", "荔湾区", "天河区", "白云区", "黄埔区", "番禺区", "花都区", "南沙区", "从化区", "增城区"];
+
+const TEXTS: &[(&str, &[&str])] = &[
+    ("social_security", &["社保卡补办进度查询", "医保报销比例咨询", "养老保险转移接续", "失业金申领条件", "医保异地就医备案", "社保缴费基数调整"]),
+    ("labour", &["公司拖欠工资两个月", "劳动合同纠纷求助", "加班费未足额发放"]),
+    ("housing", &["公积金提取办理流程", "公积金贷款额度咨询", "小区物业收费不合理", "房屋漏水维修无人管"]),
+    ("market_regulation", &["商家拒绝退款", "网购商品质量问题", "超市价格标签不符", "餐馆卫生问题投诉"]),
+    ("urban_management", &["夜间施工噪音扰民", "占道经营影响通行", "垃圾清运不及时", "违章搭建举报"]),
+    ("transport", &["公交线路调整建议", "出租车拒载投诉", "地铁站出口指引不清"]),
+    ("education", &["学位申请政策咨询", "校外培训退费纠纷", "入学材料审核进度"]),
+    ("environment", &["工厂废气排放异味", "河涌水质发黑发臭"]),
+    ("household_registration", &["户籍迁入条件咨询", "身份证补办进度", "居住证办理材料"]),
+    ("platform_usage", &["粤省事登录后看不到证照", "如何在小程序预约办事", "实名认证一直失败"]),
+    ("account_login", &["账号被锁定无法登录", "手机号变更后无法找回密码"]),
+    ("app_fault", &["办事页面提交后白屏", "电子证照无法加载"]),
+    ("network", &["政务网络中断无法办件", "自助终端网络故障"]),
+    ("other_business", &["低保申请进度", "养老服务补贴咨询"]),
+];
+
+/// What the demo made.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DemoSummary {
+    pub cases: usize,
+    pub events: usize,
+}
+
+/// SplitMix64: deterministic, so two runs make the same city.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+pub const DEMO_PASSWORD: &str = "hotline-demo";
+const SEATS: usize = 20;
+
+/// Bureaus, users (password [`DEMO_PASSWORD`]) and `cases` cases received over the year before `now`.
+pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCalendar, progress: &mut dyn FnMut(usize)) -> Result<DemoSummary, AdminError> {
+    let mut csv = String::from("code,name,parent,district,phone\n");
+    for (code, name, _) in BUREAUS {
+        let _ = writeln!(csv, "{code},{name},,,12345");
+    }
+    admin::import_bureaus(pool, &csv, now).await?;
+    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE name LIKE 'demo_%'").fetch_one(pool).await?;
+    if existing == 0 {
+        for i in 1..=SEATS {
+            let (name, code) = (format!("demo_seat{i:02}"), format!("D{i:03}"));
+            admin::add_user(pool, admin::NewUser { name: &name, role: "seat", bureau: None, seat_code: Some(&code), password: DEMO_PASSWORD }, now).await?;
+        }
+        admin::add_user(pool, admin::NewUser { name: "demo_super", role: "supervisor", bureau: None, seat_code: Some("D900"), password: DEMO_PASSWORD }, now).await?;
+        for (code, _, _) in BUREAUS {
+            let name = format!("demo_{}", code.to_ascii_lowercase());
+            admin::add_user(pool, admin::NewUser { name: &name, role: "bureau", bureau: Some(code), seat_code: None, password: DEMO_PASSWORD }, now).await?;
+        }
+    }
+    let user_ids: std::collections::HashMap<String, i64> =
+        sqlx::query_as::<_, (String, i64)>("SELECT name, id FROM users WHERE name LIKE 'demo_%'").fetch_all(pool).await?.into_iter().collect();
+
+    let catalog = KindCatalog::default();
+    let policy = Policy::default();
+    // A second run continues the city: other random ids, case numbers after the ones taken.
+    let existing_cases: i64 = sqlx::query_scalar("SELECT count(*) FROM cases").fetch_one(pool).await?;
+    let mut rng = Rng(20_261_126 ^ existing_cases as u64);
+    let callers = (cases / 3).max(1) as u64;
+    let mut summary = DemoSummary::default();
+    let mut device_seq: std::collections::HashMap<String, i64> =
+        sqlx::query_as::<_, (String, i64)>("SELECT device_id, last_seq FROM devices WHERE device_id LIKE 'demo-%'").fetch_all(pool).await?.into_iter().collect();
+    let mut seat_day_seq: std::collections::HashMap<(usize, chrono::NaiveDate), u32> = std::collections::HashMap::new();
+    if existing_cases > 0 {
+        let taken: Vec<(String, String, i32)> = sqlx::query_as(
+            "SELECT split_part(number, '-', 1), split_part(number, '-', 2), max(split_part(number, '-', 3)::int)
+             FROM cases WHERE number LIKE '%-D0%' GROUP BY 1, 2",
+        )
+        .fetch_all(pool)
+        .await?;
+        for (day, seat, max) in taken {
+            let (Ok(date), Ok(seat)) = (chrono::NaiveDate::parse_from_str(&format!("20{day}"), "%Y%m%d"), seat.trim_start_matches('D').parse::<usize>()) else { continue };
+            seat_day_seq.insert((seat, date), max as u32);
+        }
+    }
+    const BATCH: usize = 5_000;
+    let mut made = 0;
+    while made < cases {
+        let n = BATCH.min(cases - made);
+        let mut events_csv = Vec::with_capacity(n * 4 * 1500);
+        let mut cases_csv = Vec::with_capacity(n * 3000);
+        let mut bureaus_csv = Vec::with_capacity(n * 60);
+        for _ in 0..n {
+            // Received at a working-hours-weighted moment of the past year.
+            let day = rng.below(365) as i64;
+            let minute = 8 * 60 + rng.below(11 * 60) as i64;
+            let local_midnight = local_date(now - Duration::days(day)).and_hms_opt(0, 0, 0).expect("midnight");
+            let at = hotline_domain::time::from_local(local_midnight) + Duration::minutes(minute);
+            if at > now {
+                continue;
+            }
+            let seat = 1 + rng.below(SEATS as u64) as usize;
+            let seq = seat_day_seq.entry((seat, local_date(at))).or_insert(0);
+            *seq += 1;
+            let (kind, category) = pick_kind(&mut rng);
+            let texts = TEXTS.iter().find(|(c, _)| *c == category).map_or(&["市民来电咨询"][..], |(_, t)| *t);
+            let district = *rng.pick(DISTRICTS);
+            let description = format!("{}，地址：{}{}街{}号", rng.pick(texts), district, rng.pick(&["中山", "解放", "东风", "环市", "江南", "新港"]), 1 + rng.below(300));
+            let level = (kind == "fault").then(|| *rng.pick(&[Level::FaultA, Level::FaultB, Level::FaultC, Level::FaultD, Level::Service3, Level::Service4]));
+            let draft = IntakeDraft {
+                number: CaseNumber::new(local_date(at), &format!("D{seat:03}"), *seq).expect("valid number"),
+                kind: kind.into(),
+                category: category.into(),
+                caller: Caller { phone: format!("13{:09}", 100_000_000 + rng.below(callers)), name: None, id_number: None },
+                channel: *rng.pick(&[Channel::Phone, Channel::Phone, Channel::Phone, Channel::Web, Channel::App, Channel::MiniProgram]),
+                district: district.into(),
+                description,
+                level,
+            };
+            let Ok(intake) = draft.resolve(&catalog, &policy) else { continue };
+            let case = CaseId(v7(at, &mut rng));
+            let bureau = BUREAUS.iter().find(|(_, _, cats)| cats.contains(&category)).map_or("CIVIL", |(c, _, _)| *c);
+            let events = story(&mut rng, case, at, now, seat, bureau, intake);
+            let state = CaseState::fold(&events);
+            for e in &events {
+                let device = e.device.0.clone();
+                let seq = device_seq.entry(device.clone()).or_insert(0);
+                *seq += 1;
+                let user = user_ids.get(&e.actor.user).copied().unwrap_or_default();
+                let body = serde_json::to_string(e).expect("serialises");
+                let _ = writeln!(
+                    WriteVec(&mut events_csv),
+                    "{},{},{},{},{},{},{}",
+                    e.id.0, e.case.0, device, seq, user, e.at.to_rfc3339(), quote(&body)
+                );
+                summary.events += 1;
+            }
+            let i = state.intake.as_ref().expect("received");
+            let text = [i.number.to_string(), i.caller.phone.clone(), String::new(), i.district.clone(), i.description.clone()].join(" ");
+            let mut tokens = index_tokens(&text);
+            tokens.sort();
+            tokens.dedup();
+            let next_due = state.next_due(cal).and_then(|(_, d)| d).map(|d| d.to_rfc3339()).unwrap_or_default();
+            let _ = writeln!(
+                WriteVec(&mut cases_csv),
+                "{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                case.0,
+                i.number,
+                i.kind,
+                state.status.code(),
+                i.caller.phone,
+                i.district,
+                i.category,
+                state.received_at.expect("received").to_rfc3339(),
+                next_due,
+                state.conflicts.len(),
+                quote(&serde_json::to_string(&state).expect("serialises")),
+                quote(&format!("{{{}}}", tokens.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(","))),
+                quote(&text.to_lowercase()),
+            );
+            for a in &state.assignments {
+                let status = serde_json::to_value(a.status).expect("serialises");
+                let _ = writeln!(WriteVec(&mut bureaus_csv), "{},{},{}", case.0, a.bureau.0, status.as_str().unwrap_or_default());
+            }
+            summary.cases += 1;
+        }
+        let mut conn = pool.acquire().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        copy(&mut tx, "COPY events (id, case_id, device_id, device_seq, user_id, at, body) FROM STDIN (FORMAT csv)", events_csv).await?;
+        copy(&mut tx, "COPY cases (id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, search_tokens, search_text) FROM STDIN (FORMAT csv, NULL '')", cases_csv).await?;
+        copy(&mut tx, "COPY case_bureaus (case_id, bureau, status) FROM STDIN (FORMAT csv)", bureaus_csv).await?;
+        tx.commit().await?;
+        made += n;
+        progress(made);
+    }
+    for (device, seq) in device_seq {
+        sqlx::query(
+            "INSERT INTO devices (device_id, last_seq) VALUES ($1, $2)
+             ON CONFLICT (device_id) DO UPDATE SET last_seq = $2",
+        )
+        .bind(device)
+        .bind(seq)
+        .execute(pool)
+        .await?;
+    }
+    sqlx::query("ANALYZE").execute(pool).await?;
+    Ok(summary)
+}
+
+/// What happened to the case: a realistic prefix of the closed loop for its kind.
+fn story(rng: &mut Rng, case: CaseId, at: DateTime<Utc>, now: DateTime<Utc>, seat: usize, bureau: &str, intake: hotline_domain::case::Intake) -> Vec<Event> {
+    let seat_actor = (format!("demo_seat{seat:02}"), Role::Seat, None, format!("demo-seat{seat:02}"));
+    let bureau_actor = (format!("demo_{}", bureau.to_ascii_lowercase()), Role::Bureau, Some(BureauCode::from(bureau)), format!("demo-{}", bureau.to_ascii_lowercase()));
+    let b = BureauCode::from(bureau);
+    let on_spot = intake.answerable_on_spot && intake.domain == hotline_domain::case::Domain::Technical;
+    let needs_acceptance = intake.needs_acceptance;
+    let mut t = at;
+    let mut events = Vec::new();
+    let mut push = |rng: &mut Rng, t: DateTime<Utc>, actor: &(String, Role, Option<BureauCode>, String), body: EventBody| {
+        events.push(Event {
+            id: EventId(v7(t, rng)),
+            case,
+            at: t,
+            actor: Actor { user: actor.0.clone(), role: actor.1, bureau: actor.2.clone() },
+            device: DeviceId(actor.3.clone()),
+            body,
+        });
+    };
+    push(rng, t, &seat_actor, EventBody::Received(Box::new(intake)));
+    // Older cases got further; recent ones are still open.
+    let age_days = (now - at).num_days();
+    let depth = if age_days > 30 { 6 } else { rng.below(7) as usize };
+    let mut step = |rng: &mut Rng, minutes: u64| {
+        t += Duration::minutes(1 + rng.below(minutes) as i64);
+        t.min(now)
+    };
+    if on_spot && rng.below(3) > 0 {
+        let when = step(rng, 10);
+        push(rng, when, &seat_actor, EventBody::AnsweredOnSpot { answer: "已按知识库答复".into(), article: None });
+        return events;
+    }
+    if depth == 0 {
+        return events;
+    }
+    let when = step(rng, 20);
+    push(rng, when, &seat_actor, EventBody::Dispatched { bureau: b.clone(), note: String::new() });
+    if depth >= 2 {
+        let when = step(rng, 600);
+        push(rng, when, &bureau_actor, EventBody::SignedFor { bureau: b.clone() });
+    }
+    if depth >= 3 && needs_acceptance {
+        let when = step(rng, 1_440);
+        push(rng, when, &bureau_actor, EventBody::Accepted { bureau: b.clone() });
+    }
+    if depth >= 4 {
+        let when = step(rng, 5 * 1_440);
+        push(rng, when, &bureau_actor, EventBody::Replied { bureau: Some(b.clone()), text: "已核实处理，结果已告知来电人".into() });
+    }
+    if depth >= 5 {
+        let when = step(rng, 1_440);
+        let satisfaction = *rng.pick(&[Satisfaction::Satisfied, Satisfaction::Satisfied, Satisfaction::Satisfied, Satisfaction::BasicallySatisfied, Satisfaction::Dissatisfied]);
+        push(rng, when, &seat_actor, EventBody::CalledBack { satisfaction, comment: String::new() });
+    }
+    if depth >= 6 {
+        let when = step(rng, 60);
+        push(rng, when, &seat_actor, EventBody::Closed { note: String::new() });
+    }
+    events
+}
+
+fn pick_kind(rng: &mut Rng) -> (&'static str, &'static str) {
+    let roll = rng.below(100);
+    let kind = match roll {
+        0..=44 => "consultation",
+        45..=69 => "complaint",
+        70..=79 => "fault",
+        80..=91 => "help",
+        _ => "suggestion",
+    };
+    let categories: &[&str] = match kind {
+        "fault" => &["app_fault", "network"],
+        _ => &["social_security", "social_security", "labour", "housing", "market_regulation", "urban_management", "transport", "education", "environment", "household_registration", "platform_usage", "account_login", "other_business"],
+    };
+    (kind, *rng.pick(categories))
+}
+
+/// A UUIDv7 stamped with `at`, random bits from the demo's own generator (deterministic).
+fn v7(at: DateTime<Utc>, rng: &mut Rng) -> Uuid {
+    let mut bytes = *Uuid::new_v7(Timestamp::from_unix(NoContext, at.timestamp() as u64, at.timestamp_subsec_nanos())).as_bytes();
+    let (a, b) = (rng.next().to_le_bytes(), rng.next().to_le_bytes());
+    bytes[6] = 0x70 | (a[0] & 0x0F); // version 7
+    bytes[7] = a[1];
+    bytes[8..16].copy_from_slice(&b);
+    bytes[8] = (bytes[8] & 0x3F) | 0x80; // the RFC 4122 variant
+    Uuid::from_bytes(bytes)
+}
+
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+struct WriteVec<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for WriteVec<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+async fn copy(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, statement: &str, data: Vec<u8>) -> Result<(), sqlx::Error> {
+    if data.is_empty() {
+        return Ok(());
+    }
+    let mut copy = tx.copy_in_raw(statement).await?;
+    copy.send(data).await?;
+    copy.finish().await?;
+    Ok(())
+}
