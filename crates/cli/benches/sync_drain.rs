@@ -107,8 +107,16 @@ async fn main() {
     assert_eq!(backlog as usize, CASES * EVENTS_PER_CASE);
 
     let t1 = Instant::now();
-    let report = sync_once(&store, &server, &token, &cal, &mut |_| {}).await.unwrap();
+    let mut pushed_at = None;
+    let report = sync_once(&store, &server, &token, &cal, &mut |r| {
+        if r.pending == 0 && r.pushed > 0 && pushed_at.is_none() {
+            pushed_at = Some(t1.elapsed());
+        }
+    })
+    .await
+    .unwrap();
     let drained = t1.elapsed();
+    let push = pushed_at.unwrap_or_default();
     assert_eq!(report.pushed, CASES * EVENTS_PER_CASE);
     assert_eq!(report.pending, 0);
     let on_server: i64 = sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(&pool).await.unwrap();
@@ -116,9 +124,11 @@ async fn main() {
 
     println!("recorded {backlog} events locally in {:.2} s ({:.0} events/s)", recorded.as_secs_f64(), backlog as f64 / recorded.as_secs_f64());
     println!(
-        "drained {} events (push + pull back) in {:.2} s: {:.0} events/s end to end",
+        "drained {} events (push + pull back) in {:.2} s: {:.0} events/s end to end (push {:.2} s, pull back {:.2} s)",
         report.pushed,
         drained.as_secs_f64(),
-        report.pushed as f64 / drained.as_secs_f64()
+        report.pushed as f64 / drained.as_secs_f64(),
+        push.as_secs_f64(),
+        (drained - push).as_secs_f64()
     );
 }

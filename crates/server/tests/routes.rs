@@ -98,7 +98,7 @@ async fn live_notices_reach_clients_of_another_server_process_on_the_same_databa
     assert!(hello.contains("event: hello"), "{hello}");
 
     let c = writer.new_case(1, chrono::Utc::now(), "complaint", "housing", "物业");
-    assert!(writer.push(&http, &a, 1, &[c.clone()]).await.status().is_success());
+    assert!(writer.push(&http, &a, 1, std::slice::from_ref(&c)).await.status().is_success());
     let notice = tokio::time::timeout(std::time::Duration::from_secs(5), async {
         loop {
             let chunk = String::from_utf8(bytes.next().await.unwrap().unwrap().to_vec()).unwrap();

@@ -51,18 +51,27 @@ impl LocalStore {
         let mut added = 0;
         for pe in events {
             let body = serde_json::to_string(&pe.event).expect("events serialise");
-            let done = sqlx::query(
-                "INSERT INTO events (id, case_id, at, body, server_pos) VALUES (?, ?, ?, ?, ?)
-                 ON CONFLICT (id) DO UPDATE SET server_pos = excluded.server_pos",
-            )
-            .bind(pe.event.id.0.to_string())
-            .bind(pe.event.case.0.to_string())
-            .bind(pe.event.at.to_rfc3339())
-            .bind(body)
-            .bind(&pe.pos)
-            .execute(&mut *tx)
-            .await?;
-            added += done.rows_affected() as usize;
+            let inserted = sqlx::query("INSERT INTO events (id, case_id, at, body, server_pos) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")
+                .bind(pe.event.id.0.to_string())
+                .bind(pe.event.case.0.to_string())
+                .bind(pe.event.at.to_rfc3339())
+                .bind(body)
+                .bind(&pe.pos)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if inserted == 0 {
+                // This seat's own event coming back: it only learns its place. Own events come
+                // back in the order they were made, after everything this seat had pulled before
+                // making them, so the case's order — and its fold — is unchanged.
+                sqlx::query("UPDATE events SET server_pos = ? WHERE id = ?")
+                    .bind(&pe.pos)
+                    .bind(pe.event.id.0.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                continue;
+            }
+            added += 1;
             if !touched.contains(&pe.event.case) {
                 touched.push(pe.event.case);
             }

@@ -22,7 +22,7 @@ use super::mask::mask_event;
 use crate::auth::{authenticate, Principal};
 use crate::error::ApiError;
 use crate::fanout::CHANNEL;
-use crate::snapshot::refold;
+use crate::snapshot::refold_many;
 use crate::state::AppState;
 
 pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Json<PushResponse>, ApiError> {
@@ -50,7 +50,7 @@ pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) 
         .fetch_one(&mut *tx)
         .await?;
     let (mut applied, mut duplicates) = (0, 0);
-    let mut touched: Vec<CaseId> = Vec::new();
+    let mut fresh: Vec<(i64, Event)> = Vec::with_capacity(events.len());
     for PushedEvent { device_seq, event } in events {
         if device_seq <= last_seq {
             // A retry of something already applied: acknowledged, not applied again — if it is
@@ -76,32 +76,37 @@ pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) 
                 format!("expected device sequence {} but got {device_seq}; push from the oldest unsent event / 事件序号不连续", last_seq + 1),
             ));
         }
-        check_event(&app, &mut tx, &who, &event, now).await?;
-        let inserted = sqlx::query(
+        check_event(&who, &event, now)?;
+        last_seq = device_seq;
+        fresh.push((device_seq, event));
+    }
+    check_bureaus(&mut tx, &fresh).await?;
+    if !fresh.is_empty() {
+        // One statement for the whole batch; an id already stored is a replay and fails it all.
+        let stored = sqlx::query(
             "INSERT INTO events (id, case_id, device_id, device_seq, user_id, at, body)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
+             SELECT id, case_id, $3, seq, $5, at, body
+             FROM UNNEST($1::uuid[], $2::uuid[], $4::bigint[], $6::timestamptz[], $7::jsonb[]) AS t(id, case_id, seq, at, body)
+             ON CONFLICT (id) DO NOTHING",
         )
-        .bind(event.id.0)
-        .bind(event.case.0)
+        .bind(fresh.iter().map(|(_, e)| e.id.0).collect::<Vec<_>>())
+        .bind(fresh.iter().map(|(_, e)| e.case.0).collect::<Vec<_>>())
         .bind(&who.device_id)
-        .bind(device_seq)
+        .bind(fresh.iter().map(|(s, _)| *s).collect::<Vec<_>>())
         .bind(who.user_id)
-        .bind(event.at)
-        .bind(SqlJson(&event))
+        .bind(fresh.iter().map(|(_, e)| e.at).collect::<Vec<_>>())
+        .bind(fresh.iter().map(|(_, e)| SqlJson(e)).collect::<Vec<_>>())
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if inserted == 0 {
-            return Err(ApiError::conflict("push.replayed", format!("event {} was already recorded from another push / 事件已存在（重放）", event.id.0)));
+        if stored as usize != fresh.len() {
+            return Err(ApiError::conflict("push.replayed", "an event of this push was already recorded from another push / 事件已存在（重放）"));
         }
-        if !touched.contains(&event.case) {
-            touched.push(event.case);
-        }
-        applied += 1;
-        last_seq = device_seq;
-    }
-    for case in touched {
-        refold(&mut tx, case, &app.calendar).await?;
+        applied = fresh.len();
+        let mut touched: Vec<CaseId> = fresh.iter().map(|(_, e)| e.case).collect();
+        touched.sort();
+        touched.dedup();
+        refold_many(&mut tx, &touched, &app.calendar).await?;
     }
     sqlx::query("UPDATE devices SET last_seq = $2 WHERE device_id = $1")
         .bind(&who.device_id)
@@ -116,9 +121,9 @@ pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) 
     Ok(Json(PushResponse { applied, duplicates, last_seq }))
 }
 
-/// Everything about one pushed event except its place in the case's history (a step the
-/// history cannot take is kept and flagged as a conflict, never dropped).
-async fn check_event(app: &AppState, tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, who: &Principal, e: &Event, now: chrono::DateTime<chrono::Utc>) -> Result<(), ApiError> {
+/// Everything about one pushed event that needs no database, except its place in the case's
+/// history (a step the history cannot take is kept and flagged as a conflict, never dropped).
+fn check_event(who: &Principal, e: &Event, now: chrono::DateTime<chrono::Utc>) -> Result<(), ApiError> {
     if e.device.0 != who.device_id || e.actor.user != who.name || e.actor.role != who.role || e.actor.bureau != who.bureau {
         return Err(ApiError::forbidden("push.actor", format!("event {} names another user or device than the session's / 事件的操作人与登录用户不符", e.id.0)));
     }
@@ -134,38 +139,46 @@ async fn check_event(app: &AppState, tx: &mut sqlx::Transaction<'_, sqlx::Postgr
     if e.id.0.get_version_num() != 7 || e.case.0.get_version_num() != 7 {
         return Err(ApiError::unprocessable("push.id", "event and case ids must be UUIDv7 / 标识须为 UUIDv7"));
     }
-    match &e.body {
-        EventBody::Received(intake) => {
-            let draft = IntakeDraft {
-                number: intake.number.clone(),
-                kind: intake.kind.clone(),
-                category: intake.category.clone(),
-                caller: intake.caller.clone(),
-                channel: intake.channel,
-                district: intake.district.clone(),
-                description: intake.description.clone(),
-                level: intake.level,
-            };
-            let resolved = draft
-                .resolve(&KindCatalog::default(), &Policy::default())
-                .map_err(|err| ApiError::unprocessable(err.code(), err.to_string()))?;
-            if resolved.caller.phone != intake.caller.phone || resolved.description != intake.description {
-                return Err(ApiError::unprocessable("intake.not_normalised", "phone or description not in normal form / 电话或内容格式未规范化"));
-            }
+    if let EventBody::Received(intake) = &e.body {
+        let draft = IntakeDraft {
+            number: intake.number.clone(),
+            kind: intake.kind.clone(),
+            category: intake.category.clone(),
+            caller: intake.caller.clone(),
+            channel: intake.channel,
+            district: intake.district.clone(),
+            description: intake.description.clone(),
+            level: intake.level,
+        };
+        let resolved = draft
+            .resolve(&KindCatalog::default(), &Policy::default())
+            .map_err(|err| ApiError::unprocessable(err.code(), err.to_string()))?;
+        if resolved.caller.phone != intake.caller.phone || resolved.description != intake.description {
+            return Err(ApiError::unprocessable("intake.not_normalised", "phone or description not in normal form / 电话或内容格式未规范化"));
         }
-        EventBody::Dispatched { bureau, .. } | EventBody::Redispatched { to: bureau, .. } => {
-            let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM bureaus WHERE code = $1)")
-                .bind(&bureau.0)
-                .fetch_one(&mut **tx)
-                .await?;
-            if !known {
-                return Err(ApiError::unprocessable("push.unknown_bureau", format!("unknown bureau {bureau} / 未知的承办单位 {bureau}")));
-            }
-        }
-        _ => {}
     }
-    let _ = app;
     Ok(())
+}
+
+/// Every bureau a push dispatches to must exist: one query for the whole batch.
+async fn check_bureaus(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, events: &[(i64, Event)]) -> Result<(), ApiError> {
+    let mut wanted: Vec<String> = events
+        .iter()
+        .filter_map(|(_, e)| match &e.body {
+            EventBody::Dispatched { bureau, .. } | EventBody::Redispatched { to: bureau, .. } => Some(bureau.0.clone()),
+            _ => None,
+        })
+        .collect();
+    wanted.sort();
+    wanted.dedup();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let known: Vec<String> = sqlx::query_scalar("SELECT code FROM bureaus WHERE code = ANY($1)").bind(&wanted).fetch_all(&mut **tx).await?;
+    match wanted.into_iter().find(|w| !known.contains(w)) {
+        Some(b) => Err(ApiError::unprocessable("push.unknown_bureau", format!("unknown bureau {b} / 未知的承办单位 {b}"))),
+        None => Ok(()),
+    }
 }
 
 #[derive(Debug, Deserialize)]
