@@ -11,11 +11,14 @@ pub struct Config {
     pub listen: Option<String>,
     /// How long a session token lives, in hours (default 12: a shift).
     pub token_hours: Option<i64>,
+    /// PEM certificate chain and private key: with both, the server speaks HTTPS only (rustls).
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
 }
 
 impl Config {
     /// Reads `path` if given, else `hotline-server.toml` in the working folder if present, then
-    /// lets `DATABASE_URL` and `HOTLINE_LISTEN` override.
+    /// lets `DATABASE_URL`, `HOTLINE_LISTEN`, `HOTLINE_TLS_CERT` and `HOTLINE_TLS_KEY` override.
     pub fn load(path: Option<&Path>) -> anyhow::Result<Self> {
         let default = PathBuf::from("hotline-server.toml");
         let file = path.map(Path::to_path_buf).or_else(|| default.exists().then_some(default));
@@ -31,6 +34,12 @@ impl Config {
         }
         if let Ok(listen) = std::env::var("HOTLINE_LISTEN") {
             config.listen = Some(listen);
+        }
+        if let Ok(cert) = std::env::var("HOTLINE_TLS_CERT") {
+            config.tls_cert = Some(cert.into());
+        }
+        if let Ok(key) = std::env::var("HOTLINE_TLS_KEY") {
+            config.tls_key = Some(key.into());
         }
         Ok(config)
     }

@@ -29,6 +29,12 @@ enum Command {
         /// Address to listen on (default 127.0.0.1:8080, or `listen` in the configuration)
         #[arg(long)]
         listen: Option<String>,
+        /// PEM certificate chain: serve HTTPS (with --tls-key)
+        #[arg(long)]
+        tls_cert: Option<PathBuf>,
+        /// PEM private key for --tls-cert
+        #[arg(long)]
+        tls_key: Option<PathBuf>,
     },
     /// Users and their roles
     #[command(subcommand)]
@@ -101,7 +107,7 @@ async fn main() -> anyhow::Result<()> {
             MIGRATOR.run(&pool).await.context("migration failed")?;
             println!("migrated");
         }
-        Command::Serve { listen } => {
+        Command::Serve { listen, tls_cert, tls_key } => {
             MIGRATOR.run(&pool).await.context("migration failed")?;
             let (notices, _) = tokio::sync::broadcast::channel(1024);
             fanout::spawn(&pool, notices.clone()).await.context("cannot LISTEN")?;
@@ -117,9 +123,30 @@ async fn main() -> anyhow::Result<()> {
                 token_hours: config.token_hours(),
             };
             let addr = listen.or(config.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
-            let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("cannot listen on {addr}"))?;
-            log::info(&format!("listening on {}", listener.local_addr()?));
-            axum::serve(listener, api::router(state)).with_graceful_shutdown(shutdown()).await?;
+            let router = api::router(state);
+            match (tls_cert.or(config.tls_cert.clone()), tls_key.or(config.tls_key.clone())) {
+                (Some(cert), Some(key)) => {
+                    let _ = rustls::crypto::ring::default_provider().install_default();
+                    let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)
+                        .await
+                        .with_context(|| format!("cannot load TLS certificate {} and key {}", cert.display(), key.display()))?;
+                    let addr: std::net::SocketAddr = addr.parse().with_context(|| format!("--listen {addr} is not an address"))?;
+                    let handle = axum_server::Handle::new();
+                    let stopper = handle.clone();
+                    tokio::spawn(async move {
+                        shutdown().await;
+                        stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+                    });
+                    log::info(&format!("listening on https://{addr}"));
+                    axum_server::bind_rustls(addr, tls).handle(handle).serve(router.into_make_service()).await?;
+                }
+                (None, None) => {
+                    let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+                    log::info(&format!("listening on http://{}", listener.local_addr()?));
+                    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
+                }
+                _ => anyhow::bail!("a TLS certificate and its key go together: give both or neither"),
+            }
         }
         Command::User(UserCommand::Add { name, role, bureau, seat_code, password_stdin: _ }) => {
             let mut password = String::new();

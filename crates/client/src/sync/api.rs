@@ -20,10 +20,15 @@ impl ServerApi {
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(ClientError::Invalid { code: "sync.server_url", message: format!("{base:?} is not an http(s) URL / 服务器地址无效") });
         }
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .build()
-            .map_err(|e| ClientError::Offline(e.to_string()))?;
+        let mut builder = reqwest::Client::builder().connect_timeout(Duration::from_secs(5));
+        // An intranet server's own certificate authority, trusted besides the public ones.
+        if let Ok(path) = std::env::var("HOTLINE_CA_CERT") {
+            let pem = std::fs::read(&path).map_err(|source| ClientError::Io { action: "read", path: path.clone().into(), source })?;
+            let ca = reqwest::Certificate::from_pem(&pem)
+                .map_err(|e| ClientError::Invalid { code: "sync.ca_cert", message: format!("{path}: not a PEM certificate: {e} / 证书无效") })?;
+            builder = builder.add_root_certificate(ca);
+        }
+        let http = builder.build().map_err(|e| ClientError::Offline(e.to_string()))?;
         Ok(Self { http, base })
     }
 

@@ -1,0 +1,66 @@
+//! Search over a large city: `hotline-server seed-demo --cases 2000000` first, then
+//! `DATABASE_URL=…/that_db cargo bench -p hotline-server --bench search`.
+//! Measures the API end to end (HTTP, authentication, SQL) for two-character Chinese terms, longer
+//! terms, single characters and phone prefixes, as a seat searches. Goal (issue 3): p95 ≤ 100 ms.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::Utc;
+use hotline_domain::time::Clock;
+use hotline_server::state::AppState;
+use hotline_server::{api, demo};
+use sqlx::postgres::PgPoolOptions;
+
+struct Now;
+
+impl Clock for Now {
+    fn now(&self) -> chrono::DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+const TERMS: &[&str] = &["社保", "医保", "噪音", "退款", "物业", "户籍", "网络", "公积金", "补办进度", "拖欠工资", "夜间施工噪音", "噪", "13100012", "越秀区"];
+const RUNS: usize = 30;
+
+#[tokio::main]
+async fn main() {
+    let url = std::env::var("DATABASE_URL").expect("DATABASE_URL of a seeded database (hotline-server seed-demo)");
+    let pool = PgPoolOptions::new().max_connections(8).connect(&url).await.unwrap();
+    let cases: i64 = sqlx::query_scalar("SELECT count(*) FROM cases").fetch_one(&pool).await.unwrap();
+    let (notices, _) = tokio::sync::broadcast::channel(16);
+    let cal = hotline_server::calendar::load(&pool).await.unwrap();
+    let state = AppState { pool: pool.clone(), clock: Arc::new(Now), calendar: Arc::new(hotline_domain::sla::SlaCalendar::new(cal, Default::default())), notices, token_hours: 12 };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, api::router(state)).await.unwrap() });
+    let http = reqwest::Client::new();
+    let login: serde_json::Value = http
+        .post(format!("{base}/api/v1/login"))
+        .json(&serde_json::json!({"user": "demo_seat01", "password": demo::DEMO_PASSWORD, "device_id": "bench-search-device"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().expect("demo_seat01 exists: run seed-demo first").to_owned();
+
+    println!("{cases} cases; {RUNS} runs per term, first 50 hits newest first");
+    let mut all = Vec::new();
+    for term in TERMS {
+        let mut times = Vec::with_capacity(RUNS);
+        let mut hits = 0;
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            let r: Vec<serde_json::Value> = http.get(format!("{base}/api/v1/search")).bearer_auth(&token).query(&[("q", term)]).send().await.unwrap().json().await.unwrap();
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            hits = r.len();
+        }
+        times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        println!("{term:<10} hits {hits:>3}  p50 {:>8.1} ms  p95 {:>8.1} ms", times[RUNS / 2], times[RUNS * 95 / 100]);
+        all.extend(times);
+    }
+    all.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    println!("all terms: p50 {:.1} ms, p95 {:.1} ms", all[all.len() / 2], all[all.len() * 95 / 100]);
+}
