@@ -84,17 +84,21 @@ pub async fn watch(store: &LocalStore, api: &ServerApi, token: &Secret, cal: &Sl
             continue;
         };
         let mut notices = Box::pin(notices);
-        // Wake on a notice, on new local work (checked each second), or every 30 s regardless.
-        let mut idle = 0;
-        loop {
+        // Wake on a notice (or the stream ending: the server went away), on new local work
+        // (checked each second), or every 30 s regardless.
+        for _ in 0..30 {
             tokio::select! {
-                n = notices.next() => {
-                    if n.is_none() { break; } // the stream ended: the server went away
+                notice = notices.next() => {
+                    if notice.is_none() {
+                        // The stream ended (the server went away): don't spin on reconnecting.
+                        tokio::time::sleep(backoff).await;
+                    }
                     break;
                 }
                 _ = tokio::time::sleep(Duration::from_secs(1)) => {
-                    idle += 1;
-                    if idle >= 30 || store.outbox_len().await.unwrap_or(0) > 0 { break; }
+                    if store.outbox_len().await.unwrap_or(0) > 0 {
+                        break;
+                    }
                 }
             }
         }
