@@ -6,61 +6,17 @@
 //!
 //! PostgreSQL is restarted, so this test runs its own cluster on a port of its own.
 
+mod support;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-fn bin(name: &str) -> PathBuf {
-    std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().join(name)
-}
+use support::{database_on, free_port, pg, psql, server_admin, Seat, Server};
 
 const PG_PORT: &str = "54339";
-
-fn pg(action: &str) -> String {
-    let out = Command::new("bash")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pg"))
-        .arg(action)
-        .env("HOTLINE_PG_PORT", PG_PORT)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "scripts/pg {action}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
-fn psql(url: &str, sql: &str) -> String {
-    let out = Command::new("psql").arg(url).args(["-tAc", sql]).output().unwrap();
-    assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
-fn spawn_server(db: &str, port: u16) -> Child {
-    let child = Command::new(bin("hotline-server"))
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .env("DATABASE_URL", db)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "hotline-server did not come up");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child
-}
-
-fn admin(db: &str, args: &[&str], stdin: &str) {
-    let mut c = Command::new(bin("hotline-server")).args(args).env("DATABASE_URL", db).stdin(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
-    c.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    assert!(c.wait().unwrap().success());
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 /// A TCP proxy that, for every third push it carries, lets the request through to the server
 /// and then closes the client's connection instead of passing the answer back.
@@ -129,65 +85,25 @@ fn complete(req: &[u8]) -> bool {
     req.len() >= end + 4 + len
 }
 
-struct Seat {
-    data: PathBuf,
-    keyring: String,
-}
-
-impl Seat {
-    fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new("keyctl");
-        c.args(["session", &self.keyring]).arg(bin("hotline")).arg("--data-dir").arg(&self.data).args(args).env_remove("HOTLINE_TOKEN");
-        c.stdout(Stdio::piped()).stderr(Stdio::piped());
-        c
+fn new_cases(seat: &Seat, n: usize, tag: usize) {
+    for i in 0..n {
+        let phone = format!("139{:08}", tag * 100 + i);
+        seat.ok(&["case", "new", "--kind", "consultation", "--phone", &phone, "--text", &format!("故障测试{tag}-{i} 社保"), "--category", "social_security"]);
     }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let o = self.command(args).output().unwrap();
-        assert!(o.status.success(), "hotline {args:?}: {}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8(o.stdout).unwrap()
-    }
-
-    fn new_cases(&self, n: usize, tag: usize) {
-        for i in 0..n {
-            let phone = format!("139{:08}", tag * 100 + i);
-            self.ok(&["case", "new", "--kind", "consultation", "--phone", &phone, "--text", &format!("故障测试{tag}-{i} 社保"), "--category", "social_security"]);
-        }
-    }
-
-    fn local_ids(&self) -> Vec<String> {
-        sqlite(&self.data, "SELECT id FROM events ORDER BY id")
-    }
-}
-
-fn sqlite(data: &Path, sql: &str) -> Vec<String> {
-    let out = Command::new("python3")
-        .args(["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print('\\n'.join(str(r[0]) for r in c.execute(sys.argv[2])))"])
-        .arg(data.join("hotline.db"))
-        .arg(sql)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap().lines().filter(|l| !l.is_empty()).map(str::to_owned).collect()
 }
 
 #[test]
 fn kills_dropped_answers_and_restarts_lose_nothing_and_apply_nothing_twice() {
-    let base = pg("start");
-    let db_name = format!("hotline_faults_{}", uuid::Uuid::new_v4().simple());
-    psql(&base, &format!("CREATE DATABASE {db_name}"));
-    let db = format!("{}/{db_name}", base.rsplit_once('/').unwrap().0);
-    admin(&db, &["migrate"], "");
-    admin(&db, &["user", "add", "seat1", "--role", "seat", "--seat-code", "F001", "--password-stdin"], "seat-password");
+    let db = database_on(&pg("start", Some(PG_PORT)));
+    server_admin(&db, &["migrate"], "");
+    server_admin(&db, &["user", "add", "seat1", "--role", "seat", "--seat-code", "F001", "--password-stdin"], "seat-password");
     let port = free_port();
-    let mut server = spawn_server(&db, port);
+    let server = Server::start(&db, port);
     let (proxy, dropped) = start_dropping_proxy(port);
 
     let root = tempfile::tempdir().unwrap();
-    let seat = Seat { data: root.path().join("seat"), keyring: format!("hotline-faults-{}", uuid::Uuid::new_v4().simple()) };
-    let mut login = seat.command(&["login", "--server", &format!("http://127.0.0.1:{proxy}"), "--user", "seat1", "--password-stdin"]).stdin(Stdio::piped()).spawn().unwrap();
-    login.stdin.take().unwrap().write_all(b"seat-password").unwrap();
-    assert!(login.wait_with_output().unwrap().status.success());
+    let seat = Seat::new(root.path(), "seat");
+    seat.login(proxy, "seat1", "seat-password");
 
     // 1. Fifty syncs killed mid-run at pseudo-random points (a fixed LCG: the same run every
     //    time); new work keeps arriving so there is always something to push.
@@ -196,15 +112,15 @@ fn kills_dropped_answers_and_restarts_lose_nothing_and_apply_nothing_twice() {
         rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         rng >> 33
     };
-    seat.new_cases(40, 0);
+    new_cases(&seat, 40, 0);
     let (mut killed_mid_run, mut attempts) = (0, 0);
     while killed_mid_run < 50 {
         attempts += 1;
         assert!(attempts < 400, "could not land 50 kills mid-run");
         if attempts % 4 == 0 {
-            seat.new_cases(2, attempts);
+            new_cases(&seat, 2, attempts);
         }
-        let mut child = seat.command(&["sync", "--once"]).spawn().unwrap();
+        let mut child = seat.command(&["sync", "--once"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
         std::thread::sleep(Duration::from_millis(2 + next() % 60));
         if child.try_wait().unwrap().is_none() {
             killed_mid_run += 1;
@@ -215,21 +131,20 @@ fn kills_dropped_answers_and_restarts_lose_nothing_and_apply_nothing_twice() {
 
     // 2. A watching seat while hotline-server and then PostgreSQL restart under it.
     let mut watcher = seat.command(&["sync", "--watch"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-    seat.new_cases(10, 90);
-    server.kill().unwrap();
-    server.wait().unwrap();
-    seat.new_cases(5, 91);
+    new_cases(&seat, 10, 90);
+    drop(server); // killed
+    new_cases(&seat, 5, 91);
     std::thread::sleep(Duration::from_millis(500));
-    server = spawn_server(&db, port);
-    seat.new_cases(5, 92);
-    pg("restart");
-    seat.new_cases(5, 93);
+    let server = Server::start(&db, port);
+    new_cases(&seat, 5, 92);
+    pg("restart", Some(PG_PORT));
+    new_cases(&seat, 5, 93);
 
     // The watcher drains everything by itself (no user action), within a minute.
-    let expected_total = seat.local_ids().len();
+    let expected_total = seat.sqlite("SELECT id FROM events").len();
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let pending = sqlite(&seat.data, "SELECT count(*) FROM outbox")[0].parse::<usize>().unwrap();
+        let pending = seat.sqlite("SELECT count(*) FROM outbox")[0].parse::<usize>().unwrap();
         let on_server: usize = psql(&db, "SELECT count(*) FROM events").parse().unwrap();
         if pending == 0 && on_server == expected_total {
             break;
@@ -239,11 +154,10 @@ fn kills_dropped_answers_and_restarts_lose_nothing_and_apply_nothing_twice() {
     }
     let _ = watcher.kill();
     let _ = watcher.wait();
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
 
     // The checker: the same events on both sides, each once, device sequence without gaps.
-    let local = seat.local_ids();
+    let local = seat.sqlite("SELECT id FROM events ORDER BY id");
     let remote: Vec<String> = psql(&db, "SELECT id FROM events ORDER BY id").lines().map(str::to_owned).collect();
     assert_eq!(local, remote, "the seat's history and the server's are the same events");
     let (n, min, max): (usize, usize, usize) = {
@@ -252,7 +166,7 @@ fn kills_dropped_answers_and_restarts_lose_nothing_and_apply_nothing_twice() {
         (v[0], v[1], v[2])
     };
     assert_eq!((min, max), (1, n), "device sequence 1..{n} with no gap and no repeat");
-    let unplaced = sqlite(&seat.data, "SELECT count(*) FROM events WHERE server_pos IS NULL");
+    let unplaced = seat.sqlite("SELECT count(*) FROM events WHERE server_pos IS NULL");
     assert_eq!(unplaced, ["0"], "every event came back with its server position");
     assert!(dropped.load(Ordering::SeqCst) >= 3, "the proxy dropped answers after commits");
     eprintln!("faults: {killed_mid_run} kills mid-run in {attempts} attempts, {} answers dropped after commit, {n} events checked", dropped.load(Ordering::SeqCst));

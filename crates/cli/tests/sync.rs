@@ -2,115 +2,12 @@
 //! offline work drains when the server returns, a bureau sees its case arrive live, and the
 //! session token lives in the kernel keyring (a named session keyring per test).
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+mod support;
+
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn bin(name: &str) -> PathBuf {
-    // target/debug/deps/this-test → target/debug/NAME
-    let exe = std::env::current_exe().unwrap();
-    exe.parent().unwrap().parent().unwrap().join(name)
-}
-
-/// A database of its own on the test cluster (scripts/pg, or DATABASE_URL).
-fn database() -> String {
-    let base = std::env::var("DATABASE_URL").unwrap_or_else(|_| {
-        let out = Command::new("bash").arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pg")).arg("start").output().unwrap();
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
-    });
-    let name = format!("hotline_cli_{}", uuid::Uuid::new_v4().simple());
-    let status = Command::new("psql").arg(&base).args(["-qc", &format!("CREATE DATABASE {name}")]).status().unwrap();
-    assert!(status.success());
-    let (head, _) = base.rsplit_once('/').unwrap();
-    format!("{head}/{name}")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-struct Server {
-    child: Child,
-}
-
-impl Server {
-    fn start(db: &str, port: u16) -> Self {
-        let child = Command::new(bin("hotline-server"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .env("DATABASE_URL", db)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("hotline-server is built alongside the tests");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "hotline-server did not start listening");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Self { child }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn server_admin(db: &str, args: &[&str], stdin: &str) {
-    let mut child = Command::new(bin("hotline-server")).args(args).env("DATABASE_URL", db).stdin(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
-    use std::io::Write;
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    assert!(child.wait().unwrap().success(), "hotline-server {args:?}");
-}
-
-/// A seat: its own data folder, its own named session keyring.
-struct Seat {
-    data: PathBuf,
-    keyring: String,
-}
-
-impl Seat {
-    fn new(root: &Path, name: &str) -> Self {
-        Self { data: root.join(name), keyring: format!("hotline-test-{}", uuid::Uuid::new_v4().simple()) }
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new("keyctl");
-        c.args(["session", &self.keyring]).arg(bin("hotline")).arg("--data-dir").arg(&self.data).args(args);
-        c.env_remove("HOTLINE_TOKEN");
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.command(args).output().unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let o = self.run(args);
-        assert!(o.status.success(), "hotline {args:?}: {}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8(o.stdout).unwrap()
-    }
-
-    fn login(&self, port: u16, user: &str, password: &str) {
-        use std::io::Write;
-        let mut child = self
-            .command(&["login", "--server", &format!("http://127.0.0.1:{port}"), "--user", user, "--password-stdin"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(password.as_bytes()).unwrap();
-        let o = child.wait_with_output().unwrap();
-        assert!(o.status.success(), "login {user}: {}", String::from_utf8_lossy(&o.stderr));
-    }
-
-    fn queue(&self) -> Vec<serde_json::Value> {
-        serde_json::from_str(&self.ok(&["queue", "--json"])).unwrap()
-    }
-}
+use support::{database, free_port, server_admin, Seat, Server};
 
 fn setup(db: &str) {
     server_admin(db, &["migrate"], "");

@@ -60,6 +60,10 @@ pub struct PullPage {
     /// The cursor to pass as `after` next time.
     pub next: String,
     pub more: bool,
+    /// Committed events exist past `next` but wait for an older transaction still running
+    /// (the never-skip rule holds them back): pull again shortly.
+    #[serde(default)]
+    pub held: bool,
 }
 
 /// What every error response carries.

@@ -77,6 +77,7 @@ async fn the_pull_cursor_never_passes_an_event_that_commits_later_with_a_lower_n
     // included), so the cursor cannot move beyond the slow event.
     let page = seat.pull(&http, &base, "").await;
     assert_eq!(page["events"].as_array().unwrap().len(), 0, "{page}");
+    assert_eq!(page["held"], true, "the committed later event is reported as held back");
     let cursor = page["next"].as_str().unwrap().to_owned();
 
     t1.commit().await.unwrap();

@@ -49,14 +49,23 @@ pub async fn sync_once(
             break; // the server stopped short; the rest goes next time
         }
     }
+    // Events held back behind an older transaction on the server come within moments: wait
+    // for them (up to ~5 s) rather than until the next notice, which has already come.
+    let mut held_waits = 0;
     loop {
         let cursor = store.sync_state().await?.cursor;
         let page = api.pull(token, &cursor, PULL_PAGE).await?;
         report.pulled += store.apply_pulled(&page.events, &page.next, cal).await?;
         progress(&report);
-        if !page.more {
-            break;
+        if page.more {
+            continue;
         }
+        if page.held && held_waits < 100 {
+            held_waits += 1;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        }
+        break;
     }
     Ok(report)
 }

@@ -257,7 +257,19 @@ pub async fn pull(State(app): State<AppState>, headers: HeaderMap, Query(q): Que
         out.push(PulledEvent { pos: cursor(tx, pos), event });
         next = cursor(tx, pos);
     }
-    Ok(Json(PullPage { events: out, next, more }))
+    // Anything already committed but held back behind an older running transaction?
+    let held = !more
+        && sqlx::query_scalar::<_, bool>(
+            "SELECT EXISTS (SELECT 1 FROM events WHERE (tx_id, pos) > ($1::text::xid8, $2)
+               AND tx_id >= pg_snapshot_xmin(pg_current_snapshot())
+               AND ($3::text IS NULL OR case_id IN (SELECT case_id FROM case_bureaus WHERE bureau = $3)))",
+        )
+        .bind(parse_cursor(&next).map_or(0, |c| c.0).to_string())
+        .bind(parse_cursor(&next).map_or(0, |c| c.1))
+        .bind(&bureau)
+        .fetch_one(&app.pool)
+        .await?;
+    Ok(Json(PullPage { events: out, next, more, held }))
 }
 
 /// Server-sent events: a `changed` message whenever events commit; clients then pull.

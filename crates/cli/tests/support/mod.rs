@@ -1,0 +1,142 @@
+#![allow(dead_code)]
+//! Real processes for the CLI's sync tests: `hotline-server` on a free port over a database of its
+//! own, and seats — `hotline` with a data folder and a named kernel session keyring each.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// A binary built next to this test: target/debug/deps/this-test → target/debug/NAME.
+pub fn bin(name: &str) -> PathBuf {
+    std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().join(name)
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// `scripts/pg ACTION` on the cluster at `port` (None: the default test cluster).
+pub fn pg(action: &str, port: Option<&str>) -> String {
+    let mut c = Command::new("bash");
+    c.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pg")).arg(action);
+    if let Some(p) = port {
+        c.env("HOTLINE_PG_PORT", p);
+    }
+    let out = c.output().unwrap();
+    assert!(out.status.success(), "scripts/pg {action}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+pub fn psql(url: &str, sql: &str) -> String {
+    let out = Command::new("psql").arg(url).args(["-tAc", sql]).output().unwrap();
+    assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// A new database on the cluster at `base` (a URL ending in a database name).
+pub fn database_on(base: &str) -> String {
+    let name = format!("hotline_cli_{}", uuid::Uuid::new_v4().simple());
+    psql(base, &format!("CREATE DATABASE {name}"));
+    format!("{}/{name}", base.rsplit_once('/').unwrap().0)
+}
+
+/// A new database on the test cluster (DATABASE_URL, else scripts/pg).
+pub fn database() -> String {
+    database_on(&std::env::var("DATABASE_URL").unwrap_or_else(|_| pg("start", None)))
+}
+
+pub struct Server {
+    child: Child,
+}
+
+impl Server {
+    pub fn start(db: &str, port: u16) -> Self {
+        let child = Command::new(bin("hotline-server"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .env("DATABASE_URL", db)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("hotline-server is built alongside the tests");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "hotline-server did not start listening");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { child }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill(); // SIGKILL: no goodbye, like a crash
+        let _ = self.child.wait();
+    }
+}
+
+/// `hotline-server ARGS` with `stdin` on standard input; must succeed.
+pub fn server_admin(db: &str, args: &[&str], stdin: &str) {
+    use std::io::Write;
+    let mut child = Command::new(bin("hotline-server")).args(args).env("DATABASE_URL", db).stdin(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success(), "hotline-server {args:?}");
+}
+
+pub struct Seat {
+    pub data: PathBuf,
+    keyring: String,
+}
+
+impl Seat {
+    pub fn new(root: &Path, name: &str) -> Self {
+        Self { data: root.join(name), keyring: format!("hotline-test-{}", uuid::Uuid::new_v4().simple()) }
+    }
+
+    /// `hotline --data-dir DATA ARGS` inside this seat's own session keyring.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new("keyctl");
+        c.args(["session", &self.keyring]).arg(bin("hotline")).arg("--data-dir").arg(&self.data).args(args);
+        c.env_remove("HOTLINE_TOKEN");
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    pub fn ok(&self, args: &[&str]) -> String {
+        let o = self.run(args);
+        assert!(o.status.success(), "hotline {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    }
+
+    pub fn login(&self, port: u16, user: &str, password: &str) {
+        use std::io::Write;
+        let mut child = self
+            .command(&["login", "--server", &format!("http://127.0.0.1:{port}"), "--user", user, "--password-stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(password.as_bytes()).unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert!(o.status.success(), "login {user}: {}", String::from_utf8_lossy(&o.stderr));
+    }
+
+    pub fn queue(&self) -> Vec<serde_json::Value> {
+        serde_json::from_str(&self.ok(&["queue", "--json"])).unwrap()
+    }
+
+    /// A query on the seat's SQLite file, one value per line (python3's sqlite3: an independent reader).
+    pub fn sqlite(&self, sql: &str) -> Vec<String> {
+        let out = Command::new("python3")
+            .args(["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print('\\n'.join(str(r[0]) for r in c.execute(sys.argv[2])))"])
+            .arg(self.data.join("hotline.db"))
+            .arg(sql)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().lines().filter(|l| !l.is_empty()).map(str::to_owned).collect()
+    }
+}
