@@ -28,7 +28,7 @@ pub async fn sync_once(
     api: &ServerApi,
     token: &Secret,
     cal: &SlaCalendar,
-    progress: &mut dyn FnMut(&SyncReport),
+    progress: &mut (dyn FnMut(&SyncReport) + Send),
 ) -> Result<SyncReport, ClientError> {
     let mut report = SyncReport { pending: store.outbox_len().await?, ..SyncReport::default() };
     progress(&report);
@@ -72,7 +72,7 @@ pub async fn sync_once(
 
 /// Syncs now, then whenever the server announces new events or this seat records some, and
 /// keeps retrying with backoff while the server is unreachable. Runs until the task is dropped.
-pub async fn watch(store: &LocalStore, api: &ServerApi, token: &Secret, cal: &SlaCalendar, on_report: &mut dyn FnMut(Result<SyncReport, &ClientError>)) {
+pub async fn watch(store: &LocalStore, api: &ServerApi, token: &Secret, cal: &SlaCalendar, on_report: &mut (dyn FnMut(Result<SyncReport, &ClientError>) + Send)) {
     let mut backoff = Duration::from_millis(500);
     loop {
         match sync_once(store, api, token, cal, &mut |_| {}).await {
