@@ -105,7 +105,9 @@ impl LocalStore {
         Ok(rows.iter().map(row).collect())
     }
 
-    /// Cases whose number, phone, caller, district or description contain every part of `text`.
+    /// Cases whose number, phone, caller, district or description contain every part of `text`,
+    /// the most recently stored first (FTS5 walks its rowids backwards: no sort of all the hits,
+    /// which matters for a term as common as 社保 among millions of cases).
     pub async fn search(&self, text: &str, limit: i64) -> Result<Vec<CaseRow>, ClientError> {
         let Some(fts) = fts_query(text) else {
             return Err(ClientError::Invalid {
@@ -115,7 +117,7 @@ impl LocalStore {
         };
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM case_search s JOIN cases c ON c.rid = s.rowid
-             WHERE case_search MATCH ? ORDER BY c.received_at DESC LIMIT ?"
+             WHERE case_search MATCH ? ORDER BY s.rowid DESC LIMIT ?"
         ))
         .bind(fts)
         .bind(limit)
