@@ -76,7 +76,8 @@ CREATE TABLE cases (
     search_text   TEXT NOT NULL
 );
 CREATE INDEX cases_search ON cases USING GIN (search_tokens);
-CREATE INDEX cases_by_phone ON cases (phone, received_at);
+CREATE INDEX cases_by_phone ON cases (phone text_pattern_ops, received_at);
+CREATE INDEX cases_by_number ON cases (number);
 CREATE INDEX cases_by_status_due ON cases (status, next_due);
 -- Newest first: search lists its hits by this, and a common term finds its first page here fast.
 CREATE INDEX cases_by_received ON cases (received_at);
