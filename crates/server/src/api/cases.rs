@@ -142,7 +142,8 @@ pub async fn search(State(app): State<AppState>, headers: HeaderMap, Query(sq): 
 /// How common each of the most common tokens is, from PostgreSQL's own statistics (ANALYZE);
 /// a token missing here is rarer than all of them.
 async fn token_frequencies(pool: &sqlx::PgPool) -> Result<std::collections::HashMap<String, f32>, ApiError> {
-    let row: Option<(Option<Vec<String>>, Option<Vec<f32>>)> = sqlx::query_as(
+    type Stats = (Option<Vec<String>>, Option<Vec<f32>>);
+    let row: Option<Stats> = sqlx::query_as(
         "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats WHERE tablename = 'cases' AND attname = 'search_tokens'",
     )
     .fetch_optional(pool)
