@@ -133,7 +133,9 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
         let mut events_csv = Vec::with_capacity(n * 4 * 1500);
         let mut cases_csv = Vec::with_capacity(n * 3000);
         let mut bureaus_csv = Vec::with_capacity(n * 60);
-        for _ in 0..n {
+        let (mut in_batch, mut attempts) = (0, 0);
+        while in_batch < n && attempts < n * 10 {
+            attempts += 1;
             // Received at a working-hours-weighted moment of the past year.
             let day = rng.below(365) as i64;
             let minute = 8 * 60 + rng.below(11 * 60) as i64;
@@ -206,6 +208,7 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
                 let _ = writeln!(WriteVec(&mut bureaus_csv), "{},{},{}", case.0, a.bureau.0, status.as_str().unwrap_or_default());
             }
             summary.cases += 1;
+            in_batch += 1;
         }
         let mut conn = pool.acquire().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
