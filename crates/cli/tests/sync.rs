@@ -18,17 +18,31 @@ fn setup(db: &str) {
     server_admin(db, &["user", "add", "hrss1", "--role", "bureau", "--bureau", "HRSS", "--password-stdin"], "hrss-password");
 }
 
-#[test]
-fn offline_work_drains_when_the_server_returns_and_the_bureau_sees_it() {
+/// A centre on a running server: seat1 (a seat) and hrss1 (the HRSS bureau), both logged in.
+struct Centre {
+    db: String,
+    port: u16,
+    seat: Seat,
+    bureau: Seat,
+    server: Server,
+    _root: tempfile::TempDir,
+}
+
+fn centre() -> Centre {
     let db = database();
     setup(&db);
     let port = free_port();
     let root = tempfile::tempdir().unwrap();
-    let seat = Seat::new(root.path(), "seat");
-    let bureau = Seat::new(root.path(), "bureau");
+    let (seat, bureau) = (Seat::new(root.path(), "seat"), Seat::new(root.path(), "bureau"));
     let server = Server::start(&db, port);
     seat.login(port, "seat1", "seat-password");
     bureau.login(port, "hrss1", "hrss-password");
+    Centre { db, port, seat, bureau, server, _root: root }
+}
+
+#[test]
+fn offline_work_drains_when_the_server_returns_and_the_bureau_sees_it() {
+    let Centre { db, port, seat, bureau, server, _root } = centre();
     drop(server); // the network goes down
 
     // The seat keeps working: three cases, one dispatched, all local.
@@ -64,15 +78,7 @@ fn offline_work_drains_when_the_server_returns_and_the_bureau_sees_it() {
 
 #[test]
 fn a_watching_bureau_receives_a_dispatch_live() {
-    let db = database();
-    setup(&db);
-    let port = free_port();
-    let root = tempfile::tempdir().unwrap();
-    let seat = Seat::new(root.path(), "seat");
-    let bureau = Seat::new(root.path(), "bureau");
-    let _server = Server::start(&db, port);
-    seat.login(port, "seat1", "seat-password");
-    bureau.login(port, "hrss1", "hrss-password");
+    let Centre { seat, bureau, server: _server, _root, .. } = centre();
     let mut watcher = bureau.command(&["sync", "--watch"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
 
     let out = seat.ok(&["case", "new", "--kind", "consultation", "--phone", "13800138000", "--text", "公积金提取", "--category", "housing"]);
