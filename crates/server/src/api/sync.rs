@@ -188,12 +188,55 @@ pub struct PullQuery {
     pub limit: Option<i64>,
 }
 
+/// Events after `after` that no running transaction can still precede, in pull order, and
+/// whether the page is full. Only events of transactions older than every transaction still
+/// running: one that commits later always has a larger txid than anything returned now, so a
+/// cursor never skips it.
+pub(crate) async fn visible_after(pool: &sqlx::PgPool, after: (i64, i64), limit: i64, bureau: Option<&str>) -> Result<(Vec<(i64, i64, Event)>, bool), ApiError> {
+    let rows = sqlx::query(
+        "SELECT tx_id::text::bigint AS tx, pos, body FROM events
+         WHERE (tx_id, pos) > ($1::text::xid8, $2)
+           AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+           AND ($4::text IS NULL OR case_id IN (SELECT case_id FROM case_bureaus WHERE bureau = $4))
+         ORDER BY tx_id, pos LIMIT $3",
+    )
+    .bind(after.0.to_string())
+    .bind(after.1)
+    .bind(limit)
+    .bind(bureau)
+    .fetch_all(pool)
+    .await?;
+    let more = rows.len() as i64 == limit;
+    let events = rows
+        .into_iter()
+        .map(|r| {
+            let event = serde_json::from_value(r.get("body")).map_err(|e| ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "server.corrupt", e.to_string()))?;
+            Ok((r.get("tx"), r.get("pos"), event))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Ok((events, more))
+}
+
+/// Whether committed events past `after` wait behind an older running transaction.
+pub(crate) async fn held_after(pool: &sqlx::PgPool, after: (i64, i64), bureau: Option<&str>) -> Result<bool, ApiError> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM events WHERE (tx_id, pos) > ($1::text::xid8, $2)
+           AND tx_id >= pg_snapshot_xmin(pg_current_snapshot())
+           AND ($3::text IS NULL OR case_id IN (SELECT case_id FROM case_bureaus WHERE bureau = $3)))",
+    )
+    .bind(after.0.to_string())
+    .bind(after.1)
+    .bind(bureau)
+    .fetch_one(pool)
+    .await?)
+}
+
 /// Cursors are `TXID:POS`, zero-padded so that text order is pull order on the seats too.
-fn cursor(tx: i64, pos: i64) -> String {
+pub(crate) fn cursor(tx: i64, pos: i64) -> String {
     format!("{tx:020}:{pos:020}")
 }
 
-fn parse_cursor(s: &str) -> Option<(i64, i64)> {
+pub(crate) fn parse_cursor(s: &str) -> Option<(i64, i64)> {
     let (a, b) = s.split_once(':')?;
     Some((a.parse().ok()?, b.parse().ok()?))
 }
@@ -208,28 +251,11 @@ pub async fn pull(State(app): State<AppState>, headers: HeaderMap, Query(q): Que
         Some(c) => parse_cursor(c).ok_or_else(|| ApiError::bad_request("pull.cursor", "malformed cursor / 游标格式错误"))?,
     };
     let limit = q.limit.unwrap_or(500).clamp(1, 5_000);
-    // Only events of transactions older than every transaction still running: one that commits
-    // later always has a larger txid than anything returned now, so the cursor never skips it.
     let bureau = who.bureau.as_ref().map(|b| b.0.clone());
-    let rows = sqlx::query(
-        "SELECT tx_id::text::bigint AS tx, pos, case_id, body FROM events
-         WHERE (tx_id, pos) > ($1::text::xid8, $2)
-           AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
-           AND ($4::text IS NULL OR case_id IN (SELECT case_id FROM case_bureaus WHERE bureau = $4))
-         ORDER BY tx_id, pos LIMIT $3",
-    )
-    .bind(tx_after.to_string())
-    .bind(pos_after)
-    .bind(limit)
-    .bind(&bureau)
-    .fetch_all(&app.pool)
-    .await?;
-    let more = rows.len() as i64 == limit;
+    let (rows, more) = visible_after(&app.pool, (tx_after, pos_after), limit, bureau.as_deref()).await?;
     let mut next = cursor(tx_after, pos_after);
     let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let (tx, pos): (i64, i64) = (r.get("tx"), r.get("pos"));
-        let event: Event = serde_json::from_value(r.get("body")).map_err(|e| ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "server.corrupt", e.to_string()))?;
+    for (tx, pos, event) in rows {
         // A bureau receiving a case gets its history up to the dispatch too.
         if let Some(b) = &bureau {
             let to_us = matches!(&event.body, EventBody::Dispatched { bureau, .. } | EventBody::Redispatched { to: bureau, .. } if bureau.0 == *b);
@@ -257,18 +283,7 @@ pub async fn pull(State(app): State<AppState>, headers: HeaderMap, Query(q): Que
         out.push(PulledEvent { pos: cursor(tx, pos), event });
         next = cursor(tx, pos);
     }
-    // Anything already committed but held back behind an older running transaction?
-    let held = !more
-        && sqlx::query_scalar::<_, bool>(
-            "SELECT EXISTS (SELECT 1 FROM events WHERE (tx_id, pos) > ($1::text::xid8, $2)
-               AND tx_id >= pg_snapshot_xmin(pg_current_snapshot())
-               AND ($3::text IS NULL OR case_id IN (SELECT case_id FROM case_bureaus WHERE bureau = $3)))",
-        )
-        .bind(parse_cursor(&next).map_or(0, |c| c.0).to_string())
-        .bind(parse_cursor(&next).map_or(0, |c| c.1))
-        .bind(&bureau)
-        .fetch_one(&app.pool)
-        .await?;
+    let held = !more && held_after(&app.pool, parse_cursor(&next).unwrap_or((0, 0)), bureau.as_deref()).await?;
     Ok(Json(PullPage { events: out, next, more, held }))
 }
 
