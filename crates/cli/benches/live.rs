@@ -11,14 +11,14 @@ use chrono::Utc;
 use futures::StreamExt;
 use hotline_client::secret::Secret;
 use hotline_client::store::{LocalStore, NewCase};
-use hotline_client::sync::{sync_once, ServerApi};
+use hotline_client::sync::{on_notice, sync_once, ServerApi};
 use hotline_client::{CalendarStore, DataDir};
 use hotline_domain::case::{Channel, Role};
 use hotline_domain::sla::{SlaCalendar, SlaSettings};
 use hotline_domain::time::Clock;
 use hotline_domain::wire::LoginRequest;
 use hotline_server::state::AppState;
-use hotline_server::{admin, api, fanout, MIGRATOR};
+use hotline_server::{admin, api, MIGRATOR};
 use sqlx::postgres::PgPoolOptions;
 
 const CLIENTS: usize = 200;
@@ -61,9 +61,7 @@ async fn main() {
         admin::add_user(&pool, admin::NewUser { name: &name, role: "seat", bureau: None, seat_code: Some(&code), password: "bench-password" }, now).await.unwrap();
     }
     let cal = SlaCalendar::new(CalendarStore::shipped(), SlaSettings::default());
-    let (notices, _) = tokio::sync::broadcast::channel(1024);
-    fanout::spawn(&pool, notices.clone()).await.unwrap();
-    let state = AppState { pool: pool.clone(), clock: Arc::new(Now), calendar: Arc::new(cal.clone()), notices, token_hours: 12 };
+    let state = AppState::start(pool.clone(), Arc::new(Now), Arc::new(cal.clone()), 12).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, api::router(state)).await.unwrap() });
@@ -80,8 +78,8 @@ async fn main() {
         watchers.push(tokio::spawn(async move {
             let mut seen = std::collections::HashSet::new();
             let mut stream = Box::pin(server.notices(&token).await.unwrap());
-            while stream.next().await.is_some() {
-                sync_once(&store, &server, &token, &cal, &mut |_| {}).await.unwrap();
+            while let Some(notice) = stream.next().await {
+                on_notice(&store, &server, &token, &cal, notice).await.unwrap();
                 // The newest few cases in the store: enough to see an arrival, cheap to ask.
                 let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM cases ORDER BY rid DESC LIMIT 5").fetch_all(store.pool()).await.unwrap();
                 let arrived = Instant::now();

@@ -18,7 +18,7 @@ use hotline_domain::sla::{SlaCalendar, SlaSettings};
 use hotline_domain::time::Clock;
 use hotline_domain::wire::LoginRequest;
 use hotline_server::state::AppState;
-use hotline_server::{admin, api, fanout, MIGRATOR};
+use hotline_server::{admin, api, MIGRATOR};
 use sqlx::postgres::PgPoolOptions;
 
 const CASES: usize = 2_000;
@@ -53,9 +53,7 @@ async fn main() {
     admin::add_user(&pool, admin::NewUser { name: "seat1", role: "seat", bureau: None, seat_code: Some("B001"), password: "bench-password" }, now).await.unwrap();
 
     let cal = SlaCalendar::new(CalendarStore::shipped(), SlaSettings::default());
-    let (notices, _) = tokio::sync::broadcast::channel(16);
-    fanout::spawn(&pool, notices.clone()).await.unwrap();
-    let state = AppState { pool: pool.clone(), clock: Arc::new(Now), calendar: Arc::new(cal.clone()), notices, token_hours: 12 };
+    let state = AppState::start(pool.clone(), Arc::new(Now), Arc::new(cal.clone()), 12).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, api::router(state)).await.unwrap() });

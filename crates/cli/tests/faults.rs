@@ -145,11 +145,15 @@ fn kills_dropped_answers_and_restarts_lose_nothing_and_apply_nothing_twice() {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let pending = seat.sqlite("SELECT count(*) FROM outbox")[0].parse::<usize>().unwrap();
+        let unplaced = seat.sqlite("SELECT count(*) FROM events WHERE server_pos IS NULL")[0].parse::<usize>().unwrap();
         let on_server: usize = psql(&db, "SELECT count(*) FROM events").parse().unwrap();
-        if pending == 0 && on_server == expected_total {
+        if pending == 0 && unplaced == 0 && on_server == expected_total {
             break;
         }
-        assert!(Instant::now() < deadline, "not drained by the watcher: {pending} pending, {on_server}/{expected_total} on the server");
+        assert!(
+            Instant::now() < deadline,
+            "not drained by the watcher: {pending} pending, {unplaced} not yet back from the server, {on_server}/{expected_total} on the server"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     let _ = watcher.kill();

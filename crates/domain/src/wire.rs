@@ -66,6 +66,14 @@ pub struct PullPage {
     pub held: bool,
 }
 
+/// A page the server sends down the live stream to users who see every case: exactly what a
+/// pull with `after = from` returns, so a seat whose cursor is `from` applies it without pulling.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LivePage {
+    pub from: String,
+    pub page: PullPage,
+}
+
 /// What every error response carries.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ErrorBody {

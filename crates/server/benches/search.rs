@@ -28,9 +28,8 @@ async fn main() {
     let url = std::env::var("DATABASE_URL").expect("DATABASE_URL of a seeded database (hotline-server seed-demo)");
     let pool = PgPoolOptions::new().max_connections(8).connect(&url).await.unwrap();
     let cases: i64 = sqlx::query_scalar("SELECT count(*) FROM cases").fetch_one(&pool).await.unwrap();
-    let (notices, _) = tokio::sync::broadcast::channel(16);
     let cal = hotline_server::calendar::load(&pool).await.unwrap();
-    let state = AppState { pool: pool.clone(), clock: Arc::new(Now), calendar: Arc::new(hotline_domain::sla::SlaCalendar::new(cal, Default::default())), notices, token_hours: 12 };
+    let state = AppState::start(pool.clone(), Arc::new(Now), Arc::new(hotline_domain::sla::SlaCalendar::new(cal, Default::default())), 12).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, api::router(state)).await.unwrap() });

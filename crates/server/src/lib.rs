@@ -9,6 +9,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod fanout;
+pub mod live;
 pub mod log;
 pub mod snapshot;
 pub mod state;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use hotline_domain::time::Clock;
-use hotline_server::{admin, api, config::Config, fanout, log, state::AppState, MIGRATOR};
+use hotline_server::{admin, api, config::Config, log, state::AppState, MIGRATOR};
 use sqlx::postgres::PgPoolOptions;
 
 #[derive(Parser)]
@@ -109,19 +109,12 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve { listen, tls_cert, tls_key } => {
             MIGRATOR.run(&pool).await.context("migration failed")?;
-            let (notices, _) = tokio::sync::broadcast::channel(1024);
-            fanout::spawn(&pool, notices.clone()).await.context("cannot LISTEN")?;
             let calendar = hotline_server::calendar::load(&pool).await?;
             if let Some(w) = calendar.coverage_warning(hotline_domain::time::local_date(now)) {
                 log::info(&format!("warning: {w}"));
             }
-            let state = AppState {
-                pool,
-                clock: Arc::new(SystemClock),
-                calendar: Arc::new(hotline_domain::sla::SlaCalendar::new(calendar, Default::default())),
-                notices,
-                token_hours: config.token_hours(),
-            };
+            let calendar = Arc::new(hotline_domain::sla::SlaCalendar::new(calendar, Default::default()));
+            let state = AppState::start(pool, Arc::new(SystemClock), calendar, config.token_hours()).await.context("cannot LISTEN")?;
             let addr = listen.or(config.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
             let router = api::router(state);
             match (tls_cert.or(config.tls_cert.clone()), tls_key.or(config.tls_key.clone())) {

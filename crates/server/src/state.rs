@@ -13,5 +13,18 @@ pub struct AppState {
     pub calendar: Arc<SlaCalendar>,
     /// Fires after events commit (from this process or, through LISTEN, any other).
     pub notices: broadcast::Sender<()>,
+    /// Serialised live pages for users who see every case (see [`crate::live`]).
+    pub pages: broadcast::Sender<Arc<String>>,
     pub token_hours: i64,
+}
+
+impl AppState {
+    /// The state of one server process: it LISTENs for commits and runs the live pager.
+    pub async fn start(pool: PgPool, clock: Arc<dyn Clock>, calendar: Arc<SlaCalendar>, token_hours: i64) -> Result<Self, sqlx::Error> {
+        let (notices, _) = broadcast::channel(1024);
+        let (pages, _) = broadcast::channel(256);
+        crate::fanout::spawn(&pool, notices.clone()).await?;
+        crate::live::spawn(pool.clone(), &notices, pages.clone()).await?;
+        Ok(Self { pool, clock, calendar, notices, pages, token_hours })
+    }
 }

@@ -99,17 +99,19 @@ async fn live_notices_reach_clients_of_another_server_process_on_the_same_databa
 
     let c = writer.new_case(1, chrono::Utc::now(), "complaint", "housing", "物业");
     assert!(writer.push(&http, &a, 1, std::slice::from_ref(&c)).await.status().is_success());
-    let notice = tokio::time::timeout(std::time::Duration::from_secs(5), async {
-        loop {
-            let chunk = String::from_utf8(bytes.next().await.unwrap().unwrap().to_vec()).unwrap();
-            if chunk.contains("event: changed") {
-                return chunk;
-            }
+    // A supervisor sees every case: the notice carries the page itself.
+    let id = c.id.0.to_string();
+    let mut received = String::new();
+    tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while !(received.contains("event: events") && received.contains(&id)) {
+            received.push_str(std::str::from_utf8(&bytes.next().await.unwrap().unwrap()).unwrap());
         }
     })
     .await
-    .expect("a notice from the other process within 5 s");
-    assert!(notice.contains("changed"));
+    .expect("the new event from the other process within 5 s");
+    let data = received.lines().find(|l| l.starts_with("data: {")).unwrap().trim_start_matches("data: ");
+    let page: hotline_domain::wire::LivePage = serde_json::from_str(data).unwrap();
+    assert_eq!(page.page.events[0].event.id, c.id);
     let events = reader.pull_at_least(&http, &b, 1).await;
     assert_eq!(events[0]["event"]["id"], c.id.0.to_string());
 }

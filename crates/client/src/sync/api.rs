@@ -1,7 +1,7 @@
 use std::time::Duration;
 
 use futures::{Stream, StreamExt};
-use hotline_domain::wire::{ErrorBody, LoginRequest, LoginResponse, PullPage, PushRequest, PushResponse};
+use hotline_domain::wire::{ErrorBody, LivePage, LoginRequest, LoginResponse, PullPage, PushRequest, PushResponse};
 use serde::de::DeserializeOwned;
 
 use crate::secret::Secret;
@@ -65,15 +65,48 @@ impl ServerApi {
         answer(r).await
     }
 
-    /// The live stream: yields once per notice that events committed on the server.
-    pub async fn notices(&self, token: &Secret) -> Result<impl Stream<Item = ()>, ClientError> {
+    /// The live stream: a [`Notice`] whenever events committed on the server.
+    pub async fn notices(&self, token: &Secret) -> Result<impl Stream<Item = Notice>, ClientError> {
         let r = self.http.get(format!("{}/api/v1/stream", self.base)).bearer_auth(token.expose()).send().await;
         let r = check(r).await?;
-        Ok(r.bytes_stream().take_while(|chunk| futures::future::ready(chunk.is_ok())).filter_map(|chunk| {
-            let changed = chunk.ok().is_some_and(|b| String::from_utf8_lossy(&b).contains("event: changed"));
-            futures::future::ready(changed.then_some(()))
+        let mut buffer = String::new();
+        Ok(r.bytes_stream().take_while(|chunk| futures::future::ready(chunk.is_ok())).flat_map(move |chunk| {
+            buffer.push_str(&String::from_utf8_lossy(&chunk.unwrap_or_default()));
+            futures::stream::iter(take_messages(&mut buffer))
         }))
     }
+}
+
+/// What the live stream says.
+#[derive(Debug, Clone)]
+pub enum Notice {
+    /// Events committed: pull them.
+    Changed,
+    /// Events committed, and here they are: what a pull from `from` would return.
+    Page(LivePage),
+}
+
+/// Takes the complete server-sent-event messages (ended by a blank line) out of `buffer`.
+fn take_messages(buffer: &mut String) -> Vec<Notice> {
+    let mut out = Vec::new();
+    while let Some(end) = buffer.find("\n\n") {
+        let message: String = buffer.drain(..end + 2).collect();
+        let (mut event, mut data) = ("", String::new());
+        for line in message.lines() {
+            if let Some(e) = line.strip_prefix("event:") {
+                event = e.trim();
+            } else if let Some(d) = line.strip_prefix("data:") {
+                data.push_str(d.strip_prefix(' ').unwrap_or(d));
+            }
+        }
+        match event {
+            "changed" => out.push(Notice::Changed),
+            // A page that does not parse is still news: pull.
+            "events" => out.push(serde_json::from_str(&data).map_or(Notice::Changed, Notice::Page)),
+            _ => {} // hello, keep-alive comments
+        }
+    }
+    out
 }
 
 async fn check(r: Result<reqwest::Response, reqwest::Error>) -> Result<reqwest::Response, ClientError> {
@@ -89,4 +122,21 @@ async fn check(r: Result<reqwest::Response, reqwest::Error>) -> Result<reqwest::
 
 async fn answer<T: DeserializeOwned>(r: Result<reqwest::Response, reqwest::Error>) -> Result<T, ClientError> {
     check(r).await?.json().await.map_err(|e| ClientError::Offline(format!("the server's answer was cut off: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_cut_at_blank_lines_and_partial_ones_wait() {
+        let mut b = String::from("event: hello\ndata: \n\nevent: changed\ndata: \n\nevent: events\ndata: {\"from\":\"a\",\"page\":{\"events\":[],\"next\":\"b\",\"more\":false}}\n\nevent: chan");
+        let got = take_messages(&mut b);
+        assert_eq!(got.len(), 2);
+        assert!(matches!(got[0], Notice::Changed));
+        assert!(matches!(&got[1], Notice::Page(p) if p.from == "a" && p.page.next == "b"));
+        assert_eq!(b, "event: chan");
+        b.push_str("ged\ndata: \n\n");
+        assert!(matches!(take_messages(&mut b)[..], [Notice::Changed]));
+    }
 }

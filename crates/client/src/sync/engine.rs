@@ -4,7 +4,7 @@ use futures::StreamExt;
 use hotline_domain::sla::SlaCalendar;
 use hotline_domain::wire::{PushRequest, PushedEvent};
 
-use super::ServerApi;
+use super::{Notice, ServerApi};
 use crate::secret::Secret;
 use crate::store::LocalStore;
 use crate::ClientError;
@@ -70,16 +70,27 @@ pub async fn sync_once(
     Ok(report)
 }
 
-/// Syncs now, then whenever the server announces new events or this seat records some, and
-/// keeps retrying with backoff while the server is unreachable. Runs until the task is dropped.
+/// Handles one live notice: a page that starts at this seat's cursor is stored as it is (no
+/// pull); anything else, or local work waiting, goes through [`sync_once`].
+pub async fn on_notice(store: &LocalStore, api: &ServerApi, token: &Secret, cal: &SlaCalendar, notice: Notice) -> Result<SyncReport, ClientError> {
+    if let Notice::Page(live) = notice {
+        if store.sync_state().await?.cursor == live.from && store.outbox_len().await? == 0 {
+            let pulled = store.apply_pulled(&live.page.events, &live.page.next, cal).await?;
+            if !live.page.more {
+                return Ok(SyncReport { pulled, ..SyncReport::default() });
+            }
+        }
+    }
+    sync_once(store, api, token, cal, &mut |_| {}).await
+}
+
+/// Syncs now, then on every live notice, on new local work (checked each second) and every 30 s,
+/// reconnecting with backoff while the server is unreachable. Runs until the task is dropped.
 pub async fn watch(store: &LocalStore, api: &ServerApi, token: &Secret, cal: &SlaCalendar, on_report: &mut (dyn FnMut(Result<SyncReport, &ClientError>) + Send)) {
     let mut backoff = Duration::from_millis(500);
     loop {
-        match sync_once(store, api, token, cal, &mut |_| {}).await {
-            Ok(r) => {
-                backoff = Duration::from_millis(500);
-                on_report(Ok(r));
-            }
+        let notices = match api.notices(token).await {
+            Ok(n) => n,
             Err(e) => {
                 let _ = store.record_sync_error(&e.to_string()).await;
                 on_report(Err(&e));
@@ -87,29 +98,48 @@ pub async fn watch(store: &LocalStore, api: &ServerApi, token: &Secret, cal: &Sl
                 backoff = (backoff * 2).min(Duration::from_secs(30));
                 continue;
             }
-        }
-        let Ok(notices) = api.notices(token).await else {
-            tokio::time::sleep(backoff).await;
-            continue;
         };
         let mut notices = Box::pin(notices);
-        // Wake on a notice (or the stream ending: the server went away), on new local work
-        // (checked each second), or every 30 s regardless.
-        for _ in 0..30 {
-            tokio::select! {
-                notice = notices.next() => {
-                    if notice.is_none() {
-                        // The stream ended (the server went away): don't spin on reconnecting.
-                        tokio::time::sleep(backoff).await;
-                    }
-                    break;
+        // Subscribed first, then caught up: nothing committed in between is missed.
+        let mut result = Some(sync_once(store, api, token, cal, &mut |_| {}).await);
+        let mut idle = 0;
+        loop {
+            match result.take() {
+                None => {}
+                Some(Ok(r)) => {
+                    backoff = Duration::from_millis(500);
+                    on_report(Ok(r));
                 }
-                _ = tokio::time::sleep(Duration::from_secs(1)) => {
-                    if store.outbox_len().await.unwrap_or(0) > 0 {
-                        break;
-                    }
+                Some(Err(e)) => {
+                    let _ = store.record_sync_error(&e.to_string()).await;
+                    on_report(Err(&e));
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(30));
+                    break; // reconnect
                 }
             }
+            let next = tokio::select! {
+                n = notices.next() => match n {
+                    Some(notice) => Some(notice),
+                    None => break, // the server went away: reconnect
+                },
+                _ = tokio::time::sleep(Duration::from_secs(1)) => None,
+            };
+            result = match next {
+                Some(notice) => {
+                    idle = 0;
+                    Some(on_notice(store, api, token, cal, notice).await)
+                }
+                None => {
+                    idle += 1;
+                    if idle < 30 && store.outbox_len().await.unwrap_or(0) == 0 {
+                        continue;
+                    }
+                    idle = 0;
+                    Some(sync_once(store, api, token, cal, &mut |_| {}).await)
+                }
+            };
         }
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }

@@ -5,5 +5,5 @@
 mod api;
 mod engine;
 
-pub use api::ServerApi;
-pub use engine::{sync_once, watch, SyncReport};
+pub use api::{Notice, ServerApi};
+pub use engine::{on_notice, sync_once, watch, SyncReport};

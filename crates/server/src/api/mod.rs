@@ -3,7 +3,7 @@
 mod cases;
 mod mask;
 mod session;
-mod sync;
+pub(crate) mod sync;
 
 use axum::routing::{get, post};
 use axum::Router;

@@ -287,12 +287,25 @@ pub async fn pull(State(app): State<AppState>, headers: HeaderMap, Query(q): Que
     Ok(Json(PullPage { events: out, next, more, held }))
 }
 
-/// Server-sent events: a `changed` message whenever events commit; clients then pull.
-pub async fn stream(State(app): State<AppState>, headers: HeaderMap) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
-    authenticate(&app.pool, &headers, app.clock.now()).await?;
-    let rx = app.notices.subscribe();
+type EventStream = std::pin::Pin<Box<dyn Stream<Item = Result<SseEvent, Infallible>> + Send>>;
+
+/// Server-sent events. Users who see every case get `events` messages carrying a [`LivePage`];
+/// bureau handlers (scoped, masked) get `changed` and pull. A lagging receiver missed messages,
+/// not events: `changed` tells it to pull them.
+///
+/// [`LivePage`]: hotline_domain::wire::LivePage
+pub async fn stream(State(app): State<AppState>, headers: HeaderMap) -> Result<impl axum::response::IntoResponse, ApiError> {
+    let who = authenticate(&app.pool, &headers, app.clock.now()).await?;
     let hello = tokio_stream::once(Ok(SseEvent::default().event("hello").data("")));
-    // A lagging receiver missed notices, not events: telling it "changed" makes it pull them.
-    let changes = BroadcastStream::new(rx).map(|_| Ok(SseEvent::default().event("changed").data("")));
-    Ok(Sse::new(hello.chain(changes)).keep_alive(KeepAlive::default()))
+    let changed = || Ok(SseEvent::default().event("changed").data(""));
+    let rest: EventStream = if super::mask::sees_caller(who.role) {
+        Box::pin(BroadcastStream::new(app.pages.subscribe()).map(move |m| match m {
+            Ok(page) => Ok(SseEvent::default().event("events").data(page.as_str())),
+            Err(_) => changed(),
+        }))
+    } else {
+        Box::pin(BroadcastStream::new(app.notices.subscribe()).map(move |_| changed()))
+    };
+    let all: EventStream = Box::pin(hello.chain(rest));
+    Ok(Sse::new(all).keep_alive(KeepAlive::default()))
 }

@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use hotline_domain::sla::{SlaCalendar, SlaSettings};
 use hotline_domain::time::Clock;
 use hotline_server::state::AppState;
-use hotline_server::{admin, api, fanout, MIGRATOR};
+use hotline_server::{admin, api, MIGRATOR};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Executor, PgPool};
 
@@ -84,9 +84,7 @@ pub fn calendar() -> Arc<SlaCalendar> {
 
 /// A server on a real loopback port over `pool`; returns its base URL.
 pub async fn serve(pool: &PgPool, clock: Arc<TestClock>) -> String {
-    let (notices, _) = tokio::sync::broadcast::channel(1024);
-    fanout::spawn(pool, notices.clone()).await.unwrap();
-    let state = AppState { pool: pool.clone(), clock, calendar: calendar(), notices, token_hours: 12 };
+    let state = AppState::start(pool.clone(), clock, calendar(), 12).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, api::router(state)).await.unwrap() });
