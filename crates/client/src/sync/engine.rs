@@ -74,7 +74,7 @@ pub async fn sync_once(
 /// pull); anything else, or local work waiting, goes through [`sync_once`].
 pub async fn on_notice(store: &LocalStore, api: &ServerApi, token: &Secret, cal: &SlaCalendar, notice: Notice) -> Result<SyncReport, ClientError> {
     if let Notice::Page(live) = notice {
-        if store.sync_state().await?.cursor == live.from && store.outbox_len().await? == 0 {
+        if same_cursor(&store.sync_state().await?.cursor, &live.from) && store.outbox_len().await? == 0 {
             let pulled = store.apply_pulled(&live.page.events, &live.page.next, cal).await?;
             if !live.page.more {
                 return Ok(SyncReport { pulled, ..SyncReport::default() });
@@ -82,6 +82,12 @@ pub async fn on_notice(store: &LocalStore, api: &ServerApi, token: &Secret, cal:
         }
     }
     sync_once(store, api, token, cal, &mut |_| {}).await
+}
+
+/// Cursors name the same place: equal, or both the beginning ("" before the first pull, zeros after).
+fn same_cursor(a: &str, b: &str) -> bool {
+    let beginning = |c: &str| c.chars().all(|ch| ch == '0' || ch == ':');
+    a == b || (beginning(a) && beginning(b))
 }
 
 /// Syncs now, then on every live notice, on new local work (checked each second) and every 30 s,
@@ -141,5 +147,17 @@ pub async fn watch(store: &LocalStore, api: &ServerApi, token: &Secret, cal: &Sl
             };
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_cursor;
+
+    #[test]
+    fn the_beginning_has_two_spellings() {
+        assert!(same_cursor("", "00000000000000000000:00000000000000000000"));
+        assert!(same_cursor("00000000000000000012:00000000000000000007", "00000000000000000012:00000000000000000007"));
+        assert!(!same_cursor("", "00000000000000000012:00000000000000000007"));
     }
 }
