@@ -67,11 +67,13 @@ ensure_node() {
 }
 
 # ensure_desktop: what building the Tauri shell and running it under Xvfb needs (STACK-NOTES.md),
-# and keyutils for the tests that keep session tokens in a real kernel keyring.
+# keyutils, GNOME Keyring and libsecret's tool for the tests that keep session tokens in a real
+# kernel keyring and a real Secret Service, and python3 for the fault test's checker.
 ensure_desktop() {
   local pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
     libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev pkg-config file
-    xvfb xauth imagemagick x11-utils xdotool fonts-noto-cjk keyutils python3)
+    xvfb xauth imagemagick x11-utils xdotool fonts-noto-cjk keyutils python3
+    libdbus-1-dev dbus gnome-keyring libsecret-tools)
   local missing=() p
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,6 +1,7 @@
-//! The session token, kept in the OS credential store (Windows Credential Manager on the seats,
-//! the kernel keyring on Linux) and never in a plain file. `HOTLINE_TOKEN` in the environment
-//! supplies one for automation.
+//! The session token, kept in the OS credential store and never in a plain file: Windows
+//! Credential Manager on the seats, Secret Service on a Linux desktop (GNOME Keyring, KWallet),
+//! and the kernel keyring where no Secret Service runs (a server console, CI). `HOTLINE_TOKEN`
+//! in the environment supplies one for automation.
 
 use std::fmt;
 
@@ -39,12 +40,30 @@ impl TokenStore {
         Self { account: format!("{user}@{server}") }
     }
 
-    fn entry(&self) -> Result<keyring::Entry, ClientError> {
-        keyring::Entry::new(SERVICE, &self.account).map_err(keyring_error)
+    /// The stores to use, preferred first.
+    fn entries(&self) -> Result<Vec<keyring::Entry>, ClientError> {
+        #[allow(unused_mut)]
+        let mut entries = vec![keyring::Entry::new(SERVICE, &self.account).map_err(keyring_error)?];
+        #[cfg(target_os = "linux")]
+        {
+            let kernel = keyring::keyutils::KeyutilsCredential::new_with_target(None, SERVICE, &self.account).map_err(keyring_error)?;
+            entries.push(keyring::Entry::new_with_credential(Box::new(kernel)));
+        }
+        Ok(entries)
     }
 
+    /// Saves in the first store that takes it.
     pub fn save(&self, token: &Secret) -> Result<(), ClientError> {
-        self.entry()?.set_password(token.expose()).map_err(keyring_error)
+        let mut first_error = None;
+        for entry in self.entries()? {
+            match entry.set_password(token.expose()) {
+                Ok(()) => return Ok(()),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        Err(keyring_error(first_error.unwrap_or(keyring::Error::NoEntry)))
     }
 
     /// `HOTLINE_TOKEN` if set, else the stored token, else none.
@@ -54,18 +73,33 @@ impl TokenStore {
                 return Ok(Some(Secret::new(t.trim())));
             }
         }
-        match self.entry()?.get_password() {
-            Ok(t) => Ok(Some(Secret::new(t))),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(keyring_error(e)),
+        let mut unreachable = None;
+        let mut reached = false;
+        for entry in self.entries()? {
+            match entry.get_password() {
+                Ok(t) => return Ok(Some(Secret::new(t))),
+                Err(keyring::Error::NoEntry) => reached = true,
+                Err(e) => {
+                    unreachable.get_or_insert(e);
+                }
+            }
+        }
+        match (reached, unreachable) {
+            (false, Some(e)) => Err(keyring_error(e)),
+            _ => Ok(None),
         }
     }
 
+    /// Removes the token from every store.
     pub fn forget(&self) -> Result<(), ClientError> {
-        match self.entry()?.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(keyring_error(e)),
+        for entry in self.entries()? {
+            match entry.delete_credential() {
+                Ok(()) | Err(keyring::Error::NoEntry) => {}
+                Err(keyring::Error::NoStorageAccess(_)) | Err(keyring::Error::PlatformFailure(_)) => {}
+                Err(e) => return Err(keyring_error(e)),
+            }
         }
+        Ok(())
     }
 }
 
