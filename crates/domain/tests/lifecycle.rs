@@ -160,3 +160,25 @@ fn two_seats_dispatching_one_case_apart_keep_both_and_flag_the_impossible_step()
     assert_eq!(s.conflicts[0].event, bad.id);
     assert_eq!(s.conflicts[0].step, "redispatched");
 }
+
+#[test]
+fn a_decision_made_without_seeing_another_devices_decision_is_kept_and_flagged() {
+    let mut story = Story::new();
+    let e0 = story.event(t("2026-09-28 09:00"), EventBody::Received(Box::new(intake("consultation", "social_security", None))));
+    let mut a = story.event(t("2026-09-28 09:05"), EventBody::Dispatched { bureau: b("HRSS"), note: String::new() });
+    let mut other = story.event(t("2026-09-28 09:06"), EventBody::Dispatched { bureau: b("MARKET"), note: String::new() });
+    other.device = hotline_domain::case::DeviceId("seat-018".into());
+    a.seen = 1;
+    other.seen = 1;
+    let s = CaseState::fold([&e0, &a, &other]);
+    assert_eq!(s.assignments.len(), 2, "both dispatches stand");
+    assert_eq!(s.conflicts.len(), 1);
+    assert_eq!(s.conflicts[0].event, other.id);
+    // Had the second seat seen the first dispatch, adding a bureau is ordinary co-handling.
+    other.seen = 2;
+    assert!(CaseState::fold([&e0, &a, &other]).conflicts.is_empty());
+    // The same device never conflicts with itself, whatever it had seen.
+    let mut mine = story.event(t("2026-09-28 09:07"), EventBody::Dispatched { bureau: b("TRANSPORT"), note: String::new() });
+    mine.seen = 1;
+    assert!(CaseState::fold([&e0, &a, &mine]).conflicts.is_empty());
+}

@@ -243,12 +243,14 @@ fn story(rng: &mut Rng, case: CaseId, at: DateTime<Utc>, now: DateTime<Utc>, sea
     let mut t = at;
     let mut events = Vec::new();
     let mut push = |rng: &mut Rng, t: DateTime<Utc>, actor: &(String, Role, Option<BureauCode>, String), body: EventBody| {
+        let events_len = events.len();
         events.push(Event {
             id: EventId(v7(t, rng)),
             case,
             at: t,
             actor: Actor { user: actor.0.clone(), role: actor.1, bureau: actor.2.clone() },
             device: DeviceId(actor.3.clone()),
+            seen: u32::try_from(events_len).unwrap_or(u32::MAX),
             body,
         });
     };

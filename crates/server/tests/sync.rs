@@ -277,3 +277,26 @@ async fn an_imported_calendar_year_is_kept_and_replayed_and_a_bad_one_refused() 
     let imports: i64 = sqlx::query_scalar("SELECT count(*) FROM calendar_imports").fetch_one(&pool).await.unwrap();
     assert_eq!(imports, 1);
 }
+
+#[tokio::test]
+async fn two_seats_dispatching_one_case_apart_to_different_bureaus_keep_both_and_flag_it() {
+    let (pool, _) = database().await;
+    seed(&pool).await;
+    let base = serve(&pool, TestClock::at(&now().to_rfc3339())).await;
+    let http = reqwest::Client::new();
+    let a = login(&http, &base, "seat1").await;
+    let b = login(&http, &base, "super1").await;
+    let c = a.new_case(1, now(), "complaint", "market_regulation", "商家拒绝退款");
+    assert!(a.push(&http, &base, 1, std::slice::from_ref(&c)).await.status().is_success());
+    // Both had seen only the `received` event when each dispatched, to a different bureau.
+    let mut to_market = a.event(c.case, now(), EventBody::Dispatched { bureau: BureauCode::from("MARKET"), note: String::new() });
+    let mut to_hrss = b.event(c.case, now(), EventBody::Dispatched { bureau: BureauCode::from("HRSS"), note: String::new() });
+    to_market.seen = 1;
+    to_hrss.seen = 1;
+    assert!(a.push(&http, &base, 2, &[to_market]).await.status().is_success());
+    assert!(b.push(&http, &base, 1, &[to_hrss]).await.status().is_success());
+    let (conflicts, state): (i32, serde_json::Value) = sqlx::query_as("SELECT conflicts, state FROM cases WHERE id = $1").bind(c.case.0).fetch_one(&pool).await.unwrap();
+    assert_eq!(conflicts, 1, "flagged for a supervisor");
+    let bureaus: Vec<&str> = state["assignments"].as_array().unwrap().iter().map(|x| x["bureau"].as_str().unwrap()).collect();
+    assert_eq!(bureaus, ["MARKET", "HRSS"], "both dispatches stand");
+}

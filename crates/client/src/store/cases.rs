@@ -80,6 +80,7 @@ impl LocalStore {
                 bureau: self.identity.bureau.as_deref().map(Into::into),
             },
             device: DeviceId(self.identity.device_id.clone()),
+            seen: 0, // set by `record` from the stored history
             body,
         }
     }
@@ -103,8 +104,10 @@ pub(super) async fn history(tx: &mut Transaction<'_, Sqlite>, case: CaseId) -> R
         .collect()
 }
 
-async fn record(tx: &mut Transaction<'_, Sqlite>, event: Event, cal: &SlaCalendar) -> Result<CaseState, ClientError> {
-    let mut state = CaseState::fold(&history(tx, event.case).await?);
+async fn record(tx: &mut Transaction<'_, Sqlite>, mut event: Event, cal: &SlaCalendar) -> Result<CaseState, ClientError> {
+    let history = history(tx, event.case).await?;
+    event.seen = u32::try_from(history.len()).unwrap_or(u32::MAX);
+    let mut state = CaseState::fold(&history);
     if !matches!(event.body, EventBody::Received(_)) && state.id.is_none() {
         return Err(ClientError::NotFound(event.case.0.to_string()));
     }

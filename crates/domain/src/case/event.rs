@@ -66,6 +66,10 @@ pub struct Event {
     pub at: DateTime<Utc>,
     pub actor: Actor,
     pub device: DeviceId,
+    /// How many events of the case the recording device had when it recorded this one: what it
+    /// had seen. An event that arrives after others it never saw was made while apart.
+    #[serde(default)]
+    pub seen: u32,
     #[serde(flatten)]
     pub body: EventBody,
 }

@@ -49,6 +49,7 @@ impl Story {
             at,
             actor: Actor { user: "seat017".into(), role: Role::Seat, bureau: None },
             device: DeviceId("seat-017".into()),
+            seen: u32::MAX,
             body,
         }
     }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 mod check;
 mod effects;
 
-use super::event::{CaseId, Event, EventId, Satisfaction};
+use super::event::{CaseId, Event, EventBody, EventId, Satisfaction};
 use super::model::{BureauCode, Intake};
 use crate::calendar::CalendarError;
 use crate::sla::{ClockReading, ClockRun, ClockSpec, ReportKind, SlaAmount, SlaCalendar};
@@ -236,6 +236,10 @@ pub struct CaseState {
     pub events: u32,
     pub last_event_at: Option<DateTime<Utc>>,
     pub conflicts: Vec<Conflict>,
+    /// The device of every event of the history, applied or not, in order (to tell what an
+    /// event's author had not seen).
+    #[serde(default)]
+    pub devices: Vec<String>,
 }
 
 impl Default for CaseState {
@@ -259,6 +263,7 @@ impl Default for CaseState {
             events: 0,
             last_event_at: None,
             conflicts: vec![],
+            devices: vec![],
         }
     }
 }
@@ -273,16 +278,37 @@ impl CaseState {
         state
     }
 
-    /// Takes one event of a history: applies it, or records it as a conflict.
+    /// Takes one event of a history: applies it, or records it as a conflict. A decision made
+    /// without seeing another device's decision (both seats dispatched while apart) is applied
+    /// and also flagged, so a supervisor looks at the case.
     pub fn absorb(&mut self, event: &Event) {
-        if let Err(err) = self.apply(event) {
-            self.conflicts.push(Conflict {
+        let status = self.status;
+        let unseen_decision = is_decision(&event.body) && self.unseen_decision_by_other_device(event);
+        match self.apply(event) {
+            Err(err) => {
+                self.devices.push(event.device.0.clone());
+                self.conflicts.push(Conflict {
+                    event: event.id,
+                    step: err.step.to_owned(),
+                    status: err.status,
+                    reason: err.refusal.to_string(),
+                });
+            }
+            Ok(()) if unseen_decision => self.conflicts.push(Conflict {
                 event: event.id,
-                step: err.step.to_owned(),
-                status: err.status,
-                reason: err.refusal.to_string(),
-            });
+                step: event.body.step().to_owned(),
+                status,
+                reason: "recorded while apart from another device's decision on this case; both kept".into(),
+            }),
+            Ok(()) => {}
         }
+    }
+
+    /// Did another device add to the history after what this event's author had seen? (Which
+    /// of those unseen events were decisions is not kept: any counts when the new one is one.)
+    fn unseen_decision_by_other_device(&self, event: &Event) -> bool {
+        let seen = (event.seen as usize).min(self.devices.len());
+        self.devices[seen..].iter().any(|d| *d != event.device.0)
     }
 
     /// Applies one new step, or refuses it and leaves the state untouched.
@@ -295,6 +321,7 @@ impl CaseState {
         };
         self.check(event).map_err(refuse)?;
         self.mutate(event);
+        self.devices.push(event.device.0.clone());
         self.events += 1;
         self.last_event_at = Some(self.last_event_at.map_or(event.at, |t| t.max(event.at)));
         self.status = self.derive_status();
@@ -345,4 +372,23 @@ impl CaseState {
         self.intake.as_ref().is_some_and(|i| i.needs_acceptance)
     }
 
+}
+
+/// Steps that decide where a case goes or how it ends; two of them made apart need a supervisor.
+fn is_decision(body: &EventBody) -> bool {
+    use EventBody as B;
+    matches!(
+        body,
+        B::AnsweredOnSpot { .. }
+            | B::Dispatched { .. }
+            | B::Redispatched { .. }
+            | B::Returned { .. }
+            | B::ReturnDenied { .. }
+            | B::Accepted { .. }
+            | B::Declined { .. }
+            | B::Replied { .. }
+            | B::Reopened { .. }
+            | B::MergedInto { .. }
+            | B::Closed { .. }
+    )
 }
