@@ -73,6 +73,14 @@ pub fn index_tokens(text: &str) -> Vec<String> {
     tokens
 }
 
+/// The distinct tokens of `text`, sorted: what a token-set index (PostgreSQL's GIN) holds.
+pub fn index_token_set(text: &str) -> Vec<String> {
+    let mut tokens = index_tokens(text);
+    tokens.sort();
+    tokens.dedup();
+    tokens
+}
+
 /// The query's parts; empty when it holds nothing searchable (punctuation only).
 pub fn query_parts(query: &str) -> Vec<QueryPart> {
     runs(query)

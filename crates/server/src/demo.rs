@@ -10,7 +10,7 @@ use hotline_domain::case::{
     Satisfaction,
 };
 use hotline_domain::sla::{Policy, SlaCalendar};
-use hotline_domain::text::index_tokens;
+use hotline_domain::text::index_token_set;
 use hotline_domain::time::local_date;
 use sqlx::PgPool;
 use uuid::{NoContext, Timestamp, Uuid};
@@ -181,10 +181,8 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
                 summary.events += 1;
             }
             let i = state.intake.as_ref().expect("received");
-            let text = [i.number.to_string(), i.caller.phone.clone(), String::new(), i.district.clone(), i.description.clone()].join(" ");
-            let mut tokens = index_tokens(&text);
-            tokens.sort();
-            tokens.dedup();
+            let text = i.search_text();
+            let tokens = index_token_set(&text);
             let next_due = state.next_due(cal).and_then(|(_, d)| d).map(|d| d.to_rfc3339()).unwrap_or_default();
             let _ = writeln!(
                 WriteVec(&mut cases_csv),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use hotline_domain::case::{CaseId, CaseState, Event};
 use hotline_domain::sla::SlaCalendar;
-use hotline_domain::text::index_tokens;
+use hotline_domain::text::index_token_set;
 use sqlx::types::Json;
 use sqlx::{Postgres, Row, Transaction};
 use uuid::Uuid;
@@ -35,17 +35,8 @@ pub async fn refold_many(tx: &mut Transaction<'_, Postgres>, cases: &[CaseId], c
         let (Some(intake), Some(received_at)) = (state.intake.as_ref(), state.received_at) else {
             continue; // its `received` event has not arrived yet
         };
-        let text = [
-            intake.number.to_string(),
-            intake.caller.phone.clone(),
-            intake.caller.name.clone().unwrap_or_default(),
-            intake.district.clone(),
-            intake.description.clone(),
-        ]
-        .join(" ");
-        let mut tokens = index_tokens(&text);
-        tokens.sort();
-        tokens.dedup();
+        let text = intake.search_text();
+        let tokens = index_token_set(&text);
         for a in &state.assignments {
             b_case.push(id);
             b_bureau.push(a.bureau.0.clone());

@@ -172,7 +172,7 @@ pub(super) async fn save_snapshot(tx: &mut Transaction<'_, Sqlite>, state: &Case
     if existed.is_some() {
         return Ok(()); // the searchable text is fixed at intake
     }
-    let text = [intake.number.to_string(), intake.caller.phone.clone(), intake.caller.name.clone().unwrap_or_default(), intake.district.clone(), intake.description.clone()].join(" ");
+    let text = intake.search_text();
     sqlx::query("INSERT INTO case_search (rowid, tokens) VALUES (?, ?)")
         .bind(rid)
         .bind(index_tokens(&text).join(" "))

@@ -56,6 +56,22 @@ impl IntakeError {
     }
 }
 
+impl From<&Intake> for IntakeDraft {
+    /// What a seat typed for an intake: to check a received intake again (the server does).
+    fn from(i: &Intake) -> Self {
+        Self {
+            number: i.number.clone(),
+            kind: i.kind.clone(),
+            category: i.category.clone(),
+            caller: i.caller.clone(),
+            channel: i.channel,
+            district: i.district.clone(),
+            description: i.description.clone(),
+            level: i.level,
+        }
+    }
+}
+
 impl IntakeDraft {
     pub fn resolve(self, catalog: &KindCatalog, policy: &Policy) -> Result<Intake, IntakeError> {
         let kind = catalog.kind(&self.kind).ok_or_else(|| IntakeError::UnknownKind(self.kind.clone()))?;

@@ -241,6 +241,21 @@ pub struct Intake {
     pub clocks: Vec<ClockSpec>,
 }
 
+impl Intake {
+    /// What search finds a case by: its number, the caller's phone and name, the district and
+    /// the description. One definition for the seat's index and the server's.
+    pub fn search_text(&self) -> String {
+        [
+            self.number.to_string(),
+            self.caller.phone.clone(),
+            self.caller.name.clone().unwrap_or_default(),
+            self.district.clone(),
+            self.description.clone(),
+        ]
+        .join(" ")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -140,17 +140,7 @@ fn check_event(who: &Principal, e: &Event, now: chrono::DateTime<chrono::Utc>) -
         return Err(ApiError::unprocessable("push.id", "event and case ids must be UUIDv7 / 标识须为 UUIDv7"));
     }
     if let EventBody::Received(intake) = &e.body {
-        let draft = IntakeDraft {
-            number: intake.number.clone(),
-            kind: intake.kind.clone(),
-            category: intake.category.clone(),
-            caller: intake.caller.clone(),
-            channel: intake.channel,
-            district: intake.district.clone(),
-            description: intake.description.clone(),
-            level: intake.level,
-        };
-        let resolved = draft
+        let resolved = IntakeDraft::from(&**intake)
             .resolve(&KindCatalog::default(), &Policy::default())
             .map_err(|err| ApiError::unprocessable(err.code(), err.to_string()))?;
         if resolved.caller.phone != intake.caller.phone || resolved.description != intake.description {
