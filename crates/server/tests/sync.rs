@@ -13,10 +13,7 @@ fn now() -> chrono::DateTime<chrono::Utc> {
 
 #[tokio::test]
 async fn a_push_applies_once_whatever_the_retries_and_a_gap_is_refused() {
-    let (pool, _) = database().await;
-    seed(&pool).await;
-    let base = serve(&pool, TestClock::at(&now().to_rfc3339())).await;
-    let http = reqwest::Client::new();
+    let (pool, base, http) = seeded_server().await;
     let seat = login(&http, &base, "seat1").await;
 
     let c = seat.new_case(1, now(), "complaint", "market_regulation", "商家拒绝退款");
@@ -45,10 +42,7 @@ async fn a_push_applies_once_whatever_the_retries_and_a_gap_is_refused() {
 
 #[tokio::test]
 async fn the_pull_cursor_never_passes_an_event_that_commits_later_with_a_lower_number() {
-    let (pool, _) = database().await;
-    seed(&pool).await;
-    let base = serve(&pool, TestClock::at(&now().to_rfc3339())).await;
-    let http = reqwest::Client::new();
+    let (pool, base, http) = seeded_server().await;
     let seat = login(&http, &base, "seat1").await;
     let user_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE name = 'seat1'").fetch_one(&pool).await.unwrap();
 
@@ -101,10 +95,7 @@ async fn the_pull_cursor_never_passes_an_event_that_commits_later_with_a_lower_n
 
 #[tokio::test]
 async fn a_bureau_receives_only_its_cases_with_their_history_and_the_caller_masked() {
-    let (pool, _) = database().await;
-    seed(&pool).await;
-    let base = serve(&pool, TestClock::at(&now().to_rfc3339())).await;
-    let http = reqwest::Client::new();
+    let (pool, base, http) = seeded_server().await;
     let seat = login(&http, &base, "seat1").await;
     let hrss = login(&http, &base, "hrss1").await;
 
@@ -155,10 +146,7 @@ fn mine_number(e: &hotline_domain::case::Event) -> Option<String> {
 
 #[tokio::test]
 async fn two_seats_acting_apart_keep_both_steps_and_the_case_is_flagged() {
-    let (pool, _) = database().await;
-    seed(&pool).await;
-    let base = serve(&pool, TestClock::at(&now().to_rfc3339())).await;
-    let http = reqwest::Client::new();
+    let (pool, base, http) = seeded_server().await;
     let a = login(&http, &base, "seat1").await;
     let b = login(&http, &base, "super1").await;
     let c = a.new_case(1, now(), "consultation", "social_security", "社保转移");
@@ -222,10 +210,7 @@ async fn bad_input_gets_a_4xx_with_a_code_and_nothing_is_half_written() {
 
 #[tokio::test]
 async fn a_disabled_user_loses_access_at_once() {
-    let (pool, _) = database().await;
-    seed(&pool).await;
-    let base = serve(&pool, TestClock::at(&now().to_rfc3339())).await;
-    let http = reqwest::Client::new();
+    let (pool, base, http) = seeded_server().await;
     let seat = login(&http, &base, "seat1").await;
     assert!(http.get(format!("{base}/api/v1/me")).bearer_auth(&seat.token).send().await.unwrap().status().is_success());
     hotline_server::admin::disable_user(&pool, "seat1", now()).await.unwrap();
@@ -237,10 +222,7 @@ async fn a_disabled_user_loses_access_at_once() {
 
 #[tokio::test]
 async fn search_on_the_server_finds_two_character_terms() {
-    let (pool, _) = database().await;
-    seed(&pool).await;
-    let base = serve(&pool, TestClock::at(&now().to_rfc3339())).await;
-    let http = reqwest::Client::new();
+    let (_pool, base, http) = seeded_server().await;
     let seat = login(&http, &base, "seat1").await;
     let events = vec![
         seat.new_case(1, now(), "consultation", "social_security", "社保卡补办进度"),
@@ -280,10 +262,7 @@ async fn an_imported_calendar_year_is_kept_and_replayed_and_a_bad_one_refused() 
 
 #[tokio::test]
 async fn two_seats_dispatching_one_case_apart_to_different_bureaus_keep_both_and_flag_it() {
-    let (pool, _) = database().await;
-    seed(&pool).await;
-    let base = serve(&pool, TestClock::at(&now().to_rfc3339())).await;
-    let http = reqwest::Client::new();
+    let (pool, base, http) = seeded_server().await;
     let a = login(&http, &base, "seat1").await;
     let b = login(&http, &base, "super1").await;
     let c = a.new_case(1, now(), "complaint", "market_regulation", "商家拒绝退款");

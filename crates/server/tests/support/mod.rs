@@ -91,6 +91,14 @@ pub async fn serve(pool: &PgPool, clock: Arc<TestClock>) -> String {
     format!("http://{addr}")
 }
 
+/// The usual start of a test: a seeded database of its own, a server over it, an HTTP client.
+pub async fn seeded_server() -> (PgPool, String, reqwest::Client) {
+    let (pool, _) = database().await;
+    seed(&pool).await;
+    let base = serve(&pool, TestClock::at(&Utc::now().to_rfc3339())).await;
+    (pool, base, reqwest::Client::new())
+}
+
 pub const PASSWORD: &str = "密码 correct horse";
 
 /// Bureaus HRSS and MARKET; users seat1, super1, hrss1 (bureau HRSS), admin1.
