@@ -107,6 +107,7 @@ async fn main() {
             id_number: None,
             channel: Channel::Phone,
             district: "天河区".into(),
+            address: String::new(),
             description: format!("第{i}起投诉：商家拒绝退款"),
             level: None,
         };

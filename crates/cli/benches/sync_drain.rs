@@ -81,6 +81,7 @@ async fn main() {
                     id_number: None,
                     channel: Channel::Phone,
                     district: "天河区".into(),
+                    address: String::new(),
                     description: format!("第{i}号来电：社保卡补办进度查询"),
                     level: None,
                 },

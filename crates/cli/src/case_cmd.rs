@@ -42,6 +42,9 @@ pub struct NewArgs {
     category: Option<String>,
     #[arg(long, default_value = "")]
     district: String,
+    /// Where the matter is (street and number, estate)
+    #[arg(long, default_value = "")]
+    address: String,
     /// Fault level A–D or service level 1–4 (faults only; default D)
     #[arg(long)]
     level: Option<String>,
@@ -74,6 +77,7 @@ pub async fn run(cmd: CaseCommand, store: &LocalStore, cal: &SlaCalendar, now: D
                 id_number: None,
                 channel,
                 district: a.district,
+                address: a.address,
                 description: a.text,
                 level,
             };

@@ -24,6 +24,9 @@ pub enum ClientError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("the server cannot be reached: {0} / 无法连接服务器（离线）")]
     Offline(String),
+    /// A form with one or more fields to fix; nothing was recorded.
+    #[error("{}", problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("；"))]
+    Form { code: &'static str, problems: Vec<crate::workbench::FieldError> },
     #[error("{message}")]
     Server { status: u16, code: String, message: String },
 }
@@ -33,18 +36,25 @@ pub enum ClientError {
 pub struct ErrorPayload {
     pub code: String,
     pub message: String,
+    /// For a form: each field to fix.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<crate::workbench::FieldError>,
 }
 
 impl From<ClientError> for ErrorPayload {
     fn from(e: ClientError) -> Self {
-        Self { code: e.code().to_owned(), message: e.to_string() }
+        let fields = match &e {
+            ClientError::Form { problems, .. } => problems.clone(),
+            _ => vec![],
+        };
+        Self { code: e.code().to_owned(), message: e.to_string(), fields }
     }
 }
 
 impl ClientError {
     /// The user asked for something that cannot be done (as opposed to the machine failing).
     pub fn is_bad_input(&self) -> bool {
-        let mistake = matches!(self, Self::Calendar(_) | Self::Invalid { .. } | Self::Step(_) | Self::Intake(_) | Self::NotFound(_))
+        let mistake = matches!(self, Self::Calendar(_) | Self::Invalid { .. } | Self::Step(_) | Self::Intake(_) | Self::NotFound(_) | Self::Form { .. })
             && self.code() != "local.corrupt";
         mistake || matches!(self, Self::Server { status: 400..=499, .. })
     }
@@ -63,6 +73,7 @@ impl ClientError {
             Self::Migrate(_) => "local.migrate",
             Self::Offline(_) => "sync.offline",
             Self::Server { code, .. } => code,
+            Self::Form { code, .. } => code,
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod secret;
 pub mod store;
 pub mod sync;
+pub mod workbench;
 
 pub use calendar_store::CalendarStore;
 pub use clock::SystemClock;

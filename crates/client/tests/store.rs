@@ -24,6 +24,7 @@ fn new_case(kind: &str, category: &str, phone: &str, text: &str) -> NewCase {
         id_number: None,
         channel: Channel::Phone,
         district: "天河区".into(),
+        address: String::new(),
         description: text.into(),
         level: (kind == "fault").then_some(Level::FaultC),
     }

@@ -182,3 +182,59 @@ fn a_decision_made_without_seeing_another_devices_decision_is_kept_and_flagged()
     mine.seen = 1;
     assert!(CaseState::fold([&e0, &a, &mine]).conflicts.is_empty());
 }
+
+/// The buttons offered are exactly the steps the fold and the server would accept, per role.
+#[test]
+fn offers_follow_the_state_and_the_role() {
+    use hotline_domain::case::Role;
+    let names = |s: &CaseState, role: Role, bureau: Option<&BureauCode>| -> Vec<String> {
+        s.offers(role, bureau).into_iter().map(|o| match o.bureau {
+            Some(b) => format!("{}@{}", o.step, b.0),
+            None => o.step.to_owned(),
+        }).collect()
+    };
+    let mut story = Story::new();
+    let mut s = received(&mut story, "complaint", "market_regulation");
+    let seat = names(&s, Role::Seat, None);
+    for step in ["dispatched", "paused", "escalated", "replied", "merged_into", "closed"] {
+        assert!(seat.contains(&step.to_owned()), "{step} in {seat:?}");
+    }
+    assert!(!seat.contains(&"answered_on_spot".to_owned()), "complaints are not answered on the spot");
+    assert!(names(&s, Role::Bureau, Some(&b("MARKET"))).is_empty(), "nothing for a bureau that does not hold it");
+
+    s.apply(&story.event(t("2026-09-28 09:05"), EventBody::Dispatched { bureau: b("MARKET"), note: String::new() })).unwrap();
+    let market = names(&s, Role::Bureau, Some(&b("MARKET")));
+    assert!(market.contains(&"signed_for@MARKET".to_owned()) && market.contains(&"returned@MARKET".to_owned()), "{market:?}");
+    assert!(!market.contains(&"accepted@MARKET".to_owned()), "accept only after signing for");
+    assert!(names(&s, Role::Bureau, Some(&b("HRSS"))).is_empty());
+    assert!(!names(&s, Role::Seat, None).contains(&"closed".to_owned()), "not while with a bureau");
+    assert!(names(&s, Role::Supervisor, None).contains(&"redispatched@MARKET".to_owned()));
+
+    s.apply(&story.event(t("2026-09-28 09:30"), EventBody::SignedFor { bureau: b("MARKET") })).unwrap();
+    let market = names(&s, Role::Bureau, Some(&b("MARKET")));
+    assert!(market.contains(&"accepted@MARKET".to_owned()) && market.contains(&"declined@MARKET".to_owned()));
+    assert!(!market.contains(&"replied@MARKET".to_owned()), "a complaint is accepted before it is replied");
+    let ext: Vec<_> = s.offers(Role::Bureau, Some(&b("MARKET"))).into_iter().filter(|o| o.step == "extension_requested").collect();
+    assert!(ext.iter().all(|o| o.clock.as_ref().unwrap().bureau == Some(b("MARKET"))) && !ext.is_empty(), "{ext:?}");
+
+    // Every offer, applied, is accepted.
+    for o in s.offers(Role::Bureau, Some(&b("MARKET"))) {
+        assert!(permits_and_applies(&s, &mut story, o.step), "{}", o.step);
+    }
+}
+
+fn permits_and_applies(s: &CaseState, story: &mut Story, step: &str) -> bool {
+    let m = b("MARKET");
+    let body = match step {
+        "accepted" => EventBody::Accepted { bureau: m },
+        "declined" => EventBody::Declined { bureau: m, reason: "不属本单位职责".into() },
+        "returned" => EventBody::Returned { bureau: m, reason: "非本单位".into() },
+        "progress_fed_back" => EventBody::ProgressFedBack { bureau: Some(m), note: "处理中".into() },
+        "extension_requested" => {
+            let c = s.clocks.iter().find(|c| c.bureau.as_ref() == Some(&m) && c.current().is_some_and(|r| r.stopped_at.is_none())).unwrap();
+            EventBody::ExtensionRequested { clock: c.reference(), amount: c.spec.amount, reason: "需现场核查".into() }
+        }
+        _ => return true, // the others need details this test does not invent
+    };
+    s.clone().apply(&story.event(t("2026-09-28 09:40"), body)).is_ok()
+}

@@ -150,7 +150,8 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
             let (kind, category) = pick_kind(&mut rng);
             let texts = TEXTS.iter().find(|(c, _)| *c == category).map_or(&["市民来电咨询"][..], |(_, t)| *t);
             let district = *rng.pick(DISTRICTS);
-            let description = format!("{}，地址：{}{}街{}号", rng.pick(texts), district, rng.pick(&["中山", "解放", "东风", "环市", "江南", "新港"]), 1 + rng.below(300));
+            let address = format!("{}{}街{}号", district, rng.pick(&["中山", "解放", "东风", "环市", "江南", "新港"]), 1 + rng.below(300));
+            let description = rng.pick(texts).to_string();
             let level = (kind == "fault").then(|| *rng.pick(&[Level::FaultA, Level::FaultB, Level::FaultC, Level::FaultD, Level::Service3, Level::Service4]));
             let draft = IntakeDraft {
                 number: CaseNumber::new(local_date(at), &format!("D{seat:03}"), *seq).expect("valid number"),
@@ -159,6 +160,7 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
                 caller: Caller { phone: format!("13{:09}", 100_000_000 + rng.below(callers)), name: None, id_number: None },
                 channel: *rng.pick(&[Channel::Phone, Channel::Phone, Channel::Phone, Channel::Web, Channel::App, Channel::MiniProgram]),
                 district: district.into(),
+                address,
                 description,
                 level,
             };

@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use hotline_domain::case::{
-    Actor, CaseId, CaseNumber, CaseState, Caller, Channel, DeviceId, Event, EventBody, IntakeDraft, KindCatalog, Level,
+    Actor, CaseId, CaseNumber, CaseState, Caller, Channel, DeviceId, Event, EventBody, Intake, IntakeDraft, KindCatalog, Level,
 };
-use hotline_domain::sla::{Policy, SlaCalendar};
-use hotline_domain::text::index_tokens;
+use hotline_domain::sla::{AlertSettings, Policy, SlaCalendar};
 use hotline_domain::time::local_date;
 use sqlx::{Row, Sqlite, Transaction};
 
+use super::snapshot::save_snapshot;
 use super::LocalStore;
 use crate::ids::{new_case_id, new_event_id};
 use crate::ClientError;
@@ -24,6 +24,7 @@ pub struct NewCase {
     pub id_number: Option<String>,
     pub channel: Channel,
     pub district: String,
+    pub address: String,
     pub description: String,
     pub level: Option<Level>,
 }
@@ -31,14 +32,60 @@ pub struct NewCase {
 impl LocalStore {
     /// Records a new case: numbers it, resolves its clocks, writes its `received` event.
     pub async fn new_case(&self, input: NewCase, cal: &SlaCalendar, now: DateTime<Utc>) -> Result<CaseState, ClientError> {
+        self.new_case_with(input, vec![], cal, now).await
+    }
+
+    /// Records a new case and, in the same transaction, the steps that follow at once (e.g.
+    /// answered on the spot): all of them are stored, or none.
+    pub async fn new_case_with(&self, input: NewCase, then: Vec<EventBody>, cal: &SlaCalendar, now: DateTime<Utc>) -> Result<CaseState, ClientError> {
         let mut tx = self.pool.begin().await?;
+        let intake = self.resolve_intake(&mut tx, input, now).await?;
+        let case = new_case_id(now);
+        let mut state = record(&mut tx, self.event(case, EventBody::Received(Box::new(intake)), now), cal, &self.alerts).await?;
+        for body in then {
+            state = record(&mut tx, self.event(case, body, now), cal, &self.alerts).await?;
+        }
+        tx.commit().await?;
+        Ok(state)
+    }
+
+    /// Records many cases, each with steps at their own instants, in one transaction and outside
+    /// the outbox: demonstration and benchmark data that must never reach a server.
+    pub async fn record_local_only(&self, cases: Vec<(NewCase, DateTime<Utc>, Vec<(EventBody, DateTime<Utc>)>)>, cal: &SlaCalendar) -> Result<usize, ClientError> {
+        let mut tx = self.pool.begin().await?;
+        let n = cases.len();
+        for (input, at, steps) in cases {
+            let case = new_case_id(at);
+            let intake = self.resolve_intake(&mut tx, input, at).await?;
+            let mut event = self.event(case, EventBody::Received(Box::new(intake)), at);
+            write_event(&mut tx, &mut event, cal, &self.alerts, false).await?;
+            for (body, at) in steps {
+                let mut event = self.event(case, body, at);
+                write_event(&mut tx, &mut event, cal, &self.alerts, false).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Records one step on an existing case, refusing it (and writing nothing) if the case's
+    /// state does not allow it.
+    pub async fn act(&self, case: CaseId, body: EventBody, cal: &SlaCalendar, now: DateTime<Utc>) -> Result<CaseState, ClientError> {
+        let mut tx = self.pool.begin().await?;
+        let state = record(&mut tx, self.event(case, body, now), cal, &self.alerts).await?;
+        tx.commit().await?;
+        Ok(state)
+    }
+
+    /// Numbers the case (this seat's next number for the day) and resolves its intake.
+    async fn resolve_intake(&self, tx: &mut Transaction<'_, Sqlite>, input: NewCase, now: DateTime<Utc>) -> Result<Intake, ClientError> {
         let day = local_date(now);
         let seq: i64 = sqlx::query_scalar(
             "INSERT INTO seat_sequence (day, last) VALUES (?, 1)
              ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
         )
         .bind(day.to_string())
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         let number = CaseNumber::new(day, &self.identity.seat_code, u32::try_from(seq).unwrap_or(u32::MAX))
             .map_err(|e| ClientError::Invalid { code: "case.number", message: e.to_string() })?;
@@ -49,23 +96,11 @@ impl LocalStore {
             caller: Caller { phone: input.phone, name: input.name, id_number: input.id_number },
             channel: input.channel,
             district: input.district,
+            address: input.address,
             description: input.description,
             level: input.level,
         };
-        let intake = draft.resolve(&KindCatalog::default(), &Policy::default())?;
-        let event = self.event(new_case_id(now), EventBody::Received(Box::new(intake)), now);
-        let state = record(&mut tx, event, cal).await?;
-        tx.commit().await?;
-        Ok(state)
-    }
-
-    /// Records one step on an existing case, refusing it (and writing nothing) if the case's
-    /// state does not allow it.
-    pub async fn act(&self, case: CaseId, body: EventBody, cal: &SlaCalendar, now: DateTime<Utc>) -> Result<CaseState, ClientError> {
-        let mut tx = self.pool.begin().await?;
-        let state = record(&mut tx, self.event(case, body, now), cal).await?;
-        tx.commit().await?;
-        Ok(state)
+        Ok(draft.resolve(&KindCatalog::default(), &Policy::default())?)
     }
 
     fn event(&self, case: CaseId, body: EventBody, now: DateTime<Utc>) -> Event {
@@ -104,15 +139,21 @@ pub(super) async fn history(tx: &mut Transaction<'_, Sqlite>, case: CaseId) -> R
         .collect()
 }
 
-async fn record(tx: &mut Transaction<'_, Sqlite>, mut event: Event, cal: &SlaCalendar) -> Result<CaseState, ClientError> {
+async fn record(tx: &mut Transaction<'_, Sqlite>, mut event: Event, cal: &SlaCalendar, alerts: &AlertSettings) -> Result<CaseState, ClientError> {
+    write_event(tx, &mut event, cal, alerts, true).await
+}
+
+/// Folds the case's history, applies `event` strictly, and writes it (with its outbox row when
+/// `outbox`) and the refreshed snapshot.
+async fn write_event(tx: &mut Transaction<'_, Sqlite>, event: &mut Event, cal: &SlaCalendar, alerts: &AlertSettings, outbox: bool) -> Result<CaseState, ClientError> {
     let history = history(tx, event.case).await?;
     event.seen = u32::try_from(history.len()).unwrap_or(u32::MAX);
     let mut state = CaseState::fold(&history);
     if !matches!(event.body, EventBody::Received(_)) && state.id.is_none() {
         return Err(ClientError::NotFound(event.case.0.to_string()));
     }
-    state.apply(&event)?;
-    let body = serde_json::to_string(&event).expect("events serialise");
+    state.apply(event)?;
+    let body = serde_json::to_string(&*event).expect("events serialise");
     sqlx::query("INSERT INTO events (id, case_id, at, body) VALUES (?, ?, ?, ?)")
         .bind(event.id.0.to_string())
         .bind(event.case.0.to_string())
@@ -120,63 +161,12 @@ async fn record(tx: &mut Transaction<'_, Sqlite>, mut event: Event, cal: &SlaCal
         .bind(body)
         .execute(&mut **tx)
         .await?;
-    sqlx::query("INSERT INTO outbox (event_id) VALUES (?)")
-        .bind(event.id.0.to_string())
-        .execute(&mut **tx)
-        .await?;
-    save_snapshot(tx, &state, cal).await?;
-    Ok(state)
-}
-
-/// Rewrites the case's row, its bureaus and its search tokens from its folded state.
-pub(super) async fn save_snapshot(tx: &mut Transaction<'_, Sqlite>, state: &CaseState, cal: &SlaCalendar) -> Result<(), ClientError> {
-    let (Some(id), Some(intake), Some(received_at)) = (state.id, state.intake.as_ref(), state.received_at) else {
-        return Ok(()); // a history without its `received` event yet (it may arrive later by sync)
-    };
-    let next = state.next_due(cal);
-    let existed: Option<i64> = sqlx::query_scalar("SELECT rid FROM cases WHERE id = ?")
-        .bind(id.0.to_string())
-        .fetch_optional(&mut **tx)
-        .await?;
-    let rid: i64 = sqlx::query_scalar(
-        "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, next_clock, conflicts, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-         ON CONFLICT (id) DO UPDATE SET status = ?4, next_due = ?9, next_clock = ?10, conflicts = ?11, state = ?12
-         RETURNING rid",
-    )
-    .bind(id.0.to_string())
-    .bind(intake.number.to_string())
-    .bind(&intake.kind)
-    .bind(state.status.code())
-    .bind(&intake.caller.phone)
-    .bind(&intake.district)
-    .bind(&intake.category)
-    .bind(received_at.to_rfc3339())
-    // No running clock: NULL (sorts last). A due that cannot be computed: 0 (sorts first).
-    .bind(next.as_ref().map(|(_, due)| due.map_or(0, |d| d.timestamp())))
-    .bind(next.as_ref().map(|(c, _)| c.key.clone()))
-    .bind(state.conflicts.len() as i64)
-    .bind(serde_json::to_string(state).expect("state serialises"))
-    .fetch_one(&mut **tx)
-    .await?;
-    sqlx::query("DELETE FROM case_bureaus WHERE case_id = ?").bind(id.0.to_string()).execute(&mut **tx).await?;
-    for a in &state.assignments {
-        let status = serde_json::to_value(a.status).expect("serialises");
-        sqlx::query("INSERT OR REPLACE INTO case_bureaus (case_id, bureau, status) VALUES (?, ?, ?)")
-            .bind(id.0.to_string())
-            .bind(&a.bureau.0)
-            .bind(status.as_str().unwrap_or_default())
+    if outbox {
+        sqlx::query("INSERT INTO outbox (event_id) VALUES (?)")
+            .bind(event.id.0.to_string())
             .execute(&mut **tx)
             .await?;
     }
-    if existed.is_some() {
-        return Ok(()); // the searchable text is fixed at intake
-    }
-    let text = intake.search_text();
-    sqlx::query("INSERT INTO case_search (rowid, tokens) VALUES (?, ?)")
-        .bind(rid)
-        .bind(index_tokens(&text).join(" "))
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    save_snapshot(tx, &state, cal, alerts).await?;
+    Ok(state)
 }

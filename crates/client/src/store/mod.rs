@@ -1,8 +1,13 @@
 //! The seat's local SQLite store: the event log, the outbox, case snapshots and the search index.
 //! The desktop app and the `hotline` CLI open the same file (`hotline.db` in the data folder).
 
+mod alerts;
 mod cases;
+mod drafts;
+mod knowledge;
+mod queue;
 mod read;
+mod snapshot;
 mod sync;
 
 use std::path::Path;
@@ -10,10 +15,15 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use hotline_domain::sla::AlertSettings;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::Row;
 
 pub use cases::NewCase;
+pub use alerts::{AlertScope, DueAlert};
+pub use drafts::Draft;
+pub use knowledge::{Article, Bureau, RouteSuggestion, RoutingRule};
+pub use queue::{Light, LightCounts, QueuePage, QueueQuery, QueueRow};
 pub use read::{CaseRow, QueueFilter};
 pub use sync::SyncState;
 
@@ -37,6 +47,8 @@ pub struct Identity {
 pub struct LocalStore {
     pool: SqlitePool,
     identity: Identity,
+    /// When clocks turn yellow and alert: part of every snapshot.
+    alerts: AlertSettings,
 }
 
 impl LocalStore {
@@ -59,7 +71,17 @@ impl LocalStore {
         backup_before_migrating(&pool, &path, now).await?;
         MIGRATOR.run(&pool).await?;
         let identity = load_or_create_identity(&pool, now).await?;
-        Ok(Self { pool, identity })
+        Ok(Self { pool, identity, alerts: AlertSettings::default() })
+    }
+
+    /// Uses these alert settings for every snapshot from now on; `refresh_snapshots(cal, true)`
+    /// applies them to the stored ones.
+    pub fn set_alert_settings(&mut self, settings: AlertSettings) {
+        self.alerts = settings;
+    }
+
+    pub fn alert_settings(&self) -> &AlertSettings {
+        &self.alerts
     }
 
     pub fn identity(&self) -> &Identity {

@@ -38,10 +38,10 @@ pub struct QueueFilter {
     pub limit: Option<i64>,
 }
 
-const COLUMNS: &str = "c.id, c.number, c.kind, c.status, c.phone, c.district, c.category, c.received_at, c.next_due, c.next_clock, c.conflicts";
-const OPEN: &str = "('received', 'dispatched', 'handling', 'replied', 'evaluated')";
+pub(super) const COLUMNS: &str = "c.id, c.number, c.kind, c.status, c.phone, c.district, c.category, c.received_at, c.next_due, c.next_clock, c.conflicts";
+pub(super) const OPEN: &str = "('received', 'dispatched', 'handling', 'replied', 'evaluated')";
 
-fn row(r: &SqliteRow) -> CaseRow {
+pub(super) fn row(r: &SqliteRow) -> CaseRow {
     CaseRow {
         id: r.get("id"),
         number: r.get("number"),
@@ -94,6 +94,14 @@ impl LocalStore {
         Ok((row(&r), state))
     }
 
+    /// Every district a stored case names, most used first (the intake form's choices).
+    pub async fn districts(&self) -> Result<Vec<String>, ClientError> {
+        let rows = sqlx::query("SELECT district FROM cases WHERE district <> '' GROUP BY district ORDER BY count(*) DESC LIMIT 100")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(|r| r.get("district")).collect())
+    }
+
     /// The caller's earlier cases, newest first.
     pub async fn caller_history(&self, phone: &str, limit: i64) -> Result<Vec<CaseRow>, ClientError> {
         let phone = hotline_domain::case::normalise_phone(phone).unwrap_or_else(|| phone.trim().to_owned());
@@ -103,6 +111,38 @@ impl LocalStore {
             .fetch_all(&self.pool)
             .await?;
         Ok(rows.iter().map(row).collect())
+    }
+
+    /// The case's events in the order every device folds them.
+    pub async fn case_history(&self, case: hotline_domain::case::CaseId) -> Result<Vec<hotline_domain::case::Event>, ClientError> {
+        let mut tx = self.pool.begin().await?;
+        let events = super::cases::history(&mut tx, case).await?;
+        tx.commit().await?;
+        Ok(events)
+    }
+
+    /// Cases that may be the same matter as a new call: the same caller, or the same address and
+    /// category, received since `since`; open ones first, then the newest.
+    pub async fn likely_duplicates(&self, phone: &str, address: &str, category: &str, since: DateTime<Utc>, limit: i64) -> Result<Vec<(CaseRow, &'static str)>, ClientError> {
+        let phone = hotline_domain::case::normalise_phone(phone).unwrap_or_default();
+        let address = address.trim();
+        if phone.is_empty() && address.is_empty() {
+            return Ok(vec![]);
+        }
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS}, c.phone = ?1 AS same_caller FROM cases c
+             WHERE c.received_at >= ?4 AND c.status NOT IN ('merged')
+               AND ((?1 <> '' AND c.phone = ?1) OR (?2 <> '' AND c.address = ?2 AND c.category = ?3))
+             ORDER BY c.status IN {OPEN} DESC, c.received_at DESC LIMIT ?5"
+        ))
+        .bind(&phone)
+        .bind(address)
+        .bind(category)
+        .bind(since.to_rfc3339())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(|r| (row(r), if r.get::<bool, _>("same_caller") { "same_caller" } else { "same_address" })).collect())
     }
 
     /// Cases whose number, phone, caller, district or description contain every part of `text`,

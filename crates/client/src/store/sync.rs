@@ -6,12 +6,13 @@ use hotline_domain::sla::SlaCalendar;
 use hotline_domain::wire::PulledEvent;
 use sqlx::Row;
 
-use super::cases::{history, save_snapshot};
+use super::cases::history;
+use super::snapshot::save_snapshot;
 use super::{Identity, LocalStore};
 use crate::ClientError;
 
 /// Where the seat syncs and how far it got.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct SyncState {
     pub server: Option<String>,
     pub user: Option<String>,
@@ -78,7 +79,7 @@ impl LocalStore {
         }
         for case in touched {
             let state = CaseState::fold(&history(&mut tx, case).await?);
-            save_snapshot(&mut tx, &state, cal).await?;
+            save_snapshot(&mut tx, &state, cal, &self.alerts).await?;
         }
         sqlx::query("UPDATE sync_state SET cursor = ?, last_sync = datetime('now'), last_error = NULL WHERE id = 1")
             .bind(next)
@@ -135,6 +136,16 @@ impl LocalStore {
         let previous: Option<String> = sqlx::query_scalar("SELECT server FROM sync_state WHERE id = 1").fetch_one(&mut *tx).await?;
         if previous.as_deref() != Some(server) {
             sqlx::query("UPDATE sync_state SET cursor = '' WHERE id = 1").execute(&mut *tx).await?;
+        }
+        if previous.is_none() {
+            // A standalone desk's demonstration cases (neither sent nor waiting to be) go: a
+            // server's data must not mix with them.
+            sqlx::query("DELETE FROM events WHERE server_pos IS NULL AND id NOT IN (SELECT event_id FROM outbox)").execute(&mut *tx).await?;
+            let gone = "SELECT id FROM cases WHERE id NOT IN (SELECT case_id FROM events)";
+            sqlx::query(&format!("DELETE FROM case_search WHERE rowid IN (SELECT rid FROM cases WHERE id IN ({gone}))")).execute(&mut *tx).await?;
+            sqlx::query(&format!("DELETE FROM case_bureaus WHERE case_id IN ({gone})")).execute(&mut *tx).await?;
+            sqlx::query(&format!("DELETE FROM alerts WHERE case_id IN ({gone})")).execute(&mut *tx).await?;
+            sqlx::query(&format!("DELETE FROM cases WHERE id IN ({gone})")).execute(&mut *tx).await?;
         }
         sqlx::query("UPDATE sync_state SET server = ?, user_name = ? WHERE id = 1").bind(server).bind(user).execute(&mut *tx).await?;
         tx.commit().await?;

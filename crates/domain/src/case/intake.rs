@@ -10,6 +10,8 @@ use crate::sla::Policy;
 
 /// A description longer than this is refused (a call note, not a document).
 pub const MAX_DESCRIPTION_CHARS: usize = 10_000;
+/// An address longer than this is refused.
+pub const MAX_ADDRESS_CHARS: usize = 200;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntakeDraft {
@@ -19,6 +21,8 @@ pub struct IntakeDraft {
     pub caller: Caller,
     pub channel: Channel,
     pub district: String,
+    #[serde(default)]
+    pub address: String,
     pub description: String,
     #[serde(default)]
     pub level: Option<Level>,
@@ -38,8 +42,10 @@ pub enum IntakeError {
     Phone(String),
     #[error("the description is empty / 诉求内容不能为空")]
     EmptyDescription,
-    #[error("the description has {0} characters; at most {MAX_DESCRIPTION_CHARS} / 诉求内容过长")]
+    #[error("the description has {0} characters; at most {MAX_DESCRIPTION_CHARS} / 诉求内容过长（最多{MAX_DESCRIPTION_CHARS}字）")]
     DescriptionTooLong(usize),
+    #[error("the address has {0} characters; at most {MAX_ADDRESS_CHARS} / 地址过长（最多{MAX_ADDRESS_CHARS}字）")]
+    AddressTooLong(usize),
 }
 
 impl IntakeError {
@@ -52,6 +58,7 @@ impl IntakeError {
             Self::Phone(_) => "intake.phone",
             Self::EmptyDescription => "intake.empty_description",
             Self::DescriptionTooLong(_) => "intake.description_too_long",
+            Self::AddressTooLong(_) => "intake.address_too_long",
         }
     }
 }
@@ -66,6 +73,7 @@ impl From<&Intake> for IntakeDraft {
             caller: i.caller.clone(),
             channel: i.channel,
             district: i.district.clone(),
+            address: i.address.clone(),
             description: i.description.clone(),
             level: i.level,
         }
@@ -92,6 +100,11 @@ impl IntakeDraft {
         if chars > MAX_DESCRIPTION_CHARS {
             return Err(IntakeError::DescriptionTooLong(chars));
         }
+        let address = self.address.trim().to_owned();
+        let chars = address.chars().count();
+        if chars > MAX_ADDRESS_CHARS {
+            return Err(IntakeError::AddressTooLong(chars));
+        }
         let clocks = policy.clocks_for(&kind.code, category.domain, &category.code, self.level);
         Ok(Intake {
             number: self.number,
@@ -101,6 +114,7 @@ impl IntakeDraft {
             caller: Caller { phone, ..self.caller },
             channel: self.channel,
             district: self.district.trim().to_owned(),
+            address,
             description,
             level: self.level,
             needs_acceptance: kind.needs_acceptance,
@@ -135,6 +149,7 @@ mod tests {
             caller: Caller { phone: " 138-0013-8000 ".into(), name: None, id_number: None },
             channel: Channel::Phone,
             district: "天河区".into(),
+            address: String::new(),
             description: "  医保报销进度  ".into(),
             level,
         }

@@ -8,8 +8,8 @@ mod model;
 mod permission;
 
 pub use event::{Actor, CaseId, DeviceId, Event, EventBody, EventId, Role, Satisfaction};
-pub use fold::{AssignmentStatus, Assignment, CaseState, CaseStatus, ClockInstance, ClockRef, Conflict, ExtensionRequest, StepError, StepRefusal};
-pub use intake::{normalise_phone, IntakeDraft, IntakeError, MAX_DESCRIPTION_CHARS};
+pub use fold::{AssignmentStatus, Assignment, CaseState, CaseStatus, ClockInstance, ClockRef, Conflict, ExtensionRequest, Offer, StepError, StepRefusal};
+pub use intake::{normalise_phone, IntakeDraft, IntakeError, MAX_ADDRESS_CHARS, MAX_DESCRIPTION_CHARS};
 pub use kinds::{CategoryDef, KindCatalog, KindDef};
 pub use permission::permits;
 pub use model::{BureauCode, Caller, CaseNumber, Channel, Domain, Intake, Level, ModelError};

@@ -228,6 +228,10 @@ pub struct Intake {
     pub caller: Caller,
     pub channel: Channel,
     pub district: String,
+    /// Where the matter is (street and number, estate, shop); empty when not about a place.
+    /// Likely duplicates are found by address and category.
+    #[serde(default)]
+    pub address: String,
     pub description: String,
     #[serde(default)]
     pub level: Option<Level>,
@@ -242,14 +246,15 @@ pub struct Intake {
 }
 
 impl Intake {
-    /// What search finds a case by: its number, the caller's phone and name, the district and
-    /// the description. One definition for the seat's index and the server's.
+    /// What search finds a case by: its number, the caller's phone and name, the district, the
+    /// address and the description. One definition for the seat's index and the server's.
     pub fn search_text(&self) -> String {
         [
             self.number.to_string(),
             self.caller.phone.clone(),
             self.caller.name.clone().unwrap_or_default(),
             self.district.clone(),
+            self.address.clone(),
             self.description.clone(),
         ]
         .join(" ")

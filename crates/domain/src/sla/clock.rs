@@ -97,8 +97,9 @@ impl ClockRun {
         }
     }
 
-    /// Reads the clock at `now`.
-    pub fn read(&self, cal: &SlaCalendar, now: DateTime<Utc>) -> Result<ClockReading, CalendarError> {
+    /// Where on its unit's timeline the clock falls due, closed pauses and extensions included
+    /// (an open pause is not: it keeps moving the due).
+    pub fn due_position(&self, cal: &SlaCalendar) -> Result<i64, CalendarError> {
         let unit = self.amount.unit();
         let pos = |t: DateTime<Utc>| cal.position(unit, t.timestamp());
         let budget = cal.budget(self.amount) + self.extensions.iter().map(|e| cal.budget(*e)).sum::<i64>();
@@ -106,6 +107,15 @@ impl ClockRun {
         for (from, to) in &self.pauses {
             due_pos += (pos(*to)? - pos(*from)?).max(0);
         }
+        Ok(due_pos)
+    }
+
+    /// Reads the clock at `now`.
+    pub fn read(&self, cal: &SlaCalendar, now: DateTime<Utc>) -> Result<ClockReading, CalendarError> {
+        let unit = self.amount.unit();
+        let pos = |t: DateTime<Utc>| cal.position(unit, t.timestamp());
+        let budget = cal.budget(self.amount) + self.extensions.iter().map(|e| cal.budget(*e)).sum::<i64>();
+        let due_pos = self.due_position(cal)?;
         let at = |p: i64| -> Result<DateTime<Utc>, CalendarError> {
             Ok(DateTime::from_timestamp(cal.instant_at(unit, p)?, 0).expect("in range"))
         };

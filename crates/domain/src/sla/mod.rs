@@ -5,11 +5,13 @@
 //! instant is the earliest instant at which its budget of clock time is used up, so pausing,
 //! extending and the "lands exactly on a period's end" rule all follow from one mechanism.
 
+mod alert;
 mod amount;
 mod clock;
 mod policy;
 mod timeline;
 
+pub use alert::{threshold_code, AlertPoint, AlertSettings, Milestones, BREACHED};
 pub use amount::{SlaAmount, Unit};
 pub use clock::{ClockReading, ClockRun, ClockStatus};
 pub use policy::{ClockScope, ClockSpec, Policy, PolicyRule, ReportKind, Selector, Trigger};

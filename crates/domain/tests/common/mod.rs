@@ -64,6 +64,7 @@ pub fn intake(kind: &str, category: &str, level: Option<Level>) -> Intake {
         caller: Caller { phone: "13800138000".into(), name: Some("张先生".into()), id_number: None },
         channel: Channel::Phone,
         district: "天河区".into(),
+        address: "天河路100号".into(),
         description: "社保卡补办进度查询".into(),
         level,
     }

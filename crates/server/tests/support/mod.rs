@@ -173,6 +173,7 @@ impl Session {
             caller: Caller { phone: "13812345678".into(), name: Some("李女士".into()), id_number: Some("440106199001011234".into()) },
             channel: Channel::Phone,
             district: "越秀区".into(),
+            address: String::new(),
             description: text.into(),
             level: None,
         }

@@ -16,6 +16,7 @@ impl CaseState {
             B::Received(intake) => {
                 self.id = Some(e.case);
                 self.received_at = Some(at);
+                self.received_by = Some(e.actor.user.clone());
                 self.clocks = intake
                     .clocks
                     .iter()

@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 
 mod check;
 mod effects;
+mod offers;
+
+pub use offers::Offer;
 
 use super::event::{CaseId, Event, EventBody, EventId, Satisfaction};
 use super::model::{BureauCode, Intake};
@@ -222,6 +225,9 @@ pub struct CaseState {
     pub intake: Option<Intake>,
     pub status: CaseStatus,
     pub received_at: Option<DateTime<Utc>>,
+    /// The user who recorded the case (a seat's "mine").
+    #[serde(default)]
+    pub received_by: Option<String>,
     pub paused_since: Option<DateTime<Utc>>,
     pub assignments: Vec<Assignment>,
     pub clocks: Vec<ClockInstance>,
@@ -249,6 +255,7 @@ impl Default for CaseState {
             intake: None,
             status: CaseStatus::Unreceived,
             received_at: None,
+            received_by: None,
             paused_since: None,
             assignments: vec![],
             clocks: vec![],

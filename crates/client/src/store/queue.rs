@@ -1,0 +1,166 @@
+//! The work queue: open cases in one list, the nearest deadline first, each with its traffic
+//! light, read a page at a time (the desktop list is virtualised) with the counts computed here
+//! rather than in the page.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+use super::read::{row, CaseRow, COLUMNS, OPEN};
+use super::LocalStore;
+use crate::ClientError;
+
+/// red: a clock is breached; yellow: one is at risk; green: all are comfortable; unknown: a due
+/// cannot be computed (no calendar data for its year); none: no clock runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Light {
+    Red,
+    Yellow,
+    Green,
+    Unknown,
+    None,
+}
+
+impl Light {
+    fn parse(s: &str) -> Self {
+        match s {
+            "red" => Self::Red,
+            "yellow" => Self::Yellow,
+            "green" => Self::Green,
+            "unknown" => Self::Unknown,
+            _ => Self::None,
+        }
+    }
+
+    fn sql(self) -> &'static str {
+        match self {
+            Self::Red => "red",
+            Self::Yellow => "yellow",
+            Self::Green => "green",
+            Self::Unknown => "unknown",
+            Self::None => "none",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QueueQuery {
+    pub kind: Option<String>,
+    pub status: Option<String>,
+    pub bureau: Option<String>,
+    pub district: Option<String>,
+    /// Only cases this user recorded.
+    pub mine: bool,
+    pub light: Option<Light>,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueRow {
+    #[serde(flatten)]
+    pub case: CaseRow,
+    pub at_risk: Option<DateTime<Utc>>,
+    pub light: Light,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct LightCounts {
+    pub red: i64,
+    pub yellow: i64,
+    pub green: i64,
+    pub unknown: i64,
+    pub none: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QueuePage {
+    /// The instant the lights were read at: the desktop counts down from it.
+    pub now: DateTime<Utc>,
+    /// Cases matching the filters (every light), and per light.
+    pub total: i64,
+    pub counts: LightCounts,
+    pub offset: i64,
+    pub rows: Vec<QueueRow>,
+}
+
+/// The light of a row at unix second `t` (an integer we computed, so formatting it in is safe).
+fn light_sql(t: i64) -> String {
+    format!(
+        "CASE WHEN c.next_due = 0 THEN 'unknown' WHEN c.next_due IS NULL THEN 'none'
+         WHEN c.next_due < {t} THEN 'red' WHEN c.at_risk <= {t} THEN 'yellow' ELSE 'green' END"
+    )
+}
+
+/// The most rows one page may ask for.
+const MAX_PAGE: i64 = 1000;
+
+impl LocalStore {
+    fn push_filters(&self, q: &mut QueryBuilder<'_, Sqlite>, f: &QueueQuery) {
+        if let Some(k) = &f.kind {
+            q.push(" AND c.kind = ").push_bind(k.clone());
+        }
+        if let Some(s) = &f.status {
+            q.push(" AND c.status = ").push_bind(s.clone());
+        }
+        if let Some(d) = &f.district {
+            q.push(" AND c.district = ").push_bind(d.clone());
+        }
+        if let Some(b) = &f.bureau {
+            q.push(" AND EXISTS (SELECT 1 FROM case_bureaus cb WHERE cb.case_id = c.id AND cb.bureau = ")
+                .push_bind(b.clone())
+                .push(")");
+        }
+        if f.mine {
+            q.push(" AND c.owner = ").push_bind(self.identity.user.clone());
+        }
+    }
+
+    /// One page of the queue and the counts of the whole filtered queue, read at `now`.
+    pub async fn queue_page(&self, f: &QueueQuery, now: DateTime<Utc>) -> Result<QueuePage, ClientError> {
+        let light_sql = light_sql(now.timestamp());
+        let mut counts_q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT light, count(*) AS n FROM (SELECT {light_sql} AS light FROM cases c WHERE c.status IN {OPEN}"
+        ));
+        self.push_filters(&mut counts_q, f);
+        counts_q.push(") GROUP BY light");
+        let mut counts = LightCounts::default();
+        for r in counts_q.build().fetch_all(&self.pool).await? {
+            let n: i64 = r.get("n");
+            match Light::parse(r.get("light")) {
+                Light::Red => counts.red = n,
+                Light::Yellow => counts.yellow = n,
+                Light::Green => counts.green = n,
+                Light::Unknown => counts.unknown = n,
+                Light::None => counts.none = n,
+            }
+        }
+        let total = counts.red + counts.yellow + counts.green + counts.unknown + counts.none;
+
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {COLUMNS}, c.at_risk, {light_sql} AS light FROM cases c WHERE c.status IN {OPEN}"
+        ));
+        self.push_filters(&mut q, f);
+        if let Some(light) = f.light {
+            q.push(format!(" AND {light_sql} = ")).push_bind(light.sql());
+        }
+        q.push(" ORDER BY c.next_due IS NULL, c.next_due, c.received_at LIMIT ")
+            .push_bind(f.limit.clamp(1, MAX_PAGE))
+            .push(" OFFSET ")
+            .push_bind(f.offset.max(0));
+        let rows = q
+            .build()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| QueueRow {
+                case: row(r),
+                at_risk: r.get::<Option<i64>, _>("at_risk").and_then(|s| DateTime::from_timestamp(s, 0)),
+                light: Light::parse(r.get("light")),
+            })
+            .collect();
+        Ok(QueuePage { now, total, counts, offset: f.offset.max(0), rows })
+    }
+}

@@ -1,0 +1,266 @@
+//! The workbench: everything the desktop (and the CLI) does for a seat, a bureau handler or a
+//! supervisor, written once over the local store. The Tauri commands are one-line delegations
+//! to these methods; time comes from the injected [`Clock`].
+
+mod demo;
+mod detail;
+mod intake;
+
+use std::sync::{Arc, RwLock as StdRwLock};
+
+use chrono::{DateTime, Duration, Utc};
+use hotline_domain::case::{permits, BureauCode, CaseId, EventBody, KindCatalog, Level, Role};
+use hotline_domain::sla::{AlertSettings, SlaCalendar};
+use hotline_domain::time::Clock;
+use serde::Serialize;
+use tokio::sync::RwLock;
+
+pub use detail::{CaseDetail, ClockView};
+pub use intake::{invalid_form, CallerLookup, Duplicate, FieldError, Finish, IntakeForm};
+
+use crate::store::{
+    AlertScope, Article, Bureau, DueAlert, Draft, Identity, LocalStore, QueuePage, QueueQuery, RouteSuggestion, SyncState,
+};
+use crate::{CalendarStore, ClientError, DataDir};
+
+const ALERT_SETTINGS_FILE: &str = "alert-settings.json";
+/// How far back a new call is compared for likely duplicates.
+const DUPLICATE_WINDOW_DAYS: i64 = 30;
+
+pub struct Workbench {
+    dir: DataDir,
+    calendars: CalendarStore,
+    sla: StdRwLock<Arc<SlaCalendar>>,
+    store: RwLock<LocalStore>,
+    clock: Arc<dyn Clock>,
+}
+
+/// What the forms offer: kinds, categories, levels, channels, districts and bureaus.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormOptions {
+    pub catalog: KindCatalog,
+    pub levels: Vec<(&'static str, &'static str)>,
+    pub districts: Vec<String>,
+    pub bureaus: Vec<Bureau>,
+}
+
+/// Who is working and how the desk stands with the server.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeskStatus {
+    pub user: String,
+    pub role: Role,
+    pub bureau: Option<String>,
+    pub seat_code: String,
+    pub sync: SyncState,
+    /// Events recorded here and not yet on the server.
+    pub pending: i64,
+    pub standalone: bool,
+}
+
+impl Workbench {
+    /// Opens the data folder: the calendar, the alert settings and the local store (rebuilding
+    /// snapshots written by an older version).
+    pub async fn open(dir: DataDir, clock: Arc<dyn Clock>) -> Result<Self, ClientError> {
+        let calendars = CalendarStore::new(dir.clone());
+        let sla = calendars.load_sla()?;
+        let mut store = LocalStore::open(&dir, clock.now()).await?;
+        store.set_alert_settings(load_alert_settings(&dir)?);
+        store.refresh_snapshots(&sla, false).await?;
+        Ok(Self { dir, calendars, sla: StdRwLock::new(Arc::new(sla)), store: RwLock::new(store), clock })
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn data_dir(&self) -> &DataDir {
+        &self.dir
+    }
+
+    pub fn sla(&self) -> Arc<SlaCalendar> {
+        self.sla.read().expect("not poisoned").clone()
+    }
+
+    /// A handle on the store (cheap: a pool and an identity), e.g. for the sync loop.
+    pub async fn store(&self) -> LocalStore {
+        self.store.read().await.clone()
+    }
+
+    /// Reloads the calendar (after an import) and rebuilds every snapshot's dues.
+    pub async fn reload_calendar(&self) -> Result<u64, ClientError> {
+        let sla = Arc::new(self.calendars.load_sla()?);
+        *self.sla.write().expect("not poisoned") = sla.clone();
+        self.store.read().await.refresh_snapshots(&sla, true).await
+    }
+
+    pub async fn identity(&self) -> Identity {
+        self.store.read().await.identity().clone()
+    }
+
+    pub async fn status(&self) -> Result<DeskStatus, ClientError> {
+        let store = self.store.read().await;
+        let sync = store.sync_state().await?;
+        let who = store.identity();
+        Ok(DeskStatus {
+            user: who.user.clone(),
+            role: who.role,
+            bureau: who.bureau.clone(),
+            seat_code: who.seat_code.clone(),
+            standalone: sync.server.is_none(),
+            pending: store.outbox_len().await?,
+            sync,
+        })
+    }
+
+    pub async fn form_options(&self) -> Result<FormOptions, ClientError> {
+        let store = self.store.read().await;
+        Ok(FormOptions {
+            catalog: KindCatalog::default(),
+            levels: Level::ALL.iter().map(|l| (l.code(), l.label_zh())).collect(),
+            districts: store.districts().await?,
+            bureaus: store.bureaus().await?,
+        })
+    }
+
+    pub async fn queue(&self, q: &QueueQuery) -> Result<QueuePage, ClientError> {
+        self.store.read().await.queue_page(q, self.now()).await
+    }
+
+    pub async fn case(&self, id_or_number: &str) -> Result<CaseDetail, ClientError> {
+        let store = self.store.read().await;
+        let (row, state) = store.case(id_or_number).await?;
+        let id = state.id.ok_or_else(|| ClientError::NotFound(id_or_number.to_owned()))?;
+        let events = store.case_history(id).await?;
+        Ok(detail::case_detail(row, &state, events, store.identity(), &self.sla(), store.alert_settings(), self.now()))
+    }
+
+    pub async fn search(&self, text: &str) -> Result<Vec<crate::store::CaseRow>, ClientError> {
+        self.store.read().await.search(text, 200).await
+    }
+
+    /// Who is calling: their earlier cases, and cases that may be this same matter again.
+    pub async fn lookup_caller(&self, phone: &str, address: &str, category: &str) -> Result<CallerLookup, ClientError> {
+        let store = self.store.read().await;
+        let normal = hotline_domain::case::normalise_phone(phone).unwrap_or_default();
+        let history = if normal.is_empty() { vec![] } else { store.caller_history(&normal, 50).await? };
+        let since = self.now() - Duration::days(DUPLICATE_WINDOW_DAYS);
+        let duplicates = store
+            .likely_duplicates(&normal, address, category, since, 20)
+            .await?
+            .into_iter()
+            .filter(|(row, _)| matches!(row.status.as_str(), "received" | "dispatched" | "handling" | "replied"))
+            .map(|(case, reason)| Duplicate { case, reason })
+            .collect();
+        Ok(CallerLookup { phone: normal, history, duplicates })
+    }
+
+    pub async fn suggest_articles(&self, text: &str, category: &str) -> Result<Vec<Article>, ClientError> {
+        self.store.read().await.suggest_articles(text, category, 5).await
+    }
+
+    pub async fn article(&self, id: &str) -> Result<Article, ClientError> {
+        self.store.read().await.article(id).await
+    }
+
+    pub async fn suggest_routes(&self, category: &str, district: &str) -> Result<Vec<RouteSuggestion>, ClientError> {
+        self.store.read().await.suggest_routes(category, district).await
+    }
+
+    /// Checks the form without recording it: every field to fix, or nothing.
+    pub fn check_intake(&self, form: &IntakeForm) -> Result<(), ClientError> {
+        form.check().map(|_| ())
+    }
+
+    /// Records the intake (and, with an answer, answers it on the spot and closes it in the same
+    /// transaction); the intake draft is discarded only once the case is stored.
+    pub async fn record_intake(&self, form: &IntakeForm, finish: &Finish) -> Result<CaseDetail, ClientError> {
+        let input = form.check()?;
+        let steps = finish.steps()?;
+        let state = {
+            let store = self.store.read().await;
+            let state = store.new_case_with(input, steps, &self.sla(), self.now()).await?;
+            store.discard_draft(INTAKE_DRAFT).await?;
+            state
+        };
+        self.case(&state.id.expect("a received case has an id").0.to_string()).await
+    }
+
+    /// Records one step on a case, if this user may take it in the case's state.
+    pub async fn act(&self, id_or_number: &str, body: EventBody) -> Result<CaseDetail, ClientError> {
+        let id = {
+            let store = self.store.read().await;
+            let who = store.identity();
+            let bureau = who.bureau.as_deref().map(BureauCode::from);
+            if !permits(who.role, bureau.as_ref(), &body) {
+                return Err(ClientError::Invalid {
+                    code: "case.not_permitted",
+                    message: format!("a {:?} may not record {} / 无权执行「{}」", who.role, body.step(), body.step_zh()),
+                });
+            }
+            let (_, state) = store.case(id_or_number).await?;
+            let id = state.id.ok_or_else(|| ClientError::NotFound(id_or_number.to_owned()))?;
+            store.act(id, body, &self.sla(), self.now()).await?;
+            id
+        };
+        self.case(&id.0.to_string()).await
+    }
+
+    /// 并单: `case` becomes part of `into` (both by id or number).
+    pub async fn merge(&self, case: &str, into: &str) -> Result<CaseDetail, ClientError> {
+        let target: CaseId = {
+            let store = self.store.read().await;
+            store.case(into).await?.1.id.ok_or_else(|| ClientError::NotFound(into.to_owned()))?
+        };
+        self.act(case, EventBody::MergedInto { into: target }).await
+    }
+
+    pub async fn save_draft(&self, form: &str, content: &serde_json::Value) -> Result<(), ClientError> {
+        self.store.read().await.save_draft(form, content, self.now()).await
+    }
+
+    pub async fn draft(&self, form: &str) -> Result<Option<Draft>, ClientError> {
+        self.store.read().await.draft(form).await
+    }
+
+    pub async fn discard_draft(&self, form: &str) -> Result<(), ClientError> {
+        self.store.read().await.discard_draft(form).await
+    }
+
+    /// Seats are alerted about the cases they recorded; supervisors and bureau handlers about
+    /// every case their store holds.
+    pub async fn alert_scope(&self) -> AlertScope {
+        match self.store.read().await.identity().role {
+            Role::Seat => AlertScope::Mine,
+            _ => AlertScope::All,
+        }
+    }
+
+    pub async fn next_alert_at(&self) -> Result<Option<DateTime<Utc>>, ClientError> {
+        let scope = self.alert_scope().await;
+        self.store.read().await.next_alert_at(scope).await
+    }
+
+    pub async fn take_due_alerts(&self) -> Result<Vec<DueAlert>, ClientError> {
+        let scope = self.alert_scope().await;
+        self.store.read().await.take_due_alerts(scope, self.now()).await
+    }
+
+    /// With no server configured and nothing stored: fills the store with demonstration cases,
+    /// the demo knowledge base and the bureau directory, so a first run shows a working desk.
+    /// Returns how many cases were made.
+    pub async fn seed_demo_if_empty(&self, cases: usize) -> Result<usize, ClientError> {
+        let store = self.store.read().await;
+        demo::seed_if_empty(&store, &self.sla(), self.now(), cases).await
+    }
+}
+
+/// The intake form's draft key.
+pub const INTAKE_DRAFT: &str = "intake";
+
+fn load_alert_settings(dir: &DataDir) -> Result<AlertSettings, ClientError> {
+    match dir.read_optional(ALERT_SETTINGS_FILE)? {
+        None => Ok(AlertSettings::default()),
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| ClientError::Corrupt { path: dir.file(ALERT_SETTINGS_FILE), reason: e.to_string() }),
+    }
+}
