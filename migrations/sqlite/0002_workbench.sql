@@ -6,6 +6,8 @@
 ALTER TABLE cases ADD COLUMN owner TEXT NOT NULL DEFAULT '';
 ALTER TABLE cases ADD COLUMN address TEXT NOT NULL DEFAULT '';
 ALTER TABLE cases ADD COLUMN at_risk INTEGER;
+-- The name of the clock `next_clock` is (响应, 答复…), for the queue's column.
+ALTER TABLE cases ADD COLUMN next_label TEXT;
 CREATE INDEX cases_by_owner ON cases (owner, status, next_due);
 CREATE INDEX cases_by_address ON cases (address, category, received_at);
 -- The queue's order over open cases only: a page deep in a 50,000-case queue walks this index
@@ -27,6 +29,7 @@ INSERT INTO snapshot_format (id, version) VALUES (1, 0);
 CREATE TABLE alerts (
     case_id     TEXT NOT NULL,
     clock       TEXT NOT NULL,
+    label       TEXT NOT NULL DEFAULT '',
     bureau      TEXT NOT NULL DEFAULT '',
     run         INTEGER NOT NULL,
     threshold   TEXT NOT NULL,

@@ -1,5 +1,5 @@
-// The only place the UI talks to the shell. Errors arrive as {code, message}; the UI branches on
-// the code, never on the message text.
+// The only place the UI talks to the shell. Errors arrive as {code, message, fields?}; the UI
+// branches on the code, never on the message text.
 import { invoke } from "@tauri-apps/api/core";
 
 export interface DayView {
@@ -23,16 +23,220 @@ export interface DueView {
   limit: string;
 }
 
+export interface FieldError {
+  field: string;
+  code: string;
+  message: string;
+}
+
 export interface CommandError {
   code: string;
   message: string;
+  fields?: FieldError[];
 }
 
 export function isCommandError(e: unknown): e is CommandError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
 }
 
-export const calendarYear = (year: number) => invoke<YearView>("calendar_year", { year });
+export type Light = "red" | "yellow" | "green" | "unknown" | "none";
 
+export interface CaseRow {
+  id: string;
+  number: string;
+  kind: string;
+  status: string;
+  phone: string;
+  district: string;
+  category: string;
+  received_at: string;
+  next_due: string | null;
+  due_unknown: boolean;
+  next_clock: string | null;
+  next_label: string | null;
+  conflicts: number;
+}
+
+export interface QueueRow extends CaseRow {
+  at_risk: string | null;
+  light: Light;
+}
+
+export interface QueueQuery {
+  kind?: string | null;
+  status?: string | null;
+  bureau?: string | null;
+  district?: string | null;
+  mine?: boolean;
+  light?: Light | null;
+  offset: number;
+  limit: number;
+}
+
+export interface QueuePage {
+  now: string;
+  total: number;
+  counts: Record<Light, number>;
+  offset: number;
+  rows: QueueRow[];
+}
+
+export interface Amount {
+  unit: "minutes" | "working_minutes" | "working_days" | "days";
+  value: number;
+}
+
+export interface ClockRef {
+  key: string;
+  bureau?: string | null;
+}
+
+export interface ClockView {
+  key: string;
+  label: string;
+  bureau: string | null;
+  amount: Amount;
+  status: "running" | "paused" | "met" | "breached" | "cancelled" | null;
+  due: string | null;
+  remaining: number | null;
+  budget: number | null;
+  light: Light;
+  extensions: number;
+  source: string;
+}
+
+export interface Offer {
+  step: string;
+  step_zh: string;
+  bureau?: string;
+  clock?: ClockRef;
+}
+
+export interface Intake {
+  number: string;
+  kind: string;
+  domain: string;
+  category: string;
+  caller: { phone: string; name: string | null };
+  channel: string;
+  district: string;
+  address: string;
+  description: string;
+  level: string | null;
+}
+
+export interface CaseEvent {
+  id: string;
+  at: string;
+  actor: { user: string; role: string; bureau: string | null };
+  type: string;
+  [field: string]: unknown;
+}
+
+export interface Assignment {
+  bureau: string;
+  status: string;
+  dispatched_at: string;
+  urges: number;
+}
+
+export interface CaseDetail {
+  now: string;
+  row: CaseRow;
+  intake: Intake | null;
+  received_by: string | null;
+  paused_since: string | null;
+  assignments: Assignment[];
+  clocks: ClockView[];
+  pending_extensions: { clock: ClockRef; amount: Amount; reason: string }[];
+  conflicts: { step: string; reason: string }[];
+  merged_into: string | null;
+  events: CaseEvent[];
+  offers: Offer[];
+}
+
+export interface IntakeForm {
+  phone: string;
+  name: string;
+  kind: string;
+  category: string;
+  district: string;
+  address: string;
+  description: string;
+  level: string;
+  channel: string;
+}
+
+export interface CallerLookup {
+  phone: string;
+  history: CaseRow[];
+  duplicates: (CaseRow & { reason: "same_caller" | "same_address" })[];
+}
+
+export interface Article {
+  id: string;
+  title: string;
+  body: string;
+  category: string;
+  version: number;
+}
+
+export interface RouteSuggestion {
+  bureau: string;
+  name: string;
+  source: "rule" | "history";
+  cases: number;
+}
+
+export interface FormOptions {
+  catalog: {
+    kinds: { code: string; label: string; has_level: boolean; answerable_on_spot: boolean }[];
+    categories: { code: string; label: string; domain: string }[];
+  };
+  levels: [string, string][];
+  districts: string[];
+  bureaus: { code: string; name: string }[];
+}
+
+export interface DeskStatus {
+  user: string;
+  role: "seat" | "supervisor" | "bureau" | "admin";
+  bureau: string | null;
+  seat_code: string;
+  sync: { server: string | null; last_sync: string | null; last_error: string | null };
+  pending: number;
+  standalone: boolean;
+}
+
+export interface DueAlert {
+  case_id: string;
+  number: string;
+  clock: string;
+  label: string;
+  threshold: string;
+  due: string;
+}
+
+export const calendarYear = (year: number) => invoke<YearView>("calendar_year", { year });
 export const slaDue = (from: string, unit: string, amount: number) =>
   invoke<DueView>("sla_due", { query: { from, unit, amount } });
+
+export const queue = (query: QueueQuery) => invoke<QueuePage>("queue", { query });
+export const search = (text: string) => invoke<CaseRow[]>("search", { text });
+export const caseDetail = (id: string) => invoke<CaseDetail>("case_detail", { id });
+export const act = (id: string, body: Record<string, unknown>) => invoke<CaseDetail>("act", { id, body });
+export const merge = (id: string, into: string) => invoke<CaseDetail>("merge", { id, into });
+export const suggestRoutes = (category: string, district: string) =>
+  invoke<RouteSuggestion[]>("suggest_routes", { category, district });
+export const formOptions = () => invoke<FormOptions>("form_options");
+export const lookupCaller = (phone: string, address: string, category: string) =>
+  invoke<CallerLookup>("lookup_caller", { phone, address, category });
+export const suggestArticles = (text: string, category: string) =>
+  invoke<Article[]>("suggest_articles", { text, category });
+export const checkIntake = (form: IntakeForm) => invoke<void>("check_intake", { form });
+export const recordIntake = (form: IntakeForm, finish: { answer?: string; article?: string }) =>
+  invoke<CaseDetail>("record_intake", { form, finish });
+export const saveDraft = (form: string, content: unknown) => invoke<void>("save_draft", { form, content });
+export const loadDraft = (form: string) =>
+  invoke<{ content: unknown; saved_at: string } | null>("load_draft", { form });
+export const deskStatus = () => invoke<DeskStatus>("desk_status");

@@ -14,6 +14,6 @@ pub mod sync;
 pub mod workbench;
 
 pub use calendar_store::CalendarStore;
-pub use clock::SystemClock;
+pub use clock::{OffsetClock, SystemClock};
 pub use data_dir::DataDir;
 pub use error::{ClientError, ErrorPayload};

@@ -225,7 +225,7 @@ async fn a_first_run_without_a_server_gets_a_demo_queue_that_never_reaches_the_o
     assert_eq!(wb.seed_demo_if_empty(300).await.unwrap(), 300);
     assert_eq!(wb.seed_demo_if_empty(300).await.unwrap(), 0, "only into an empty store");
     let page = wb.queue(&QueueQuery { limit: 1000, ..QueueQuery::default() }).await.unwrap();
-    assert!(page.total > 150, "{}", page.total);
-    assert!(page.counts.red > 0 && page.counts.yellow > 0 && page.counts.green > 0, "{:?}", page.counts);
+    assert!(page.total > 60 && page.total < 250, "older cases are closed, recent ones open: {}", page.total);
+    assert!(page.counts.red > 0 && page.counts.yellow > 0 && page.counts.green > page.counts.red, "{:?}", page.counts);
     assert_eq!(wb.status().await.unwrap().pending, 0);
 }

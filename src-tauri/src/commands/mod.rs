@@ -1,2 +1,10 @@
-//! One module per domain area; each command delegates to hotline-client in one line.
+//! One module per domain area; each command delegates to hotline-client in one line and errors
+//! cross to the UI as `{code, message, fields}`.
 pub mod calendar;
+pub mod case;
+pub mod intake;
+pub mod queue;
+pub mod session;
+
+/// The workbench every command works on.
+pub type Desk<'a> = tauri::State<'a, std::sync::Arc<hotline_client::workbench::Workbench>>;

@@ -4,6 +4,7 @@
 //! rather than repeating it.
 
 use chrono::{DateTime, Utc};
+use hotline_domain::sla::SlaAmount;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -29,10 +30,29 @@ pub struct DueAlert {
     pub kind: String,
     pub category: String,
     pub clock: String,
+    /// The clock's name (响应, 答复…).
+    pub label: String,
     pub bureau: Option<String>,
     /// `breached`, or `left:<unit>:<amount>`.
     pub threshold: String,
     pub due: DateTime<Utc>,
+}
+
+impl DueAlert {
+    /// "已超时", or what is left: "剩余15分钟", "剩余工作时间1小时".
+    pub fn threshold_zh(&self) -> String {
+        let mut parts = self.threshold.split(':');
+        let (Some("left"), Some(unit), Some(value)) = (parts.next(), parts.next(), parts.next().and_then(|v| v.parse().ok())) else {
+            return "已超时".into();
+        };
+        let amount = match unit {
+            "working_minutes" => SlaAmount::WorkingMinutes(value),
+            "working_days" => SlaAmount::WorkingDays(value),
+            "days" => SlaAmount::Days(value),
+            _ => SlaAmount::Minutes(value),
+        };
+        format!("剩余{amount}")
+    }
 }
 
 impl LocalStore {
@@ -60,7 +80,7 @@ impl LocalStore {
         let (filter, user) = self.scope_sql(scope);
         let sql = format!(
             "UPDATE alerts SET sent_at = ? WHERE sent_at IS NULL AND at <= ? AND {filter}
-             RETURNING case_id, clock, bureau, threshold, at, due"
+             RETURNING case_id, clock, label, bureau, threshold, at, due"
         );
         let mut tx = self.pool.begin().await?;
         let mut q = sqlx::query(&sql).bind(now.to_rfc3339()).bind(now.timestamp());
@@ -81,6 +101,7 @@ impl LocalStore {
                 kind: String::new(),
                 category: String::new(),
                 clock,
+                label: r.get("label"),
                 bureau: (!bureau.is_empty()).then_some(bureau),
                 threshold: r.get("threshold"),
                 due: DateTime::from_timestamp(r.get("due"), 0).unwrap_or_default(),

@@ -29,6 +29,9 @@ pub struct NewCase {
     pub level: Option<Level>,
 }
 
+/// A case made up for demonstration or measurement: what was typed, when, and what followed.
+pub type LocalStory = (NewCase, DateTime<Utc>, Vec<(EventBody, DateTime<Utc>, Option<Actor>)>);
+
 impl LocalStore {
     /// Records a new case: numbers it, resolves its clocks, writes its `received` event.
     pub async fn new_case(&self, input: NewCase, cal: &SlaCalendar, now: DateTime<Utc>) -> Result<CaseState, ClientError> {
@@ -49,9 +52,10 @@ impl LocalStore {
         Ok(state)
     }
 
-    /// Records many cases, each with steps at their own instants, in one transaction and outside
-    /// the outbox: demonstration and benchmark data that must never reach a server.
-    pub async fn record_local_only(&self, cases: Vec<(NewCase, DateTime<Utc>, Vec<(EventBody, DateTime<Utc>)>)>, cal: &SlaCalendar) -> Result<usize, ClientError> {
+    /// Records many cases, each with steps at their own instants (and, for a step another role
+    /// took, its actor), in one transaction and outside the outbox: demonstration and benchmark
+    /// data that must never reach a server. A case's story stops at its first refused step.
+    pub async fn record_local_only(&self, cases: Vec<LocalStory>, cal: &SlaCalendar) -> Result<usize, ClientError> {
         let mut tx = self.pool.begin().await?;
         let n = cases.len();
         for (input, at, steps) in cases {
@@ -59,9 +63,15 @@ impl LocalStore {
             let intake = self.resolve_intake(&mut tx, input, at).await?;
             let mut event = self.event(case, EventBody::Received(Box::new(intake)), at);
             write_event(&mut tx, &mut event, cal, &self.alerts, false).await?;
-            for (body, at) in steps {
+            for (body, at, actor) in steps {
                 let mut event = self.event(case, body, at);
-                write_event(&mut tx, &mut event, cal, &self.alerts, false).await?;
+                if let Some(actor) = actor {
+                    event.actor = actor;
+                }
+                match write_event(&mut tx, &mut event, cal, &self.alerts, false).await {
+                    Err(ClientError::Step(_)) => break,
+                    other => other?,
+                };
             }
         }
         tx.commit().await?;

@@ -19,7 +19,7 @@ use hotline_domain::sla::AlertSettings;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::Row;
 
-pub use cases::NewCase;
+pub use cases::{LocalStory, NewCase};
 pub use alerts::{AlertScope, DueAlert};
 pub use drafts::Draft;
 pub use knowledge::{Article, Bureau, RouteSuggestion, RoutingRule};

@@ -26,6 +26,8 @@ pub struct CaseRow {
     /// A clock runs but its due cannot be computed (no calendar data for its year).
     pub due_unknown: bool,
     pub next_clock: Option<String>,
+    /// The clock's name (响应, 答复…).
+    pub next_label: Option<String>,
     pub conflicts: i64,
 }
 
@@ -38,7 +40,7 @@ pub struct QueueFilter {
     pub limit: Option<i64>,
 }
 
-pub(super) const COLUMNS: &str = "c.id, c.number, c.kind, c.status, c.phone, c.district, c.category, c.received_at, c.next_due, c.next_clock, c.conflicts";
+pub(super) const COLUMNS: &str = "c.id, c.number, c.kind, c.status, c.phone, c.district, c.category, c.received_at, c.next_due, c.next_clock, c.next_label, c.conflicts";
 pub(super) const OPEN: &str = "('received', 'dispatched', 'handling', 'replied', 'evaluated')";
 
 pub(super) fn row(r: &SqliteRow) -> CaseRow {
@@ -54,6 +56,7 @@ pub(super) fn row(r: &SqliteRow) -> CaseRow {
         next_due: r.get::<Option<i64>, _>("next_due").filter(|s| *s != 0).and_then(|s| DateTime::from_timestamp(s, 0)),
         due_unknown: r.get::<Option<i64>, _>("next_due") == Some(0),
         next_clock: r.get("next_clock"),
+        next_label: r.get("next_label"),
         conflicts: r.get("conflicts"),
     }
 }

@@ -36,7 +36,7 @@ pub(super) async fn save_snapshot(
         at_risk = Some(at_risk.map_or(m.at_risk.timestamp(), |t| t.min(m.at_risk.timestamp())));
         for p in m.alerts {
             let bureau = clock.bureau.as_ref().map(|b| b.0.clone()).unwrap_or_default();
-            points.push((clock.spec.key.clone(), bureau, clock.runs.len() - 1, p.threshold, p.at.timestamp(), m.due.timestamp()));
+            points.push((clock.spec.key.clone(), clock.spec.label.clone(), bureau, clock.runs.len() - 1, p.threshold, p.at.timestamp(), m.due.timestamp()));
         }
     }
     let existed: Option<i64> = sqlx::query_scalar("SELECT rid FROM cases WHERE id = ?")
@@ -44,9 +44,9 @@ pub(super) async fn save_snapshot(
         .fetch_optional(&mut **tx)
         .await?;
     let rid: i64 = sqlx::query_scalar(
-        "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, next_clock, conflicts, state, owner, address, at_risk)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-         ON CONFLICT (id) DO UPDATE SET status = ?4, next_due = ?9, next_clock = ?10, conflicts = ?11, state = ?12, owner = ?13, address = ?14, at_risk = ?15
+        "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, next_clock, conflicts, state, owner, address, at_risk, next_label)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+         ON CONFLICT (id) DO UPDATE SET status = ?4, next_due = ?9, next_clock = ?10, conflicts = ?11, state = ?12, owner = ?13, address = ?14, at_risk = ?15, next_label = ?16
          RETURNING rid",
     )
     .bind(&case_id)
@@ -65,6 +65,7 @@ pub(super) async fn save_snapshot(
     .bind(state.received_by.clone().unwrap_or_default())
     .bind(&intake.address)
     .bind(at_risk)
+    .bind(next.as_ref().and_then(|(c, _)| state.clock(c)).map(|c| c.spec.label.clone()))
     .fetch_one(&mut **tx)
     .await?;
     sqlx::query("DELETE FROM case_bureaus WHERE case_id = ?").bind(&case_id).execute(&mut **tx).await?;
@@ -78,11 +79,12 @@ pub(super) async fn save_snapshot(
             .await?;
     }
     sqlx::query("DELETE FROM alerts WHERE case_id = ? AND sent_at IS NULL").bind(&case_id).execute(&mut **tx).await?;
-    for (clock, bureau, run, threshold, at, due) in points {
+    for (clock, label, bureau, run, threshold, at, due) in points {
         // A point already sent stays sent: OR IGNORE keeps its row.
-        sqlx::query("INSERT OR IGNORE INTO alerts (case_id, clock, bureau, run, threshold, at, due) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT OR IGNORE INTO alerts (case_id, clock, label, bureau, run, threshold, at, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(&case_id)
             .bind(clock)
+            .bind(label)
             .bind(bureau)
             .bind(run as i64)
             .bind(threshold)

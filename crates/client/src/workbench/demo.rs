@@ -3,7 +3,7 @@
 //! outside the outbox, so it can never reach a server.
 
 use chrono::{DateTime, Duration, Utc};
-use hotline_domain::case::{BureauCode, Channel, EventBody, Level};
+use hotline_domain::case::{Actor, BureauCode, Channel, EventBody, Level, Role, Satisfaction};
 use hotline_domain::sla::SlaCalendar;
 
 use crate::store::{LocalStore, NewCase};
@@ -67,8 +67,9 @@ pub async fn seed_if_empty(store: &LocalStore, cal: &SlaCalendar, now: DateTime<
     seed_cases(store, cal, now, cases).await
 }
 
-/// `n` cases received over the last ten days, most dispatched to the bureau their category
-/// routes to; consultations partly answered on the spot.
+/// `n` cases received over the last ten days, most recent densest. Older cases have gone round
+/// the loop (dispatched, signed for, replied, called back, closed); recent ones are still open,
+/// so the queue shows every light; a few old ones are late.
 pub async fn seed_cases(store: &LocalStore, cal: &SlaCalendar, now: DateTime<Utc>, n: usize) -> Result<usize, ClientError> {
     let mut p = Picks(0x1234_5678);
     let callers = (n as u64 / 3).max(5);
@@ -76,7 +77,6 @@ pub async fn seed_cases(store: &LocalStore, cal: &SlaCalendar, now: DateTime<Utc
     let mut made = 0;
     for i in 0..n {
         let (kind, category, texts) = *p.pick(CALLS);
-        // Spread over ten days, the most recent densest (a queue has more fresh cases).
         let back = Duration::minutes(5 + (p.below(14_400) * p.below(1000) / 1000) as i64);
         let at = now - back;
         let district = *p.pick(DISTRICTS);
@@ -93,19 +93,59 @@ pub async fn seed_cases(store: &LocalStore, cal: &SlaCalendar, now: DateTime<Utc
             level: (kind == "fault").then(|| *p.pick(&[Level::FaultB, Level::FaultC, Level::FaultD, Level::Service3])),
         };
         let bureau = route(store, category, district).await?;
-        let mut steps = Vec::new();
-        let roll = p.below(100);
-        if matches!(kind, "consultation" | "help" | "suggestion") && roll < 45 {
-            steps.push((EventBody::AnsweredOnSpot { answer: "已按知识库答复".into(), article: None }, at + Duration::minutes(3)));
-        } else if roll < 80 {
-            steps.push((EventBody::Dispatched { bureau: BureauCode(bureau), note: String::new() }, at + Duration::minutes(8)));
-        }
+        let steps = story(&mut p, kind, at, now, BureauCode(bureau));
         batch.push((input, at, steps));
         if batch.len() == 1000 || i + 1 == n {
             made += store.record_local_only(std::mem::take(&mut batch), cal).await?;
         }
     }
     Ok(made)
+}
+
+/// What happened to a case received at `at`, up to `now`.
+fn story(p: &mut Picks, kind: &str, at: DateTime<Utc>, now: DateTime<Utc>, bureau: BureauCode) -> Vec<(EventBody, DateTime<Utc>, Option<Actor>)> {
+    let handler = Actor { user: format!("{}-handler", bureau.0.to_lowercase()), role: Role::Bureau, bureau: Some(bureau.clone()) };
+    let age = now - at;
+    let mut steps = Vec::new();
+    let mut push = |body, after: Duration, actor: Option<Actor>| {
+        if at + after < now {
+            steps.push((body, at + after, actor));
+        }
+    };
+    if matches!(kind, "consultation" | "help" | "suggestion") && p.below(100) < 45 {
+        push(EventBody::AnsweredOnSpot { answer: "已按知识库答复".into(), article: None }, Duration::minutes(3), None);
+        return steps;
+    }
+    if age < Duration::minutes(20) && p.below(100) < 50 {
+        return steps; // just recorded, not yet dispatched
+    }
+    let b = || bureau.clone();
+    push(EventBody::Dispatched { bureau: b(), note: String::new() }, Duration::minutes(6), None);
+    push(EventBody::SignedFor { bureau: b() }, Duration::minutes(25), Some(handler.clone()));
+    if kind == "complaint" {
+        push(EventBody::Accepted { bureau: b() }, Duration::hours(3), Some(handler.clone()));
+    }
+    // A few cases are late: nobody replies.
+    if p.below(100) < 8 {
+        return steps;
+    }
+    let reply_after = if kind == "fault" { Duration::hours(3) } else { Duration::hours(30 + p.below(40) as i64) };
+    if at + reply_after > now {
+        // Still with the bureau: the operator keeps the caller informed (hourly for complaints).
+        if kind == "complaint" {
+            let fed = now - Duration::minutes(p.below(70) as i64);
+            if fed > at + Duration::hours(3) {
+                steps.push((EventBody::ProgressFedBack { bureau: None, note: "已向来电人反馈进展".into() }, fed, None));
+            }
+        }
+        return steps;
+    }
+    push(EventBody::Replied { bureau: Some(b()), text: "已核实处理，结果已告知来电人".into() }, reply_after, Some(handler));
+    let callback = reply_after + Duration::hours(20);
+    let satisfaction = if p.below(100) < 85 { Satisfaction::Satisfied } else { Satisfaction::BasicallySatisfied };
+    push(EventBody::CalledBack { satisfaction, comment: String::new() }, callback, None);
+    push(EventBody::Closed { note: String::new() }, callback + Duration::minutes(2), None);
+    steps
 }
 
 async fn route(store: &LocalStore, category: &str, district: &str) -> Result<String, ClientError> {

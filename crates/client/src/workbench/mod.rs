@@ -33,6 +33,9 @@ pub struct Workbench {
     sla: StdRwLock<Arc<SlaCalendar>>,
     store: RwLock<LocalStore>,
     clock: Arc<dyn Clock>,
+    /// Woken whenever a case changes here, so the alert scheduler and the window refresh
+    /// instead of polling.
+    changes: tokio::sync::Notify,
 }
 
 /// What the forms offer: kinds, categories, levels, channels, districts and bureaus.
@@ -66,7 +69,18 @@ impl Workbench {
         let mut store = LocalStore::open(&dir, clock.now()).await?;
         store.set_alert_settings(load_alert_settings(&dir)?);
         store.refresh_snapshots(&sla, false).await?;
-        Ok(Self { dir, calendars, sla: StdRwLock::new(Arc::new(sla)), store: RwLock::new(store), clock })
+        Ok(Self { dir, calendars, sla: StdRwLock::new(Arc::new(sla)), store: RwLock::new(store), clock, changes: tokio::sync::Notify::new() })
+    }
+
+    /// Says that cases changed (recorded here, or arrived by sync).
+    pub fn touch(&self) {
+        self.changes.notify_waiters();
+        self.changes.notify_one();
+    }
+
+    /// Waits until cases change.
+    pub async fn changed(&self) {
+        self.changes.notified().await;
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -182,6 +196,7 @@ impl Workbench {
             store.discard_draft(INTAKE_DRAFT).await?;
             state
         };
+        self.touch();
         self.case(&state.id.expect("a received case has an id").0.to_string()).await
     }
 
@@ -202,6 +217,7 @@ impl Workbench {
             store.act(id, body, &self.sla(), self.now()).await?;
             id
         };
+        self.touch();
         self.case(&id.0.to_string()).await
     }
 
@@ -249,8 +265,9 @@ impl Workbench {
     /// the demo knowledge base and the bureau directory, so a first run shows a working desk.
     /// Returns how many cases were made.
     pub async fn seed_demo_if_empty(&self, cases: usize) -> Result<usize, ClientError> {
-        let store = self.store.read().await;
-        demo::seed_if_empty(&store, &self.sla(), self.now(), cases).await
+        let made = demo::seed_if_empty(&*self.store.read().await, &self.sla(), self.now(), cases).await?;
+        self.touch();
+        Ok(made)
     }
 }
 

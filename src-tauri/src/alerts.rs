@@ -1,0 +1,89 @@
+//! The alert scheduler: sleeps until the next alert point (or until a case changes), sends each
+//! due alert once as a native notification, and keeps the tray's red/yellow count current.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hotline_client::store::{DueAlert, QueueQuery};
+use hotline_client::workbench::Workbench;
+use tauri::{AppHandle, Emitter, Manager};
+
+use crate::tray;
+
+/// The longest nap: lights turn yellow and red with time alone, so the tray's counts are
+/// refreshed at least this often (one count query, not a scan of every case's clocks).
+const LONGEST_NAP: Duration = Duration::from_secs(60);
+/// More alerts than this at once (a desk started after a night off) become one summary.
+const MOST_SEPARATE_ALERTS: usize = 3;
+
+pub fn spawn(app: AppHandle, desk: Arc<Workbench>) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match desk.take_due_alerts().await {
+                Ok(alerts) if !alerts.is_empty() => announce(&app, alerts),
+                Ok(_) => {}
+                Err(e) => eprintln!("hotline-desk: alerts: {e}"),
+            }
+            if let Ok(page) = desk.queue(&QueueQuery { limit: 1, ..QueueQuery::default() }).await {
+                tray::show_counts(&app, page.counts.red, page.counts.yellow);
+            }
+            let _ = app.emit("queue-changed", ());
+            let next = desk.next_alert_at().await.ok().flatten();
+            let nap = next.map_or(LONGEST_NAP, |t| (t - desk.now()).to_std().unwrap_or(Duration::ZERO).min(LONGEST_NAP));
+            tokio::select! {
+                () = tokio::time::sleep(nap) => {}
+                () = desk.changed() => {}
+            }
+        }
+    });
+}
+
+fn announce(app: &AppHandle, alerts: Vec<DueAlert>) {
+    let _ = app.emit("alerts", &alerts);
+    if alerts.len() > MOST_SEPARATE_ALERTS {
+        let breached = alerts.iter().filter(|a| a.threshold == "breached").count();
+        let body = format!("{} 件工单时限提醒，其中 {} 件已超时。点击查看队列。", alerts.len(), breached);
+        notify(app.clone(), "热线工作台：时限提醒".into(), body, None);
+        return;
+    }
+    for a in alerts {
+        let title = if a.threshold == "breached" { format!("工单已超时：{}", a.number) } else { format!("工单即将超时：{}", a.number) };
+        let bureau = a.bureau.as_deref().map(|b| format!("（{b}）")).unwrap_or_default();
+        let body = format!("{}{}：{}，时限 {}", a.label, bureau, a.threshold_zh(), a.due.with_timezone(&hotline_domain::time::china()).format("%m-%d %H:%M"));
+        notify(app.clone(), title, body, Some(a.case_id));
+    }
+}
+
+/// Shows a native notification off the async runtime (notify-rust blocks on D-Bus), and opens
+/// the case — or the queue — when the notification is clicked.
+fn notify(app: AppHandle, title: String, body: String, case: Option<String>) {
+    std::thread::spawn(move || {
+        let shown = notify_rust::Notification::new()
+            .appname("热线工作台")
+            .summary(&title)
+            .body(&body)
+            .action("default", "打开")
+            .timeout(notify_rust::Timeout::Never)
+            .show();
+        match shown {
+            #[cfg(all(unix, not(target_os = "macos")))]
+            Ok(handle) => handle.wait_for_action(|action| {
+                if action == "default" {
+                    open(&app, case.as_deref());
+                }
+            }),
+            #[cfg(not(all(unix, not(target_os = "macos"))))]
+            Ok(_) => {}
+            Err(e) => eprintln!("hotline-desk: notification not shown: {e}"),
+        }
+    });
+}
+
+pub fn open(app: &AppHandle, case: Option<&str>) {
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.show();
+        let _ = w.unminimize();
+        let _ = w.set_focus();
+    }
+    let _ = app.emit("open-case", case);
+}

@@ -1,0 +1,36 @@
+//! The tray icon: how many cases are red and yellow, visible while the window is hidden behind
+//! the telephony client.
+
+use tauri::menu::{MenuBuilder, MenuItem};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Manager};
+
+const TRAY: &str = "main";
+
+pub fn build(app: &AppHandle) -> tauri::Result<()> {
+    let show = MenuItem::with_id(app, "show", "显示工作台", true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", "退出", true, None::<&str>)?;
+    let menu = MenuBuilder::new(app).item(&show).separator().item(&quit).build()?;
+    let mut tray = TrayIconBuilder::with_id(TRAY).menu(&menu).tooltip("热线工作台").title("热线工作台");
+    if let Some(icon) = app.default_window_icon() {
+        tray = tray.icon(icon.clone());
+    }
+    tray.on_menu_event(|app, event| match event.id().as_ref() {
+        "show" => crate::alerts::open(app, None),
+        "quit" => app.exit(0),
+        _ => {}
+    })
+    .build(app)?;
+    Ok(())
+}
+
+pub fn show_counts(app: &AppHandle, red: i64, yellow: i64) {
+    if let Some(tray) = app.tray_by_id(TRAY) {
+        let text = format!("超时 {red} · 预警 {yellow}");
+        let _ = tray.set_title(Some(&text));
+        let _ = tray.set_tooltip(Some(&format!("热线工作台 — {text}")));
+    }
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.set_title(&format!("热线工作台 — 超时 {red} · 预警 {yellow}"));
+    }
+}
