@@ -4,6 +4,7 @@
 
 mod alerts;
 mod commands;
+mod screen_pop;
 mod tray;
 
 use std::sync::Arc;
@@ -22,13 +23,31 @@ fn main() {
             std::process::exit(1);
         }
     };
+    let instance = screen_pop::instance_id("cn.gov.hotline.desk", desk.data_dir().path());
     let result = tauri::Builder::default()
+        // First: a second start hands its deep link to this desk and exits.
+        .plugin(tauri_plugin_single_instance::Builder::new().dbus_id(instance).callback(|app, _argv, _cwd| alerts::open(app, None)).build())
+        .plugin(tauri_plugin_deep_link::init())
         .manage(desk.clone())
+        .manage(screen_pop::PendingPop::default())
         .setup(move |app| {
+            use tauri_plugin_deep_link::DeepLinkExt;
+            // Registering the scheme needs the desktop's tools (xdg-mime); without them links
+            // still work when passed on the command line, as `hotline intake` does.
+            if let Err(e) = app.deep_link().register_all() {
+                eprintln!("hotline-desk: hotline:// links not registered with the desktop: {e}");
+            }
+            if let Ok(Some(links)) = app.deep_link().get_current() {
+                screen_pop::handle(app.handle(), &links);
+            }
+            let handle = app.handle().clone();
+            app.deep_link().on_open_url(move |event| screen_pop::handle(&handle, &event.urls()));
             if let Err(e) = tray::build(app.handle()) {
                 eprintln!("hotline-desk: no tray icon: {e}");
             }
             alerts::spawn(app.handle().clone(), desk.clone());
+            let syncing = desk.clone();
+            tauri::async_runtime::spawn(async move { syncing.run_sync().await });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -48,6 +67,8 @@ fn main() {
             commands::intake::save_draft,
             commands::intake::load_draft,
             commands::session::desk_status,
+            commands::session::login,
+            commands::session::take_screen_pop,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

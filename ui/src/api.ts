@@ -240,3 +240,6 @@ export const saveDraft = (form: string, content: unknown) => invoke<void>("save_
 export const loadDraft = (form: string) =>
   invoke<{ content: unknown; saved_at: string } | null>("load_draft", { form });
 export const deskStatus = () => invoke<DeskStatus>("desk_status");
+export const login = (server: string, user: string, password: string) =>
+  invoke<DeskStatus>("login", { server, user, password });
+export const takeScreenPop = () => invoke<string | null>("take_screen_pop");

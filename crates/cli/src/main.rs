@@ -3,6 +3,7 @@
 
 mod calendar_cmd;
 mod case_cmd;
+mod desk_cmd;
 mod input;
 mod sla_cmd;
 mod sync_cmd;
@@ -11,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use hotline_client::{CalendarStore, DataDir, SystemClock};
+use hotline_client::{CalendarStore, DataDir, OffsetClock};
 use hotline_domain::time::Clock;
 
 /// Exit status for bad input (a malformed date, a missing amount, a year without data).
@@ -55,11 +56,41 @@ enum Command {
     Login(sync_cmd::LoginArgs),
     /// Sync with the server: --once, --watch or --status
     Sync(sync_cmd::SyncArgs),
+    /// Screen pop: open intake in the running desk (starting it if needed) with the caller's
+    /// number, as the deep link hotline://intake?phone=... does
+    Intake {
+        #[arg(long)]
+        phone: String,
+    },
+    /// Demonstration data for a desk without a server (and for benchmarks)
+    Demo {
+        /// How many cases to make
+        #[arg(long, default_value_t = 400)]
+        cases: usize,
+        /// Every case still open (a full queue to measure)
+        #[arg(long)]
+        open: bool,
+    },
+    /// The knowledge base: import articles (JSON {"articles": [...]})
+    #[command(subcommand)]
+    Kb(KbCommand),
     /// Search case text, numbers and phone numbers (Chinese terms of any length)
     Search {
         text: String,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum KbCommand {
+    /// Add new articles and update changed ones (their version goes up)
+    Import { file: PathBuf },
+    /// The articles that match a caller's words best
+    Suggest {
+        text: String,
+        #[arg(long, default_value = "")]
+        category: String,
     },
 }
 
@@ -98,10 +129,11 @@ fn main() -> ExitCode {
     };
     let data = DataDir::resolve(cli.data_dir);
     let store = CalendarStore::new(data.clone());
-    let clock = SystemClock;
+    let clock = OffsetClock::from_env();
     let result = match cli.command {
         Command::Calendar(cmd) => calendar_cmd::run(cmd, &store, &clock),
         Command::Sla(cmd) => sla_cmd::run(cmd, &store, &clock),
+        Command::Intake { phone } => desk_cmd::screen_pop(&phone),
         other => run_async(other, &data, &store, &clock),
     };
     match result {
@@ -127,12 +159,13 @@ pub(crate) fn emit(text: &str) -> std::io::Result<()> {
 }
 
 /// Commands on the local store run on a small Tokio runtime of their own.
-fn run_async(cmd: Command, data: &DataDir, calendars: &CalendarStore, clock: &SystemClock) -> anyhow::Result<()> {
+fn run_async(cmd: Command, data: &DataDir, calendars: &CalendarStore, clock: &OffsetClock) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
         let now = clock.now();
         let mut store = hotline_client::store::LocalStore::open(data, now).await?;
         let cal = calendars.load_sla()?;
+        store.refresh_snapshots(&cal, false).await?;
         match cmd {
             Command::Case(c) => case_cmd::run(c, &store, &cal, now).await,
             Command::Queue { json, kind, status, bureau, district } => {
@@ -142,7 +175,10 @@ fn run_async(cmd: Command, data: &DataDir, calendars: &CalendarStore, clock: &Sy
             Command::Search { text, json } => case_cmd::search(&store, &text, json, now).await,
             Command::Login(a) => sync_cmd::login(a, &mut store).await,
             Command::Sync(a) => sync_cmd::sync(a, &store, &cal).await,
-            Command::Calendar(_) | Command::Sla(_) => unreachable!("run synchronously"),
+            Command::Demo { cases, open } => desk_cmd::demo(&store, &cal, now, cases, open).await,
+            Command::Kb(KbCommand::Import { file }) => desk_cmd::kb_import(&store, &file, now).await,
+            Command::Kb(KbCommand::Suggest { text, category }) => desk_cmd::kb_suggest(&store, &text, &category).await,
+            Command::Calendar(_) | Command::Sla(_) | Command::Intake { .. } => unreachable!("run synchronously"),
         }
     })
 }

@@ -1,12 +1,10 @@
 use std::io::Read;
 
-use anyhow::Context;
 use clap::Args;
-use hotline_client::secret::{Secret, TokenStore};
+use hotline_client::secret::TokenStore;
 use hotline_client::store::LocalStore;
 use hotline_client::sync::{sync_once, watch, ServerApi, SyncReport};
 use hotline_domain::sla::SlaCalendar;
-use hotline_domain::wire::LoginRequest;
 
 use crate::{emit, BadInput};
 
@@ -43,18 +41,12 @@ pub async fn login(args: LoginArgs, store: &mut LocalStore) -> anyhow::Result<()
     if password.is_empty() {
         return Err(BadInput("no password on standard input / 未输入密码".into()).into());
     }
-    let api = ServerApi::new(&args.server)?;
-    let resp = api
-        .login(&LoginRequest { user: args.user.clone(), password, device_id: store.identity().device_id.clone() })
-        .await?;
-    let role = serde_json::from_value(serde_json::Value::String(resp.role.clone())).context("the server sent an unknown role")?;
-    TokenStore::new(api.base(), &resp.user).save(&Secret::new(resp.token))?;
-    store.adopt_login(api.base(), &resp.user, role, resp.bureau.as_deref(), resp.seat_code.as_deref()).await?;
+    let resp = hotline_client::sync::login(store, &args.server, &args.user, &password).await?;
     emit(&format!(
         "logged in as {} ({}) on {}; session until {}\n",
         resp.user,
         resp.role,
-        api.base(),
+        store.sync_state().await?.server.unwrap_or_default(),
         resp.expires_at.with_timezone(&hotline_domain::time::china()).to_rfc3339()
     ))?;
     Ok(())

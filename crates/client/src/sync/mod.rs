@@ -4,6 +4,8 @@
 
 mod api;
 mod engine;
+mod login;
 
 pub use api::{Notice, ServerApi};
 pub use engine::{on_notice, sync_once, watch, SyncReport};
+pub use login::login;

@@ -54,6 +54,15 @@ impl Picks {
 pub async fn seed_if_empty(store: &LocalStore, cal: &SlaCalendar, now: DateTime<Utc>, cases: usize) -> Result<usize, ClientError> {
     let has_cases: i64 = sqlx::query_scalar("SELECT count(*) FROM cases").fetch_one(store.pool()).await?;
     let has_server = store.sync_state().await?.server.is_some();
+    seed_directory(store, now).await?;
+    if has_cases > 0 || has_server {
+        return Ok(0);
+    }
+    seed_cases(store, cal, now, cases, false).await
+}
+
+/// The demo bureau directory and knowledge base, where the store has none yet.
+pub async fn seed_directory(store: &LocalStore, now: DateTime<Utc>) -> Result<(), ClientError> {
     if store.bureaus().await?.is_empty() {
         store.import_directory(DIRECTORY).await?;
     }
@@ -61,16 +70,14 @@ pub async fn seed_if_empty(store: &LocalStore, cal: &SlaCalendar, now: DateTime<
     if has_articles == 0 {
         store.import_articles(KNOWLEDGE, now).await?;
     }
-    if has_cases > 0 || has_server {
-        return Ok(0);
-    }
-    seed_cases(store, cal, now, cases).await
+    Ok(())
 }
 
 /// `n` cases received over the last ten days, most recent densest. Older cases have gone round
 /// the loop (dispatched, signed for, replied, called back, closed); recent ones are still open,
 /// so the queue shows every light; a few old ones are late.
-pub async fn seed_cases(store: &LocalStore, cal: &SlaCalendar, now: DateTime<Utc>, n: usize) -> Result<usize, ClientError> {
+pub async fn seed_cases(store: &LocalStore, cal: &SlaCalendar, now: DateTime<Utc>, n: usize, open_only: bool) -> Result<usize, ClientError> {
+    seed_directory(store, now).await?;
     let mut p = Picks(0x1234_5678);
     let callers = (n as u64 / 3).max(5);
     let mut batch = Vec::with_capacity(1000);
@@ -93,7 +100,11 @@ pub async fn seed_cases(store: &LocalStore, cal: &SlaCalendar, now: DateTime<Utc
             level: (kind == "fault").then(|| *p.pick(&[Level::FaultB, Level::FaultC, Level::FaultD, Level::Service3])),
         };
         let bureau = route(store, category, district).await?;
-        let steps = story(&mut p, kind, at, now, BureauCode(bureau));
+        let mut steps = story(&mut p, kind, at, now, BureauCode(bureau));
+        if open_only {
+            // A queue to measure: every case still open, whatever its story would have been.
+            steps.retain(|(b, _, _)| !matches!(b, EventBody::AnsweredOnSpot { .. } | EventBody::Replied { .. } | EventBody::CalledBack { .. } | EventBody::Closed { .. }));
+        }
         batch.push((input, at, steps));
         if batch.len() == 1000 || i + 1 == n {
             made += store.record_local_only(std::mem::take(&mut batch), cal).await?;

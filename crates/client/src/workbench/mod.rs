@@ -5,6 +5,7 @@
 mod demo;
 mod detail;
 mod intake;
+mod session;
 
 use std::sync::{Arc, RwLock as StdRwLock};
 
@@ -15,6 +16,7 @@ use hotline_domain::time::Clock;
 use serde::Serialize;
 use tokio::sync::RwLock;
 
+pub use demo::seed_cases as seed_demo;
 pub use detail::{CaseDetail, ClockView};
 pub use intake::{invalid_form, CallerLookup, Duplicate, FieldError, Finish, IntakeForm};
 
@@ -36,6 +38,8 @@ pub struct Workbench {
     /// Woken whenever a case changes here, so the alert scheduler and the window refresh
     /// instead of polling.
     changes: tokio::sync::Notify,
+    /// Woken by a login: the sync loop restarts on the new account.
+    logins: tokio::sync::Notify,
 }
 
 /// What the forms offer: kinds, categories, levels, channels, districts and bureaus.
@@ -69,7 +73,7 @@ impl Workbench {
         let mut store = LocalStore::open(&dir, clock.now()).await?;
         store.set_alert_settings(load_alert_settings(&dir)?);
         store.refresh_snapshots(&sla, false).await?;
-        Ok(Self { dir, calendars, sla: StdRwLock::new(Arc::new(sla)), store: RwLock::new(store), clock, changes: tokio::sync::Notify::new() })
+        Ok(Self { dir, calendars, sla: StdRwLock::new(Arc::new(sla)), store: RwLock::new(store), clock, changes: tokio::sync::Notify::new(), logins: tokio::sync::Notify::new() })
     }
 
     /// Says that cases changed (recorded here, or arrived by sync).

@@ -1,0 +1,62 @@
+//! Logging the desk in and keeping it synced: the sync loop runs for as long as the desk does,
+//! restarts when someone logs in, and records why it is offline so the window can say so.
+
+use std::time::Duration;
+
+use super::{DeskStatus, Workbench};
+use crate::secret::TokenStore;
+use crate::sync::{watch, ServerApi};
+use crate::ClientError;
+
+impl Workbench {
+    /// Logs in to `server` (token to the OS credential store), adopts the account, and restarts
+    /// the sync loop on it.
+    pub async fn login(&self, server: &str, user: &str, password: &str) -> Result<DeskStatus, ClientError> {
+        {
+            let mut store = self.store.write().await;
+            crate::sync::login(&mut store, server, user, password).await?;
+        }
+        self.logins.notify_waiters();
+        self.touch();
+        self.status().await
+    }
+
+    /// Syncs forever: waits for a login, then watches the server (live notices, local work,
+    /// reconnecting with backoff), waking the desk whenever something arrived or went out.
+    pub async fn run_sync(&self) {
+        loop {
+            let logged_in = self.logged_in().await;
+            let Some((api, token)) = logged_in else {
+                self.logins.notified().await;
+                continue;
+            };
+            let store = self.store().await;
+            let sla = self.sla();
+            let mut report = |r: Result<crate::sync::SyncReport, &ClientError>| {
+                // Pulled or pushed: the queue and the sync state changed. An error: the banner.
+                if r.is_err() || r.is_ok_and(|r| r.pulled + r.pushed > 0) {
+                    self.touch();
+                }
+            };
+            tokio::select! {
+                () = watch(&store, &api, &token, &sla, &mut report) => {}
+                () = self.logins.notified() => {}
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn logged_in(&self) -> Option<(ServerApi, crate::secret::Secret)> {
+        let state = self.store.read().await.sync_state().await.ok()?;
+        let (server, user) = (state.server?, state.user?);
+        let token = match TokenStore::new(&server, &user).load() {
+            Ok(Some(t)) => t,
+            Ok(None) | Err(_) => {
+                let store = self.store.read().await;
+                let _ = store.record_sync_error("no session token: log in again / 未找到登录凭证，请重新登录").await;
+                return None;
+            }
+        };
+        Some((ServerApi::new(&server).ok()?, token))
+    }
+}
