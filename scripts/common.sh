@@ -73,7 +73,7 @@ ensure_desktop() {
   local pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
     libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev pkg-config file
     xvfb xauth imagemagick x11-utils xdotool fonts-noto-cjk keyutils python3
-    libdbus-1-dev dbus gnome-keyring libsecret-tools)
+    libdbus-1-dev dbus gnome-keyring libsecret-tools webkit2gtk-driver python3-dbusmock dunst)
   local missing=() p
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

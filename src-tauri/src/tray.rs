@@ -7,6 +7,26 @@ use tauri::{AppHandle, Manager};
 
 const TRAY: &str = "main";
 
+/// Is there a tray to put an icon in? On Linux the icon is a StatusNotifierItem and needs a
+/// desktop that hosts them (org.kde.StatusNotifierWatcher on the session bus); without one the
+/// indicator library falls back to an XEmbed icon that wedges the window's main loop under
+/// Xvfb and WebDriver. Windows always has a notification area.
+pub fn host_present() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let asked = zbus::blocking::Connection::session().and_then(|bus| {
+            bus.call_method(Some("org.freedesktop.DBus"), "/org/freedesktop/DBus", Some("org.freedesktop.DBus"), "NameHasOwner", &("org.kde.StatusNotifierWatcher",))?
+                .body()
+                .deserialize::<bool>()
+        });
+        asked.unwrap_or(false)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        true
+    }
+}
+
 pub fn build(app: &AppHandle) -> tauri::Result<()> {
     let show = MenuItem::with_id(app, "show", "显示工作台", true, None::<&str>)?;
     let quit = MenuItem::with_id(app, "quit", "退出", true, None::<&str>)?;
@@ -29,8 +49,5 @@ pub fn show_counts(app: &AppHandle, red: i64, yellow: i64) {
         let text = format!("超时 {red} · 预警 {yellow}");
         let _ = tray.set_title(Some(&text));
         let _ = tray.set_tooltip(Some(&format!("热线工作台 — {text}")));
-    }
-    if let Some(w) = app.get_webview_window("main") {
-        let _ = w.set_title(&format!("热线工作台 — 超时 {red} · 预警 {yellow}"));
     }
 }

@@ -1,0 +1,321 @@
+#!/usr/bin/env python3
+"""End to end, in the real desk windows under Xvfb, driven by WebDriver (tauri-driver +
+WebKitWebDriver), against a real hotline-server on a real PostgreSQL, inside a private D-Bus
+session with a real GNOME Keyring (session tokens) and python3-dbusmock's notification daemon:
+
+  a seat logs in, answers one call on the spot from a knowledge suggestion, takes a second call
+  from the same number (its history shows), records a complaint and dispatches it (D, Enter);
+  a second desk logged in as the bureau sees it arrive live, signs for, accepts and replies;
+  the seat's desk shows it replied; a case whose clock has breached alerts over D-Bus exactly
+  once, and not again after the desk restarts.
+
+Run through tests/e2e/run.sh (which provides the D-Bus session and PostgreSQL).
+With --screenshots DIR it also saves the desk's screens (and runs dunst instead of the mock, so
+the alert is drawn and can be photographed).
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from webdriver import Session  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+PASSED = []
+
+
+_handed_out = set()
+
+
+def free_port():
+    """A free port below the kernel's ephemeral range (outgoing connections, e.g. to PostgreSQL,
+    take their source ports from that range and could collide with a port picked there), and
+    not handed out before in this run."""
+    import random
+    while True:
+        port = random.randint(20000, 29999)
+        if port in _handed_out:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+
+
+def step(name):
+    print(f"--- {name}", flush=True)
+
+
+def check(name, cond, detail=""):
+    if not cond:
+        raise AssertionError(f"{name} {detail}")
+    PASSED.append(name)
+    print(f"ok: {name}", flush=True)
+
+
+class Processes:
+    def __init__(self):
+        self.running = []
+
+    def start(self, args, env=None, log=None, stdin=None):
+        out = open(log, "ab") if log else subprocess.DEVNULL
+        p = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, stdin=stdin)
+        self.running.append(p)
+        return p
+
+    def stop(self):
+        for p in reversed(self.running):
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(5)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+
+
+def main():
+    sys.stderr = sys.stdout  # tracebacks with the rest of the story; run.sh keeps the bus chatter apart
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin-dir", required=True)
+    ap.add_argument("--screenshots")
+    args = ap.parse_args()
+    bins = os.path.abspath(args.bin_dir)
+    shots = os.path.abspath(args.screenshots) if args.screenshots else None
+    work = tempfile.mkdtemp(prefix="hotline-e2e-")
+    procs = Processes()
+    env = dict(os.environ, HOME=os.path.join(work, "home"), XDG_DATA_HOME=os.path.join(work, "home", ".local", "share"),
+               XDG_RUNTIME_DIR=os.path.join(work, "run"), LANG="C.UTF-8")
+    for d in (env["HOME"], env["XDG_RUNTIME_DIR"]):
+        os.makedirs(d, mode=0o700, exist_ok=True)
+    try:
+        run(bins, shots, work, env, procs)
+    except Exception:
+        print(subprocess.run("ps -eo pid,ppid,stat,etime,cmd | grep -E 'WebKit|tauri-driver|hotline' | grep -v grep; ss -ltnp | grep -E 'WebKit|tauri'", shell=True, capture_output=True, text=True).stdout, flush=True)
+        for log in sorted(os.listdir(work)):
+            if log.endswith(".log"):
+                print(f"===== {log}", flush=True)
+                with open(os.path.join(work, log), errors="replace") as f:
+                    print(f.read()[-4000:], flush=True)
+        raise
+    finally:
+        procs.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"desktop end-to-end: {len(PASSED)} checks passed, 0 failed", flush=True)
+
+
+def notify_calls():
+    """The Notify calls the mock daemon received: [(summary, body), ...]."""
+    out = subprocess.run(
+        ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.Notifications", "/org/freedesktop/Notifications",
+         "org.freedesktop.DBus.Mock.GetCalls"], capture_output=True, text=True, check=True).stdout
+    calls = []
+    for block in out.split('string "Notify"')[1:]:
+        strings = re.findall(r'string "((?:[^"\\]|\\.)*)"', block)
+        # app_name, app_icon, summary, body, then the actions
+        if len(strings) >= 4:
+            calls.append((strings[2], strings[3]))
+    return calls
+
+
+def run(bins, shots, work, env, procs):
+    step("D-Bus session services: GNOME Keyring and the notification daemon")
+    keyring = subprocess.run(["gnome-keyring-daemon", "--unlock", "--components=secrets"], input="e2e\n", capture_output=True, text=True, env=env)
+    for line in keyring.stdout.splitlines():
+        if "=" in line:
+            k, v = line.split("=", 1)
+            env[k] = v
+    if shots:
+        notifier = None  # dunst draws the alert (started once the display runs)
+    else:
+        procs.start(["/usr/bin/python3", "-m", "dbusmock", "--session", "--template", "notification_daemon"], env=env, log=os.path.join(work, "dbusmock.log"))
+        # Wait for the mock to own the name: asking before would start the desktop's own daemon.
+        deadline = time.time() + 10
+        while "boolean true" not in subprocess.run(
+                ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
+                 "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.Notifications"], capture_output=True, text=True, env=env).stdout:
+            if time.time() > deadline:
+                raise AssertionError("the mock notification daemon did not start")
+            time.sleep(0.1)
+        check("no notification before the test (mock daemon empty)", notify_calls() == [])
+
+    display = f":{free_port() % 400 + 100}"
+    procs.start(["Xvfb", display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"], env=env, log=os.path.join(work, "xvfb.log"))
+    env["DISPLAY"] = display
+    for _ in range(50):
+        if subprocess.run(["xdpyinfo", "-display", display], capture_output=True).returncode == 0:
+            break
+        time.sleep(0.1)
+    if shots:
+        procs.start(["dunst"], env=env, log=os.path.join(work, "dunst.log"))
+
+    step("hotline-server on a fresh database: bureaus, a seat and a bureau handler")
+    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    db = f"e2e_{os.getpid()}"
+    subprocess.run(["psql", os.environ["DATABASE_URL"], "-qc", f"CREATE DATABASE {db}"], check=True, env=env)
+    senv = dict(env, DATABASE_URL=f"{base}/{db}")
+    server_bin = os.path.join(bins, "hotline-server")
+    subprocess.run([server_bin, "migrate"], check=True, env=senv, stdout=subprocess.DEVNULL)
+    with open(os.path.join(ROOT, "data/demo/directory.json")) as f:
+        directory = json.load(f)
+    csv = os.path.join(work, "bureaus.csv")
+    with open(csv, "w") as f:
+        f.write("code,name,parent,district,phone\n" + "".join(f"{b['code']},{b['name']},,,\n" for b in directory["bureaus"]))
+    subprocess.run([server_bin, "bureau", "import", csv], check=True, env=senv, stdout=subprocess.DEVNULL)
+    for name, role, extra in [("seat1", "seat", ["--seat-code", "A001"]), ("market1", "bureau", ["--bureau", "MARKET"])]:
+        subprocess.run([server_bin, "user", "add", name, "--role", role, *extra, "--password-stdin"], input="secret-pass\n", text=True, check=True, env=senv, stdout=subprocess.DEVNULL)
+    port = free_port()
+    server = f"http://127.0.0.1:{port}"
+    procs.start([server_bin, "serve", "--listen", f"127.0.0.1:{port}"], env=senv, log=os.path.join(work, "server.log"))
+
+    # The desk runs through a wrapper that keeps its own output with the other logs.
+    desk_bin = os.path.join(work, "hotline-desk")
+    with open(desk_bin, "w") as f:
+        f.write(f'#!/bin/sh\n"{os.path.join(bins, "hotline-desk")}" "$@" >>"$HOTLINE_DATA_DIR.log" 2>&1\necho "hotline-desk exited: $?" >>"$HOTLINE_DATA_DIR.log"\n')
+    os.chmod(desk_bin, 0o755)
+    seat_dir, bureau_dir = os.path.join(work, "seat"), os.path.join(work, "bureau")
+
+    def driver(data_dir, name):
+        p, native = free_port(), free_port()
+        denv = dict(env, HOTLINE_DATA_DIR=data_dir)
+        # WebKitWebDriver through a wrapper too, so its own words and exit status are kept.
+        native_bin = os.path.join(work, f"{name}-webkitwebdriver")
+        with open(native_bin, "w") as f:
+            f.write(f'#!/bin/sh\ntrap "" PIPE\n/usr/bin/WebKitWebDriver "$@" >>"{work}/{name}-webkit.log" 2>&1\necho "WebKitWebDriver exited: $?" >>"{work}/{name}-webkit.log"\n')
+        os.chmod(native_bin, 0o755)
+        procs.start(["tauri-driver", "--port", str(p), "--native-port", str(native), "--native-driver", native_bin], env=denv,
+                    log=os.path.join(work, f"{name}-driver.log"))
+        return p
+
+    seat_port, bureau_port = driver(seat_dir, "seat"), driver(bureau_dir, "bureau")
+
+    step("the seat's desk: first run without a server shows the demo queue; log in")
+    seat = Session(seat_port, desk_bin)
+
+    seat.wait("[data-testid=queue-list] button.row", timeout=60, what="the demo queue")
+    check("a first run without a server shows a demo queue", "单机模式" in seat.text("[data-testid=sync]"))
+    if shots:
+        time.sleep(1)
+        seat.screenshot(os.path.join(shots, "queue.png"))
+    login(seat, server, "seat1")
+    seat.wait_until(lambda: "seat1" in seat.text("[data-testid=who]"), what="the seat logged in")
+    if os.environ.get("E2E_DEBUG"):
+        time.sleep(3)
+        print(subprocess.run(["ps", "-ef"], capture_output=True, text=True).stdout, flush=True)
+    seat.wait_until(lambda: "坐席" in seat.text("[data-testid=who]"), what="role shown in Chinese")
+    seat.wait_until(lambda: not seat.find_all("[data-testid=queue-list] button.row"), what="demo cases gone after login")
+    check("the seat logs in through the window; demo cases are gone", True)
+
+    step("first call: a consultation answered on the spot from a knowledge suggestion")
+    seat.click("[data-tab=intake]")
+    seat.type("input[name=phone]", "138-1234-5678")
+    seat.select("select[name=kind]", "consultation")
+    seat.select("select[name=category]", "social_security")
+    seat.type("textarea[name=description]", "社保卡丢了，想问怎么补办")
+    seat.wait("[data-testid=suggestions] li[data-article]", what="knowledge suggestions")
+    first_title = seat.text("[data-testid=suggestions] li[data-article] b")
+    check("knowledge suggestions appear while the description is typed", "社保卡" in first_title, first_title)
+    seat.click("[data-testid=suggestions] li[data-article] button")
+    seat.click("[data-testid=answer-close]")
+    seat.wait_until(lambda: "已受理" in seat.text(".note"), what="answered and closed")
+
+    step("second call from the same number: history at once, a complaint, dispatched with D, Enter")
+    seat.type("input[name=phone]", "13812345678")
+    seat.wait("[data-testid=caller-history] li[data-number]", what="the caller's history")
+    check("the caller's earlier case shows as soon as the number is typed", len(seat.find_all("[data-testid=caller-history] li[data-number]")) == 1)
+    seat.select("select[name=kind]", "complaint")
+    seat.select("select[name=category]", "market_regulation")
+    seat.type("input[name=district]", "天河区")
+    seat.type("input[name=address]", "天河区天河路100号")
+    seat.type("textarea[name=description]", "在天河路某商店购买的电饭煲有质量问题，商家拒绝退款 <b>😀</b>")
+    if shots:
+        time.sleep(1)
+        seat.screenshot(os.path.join(shots, "intake.png"))
+    seat.click("[data-testid=record]")
+    detail = "[data-testid=case-detail][data-status=received]"
+    seat.wait(detail, what="the new case open beside the queue")
+    number = seat.js("return document.querySelector('[data-testid=case-detail]').dataset.number")
+    seat.press("d")
+    seat.wait(".step-form[data-step=dispatched]")
+    seat.press("enter")
+    seat.wait("[data-testid=case-detail][data-status=dispatched]", what="dispatched")
+    check("a complaint recorded by phone number and dispatched in two keystrokes", bool(number))
+    if shots:
+        time.sleep(1)
+        seat.screenshot(os.path.join(shots, "case-detail.png"))
+
+    step("the bureau's desk: the case arrives live; sign for, accept, reply")
+    bureau = Session(bureau_port, desk_bin)
+
+    bureau.wait("[data-testid=queue-list]", timeout=60)
+    login(bureau, server, "market1")
+    bureau.wait_until(lambda: "承办单位" in bureau.text("[data-testid=who]"), what="the bureau logged in")
+    row = f"[data-testid=queue-list] button.row[data-number='{number}']"
+    bureau.wait(row, timeout=30, what="the dispatched case in the bureau's queue")
+    check("the bureau's desk receives the dispatched case", True)
+    row_text = bureau.content(row)
+    check("the bureau sees the caller masked", "138****5678" in row_text and "13812345678" not in row_text, row_text)
+    bureau.click(row)
+    bureau.click("[data-step=signed_for]")
+    bureau.wait("[data-testid=case-detail][data-status=handling]", what="signed for")
+    bureau.click("[data-step=accepted]")
+    bureau.wait("[data-step=replied]", what="reply offered once accepted")
+    if shots:
+        time.sleep(1)
+        bureau.screenshot(os.path.join(shots, "bureau.png"))
+    bureau.click("[data-step=replied]")
+    bureau.type(".step-form textarea[name=text]", "已约谈商家，商家同意退款")
+    bureau.click(".step-form button.confirm")
+    bureau.wait("[data-testid=case-detail][data-status=replied]", what="replied")
+    check("the bureau signs for, accepts and replies", True)
+
+    step("the seat's desk shows the reply")
+    seat.wait("[data-testid=case-detail][data-status=replied]", timeout=30, what="the seat sees the reply")
+    seat.wait_until(lambda: "已答复" in seat.content(f"[data-testid=queue-list] button.row[data-number='{number}']"), what="queue row replied")
+    check("the seat's queue and case update with the bureau's reply", True)
+
+    step("a breached clock alerts over D-Bus exactly once, and not again after a restart")
+    cli = os.path.join(bins, "hotline")
+    out = subprocess.run([cli, "--data-dir", seat_dir, "case", "new", "--kind", "fault", "--level", "A", "--category", "app_fault",
+                          "--phone", "13900001111", "--text", "办事大厅自助终端白屏"],
+                         env=dict(env, HOTLINE_CLOCK_OFFSET_SECS="-1200"), capture_output=True, text=True, check=True).stdout
+    late = re.search(r"\d{6}-[A-Z0-9]+-\d{4}", out).group(0)
+    title = f"工单已超时：{late}"
+    if shots:
+        time.sleep(12)
+        subprocess.run(["import", "-window", "root", os.path.join(shots, "alert.png")], env=env, check=True)
+        return
+    seat.wait_until(lambda: any(s == title for s, _ in notify_calls()), timeout=90, what=f"the notification {title!r}")
+    time.sleep(3)
+    breached = [c for c in notify_calls() if c[0] == title]
+    check("the breach notification is sent over D-Bus", len(breached) == 1, str(breached))
+    check("its text names the clock in Chinese", "已超时" in breached[0][1], breached[0][1])
+    seat.quit()
+    seat = Session(seat_port, desk_bin)
+    seat.wait("[data-testid=queue-list] button.row", timeout=60)
+    time.sleep(5)
+    check("no repeat after the desk restarts", len([c for c in notify_calls() if c[0] == title]) == 1)
+    seat.quit()
+    bureau.quit()
+
+
+def login(s, server, user):
+    s.click("[data-testid=login-open]")
+    s.type("[data-testid=login] input[name=server]", server)
+    s.type("[data-testid=login] input[name=user]", user)
+    s.type("[data-testid=login] input[name=password]", "secret-pass")
+    s.click("[data-testid=login] button.confirm")
+
+
+if __name__ == "__main__":
+    main()
