@@ -79,11 +79,16 @@ fn notify(app: AppHandle, title: String, body: String, case: Option<String>) {
     });
 }
 
+/// Brings the window to the front on the queue, with `case` open if given.
 pub fn open(app: &AppHandle, case: Option<&str>) {
+    bring_to_front(app);
+    let _ = app.emit("open-case", case);
+}
+
+pub fn bring_to_front(app: &AppHandle) {
     if let Some(w) = app.get_webview_window("main") {
         let _ = w.show();
         let _ = w.unminimize();
         let _ = w.set_focus();
     }
-    let _ = app.emit("open-case", case);
 }

@@ -31,7 +31,7 @@ fn main() {
     // does). The screen-pop hand-over is tested without WebDriver (tests/desktop/smoke.sh).
     if std::env::var_os("TAURI_WEBVIEW_AUTOMATION").is_none() {
         // First: a second start hands its deep link to this desk and exits.
-        builder = builder.plugin(tauri_plugin_single_instance::Builder::new().dbus_id(instance).callback(|app, _argv, _cwd| alerts::open(app, None)).build());
+        builder = builder.plugin(tauri_plugin_single_instance::Builder::new().dbus_id(instance).callback(|app, _argv, _cwd| alerts::bring_to_front(app)).build());
     }
     let result = builder
         .plugin(tauri_plugin_deep_link::init())
@@ -50,7 +50,7 @@ fn main() {
             let handle = app.handle().clone();
             app.deep_link().on_open_url(move |event| screen_pop::handle(&handle, &event.urls()));
             if !tray::host_present() {
-                eprintln!("hotline-desk: no system tray on this desktop; the window title carries the counts");
+                eprintln!("hotline-desk: no system tray on this desktop; the counts show in the window only");
             } else if let Err(e) = tray::build(app.handle()) {
                 eprintln!("hotline-desk: no tray icon: {e}");
             }

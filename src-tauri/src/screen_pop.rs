@@ -24,7 +24,7 @@ pub fn handle(app: &AppHandle, links: &[url::Url]) {
     if let Some(pending) = app.try_state::<PendingPop>() {
         *pending.0.lock().expect("not poisoned") = Some(phone.clone());
     }
-    crate::alerts::open(app, None);
+    crate::alerts::bring_to_front(app);
     let _ = app.emit("screen-pop", phone);
 }
 

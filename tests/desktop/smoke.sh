@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# Starts the real desktop app under Xvfb with a fresh data folder and checks that its window
-# opens and shows the calendar, which it can only draw after a round trip through the Tauri
-# command `calendar_year` (the holiday colour appears only when the data arrived).
-# Usage: tests/desktop/smoke.sh BINARY [SCREENSHOT.png]
+# Starts the real desk under Xvfb (in a private D-Bus session) with a fresh data folder and checks
+# that its window opens on the demo queue — which it can only draw after round trips through the
+# Tauri commands (the traffic-light colours appear only when rows arrived) — and that a screen pop
+# (`hotline intake --phone`, which starts a second desk with hotline://intake?phone=...) lands in
+# the running desk: the second start hands over and exits, and the running desk's intake form
+# holds the number (its draft, saved as the form changes, says so).
+# Usage: tests/desktop/smoke.sh BIN_DIR [SCREENSHOT.png]
 set -euo pipefail
-app="$1"
+if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ] || [ -z "${SMOKE_IN_SESSION:-}" ]; then
+  exec env SMOKE_IN_SESSION=1 dbus-run-session -- bash "$0" "$@" 2>/dev/null
+fi
+bins="$1"
+app="$bins/hotline-desk"
 shot="${2:-$(mktemp --suffix=.png)}"
 work="$(mktemp -d)"
 display=":$((90 + RANDOM % 9))"
+export HOTLINE_DATA_DIR="$work/data"
 
 cleanup() {
-  [ -n "${app_pid:-}" ] && kill "$app_pid" 2>/dev/null || true
+  pkill -f "^$app" 2>/dev/null || true
   [ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -20,24 +28,39 @@ Xvfb "$display" -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!
 for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
 
-DISPLAY="$display" HOTLINE_DATA_DIR="$work/data" "$app" >"$work/app.log" 2>&1 &
+DISPLAY="$display" "$app" >"$work/app.log" 2>&1 &
 app_pid=$!
 
 window="$(DISPLAY="$display" timeout 30 xdotool search --sync --name '热线工作台' | head -n1)" || {
   echo "FAIL: no window titled 热线工作台 within 30 s"; cat "$work/app.log"; exit 1; }
 
-# Wait until the calendar is drawn: the statutory-holiday colour #FECACA covers some pixels.
-holiday_pixels=0
-for _ in $(seq 30); do
+pixels() { convert "$shot" -fill black +opaque "$1" -fill white -opaque "$1" -format '%[fx:round(mean*w*h)]' info:; }
+red=0; yellow=0
+for _ in $(seq 40); do
   sleep 0.5
   DISPLAY="$display" import -window "$window" "$shot"
-  holiday_pixels="$(convert "$shot" -fill black +opaque '#FECACA' -fill white -opaque '#FECACA' -format '%[fx:round(mean*w*h)]' info:)"
-  [ "$holiday_pixels" -gt 1000 ] && break
+  red="$(pixels '#DC2626')"; yellow="$(pixels '#F59E0B')"
+  [ "$red" -gt 200 ] && [ "$yellow" -gt 100 ] && break
 done
 header="$(convert "$shot" -format '%[hex:p{5,5}]' info:)"
-echo "window $window, header colour #${header:0:6}, holiday pixels $holiday_pixels, screenshot $shot"
-if [ "${header:0:6}" != "B91C1C" ] || [ "$holiday_pixels" -le 1000 ]; then
-  echo "FAIL: the calendar did not render"; cat "$work/app.log"; exit 1
+echo "window $window, header #${header:0:6}, red-light pixels $red, yellow-light pixels $yellow, screenshot $shot"
+if [ "${header:0:6}" != "B91C1C" ] || [ "$red" -le 200 ] || [ "$yellow" -le 100 ]; then
+  echo "FAIL: the queue did not render"; cat "$work/app.log"; exit 1
 fi
-kill -0 "$app_pid" || { echo "FAIL: the app exited"; cat "$work/app.log"; exit 1; }
-echo "desktop smoke: 1 passed, 0 failed"
+kill -0 "$app_pid" || { echo "FAIL: the desk exited"; cat "$work/app.log"; exit 1; }
+passed=1
+
+# Screen pop through the CLI: a second desk starts with the link, hands it over and exits.
+HOTLINE_DESK="$app" DISPLAY="$display" "$bins/hotline" intake --phone 020-8888-1234 >/dev/null
+draft=""
+for _ in $(seq 40); do
+  sleep 0.25
+  draft="$(python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute("SELECT content FROM drafts WHERE form=\"intake\"").fetchone(); print(r[0] if r else "")' "$HOTLINE_DATA_DIR/hotline.db" 2>/dev/null || true)"
+  case "$draft" in *02088881234*) break ;; esac
+done
+desks="$(pgrep -fc "^$app" || true)"
+echo "intake draft after the screen pop: $draft; desks running: $desks"
+case "$draft" in *02088881234*) ;; *) echo "FAIL: the screen pop did not reach the running desk"; cat "$work/app.log"; exit 1 ;; esac
+[ "$desks" = 1 ] || { echo "FAIL: the second desk did not hand over and exit"; exit 1; }
+passed=$((passed + 1))
+echo "desktop smoke: $passed passed, 0 failed"
