@@ -81,6 +81,25 @@ ensure_desktop() {
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 }
 
+# ensure_tauri_driver: the WebDriver bridge the desktop end-to-end test drives the desk through
+# (with WebKitWebDriver from webkit2gtk-driver, which ensure_desktop installs). About a minute once.
+ensure_tauri_driver() {
+  command -v tauri-driver >/dev/null 2>&1 && return
+  step "cargo install tauri-driver --locked"
+  cargo install tauri-driver --locked
+}
+
+# ensure_windows_target: what cross-building the desk for the seats' Windows needs: the Rust
+# target (with rustup) and the MinGW-w64 linker.
+ensure_windows_target() {
+  if command -v rustup >/dev/null 2>&1; then
+    rustup target list --installed | grep -qx x86_64-pc-windows-gnu || rustup target add x86_64-pc-windows-gnu
+  else
+    warn "rustup not found: the x86_64-pc-windows-gnu standard library must already be installed"
+  fi
+  command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || apt_install gcc-mingw-w64-x86-64
+}
+
 # build_ui: the Svelte front end into ui/dist, which the shell embeds at compile time.
 build_ui() {
   if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then

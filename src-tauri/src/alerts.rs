@@ -66,14 +66,12 @@ fn notify(app: AppHandle, title: String, body: String, case: Option<String>) {
             .timeout(notify_rust::Timeout::Never)
             .show();
         match shown {
-            #[cfg(all(unix, not(target_os = "macos")))]
+            // Linux (D-Bus "default" action) and Windows (the toast activated) both report it.
             Ok(handle) => handle.wait_for_action(|action| {
                 if action == "default" {
                     open(&app, case.as_deref());
                 }
             }),
-            #[cfg(not(all(unix, not(target_os = "macos"))))]
-            Ok(_) => {}
             Err(e) => eprintln!("hotline-desk: notification not shown: {e}"),
         }
     });
