@@ -285,6 +285,12 @@ def run(bins, shots, work, env, procs):
     check("the seat's queue and case update with the bureau's reply", True)
 
     step("a breached clock alerts over D-Bus exactly once, and not again after a restart")
+    if shots:
+        # The seat's window (the first desk opened) over the bureau's, before dunst draws on top.
+        windows = subprocess.run(["xdotool", "search", "--name", "热线工作台"], env=env, capture_output=True, text=True).stdout.split()
+        if windows:
+            subprocess.run(["xdotool", "windowraise", sorted(windows, key=int)[0]], env=env)
+        seat.js("document.querySelector('[data-tab=queue]').click(); return 1")
     cli = os.path.join(bins, "hotline")
     out = subprocess.run([cli, "--data-dir", seat_dir, "case", "new", "--kind", "fault", "--level", "A", "--category", "app_fault",
                           "--phone", "13900001111", "--text", "办事大厅自助终端白屏"],
@@ -292,8 +298,16 @@ def run(bins, shots, work, env, procs):
     late = re.search(r"\d{6}-[A-Z0-9]+-\d{4}", out).group(0)
     title = f"工单已超时：{late}"
     if shots:
-        time.sleep(12)
+        # The seat's window (the first desk opened) raised over the bureau's, its queue in front,
+        # and dunst's alert drawn over it.
+        time.sleep(15)
+        # dunst draws every alert in one window, made at the first: bring it over the desk.
+        for w in subprocess.run(["xdotool", "search", "--classname", "Dunst"], env=env, capture_output=True, text=True).stdout.split():
+            subprocess.run(["xdotool", "windowraise", w], env=env)
+        time.sleep(1)
         subprocess.run(["import", "-window", "root", os.path.join(shots, "alert.png")], env=env, check=True)
+        seat.quit()
+        bureau.quit()
         return
     seat.wait_until(lambda: any(s == title for s, _ in notify_calls()), timeout=90, what=f"the notification {title!r}")
     time.sleep(3)
