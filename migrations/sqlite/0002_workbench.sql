@@ -1,6 +1,16 @@
 -- The desktop workbench: traffic lights and filters on the queue, desktop alerts sent once,
 -- drafts that survive a crash, the knowledge base, and routing rules.
 
+-- A case's folded state moves out of the row the queue reads: a few kilobytes of JSON in the
+-- middle of every row made each queue count read 50,000 overflow chains (≈300 ms); without it a
+-- count is a walk over small rows.
+CREATE TABLE case_states (
+    rid         INTEGER PRIMARY KEY,
+    state       TEXT NOT NULL
+);
+INSERT INTO case_states (rid, state) SELECT rid, state FROM cases;
+ALTER TABLE cases DROP COLUMN state;
+
 -- Who recorded the case (the "mine" filter), where it is (likely duplicates), and from when its
 -- most urgent running clock is at risk (yellow): the queue colours a row by comparing instants.
 ALTER TABLE cases ADD COLUMN owner TEXT NOT NULL DEFAULT '';
@@ -10,9 +20,12 @@ ALTER TABLE cases ADD COLUMN at_risk INTEGER;
 ALTER TABLE cases ADD COLUMN next_label TEXT;
 CREATE INDEX cases_by_owner ON cases (owner, status, next_due);
 CREATE INDEX cases_by_address ON cases (address, category, received_at);
--- The queue's order over open cases only: a page deep in a 50,000-case queue walks this index
--- instead of sorting every open case.
-CREATE INDEX cases_open_by_due ON cases (next_due IS NULL, next_due, received_at)
+-- Where such cases went before (routing suggestions), without reading every case.
+CREATE INDEX cases_by_category_district ON cases (category, district);
+-- The queue: open cases only, in the queue's order, with every column its filters and lights
+-- read. A count walks this index alone and a page deep in the list skips through it without
+-- touching the table (50,000 open cases: ~10 ms, against ~100 ms reading the rows).
+CREATE INDEX cases_queue ON cases (next_due IS NULL, next_due, received_at, status, at_risk, kind, district, owner, id)
     WHERE status IN ('received', 'dispatched', 'handling', 'replied', 'evaluated');
 
 -- Bumped when what a snapshot holds changes: the store then rebuilds every snapshot from its

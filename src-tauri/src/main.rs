@@ -16,6 +16,7 @@ use hotline_client::{DataDir, OffsetClock};
 const DEMO_CASES: usize = 400;
 
 fn main() {
+    let started = commands::session::StartedAt(std::time::Instant::now());
     let desk = match tauri::async_runtime::block_on(open_desk()) {
         Ok(desk) => Arc::new(desk),
         Err(e) => {
@@ -37,6 +38,7 @@ fn main() {
         .plugin(tauri_plugin_deep_link::init())
         .manage(desk.clone())
         .manage(screen_pop::PendingPop::default())
+        .manage(started)
         .setup(move |app| {
             use tauri_plugin_deep_link::DeepLinkExt;
             // Registering the scheme needs the desktop's tools (xdg-mime); without them links
@@ -78,6 +80,7 @@ fn main() {
             commands::session::desk_status,
             commands::session::login,
             commands::session::take_screen_pop,
+            commands::session::desk_ready,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

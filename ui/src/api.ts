@@ -243,3 +243,4 @@ export const deskStatus = () => invoke<DeskStatus>("desk_status");
 export const login = (server: string, user: string, password: string) =>
   invoke<DeskStatus>("login", { server, user, password });
 export const takeScreenPop = () => invoke<string | null>("take_screen_pop");
+export const deskReady = () => invoke<number>("desk_ready");

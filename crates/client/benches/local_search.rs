@@ -44,8 +44,8 @@ async fn main() {
             let text = format!("{}，地址：{}中山路{}号", TEXTS[(rand() % TEXTS.len() as u64) as usize], district, rand() % 300);
             let number = format!("260101-D{:03}-{:04}", i % 20, i % 10_000);
             let rid: i64 = sqlx::query_scalar(
-                "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, state)
-                 VALUES (?, ?, 'consultation', 'received', ?, ?, 'social_security', ?, '{}') RETURNING rid",
+                "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at)
+                 VALUES (?, ?, 'consultation', 'received', ?, ?, 'social_security', ?) RETURNING rid",
             )
             .bind(format!("bench-{i}"))
             .bind(&number)

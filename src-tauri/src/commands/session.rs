@@ -19,3 +19,14 @@ pub async fn login(desk: Desk<'_>, server: String, user: String, password: Strin
 pub fn take_screen_pop(pending: tauri::State<'_, PendingPop>) -> Option<String> {
     pending.0.lock().expect("not poisoned").take()
 }
+
+/// When the process started: the page reports when its first queue page is drawn, and the time
+/// to an interactive queue is logged (the start-up benchmark reads it).
+pub struct StartedAt(pub std::time::Instant);
+
+#[tauri::command]
+pub fn desk_ready(started: tauri::State<'_, StartedAt>) -> u64 {
+    let ms = u64::try_from(started.0.elapsed().as_millis()).unwrap_or(u64::MAX);
+    eprintln!("hotline-desk: interactive queue after {ms} ms");
+    ms
+}

@@ -109,7 +109,9 @@ impl LocalStore {
             q.push(" AND c.district = ").push_bind(d.clone());
         }
         if let Some(b) = &f.bureau {
-            q.push(" AND EXISTS (SELECT 1 FROM case_bureaus cb WHERE cb.case_id = c.id AND cb.bureau = ")
+            // The bureau's cases as one set, checked against the index's ids (a lookup per row
+            // into case_bureaus cost ~100 ms over 50,000 cases).
+            q.push(" AND c.id IN (SELECT cb.case_id FROM case_bureaus cb WHERE cb.bureau = ")
                 .push_bind(b.clone())
                 .push(")");
         }
@@ -122,7 +124,7 @@ impl LocalStore {
     pub async fn queue_page(&self, f: &QueueQuery, now: DateTime<Utc>) -> Result<QueuePage, ClientError> {
         let light_sql = light_sql(now.timestamp());
         let mut counts_q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT light, count(*) AS n FROM (SELECT {light_sql} AS light FROM cases c WHERE c.status IN {OPEN}"
+            "SELECT light, count(*) AS n FROM (SELECT {light_sql} AS light FROM cases c INDEXED BY cases_queue WHERE c.status IN {OPEN}"
         ));
         self.push_filters(&mut counts_q, f);
         counts_q.push(") GROUP BY light");
@@ -140,7 +142,7 @@ impl LocalStore {
         let total = counts.red + counts.yellow + counts.green + counts.unknown + counts.none;
 
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT {COLUMNS}, c.at_risk, {light_sql} AS light FROM cases c WHERE c.status IN {OPEN}"
+            "SELECT {COLUMNS}, c.at_risk, {light_sql} AS light FROM cases c INDEXED BY cases_queue WHERE c.status IN {OPEN}"
         ));
         self.push_filters(&mut q, f);
         if let Some(light) = f.light {

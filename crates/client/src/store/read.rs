@@ -86,7 +86,7 @@ impl LocalStore {
 
     /// A case by its id or its number, with its folded state.
     pub async fn case(&self, id_or_number: &str) -> Result<(CaseRow, CaseState), ClientError> {
-        let r = sqlx::query(&format!("SELECT {COLUMNS}, c.state FROM cases c WHERE c.id = ?1 OR c.number = ?1"))
+        let r = sqlx::query(&format!("SELECT {COLUMNS}, s.state FROM cases c JOIN case_states s ON s.rid = c.rid WHERE c.id = ?1 OR c.number = ?1"))
             .bind(id_or_number.trim())
             .fetch_optional(&self.pool)
             .await?

@@ -44,9 +44,9 @@ pub(super) async fn save_snapshot(
         .fetch_optional(&mut **tx)
         .await?;
     let rid: i64 = sqlx::query_scalar(
-        "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, next_clock, conflicts, state, owner, address, at_risk, next_label)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-         ON CONFLICT (id) DO UPDATE SET status = ?4, next_due = ?9, next_clock = ?10, conflicts = ?11, state = ?12, owner = ?13, address = ?14, at_risk = ?15, next_label = ?16
+        "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, next_clock, conflicts, owner, address, at_risk, next_label)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+         ON CONFLICT (id) DO UPDATE SET status = ?4, next_due = ?9, next_clock = ?10, conflicts = ?11, owner = ?12, address = ?13, at_risk = ?14, next_label = ?15
          RETURNING rid",
     )
     .bind(&case_id)
@@ -61,13 +61,17 @@ pub(super) async fn save_snapshot(
     .bind(next.as_ref().map(|(_, due)| due.map_or(0, |d| d.timestamp())))
     .bind(next.as_ref().map(|(c, _)| c.key.clone()))
     .bind(state.conflicts.len() as i64)
-    .bind(serde_json::to_string(state).expect("state serialises"))
     .bind(state.received_by.clone().unwrap_or_default())
     .bind(&intake.address)
     .bind(at_risk)
     .bind(next.as_ref().and_then(|(c, _)| state.clock(c)).map(|c| c.spec.label.clone()))
     .fetch_one(&mut **tx)
     .await?;
+    sqlx::query("INSERT OR REPLACE INTO case_states (rid, state) VALUES (?, ?)")
+        .bind(rid)
+        .bind(serde_json::to_string(state).expect("state serialises"))
+        .execute(&mut **tx)
+        .await?;
     sqlx::query("DELETE FROM case_bureaus WHERE case_id = ?").bind(&case_id).execute(&mut **tx).await?;
     for a in &state.assignments {
         let status = serde_json::to_value(a.status).expect("serialises");

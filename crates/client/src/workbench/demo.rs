@@ -82,6 +82,8 @@ pub async fn seed_cases(store: &LocalStore, cal: &SlaCalendar, now: DateTime<Utc
     let callers = (n as u64 / 3).max(5);
     let mut batch = Vec::with_capacity(1000);
     let mut made = 0;
+    // One routing answer per category and district: the rules do not change while seeding.
+    let mut routes: std::collections::HashMap<(&str, &str), String> = std::collections::HashMap::new();
     for i in 0..n {
         let (kind, category, texts) = *p.pick(CALLS);
         let back = Duration::minutes(5 + (p.below(14_400) * p.below(1000) / 1000) as i64);
@@ -99,7 +101,14 @@ pub async fn seed_cases(store: &LocalStore, cal: &SlaCalendar, now: DateTime<Utc
             description: p.pick(texts).to_string(),
             level: (kind == "fault").then(|| *p.pick(&[Level::FaultB, Level::FaultC, Level::FaultD, Level::Service3])),
         };
-        let bureau = route(store, category, district).await?;
+        let bureau = match routes.get(&(category, district)) {
+            Some(b) => b.clone(),
+            None => {
+                let b = route(store, category, district).await?;
+                routes.insert((category, district), b.clone());
+                b
+            }
+        };
         let mut steps = story(&mut p, kind, at, now, BureauCode(bureau));
         if open_only {
             // A queue to measure: every case still open, whatever its story would have been.
