@@ -17,6 +17,14 @@ const DEMO_CASES: usize = 400;
 
 fn main() {
     let started = commands::session::StartedAt(std::time::Instant::now());
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        // A list-and-form desk gains nothing from WebKitGTK's accelerated compositing, which on
+        // software GL (VDI seats, Xvfb) cost 124 MB of the web process: 364 → 238 MB PSS for the
+        // whole tree (docs/BENCHMARKS.md). Set explicitly to "0" to keep it.
+        // SAFETY: the first thing main does, before any other thread exists.
+        unsafe { std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1") };
+    }
     let desk = match tauri::async_runtime::block_on(open_desk()) {
         Ok(desk) => Arc::new(desk),
         Err(e) => {
