@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use hotline_client::store::{DueAlert, QueueQuery};
+use hotline_client::store::{QueueQuery, TakenAlerts};
 use hotline_client::workbench::Workbench;
 use tauri::{AppHandle, Emitter, Manager};
 
@@ -19,8 +19,8 @@ const MOST_SEPARATE_ALERTS: usize = 3;
 pub fn spawn(app: AppHandle, desk: Arc<Workbench>) {
     tauri::async_runtime::spawn(async move {
         loop {
-            match desk.take_due_alerts().await {
-                Ok(alerts) if !alerts.is_empty() => announce(&app, alerts),
+            match desk.take_due_alerts(MOST_SEPARATE_ALERTS).await {
+                Ok(taken) if taken.clocks > 0 => announce(&app, taken),
                 Ok(_) => {}
                 Err(e) => eprintln!("hotline-desk: alerts: {e}"),
             }
@@ -38,15 +38,14 @@ pub fn spawn(app: AppHandle, desk: Arc<Workbench>) {
     });
 }
 
-fn announce(app: &AppHandle, alerts: Vec<DueAlert>) {
-    let _ = app.emit("alerts", &alerts);
-    if alerts.len() > MOST_SEPARATE_ALERTS {
-        let breached = alerts.iter().filter(|a| a.threshold == "breached").count();
-        let body = format!("{} 件工单时限提醒，其中 {} 件已超时。点击查看队列。", alerts.len(), breached);
+fn announce(app: &AppHandle, taken: TakenAlerts) {
+    let _ = app.emit("alerts", &taken);
+    if taken.alerts.is_empty() {
+        let body = format!("{} 件工单时限提醒，其中 {} 件已超时。点击查看队列。", taken.clocks, taken.breached);
         notify(app.clone(), "热线工作台：时限提醒".into(), body, None);
         return;
     }
-    for a in alerts {
+    for a in taken.alerts {
         let title = if a.threshold == "breached" { format!("工单已超时：{}", a.number) } else { format!("工单即将超时：{}", a.number) };
         let bureau = a.bureau.as_deref().map(|b| format!("（{b}）")).unwrap_or_default();
         let body = format!("{}{}：{}，时限 {}", a.label, bureau, a.threshold_zh(), a.due.with_timezone(&hotline_domain::time::china()).format("%m-%d %H:%M"));

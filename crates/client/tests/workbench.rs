@@ -106,12 +106,15 @@ async fn an_alert_is_handed_out_once_per_clock_and_threshold_even_after_a_restar
     assert!(fault.clocks.iter().any(|c| c.key == "dispatch"));
     let first = wb.next_alert_at().await.unwrap().unwrap();
     assert!(first > t("2026-11-26T10:00:00+08:00"));
-    assert!(wb.take_due_alerts().await.unwrap().is_empty(), "nothing is due yet");
+    assert_eq!(wb.take_due_alerts(10).await.unwrap().clocks, 0, "nothing is due yet");
 
     // Two hours later every clock of the fault that was due has breached: one alert per clock,
     // at its worst threshold.
     clock.set("2026-11-26T12:00:00+08:00");
-    let alerts = wb.take_due_alerts().await.unwrap();
+    let taken = wb.take_due_alerts(10).await.unwrap();
+    assert_eq!(taken.clocks as usize, taken.alerts.len());
+    assert!(taken.breached >= 1);
+    let alerts = taken.alerts;
     assert!(!alerts.is_empty());
     assert!(alerts.iter().all(|a| a.number == fault.row.number));
     let respond = alerts.iter().find(|a| a.clock == "dispatch").expect("the 30-minute dispatch clock alerts");
@@ -120,14 +123,14 @@ async fn an_alert_is_handed_out_once_per_clock_and_threshold_even_after_a_restar
     let mut unique = keys.clone();
     unique.dedup();
     assert_eq!(keys, unique, "one alert per clock");
-    assert!(wb.take_due_alerts().await.unwrap().is_empty(), "never twice");
+    assert_eq!(wb.take_due_alerts(10).await.unwrap().clocks, 0, "never twice");
     drop(wb);
 
     let wb = bench(dir.path(), clock.clone()).await;
-    assert!(wb.take_due_alerts().await.unwrap().is_empty(), "nor after a restart");
+    assert_eq!(wb.take_due_alerts(10).await.unwrap().clocks, 0, "nor after a restart");
     // Acting on the case rewrites its unsent points, never the sent ones.
     wb.act(&fault.row.number, EventBody::Dispatched { bureau: BureauCode::from("GOVDATA"), note: String::new() }).await.unwrap();
-    let again = wb.take_due_alerts().await.unwrap();
+    let again = wb.take_due_alerts(10).await.unwrap().alerts;
     assert!(again.iter().all(|a| a.clock != respond.clock), "{again:?}");
 }
 
@@ -228,4 +231,8 @@ async fn a_first_run_without_a_server_gets_a_demo_queue_that_never_reaches_the_o
     assert!(page.total > 60 && page.total < 250, "older cases are closed, recent ones open: {}", page.total);
     assert!(page.counts.red > 0 && page.counts.yellow > 0 && page.counts.green > page.counts.red, "{:?}", page.counts);
     assert_eq!(wb.status().await.unwrap().pending, 0);
+    // A desk opened on a full queue: many alerts at once come as one summary, counted per clock.
+    let taken = wb.take_due_alerts(3).await.unwrap();
+    assert!(taken.clocks > 3 && taken.alerts.is_empty() && taken.breached > 0, "{} {}", taken.clocks, taken.breached);
+    assert_eq!(wb.take_due_alerts(3).await.unwrap().clocks, 0);
 }

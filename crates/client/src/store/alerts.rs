@@ -74,52 +74,64 @@ impl LocalStore {
         Ok(q.fetch_one(&self.pool).await?.and_then(|t| DateTime::from_timestamp(t, 0)))
     }
 
-    /// Marks every point in scope due by `now` as sent and returns them, one per clock (a clock
-    /// that passed several thresholds while the desktop was off alerts once, at its worst).
-    pub async fn take_due_alerts(&self, scope: AlertScope, now: DateTime<Utc>) -> Result<Vec<DueAlert>, ClientError> {
+    /// Marks every point in scope due by `now` as sent and returns what to say: how many clocks
+    /// alert (a clock that passed several thresholds while the desk was off counts once, at its
+    /// worst), how many of them breached, and — when there are at most `at_most` — each alert.
+    /// One UPDATE marks them (tagged so this call finds its own), so an alert is never handed out
+    /// twice, whatever other process shares the store.
+    pub async fn take_due_alerts(&self, scope: AlertScope, now: DateTime<Utc>, at_most: usize) -> Result<TakenAlerts, ClientError> {
         let (filter, user) = self.scope_sql(scope);
-        let sql = format!(
-            "UPDATE alerts SET sent_at = ? WHERE sent_at IS NULL AND at <= ? AND {filter}
-             RETURNING case_id, clock, label, bureau, threshold, at, due"
-        );
+        let tag = format!("{} {}", now.to_rfc3339(), crate::ids::new_event_id(now).0);
         let mut tx = self.pool.begin().await?;
-        let mut q = sqlx::query(&sql).bind(now.to_rfc3339()).bind(now.timestamp());
+        let update = format!("UPDATE alerts SET sent_at = ? WHERE sent_at IS NULL AND at <= ? AND {filter}");
+        let mut q = sqlx::query(&update).bind(&tag).bind(now.timestamp());
         if scope == AlertScope::Mine {
             q = q.bind(user);
         }
-        let rows = q.fetch_all(&mut *tx).await?;
-        let mut worst: Vec<(DueAlert, i64)> = Vec::new();
-        for r in rows {
-            let case_id: String = r.get("case_id");
-            let clock: String = r.get("clock");
-            let bureau: String = r.get("bureau");
-            let at: i64 = r.get("at");
-            let same = worst.iter_mut().find(|(w, _)| w.case_id == case_id && w.clock == clock && w.bureau.as_deref().unwrap_or("") == bureau);
-            let alert = DueAlert {
-                case_id: case_id.clone(),
-                number: String::new(),
-                kind: String::new(),
-                category: String::new(),
-                clock,
-                label: r.get("label"),
-                bureau: (!bureau.is_empty()).then_some(bureau),
-                threshold: r.get("threshold"),
-                due: DateTime::from_timestamp(r.get("due"), 0).unwrap_or_default(),
-            };
-            match same {
-                Some((w, w_at)) if *w_at < at => (*w, *w_at) = (alert, at),
-                Some(_) => {}
-                None => worst.push((alert, at)),
+        q.execute(&mut *tx).await?;
+        // Per clock run, its latest due point: the worst it reached.
+        let worst = "SELECT a.case_id, a.clock, a.label, a.bureau, a.threshold, a.due FROM alerts a
+             WHERE a.sent_at = ?1 AND a.at = (SELECT max(b.at) FROM alerts b WHERE b.sent_at = ?1
+                 AND b.case_id = a.case_id AND b.clock = a.clock AND b.bureau = a.bureau AND b.run = a.run)";
+        let counts = sqlx::query(&format!("SELECT count(*) AS clocks, coalesce(sum(threshold = 'breached'), 0) AS breached FROM ({worst})"))
+            .bind(&tag)
+            .fetch_one(&mut *tx)
+            .await?;
+        let clocks: i64 = counts.get("clocks");
+        let mut alerts = Vec::new();
+        if usize::try_from(clocks).unwrap_or(usize::MAX) <= at_most {
+            let rows = sqlx::query(&format!(
+                "SELECT w.*, c.number, c.kind, c.category FROM ({worst}) w JOIN cases c ON c.id = w.case_id ORDER BY w.due"
+            ))
+            .bind(&tag)
+            .fetch_all(&mut *tx)
+            .await?;
+            for r in rows {
+                let bureau: String = r.get("bureau");
+                alerts.push(DueAlert {
+                    case_id: r.get("case_id"),
+                    number: r.get("number"),
+                    kind: r.get("kind"),
+                    category: r.get("category"),
+                    clock: r.get("clock"),
+                    label: r.get("label"),
+                    bureau: (!bureau.is_empty()).then_some(bureau),
+                    threshold: r.get("threshold"),
+                    due: DateTime::from_timestamp(r.get("due"), 0).unwrap_or_default(),
+                });
             }
         }
-        for (a, _) in &mut worst {
-            let r = sqlx::query("SELECT number, kind, category FROM cases WHERE id = ?").bind(&a.case_id).fetch_one(&mut *tx).await?;
-            a.number = r.get("number");
-            a.kind = r.get("kind");
-            a.category = r.get("category");
-        }
         tx.commit().await?;
-        worst.sort_by(|(a, _), (b, _)| a.due.cmp(&b.due));
-        Ok(worst.into_iter().map(|(a, _)| a).collect())
+        Ok(TakenAlerts { clocks, breached: counts.get("breached"), alerts })
     }
+}
+
+/// What one scheduler pass has to say.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TakenAlerts {
+    /// Clocks that alert (each once, at its worst threshold).
+    pub clocks: i64,
+    pub breached: i64,
+    /// Each alert, when there are few enough to show one by one; empty otherwise.
+    pub alerts: Vec<DueAlert>,
 }

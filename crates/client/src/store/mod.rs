@@ -20,7 +20,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::Row;
 
 pub use cases::{LocalStory, NewCase};
-pub use alerts::{AlertScope, DueAlert};
+pub use alerts::{AlertScope, DueAlert, TakenAlerts};
 pub use drafts::Draft;
 pub use knowledge::{Article, Bureau, RouteSuggestion, RoutingRule};
 pub use queue::{Light, LightCounts, QueuePage, QueueQuery, QueueRow};

@@ -21,7 +21,7 @@ pub use detail::{CaseDetail, ClockView};
 pub use intake::{invalid_form, CallerLookup, Duplicate, FieldError, Finish, IntakeForm};
 
 use crate::store::{
-    AlertScope, Article, Bureau, DueAlert, Draft, Identity, LocalStore, QueuePage, QueueQuery, RouteSuggestion, SyncState,
+    AlertScope, Article, Bureau, Draft, TakenAlerts, Identity, LocalStore, QueuePage, QueueQuery, RouteSuggestion, SyncState,
 };
 use crate::{CalendarStore, ClientError, DataDir};
 
@@ -260,9 +260,10 @@ impl Workbench {
         self.store.read().await.next_alert_at(scope).await
     }
 
-    pub async fn take_due_alerts(&self) -> Result<Vec<DueAlert>, ClientError> {
+    /// The alerts due now, each handed out once; listed one by one up to `at_most`.
+    pub async fn take_due_alerts(&self, at_most: usize) -> Result<TakenAlerts, ClientError> {
         let scope = self.alert_scope().await;
-        self.store.read().await.take_due_alerts(scope, self.now()).await
+        self.store.read().await.take_due_alerts(scope, self.now(), at_most).await
     }
 
     /// With no server configured and nothing stored: fills the store with demonstration cases,
