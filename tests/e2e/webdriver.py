@@ -87,7 +87,8 @@ class Session:
         el = self.wait(css)
         if clear:
             self.cmd("POST", f"/element/{el}/clear", {})
-        self.cmd("POST", f"/element/{el}/value", {"text": text})
+        if text:
+            self.cmd("POST", f"/element/{el}/value", {"text": text})
 
     def text(self, css):
         found = self.find_all(css)

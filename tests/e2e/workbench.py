@@ -216,8 +216,30 @@ def run(bins, shots, work, env, procs):
     seat.wait_until(lambda: not seat.find_all("[data-testid=queue-list] button.row"), what="demo cases gone after login")
     check("the seat logs in through the window; demo cases are gone", True)
 
-    step("first call: a consultation answered on the spot from a knowledge suggestion")
+    step("bad input in the form: refused field by field in Chinese, nothing typed lost")
     seat.click("[data-tab=intake]")
+    seat.type("input[name=phone]", "12ab")
+    seat.select("select[name=kind]", "fault")
+    seat.select("select[name=category]", "network")
+    # 20,000 characters with emoji and markup, set the way a paste does.
+    long_text = "<script>alert(1)</script>😀" + "诉" * 19973
+    seat.js("const t = document.querySelector('textarea[name=description]'); t.value = arguments[0];"
+            "t.dispatchEvent(new Event('input', {bubbles: true})); return 1", long_text)
+    seat.click("[data-testid=record]")
+    seat.wait("em.field-error[data-field=phone]", what="the phone refused")
+    errors = {f: seat.content(f"em.field-error[data-field={f}]") for f in ("phone", "level", "description")}
+    check("a malformed phone is refused in Chinese", "号码格式错误" in errors["phone"], errors["phone"])
+    check("a fault without a level is refused in Chinese", "级别" in errors["level"], errors["level"])
+    check("a 20,000-character description is refused in Chinese", "最多10000字" in errors["description"], errors["description"])
+    kept = seat.js("return [document.querySelector('input[name=phone]').value, document.querySelector('textarea[name=description]').value]")
+    check("nothing typed is lost", kept == ["12ab", long_text], str([kept[0], len(kept[1])]))
+    seat.js("const p = document.querySelector('input[name=phone]'); p.value = '';"
+            "p.dispatchEvent(new Event('input', {bubbles: true})); return 1")
+    seat.click("[data-testid=record]")
+    seat.wait_until(lambda: "请输入来电号码" in seat.content("em.field-error[data-field=phone]"), what="an empty phone refused")
+    check("an empty phone is refused in Chinese", True)
+
+    step("first call: a consultation answered on the spot from a knowledge suggestion")
     seat.type("input[name=phone]", "138-1234-5678")
     seat.select("select[name=kind]", "consultation")
     seat.select("select[name=category]", "social_security")
