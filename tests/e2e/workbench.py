@@ -244,8 +244,8 @@ def run(bins, shots, work, env, procs):
     seat.select("select[name=kind]", "consultation")
     seat.select("select[name=category]", "social_security")
     seat.type("textarea[name=description]", "社保卡丢了，想问怎么补办")
-    seat.wait("[data-testid=suggestions] li[data-article]", what="knowledge suggestions")
-    first_title = seat.text("[data-testid=suggestions] li[data-article] b")
+    first_title = seat.wait_until(lambda: (lambda x: x if "社保卡" in x else None)(seat.content("[data-testid=suggestions] li[data-article] b")),
+                                  what="a knowledge suggestion about 社保卡 first")
     check("knowledge suggestions appear while the description is typed", "社保卡" in first_title, first_title)
     seat.click("[data-testid=suggestions] li[data-article] button")
     seat.click("[data-testid=answer-close]")
@@ -316,7 +316,9 @@ def run(bins, shots, work, env, procs):
     cli = os.path.join(bins, "hotline")
     out = subprocess.run([cli, "--data-dir", seat_dir, "case", "new", "--kind", "fault", "--level", "A", "--category", "app_fault",
                           "--phone", "13900001111", "--text", "办事大厅自助终端白屏"],
-                         env=dict(env, HOTLINE_CLOCK_OFFSET_SECS="-1200"), capture_output=True, text=True, check=True).stdout
+                         env=dict(env, HOTLINE_CLOCK_OFFSET_SECS="-1200"), capture_output=True, text=True)
+    assert out.returncode == 0, f"hotline case new: {out.stderr}"
+    out = out.stdout
     late = re.search(r"\d{6}-[A-Z0-9]+-\d{4}", out).group(0)
     title = f"工单已超时：{late}"
     if shots:
