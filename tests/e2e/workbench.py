@@ -338,6 +338,16 @@ def run(bins, shots, work, env, procs):
     breached = [c for c in notify_calls() if c[0] == title]
     check("the breach notification is sent over D-Bus", len(breached) == 1, str(breached))
     check("its text names the clock in Chinese", "已超时" in breached[0][1], breached[0][1])
+    # A click on it: the mock daemon emits ActionInvoked(id, "default") as a desktop does.
+    # Its ids count Notify calls from 1, so the breach notification's id is its place in them.
+    import dbus
+    nid = [c[0] for c in notify_calls()].index(title) + 1
+    bus = dbus.bus.BusConnection(env["DBUS_SESSION_BUS_ADDRESS"])
+    bus.get_object("org.freedesktop.Notifications", "/org/freedesktop/Notifications").EmitSignal(
+        "org.freedesktop.Notifications", "ActionInvoked", "us", [dbus.UInt32(nid), "default"],
+        dbus_interface="org.freedesktop.DBus.Mock")
+    seat.wait(f"[data-testid=case-detail][data-number='{late}']", timeout=15, what="the clicked alert's case open")
+    check("clicking the notification opens its case", True)
     seat.quit()
     seat = Session(seat_port, desk_bin)
     seat.wait("[data-testid=queue-list] button.row", timeout=60)
