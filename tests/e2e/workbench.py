@@ -209,9 +209,6 @@ def run(bins, shots, work, env, procs):
         seat.screenshot(os.path.join(shots, "queue.png"))
     login(seat, server, "seat1")
     seat.wait_until(lambda: "seat1" in seat.text("[data-testid=who]"), what="the seat logged in")
-    if os.environ.get("E2E_DEBUG"):
-        time.sleep(3)
-        print(subprocess.run(["ps", "-ef"], capture_output=True, text=True).stdout, flush=True)
     seat.wait_until(lambda: "坐席" in seat.text("[data-testid=who]"), what="role shown in Chinese")
     seat.wait_until(lambda: not seat.find_all("[data-testid=queue-list] button.row"), what="demo cases gone after login")
     check("the seat logs in through the window; demo cases are gone", True)
