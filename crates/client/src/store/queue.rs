@@ -98,7 +98,8 @@ fn light_sql(t: i64) -> String {
 const MAX_PAGE: i64 = 1000;
 
 impl LocalStore {
-    fn push_filters(&self, q: &mut QueryBuilder<'_, Sqlite>, f: &QueueQuery) {
+    /// The filters' SQL, for the desk's pages and the CLI's `hotline queue` alike.
+    pub(super) fn push_filters(&self, q: &mut QueryBuilder<'_, Sqlite>, f: &QueueQuery) {
         if let Some(k) = &f.kind {
             q.push(" AND c.kind = ").push_bind(k.clone());
         }

@@ -65,21 +65,17 @@ impl LocalStore {
     /// Open cases, the one whose deadline comes first first; a due that cannot be computed leads,
     /// cases with no running clock follow the rest.
     pub async fn queue(&self, f: &QueueFilter) -> Result<Vec<CaseRow>, ClientError> {
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COLUMNS} FROM cases c WHERE c.status IN {OPEN}"));
-        if let Some(k) = &f.kind {
-            q.push(" AND c.kind = ").push_bind(k.clone());
-        }
-        if let Some(s) = &f.status {
-            q.push(" AND c.status = ").push_bind(s.clone());
-        }
-        if let Some(d) = &f.district {
-            q.push(" AND c.district = ").push_bind(d.clone());
-        }
-        if let Some(b) = &f.bureau {
-            q.push(" AND EXISTS (SELECT 1 FROM case_bureaus cb WHERE cb.case_id = c.id AND cb.bureau = ")
-                .push_bind(b.clone())
-                .push(")");
-        }
+        // The desk's filters and index (queue.rs): one definition of what each filter means.
+        let filter = super::QueueQuery {
+            kind: f.kind.clone(),
+            status: f.status.clone(),
+            bureau: f.bureau.clone(),
+            district: f.district.clone(),
+            ..Default::default()
+        };
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new(format!("SELECT {COLUMNS} FROM cases c INDEXED BY cases_queue WHERE c.status IN {OPEN}"));
+        self.push_filters(&mut q, &filter);
         q.push(" ORDER BY c.next_due IS NULL, c.next_due, c.received_at LIMIT ").push_bind(f.limit.unwrap_or(10_000));
         Ok(q.build().fetch_all(&self.pool).await?.iter().map(row).collect())
     }
