@@ -81,7 +81,6 @@ fn main() {
             commands::intake::form_options,
             commands::intake::lookup_caller,
             commands::intake::suggest_articles,
-            commands::intake::check_intake,
             commands::intake::record_intake,
             commands::intake::save_draft,
             commands::intake::load_draft,

@@ -233,7 +233,6 @@ export const lookupCaller = (phone: string, address: string, category: string) =
   invoke<CallerLookup>("lookup_caller", { phone, address, category });
 export const suggestArticles = (text: string, category: string) =>
   invoke<Article[]>("suggest_articles", { text, category });
-export const checkIntake = (form: IntakeForm) => invoke<void>("check_intake", { form });
 export const recordIntake = (form: IntakeForm, finish: { answer?: string; article?: string }) =>
   invoke<CaseDetail>("record_intake", { form, finish });
 export const saveDraft = (form: string, content: unknown) => invoke<void>("save_draft", { form, content });

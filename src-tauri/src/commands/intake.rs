@@ -20,11 +20,6 @@ pub async fn suggest_articles(desk: Desk<'_>, text: String, category: String) ->
 }
 
 #[tauri::command]
-pub async fn check_intake(desk: Desk<'_>, form: IntakeForm) -> Result<(), ErrorPayload> {
-    desk.check_intake(&form).map_err(Into::into)
-}
-
-#[tauri::command]
 pub async fn record_intake(desk: Desk<'_>, form: IntakeForm, finish: Finish) -> Result<CaseDetail, ErrorPayload> {
     desk.record_intake(&form, &finish).await.map_err(Into::into)
 }

@@ -2,9 +2,8 @@
 //! they call about before, is this the same matter again), then the form, checked field by field
 //! so the form can say exactly what is wrong without losing anything typed.
 
-use hotline_domain::case::{Channel, EventBody, IntakeDraft, KindCatalog, Level, MAX_DESCRIPTION_CHARS};
-use hotline_domain::case::{normalise_phone, CaseNumber};
-use hotline_domain::sla::Policy;
+use hotline_domain::case::{Channel, EventBody, KindCatalog, Level, MAX_DESCRIPTION_CHARS};
+use hotline_domain::case::normalise_phone;
 use serde::{Deserialize, Serialize};
 
 use crate::store::{CaseRow, NewCase};
@@ -108,25 +107,6 @@ impl IntakeForm {
             description: self.description.clone(),
             level: self.level.trim().parse().ok(),
         })
-    }
-
-    /// Checks the form the way the domain will, without recording anything (so a form that
-    /// passes here is not refused on submit).
-    pub fn check(&self) -> Result<NewCase, ClientError> {
-        let input = self.to_new_case().map_err(invalid_form)?;
-        let probe = IntakeDraft {
-            number: CaseNumber::new(chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("date"), "CHECK", 1).expect("number"),
-            kind: input.kind.clone(),
-            category: input.category.clone(),
-            caller: hotline_domain::case::Caller { phone: input.phone.clone(), name: input.name.clone(), id_number: None },
-            channel: input.channel,
-            district: input.district.clone(),
-            address: input.address.clone(),
-            description: input.description.clone(),
-            level: input.level,
-        };
-        probe.resolve(&KindCatalog::default(), &Policy::default())?;
-        Ok(input)
     }
 }
 

@@ -184,15 +184,12 @@ impl Workbench {
         self.store.read().await.suggest_routes(category, district).await
     }
 
-    /// Checks the form without recording it: every field to fix, or nothing.
-    pub fn check_intake(&self, form: &IntakeForm) -> Result<(), ClientError> {
-        form.check().map(|_| ())
-    }
-
     /// Records the intake (and, with an answer, answers it on the spot and closes it in the same
     /// transaction); the intake draft is discarded only once the case is stored.
     pub async fn record_intake(&self, form: &IntakeForm, finish: &Finish) -> Result<CaseDetail, ClientError> {
-        let input = form.check()?;
+        // Every field to fix at once; what only the domain knows (the policy's clocks) it
+        // refuses in the same transaction, before anything is written.
+        let input = form.to_new_case().map_err(invalid_form)?;
         let steps = finish.steps()?;
         let state = {
             let store = self.store.read().await;
