@@ -121,7 +121,8 @@ impl LocalStore {
     }
 
     /// Cases that may be the same matter as a new call: the same caller, or the same address and
-    /// category, received since `since`; open ones first, then the newest.
+    /// category, received since `since`, and still being worked on (received to replied: what a
+    /// new call could be merged into); the newest first.
     pub async fn likely_duplicates(&self, phone: &str, address: &str, category: &str, since: DateTime<Utc>, limit: i64) -> Result<Vec<(CaseRow, &'static str)>, ClientError> {
         let phone = hotline_domain::case::normalise_phone(phone).unwrap_or_default();
         let address = address.trim();
@@ -130,9 +131,9 @@ impl LocalStore {
         }
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS}, c.phone = ?1 AS same_caller FROM cases c
-             WHERE c.received_at >= ?4 AND c.status NOT IN ('merged')
+             WHERE c.received_at >= ?4 AND c.status IN ('received', 'dispatched', 'handling', 'replied')
                AND ((?1 <> '' AND c.phone = ?1) OR (?2 <> '' AND c.address = ?2 AND c.category = ?3))
-             ORDER BY c.status IN {OPEN} DESC, c.received_at DESC LIMIT ?5"
+             ORDER BY c.received_at DESC LIMIT ?5"
         ))
         .bind(&phone)
         .bind(address)

@@ -166,7 +166,6 @@ impl Workbench {
             .likely_duplicates(&normal, address, category, since, 20)
             .await?
             .into_iter()
-            .filter(|(row, _)| matches!(row.status.as_str(), "received" | "dispatched" | "handling" | "replied"))
             .map(|(case, reason)| Duplicate { case, reason })
             .collect();
         Ok(CallerLookup { phone: normal, history, duplicates })
