@@ -24,8 +24,11 @@ pub fn spawn(app: AppHandle, desk: Arc<Workbench>) {
                 Ok(_) => {}
                 Err(e) => eprintln!("hotline-desk: alerts: {e}"),
             }
-            if let Ok(page) = desk.queue(&QueueQuery { limit: 1, ..QueueQuery::default() }).await {
-                tray::show_counts(&app, page.counts.red, page.counts.yellow);
+            // The counts cost a walk over the open cases: only for a tray that shows them.
+            if tray::is_shown(&app) {
+                if let Ok(page) = desk.queue(&QueueQuery { limit: 1, ..QueueQuery::default() }).await {
+                    tray::show_counts(&app, page.counts.red, page.counts.yellow);
+                }
             }
             let _ = app.emit("queue-changed", ());
             let next = desk.next_alert_at().await.ok().flatten();

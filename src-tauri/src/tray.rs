@@ -44,6 +44,10 @@ pub fn build(app: &AppHandle) -> tauri::Result<()> {
     Ok(())
 }
 
+pub fn is_shown(app: &AppHandle) -> bool {
+    app.tray_by_id(TRAY).is_some()
+}
+
 pub fn show_counts(app: &AppHandle, red: i64, yellow: i64) {
     if let Some(tray) = app.tray_by_id(TRAY) {
         let text = format!("超时 {red} · 预警 {yellow}");
