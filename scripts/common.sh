@@ -74,11 +74,22 @@ ensure_desktop() {
     libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev pkg-config file
     xvfb xauth imagemagick x11-utils xdotool fonts-noto-cjk keyutils python3
     libdbus-1-dev dbus gnome-keyring libsecret-tools webkit2gtk-driver python3-dbusmock dunst)
+  ensure_packages "${pkgs[@]}"
+}
+
+# ensure_packages P...: installs those of the distribution packages P not installed yet.
+ensure_packages() {
   local missing=() p
-  for p in "${pkgs[@]}"; do
+  for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
+# ensure_report_tools: a Chinese font for the server's PDF reports, and what the report tests
+# open the exports with (LibreOffice headless for the XLSX, poppler for the PDF).
+ensure_report_tools() {
+  ensure_packages fonts-noto-cjk poppler-utils libreoffice-calc-nogui
 }
 
 # ensure_tauri_driver: the WebDriver bridge the desktop end-to-end test drives the desk through

@@ -16,6 +16,7 @@ use sqlx::PgPool;
 use uuid::{NoContext, Timestamp, Uuid};
 
 use crate::admin::{self, AdminError};
+use crate::facts::{CaseFacts, FACTS_VERSION};
 
 /// Bureaus of a city (Guangzhou-like), with the categories they handle.
 const BUREAUS: &[(&str, &str, &[&str])] = &[
@@ -133,6 +134,8 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
         let mut events_csv = Vec::with_capacity(n * 4 * 1500);
         let mut cases_csv = Vec::with_capacity(n * 3000);
         let mut bureaus_csv = Vec::with_capacity(n * 60);
+        let mut runs_csv = Vec::with_capacity(n * 400);
+        let mut callbacks_csv = Vec::with_capacity(n * 40);
         let (mut in_batch, mut attempts) = (0, 0);
         while in_batch < n && attempts < n * 10 {
             attempts += 1;
@@ -169,6 +172,7 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
             let bureau = BUREAUS.iter().find(|(_, _, cats)| cats.contains(&category)).map_or("CIVIL", |(c, _, _)| *c);
             let events = story(&mut rng, case, at, now, seat, bureau, intake);
             let state = CaseState::fold(&events);
+            let facts = CaseFacts::of(&state, &events, cal);
             for e in &events {
                 let device = e.device.0.clone();
                 let seq = device_seq.entry(device.clone()).or_insert(0);
@@ -186,9 +190,10 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
             let text = i.search_text();
             let tokens = index_token_set(&text);
             let next_due = state.next_due(cal).and_then(|(_, d)| d).map(|d| d.to_rfc3339()).unwrap_or_default();
+            let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
             let _ = writeln!(
                 WriteVec(&mut cases_csv),
-                "{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                 case.0,
                 i.number,
                 i.kind,
@@ -202,7 +207,31 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
                 quote(&serde_json::to_string(&state).expect("serialises")),
                 quote(&format!("{{{}}}", tokens.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(","))),
                 quote(&text.to_lowercase()),
+                facts.channel,
+                facts.bureau.as_deref().unwrap_or_default(),
+                time(facts.first_replied_at),
+                time(facts.closed_at),
+                facts.on_spot,
+                FACTS_VERSION,
             );
+            for r in &facts.clock_runs {
+                let _ = writeln!(
+                    WriteVec(&mut runs_csv),
+                    "{},{},{},{},{},{},{},{},{}",
+                    case.0,
+                    r.clock,
+                    quote(&r.bureau),
+                    r.run,
+                    i.kind,
+                    r.started_at.to_rfc3339(),
+                    time(r.due_at),
+                    time(r.stopped_at),
+                    r.cancelled
+                );
+            }
+            for b in &facts.callbacks {
+                let _ = writeln!(WriteVec(&mut callbacks_csv), "{},{},{},{},{},{}", case.0, b.seq, b.at.to_rfc3339(), b.satisfaction, quote(&b.bureau), i.kind);
+            }
             for a in &state.assignments {
                 let status = serde_json::to_value(a.status).expect("serialises");
                 let _ = writeln!(WriteVec(&mut bureaus_csv), "{},{},{}", case.0, a.bureau.0, status.as_str().unwrap_or_default());
@@ -213,8 +242,17 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
         let mut conn = pool.acquire().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         copy(&mut tx, "COPY events (id, case_id, device_id, device_seq, user_id, at, body) FROM STDIN (FORMAT csv)", events_csv).await?;
-        copy(&mut tx, "COPY cases (id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, search_tokens, search_text) FROM STDIN (FORMAT csv, NULL '')", cases_csv).await?;
+        copy(
+            &mut tx,
+            "COPY cases (id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, search_tokens, search_text,
+                         channel, bureau, first_replied_at, closed_at, on_spot, facts_version) FROM STDIN (FORMAT csv, NULL '')",
+            cases_csv,
+        )
+        .await?;
         copy(&mut tx, "COPY case_bureaus (case_id, bureau, status) FROM STDIN (FORMAT csv)", bureaus_csv).await?;
+        // An empty quoted bureau ("") is the centre's own clock; an unquoted empty field is NULL.
+        copy(&mut tx, "COPY clock_runs (case_id, clock, bureau, run, kind, started_at, due_at, stopped_at, cancelled) FROM STDIN (FORMAT csv, NULL '')", runs_csv).await?;
+        copy(&mut tx, "COPY callbacks (case_id, seq, at, satisfaction, bureau, kind) FROM STDIN (FORMAT csv)", callbacks_csv).await?;
         tx.commit().await?;
         made += n;
         progress(made);

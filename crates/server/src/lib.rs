@@ -8,9 +8,11 @@ pub mod calendar;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod facts;
 pub mod fanout;
 pub mod live;
 pub mod log;
+pub mod report;
 pub mod snapshot;
 pub mod state;
 

@@ -45,6 +45,18 @@ enum Command {
     /// The legal working-day calendar
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// A day's, week's or month's report over all cases, to XLSX, PDF or JSON
+    Report {
+        #[arg(long, value_parser = ["day", "week", "month"])]
+        period: String,
+        /// A date in the period (YYYY-MM-DD, China time); default today
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        #[arg(long, value_parser = ["xlsx", "pdf", "json"])]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Fill the database with a demo city: bureaus, seats, cases of every kind and state
     SeedDemo {
         /// How many cases (up to 2,000,000)
@@ -114,6 +126,10 @@ async fn main() -> anyhow::Result<()> {
                 log::info(&format!("warning: {w}"));
             }
             let calendar = Arc::new(hotline_domain::sla::SlaCalendar::new(calendar, Default::default()));
+            let n = hotline_server::snapshot::backfill_facts(&pool, &calendar).await.context("cannot derive report facts")?;
+            if n > 0 {
+                log::info(&format!("derived report facts of {n} cases saved before they existed"));
+            }
             let state = AppState::start(pool, Arc::new(SystemClock), calendar, config.token_hours()).await.context("cannot LISTEN")?;
             let addr = listen.or(config.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
             let router = api::router(state);
@@ -171,6 +187,30 @@ async fn main() -> anyhow::Result<()> {
                 started.elapsed().as_secs_f64(),
                 20,
                 hotline_server::demo::DEMO_PASSWORD
+            );
+        }
+        Command::Report { period, date, format, out } => {
+            use hotline_server::report::{self, Period};
+            let kind = period.parse().map_err(anyhow::Error::msg)?;
+            let period = Period::holding(kind, date.unwrap_or_else(|| hotline_domain::time::local_date(now)));
+            let started = std::time::Instant::now();
+            let r = report::compute(&pool, &period, now).await?;
+            let computed = started.elapsed();
+            let bytes = match format.as_str() {
+                "xlsx" => report::xlsx::write(&r)?,
+                "pdf" => report::pdf::write(&r, &report::pdf::ReportFont::find()?)?,
+                _ => serde_json::to_vec_pretty(&r)?,
+            };
+            std::fs::write(&out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
+            println!(
+                "{}: {} cases received, on time {}, satisfied {}; computed in {} ms, written in {} ms to {}",
+                r.title,
+                r.received,
+                r.on_time.rate().map_or("—".into(), |p| format!("{:.1}%", p * 100.0)),
+                r.satisfaction.rate().map_or("—".into(), |p| format!("{:.1}%", p * 100.0)),
+                computed.as_millis(),
+                (started.elapsed() - computed).as_millis(),
+                out.display()
             );
         }
         Command::Calendar(CalendarCommand::Import { file }) => {

@@ -9,8 +9,10 @@ use hotline_domain::case::{CaseId, CaseState, Event};
 use hotline_domain::sla::SlaCalendar;
 use hotline_domain::text::index_token_set;
 use sqlx::types::Json;
-use sqlx::{Postgres, Row, Transaction};
+use sqlx::{PgPool, Postgres, Row, Transaction};
 use uuid::Uuid;
+
+use crate::facts::{CaseFacts, FACTS_VERSION};
 
 /// Folds each case's whole history (including this transaction's own events) and saves it.
 pub async fn refold_many(tx: &mut Transaction<'_, Postgres>, cases: &[CaseId], cal: &SlaCalendar) -> Result<(), sqlx::Error> {
@@ -29,9 +31,12 @@ pub async fn refold_many(tx: &mut Transaction<'_, Postgres>, cases: &[CaseId], c
         }
     }
     let mut c = Columns::default();
+    let mut runs = RunColumns::default();
+    let mut calls = CallbackColumns::default();
     let (mut b_case, mut b_bureau, mut b_status) = (Vec::new(), Vec::new(), Vec::new());
     for (id, events) in histories {
         let state = CaseState::fold(&events);
+        let facts = CaseFacts::of(&state, &events, cal);
         let (Some(intake), Some(received_at)) = (state.intake.as_ref(), state.received_at) else {
             continue; // its `received` event has not arrived yet
         };
@@ -54,17 +59,48 @@ pub async fn refold_many(tx: &mut Transaction<'_, Postgres>, cases: &[CaseId], c
         c.conflicts.push(state.conflicts.len() as i32);
         c.tokens.push(tokens.join(" "));
         c.text.push(text.to_lowercase());
+        for r in facts.clock_runs {
+            runs.case.push(id);
+            runs.clock.push(r.clock);
+            runs.bureau.push(r.bureau);
+            runs.run.push(r.run);
+            runs.kind.push(intake.kind.clone());
+            runs.started_at.push(r.started_at);
+            runs.due_at.push(r.due_at);
+            runs.stopped_at.push(r.stopped_at);
+            runs.cancelled.push(r.cancelled);
+        }
+        for b in facts.callbacks {
+            calls.case.push(id);
+            calls.seq.push(b.seq);
+            calls.at.push(b.at);
+            calls.satisfaction.push(b.satisfaction);
+            calls.bureau.push(b.bureau);
+            calls.kind.push(intake.kind.clone());
+        }
+        c.channel.push(facts.channel);
+        c.bureau.push(facts.bureau);
+        c.first_replied_at.push(facts.first_replied_at);
+        c.closed_at.push(facts.closed_at);
+        c.on_spot.push(facts.on_spot);
         c.state.push(Json(state));
     }
     // Tokens travel space-joined: a ragged text[][] has no UNNEST.
     sqlx::query(
-        "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, search_tokens, search_text)
-         SELECT id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, string_to_array(tokens, ' '), text
+        "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, search_tokens, search_text,
+                            channel, bureau, first_replied_at, closed_at, on_spot, facts_version)
+         SELECT id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, string_to_array(tokens, ' '), text,
+                channel, bureau, first_replied_at, closed_at, on_spot, $19
          FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
-                     $9::timestamptz[], $10::int[], $11::jsonb[], $12::text[], $13::text[])
-              AS t(id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, tokens, text)
+                     $9::timestamptz[], $10::int[], $11::jsonb[], $12::text[], $13::text[],
+                     $14::text[], $15::text[], $16::timestamptz[], $17::timestamptz[], $18::bool[])
+              AS t(id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, tokens, text,
+                   channel, bureau, first_replied_at, closed_at, on_spot)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, next_due = excluded.next_due,
-                                        conflicts = excluded.conflicts, state = excluded.state",
+                                        conflicts = excluded.conflicts, state = excluded.state,
+                                        channel = excluded.channel, bureau = excluded.bureau,
+                                        first_replied_at = excluded.first_replied_at, closed_at = excluded.closed_at,
+                                        on_spot = excluded.on_spot, facts_version = excluded.facts_version",
     )
     .bind(&c.id)
     .bind(&c.number)
@@ -79,6 +115,41 @@ pub async fn refold_many(tx: &mut Transaction<'_, Postgres>, cases: &[CaseId], c
     .bind(&c.state)
     .bind(&c.tokens)
     .bind(&c.text)
+    .bind(&c.channel)
+    .bind(&c.bureau)
+    .bind(&c.first_replied_at)
+    .bind(&c.closed_at)
+    .bind(&c.on_spot)
+    .bind(FACTS_VERSION)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM clock_runs WHERE case_id = ANY($1)").bind(&c.id).execute(&mut **tx).await?;
+    sqlx::query(
+        "INSERT INTO clock_runs (case_id, clock, bureau, run, kind, started_at, due_at, stopped_at, cancelled)
+         SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::bool[])",
+    )
+    .bind(&runs.case)
+    .bind(&runs.clock)
+    .bind(&runs.bureau)
+    .bind(&runs.run)
+    .bind(&runs.kind)
+    .bind(&runs.started_at)
+    .bind(&runs.due_at)
+    .bind(&runs.stopped_at)
+    .bind(&runs.cancelled)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM callbacks WHERE case_id = ANY($1)").bind(&c.id).execute(&mut **tx).await?;
+    sqlx::query(
+        "INSERT INTO callbacks (case_id, seq, at, satisfaction, bureau, kind)
+         SELECT * FROM UNNEST($1::uuid[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::text[])",
+    )
+    .bind(&calls.case)
+    .bind(&calls.seq)
+    .bind(&calls.at)
+    .bind(&calls.satisfaction)
+    .bind(&calls.bureau)
+    .bind(&calls.kind)
     .execute(&mut **tx)
     .await?;
     sqlx::query("DELETE FROM case_bureaus WHERE case_id = ANY($1)").bind(&c.id).execute(&mut **tx).await?;
@@ -106,4 +177,54 @@ struct Columns {
     state: Vec<Json<CaseState>>,
     tokens: Vec<String>,
     text: Vec<String>,
+    channel: Vec<String>,
+    bureau: Vec<Option<String>>,
+    first_replied_at: Vec<Option<DateTime<Utc>>>,
+    closed_at: Vec<Option<DateTime<Utc>>>,
+    on_spot: Vec<bool>,
+}
+
+#[derive(Default)]
+struct RunColumns {
+    case: Vec<Uuid>,
+    clock: Vec<String>,
+    bureau: Vec<String>,
+    run: Vec<i32>,
+    kind: Vec<String>,
+    started_at: Vec<DateTime<Utc>>,
+    due_at: Vec<Option<DateTime<Utc>>>,
+    stopped_at: Vec<Option<DateTime<Utc>>>,
+    cancelled: Vec<bool>,
+}
+
+#[derive(Default)]
+struct CallbackColumns {
+    case: Vec<Uuid>,
+    seq: Vec<i32>,
+    at: Vec<DateTime<Utc>>,
+    satisfaction: Vec<String>,
+    bureau: Vec<String>,
+    kind: Vec<String>,
+}
+
+/// Derives the report facts of cases saved before they existed (or by an older derivation), in
+/// batches, each its own transaction; returns how many cases it refolded.
+pub async fn backfill_facts(pool: &PgPool, cal: &SlaCalendar) -> Result<usize, sqlx::Error> {
+    let mut done = 0;
+    loop {
+        let mut tx = pool.begin().await?;
+        // The version is written into the statement so the partial index `cases_without_facts` serves it.
+        let ids: Vec<Uuid> = sqlx::query_scalar(&format!("SELECT id FROM cases WHERE facts_version < {FACTS_VERSION} ORDER BY id LIMIT 2000 FOR UPDATE SKIP LOCKED"))
+            .fetch_all(&mut *tx)
+            .await?;
+        if ids.is_empty() {
+            return Ok(done);
+        }
+        let cases: Vec<CaseId> = ids.into_iter().map(CaseId).collect();
+        refold_many(&mut tx, &cases, cal).await?;
+        // A case whose history no longer folds keeps its old facts rather than being retried forever.
+        sqlx::query("UPDATE cases SET facts_version = $1 WHERE id = ANY($2) AND facts_version < $1").bind(FACTS_VERSION).bind(cases.iter().map(|c| c.0).collect::<Vec<_>>()).execute(&mut *tx).await?;
+        tx.commit().await?;
+        done += cases.len();
+    }
 }

@@ -1,0 +1,157 @@
+//! Report facts: the few columns and rows reports and dashboards count, derived from a case's
+//! fold and its events. Written by `snapshot::refold_many` (live pushes) and by seed-demo (COPY),
+//! both through [`CaseFacts::of`], so a report never depends on which path saved the case.
+
+use chrono::{DateTime, Utc};
+use hotline_domain::case::{CaseState, Event, EventBody};
+use hotline_domain::sla::SlaCalendar;
+
+/// Bumped when the derivation changes: the server re-derives older rows at start.
+pub const FACTS_VERSION: i16 = 1;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseFacts {
+    pub channel: String,
+    /// The bureau that holds or last held the case.
+    pub bureau: Option<String>,
+    pub first_replied_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub on_spot: bool,
+    pub clock_runs: Vec<ClockRunFact>,
+    pub callbacks: Vec<CallbackFact>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClockRunFact {
+    pub clock: String,
+    /// Empty for the case's own clocks (the centre's).
+    pub bureau: String,
+    pub run: i32,
+    pub started_at: DateTime<Utc>,
+    /// None while paused (the due moves) or when the calendar does not cover it.
+    pub due_at: Option<DateTime<Utc>>,
+    pub stopped_at: Option<DateTime<Utc>>,
+    pub cancelled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackFact {
+    pub seq: i32,
+    pub at: DateTime<Utc>,
+    /// serde name: satisfied, basically_satisfied, dissatisfied.
+    pub satisfaction: String,
+    /// The bureau whose reply the caller judged (empty: the centre's own reply).
+    pub bureau: String,
+}
+
+impl CaseFacts {
+    pub fn of(state: &CaseState, events: &[Event], cal: &SlaCalendar) -> Self {
+        let channel = state.intake.as_ref().map(|i| serde_name(&i.channel)).unwrap_or_default();
+        let bureau = state.assignments.last().map(|a| a.bureau.0.clone());
+        let mut first_replied_at = None;
+        let mut on_spot = false;
+        let mut callbacks = Vec::new();
+        // Who replied last, for the callback that judges that reply.
+        let mut replied_by = String::new();
+        for e in events {
+            match &e.body {
+                EventBody::Replied { bureau, .. } => {
+                    first_replied_at.get_or_insert(e.at);
+                    replied_by = bureau.as_ref().map(|b| b.0.clone()).unwrap_or_default();
+                }
+                EventBody::AnsweredOnSpot { .. } => {
+                    on_spot = true;
+                    first_replied_at.get_or_insert(e.at);
+                }
+                EventBody::CalledBack { satisfaction, .. } => callbacks.push(CallbackFact {
+                    seq: callbacks.len() as i32,
+                    at: e.at,
+                    satisfaction: serde_name(satisfaction),
+                    bureau: replied_by.clone(),
+                }),
+                _ => {}
+            }
+        }
+        let mut clock_runs = Vec::new();
+        for c in &state.clocks {
+            for (i, r) in c.runs.iter().enumerate() {
+                // A run's due depends on the reading instant only while it is paused.
+                let due_at = if r.paused_since.is_some() { None } else { r.read(cal, r.started_at).ok().map(|x| x.due) };
+                clock_runs.push(ClockRunFact {
+                    clock: c.spec.key.clone(),
+                    bureau: c.bureau.as_ref().map(|b| b.0.clone()).unwrap_or_default(),
+                    run: i as i32,
+                    started_at: r.started_at,
+                    due_at,
+                    stopped_at: r.stopped_at,
+                    cancelled: r.cancelled,
+                });
+            }
+        }
+        Self { channel, bureau, first_replied_at, closed_at: state.closed_at, on_spot, clock_runs, callbacks }
+    }
+}
+
+fn serde_name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hotline_domain::case::{Actor, BureauCode, CaseId, CaseNumber, Caller, Channel, DeviceId, EventId, IntakeDraft, KindCatalog, Role, Satisfaction};
+    use hotline_domain::sla::Policy;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_dissatisfied_callback_is_kept_after_the_case_reopens() {
+        let cal = SlaCalendar::new(hotline_domain::calendar::shipped(), Default::default());
+        let case = CaseId(uuid::Uuid::now_v7());
+        let intake = IntakeDraft {
+            number: CaseNumber::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), "D001", 1).unwrap(),
+            kind: "complaint".into(),
+            category: "market_regulation".into(),
+            caller: Caller { phone: "13800138000".into(), name: None, id_number: None },
+            channel: Channel::App,
+            district: "天河区".into(),
+            address: String::new(),
+            description: "商家拒绝退款".into(),
+            level: None,
+        }
+        .resolve(&KindCatalog::default(), &Policy::default())
+        .unwrap();
+        let m = BureauCode::from("MARKET");
+        let seat = Actor { user: "s".into(), role: Role::Seat, bureau: None };
+        let bureau = Actor { user: "m".into(), role: Role::Bureau, bureau: Some(m.clone()) };
+        let bodies = [
+            ("2026-11-02T01:00:00Z", &seat, EventBody::Received(Box::new(intake))),
+            ("2026-11-02T01:05:00Z", &seat, EventBody::Dispatched { bureau: m.clone(), note: String::new() }),
+            ("2026-11-02T02:00:00Z", &bureau, EventBody::SignedFor { bureau: m.clone() }),
+            ("2026-11-02T03:00:00Z", &bureau, EventBody::Accepted { bureau: m.clone() }),
+            ("2026-11-03T03:00:00Z", &bureau, EventBody::Replied { bureau: Some(m.clone()), text: "已处理".into() }),
+            ("2026-11-04T03:00:00Z", &seat, EventBody::CalledBack { satisfaction: Satisfaction::Dissatisfied, comment: "没退款".into() }),
+            ("2026-11-04T03:01:00Z", &seat, EventBody::Reopened { reason: "来电人不满意".into() }),
+        ];
+        let events: Vec<Event> = bodies
+            .into_iter()
+            .enumerate()
+            .map(|(i, (t, a, body))| Event { id: EventId(uuid::Uuid::now_v7()), case, at: at(t), actor: a.clone(), device: DeviceId("d".into()), seen: i as u32, body })
+            .collect();
+        let state = CaseState::fold(&events);
+        assert!(state.conflicts.is_empty(), "{:?}", state.conflicts);
+        let f = CaseFacts::of(&state, &events, &cal);
+        assert_eq!(f.channel, "app");
+        assert_eq!(f.bureau.as_deref(), Some("MARKET"));
+        assert_eq!(f.first_replied_at, Some(at("2026-11-03T03:00:00Z")));
+        assert_eq!(f.callbacks.len(), 1);
+        assert_eq!((f.callbacks[0].satisfaction.as_str(), f.callbacks[0].bureau.as_str()), ("dissatisfied", "MARKET"));
+        // The dispatch clock (15 minutes) was met at the dispatch; the acceptance clock too.
+        let dispatch = f.clock_runs.iter().find(|r| r.clock == "dispatch").expect("dispatch clock");
+        assert_eq!(dispatch.stopped_at, Some(at("2026-11-02T01:05:00Z")));
+        assert_eq!(dispatch.due_at, Some(at("2026-11-02T01:15:00Z")));
+        assert!(f.clock_runs.iter().all(|r| r.due_at.is_some()), "{:?}", f.clock_runs);
+    }
+}

@@ -1,0 +1,308 @@
+//! The figures of a day's, week's or month's report, computed on the server over all cases from
+//! the report facts (migrations/postgres/0002_report_facts.sql) in four grouped scans run at once.
+//!
+//! Definitions (each figure counts an event in the period it happened in):
+//! - received: cases received in the period; on the spot: of those, answered at once;
+//! - replied / closed: cases first replied to / closed in the period, with the mean time from
+//!   receipt;
+//! - on time: clock runs decided in the period — met when stopped in time, breached when the due
+//!   passed first (at the due); a run not yet due is not counted; rate = met / decided;
+//! - satisfaction: callbacks made in the period; rate = (satisfied + basically satisfied) / all.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use hotline_domain::case::{Channel, KindCatalog};
+use serde::Serialize;
+use sqlx::{PgPool, Row};
+
+use super::period::Period;
+
+/// The centre's own clocks (dispatch, operator replies) are reported under this bureau code.
+pub const CENTRE: &str = "";
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct OnTime {
+    pub decided: i64,
+    pub met: i64,
+}
+
+impl OnTime {
+    pub fn breached(&self) -> i64 {
+        self.decided - self.met
+    }
+
+    pub fn rate(&self) -> Option<f64> {
+        (self.decided > 0).then(|| self.met as f64 / self.decided as f64)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Satisfaction {
+    pub satisfied: i64,
+    pub basically: i64,
+    pub dissatisfied: i64,
+}
+
+impl Satisfaction {
+    pub fn total(&self) -> i64 {
+        self.satisfied + self.basically + self.dissatisfied
+    }
+
+    pub fn rate(&self) -> Option<f64> {
+        (self.total() > 0).then(|| (self.satisfied + self.basically) as f64 / self.total() as f64)
+    }
+
+    fn add(&mut self, satisfaction: &str, n: i64) {
+        match satisfaction {
+            "satisfied" => self.satisfied += n,
+            "basically_satisfied" => self.basically += n,
+            _ => self.dissatisfied += n,
+        }
+    }
+}
+
+/// Count and mean duration (hours) of cases that reached a step in the period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Reached {
+    pub count: i64,
+    pub mean_hours: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KindRow {
+    pub kind: String,
+    pub label: String,
+    pub received: i64,
+    pub on_spot: i64,
+    pub replied: Reached,
+    pub closed: Reached,
+    pub on_time: OnTime,
+    pub satisfaction: Satisfaction,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BureauRow {
+    /// [`CENTRE`] for the hotline centre itself.
+    pub bureau: String,
+    pub name: String,
+    /// Cases received in the period that went to this bureau.
+    pub received: i64,
+    pub on_time: OnTime,
+    pub satisfaction: Satisfaction,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Count {
+    pub code: String,
+    pub label: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub period: Period,
+    pub title: String,
+    pub generated_at: DateTime<Utc>,
+    pub received: i64,
+    pub on_spot: i64,
+    pub replied: Reached,
+    pub closed: Reached,
+    pub on_time: OnTime,
+    pub satisfaction: Satisfaction,
+    pub by_kind: Vec<KindRow>,
+    pub by_bureau: Vec<BureauRow>,
+    pub by_channel: Vec<Count>,
+    /// Cases received per hour of the day (China time), 0–23.
+    pub by_hour: Vec<i64>,
+    pub by_day: Vec<(NaiveDate, i64)>,
+    /// The ten categories most received, most first.
+    pub top_categories: Vec<Count>,
+}
+
+/// Computes the report of `period` as of `now` (runs due after `now` are not decided yet).
+pub async fn compute(pool: &PgPool, period: &Period, now: DateTime<Utc>) -> Result<Report, sqlx::Error> {
+    let (start, end) = (period.start(), period.end());
+    let decided_until = end.min(now);
+    let received = sqlx::query(
+        "SELECT grouping(kind, channel, category, bureau, hour, day) AS g, kind, channel, category, bureau, hour, day,
+                count(*) AS n, count(*) FILTER (WHERE on_spot) AS spot
+         FROM (SELECT kind, channel, category, coalesce(bureau, '') AS bureau, on_spot,
+                      extract(hour FROM received_at AT TIME ZONE 'Asia/Shanghai')::int AS hour,
+                      (received_at AT TIME ZONE 'Asia/Shanghai')::date AS day
+               FROM cases WHERE received_at >= $1 AND received_at < $2) c
+         GROUP BY GROUPING SETS ((kind), (channel), (category), (bureau), (hour), (day), ())",
+    )
+    .bind(start)
+    .bind(end)
+    .fetch_all(pool);
+    let reached = sqlx::query(
+        "SELECT 'replied' AS step, kind, count(*) AS n, avg(extract(epoch FROM first_replied_at - received_at))::float8 AS secs
+         FROM cases WHERE first_replied_at >= $1 AND first_replied_at < $2 GROUP BY ROLLUP (kind)
+         UNION ALL
+         SELECT 'closed', kind, count(*), avg(extract(epoch FROM closed_at - received_at))::float8
+         FROM cases WHERE closed_at >= $1 AND closed_at < $2 GROUP BY ROLLUP (kind)",
+    )
+    .bind(start)
+    .bind(end)
+    .fetch_all(pool);
+    let on_time = sqlx::query(
+        "SELECT grouping(bureau, kind) AS g, bureau, kind, count(*) AS n, count(*) FILTER (WHERE met) AS met
+         FROM clock_runs WHERE decided_at >= $1 AND decided_at < $2
+         GROUP BY GROUPING SETS ((bureau), (kind), ())",
+    )
+    .bind(start)
+    .bind(decided_until)
+    .fetch_all(pool);
+    let callbacks = sqlx::query(
+        "SELECT grouping(bureau, kind) AS g, bureau, kind, satisfaction, count(*) AS n
+         FROM callbacks WHERE at >= $1 AND at < $2
+         GROUP BY GROUPING SETS ((bureau, satisfaction), (kind, satisfaction), (satisfaction))",
+    )
+    .bind(start)
+    .bind(end)
+    .fetch_all(pool);
+    let names = sqlx::query_as::<_, (String, String)>("SELECT code, name FROM bureaus").fetch_all(pool);
+    let (received, reached, on_time, callbacks, names) = tokio::try_join!(received, reached, on_time, callbacks, names)?;
+
+    let catalog = KindCatalog::default();
+    let names: BTreeMap<String, String> = names.into_iter().collect();
+    let mut r = Report {
+        period: period.clone(),
+        title: period.title_zh(),
+        generated_at: now,
+        received: 0,
+        on_spot: 0,
+        replied: Reached::default(),
+        closed: Reached::default(),
+        on_time: OnTime::default(),
+        satisfaction: Satisfaction::default(),
+        by_kind: Vec::new(),
+        by_bureau: Vec::new(),
+        by_channel: Vec::new(),
+        by_hour: vec![0; 24],
+        by_day: period.days().map(|d| (d, 0)).collect(),
+        top_categories: Vec::new(),
+    };
+    let mut kinds: BTreeMap<String, KindRow> = catalog.kinds.iter().map(|k| (k.code.clone(), KindRow::new(&k.code, &k.label))).collect();
+    let mut bureaus: BTreeMap<String, BureauRow> = BTreeMap::new();
+    let mut categories = Vec::new();
+    // grouping() sets a bit per column left out, the first column the highest bit.
+    for row in &received {
+        let g: i32 = row.get("g");
+        let (n, spot): (i64, i64) = (row.get("n"), row.get("spot"));
+        match g {
+            0b011111 => {
+                let k = kind_entry(&mut kinds, &catalog, row.get("kind"));
+                k.received = n;
+                k.on_spot = spot;
+            }
+            0b101111 => {
+                let code: String = row.get("channel");
+                r.by_channel.push(Count { label: channel_label(&code), code, count: n });
+            }
+            0b110111 => {
+                let code: String = row.get("category");
+                let label = catalog.category(&code).map_or_else(|| code.clone(), |c| c.label.clone());
+                categories.push(Count { code, label, count: n });
+            }
+            0b111011 => {
+                let b: String = row.get("bureau");
+                if b != CENTRE {
+                    bureau_entry(&mut bureaus, &names, &b).received = n;
+                }
+            }
+            0b111101 => {
+                let h: i32 = row.get("hour");
+                r.by_hour[h.clamp(0, 23) as usize] = n;
+            }
+            0b111110 => {
+                let d: NaiveDate = row.get("day");
+                if let Some(slot) = r.by_day.iter_mut().find(|(day, _)| *day == d) {
+                    slot.1 = n;
+                }
+            }
+            _ => {
+                r.received = n;
+                r.on_spot = spot;
+            }
+        }
+    }
+    for row in &reached {
+        let kind: Option<String> = row.get("kind");
+        let secs: Option<f64> = row.get("secs");
+        let step = Reached { count: row.get("n"), mean_hours: secs.map(|s| s / 3600.0) };
+        let closed = row.get::<String, _>("step") == "closed";
+        let slot = match kind {
+            Some(k) => {
+                let k = kind_entry(&mut kinds, &catalog, &k);
+                if closed { &mut k.closed } else { &mut k.replied }
+            }
+            None if closed => &mut r.closed,
+            None => &mut r.replied,
+        };
+        *slot = step;
+    }
+    for row in &on_time {
+        let g: i32 = row.get("g");
+        let o = OnTime { decided: row.get("n"), met: row.get("met") };
+        match g {
+            0b01 => bureau_entry(&mut bureaus, &names, row.get("bureau")).on_time = o,
+            0b10 => kind_entry(&mut kinds, &catalog, row.get("kind")).on_time = o,
+            _ => r.on_time = o,
+        }
+    }
+    for row in &callbacks {
+        let g: i32 = row.get("g");
+        let (s, n): (String, i64) = (row.get("satisfaction"), row.get("n"));
+        match g {
+            0b01 => bureau_entry(&mut bureaus, &names, row.get("bureau")).satisfaction.add(&s, n),
+            0b10 => kind_entry(&mut kinds, &catalog, row.get("kind")).satisfaction.add(&s, n),
+            _ => r.satisfaction.add(&s, n),
+        }
+    }
+    categories.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+    categories.truncate(10);
+    r.top_categories = categories;
+    r.by_channel.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+    r.by_kind = kinds.into_values().collect();
+    r.by_kind.sort_by_key(|k| catalog.kinds.iter().position(|d| d.code == k.kind).unwrap_or(usize::MAX));
+    // The centre first, then bureaus by name.
+    r.by_bureau = bureaus.into_values().collect();
+    r.by_bureau.sort_by(|a, b| (a.bureau != CENTRE).cmp(&(b.bureau != CENTRE)).then_with(|| a.name.cmp(&b.name)));
+    Ok(r)
+}
+
+impl KindRow {
+    fn new(kind: &str, label: &str) -> Self {
+        Self {
+            kind: kind.to_owned(),
+            label: label.to_owned(),
+            received: 0,
+            on_spot: 0,
+            replied: Reached::default(),
+            closed: Reached::default(),
+            on_time: OnTime::default(),
+            satisfaction: Satisfaction::default(),
+        }
+    }
+}
+
+fn kind_entry<'a>(kinds: &'a mut BTreeMap<String, KindRow>, catalog: &KindCatalog, k: &str) -> &'a mut KindRow {
+    kinds.entry(k.to_owned()).or_insert_with(|| KindRow::new(k, &catalog.kind(k).map_or_else(|| k.to_owned(), |d| d.label.clone())))
+}
+
+fn bureau_entry<'a>(bureaus: &'a mut BTreeMap<String, BureauRow>, names: &BTreeMap<String, String>, b: &str) -> &'a mut BureauRow {
+    bureaus.entry(b.to_owned()).or_insert_with(|| BureauRow {
+        bureau: b.to_owned(),
+        name: if b == CENTRE { "热线中心".to_owned() } else { names.get(b).cloned().unwrap_or_else(|| b.to_owned()) },
+        received: 0,
+        on_time: OnTime::default(),
+        satisfaction: Satisfaction::default(),
+    })
+}
+
+/// The channel's Chinese name, read through the domain's own `Channel` (its serde name is the code).
+pub fn channel_label(code: &str) -> String {
+    serde_json::from_value::<Channel>(serde_json::Value::String(code.to_owned())).map_or_else(|_| code.to_owned(), |c| c.label_zh().to_owned())
+}

@@ -1,0 +1,24 @@
+//! Reports (日报 / 周报 / 月报): figures computed over all cases, exported to XLSX (with Excel's
+//! own charts) and to PDF (Chinese text, charts drawn by plotters).
+
+pub mod compute;
+pub mod period;
+pub mod xlsx;
+pub mod pdf;
+mod charts;
+pub mod table;
+
+pub use compute::{compute, Report};
+pub use period::{Period, PeriodKind};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("XLSX: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("PDF: {0}")]
+    Pdf(String),
+    #[error("no Chinese font found (looked for {0}); install fonts-noto-cjk or set HOTLINE_REPORT_FONT")]
+    NoFont(String),
+}

@@ -1,0 +1,103 @@
+//! A report's period: the day, the ISO week (Monday to Sunday) or the month holding a date, in
+//! China time, as the UTC instants the facts are compared with.
+
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
+use hotline_domain::time::from_local;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodKind {
+    Day,
+    Week,
+    Month,
+}
+
+impl std::str::FromStr for PeriodKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "day" => Ok(Self::Day),
+            "week" => Ok(Self::Week),
+            "month" => Ok(Self::Month),
+            _ => Err(format!("period must be day, week or month, not {s:?}")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub kind: PeriodKind,
+    /// First day.
+    pub first: NaiveDate,
+    /// Last day (inclusive).
+    pub last: NaiveDate,
+}
+
+impl Period {
+    pub fn holding(kind: PeriodKind, date: NaiveDate) -> Self {
+        let (first, last) = match kind {
+            PeriodKind::Day => (date, date),
+            PeriodKind::Week => {
+                let first = date - Days::new(u64::from(date.weekday().num_days_from_monday()));
+                (first, first + Days::new(6))
+            }
+            PeriodKind::Month => {
+                let first = date.with_day(1).expect("day 1 exists");
+                (first, first + Months::new(1) - Days::new(1))
+            }
+        };
+        Self { kind, first, last }
+    }
+
+    /// The period's first instant.
+    pub fn start(&self) -> DateTime<Utc> {
+        from_local(self.first.and_hms_opt(0, 0, 0).expect("midnight"))
+    }
+
+    /// The instant after its last.
+    pub fn end(&self) -> DateTime<Utc> {
+        from_local((self.last + Days::new(1)).and_hms_opt(0, 0, 0).expect("midnight"))
+    }
+
+    pub fn days(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.first.iter_days().take_while(|d| *d <= self.last)
+    }
+
+    /// 2026年11月26日 日报 / 2026年第48周 周报（11月23日—11月29日）/ 2026年11月 月报
+    pub fn title_zh(&self) -> String {
+        let f = self.first;
+        match self.kind {
+            PeriodKind::Day => format!("{}年{}月{}日 日报", f.year(), f.month(), f.day()),
+            PeriodKind::Week => {
+                let w = f.iso_week();
+                format!("{}年第{}周 周报（{}月{}日—{}月{}日）", w.year(), w.week(), f.month(), f.day(), self.last.month(), self.last.day())
+            }
+            PeriodKind::Month => format!("{}年{}月 月报", f.year(), f.month()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn periods_hold_their_date_in_china_time() {
+        let w = Period::holding(PeriodKind::Week, d("2026-11-26"));
+        assert_eq!((w.first, w.last), (d("2026-11-23"), d("2026-11-29")));
+        assert_eq!(w.title_zh(), "2026年第48周 周报（11月23日—11月29日）");
+        let m = Period::holding(PeriodKind::Month, d("2026-02-14"));
+        assert_eq!((m.first, m.last), (d("2026-02-01"), d("2026-02-28")));
+        assert_eq!(m.days().count(), 28);
+        // Midnight in Beijing is 16:00 UTC the day before.
+        let day = Period::holding(PeriodKind::Day, d("2026-11-26"));
+        assert_eq!(day.start().to_rfc3339(), "2026-11-25T16:00:00+00:00");
+        assert_eq!(day.end().to_rfc3339(), "2026-11-26T16:00:00+00:00");
+        assert_eq!(Period::holding(PeriodKind::Week, d("2027-01-01")).title_zh(), "2026年第53周 周报（12月28日—1月3日）");
+    }
+}
