@@ -64,6 +64,10 @@ pub struct PullPage {
     /// (the never-skip rule holds them back): pull again shortly.
     #[serde(default)]
     pub held: bool,
+    /// The server database's epoch: a new one after a restore from backup. A seat whose cursor
+    /// came from another epoch pulls again from the beginning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch: Option<String>,
 }
 
 /// A page the server sends down the live stream to users who see every case: exactly what a

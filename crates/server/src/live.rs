@@ -26,7 +26,7 @@ async fn head(pool: &PgPool) -> Result<(i64, i64), sqlx::Error> {
 }
 
 /// Starts the pager: it follows `notices` and sends serialised [`LivePage`]s to `pages`.
-pub async fn spawn(pool: PgPool, notices: &broadcast::Sender<()>, pages: broadcast::Sender<Arc<String>>) -> Result<(), sqlx::Error> {
+pub async fn spawn(pool: PgPool, epoch: String, notices: &broadcast::Sender<()>, pages: broadcast::Sender<Arc<String>>) -> Result<(), sqlx::Error> {
     let mut last = head(&pool).await?;
     let mut rx = notices.subscribe();
     tokio::spawn(async move {
@@ -34,7 +34,7 @@ pub async fn spawn(pool: PgPool, notices: &broadcast::Sender<()>, pages: broadca
             if let Err(broadcast::error::RecvError::Closed) = rx.recv().await {
                 return;
             }
-            if let Err(e) = catch_up(&pool, &mut last, &pages).await {
+            if let Err(e) = catch_up(&pool, &epoch, &mut last, &pages).await {
                 crate::log::error(&format!("live pages: {}", e.message));
             }
         }
@@ -42,7 +42,7 @@ pub async fn spawn(pool: PgPool, notices: &broadcast::Sender<()>, pages: broadca
     Ok(())
 }
 
-async fn catch_up(pool: &PgPool, last: &mut (i64, i64), pages: &broadcast::Sender<Arc<String>>) -> Result<(), ApiError> {
+async fn catch_up(pool: &PgPool, epoch: &str, last: &mut (i64, i64), pages: &broadcast::Sender<Arc<String>>) -> Result<(), ApiError> {
     let mut waits = 0;
     loop {
         let (rows, more) = visible_after(pool, *last, PAGE, None).await?;
@@ -50,7 +50,7 @@ async fn catch_up(pool: &PgPool, last: &mut (i64, i64), pages: &broadcast::Sende
             let from = cursor(last.0, last.1);
             *last = (tx, pos);
             let events = rows.into_iter().map(|(tx, pos, event)| PulledEvent { pos: cursor(tx, pos), event }).collect();
-            let page = LivePage { from, page: PullPage { events, next: cursor(tx, pos), more, held: false } };
+            let page = LivePage { from, page: PullPage { events, next: cursor(tx, pos), more, held: false, epoch: Some(epoch.to_owned()) } };
             // No seat listening is fine: they pull when they connect.
             let _ = pages.send(Arc::new(serde_json::to_string(&page).expect("serialises")));
         }

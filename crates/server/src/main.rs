@@ -57,6 +57,18 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Back up into a folder: a full dump (--full; weekly) or what changed since the last backup (daily)
+    Backup {
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long)]
+        full: bool,
+    },
+    /// Restore the folder's newest full backup and the incrementals after it into an empty database
+    Restore {
+        #[arg(long)]
+        dir: PathBuf,
+    },
     /// Fill the database with a demo city: bureaus, seats, cases of every kind and state
     SeedDemo {
         /// How many cases (up to 2,000,000)
@@ -212,6 +224,15 @@ async fn main() -> anyhow::Result<()> {
                 (started.elapsed() - computed).as_millis(),
                 out.display()
             );
+        }
+        Command::Backup { dir, full } => {
+            use hotline_server::backup;
+            let e = if full { backup::full(&pool, config.database_url()?, &dir, now).await? } else { backup::incremental(&pool, &dir, now).await? };
+            println!("{:?} backup {} ({} events, sha256 {})", e.kind, dir.join(&e.file).display(), e.events, e.sha256);
+        }
+        Command::Restore { dir } => {
+            let r = hotline_server::backup::restore(&pool, config.database_url()?, &dir).await?;
+            println!("restored {} and {} incremental backups: {} events; {} cases refolded; seats will pull again from the start", r.full, r.incrementals, r.events, r.cases);
         }
         Command::Calendar(CalendarCommand::Import { file }) => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;

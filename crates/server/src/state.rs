@@ -16,6 +16,8 @@ pub struct AppState {
     /// Serialised live pages for users who see every case (see [`crate::live`]).
     pub pages: broadcast::Sender<Arc<String>>,
     pub token_hours: i64,
+    /// This database's epoch (see migrations/postgres/0003_instance.sql), read at start.
+    pub epoch: String,
 }
 
 impl AppState {
@@ -23,8 +25,9 @@ impl AppState {
     pub async fn start(pool: PgPool, clock: Arc<dyn Clock>, calendar: Arc<SlaCalendar>, token_hours: i64) -> Result<Self, sqlx::Error> {
         let (notices, _) = broadcast::channel(1024);
         let (pages, _) = broadcast::channel(256);
+        let epoch: String = sqlx::query_scalar("SELECT epoch::text FROM instance").fetch_one(&pool).await?;
         crate::fanout::spawn(&pool, notices.clone()).await?;
-        crate::live::spawn(pool.clone(), &notices, pages.clone()).await?;
-        Ok(Self { pool, clock, calendar, notices, pages, token_hours })
+        crate::live::spawn(pool.clone(), epoch.clone(), &notices, pages.clone()).await?;
+        Ok(Self { pool, clock, calendar, notices, pages, token_hours, epoch })
     }
 }

@@ -102,6 +102,25 @@ impl LocalStore {
         })
     }
 
+    /// Checks a pulled page's epoch against the cursor's. Another epoch (the server was restored
+    /// from a backup) moves the cursor to the beginning and returns true: the page is not applied
+    /// and the seat pulls everything again (events it has are kept by id, not doubled).
+    pub async fn epoch_changed(&self, epoch: Option<&str>) -> Result<bool, ClientError> {
+        let Some(epoch) = epoch else { return Ok(false) };
+        let stored: Option<String> = sqlx::query_scalar("SELECT epoch FROM sync_state WHERE id = 1").fetch_one(&self.pool).await?;
+        match stored.as_deref() {
+            Some(s) if s == epoch => Ok(false),
+            None => {
+                sqlx::query("UPDATE sync_state SET epoch = ? WHERE id = 1").bind(epoch).execute(&self.pool).await?;
+                Ok(false)
+            }
+            Some(_) => {
+                sqlx::query("UPDATE sync_state SET cursor = '', epoch = ? WHERE id = 1").bind(epoch).execute(&self.pool).await?;
+                Ok(true)
+            }
+        }
+    }
+
     pub async fn record_sync_error(&self, message: &str) -> Result<(), ClientError> {
         sqlx::query("UPDATE sync_state SET last_error = ? WHERE id = 1").bind(message).execute(&self.pool).await?;
         Ok(())
@@ -135,7 +154,7 @@ impl LocalStore {
         }
         let previous: Option<String> = sqlx::query_scalar("SELECT server FROM sync_state WHERE id = 1").fetch_one(&mut *tx).await?;
         if previous.as_deref() != Some(server) {
-            sqlx::query("UPDATE sync_state SET cursor = '' WHERE id = 1").execute(&mut *tx).await?;
+            sqlx::query("UPDATE sync_state SET cursor = '', epoch = NULL WHERE id = 1").execute(&mut *tx).await?;
         }
         if previous.is_none() {
             // A standalone desk's demonstration cases (neither sent nor waiting to be) go: a

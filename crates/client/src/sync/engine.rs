@@ -55,6 +55,9 @@ pub async fn sync_once(
     loop {
         let cursor = store.sync_state().await?.cursor;
         let page = api.pull(token, &cursor, PULL_PAGE).await?;
+        if store.epoch_changed(page.epoch.as_deref()).await? {
+            continue;
+        }
         report.pulled += store.apply_pulled(&page.events, &page.next, cal).await?;
         progress(&report);
         if page.more {
@@ -74,7 +77,8 @@ pub async fn sync_once(
 /// pull); anything else, or local work waiting, goes through [`sync_once`].
 pub async fn on_notice(store: &LocalStore, api: &ServerApi, token: &Secret, cal: &SlaCalendar, notice: Notice) -> Result<SyncReport, ClientError> {
     if let Notice::Page(live) = notice {
-        if same_cursor(&store.sync_state().await?.cursor, &live.from) && store.outbox_len().await? == 0 {
+        let same_epoch = !store.epoch_changed(live.page.epoch.as_deref()).await?;
+        if same_epoch && same_cursor(&store.sync_state().await?.cursor, &live.from) && store.outbox_len().await? == 0 {
             let pulled = store.apply_pulled(&live.page.events, &live.page.next, cal).await?;
             if !live.page.more {
                 return Ok(SyncReport { pulled, ..SyncReport::default() });

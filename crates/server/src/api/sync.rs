@@ -274,7 +274,7 @@ pub async fn pull(State(app): State<AppState>, headers: HeaderMap, Query(q): Que
         next = cursor(tx, pos);
     }
     let held = !more && held_after(&app.pool, parse_cursor(&next).unwrap_or((0, 0)), bureau.as_deref()).await?;
-    Ok(Json(PullPage { events: out, next, more, held }))
+    Ok(Json(PullPage { events: out, next, more, held, epoch: Some(app.epoch.clone()) }))
 }
 
 type EventStream = std::pin::Pin<Box<dyn Stream<Item = Result<SseEvent, Infallible>> + Send>>;

@@ -49,6 +49,16 @@ fn with_db(url: &str, db: &str) -> String {
     format!("{head}/{db}")
 }
 
+/// A new database with nothing in it (not even the schema): where a restore goes.
+pub async fn empty_database() -> (PgPool, String) {
+    let base = base_url();
+    let admin = PgPoolOptions::new().max_connections(1).connect(&base).await.expect("connect to the test cluster");
+    let name = format!("hotline_empty_{}", uuid::Uuid::new_v4().simple());
+    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+    let url = with_db(&base, &name);
+    (PgPoolOptions::new().max_connections(20).connect(&url).await.unwrap(), url)
+}
+
 /// A fresh, migrated database of its own.
 pub async fn database() -> (PgPool, String) {
     let base = base_url();

@@ -1,0 +1,355 @@
+//! Backups (seed 003 §8.2.6: weekly full, daily incremental, kept three years).
+//!
+//! - **Full**: `pg_dump --format=custom` of the whole database — PostgreSQL's own consistent
+//!   snapshot, restored with `pg_restore`; we do not re-implement either.
+//! - **Incremental**: the log is append-only, so a day's change is the events past the previous
+//!   backup's cursor (the same never-skip horizon pulls use), the audit rows past its audit id,
+//!   and the small mutable tables whole (users, bureaus, devices, tokens, calendar imports).
+//!   Gzipped JSON lines; applying one twice changes nothing.
+//!
+//! Every backup is listed in the folder's `manifest.json` with its SHA-256. A restore goes into
+//! an empty database: the newest full backup, then every incremental after it, checked against
+//! the manifest; then the log is renumbered in its order under one low transaction id (the new
+//! cluster's transaction ids restart, and new events must follow the restored ones), every
+//! snapshot is refolded, and the server gets a new epoch so seats pull again from the start.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use chrono::{DateTime, Utc};
+use hotline_domain::case::CaseId;
+use hotline_domain::sla::SlaCalendar;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use sqlx::{PgPool, Row};
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("{0}: {1}")]
+    Io(PathBuf, std::io::Error),
+    #[error("{tool} failed: {stderr}")]
+    Tool { tool: String, stderr: String },
+    #[error("{0} not found: install the PostgreSQL client (postgresql-client) or set HOTLINE_PG_BIN")]
+    NoTool(&'static str),
+    #[error("manifest: {0}")]
+    Manifest(String),
+    #[error("the target database is not empty (it has tables); restore only into a new, empty database")]
+    NotEmpty,
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl BackupError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotEmpty => "restore.not_empty",
+            Self::Manifest(_) => "backup.manifest",
+            Self::NoTool(_) => "backup.no_tool",
+            _ => "backup.failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BackupKind {
+    Full,
+    Incremental,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub kind: BackupKind,
+    pub file: String,
+    pub taken_at: DateTime<Utc>,
+    /// Every event at or before this (tx, pos) is in this backup or an earlier one.
+    pub cursor: (i64, i64),
+    pub audit_id: i64,
+    pub events: i64,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub backups: Vec<Entry>,
+}
+
+impl Manifest {
+    fn path(dir: &Path) -> PathBuf {
+        dir.join("manifest.json")
+    }
+
+    pub fn load(dir: &Path) -> Result<Self, BackupError> {
+        let p = Self::path(dir);
+        match std::fs::read_to_string(&p) {
+            Ok(s) => serde_json::from_str(&s).map_err(|e| BackupError::Manifest(format!("{}: {e}", p.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(e) => Err(BackupError::Io(p, e)),
+        }
+    }
+
+    /// Written beside, then renamed over: a crash never leaves half a manifest.
+    fn save(&self, dir: &Path) -> Result<(), BackupError> {
+        let p = Self::path(dir);
+        let tmp = dir.join("manifest.json.tmp");
+        std::fs::write(&tmp, serde_json::to_vec_pretty(self).expect("serialises")).map_err(|e| BackupError::Io(tmp.clone(), e))?;
+        std::fs::rename(&tmp, &p).map_err(|e| BackupError::Io(p, e))
+    }
+}
+
+/// The newest point no running transaction can still precede (as pulls use), and the last audit
+/// id — after waiting (up to a minute) for the transactions running when it was asked for, so
+/// everything committed before the backup began is in it. Transaction ids are the cluster's:
+/// a long transaction in another database of the cluster holds the horizon back too.
+async fn horizon(pool: &PgPool) -> Result<((i64, i64), i64), sqlx::Error> {
+    let started: i64 = sqlx::query_scalar("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint").fetch_one(pool).await?;
+    for _ in 0..1_200 {
+        let xmin: i64 = sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint").fetch_one(pool).await?;
+        if xmin >= started {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let row = sqlx::query(
+        "SELECT coalesce((SELECT tx_id::text::bigint FROM events WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY tx_id DESC, pos DESC LIMIT 1), 0) AS tx,
+                coalesce((SELECT pos FROM events WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY tx_id DESC, pos DESC LIMIT 1), 0) AS pos,
+                coalesce((SELECT max(id) FROM audit), 0) AS audit",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(((row.get("tx"), row.get("pos")), row.get("audit")))
+}
+
+/// A PostgreSQL client tool: `HOTLINE_PG_BIN/<tool>`, else on PATH, else the newest
+/// /usr/lib/postgresql/*/bin (Debian installs the server's tools there).
+fn pg_tool(tool: &'static str) -> Result<PathBuf, BackupError> {
+    if let Some(dir) = std::env::var_os("HOTLINE_PG_BIN") {
+        return Ok(PathBuf::from(dir).join(tool));
+    }
+    if Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success()) {
+        return Ok(PathBuf::from(tool));
+    }
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql").into_iter().flatten().flatten().map(|e| e.path().join("bin").join(tool)).filter(|p| p.exists()).collect();
+    dirs.sort_by_key(|p| p.to_string_lossy().split('/').nth(4).and_then(|v| v.parse::<u32>().ok()).unwrap_or(0));
+    dirs.pop().ok_or(BackupError::NoTool(tool))
+}
+
+fn run(tool: &'static str, args: &[&str]) -> Result<(), BackupError> {
+    let out = Command::new(pg_tool(tool)?).args(args).output().map_err(|e| BackupError::Io(PathBuf::from(tool), e))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(BackupError::Tool { tool: tool.into(), stderr: String::from_utf8_lossy(&out.stderr).into_owned() })
+    }
+}
+
+fn sha256_of(path: &Path) -> Result<String, BackupError> {
+    let bytes = std::fs::read(path).map_err(|e| BackupError::Io(path.to_owned(), e))?;
+    Ok(hex::encode(Sha256::digest(&bytes)))
+}
+
+/// A full backup into `dir`; returns its manifest entry.
+pub async fn full(pool: &PgPool, url: &str, dir: &Path, now: DateTime<Utc>) -> Result<Entry, BackupError> {
+    std::fs::create_dir_all(dir).map_err(|e| BackupError::Io(dir.to_owned(), e))?;
+    let mut manifest = Manifest::load(dir)?;
+    // Taken before the dump: whatever commits meanwhile is in the dump or in the next
+    // incremental (or both — applying is idempotent), never in neither.
+    let (cursor, audit_id) = horizon(pool).await?;
+    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(pool).await?;
+    let file = format!("full-{}.dump", now.format("%Y%m%dT%H%M%SZ"));
+    let path = dir.join(&file);
+    run("pg_dump", &["--format=custom", "--no-owner", "--file", &path.to_string_lossy(), "--dbname", url])?;
+    let entry = Entry { kind: BackupKind::Full, sha256: sha256_of(&path)?, file, taken_at: now, cursor, audit_id, events };
+    manifest.backups.push(entry.clone());
+    manifest.save(dir)?;
+    Ok(entry)
+}
+
+/// One line of an incremental backup.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "table", rename_all = "snake_case")]
+enum Line {
+    Bureaus { rows: serde_json::Value },
+    Users { rows: serde_json::Value },
+    Devices { rows: serde_json::Value },
+    Tokens { rows: serde_json::Value },
+    CalendarImports { rows: serde_json::Value },
+    Audit { rows: serde_json::Value },
+    Events { rows: serde_json::Value },
+}
+
+/// The small tables whole, as JSON arrays of rows (PostgreSQL writes and reads them back with
+/// json_agg / json_populate_recordset, so every column type round-trips).
+const WHOLE: &[(&str, &str)] = &[
+    ("bureaus", "code"),
+    ("users", "id"),
+    ("devices", "device_id"),
+    ("tokens", "hash"),
+    ("calendar_imports", "id"),
+];
+
+/// An incremental backup of what changed since the newest backup in `dir` (a full one must exist).
+pub async fn incremental(pool: &PgPool, dir: &Path, now: DateTime<Utc>) -> Result<Entry, BackupError> {
+    let mut manifest = Manifest::load(dir)?;
+    let last = manifest.backups.last().cloned().ok_or_else(|| BackupError::Manifest("no full backup yet: take one with --full first".into()))?;
+    let (cursor, audit_id) = horizon(pool).await?;
+    let file = format!("incr-{}.jsonl.gz", now.format("%Y%m%dT%H%M%SZ"));
+    let path = dir.join(&file);
+    let io = |e| BackupError::Io(path.clone(), e);
+    let mut gz = flate2::write::GzEncoder::new(std::fs::File::create(&path).map_err(io)?, flate2::Compression::default());
+    let mut write_line = |line: &Line| -> Result<(), BackupError> {
+        serde_json::to_writer(&mut gz, line).expect("serialises");
+        gz.write_all(b"\n").map_err(io)
+    };
+    for (table, _) in WHOLE {
+        let rows: serde_json::Value = sqlx::query_scalar(&format!("SELECT coalesce(json_agg(t), '[]') FROM {table} t")).fetch_one(pool).await?;
+        write_line(&match *table {
+            "bureaus" => Line::Bureaus { rows },
+            "users" => Line::Users { rows },
+            "devices" => Line::Devices { rows },
+            "tokens" => Line::Tokens { rows },
+            _ => Line::CalendarImports { rows },
+        })?;
+    }
+    let audit: serde_json::Value = sqlx::query_scalar("SELECT coalesce(json_agg(t ORDER BY id), '[]') FROM audit t WHERE id > $1 AND id <= $2")
+        .bind(last.audit_id)
+        .bind(audit_id)
+        .fetch_one(pool)
+        .await?;
+    write_line(&Line::Audit { rows: audit })?;
+    // Events in pages, in pull order, up to the horizon taken above.
+    let mut after = last.cursor;
+    let mut events = 0;
+    loop {
+        let page: Vec<(i64, i64, serde_json::Value)> = sqlx::query_as(
+            "SELECT tx_id::text::bigint, pos, to_json(t) FROM events t
+             WHERE (tx_id, pos) > ($1::text::xid8, $2) AND (tx_id, pos) <= ($3::text::xid8, $4)
+             ORDER BY tx_id, pos LIMIT 5000",
+        )
+        .bind(after.0.to_string())
+        .bind(after.1)
+        .bind(cursor.0.to_string())
+        .bind(cursor.1)
+        .fetch_all(pool)
+        .await?;
+        let Some(&(tx, pos, _)) = page.last() else { break };
+        after = (tx, pos);
+        events += page.len() as i64;
+        write_line(&Line::Events { rows: serde_json::Value::Array(page.into_iter().map(|(_, _, row)| row).collect()) })?;
+    }
+    gz.finish().map_err(|e| BackupError::Io(path.clone(), e))?.sync_all().map_err(|e| BackupError::Io(path.clone(), e))?;
+    let entry = Entry { kind: BackupKind::Incremental, sha256: sha256_of(&path)?, file, taken_at: now, cursor: cursor.max(last.cursor), audit_id: audit_id.max(last.audit_id), events };
+    manifest.backups.push(entry.clone());
+    manifest.save(dir)?;
+    Ok(entry)
+}
+
+/// What a restore brought back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Restored {
+    pub full: String,
+    pub incrementals: usize,
+    pub events: i64,
+    pub cases: usize,
+}
+
+/// Restores the newest full backup in `dir` and every incremental after it into the empty
+/// database at `url`.
+pub async fn restore(pool: &PgPool, url: &str, dir: &Path) -> Result<Restored, BackupError> {
+    let manifest = Manifest::load(dir)?;
+    let start = manifest.backups.iter().rposition(|e| e.kind == BackupKind::Full).ok_or_else(|| BackupError::Manifest("no full backup in the folder".into()))?;
+    for e in &manifest.backups[start..] {
+        let actual = sha256_of(&dir.join(&e.file))?;
+        if actual != e.sha256 {
+            return Err(BackupError::Manifest(format!("{} is damaged: its SHA-256 is {actual}, the manifest says {}", e.file, e.sha256)));
+        }
+    }
+    let tables: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetch_one(pool).await?;
+    if tables > 0 {
+        return Err(BackupError::NotEmpty);
+    }
+    let full = &manifest.backups[start];
+    run("pg_restore", &["--no-owner", "--exit-on-error", "--single-transaction", "--dbname", url, &dir.join(&full.file).to_string_lossy()])?;
+    // A newer server may have migrations the backup predates.
+    crate::MIGRATOR.run(pool).await?;
+    let mut touched: Vec<Uuid> = Vec::new();
+    let incrementals = &manifest.backups[start + 1..];
+    for e in incrementals {
+        let path = dir.join(&e.file);
+        let file = std::fs::File::open(&path).map_err(|err| BackupError::Io(path.clone(), err))?;
+        let mut tx = pool.begin().await?;
+        for line in BufReader::new(flate2::read::GzDecoder::new(file)).lines() {
+            let line = line.map_err(|err| BackupError::Io(path.clone(), err))?;
+            let line: Line = serde_json::from_str(&line).map_err(|err| BackupError::Manifest(format!("{}: {err}", e.file)))?;
+            let (table, rows) = match line {
+                Line::Bureaus { rows } => ("bureaus", rows),
+                Line::Users { rows } => ("users", rows),
+                Line::Devices { rows } => ("devices", rows),
+                Line::Tokens { rows } => ("tokens", rows),
+                Line::CalendarImports { rows } => ("calendar_imports", rows),
+                Line::Audit { rows } => ("audit", rows),
+                Line::Events { rows } => {
+                    touched.extend(rows.as_array().into_iter().flatten().filter_map(|r| r["case_id"].as_str()?.parse::<Uuid>().ok()));
+                    ("events", rows)
+                }
+            };
+            upsert(&mut tx, table, rows).await?;
+        }
+        tx.commit().await?;
+    }
+    // Snapshots are folded under the restored database's own calendar (its imports came back too).
+    let cal = SlaCalendar::new(crate::calendar::load(pool).await.map_err(|e| BackupError::Manifest(format!("calendar: {e}")))?, Default::default());
+    let mut tx = pool.begin().await?;
+    // The new cluster's transaction ids start low: keep the restored log's order under one id
+    // below any a new transaction gets, numbering positions in that order.
+    sqlx::query(
+        "UPDATE events e SET tx_id = '3'::xid8, pos = o.n
+         FROM (SELECT id, row_number() OVER (ORDER BY tx_id, pos) AS n FROM events) o WHERE e.id = o.id",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("SELECT setval(pg_get_serial_sequence('events', 'pos'), greatest((SELECT max(pos) FROM events), 1))").execute(&mut *tx).await?;
+    sqlx::query("SELECT setval(pg_get_serial_sequence('audit', 'id'), greatest((SELECT max(id) FROM audit), 1))").execute(&mut *tx).await?;
+    sqlx::query("SELECT setval(pg_get_serial_sequence('users', 'id'), greatest((SELECT max(id) FROM users), 1))").execute(&mut *tx).await?;
+    sqlx::query("UPDATE instance SET epoch = $1").bind(Uuid::now_v7()).execute(&mut *tx).await?;
+    touched.sort();
+    touched.dedup();
+    for chunk in touched.chunks(2_000) {
+        let cases: Vec<CaseId> = chunk.iter().copied().map(CaseId).collect();
+        crate::snapshot::refold_many(&mut tx, &cases, &cal).await?;
+    }
+    tx.commit().await?;
+    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(pool).await?;
+    Ok(Restored { full: full.file.clone(), incrementals: incrementals.len(), events, cases: touched.len() })
+}
+
+/// Inserts rows (a JSON array) into `table`, replacing rows with the same key; events and audit
+/// rows are append-only, so an existing one is kept as it is.
+async fn upsert(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, table: &str, rows: serde_json::Value) -> Result<(), sqlx::Error> {
+    let key = WHOLE.iter().find(|(t, _)| *t == table).map(|(_, k)| *k);
+    let columns: Vec<String> = sqlx::query_scalar(
+        "SELECT column_name::text FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position",
+    )
+    .bind(table)
+    .fetch_all(&mut **tx)
+    .await?;
+    let list = columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
+    let conflict = match key {
+        Some(k) => format!(
+            "ON CONFLICT ({k}) DO UPDATE SET {}",
+            columns.iter().filter(|c| c.as_str() != k).map(|c| format!("\"{c}\" = excluded.\"{c}\"")).collect::<Vec<_>>().join(", ")
+        ),
+        None => "ON CONFLICT DO NOTHING".into(),
+    };
+    // Users reference bureaus and tokens users: checked at commit, whatever the line order.
+    sqlx::query("SET CONSTRAINTS ALL DEFERRED").execute(&mut **tx).await?;
+    sqlx::query(&format!("INSERT INTO {table} ({list}) SELECT {list} FROM jsonb_populate_recordset(NULL::{table}, $1) {conflict}"))
+        .bind(rows)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
