@@ -101,3 +101,33 @@ fn a_watching_bureau_receives_a_dispatch_live() {
     let _ = watcher.wait();
     assert!(arrived, "the watching bureau got the case within 15 s");
 }
+
+#[test]
+fn after_a_restore_from_backup_seats_pull_again_and_carry_on() {
+    let Centre { db, port, seat, bureau: _, server, _root } = centre();
+    for (i, text) in ["社保卡补办", "医保报销"].iter().enumerate() {
+        seat.ok(&["case", "new", "--kind", "consultation", "--phone", &format!("1390013900{i}"), "--text", text, "--category", "social_security"]);
+    }
+    seat.ok(&["sync", "--once"]);
+    let backups = tempfile::tempdir().unwrap();
+    let dir = backups.path().to_str().unwrap();
+    let epoch_before = seat.sqlite("SELECT epoch FROM sync_state");
+    assert_eq!(epoch_before.len(), 1, "the seat knows the server's epoch after a pull");
+
+    server_admin(&db, &["backup", "--dir", dir, "--full"], "");
+    drop(server); // the server's disk is lost
+    let restored = support::database();
+    server_admin(&restored, &["restore", "--dir", dir], "");
+    let _server = Server::start(&restored, port);
+
+    // The seat's next sync notices the new epoch, pulls everything again and carries on.
+    seat.ok(&["case", "new", "--kind", "consultation", "--phone", "13900139009", "--text", "养老金发放", "--category", "social_security"]);
+    let out = seat.ok(&["sync", "--once"]);
+    assert!(out.starts_with("pushed 1 (duplicates 0)"), "{out}");
+    assert_ne!(seat.sqlite("SELECT epoch FROM sync_state"), epoch_before);
+    assert_eq!(seat.queue().len(), 3);
+    assert_eq!(support::psql(&restored, "SELECT count(*) FROM cases"), "3");
+    assert_eq!(seat.sqlite("SELECT count(*) FROM events WHERE server_pos IS NULL"), ["0"], "every event has its place on the restored server");
+    // The restored log sits under transaction id 3: the seat pulled it again and learnt its places.
+    assert_eq!(seat.sqlite("SELECT count(*) FROM events WHERE server_pos LIKE '00000000000000000003:%'"), ["2"]);
+}
