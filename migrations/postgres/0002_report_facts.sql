@@ -39,6 +39,8 @@ CREATE TABLE clock_runs (
              ELSE due_at END) STORED,
     PRIMARY KEY (case_id, clock, bureau, run)
 );
+-- Bureaus' clocks still running: what supervision looks at for late bureaus.
+CREATE INDEX clock_runs_open_bureau ON clock_runs (due_at) WHERE stopped_at IS NULL AND NOT cancelled AND bureau <> '';
 CREATE INDEX clock_runs_by_decided ON clock_runs (decided_at) INCLUDE (bureau, kind, met) WHERE decided_at IS NOT NULL;
 
 -- Every callback (回访) with the satisfaction the caller gave: kept even when a dissatisfied

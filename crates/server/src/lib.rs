@@ -16,6 +16,7 @@ pub mod log;
 pub mod report;
 pub mod snapshot;
 pub mod state;
+pub mod supervise;
 
 /// The PostgreSQL schema, embedded.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");

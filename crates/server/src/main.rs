@@ -57,6 +57,8 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// One supervision pass now: urge late bureaus, escalate repeated breaches (serve does it every minute)
+    Supervise,
     /// Back up into a folder: a full dump (--full; weekly) or what changed since the last backup (daily)
     Backup {
         #[arg(long)]
@@ -143,6 +145,7 @@ async fn main() -> anyhow::Result<()> {
                 log::info(&format!("derived report facts of {n} cases saved before they existed"));
             }
             let state = AppState::start(pool, Arc::new(SystemClock), calendar, config.token_hours()).await.context("cannot LISTEN")?;
+            hotline_server::supervise::spawn(state.pool.clone(), state.clock.clone(), state.calendar.clone(), std::time::Duration::from_secs(60));
             let addr = listen.or(config.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
             let router = api::router(state);
             match (tls_cert.or(config.tls_cert.clone()), tls_key.or(config.tls_key.clone())) {
@@ -224,6 +227,11 @@ async fn main() -> anyhow::Result<()> {
                 (started.elapsed() - computed).as_millis(),
                 out.display()
             );
+        }
+        Command::Supervise => {
+            let cal = hotline_domain::sla::SlaCalendar::new(hotline_server::calendar::load(&pool).await?, Default::default());
+            let n = hotline_server::supervise::run_once(&pool, &cal, now).await?;
+            println!("supervision: {n} urging notices and escalations recorded");
         }
         Command::Backup { dir, full } => {
             use hotline_server::backup;

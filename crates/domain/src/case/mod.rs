@@ -6,6 +6,7 @@ mod intake;
 mod kinds;
 mod model;
 mod permission;
+pub mod supervision;
 
 pub use event::{Actor, CaseId, DeviceId, Event, EventBody, EventId, Role, Satisfaction};
 pub use fold::{AssignmentStatus, Assignment, CaseState, CaseStatus, ClockInstance, ClockRef, Conflict, ExtensionRequest, Offer, StepError, StepRefusal};

@@ -64,7 +64,14 @@ pub async fn database() -> (PgPool, String) {
     let base = base_url();
     let admin = PgPoolOptions::new().max_connections(2).connect(&base).await.expect("connect to the test cluster");
     let version: i64 = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
-    let checksum: String = MIGRATOR.iter().flat_map(|m| m.checksum.iter()).take(8).map(|b| format!("{b:02x}")).collect();
+    // Every migration's checksum counts: a migration edited before it lands makes a new template.
+    let digest = {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        MIGRATOR.iter().for_each(|m| h.update(&m.checksum));
+        h.finalize()
+    };
+    let checksum: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
     let template = format!("hotline_tmpl_{version}_{checksum}");
     // One process migrates the template; the others wait on the lock.
     let mut conn = admin.acquire().await.unwrap();
@@ -204,6 +211,23 @@ impl Session {
             .send()
             .await
             .unwrap()
+    }
+
+    /// Every event the session may see, pulled page by page; waits out events held back behind a
+    /// transaction still running elsewhere in the cluster (up to ~30 s).
+    pub async fn pull_all(&self, http: &reqwest::Client, base: &str) -> Vec<serde_json::Value> {
+        let (mut after, mut all) = (String::new(), Vec::new());
+        for _ in 0..600 {
+            let page = self.pull(http, base, &after).await;
+            all.extend(page["events"].as_array().unwrap().iter().cloned());
+            after = page["next"].as_str().unwrap().to_owned();
+            if page["held"].as_bool() == Some(true) {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            } else if !page["more"].as_bool().unwrap() {
+                break;
+            }
+        }
+        all
     }
 
     pub async fn pull(&self, http: &reqwest::Client, base: &str, after: &str) -> serde_json::Value {

@@ -1,0 +1,106 @@
+//! The server's supervision pass (督办): for every case with a bureau's clock past its due, the
+//! steps `hotline_domain::case::supervision::due_steps` says are due (urging the next working
+//! day, escalating after a repeated breach) are recorded as the `system` user from the server's
+//! own device, like any push: in the log, folded, and announced to every seat.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use hotline_domain::case::supervision::due_steps;
+use hotline_domain::case::{Actor, CaseId, CaseState, DeviceId, Event, EventId, Role};
+use hotline_domain::sla::SlaCalendar;
+use sqlx::types::Json;
+use sqlx::{PgPool, Row};
+use uuid::Uuid;
+
+use crate::fanout::CHANNEL;
+use crate::snapshot::refold_many;
+
+pub const SYSTEM_USER: &str = "system";
+pub const SYSTEM_DEVICE: &str = "server-supervision";
+const BATCH: usize = 500;
+
+/// One pass at `now`; returns how many steps it recorded.
+pub async fn run_once(pool: &PgPool, cal: &SlaCalendar, now: DateTime<Utc>) -> Result<usize, sqlx::Error> {
+    let late: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT DISTINCT case_id FROM clock_runs WHERE stopped_at IS NULL AND NOT cancelled AND bureau <> '' AND due_at < $1",
+    )
+    .bind(now)
+    .fetch_all(pool)
+    .await?;
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE name = $1").bind(SYSTEM_USER).fetch_one(pool).await?;
+    let mut recorded = 0;
+    for chunk in late.chunks(BATCH) {
+        let mut tx = pool.begin().await?;
+        // The device row is the lock: two server processes never urge the same breach twice,
+        // because the second reads the histories only after the first has committed.
+        sqlx::query("INSERT INTO devices (device_id, user_id) VALUES ($1, $2) ON CONFLICT (device_id) DO NOTHING").bind(SYSTEM_DEVICE).bind(user).execute(&mut *tx).await?;
+        let mut seq: i64 = sqlx::query_scalar("SELECT last_seq FROM devices WHERE device_id = $1 FOR UPDATE").bind(SYSTEM_DEVICE).fetch_one(&mut *tx).await?;
+        let rows = sqlx::query("SELECT case_id, body FROM events WHERE case_id = ANY($1) ORDER BY case_id, tx_id, pos").bind(chunk).fetch_all(&mut *tx).await?;
+        let mut histories: std::collections::BTreeMap<Uuid, Vec<Event>> = Default::default();
+        for r in rows {
+            if let Ok(e) = serde_json::from_value::<Event>(r.get("body")) {
+                histories.entry(r.get("case_id")).or_default().push(e);
+            }
+        }
+        let mut fresh: Vec<(i64, Event)> = Vec::new();
+        for (case, events) in &histories {
+            let mut state = CaseState::fold(events);
+            for body in due_steps(&state, events, cal, now) {
+                let e = Event {
+                    id: EventId(Uuid::now_v7()),
+                    case: CaseId(*case),
+                    at: now,
+                    actor: Actor { user: SYSTEM_USER.into(), role: Role::System, bureau: None },
+                    device: DeviceId(SYSTEM_DEVICE.into()),
+                    seen: state.events,
+                    body,
+                };
+                // Only what the case can take now (a bureau already gone is not urged).
+                if state.apply(&e).is_ok() {
+                    seq += 1;
+                    fresh.push((seq, e));
+                }
+            }
+        }
+        if fresh.is_empty() {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO events (id, case_id, device_id, device_seq, user_id, at, body)
+             SELECT id, case_id, $3, seq, $5, at, body
+             FROM UNNEST($1::uuid[], $2::uuid[], $4::bigint[], $6::timestamptz[], $7::jsonb[]) AS t(id, case_id, seq, at, body)",
+        )
+        .bind(fresh.iter().map(|(_, e)| e.id.0).collect::<Vec<_>>())
+        .bind(fresh.iter().map(|(_, e)| e.case.0).collect::<Vec<_>>())
+        .bind(SYSTEM_DEVICE)
+        .bind(fresh.iter().map(|(s, _)| *s).collect::<Vec<_>>())
+        .bind(user)
+        .bind(fresh.iter().map(|(_, e)| e.at).collect::<Vec<_>>())
+        .bind(fresh.iter().map(|(_, e)| Json(e)).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await?;
+        let mut touched: Vec<CaseId> = fresh.iter().map(|(_, e)| e.case).collect();
+        touched.dedup();
+        refold_many(&mut tx, &touched, cal).await?;
+        sqlx::query("UPDATE devices SET last_seq = $2 WHERE device_id = $1").bind(SYSTEM_DEVICE).bind(seq).execute(&mut *tx).await?;
+        sqlx::query("SELECT pg_notify($1, '')").bind(CHANNEL).execute(&mut *tx).await?;
+        tx.commit().await?;
+        recorded += fresh.len();
+    }
+    Ok(recorded)
+}
+
+/// Runs a pass every `every` for as long as the server runs.
+pub fn spawn(pool: PgPool, clock: std::sync::Arc<dyn hotline_domain::time::Clock>, cal: std::sync::Arc<SlaCalendar>, every: Duration) {
+    tokio::spawn(async move {
+        loop {
+            match run_once(&pool, &cal, clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => crate::log::info(&format!("supervision: {n} urging notices and escalations recorded")),
+                Err(e) => crate::log::error(&format!("supervision: {e}")),
+            }
+            tokio::time::sleep(every).await;
+        }
+    });
+}
