@@ -16,7 +16,8 @@ use sqlx::PgPool;
 use uuid::{NoContext, Timestamp, Uuid};
 
 use crate::admin::{self, AdminError};
-use crate::facts::{CaseFacts, FACTS_VERSION};
+use crate::snapshot::FACTS_VERSION;
+use hotline_domain::case::facts::CaseFacts;
 
 /// Bureaus of a city (Guangzhou-like), with the categories they handle.
 const BUREAUS: &[(&str, &str, &[&str])] = &[
@@ -172,7 +173,7 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
             let bureau = BUREAUS.iter().find(|(_, _, cats)| cats.contains(&category)).map_or("CIVIL", |(c, _, _)| *c);
             let events = story(&mut rng, case, at, now, seat, bureau, intake);
             let state = CaseState::fold(&events);
-            let facts = CaseFacts::of(&state, &events, cal);
+            let facts = CaseFacts::of(&state, cal);
             for e in &events {
                 let device = e.device.0.clone();
                 let seq = device_seq.entry(device.clone()).or_insert(0);

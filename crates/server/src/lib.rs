@@ -9,7 +9,6 @@ pub mod calendar;
 pub mod config;
 pub mod demo;
 pub mod error;
-pub mod facts;
 pub mod fanout;
 pub mod live;
 pub mod log;

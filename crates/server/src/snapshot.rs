@@ -12,7 +12,10 @@ use sqlx::types::Json;
 use sqlx::{PgPool, Postgres, Row, Transaction};
 use uuid::Uuid;
 
-use crate::facts::{CaseFacts, FACTS_VERSION};
+use hotline_domain::case::facts::CaseFacts;
+
+/// Bumped when the facts' derivation changes: the server re-derives older rows at start.
+pub const FACTS_VERSION: i16 = 1;
 
 /// Folds each case's whole history (including this transaction's own events) and saves it.
 pub async fn refold_many(tx: &mut Transaction<'_, Postgres>, cases: &[CaseId], cal: &SlaCalendar) -> Result<(), sqlx::Error> {
@@ -36,7 +39,7 @@ pub async fn refold_many(tx: &mut Transaction<'_, Postgres>, cases: &[CaseId], c
     let (mut b_case, mut b_bureau, mut b_status) = (Vec::new(), Vec::new(), Vec::new());
     for (id, events) in histories {
         let state = CaseState::fold(&events);
-        let facts = CaseFacts::of(&state, &events, cal);
+        let facts = CaseFacts::of(&state, cal);
         let (Some(intake), Some(received_at)) = (state.intake.as_ref(), state.received_at) else {
             continue; // its `received` event has not arrived yet
         };

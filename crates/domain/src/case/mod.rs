@@ -1,6 +1,7 @@
 //! The case (工单) and its lifecycle as a pure fold of append-only events.
 
 mod event;
+pub mod facts;
 mod fold;
 mod intake;
 mod kinds;
@@ -9,7 +10,7 @@ mod permission;
 pub mod supervision;
 
 pub use event::{Actor, CaseId, DeviceId, Event, EventBody, EventId, Role, Satisfaction};
-pub use fold::{AssignmentStatus, Assignment, CaseState, CaseStatus, ClockInstance, ClockRef, Conflict, ExtensionRequest, Offer, StepError, StepRefusal};
+pub use fold::{AssignmentStatus, Assignment, Callback, CaseState, CaseStatus, ClockInstance, ClockRef, Conflict, ExtensionRequest, Offer, StepError, StepRefusal};
 pub use intake::{normalise_phone, IntakeDraft, IntakeError, MAX_ADDRESS_CHARS, MAX_DESCRIPTION_CHARS};
 pub use kinds::{CategoryDef, KindCatalog, KindDef};
 pub use permission::permits;

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Assignment, AssignmentStatus, CaseState, CaseStatus, ClockInstance, ExtensionRequest};
+use super::{Assignment, AssignmentStatus, Callback, CaseState, CaseStatus, ClockInstance, ExtensionRequest};
 use crate::case::event::{Event, EventBody};
 use crate::case::model::BureauCode;
 use crate::sla::{ClockRun, ClockScope, ClockSpec, Trigger};
@@ -27,6 +27,8 @@ impl CaseState {
                 self.fire_case(Trigger::Received, at);
             }
             B::AnsweredOnSpot { .. } => {
+                self.answered_on_spot = true;
+                self.first_replied_at.get_or_insert(at);
                 self.reply_case(at);
                 self.close(at);
             }
@@ -112,11 +114,20 @@ impl CaseState {
             }
             B::Escalated { .. } => self.escalations += 1,
             B::Replied { bureau: Some(b), .. } => {
+                self.first_replied_at.get_or_insert(at);
+                self.replied_by = Some(b.clone());
                 self.set_assignment(b, AssignmentStatus::Replied);
                 self.bureau_replied(b, at);
             }
-            B::Replied { bureau: None, .. } => self.reply_case(at),
-            B::CalledBack { satisfaction, .. } => self.satisfaction = Some(*satisfaction),
+            B::Replied { bureau: None, .. } => {
+                self.first_replied_at.get_or_insert(at);
+                self.replied_by = None;
+                self.reply_case(at);
+            }
+            B::CalledBack { satisfaction, .. } => {
+                self.satisfaction = Some(*satisfaction);
+                self.callbacks.push(Callback { at, satisfaction: *satisfaction, bureau: self.replied_by.clone() });
+            }
             B::Reopened { .. } => self.reopen(at),
             B::MergedInto { into } => {
                 self.merged_into = Some(*into);

@@ -246,6 +246,27 @@ pub struct CaseState {
     /// event's author had not seen).
     #[serde(default)]
     pub devices: Vec<String>,
+    /// The first reply (or on-the-spot answer) ever given; a reopening does not forget it.
+    #[serde(default)]
+    pub first_replied_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub answered_on_spot: bool,
+    /// Who gave the latest reply (None: the centre itself): what a callback judges.
+    #[serde(default)]
+    pub replied_by: Option<BureauCode>,
+    /// Every callback, kept when a dissatisfied caller reopens the case (`satisfaction` is then
+    /// forgotten; the month's figures must not be).
+    #[serde(default)]
+    pub callbacks: Vec<Callback>,
+}
+
+/// One callback (回访): when, what the caller said, and whose reply it judged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Callback {
+    pub at: DateTime<Utc>,
+    pub satisfaction: Satisfaction,
+    #[serde(default)]
+    pub bureau: Option<BureauCode>,
 }
 
 impl Default for CaseState {
@@ -271,6 +292,10 @@ impl Default for CaseState {
             last_event_at: None,
             conflicts: vec![],
             devices: vec![],
+            first_replied_at: None,
+            answered_on_spot: false,
+            replied_by: None,
+            callbacks: vec![],
         }
     }
 }

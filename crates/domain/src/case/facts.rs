@@ -1,13 +1,11 @@
-//! Report facts: the few columns and rows reports and dashboards count, derived from a case's
-//! fold and its events. Written by `snapshot::refold_many` (live pushes) and by seed-demo (COPY),
-//! both through [`CaseFacts::of`], so a report never depends on which path saved the case.
+//! Report facts: the few figures reports and dashboards count, derived from a case's fold alone.
+//! The server saves them beside each snapshot (live pushes and seed-demo alike) and so do the
+//! seats, so a report and a dashboard count the same things the same way.
 
 use chrono::{DateTime, Utc};
-use hotline_domain::case::{CaseState, Event, EventBody};
-use hotline_domain::sla::SlaCalendar;
 
-/// Bumped when the derivation changes: the server re-derives older rows at start.
-pub const FACTS_VERSION: i16 = 1;
+use super::fold::CaseState;
+use crate::sla::SlaCalendar;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseFacts {
@@ -45,33 +43,7 @@ pub struct CallbackFact {
 }
 
 impl CaseFacts {
-    pub fn of(state: &CaseState, events: &[Event], cal: &SlaCalendar) -> Self {
-        let channel = state.intake.as_ref().map(|i| serde_name(&i.channel)).unwrap_or_default();
-        let bureau = state.assignments.last().map(|a| a.bureau.0.clone());
-        let mut first_replied_at = None;
-        let mut on_spot = false;
-        let mut callbacks = Vec::new();
-        // Who replied last, for the callback that judges that reply.
-        let mut replied_by = String::new();
-        for e in events {
-            match &e.body {
-                EventBody::Replied { bureau, .. } => {
-                    first_replied_at.get_or_insert(e.at);
-                    replied_by = bureau.as_ref().map(|b| b.0.clone()).unwrap_or_default();
-                }
-                EventBody::AnsweredOnSpot { .. } => {
-                    on_spot = true;
-                    first_replied_at.get_or_insert(e.at);
-                }
-                EventBody::CalledBack { satisfaction, .. } => callbacks.push(CallbackFact {
-                    seq: callbacks.len() as i32,
-                    at: e.at,
-                    satisfaction: serde_name(satisfaction),
-                    bureau: replied_by.clone(),
-                }),
-                _ => {}
-            }
-        }
+    pub fn of(state: &CaseState, cal: &SlaCalendar) -> Self {
         let mut clock_runs = Vec::new();
         for c in &state.clocks {
             for (i, r) in c.runs.iter().enumerate() {
@@ -88,7 +60,21 @@ impl CaseFacts {
                 });
             }
         }
-        Self { channel, bureau, first_replied_at, closed_at: state.closed_at, on_spot, clock_runs, callbacks }
+        let callbacks = state
+            .callbacks
+            .iter()
+            .enumerate()
+            .map(|(i, c)| CallbackFact { seq: i as i32, at: c.at, satisfaction: serde_name(&c.satisfaction), bureau: c.bureau.as_ref().map(|b| b.0.clone()).unwrap_or_default() })
+            .collect();
+        Self {
+            channel: state.intake.as_ref().map(|i| serde_name(&i.channel)).unwrap_or_default(),
+            bureau: state.assignments.last().map(|a| a.bureau.0.clone()),
+            first_replied_at: state.first_replied_at,
+            closed_at: state.closed_at,
+            on_spot: state.answered_on_spot,
+            clock_runs,
+            callbacks,
+        }
     }
 }
 
@@ -99,8 +85,8 @@ fn serde_name<T: serde::Serialize>(v: &T) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hotline_domain::case::{Actor, BureauCode, CaseId, CaseNumber, Caller, Channel, DeviceId, EventId, IntakeDraft, KindCatalog, Role, Satisfaction};
-    use hotline_domain::sla::Policy;
+    use crate::case::{Actor, BureauCode, CaseId, CaseNumber, Caller, Channel, DeviceId, Event, EventBody, EventId, IntakeDraft, KindCatalog, Role, Satisfaction};
+    use crate::sla::Policy;
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -108,7 +94,7 @@ mod tests {
 
     #[test]
     fn a_dissatisfied_callback_is_kept_after_the_case_reopens() {
-        let cal = SlaCalendar::new(hotline_domain::calendar::shipped(), Default::default());
+        let cal = SlaCalendar::new(crate::calendar::shipped(), Default::default());
         let case = CaseId(uuid::Uuid::now_v7());
         let intake = IntakeDraft {
             number: CaseNumber::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), "D001", 1).unwrap(),
@@ -142,7 +128,7 @@ mod tests {
             .collect();
         let state = CaseState::fold(&events);
         assert!(state.conflicts.is_empty(), "{:?}", state.conflicts);
-        let f = CaseFacts::of(&state, &events, &cal);
+        let f = CaseFacts::of(&state, &cal);
         assert_eq!(f.channel, "app");
         assert_eq!(f.bureau.as_deref(), Some("MARKET"));
         assert_eq!(f.first_replied_at, Some(at("2026-11-03T03:00:00Z")));
