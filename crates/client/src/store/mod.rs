@@ -3,6 +3,7 @@
 
 mod alerts;
 mod cases;
+mod dashboard;
 mod drafts;
 mod knowledge;
 mod queue;
@@ -21,6 +22,7 @@ use sqlx::Row;
 
 pub use cases::{LocalStory, NewCase};
 pub use alerts::{AlertScope, DueAlert, TakenAlerts};
+pub use dashboard::{CallbackRow, DashPeriod, Dashboard, DecisionRow, DepthCell, Figure, OnTimeRow, SatisfactionCounts};
 pub use drafts::Draft;
 pub use knowledge::{Article, Bureau, RouteSuggestion, RoutingRule};
 pub use queue::{Light, LightCounts, QueuePage, QueueQuery, QueueRow};

@@ -2,7 +2,8 @@
 //! yellow), its bureaus, its search tokens and its pending alert points — all rewritten from the
 //! folded state in the transaction that changed the case.
 
-use hotline_domain::case::CaseState;
+use hotline_domain::case::facts::CaseFacts;
+use hotline_domain::case::{AssignmentStatus, CaseState};
 use hotline_domain::sla::{AlertSettings, SlaCalendar};
 use hotline_domain::text::index_tokens;
 use sqlx::{Row, Sqlite, Transaction};
@@ -12,7 +13,7 @@ use super::LocalStore;
 use crate::ClientError;
 
 /// What a snapshot holds; bump it when that changes and every snapshot is rebuilt on open.
-const SNAPSHOT_FORMAT: i64 = 1;
+const SNAPSHOT_FORMAT: i64 = 2;
 
 /// Rewrites the case's row, its bureaus, its alert points and (for a new case) its search tokens.
 pub(super) async fn save_snapshot(
@@ -67,6 +68,7 @@ pub(super) async fn save_snapshot(
     .bind(next.as_ref().and_then(|(c, _)| state.clock(c)).map(|c| c.spec.label.clone()))
     .fetch_one(&mut **tx)
     .await?;
+    save_facts(tx, rid, state, cal).await?;
     sqlx::query("INSERT OR REPLACE INTO case_states (rid, state) VALUES (?, ?)")
         .bind(rid)
         .bind(serde_json::to_string(state).expect("state serialises"))
@@ -105,6 +107,67 @@ pub(super) async fn save_snapshot(
         .bind(index_tokens(&intake.search_text()).join(" "))
         .execute(&mut **tx)
         .await?;
+    Ok(())
+}
+
+/// The report facts (as the server keeps them), the current reply and what waits on a supervisor.
+async fn save_facts(tx: &mut Transaction<'_, Sqlite>, rid: i64, state: &CaseState, cal: &SlaCalendar) -> Result<(), ClientError> {
+    let kind = state.intake.as_ref().map(|i| i.kind.clone()).unwrap_or_default();
+    let facts = CaseFacts::of(state, cal);
+    // A decision's urgency: the due of the clock an extension concerns, else of the case's
+    // nearest clock; conflicts and returns without a running clock come first.
+    let due_of = |r: &hotline_domain::case::ClockRef| state.clock(r).and_then(|c| c.current()).and_then(|run| run.read(cal, run.started_at).ok()).map(|x| x.due.timestamp());
+    let mut decisions = 0;
+    let mut decision_due: Option<i64> = None;
+    let mut urgent = |due: Option<i64>| decision_due = Some(decision_due.map_or(due.unwrap_or(0), |d| d.min(due.unwrap_or(0))));
+    for p in &state.pending_extensions {
+        decisions += 1;
+        urgent(due_of(&p.clock));
+    }
+    for a in state.assignments.iter().filter(|a| a.status == AssignmentStatus::Returned) {
+        decisions += 1;
+        urgent(state.clocks.iter().filter(|c| c.bureau.as_ref() == Some(&a.bureau)).find_map(|c| due_of(&c.reference())));
+    }
+    if !state.conflicts.is_empty() {
+        decisions += state.conflicts.len() as i64;
+        urgent(None);
+    }
+    sqlx::query("UPDATE cases SET channel = ?, bureau = ?, replied_at = ?, decisions = ?, decision_due = ? WHERE rid = ?")
+        .bind(&facts.channel)
+        .bind(&facts.bureau)
+        .bind(state.replied_at.map(|t| t.timestamp()))
+        .bind(decisions)
+        .bind(decision_due)
+        .bind(rid)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM clock_runs WHERE case_rid = ?").bind(rid).execute(&mut **tx).await?;
+    for r in &facts.clock_runs {
+        sqlx::query("INSERT INTO clock_runs (case_rid, clock, bureau, run, kind, started_at, due_at, stopped_at, cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(rid)
+            .bind(&r.clock)
+            .bind(&r.bureau)
+            .bind(r.run)
+            .bind(&kind)
+            .bind(r.started_at.timestamp())
+            .bind(r.due_at.map(|t| t.timestamp()))
+            .bind(r.stopped_at.map(|t| t.timestamp()))
+            .bind(r.cancelled)
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM callbacks WHERE case_rid = ?").bind(rid).execute(&mut **tx).await?;
+    for c in &facts.callbacks {
+        sqlx::query("INSERT INTO callbacks (case_rid, seq, at, satisfaction, bureau, kind) VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(rid)
+            .bind(c.seq)
+            .bind(c.at.timestamp())
+            .bind(&c.satisfaction)
+            .bind(&c.bureau)
+            .bind(&kind)
+            .execute(&mut **tx)
+            .await?;
+    }
     Ok(())
 }
 

@@ -6,6 +6,7 @@ mod demo;
 mod detail;
 mod intake;
 mod session;
+mod supervision;
 
 use std::sync::{Arc, RwLock as StdRwLock};
 

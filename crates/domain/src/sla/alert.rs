@@ -20,6 +20,9 @@ pub struct AlertSettings {
     pub notify_left: Vec<SlaAmount>,
     /// A desktop alert when the clock breaches.
     pub notify_breach: bool,
+    /// A replied case is due for its callback (回访) from the start of the day this many days
+    /// after the reply (1: the next day; 0: at once).
+    pub callback_after_days: u32,
 }
 
 impl Default for AlertSettings {
@@ -29,6 +32,7 @@ impl Default for AlertSettings {
             at_risk_left: SlaAmount::WorkingMinutes(60),
             notify_left: vec![SlaAmount::WorkingMinutes(60), SlaAmount::Minutes(15)],
             notify_breach: true,
+            callback_after_days: 1,
         }
     }
 }

@@ -16,6 +16,7 @@ pub fn write(r: &Report) -> Result<Vec<u8>, XlsxError> {
     let summary = table::summary(r);
     let ws = wb.add_worksheet();
     ws.set_name(summary.name)?;
+    printable(ws);
     ws.write_string_with_format(0, 0, &r.title, &title)?;
     ws.write_string(1, 0, format!("统计周期：{} 至 {}；生成时间：{}", r.period.first, r.period.last, hotline_domain::time::local_date(r.generated_at)))?;
     put(ws, 3, &summary, &bold, &pct, &hours)?;
@@ -69,9 +70,17 @@ fn column(sheet: &str, title: &str, last_row: u32, col: u16, name: &str) -> Char
     c
 }
 
+/// Printed (and converted to PDF) landscape on A4, one page wide: the table and its chart together.
+fn printable(ws: &mut Worksheet) {
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+}
+
 /// A sheet named after the table, the table from its first row; returns the last row written.
 fn put_sheet(ws: &mut Worksheet, t: &Table, bold: &Format, pct: &Format, hours: &Format) -> Result<u32, XlsxError> {
     ws.set_name(t.name)?;
+    printable(ws);
     ws.set_column_width(0, 16)?;
     ws.set_freeze_panes(1, 0)?;
     put(ws, 0, t, bold, pct, hours)

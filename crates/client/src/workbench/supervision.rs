@@ -1,0 +1,48 @@
+//! What a supervisor's desk adds: the live dashboard and the cases behind each figure, the list
+//! of decisions waiting, and the callback queue with the callback itself (a dissatisfied caller
+//! reopens the case and sends it back to the bureau that replied).
+
+use hotline_domain::case::{EventBody, Satisfaction};
+
+use super::{CaseDetail, Workbench};
+use crate::store::{CallbackRow, CaseRow, DashPeriod, Dashboard, DecisionRow, Figure};
+use crate::ClientError;
+
+impl Workbench {
+    pub async fn dashboard(&self, period: DashPeriod) -> Result<Dashboard, ClientError> {
+        let store = self.store.read().await;
+        let after = store.alert_settings().callback_after_days;
+        store.dashboard(period, self.now(), after).await
+    }
+
+    pub async fn figure_cases(&self, figure: &Figure, period: DashPeriod) -> Result<Vec<CaseRow>, ClientError> {
+        self.store.read().await.figure_cases(figure, period, self.now()).await
+    }
+
+    pub async fn decisions(&self) -> Result<Vec<DecisionRow>, ClientError> {
+        self.store.read().await.decisions().await
+    }
+
+    pub async fn callbacks_due(&self) -> Result<Vec<CallbackRow>, ClientError> {
+        let store = self.store.read().await;
+        let after = store.alert_settings().callback_after_days;
+        store.callbacks_due(self.now(), after).await
+    }
+
+    /// Records a callback. A dissatisfied caller's case is reopened (and so goes back to the
+    /// bureau that replied) with the caller's words as the reason.
+    pub async fn call_back(&self, case: &str, satisfaction: Satisfaction, comment: &str) -> Result<CaseDetail, ClientError> {
+        let comment = comment.trim();
+        if satisfaction == Satisfaction::Dissatisfied && comment.is_empty() {
+            return Err(ClientError::Invalid {
+                code: "callback.reason_required",
+                message: "say why the caller is dissatisfied: the bureau redoes the case from it / 请填写不满意的原因，承办单位据此重新办理".into(),
+            });
+        }
+        let detail = self.act(case, EventBody::CalledBack { satisfaction, comment: comment.to_owned() }).await?;
+        if satisfaction != Satisfaction::Dissatisfied {
+            return Ok(detail);
+        }
+        self.act(&detail.row.id, EventBody::Reopened { reason: format!("回访不满意：{comment}") }).await
+    }
+}
