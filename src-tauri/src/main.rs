@@ -88,6 +88,11 @@ fn main() {
             commands::session::login,
             commands::session::take_screen_pop,
             commands::session::desk_ready,
+            commands::supervision::dashboard,
+            commands::supervision::figure_cases,
+            commands::supervision::decisions,
+            commands::supervision::callbacks_due,
+            commands::supervision::call_back,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

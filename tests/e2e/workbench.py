@@ -6,8 +6,10 @@ session with a real GNOME Keyring (session tokens) and python3-dbusmock's notifi
   a seat logs in, answers one call on the spot from a knowledge suggestion, takes a second call
   from the same number (its history shows), records a complaint and dispatches it (D, Enter);
   a second desk logged in as the bureau sees it arrive live, signs for, accepts and replies;
-  the seat's desk shows it replied; a case whose clock has breached alerts over D-Bus exactly
-  once, and not again after the desk restarts.
+  the seat's desk shows it replied; a supervisor's desk (a day later) sees it on the live
+  dashboard, opens it from the figure, calls the caller back — dissatisfied — and the case goes
+  back to the bureau's desk; a case whose clock has breached alerts over D-Bus exactly once, and
+  not again after the desk restarts.
 
 Run through tests/e2e/run.sh (which provides the D-Bus session and PostgreSQL).
 With --screenshots DIR it also saves the desk's screens (and runs dunst instead of the mock, so
@@ -172,7 +174,8 @@ def run(bins, shots, work, env, procs):
     with open(csv, "w") as f:
         f.write("code,name,parent,district,phone\n" + "".join(f"{b['code']},{b['name']},,,\n" for b in directory["bureaus"]))
     subprocess.run([server_bin, "bureau", "import", csv], check=True, env=senv, stdout=subprocess.DEVNULL)
-    for name, role, extra in [("seat1", "seat", ["--seat-code", "A001"]), ("market1", "bureau", ["--bureau", "MARKET"])]:
+    for name, role, extra in [("seat1", "seat", ["--seat-code", "A001"]), ("market1", "bureau", ["--bureau", "MARKET"]),
+                              ("super1", "supervisor", ["--seat-code", "S001"])]:
         subprocess.run([server_bin, "user", "add", name, "--role", role, *extra, "--password-stdin"], input="secret-pass\n", text=True, check=True, env=senv, stdout=subprocess.DEVNULL)
     port = free_port()
     server = f"http://127.0.0.1:{port}"
@@ -183,11 +186,11 @@ def run(bins, shots, work, env, procs):
     with open(desk_bin, "w") as f:
         f.write(f'#!/bin/sh\n"{os.path.join(bins, "hotline-desk")}" "$@" >>"$HOTLINE_DATA_DIR.log" 2>&1\necho "hotline-desk exited: $?" >>"$HOTLINE_DATA_DIR.log"\n')
     os.chmod(desk_bin, 0o755)
-    seat_dir, bureau_dir = os.path.join(work, "seat"), os.path.join(work, "bureau")
+    seat_dir, bureau_dir, super_dir = os.path.join(work, "seat"), os.path.join(work, "bureau"), os.path.join(work, "super")
 
-    def driver(data_dir, name):
+    def driver(data_dir, name, extra_env=None):
         p, native = free_port(), free_port()
-        denv = dict(env, HOTLINE_DATA_DIR=data_dir)
+        denv = dict(env, HOTLINE_DATA_DIR=data_dir, **(extra_env or {}))
         # WebKitWebDriver through a wrapper too, so its own words and exit status are kept.
         native_bin = os.path.join(work, f"{name}-webkitwebdriver")
         with open(native_bin, "w") as f:
@@ -198,6 +201,11 @@ def run(bins, shots, work, env, procs):
         return p
 
     seat_port, bureau_port = driver(seat_dir, "seat"), driver(bureau_dir, "bureau")
+    # The supervisor works an hour into the next day in Beijing, when the reply's callback is due
+    # (less than a day ahead: the server refuses events dated more than a day in the future).
+    beijing = time.time() + 8 * 3600
+    tomorrow = int(86400 - beijing % 86400 + 3600)
+    super_port = driver(super_dir, "super", {"HOTLINE_CLOCK_OFFSET_SECS": str(tomorrow)})
 
     step("the seat's desk: first run without a server shows the demo queue; log in")
     seat = Session(seat_port, desk_bin)
@@ -303,6 +311,9 @@ def run(bins, shots, work, env, procs):
     seat.wait_until(lambda: "已答复" in seat.content(f"[data-testid=queue-list] button.row[data-number='{number}']"), what="queue row replied")
     check("the seat's queue and case update with the bureau's reply", True)
 
+    if shots:
+        supervisor_day(boss_port=super_port, desk_bin=desk_bin, server=server, number=number, bureau=bureau, shots=shots)
+
     step("a breached clock alerts over D-Bus exactly once, and not again after a restart")
     if shots:
         # The seat's window (the first desk opened) over the bureau's, before dunst draws on top.
@@ -351,8 +362,48 @@ def run(bins, shots, work, env, procs):
     time.sleep(5)
     check("no repeat after the desk restarts", len([c for c in notify_calls() if c[0] == title]) == 1)
     seat.quit()
+    supervisor_day(boss_port=super_port, desk_bin=desk_bin, server=server, number=number, bureau=bureau, shots=None)
     bureau.quit()
 
+
+def supervisor_day(boss_port, desk_bin, server, number, bureau, shots):
+    """A supervisor's desk, in the next day: the dashboard counts the replied complaint and opens
+    it from the figure; the caller is called back, dissatisfied, and the case goes back to the
+    bureau's desk. (Run after the alert checks: a supervisor's desk sees every case and alerts too.)"""
+    step("the supervisor's desk, a day later: the live dashboard, a figure's cases, a callback")
+    boss = Session(boss_port, desk_bin)
+    boss.wait("[data-testid=queue-list]", timeout=60)
+    login(boss, server, "super1")
+    boss.wait_until(lambda: "班长" in boss.text("[data-testid=who]"), what="the supervisor logged in")
+    boss.click("[data-tab=dashboard]")
+    cell = "[data-testid=dashboard] button[data-depth='complaint/replied']"
+    boss.wait_until(lambda: boss.content(cell) == "1", timeout=30, what="the replied complaint counted on the dashboard")
+    check("the dashboard counts the replied complaint", True)
+    boss.wait("[data-chart=bureau] canvas", what="the on-time chart drawn by ECharts")
+    check("ECharts draws the on-time rate per bureau", True)
+    if shots:
+        boss.click("[data-period=month]")
+        time.sleep(2)
+        boss.screenshot(os.path.join(shots, "dashboard.png"))
+        boss.click("[data-period=day]")
+    boss.click(cell)
+    boss.wait(f"[data-testid=drill] button[data-number='{number}']", what="the figure's case listed")
+    boss.click(f"[data-testid=drill] button[data-number='{number}']")
+    boss.wait(f"[data-testid=case-detail][data-number='{number}']", what="the case opened from the figure")
+    check("a dashboard figure opens the cases it counts", True)
+    boss.click("[data-tab=callbacks]")
+    callback = f"[data-testid=callbacks] [data-number='{number}']"
+    boss.wait(callback, timeout=30, what="the replied case in the callback queue the next day")
+    check("the replied case is due for its callback the next day", True)
+    boss.click(f"{callback} [data-verdict=dissatisfied]")
+    boss.wait_until(lambda: "请填写原因" in boss.text("[data-testid=error]"), what="a dissatisfied verdict without words refused")
+    check("a dissatisfied callback without the caller's words is refused in Chinese", True)
+    boss.type(f"{callback} input[data-field=comment]", "商家至今未退款")
+    boss.click(f"{callback} [data-verdict=dissatisfied]")
+    boss.wait_until(lambda: "已回访" in boss.text("[data-testid=toast]"), what="the callback recorded")
+    bureau.wait("[data-testid=case-detail][data-status=dispatched]", timeout=30, what="the case back with the bureau")
+    check("a dissatisfied caller sends the case back to the bureau's desk", True)
+    boss.quit()
 
 def login(s, server, user):
     s.click("[data-testid=login-open]")

@@ -243,3 +243,55 @@ export const login = (server: string, user: string, password: string) =>
   invoke<DeskStatus>("login", { server, user, password });
 export const takeScreenPop = () => invoke<string | null>("take_screen_pop");
 export const deskReady = () => invoke<number>("desk_ready");
+
+// Supervision: the live dashboard, the cases behind a figure, decisions waiting, callbacks due.
+export type DashPeriod = "day" | "month";
+
+export interface OnTimeRow {
+  key: string;
+  decided: number;
+  met: number;
+}
+
+export interface Dashboard {
+  now: string;
+  period: DashPeriod;
+  since: string;
+  depth: { kind: string; status: string; count: number }[];
+  lights: { red: number; yellow: number; green: number; unknown: number; none: number };
+  received: number;
+  by_hour: number[];
+  by_channel: [string, number][];
+  on_time_by_bureau: OnTimeRow[];
+  on_time_by_kind: OnTimeRow[];
+  satisfaction: { satisfied: number; basically: number; dissatisfied: number };
+  conflicts: number;
+  decisions: number;
+  callbacks_due: number;
+}
+
+export type Figure =
+  | { figure: "depth"; kind: string; status: string }
+  | { figure: "late"; bureau: string | null; kind: string | null }
+  | { figure: "hour"; hour: number }
+  | { figure: "channel"; channel: string }
+  | { figure: "satisfaction"; satisfaction: string }
+  | { figure: "conflicts" };
+
+export interface DecisionRow extends CaseRow {
+  decisions: number;
+  decision_due: string | null;
+}
+
+export interface CallbackRow extends CaseRow {
+  replied_at: string;
+}
+
+export type Satisfaction = "satisfied" | "basically_satisfied" | "dissatisfied";
+
+export const dashboard = (period: DashPeriod) => invoke<Dashboard>("dashboard", { period });
+export const figureCases = (figure: Figure, period: DashPeriod) => invoke<CaseRow[]>("figure_cases", { figure, period });
+export const decisions = () => invoke<DecisionRow[]>("decisions");
+export const callbacksDue = () => invoke<CallbackRow[]>("callbacks_due");
+export const callBack = (caseId: string, satisfaction: Satisfaction, comment: string) =>
+  invoke<CaseDetail>("call_back", { case: caseId, satisfaction, comment });

@@ -3,8 +3,25 @@ export type Lang = "zh-CN" | "en";
 
 const zh = {
   appTitle: "热线工作台",
-  tabs: { queue: "工作队列", bureauQueue: "本单位工单", intake: "新建受理", calendar: "法定日历" },
+  tabs: { queue: "工作队列", bureauQueue: "本单位工单", intake: "新建受理", calendar: "法定日历", dashboard: "监控看板", decisions: "待决策", callbacks: "待回访" },
   roles: { seat: "坐席", supervisor: "班长", bureau: "承办单位", admin: "管理员" } as Record<string, string>,
+  dash: {
+    today: "今日", month: "本月", since: (s: string) => `统计自 ${s}（北京时间）`, updated: (s: string) => `更新于 ${s}`,
+    depth: "在办工单（按类型与状态）", red: "超时", yellow: "预警", received: "受理量", conflicts: "同步冲突", decisions: "待决策", callbacks: "待回访",
+    onTimeBureau: "各承办单位按时率", onTimeKind: "各类型按时率", byHour: "各时段受理量", byChannel: "受理渠道", satisfaction: "回访满意度",
+    centre: "热线中心", rate: "按时率", decided: (met: number, n: number) => `按时 ${met} / 到期 ${n}`, satisfactionRate: "满意率",
+    casesOf: "相关工单", close: "关闭", none: "暂无数据", hour: (h: number) => `${h}时`,
+  },
+  satisfactionLabels: { satisfied: "满意", basically_satisfied: "基本满意", dissatisfied: "不满意" } as Record<string, string>,
+  decisionsTitle: "待班长决策（延期申请、退单、同步冲突），按紧迫程度排列",
+  decisionCount: (n: number) => `${n} 项待决`,
+  decisionDue: "相关时限",
+  noDecisions: "暂无待决事项",
+  callbacksTitle: "待回访（答复次日起）",
+  repliedAt: "答复时间",
+  callbackComment: "回访意见（不满意时必填）",
+  callbackDone: (n: string) => `已回访：${n}`,
+  noCallbacks: "暂无待回访工单",
   standalone: "单机模式（演示数据）",
   login: "登录",
   server: "服务器地址",
@@ -124,6 +141,7 @@ const zh = {
     "auth.disabled": "该账号已停用。",
     "sync.offline": "无法连接服务器。",
     "login.missing": "请输入用户名和密码。",
+    "callback.reason_required": "来电人不满意时请填写原因，承办单位据此重新办理。",
   } as Record<string, string>,
 };
 
@@ -131,8 +149,25 @@ type Catalogue = typeof zh;
 
 const en: Catalogue = {
   appTitle: "Hotline Desk",
-  tabs: { queue: "Queue", bureauQueue: "Bureau cases", intake: "New intake", calendar: "Calendar" },
+  tabs: { queue: "Queue", bureauQueue: "Bureau cases", intake: "New intake", calendar: "Calendar", dashboard: "Dashboard", decisions: "Decisions", callbacks: "Callbacks" },
   roles: { seat: "Seat", supervisor: "Supervisor", bureau: "Bureau", admin: "Admin" },
+  dash: {
+    today: "Today", month: "This month", since: (s: string) => `Since ${s} (Beijing time)`, updated: (s: string) => `Updated ${s}`,
+    depth: "Open cases by kind and status", red: "Overdue", yellow: "At risk", received: "Received", conflicts: "Sync conflicts", decisions: "Decisions", callbacks: "Callbacks due",
+    onTimeBureau: "On time by bureau", onTimeKind: "On time by kind", byHour: "Received by hour", byChannel: "Channels", satisfaction: "Callback satisfaction",
+    centre: "Hotline centre", rate: "On time", decided: (met: number, n: number) => `${met} on time / ${n} due`, satisfactionRate: "Satisfied",
+    casesOf: "Cases", close: "Close", none: "No data yet", hour: (h: number) => `${h}:00`,
+  },
+  satisfactionLabels: { satisfied: "Satisfied", basically_satisfied: "Basically satisfied", dissatisfied: "Dissatisfied" },
+  decisionsTitle: "Waiting on a supervisor (extensions, returns, sync conflicts), most urgent first",
+  decisionCount: (n: number) => `${n} to decide`,
+  decisionDue: "Due",
+  noDecisions: "Nothing to decide",
+  callbacksTitle: "Callbacks due (from the day after the reply)",
+  repliedAt: "Replied",
+  callbackComment: "What the caller said (required when dissatisfied)",
+  callbackDone: (n: string) => `Called back: ${n}`,
+  noCallbacks: "No callbacks due",
   standalone: "Standalone (demo data)",
   login: "Log in",
   server: "Server",
@@ -247,6 +282,7 @@ const en: Catalogue = {
     "auth.disabled": "This account is disabled.",
     "sync.offline": "The server cannot be reached.",
     "login.missing": "User and password are required.",
+    "callback.reason_required": "Say why the caller is dissatisfied: the bureau redoes the case from it.",
   },
 };
 

@@ -5,6 +5,7 @@ pub mod case;
 pub mod intake;
 pub mod queue;
 pub mod session;
+pub mod supervision;
 
 /// The workbench every command works on.
 pub type Desk<'a> = tauri::State<'a, std::sync::Arc<hotline_client::workbench::Workbench>>;

@@ -1,0 +1,31 @@
+use hotline_client::store::{CallbackRow, CaseRow, DashPeriod, Dashboard, DecisionRow, Figure};
+use hotline_client::workbench::CaseDetail;
+use hotline_client::ErrorPayload;
+use hotline_domain::case::Satisfaction;
+
+use super::Desk;
+
+#[tauri::command]
+pub async fn dashboard(desk: Desk<'_>, period: DashPeriod) -> Result<Dashboard, ErrorPayload> {
+    desk.dashboard(period).await.map_err(Into::into)
+}
+
+#[tauri::command]
+pub async fn figure_cases(desk: Desk<'_>, figure: Figure, period: DashPeriod) -> Result<Vec<CaseRow>, ErrorPayload> {
+    desk.figure_cases(&figure, period).await.map_err(Into::into)
+}
+
+#[tauri::command]
+pub async fn decisions(desk: Desk<'_>) -> Result<Vec<DecisionRow>, ErrorPayload> {
+    desk.decisions().await.map_err(Into::into)
+}
+
+#[tauri::command]
+pub async fn callbacks_due(desk: Desk<'_>) -> Result<Vec<CallbackRow>, ErrorPayload> {
+    desk.callbacks_due().await.map_err(Into::into)
+}
+
+#[tauri::command]
+pub async fn call_back(desk: Desk<'_>, case: String, satisfaction: Satisfaction, comment: String) -> Result<CaseDetail, ErrorPayload> {
+    desk.call_back(&case, satisfaction, &comment).await.map_err(Into::into)
+}
