@@ -104,6 +104,14 @@ def main():
         run(bins, shots, work, env, procs)
     except Exception:
         print(subprocess.run("ps -eo pid,ppid,stat,etime,cmd | grep -E 'WebKit|tauri-driver|hotline' | grep -v grep; ss -ltnp | grep -E 'WebKit|tauri'", shell=True, capture_output=True, text=True).stdout, flush=True)
+        import sqlite3
+        for desk in ("seat", "bureau", "super"):
+            db = os.path.join(work, desk, "hotline.db")
+            if os.path.exists(db):
+                c = sqlite3.connect(db)
+                print(f"===== {desk} desk: sync", c.execute("SELECT cursor, last_error FROM sync_state").fetchall(),
+                      "outbox", c.execute("SELECT count(*) FROM outbox").fetchone()[0],
+                      "latest events", [r[0][:160] for r in c.execute("SELECT body FROM events ORDER BY rowid DESC LIMIT 3")], flush=True)
         for log in sorted(os.listdir(work)):
             if log.endswith(".log"):
                 print(f"===== {log}", flush=True)
@@ -201,10 +209,10 @@ def run(bins, shots, work, env, procs):
         return p
 
     seat_port, bureau_port = driver(seat_dir, "seat"), driver(bureau_dir, "bureau")
-    # The supervisor works an hour into the next day in Beijing, when the reply's callback is due
+    # The supervisor works the next morning in Beijing, when the reply's callback is due
     # (less than a day ahead: the server refuses events dated more than a day in the future).
     beijing = time.time() + 8 * 3600
-    tomorrow = int(86400 - beijing % 86400 + 3600)
+    tomorrow = int(min(86400 - beijing % 86400 + 10 * 3600, 23 * 3600))
     super_port = driver(super_dir, "super", {"HOTLINE_CLOCK_OFFSET_SECS": str(tomorrow)})
 
     step("the seat's desk: first run without a server shows the demo queue; log in")
@@ -312,6 +320,8 @@ def run(bins, shots, work, env, procs):
     check("the seat's queue and case update with the bureau's reply", True)
 
     if shots:
+        # A city's year of cases behind the dashboard's screen, as seed-demo makes it.
+        subprocess.run([server_bin, "seed-demo", "--cases", "3000"], check=True, env=senv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         supervisor_day(boss_port=super_port, desk_bin=desk_bin, server=server, number=number, bureau=bureau, shots=shots)
 
     step("a breached clock alerts over D-Bus exactly once, and not again after a restart")
@@ -377,10 +387,12 @@ def supervisor_day(boss_port, desk_bin, server, number, bureau, shots):
     boss.wait_until(lambda: "班长" in boss.text("[data-testid=who]"), what="the supervisor logged in")
     boss.click("[data-tab=dashboard]")
     cell = "[data-testid=dashboard] button[data-depth='complaint/replied']"
-    boss.wait_until(lambda: boss.content(cell) == "1", timeout=30, what="the replied complaint counted on the dashboard")
+    # Exactly one in the test's own centre; more behind the screenshots (a seeded city).
+    counted = (lambda: boss.content(cell).strip() == "1") if not shots else (lambda: boss.content(cell).strip().isdigit())
+    boss.wait_until(counted, timeout=60, what="the replied complaint counted on the dashboard")
     check("the dashboard counts the replied complaint", True)
-    boss.wait("[data-chart=bureau] canvas", what="the on-time chart drawn by ECharts")
-    check("ECharts draws the on-time rate per bureau", True)
+    boss.wait("[data-chart=hour] canvas", what="the volume by hour drawn by ECharts")
+    check("ECharts draws the dashboard's charts", True)
     if shots:
         boss.click("[data-period=month]")
         time.sleep(2)
@@ -400,7 +412,10 @@ def supervisor_day(boss_port, desk_bin, server, number, bureau, shots):
     check("a dissatisfied callback without the caller's words is refused in Chinese", True)
     boss.type(f"{callback} input[data-field=comment]", "商家至今未退款")
     boss.click(f"{callback} [data-verdict=dissatisfied]")
-    boss.wait_until(lambda: "已回访" in boss.text("[data-testid=toast]"), what="the callback recorded")
+    try:
+        boss.wait_until(lambda: not boss.find_all(callback), what="the callback recorded (the row leaves the queue)")
+    except AssertionError as e:
+        raise AssertionError(f"{e}; the desk says {boss.content('[data-testid=error]')!r}") from None
     bureau.wait("[data-testid=case-detail][data-status=dispatched]", timeout=30, what="the case back with the bureau")
     check("a dissatisfied caller sends the case back to the bureau's desk", True)
     boss.quit()

@@ -82,7 +82,7 @@ impl LocalStore {
     pub async fn take_due_alerts(&self, scope: AlertScope, now: DateTime<Utc>, at_most: usize) -> Result<TakenAlerts, ClientError> {
         let (filter, user) = self.scope_sql(scope);
         let tag = format!("{} {}", now.to_rfc3339(), crate::ids::new_event_id(now).0);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let update = format!("UPDATE alerts SET sent_at = ? WHERE sent_at IS NULL AND at <= ? AND {filter}");
         let mut q = sqlx::query(&update).bind(&tag).bind(now.timestamp());
         if scope == AlertScope::Mine {

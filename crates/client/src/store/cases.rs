@@ -41,7 +41,7 @@ impl LocalStore {
     /// Records a new case and, in the same transaction, the steps that follow at once (e.g.
     /// answered on the spot): all of them are stored, or none.
     pub async fn new_case_with(&self, input: NewCase, then: Vec<EventBody>, cal: &SlaCalendar, now: DateTime<Utc>) -> Result<CaseState, ClientError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let intake = self.resolve_intake(&mut tx, input, now).await?;
         let case = new_case_id(now);
         let mut state = record(&mut tx, self.event(case, EventBody::Received(Box::new(intake)), now), cal, &self.alerts).await?;
@@ -56,7 +56,7 @@ impl LocalStore {
     /// took, its actor), in one transaction and outside the outbox: demonstration and benchmark
     /// data that must never reach a server. A case's story stops at its first refused step.
     pub async fn record_local_only(&self, cases: Vec<LocalStory>, cal: &SlaCalendar) -> Result<usize, ClientError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let n = cases.len();
         for (input, at, steps) in cases {
             let case = new_case_id(at);
@@ -81,10 +81,19 @@ impl LocalStore {
     /// Records one step on an existing case, refusing it (and writing nothing) if the case's
     /// state does not allow it.
     pub async fn act(&self, case: CaseId, body: EventBody, cal: &SlaCalendar, now: DateTime<Utc>) -> Result<CaseState, ClientError> {
-        let mut tx = self.pool.begin().await?;
-        let state = record(&mut tx, self.event(case, body, now), cal, &self.alerts).await?;
+        self.act_all(case, vec![body], cal, now).await
+    }
+
+    /// Records several steps on a case in one transaction: all of them, or — if the state
+    /// refuses any — none.
+    pub async fn act_all(&self, case: CaseId, bodies: Vec<EventBody>, cal: &SlaCalendar, now: DateTime<Utc>) -> Result<CaseState, ClientError> {
+        let mut tx = self.write().await?;
+        let mut state = None;
+        for body in bodies {
+            state = Some(record(&mut tx, self.event(case, body, now), cal, &self.alerts).await?);
+        }
         tx.commit().await?;
-        Ok(state)
+        state.ok_or_else(|| ClientError::Invalid { code: "case.no_step", message: "no step to record / 没有要记录的操作".into() })
     }
 
     /// Numbers the case (this seat's next number for the day) and resolves its intake.

@@ -82,7 +82,7 @@ impl LocalStore {
             }
         }
         let (mut added, mut updated) = (0, 0);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         for a in file.articles {
             let old = sqlx::query("SELECT rid, title, body, category, version FROM kb_articles WHERE id = ?").bind(&a.id).fetch_optional(&mut *tx).await?;
             let tokens = index_tokens(&format!("{} {}", a.title, a.body)).join(" ");
@@ -153,7 +153,7 @@ impl LocalStore {
         if let Some(r) = file.routing.iter().find(|r| !codes.contains(r.bureau.as_str())) {
             return Err(bad_file("directory", format!("routing rule for {:?} names unknown bureau {:?}", r.category, r.bureau)));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query("DELETE FROM bureaus").execute(&mut *tx).await?;
         sqlx::query("DELETE FROM routing_rules").execute(&mut *tx).await?;
         for b in &file.bureaus {

@@ -82,6 +82,13 @@ impl LocalStore {
         self.alerts = settings;
     }
 
+    /// A write transaction that takes the write lock at once (BEGIN IMMEDIATE), so it waits its
+    /// turn (the busy timeout) behind another writer — a sync applying a page while the seat acts
+    /// — instead of failing when a read-then-write transaction cannot upgrade its snapshot.
+    pub(crate) async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
     pub fn alert_settings(&self) -> &AlertSettings {
         &self.alerts
     }

@@ -183,7 +183,7 @@ impl LocalStore {
         let mut done = 0;
         // In chunks: one transaction per thousand cases keeps the write lock short for the CLI.
         for chunk in ids.chunks(1000) {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.write().await?;
             for id in chunk {
                 let case = hotline_domain::case::CaseId(id.parse().map_err(|_| ClientError::Invalid {
                     code: "local.corrupt",

@@ -47,7 +47,7 @@ impl LocalStore {
     /// Stores a pulled page: new events are added, known ones get their server position, every
     /// touched case is folded again in the server's order, and the cursor moves — atomically.
     pub async fn apply_pulled(&self, events: &[PulledEvent], next: &str, cal: &SlaCalendar) -> Result<usize, ClientError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let mut touched: Vec<CaseId> = Vec::new();
         let mut added = 0;
         for pe in events {
@@ -130,7 +130,7 @@ impl LocalStore {
     /// before the login, so they are stamped with the account the server knows. Logging in to
     /// another server starts pulling from the beginning.
     pub async fn adopt_login(&mut self, server: &str, user: &str, role: Role, bureau: Option<&str>, seat_code: Option<&str>) -> Result<(), ClientError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let role_name = serde_json::to_value(role).expect("serialises").as_str().unwrap_or_default().to_owned();
         let seat = seat_code.map(str::to_owned).unwrap_or_else(|| self.identity.seat_code.clone());
         sqlx::query("UPDATE device SET user_name = ?, role = ?, bureau = ?, seat_code = ? WHERE id = 1")

@@ -203,11 +203,16 @@ impl Workbench {
 
     /// Records one step on a case, if this user may take it in the case's state.
     pub async fn act(&self, id_or_number: &str, body: EventBody) -> Result<CaseDetail, ClientError> {
+        self.act_steps(id_or_number, vec![body]).await
+    }
+
+    /// Records steps that go together (a callback and the reopening it causes): all, or none.
+    pub async fn act_steps(&self, id_or_number: &str, bodies: Vec<EventBody>) -> Result<CaseDetail, ClientError> {
         let id = {
             let store = self.store.read().await;
             let who = store.identity();
             let bureau = who.bureau.as_deref().map(BureauCode::from);
-            if !permits(who.role, bureau.as_ref(), &body) {
+            if let Some(body) = bodies.iter().find(|b| !permits(who.role, bureau.as_ref(), b)) {
                 return Err(ClientError::Invalid {
                     code: "case.not_permitted",
                     message: format!("a {:?} may not record {} / 无权执行「{}」", who.role, body.step(), body.step_zh()),
@@ -215,7 +220,7 @@ impl Workbench {
             }
             let (_, state) = store.case(id_or_number).await?;
             let id = state.id.ok_or_else(|| ClientError::NotFound(id_or_number.to_owned()))?;
-            store.act(id, body, &self.sla(), self.now()).await?;
+            store.act_all(id, bodies, &self.sla(), self.now()).await?;
             id
         };
         self.touch();

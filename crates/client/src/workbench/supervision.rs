@@ -29,8 +29,8 @@ impl Workbench {
         store.callbacks_due(self.now(), after).await
     }
 
-    /// Records a callback. A dissatisfied caller's case is reopened (and so goes back to the
-    /// bureau that replied) with the caller's words as the reason.
+    /// Records a callback. A dissatisfied caller's case is reopened in the same transaction (and
+    /// so goes back to the bureau that replied) with the caller's words as the reason.
     pub async fn call_back(&self, case: &str, satisfaction: Satisfaction, comment: &str) -> Result<CaseDetail, ClientError> {
         let comment = comment.trim();
         if satisfaction == Satisfaction::Dissatisfied && comment.is_empty() {
@@ -39,10 +39,10 @@ impl Workbench {
                 message: "say why the caller is dissatisfied: the bureau redoes the case from it / 请填写不满意的原因，承办单位据此重新办理".into(),
             });
         }
-        let detail = self.act(case, EventBody::CalledBack { satisfaction, comment: comment.to_owned() }).await?;
-        if satisfaction != Satisfaction::Dissatisfied {
-            return Ok(detail);
+        let mut steps = vec![EventBody::CalledBack { satisfaction, comment: comment.to_owned() }];
+        if satisfaction == Satisfaction::Dissatisfied {
+            steps.push(EventBody::Reopened { reason: format!("回访不满意：{comment}") });
         }
-        self.act(&detail.row.id, EventBody::Reopened { reason: format!("回访不满意：{comment}") }).await
+        self.act_steps(case, steps).await
     }
 }
