@@ -141,7 +141,8 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
         while in_batch < n && attempts < n * 10 {
             attempts += 1;
             // Received at a working-hours-weighted moment of the past year.
-            let day = rng.below(365) as i64;
+            // A live city: a few percent of the calls are today's, the rest spread over the year.
+            let day = if rng.below(100) < 3 { 0 } else { rng.below(365) as i64 };
             let minute = 8 * 60 + rng.below(11 * 60) as i64;
             let local_midnight = local_date(now - Duration::days(day)).and_hms_opt(0, 0, 0).expect("midnight");
             let at = hotline_domain::time::from_local(local_midnight) + Duration::minutes(minute);
@@ -233,7 +234,11 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
             for b in &facts.callbacks {
                 let _ = writeln!(WriteVec(&mut callbacks_csv), "{},{},{},{},{},{}", case.0, b.seq, b.at.to_rfc3339(), b.satisfaction, quote(&b.bureau), i.kind);
             }
-            for a in &state.assignments {
+            // A reopened case is dispatched again to the same bureau: its latest assignment counts.
+            for (i, a) in state.assignments.iter().enumerate() {
+                if state.assignments[i + 1..].iter().any(|later| later.bureau == a.bureau) {
+                    continue;
+                }
                 let status = serde_json::to_value(a.status).expect("serialises");
                 let _ = writeln!(WriteVec(&mut bureaus_csv), "{},{},{}", case.0, a.bureau.0, status.as_str().unwrap_or_default());
             }
@@ -272,67 +277,140 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
     Ok(summary)
 }
 
-/// What happened to the case: a realistic prefix of the closed loop for its kind.
+/// What happened to the case: a realistic prefix of the closed loop for its kind. Cases older
+/// than ten days went the whole way (but for a few left late); recent ones are on their way.
+/// Bureaus mostly reply in time, some late or after an approved extension; complaints get their
+/// progress fed back; closed faults and complaints get their response report; a dissatisfied
+/// caller reopens the case and the bureau replies again.
 fn story(rng: &mut Rng, case: CaseId, at: DateTime<Utc>, now: DateTime<Utc>, seat: usize, bureau: &str, intake: hotline_domain::case::Intake) -> Vec<Event> {
-    let seat_actor = (format!("demo_seat{seat:02}"), Role::Seat, None, format!("demo-seat{seat:02}"));
-    let bureau_actor = (format!("demo_{}", bureau.to_ascii_lowercase()), Role::Bureau, Some(BureauCode::from(bureau)), format!("demo-{}", bureau.to_ascii_lowercase()));
+    type Who = (String, Role, Option<BureauCode>, String);
+    let seat_actor: Who = (format!("demo_seat{seat:02}"), Role::Seat, None, format!("demo-seat{seat:02}"));
+    let bureau_actor: Who = (format!("demo_{}", bureau.to_ascii_lowercase()), Role::Bureau, Some(BureauCode::from(bureau)), format!("demo-{}", bureau.to_ascii_lowercase()));
+    let boss: Who = ("demo_super".into(), Role::Supervisor, None, "demo-super".into());
     let b = BureauCode::from(bureau);
     let on_spot = intake.answerable_on_spot && intake.domain == hotline_domain::case::Domain::Technical;
     let needs_acceptance = intake.needs_acceptance;
+    let (complaint, fault) = (intake.kind == "complaint", intake.kind == "fault");
+    // Only business cases run the bureau's own reply clock an extension moves.
+    let business = intake.domain == hotline_domain::case::Domain::Business;
+    let mut events: Vec<Event> = Vec::new();
     let mut t = at;
-    let mut events = Vec::new();
-    let mut push = |rng: &mut Rng, t: DateTime<Utc>, actor: &(String, Role, Option<BureauCode>, String), body: EventBody| {
-        let events_len = events.len();
+    // Steps dated after `now` have not happened yet: the story stops there.
+    let mut push = |rng: &mut Rng, when: DateTime<Utc>, actor: &Who, body: EventBody| -> bool {
+        if when > now {
+            return false;
+        }
+        let seen = u32::try_from(events.len()).unwrap_or(u32::MAX);
         events.push(Event {
-            id: EventId(v7(t, rng)),
+            id: EventId(v7(when, rng)),
             case,
-            at: t,
+            at: when,
             actor: Actor { user: actor.0.clone(), role: actor.1, bureau: actor.2.clone() },
             device: DeviceId(actor.3.clone()),
-            seen: u32::try_from(events_len).unwrap_or(u32::MAX),
+            seen,
             body,
         });
+        true
     };
     push(rng, t, &seat_actor, EventBody::Received(Box::new(intake)));
-    // Older cases got further; recent ones are still open.
     let age_days = (now - at).num_days();
-    let depth = if age_days > 30 { 6 } else { rng.below(7) as usize };
-    let mut step = |rng: &mut Rng, minutes: u64| {
-        t += Duration::minutes(1 + rng.below(minutes) as i64);
-        t.min(now)
+    let depth = if age_days >= 10 {
+        if rng.below(100) < 3 { 1 + rng.below(3) as usize } else { 6 }
+    } else if age_days >= 2 {
+        2 + rng.below(5) as usize
+    } else {
+        rng.below(7) as usize
+    };
+    let after = |rng: &mut Rng, t: &mut DateTime<Utc>, max_minutes: u64| {
+        *t += Duration::minutes(1 + rng.below(max_minutes) as i64);
+        *t
     };
     if on_spot && rng.below(3) > 0 {
-        let when = step(rng, 10);
+        let when = after(rng, &mut t, 10);
         push(rng, when, &seat_actor, EventBody::AnsweredOnSpot { answer: "已按知识库答复".into(), article: None });
         return events;
     }
     if depth == 0 {
         return events;
     }
-    let when = step(rng, 20);
-    push(rng, when, &seat_actor, EventBody::Dispatched { bureau: b.clone(), note: String::new() });
+    // Complaints are dispatched within the 15 minutes; faults within the 30.
+    let when = after(rng, &mut t, if complaint { 12 } else { 25 });
+    if !push(rng, when, &seat_actor, EventBody::Dispatched { bureau: b.clone(), note: String::new() }) {
+        return events;
+    }
+    if complaint {
+        let when = t + Duration::minutes(30 + rng.below(25) as i64);
+        push(rng, when, &seat_actor, EventBody::ProgressFedBack { bureau: None, note: "已向来电人反馈办理进展".into() });
+    }
     if depth >= 2 {
-        let when = step(rng, 600);
+        let when = after(rng, &mut t, if fault { 25 } else { 300 });
         push(rng, when, &bureau_actor, EventBody::SignedFor { bureau: b.clone() });
     }
     if depth >= 3 && needs_acceptance {
-        let when = step(rng, 1_440);
+        let when = after(rng, &mut t, 1_440);
         push(rng, when, &bureau_actor, EventBody::Accepted { bureau: b.clone() });
     }
-    if depth >= 4 {
-        let when = step(rng, 5 * 1_440);
-        push(rng, when, &bureau_actor, EventBody::Replied { bureau: Some(b.clone()), text: "已核实处理，结果已告知来电人".into() });
+    if depth < 4 {
+        return events;
     }
-    if depth >= 5 {
-        let when = step(rng, 1_440);
-        let satisfaction = *rng.pick(&[Satisfaction::Satisfied, Satisfaction::Satisfied, Satisfaction::Satisfied, Satisfaction::BasicallySatisfied, Satisfaction::Dissatisfied]);
-        push(rng, when, &seat_actor, EventBody::CalledBack { satisfaction, comment: String::new() });
+    // The reply: mostly within a few days; one in twenty asks for more time first (and gets
+    // it), one in twenty is simply late.
+    let roll = rng.below(100);
+    if roll < 5 && business && !fault {
+        let clock = hotline_domain::case::ClockRef { key: "reply".into(), bureau: Some(b.clone()) };
+        let ask = after(rng, &mut t, 1_440);
+        push(rng, ask, &bureau_actor, EventBody::ExtensionRequested { clock: clock.clone(), amount: hotline_domain::sla::SlaAmount::WorkingDays(5), reason: "需协调相关部门联合核查".into() });
+        let yes = after(rng, &mut t, 240);
+        push(rng, yes, &boss, EventBody::ExtensionApproved { clock, amount: None, note: "同意延期".into() });
     }
-    if depth >= 6 {
-        let when = step(rng, 60);
-        push(rng, when, &seat_actor, EventBody::Closed { note: String::new() });
+    let reply_in = if fault { 180 } else if roll >= 95 { 8 * 1_440 + rng.below(4 * 1_440) } else { 3 * 1_440 };
+    let when = after(rng, &mut t, reply_in);
+    if !push(rng, when, &bureau_actor, EventBody::Replied { bureau: Some(b.clone()), text: "已核实处理，结果已告知来电人".into() }) {
+        return events;
+    }
+    if depth < 5 {
+        return events;
+    }
+    let satisfaction = *rng.pick(&[Satisfaction::Satisfied, Satisfaction::Satisfied, Satisfaction::Satisfied, Satisfaction::Satisfied, Satisfaction::BasicallySatisfied, Satisfaction::BasicallySatisfied, Satisfaction::Dissatisfied]);
+    let when = t.max(local_next_morning(t)) + Duration::minutes(rng.below(480) as i64);
+    t = when;
+    if !push(rng, when, &seat_actor, EventBody::CalledBack { satisfaction, comment: String::new() }) {
+        return events;
+    }
+    if satisfaction == Satisfaction::Dissatisfied {
+        // Reopened: back to the bureau, which replies again; the caller is then satisfied.
+        push(rng, t + Duration::minutes(1), &seat_actor, EventBody::Reopened { reason: "回访不满意：问题未解决".into() });
+        let when = after(rng, &mut t, 120);
+        push(rng, when, &bureau_actor, EventBody::SignedFor { bureau: b.clone() });
+        if needs_acceptance {
+            let when = after(rng, &mut t, 60);
+            push(rng, when, &bureau_actor, EventBody::Accepted { bureau: b.clone() });
+        }
+        let when = after(rng, &mut t, 2 * 1_440);
+        if !push(rng, when, &bureau_actor, EventBody::Replied { bureau: Some(b.clone()), text: "已再次核查并督促整改到位".into() }) {
+            return events;
+        }
+        let when = t.max(local_next_morning(t)) + Duration::minutes(rng.below(480) as i64);
+        t = when;
+        if !push(rng, when, &seat_actor, EventBody::CalledBack { satisfaction: Satisfaction::BasicallySatisfied, comment: String::new() }) {
+            return events;
+        }
+    }
+    if depth < 6 {
+        return events;
+    }
+    let when = after(rng, &mut t, 60);
+    if push(rng, when, &seat_actor, EventBody::Closed { note: String::new() }) && (complaint || fault) && rng.below(100) < 92 {
+        let when = after(rng, &mut t, 600);
+        push(rng, when, &seat_actor, EventBody::ReportFiled { report: hotline_domain::sla::ReportKind::Response });
     }
     events
+}
+
+/// 09:00 (China time) of the day after `t`: when callbacks start.
+fn local_next_morning(t: DateTime<Utc>) -> DateTime<Utc> {
+    let next = local_date(t) + chrono::Days::new(1);
+    hotline_domain::time::from_local(next.and_hms_opt(9, 0, 0).expect("09:00"))
 }
 
 fn pick_kind(rng: &mut Rng) -> (&'static str, &'static str) {

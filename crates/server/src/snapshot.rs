@@ -45,7 +45,11 @@ pub async fn refold_many(tx: &mut Transaction<'_, Postgres>, cases: &[CaseId], c
         };
         let text = intake.search_text();
         let tokens = index_token_set(&text);
-        for a in &state.assignments {
+        // A reopened case is dispatched again to the same bureau: its latest assignment counts.
+        for (i, a) in state.assignments.iter().enumerate() {
+            if state.assignments[i + 1..].iter().any(|later| later.bureau == a.bureau) {
+                continue;
+            }
             b_case.push(id);
             b_bureau.push(a.bureau.0.clone());
             b_status.push(serde_json::to_value(a.status).expect("serialises").as_str().unwrap_or_default().to_owned());
