@@ -10,6 +10,7 @@
 
 pub mod calendar;
 pub mod case;
+pub mod knowledge;
 pub mod sla;
 pub mod text;
 pub mod time;

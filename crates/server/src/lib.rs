@@ -10,6 +10,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod fanout;
+pub mod knowledge;
 pub mod live;
 pub mod log;
 pub mod report;

@@ -44,6 +44,9 @@ async fn every_route_answers_every_role_as_the_table_says() {
         ("GET", "/api/v1/cases".into(), [401, 200, 200, 200, 403]),
         ("GET", "/api/v1/search?q=%E7%A4%BE%E4%BF%9D".into(), [401, 200, 200, 200, 403]),
         ("POST", unmask, [401, 200, 200, 200, 403]),
+        // The knowledge base is the seats' and supervisors'.
+        ("GET", "/api/v1/kb".into(), [401, 200, 200, 403, 403]),
+        ("GET", "/api/v1/kb/published".into(), [401, 200, 200, 403, 403]),
         // An empty push from one's own device is allowed for every role that may push at all.
         ("POST", "/api/v1/push".into(), [401, 200, 200, 200, 200]),
     ];

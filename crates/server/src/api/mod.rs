@@ -1,6 +1,7 @@
 //! The HTTP API, version 1. Every route but `health` and `login` needs a bearer token.
 
 mod cases;
+mod knowledge;
 mod mask;
 mod session;
 pub(crate) mod sync;
@@ -26,6 +27,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/cases", get(cases::list))
         .route("/api/v1/search", get(cases::search))
         .route("/api/v1/cases/{id}/unmask", post(cases::unmask))
+        .route("/api/v1/kb", get(knowledge::list).post(knowledge::create))
+        .route("/api/v1/kb/published", get(knowledge::published))
+        .route("/api/v1/kb/{id}", get(knowledge::get))
+        .route("/api/v1/kb/{id}/versions", post(knowledge::revise))
+        .route("/api/v1/kb/{id}/{action}", post(knowledge::decide))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }
