@@ -45,3 +45,10 @@ CREATE TABLE callbacks (
     PRIMARY KEY (case_rid, seq)
 );
 CREATE INDEX callbacks_by_at ON callbacks (at);
+
+-- The knowledge base as the server publishes it: each article's approved version, its level
+-- (1 answer as it is, 2 after checking, 3 internal reference) and tags; and how far this seat's
+-- copy goes (the newest change it has applied).
+ALTER TABLE kb_articles ADD COLUMN level INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE kb_articles ADD COLUMN tags TEXT NOT NULL DEFAULT '';
+ALTER TABLE sync_state ADD COLUMN kb_since TEXT;

@@ -131,3 +131,27 @@ fn after_a_restore_from_backup_seats_pull_again_and_carry_on() {
     // The restored log sits under transaction id 3: the seat pulled it again and learnt its places.
     assert_eq!(seat.sqlite("SELECT count(*) FROM events WHERE server_pos LIKE '00000000000000000003:%'"), ["2"]);
 }
+
+#[test]
+fn seats_answer_from_the_knowledge_base_the_server_publishes() {
+    let Centre { db, port: _, seat, bureau, server: _server, _root } = centre();
+    let file = std::env::temp_dir().join(format!("kb-{}.json", uuid::Uuid::new_v4().simple()));
+    let article = |body: &str| serde_json::json!({"articles": [{"id": "KB-SB-01", "title": "社保卡补办流程", "body": body, "category": "social_security", "level": 1, "tags": ["补办"]}]});
+    std::fs::write(&file, article("携带身份证到任一社保网点办理，当场制卡。").to_string()).unwrap();
+    server_admin(&db, &["kb", "import", file.to_str().unwrap()], "");
+    seat.ok(&["sync", "--once"]);
+    let found = seat.ok(&["kb", "suggest", "社保卡丢了怎么补办"]);
+    assert!(found.starts_with("KB-SB-01\t社保卡补办流程"), "{found}");
+    // A revised version is published; the seat's copy follows at the next sync.
+    std::fs::write(&file, article("可在粤省事申请补办并邮寄到家，无需到网点。").to_string()).unwrap();
+    server_admin(&db, &["kb", "import", file.to_str().unwrap()], "");
+    seat.ok(&["sync", "--once"]);
+    assert_eq!(seat.sqlite("SELECT version || ' ' || body FROM kb_articles WHERE id = 'KB-SB-01'"), ["2 可在粤省事申请补办并邮寄到家，无需到网点。"]);
+    // Bureau handlers do not receive the knowledge base (and their sync does not fail for it).
+    bureau.ok(&["sync", "--once"]);
+    assert_eq!(bureau.sqlite("SELECT count(*) FROM kb_articles WHERE id = 'KB-SB-01'"), ["0"]);
+    let export = std::env::temp_dir().join(format!("kb-export-{}.json", uuid::Uuid::new_v4().simple()));
+    server_admin(&db, &["kb", "export", "--out", export.to_str().unwrap()], "");
+    let all: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&export).unwrap()).unwrap();
+    assert_eq!(all["articles"][0]["versions"].as_array().unwrap().len(), 2, "both versions exported");
+}

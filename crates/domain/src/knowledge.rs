@@ -47,6 +47,33 @@ impl ArticleStatus {
 /// the caller's circumstances; 3 internal reference only.
 pub const LEVELS: [(u8, &str); 3] = [(1, "一级：可直接答复"), (2, "二级：核实后答复"), (3, "三级：内部参考")];
 
+/// One version's content, as an author writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleText {
+    pub title: String,
+    pub body: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default = "first_level")]
+    pub level: u8,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+fn first_level() -> u8 {
+    1
+}
+
+/// What a seat receives of the published set: an article's approved text, or its withdrawal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedArticle {
+    pub id: String,
+    pub version: i32,
+    /// None: withdrawn (retired) — the seat drops it.
+    pub text: Option<ArticleText>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KbAction {

@@ -20,23 +20,6 @@ pub enum KbError {
     Import(String),
 }
 
-/// What an author writes: one version's content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ArticleText {
-    pub title: String,
-    pub body: String,
-    #[serde(default)]
-    pub category: String,
-    #[serde(default = "default_level")]
-    pub level: u8,
-    #[serde(default)]
-    pub tags: Vec<String>,
-}
-
-fn default_level() -> u8 {
-    1
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Version {
     pub version: i32,
@@ -73,15 +56,7 @@ pub struct Article {
     pub reviews: Vec<Review>,
 }
 
-/// What a seat receives: the published text, or a withdrawal.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Published {
-    pub id: String,
-    pub version: i32,
-    /// None: withdrawn (retired) — the seat drops it.
-    pub text: Option<ArticleText>,
-    pub updated_at: DateTime<Utc>,
-}
+pub use hotline_domain::knowledge::{ArticleText, PublishedArticle as Published};
 
 fn role_name(role: Role) -> &'static str {
     crate::auth::role_name(role)
@@ -228,12 +203,13 @@ pub async fn list(pool: &PgPool, status: Option<ArticleStatus>) -> Result<Vec<Ar
     Ok(rows.iter().map(article_of).collect())
 }
 
-/// What changed for seats since `since`: published texts, and withdrawals.
+/// What changed for seats since `since` (inclusive: two changes in one instant are never split
+/// across syncs; applying one twice changes nothing): published texts, and withdrawals.
 pub async fn published_since(pool: &PgPool, since: Option<DateTime<Utc>>) -> Result<Vec<Published>, KbError> {
     let rows = sqlx::query(
         "SELECT a.id, a.status, a.published_version, a.updated_at, v.title, v.body, v.category, v.level, v.tags, v.author, v.created_at
          FROM kb_articles a JOIN kb_versions v ON v.article_id = a.id AND v.version = a.published_version
-         WHERE a.published_version IS NOT NULL AND ($1::timestamptz IS NULL OR a.updated_at > $1) ORDER BY a.updated_at, a.id",
+         WHERE a.published_version IS NOT NULL AND ($1::timestamptz IS NULL OR a.updated_at >= $1) ORDER BY a.updated_at, a.id",
     )
     .bind(since)
     .fetch_all(pool)

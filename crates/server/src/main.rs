@@ -45,6 +45,9 @@ enum Command {
     /// The legal working-day calendar
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// The knowledge base (知识库)
+    #[command(subcommand)]
+    Kb(KbCommand),
     /// A day's, week's or month's report over all cases, to XLSX, PDF or JSON
     Report {
         #[arg(long, value_parser = ["day", "week", "month"])]
@@ -76,6 +79,17 @@ enum Command {
         /// How many cases (up to 2,000,000)
         #[arg(long, default_value_t = 2_000)]
         cases: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum KbCommand {
+    /// Import articles, published as they are (JSON: {"articles": [{"id", "title", "body", "category", "level", "tags"}]})
+    Import { file: PathBuf },
+    /// Export every article with all its versions and reviews (JSON)
+    Export {
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -227,6 +241,18 @@ async fn main() -> anyhow::Result<()> {
                 (started.elapsed() - computed).as_millis(),
                 out.display()
             );
+        }
+        Command::Kb(KbCommand::Import { file }) => {
+            MIGRATOR.run(&pool).await.context("migration failed")?;
+            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let n = hotline_server::knowledge::import(&pool, "import", &text, now).await?;
+            hotline_server::admin::audit(&pool, now, None, "kb.import", &format!("{} ({n} articles)", file.display())).await?;
+            println!("imported {n} articles, published");
+        }
+        Command::Kb(KbCommand::Export { out }) => {
+            let all = hotline_server::knowledge::export(&pool).await?;
+            std::fs::write(&out, serde_json::to_vec_pretty(&all)?).with_context(|| format!("cannot write {}", out.display()))?;
+            println!("exported {} articles to {}", all.articles.len(), out.display());
         }
         Command::Supervise => {
             let cal = hotline_domain::sla::SlaCalendar::new(hotline_server::calendar::load(&pool).await?, Default::default());

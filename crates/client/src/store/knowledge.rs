@@ -110,6 +110,51 @@ impl LocalStore {
         Ok((added, updated))
     }
 
+    /// Applies the server's published set (or what changed in it): approved texts replace the
+    /// local copy, withdrawn articles go; the newest change applied is remembered so the next
+    /// sync asks only for what came after. Returns (kept, removed).
+    pub async fn apply_published(&self, articles: &[hotline_domain::knowledge::PublishedArticle]) -> Result<(usize, usize), ClientError> {
+        let (mut kept, mut removed) = (0, 0);
+        let mut tx = self.write().await?;
+        for a in articles {
+            let rid: Option<i64> = sqlx::query_scalar("SELECT rid FROM kb_articles WHERE id = ?").bind(&a.id).fetch_optional(&mut *tx).await?;
+            if let Some(rid) = rid {
+                sqlx::query("DELETE FROM kb_search WHERE rowid = ?").bind(rid).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM kb_articles WHERE rid = ?").bind(rid).execute(&mut *tx).await?;
+            }
+            let Some(text) = &a.text else {
+                removed += usize::from(rid.is_some());
+                continue;
+            };
+            let new_rid: i64 = sqlx::query_scalar(
+                "INSERT INTO kb_articles (id, title, body, category, version, updated_at, level, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING rid",
+            )
+            .bind(&a.id)
+            .bind(&text.title)
+            .bind(&text.body)
+            .bind(&text.category)
+            .bind(i64::from(a.version))
+            .bind(a.updated_at.to_rfc3339())
+            .bind(i64::from(text.level))
+            .bind(text.tags.join(" "))
+            .fetch_one(&mut *tx)
+            .await?;
+            let tokens = index_tokens(&format!("{} {} {}", text.title, text.body, text.tags.join(" "))).join(" ");
+            sqlx::query("INSERT INTO kb_search (rowid, tokens) VALUES (?, ?)").bind(new_rid).bind(tokens).execute(&mut *tx).await?;
+            kept += 1;
+        }
+        if let Some(newest) = articles.iter().map(|a| a.updated_at).max() {
+            sqlx::query("UPDATE sync_state SET kb_since = ? WHERE id = 1").bind(newest.to_rfc3339()).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok((kept, removed))
+    }
+
+    /// The newest published change this seat has applied (None: none yet, ask for all).
+    pub async fn kb_since(&self) -> Result<Option<String>, ClientError> {
+        Ok(sqlx::query_scalar("SELECT kb_since FROM sync_state WHERE id = 1").fetch_one(&self.pool).await?)
+    }
+
     /// The articles that best match what the seat is typing (ranked by BM25 over shared
     /// bigrams), articles of the case's category first among equals.
     pub async fn suggest_articles(&self, text: &str, category: &str, limit: i64) -> Result<Vec<Article>, ClientError> {

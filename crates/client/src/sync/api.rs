@@ -65,6 +65,15 @@ impl ServerApi {
         answer(r).await
     }
 
+    /// The knowledge base's published set, or what changed in it since `since` (RFC 3339).
+    pub async fn kb_published(&self, token: &Secret, since: Option<&str>) -> Result<Vec<hotline_domain::knowledge::PublishedArticle>, ClientError> {
+        let mut req = self.http.get(format!("{}/api/v1/kb/published", self.base)).bearer_auth(token.expose()).timeout(Duration::from_secs(60));
+        if let Some(s) = since {
+            req = req.query(&[("since", s)]);
+        }
+        answer(req.send().await).await
+    }
+
     /// The live stream: a [`Notice`] whenever events committed on the server.
     pub async fn notices(&self, token: &Secret) -> Result<impl Stream<Item = Notice>, ClientError> {
         let r = self.http.get(format!("{}/api/v1/stream", self.base)).bearer_auth(token.expose()).send().await;

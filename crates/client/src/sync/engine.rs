@@ -1,6 +1,7 @@
 use std::time::Duration;
 
 use futures::StreamExt;
+use hotline_domain::case::Role;
 use hotline_domain::sla::SlaCalendar;
 use hotline_domain::wire::{PushRequest, PushedEvent};
 
@@ -19,6 +20,8 @@ pub struct SyncReport {
     pub pulled: usize,
     /// Events still waiting for the server when this report was made.
     pub pending: i64,
+    /// Knowledge-base articles received (new, revised or withdrawn).
+    pub articles: usize,
 }
 
 /// Pushes the whole outbox, then pulls until caught up. `progress` sees every step, so a large
@@ -69,6 +72,15 @@ pub async fn sync_once(
             continue;
         }
         break;
+    }
+    // The knowledge base's published set, for those who answer from it.
+    if matches!(store.identity().role, Role::Seat | Role::Supervisor) {
+        let since = store.kb_since().await?;
+        let changed = api.kb_published(token, since.as_deref()).await?;
+        if !changed.is_empty() {
+            let (kept, removed) = store.apply_published(&changed).await?;
+            report.articles += kept + removed;
+        }
     }
     Ok(report)
 }
