@@ -93,6 +93,7 @@ fn main() {
             commands::supervision::decisions,
             commands::supervision::callbacks_due,
             commands::supervision::call_back,
+            commands::supervision::download_report,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -322,7 +322,7 @@ def run(bins, shots, work, env, procs):
     if shots:
         # A city's year of cases behind the dashboard's screen, as seed-demo makes it.
         subprocess.run([server_bin, "seed-demo", "--cases", "3000"], check=True, env=senv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        supervisor_day(boss_port=super_port, desk_bin=desk_bin, server=server, number=number, bureau=bureau, shots=shots)
+        supervisor_day(boss_port=super_port, desk_bin=desk_bin, server=server, number=number, bureau=bureau, shots=shots, data_dir=super_dir)
 
     step("a breached clock alerts over D-Bus exactly once, and not again after a restart")
     if shots:
@@ -372,11 +372,11 @@ def run(bins, shots, work, env, procs):
     time.sleep(5)
     check("no repeat after the desk restarts", len([c for c in notify_calls() if c[0] == title]) == 1)
     seat.quit()
-    supervisor_day(boss_port=super_port, desk_bin=desk_bin, server=server, number=number, bureau=bureau, shots=None)
+    supervisor_day(boss_port=super_port, desk_bin=desk_bin, server=server, number=number, bureau=bureau, shots=None, data_dir=super_dir)
     bureau.quit()
 
 
-def supervisor_day(boss_port, desk_bin, server, number, bureau, shots):
+def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir):
     """A supervisor's desk, in the next day: the dashboard counts the replied complaint and opens
     it from the figure; the caller is called back, dissatisfied, and the case goes back to the
     bureau's desk. (Run after the alert checks: a supervisor's desk sees every case and alerts too.)"""
@@ -418,6 +418,16 @@ def supervisor_day(boss_port, desk_bin, server, number, bureau, shots):
         raise AssertionError(f"{e}; the desk says {boss.content('[data-testid=error]')!r}") from None
     bureau.wait("[data-testid=case-detail][data-status=dispatched]", timeout=30, what="the case back with the bureau")
     check("a dissatisfied caller sends the case back to the bureau's desk", True)
+
+    # The month's report, computed by the server, saved on the supervisor's computer.
+    boss.click("[data-tab=dashboard]")
+    for fmt, magic in (("xlsx", b"PK"), ("pdf", b"%PDF")):
+        boss.click(f"[data-testid=report] [data-format={fmt}]")
+        boss.wait_until(lambda: "报表已保存" in boss.text("[data-testid=toast]") and f".{fmt}" in boss.text("[data-testid=toast]"),
+                        timeout=60, what=f"the {fmt} report saved")
+        saved = [os.path.join(data_dir, "reports", f) for f in os.listdir(os.path.join(data_dir, "reports")) if f.endswith(fmt)]
+        with open(saved[0], "rb") as f:
+            check(f"the month's report downloads from the desk as {fmt.upper()}", f.read(len(magic)) == magic, saved[0])
     boss.quit()
 
 def login(s, server, user):

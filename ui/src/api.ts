@@ -293,5 +293,7 @@ export const dashboard = (period: DashPeriod) => invoke<Dashboard>("dashboard", 
 export const figureCases = (figure: Figure, period: DashPeriod) => invoke<CaseRow[]>("figure_cases", { figure, period });
 export const decisions = () => invoke<DecisionRow[]>("decisions");
 export const callbacksDue = () => invoke<CallbackRow[]>("callbacks_due");
+export const downloadReport = (period: "day" | "week" | "month", date: string, format: "xlsx" | "pdf") =>
+  invoke<string>("download_report", { period, date, format });
 export const callBack = (caseId: string, satisfaction: Satisfaction, comment: string) =>
   invoke<CaseDetail>("call_back", { case: caseId, satisfaction, comment });

@@ -11,6 +11,7 @@ const zh = {
     onTimeBureau: "各承办单位按时率", onTimeKind: "各类型按时率", byHour: "各时段受理量", byChannel: "受理渠道", satisfaction: "回访满意度",
     centre: "热线中心", rate: "按时率", decided: (met: number, n: number) => `按时 ${met} / 到期 ${n}`, satisfactionRate: "满意率",
     casesOf: "相关工单", close: "关闭", none: "暂无数据", hour: (h: number) => `${h}时`,
+    report: "导出报表", periods: { day: "日报", week: "周报", month: "月报" } as Record<string, string>, saved: (p: string) => `报表已保存：${p}`, exporting: "正在生成报表…",
   },
   satisfactionLabels: { satisfied: "满意", basically_satisfied: "基本满意", dissatisfied: "不满意" } as Record<string, string>,
   decisionsTitle: "待班长决策（延期申请、退单、同步冲突），按紧迫程度排列",
@@ -142,6 +143,9 @@ const zh = {
     "sync.offline": "无法连接服务器。",
     "login.missing": "请输入用户名和密码。",
     "callback.reason_required": "来电人不满意时请填写原因，承办单位据此重新办理。",
+    "report.offline": "报表由服务器统计，请先登录。",
+    "report.not_permitted": "报表仅供班长导出。",
+    "report.save": "报表无法保存到本机。",
   } as Record<string, string>,
 };
 
@@ -157,6 +161,7 @@ const en: Catalogue = {
     onTimeBureau: "On time by bureau", onTimeKind: "On time by kind", byHour: "Received by hour", byChannel: "Channels", satisfaction: "Callback satisfaction",
     centre: "Hotline centre", rate: "On time", decided: (met: number, n: number) => `${met} on time / ${n} due`, satisfactionRate: "Satisfied",
     casesOf: "Cases", close: "Close", none: "No data yet", hour: (h: number) => `${h}:00`,
+    report: "Export a report", periods: { day: "Daily", week: "Weekly", month: "Monthly" }, saved: (p: string) => `Report saved: ${p}`, exporting: "Making the report…",
   },
   satisfactionLabels: { satisfied: "Satisfied", basically_satisfied: "Basically satisfied", dissatisfied: "Dissatisfied" },
   decisionsTitle: "Waiting on a supervisor (extensions, returns, sync conflicts), most urgent first",
@@ -283,6 +288,9 @@ const en: Catalogue = {
     "sync.offline": "The server cannot be reached.",
     "login.missing": "User and password are required.",
     "callback.reason_required": "Say why the caller is dissatisfied: the bureau redoes the case from it.",
+    "report.offline": "Reports are computed on the server: log in first.",
+    "report.not_permitted": "Reports are for supervisors.",
+    "report.save": "The report cannot be saved on this computer.",
   },
 };
 

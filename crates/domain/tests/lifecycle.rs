@@ -223,6 +223,23 @@ fn offers_follow_the_state_and_the_role() {
     }
 }
 
+/// The response report (003 §5.3.7 c) is offered once a complaint is closed, until it is filed.
+#[test]
+fn the_response_report_is_offered_after_closing_until_filed() {
+    use hotline_domain::case::Role;
+    use hotline_domain::sla::ReportKind;
+    let mut story = Story::new();
+    let mut s = received(&mut story, "complaint", "platform_usage");
+    let report = |s: &CaseState| s.offers(Role::Seat, None).into_iter().find(|o| o.step == "report_filed");
+    assert!(report(&s).is_none(), "nothing to report on an open case");
+    s.apply(&story.event(t("2026-09-28 10:00"), EventBody::Replied { bureau: None, text: "已处理".into() })).unwrap();
+    s.apply(&story.event(t("2026-09-28 10:05"), EventBody::Closed { note: String::new() })).unwrap();
+    let offer = report(&s).expect("offered after closing");
+    assert_eq!(offer.clock.unwrap().key, "response_report");
+    s.apply(&story.event(t("2026-09-29 09:00"), EventBody::ReportFiled { report: ReportKind::Response })).unwrap();
+    assert!(report(&s).is_none(), "filed once");
+}
+
 fn permits_and_applies(s: &CaseState, story: &mut Story, step: &str) -> bool {
     let m = b("MARKET");
     let body = match step {

@@ -29,3 +29,8 @@ pub async fn callbacks_due(desk: Desk<'_>) -> Result<Vec<CallbackRow>, ErrorPayl
 pub async fn call_back(desk: Desk<'_>, case: String, satisfaction: Satisfaction, comment: String) -> Result<CaseDetail, ErrorPayload> {
     desk.call_back(&case, satisfaction, &comment).await.map_err(Into::into)
 }
+
+#[tauri::command]
+pub async fn download_report(desk: Desk<'_>, period: String, date: String, format: String) -> Result<String, ErrorPayload> {
+    desk.download_report(&period, &date, &format).await.map(|p| p.display().to_string()).map_err(Into::into)
+}

@@ -74,6 +74,29 @@ impl ServerApi {
         answer(req.send().await).await
     }
 
+    /// A report file computed by the server: `period` day, week or month holding `date`
+    /// (YYYY-MM-DD), `format` xlsx or pdf. Returns the bytes and the server's file name.
+    pub async fn report(&self, token: &Secret, period: &str, date: &str, format: &str) -> Result<(Vec<u8>, String), ClientError> {
+        let r = self
+            .http
+            .get(format!("{}/api/v1/reports", self.base))
+            .bearer_auth(token.expose())
+            .query(&[("period", period), ("date", date), ("format", format)])
+            .timeout(Duration::from_secs(120))
+            .send()
+            .await;
+        let r = check(r).await?;
+        let name = r
+            .headers()
+            .get(reqwest::header::CONTENT_DISPOSITION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split("filename=\"").nth(1))
+            .map(|v| v.trim_end_matches('"').to_owned())
+            .unwrap_or_else(|| format!("report.{format}"));
+        let bytes = r.bytes().await.map_err(|e| ClientError::Offline(format!("the report was cut off: {e}")))?;
+        Ok((bytes.to_vec(), name))
+    }
+
     /// The live stream: a [`Notice`] whenever events committed on the server.
     pub async fn notices(&self, token: &Secret) -> Result<impl Stream<Item = Notice>, ClientError> {
         let r = self.http.get(format!("{}/api/v1/stream", self.base)).bearer_auth(token.expose()).send().await;

@@ -46,7 +46,7 @@ impl Workbench {
         }
     }
 
-    async fn logged_in(&self) -> Option<(ServerApi, crate::secret::Secret)> {
+    pub(super) async fn logged_in(&self) -> Option<(ServerApi, crate::secret::Secret)> {
         let state = self.store.read().await.sync_state().await.ok()?;
         let (server, user) = (state.server?, state.user?);
         let token = match TokenStore::new(&server, &user).load() {

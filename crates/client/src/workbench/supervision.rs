@@ -19,6 +19,23 @@ impl Workbench {
         self.store.read().await.figure_cases(figure, period, self.now()).await
     }
 
+    /// Downloads a report the server computes over all data and saves it in the data folder's
+    /// `reports/`; returns where. Needs a supervisor's session on a server.
+    pub async fn download_report(&self, period: &str, date: &str, format: &str) -> Result<std::path::PathBuf, ClientError> {
+        let (api, token) = self.logged_in().await.ok_or_else(|| ClientError::Invalid {
+            code: "report.offline",
+            message: "reports are computed on the server: log in first / 报表由服务器统计，请先登录".into(),
+        })?;
+        let (bytes, name) = api.report(&token, period, date, format).await?;
+        // The server names the file; only its last component is used, never a path.
+        let name = std::path::Path::new(&name).file_name().map_or_else(|| format!("report.{format}"), |n| n.to_string_lossy().into_owned());
+        let dir = self.data_dir().path().join("reports");
+        std::fs::create_dir_all(&dir).map_err(|e| ClientError::Invalid { code: "report.save", message: format!("cannot create {}: {e} / 无法保存报表", dir.display()) })?;
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).map_err(|e| ClientError::Invalid { code: "report.save", message: format!("cannot write {}: {e} / 无法保存报表", path.display()) })?;
+        Ok(path)
+    }
+
     pub async fn decisions(&self) -> Result<Vec<DecisionRow>, ClientError> {
         self.store.read().await.decisions().await
     }

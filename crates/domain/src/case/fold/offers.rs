@@ -41,6 +41,15 @@ impl CaseState {
             (EventBody::MergedInto { into: CaseId(Uuid::nil()) }, None, None),
             (EventBody::Closed { note: String::new() }, None, None),
         ];
+        // A report is offered while a running clock waits for it (003 §5.3.7 c): the response
+        // report the day after a fault or complaint closes).
+        for report in [crate::sla::ReportKind::Response, crate::sla::ReportKind::Incident] {
+            let awaited = crate::sla::Trigger::ReportFiled(report);
+            // The offer names the clock that waits, so the desk knows which report it is.
+            if let Some(c) = self.clocks.iter().find(|c| c.is_active() && c.spec.stop.contains(&awaited)) {
+                candidates.push((EventBody::ReportFiled { report }, None, Some(c.reference())));
+            }
+        }
         for a in &self.assignments {
             let b = a.bureau.clone();
             let at = |body: EventBody| (body, Some(b.clone()), None);
