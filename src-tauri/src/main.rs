@@ -94,6 +94,7 @@ fn main() {
             commands::supervision::callbacks_due,
             commands::supervision::call_back,
             commands::supervision::download_report,
+            commands::supervision::roster,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -185,6 +185,12 @@ def run(bins, shots, work, env, procs):
     for name, role, extra in [("seat1", "seat", ["--seat-code", "A001"]), ("market1", "bureau", ["--bureau", "MARKET"]),
                               ("super1", "supervisor", ["--seat-code", "S001"])]:
         subprocess.run([server_bin, "user", "add", name, "--role", role, *extra, "--password-stdin"], input="secret-pass\n", text=True, check=True, env=senv, stdout=subprocess.DEVNULL)
+    # Today's duty roster (Beijing): the supervisor on the day post all day.
+    today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))
+    roster_csv = os.path.join(work, "roster.csv")
+    with open(roster_csv, "w") as f:
+        f.write(f"day,shift,start,end,position,user\n{today},全天,00:00,00:00,值班长,super1\n{today},早班,08:00,16:00,A区01席,seat1\n")
+    subprocess.run([server_bin, "roster", "import", roster_csv], check=True, env=senv, stdout=subprocess.DEVNULL)
     port = free_port()
     server = f"http://127.0.0.1:{port}"
     procs.start([server_bin, "serve", "--listen", f"127.0.0.1:{port}"], env=senv, log=os.path.join(work, "server.log"))
@@ -391,6 +397,8 @@ def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir)
     counted = (lambda: boss.content(cell).strip() == "1") if not shots else (lambda: boss.content(cell).strip().isdigit())
     boss.wait_until(counted, timeout=60, what="the replied complaint counted on the dashboard")
     check("the dashboard counts the replied complaint", True)
+    boss.wait_until(lambda: "值班长 super1" in boss.content("[data-testid=on-duty]"), what="who is on duty, from the roster")
+    check("the dashboard shows who is on duty", True)
     boss.wait("[data-chart=hour] canvas", what="the volume by hour drawn by ECharts")
     check("ECharts draws the dashboard's charts", True)
     if shots:

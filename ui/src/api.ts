@@ -293,6 +293,15 @@ export const dashboard = (period: DashPeriod) => invoke<Dashboard>("dashboard", 
 export const figureCases = (figure: Figure, period: DashPeriod) => invoke<CaseRow[]>("figure_cases", { figure, period });
 export const decisions = () => invoke<DecisionRow[]>("decisions");
 export const callbacksDue = () => invoke<CallbackRow[]>("callbacks_due");
+export interface Duty {
+  day: string;
+  shift: string;
+  starts: string;
+  ends: string;
+  position: string;
+  user: string;
+}
+export const roster = (date: string) => invoke<{ day: string; duties: Duty[]; on_duty: Duty[] }>("roster", { date });
 export const downloadReport = (period: "day" | "week" | "month", date: string, format: "xlsx" | "pdf") =>
   invoke<string>("download_report", { period, date, format });
 export const callBack = (caseId: string, satisfaction: Satisfaction, comment: string) =>

@@ -11,6 +11,7 @@
 pub mod calendar;
 pub mod case;
 pub mod knowledge;
+pub mod roster;
 pub mod sla;
 pub mod text;
 pub mod time;

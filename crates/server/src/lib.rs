@@ -14,6 +14,7 @@ pub mod knowledge;
 pub mod live;
 pub mod log;
 pub mod report;
+pub mod roster;
 pub mod snapshot;
 pub mod state;
 pub mod supervise;

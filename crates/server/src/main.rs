@@ -48,6 +48,9 @@ enum Command {
     /// The knowledge base (知识库)
     #[command(subcommand)]
     Kb(KbCommand),
+    /// Duty rosters (值班管理)
+    #[command(subcommand)]
+    Roster(RosterCommand),
     /// A day's, week's or month's report over all cases, to XLSX, PDF or JSON
     Report {
         #[arg(long, value_parser = ["day", "week", "month"])]
@@ -80,6 +83,12 @@ enum Command {
         #[arg(long, default_value_t = 2_000)]
         cases: usize,
     },
+}
+
+#[derive(Subcommand)]
+enum RosterCommand {
+    /// Import shifts from CSV: day,shift,start,end,position,user (the days it names are replaced)
+    Import { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -241,6 +250,12 @@ async fn main() -> anyhow::Result<()> {
                 (started.elapsed() - computed).as_millis(),
                 out.display()
             );
+        }
+        Command::Roster(RosterCommand::Import { file }) => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let n = hotline_server::roster::import(&pool, &text).await?;
+            hotline_server::admin::audit(&pool, now, None, "roster.import", &format!("{} ({n} shifts)", file.display())).await?;
+            println!("imported {n} shifts");
         }
         Command::Kb(KbCommand::Import { file }) => {
             MIGRATOR.run(&pool).await.context("migration failed")?;

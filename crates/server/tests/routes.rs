@@ -47,6 +47,7 @@ async fn every_route_answers_every_role_as_the_table_says() {
         // The knowledge base is the seats' and supervisors'.
         ("GET", "/api/v1/kb".into(), [401, 200, 200, 403, 403]),
         ("GET", "/api/v1/kb/published".into(), [401, 200, 200, 403, 403]),
+        ("GET", "/api/v1/roster".into(), [401, 200, 200, 403, 403]),
         // Reports are the supervisors'.
         ("GET", "/api/v1/reports?period=day&format=xlsx".into(), [401, 403, 200, 403, 403]),
         // An empty push from one's own device is allowed for every role that may push at all.

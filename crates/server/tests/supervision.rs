@@ -108,3 +108,29 @@ async fn a_late_bureau_is_urged_the_next_working_day_and_the_case_escalated_afte
     let escalations: i64 = sqlx::query_scalar("SELECT (state->>'escalations')::bigint FROM cases WHERE id = $1").bind(case.0).fetch_one(&pool).await.unwrap();
     assert_eq!(escalations, 1);
 }
+
+#[tokio::test]
+async fn the_duty_roster_says_who_is_on_duty_night_shifts_included() {
+    let (pool, _) = database().await;
+    seed(&pool).await;
+    let csv = "day,shift,start,end,position,user\n\
+               2026-11-26,早班,08:00,16:00,A区01席,seat1\n\
+               2026-11-26,早班,08:00,16:00,值班长,super1\n\
+               2026-11-26,夜班,22:00,08:00,A区01席,seat1\n";
+    assert_eq!(hotline_server::roster::import(&pool, csv).await.unwrap(), 3);
+    let bad = format!("{csv}2026-11-27,早班,08:00,16:00,A区02席,nobody\n");
+    let e = hotline_server::roster::import(&pool, &bad).await.unwrap_err();
+    assert!(e.to_string().contains("第 5 行") && e.to_string().contains("nobody"), "{e}");
+    let e = hotline_server::roster::import(&pool, "day,shift,start,end,position,user\n2026-11-27,早班,8点,16:00,A区02席,seat1\n").await.unwrap_err();
+    assert!(e.to_string().contains("HH:MM"), "{e}");
+    // 03:00 on the 27th in Beijing: the night shift of the 26th.
+    let base = serve(&pool, TestClock::at("2026-11-27T03:00:00+08:00")).await;
+    let http = reqwest::Client::new();
+    let seat = login(&http, &base, "seat1").await;
+    let r: serde_json::Value = http.get(format!("{base}/api/v1/roster?date=2026-11-26")).bearer_auth(&seat.token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(r["duties"].as_array().unwrap().len(), 3, "the refused files changed nothing: {r}");
+    let on: Vec<String> = r["on_duty"].as_array().unwrap().iter().map(|d| format!("{} {} {}", d["shift"].as_str().unwrap(), d["position"].as_str().unwrap(), d["user"].as_str().unwrap())).collect();
+    assert_eq!(on, ["夜班 A区01席 seat1"]);
+    let hrss = login(&http, &base, "hrss1").await;
+    assert_eq!(http.get(format!("{base}/api/v1/roster")).bearer_auth(&hrss.token).send().await.unwrap().status().as_u16(), 403);
+}

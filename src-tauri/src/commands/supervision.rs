@@ -34,3 +34,8 @@ pub async fn call_back(desk: Desk<'_>, case: String, satisfaction: Satisfaction,
 pub async fn download_report(desk: Desk<'_>, period: String, date: String, format: String) -> Result<String, ErrorPayload> {
     desk.download_report(&period, &date, &format).await.map(|p| p.display().to_string()).map_err(Into::into)
 }
+
+#[tauri::command]
+pub async fn roster(desk: Desk<'_>, date: String) -> Result<hotline_domain::roster::RosterDay, ErrorPayload> {
+    desk.roster(&date).await.map_err(Into::into)
+}

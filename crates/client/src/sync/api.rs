@@ -97,6 +97,12 @@ impl ServerApi {
         Ok((bytes.to_vec(), name))
     }
 
+    /// The duty roster of `date` (YYYY-MM-DD), and who is on duty now.
+    pub async fn roster(&self, token: &Secret, date: &str) -> Result<hotline_domain::roster::RosterDay, ClientError> {
+        let r = self.http.get(format!("{}/api/v1/roster", self.base)).bearer_auth(token.expose()).query(&[("date", date)]).send().await;
+        answer(r).await
+    }
+
     /// The live stream: a [`Notice`] whenever events committed on the server.
     pub async fn notices(&self, token: &Secret) -> Result<impl Stream<Item = Notice>, ClientError> {
         let r = self.http.get(format!("{}/api/v1/stream", self.base)).bearer_auth(token.expose()).send().await;

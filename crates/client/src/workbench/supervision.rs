@@ -36,6 +36,16 @@ impl Workbench {
         Ok(path)
     }
 
+    /// The duty roster of `date` (today when empty), from the server.
+    pub async fn roster(&self, date: &str) -> Result<hotline_domain::roster::RosterDay, ClientError> {
+        let (api, token) = self.logged_in().await.ok_or_else(|| ClientError::Invalid {
+            code: "roster.offline",
+            message: "the duty roster is kept on the server: log in first / 排班表保存在服务器，请先登录".into(),
+        })?;
+        let date = if date.is_empty() { hotline_domain::time::local_date(self.now()).to_string() } else { date.to_owned() };
+        api.roster(&token, &date).await
+    }
+
     pub async fn decisions(&self) -> Result<Vec<DecisionRow>, ClientError> {
         self.store.read().await.decisions().await
     }

@@ -4,6 +4,7 @@ mod cases;
 mod knowledge;
 mod mask;
 mod reports;
+mod roster;
 mod session;
 pub(crate) mod sync;
 
@@ -29,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/search", get(cases::search))
         .route("/api/v1/cases/{id}/unmask", post(cases::unmask))
         .route("/api/v1/reports", get(reports::report))
+        .route("/api/v1/roster", get(roster::get))
         .route("/api/v1/kb", get(knowledge::list).post(knowledge::create))
         .route("/api/v1/kb/published", get(knowledge::published))
         .route("/api/v1/kb/{id}", get(knowledge::get))
