@@ -132,6 +132,38 @@ async fn an_alert_is_handed_out_once_per_clock_and_threshold_even_after_a_restar
     wb.act(&fault.row.number, EventBody::Dispatched { bureau: BureauCode::from("GOVDATA"), note: String::new() }).await.unwrap();
     let again = wb.take_due_alerts(10).await.unwrap().alerts;
     assert!(again.iter().all(|a| a.clock != respond.clock), "{again:?}");
+    drop(wb);
+
+    // Retention: alarm data is kept three months. Four months on, the alerts of a case still
+    // open stay (its clocks would point at them again); once it is closed they go, and nothing
+    // is sent again.
+    let db = dir.path().join("hotline.db");
+    let sent = || {
+        let db = db.clone();
+        async move {
+            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", db.display())).await.unwrap();
+            let n: i64 = sqlx::query_scalar("SELECT count(*) FROM alerts WHERE sent_at IS NOT NULL").fetch_one(&pool).await.unwrap();
+            n
+        }
+    };
+    let before = sent().await;
+    assert!(before > 0);
+    clock.set("2027-03-30T10:00:00+08:00");
+    let wb = bench(dir.path(), clock.clone()).await;
+    assert_eq!(sent().await, before, "an open case keeps its sent alerts");
+    // The bureau's steps, recorded straight into the store (this desk is a seat's), then closed.
+    let store = wb.store().await;
+    let id = hotline_domain::case::CaseId(fault.row.id.parse().unwrap());
+    let sla = hotline_domain::sla::SlaCalendar::new(hotline_domain::calendar::shipped(), Default::default());
+    let govdata = BureauCode::from("GOVDATA");
+    for body in [EventBody::SignedFor { bureau: govdata.clone() }, EventBody::Replied { bureau: Some(govdata), text: "已修复".into() }] {
+        store.act(id, body, &sla, clock.now()).await.unwrap();
+    }
+    wb.act(&fault.row.number, EventBody::Closed { note: String::new() }).await.unwrap();
+    drop(wb);
+    let wb = bench(dir.path(), clock.clone()).await;
+    assert_eq!(sent().await, 0, "a closed case's alarm data goes after three months");
+    assert_eq!(wb.take_due_alerts(10).await.unwrap().clocks, 0, "and is never sent again");
 }
 
 #[tokio::test]

@@ -353,3 +353,26 @@ async fn upsert(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, table: &str, row
         .await?;
     Ok(())
 }
+
+/// Retention (seed 003 §8.2.6: backups kept three years): removes the backups no restore within
+/// the last `years` needs — those before the newest full backup taken at or before the window's
+/// start. The current chain (the newest full backup and everything after it) is always kept.
+/// Returns the files removed.
+pub fn prune(dir: &Path, now: DateTime<Utc>, years: u32) -> Result<Vec<String>, BackupError> {
+    let mut manifest = Manifest::load(dir)?;
+    let cutoff = now - chrono::Months::new(12 * years);
+    let Some(base) = manifest.backups.iter().rposition(|e| e.kind == BackupKind::Full && e.taken_at <= cutoff) else {
+        return Ok(vec![]);
+    };
+    let removed: Vec<Entry> = manifest.backups.drain(..base).collect();
+    for e in &removed {
+        let path = dir.join(&e.file);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => return Err(BackupError::Io(path, err)),
+        }
+    }
+    manifest.save(dir)?;
+    Ok(removed.into_iter().map(|e| e.file).collect())
+}

@@ -48,6 +48,9 @@ enum Command {
     /// The knowledge base (知识库)
     #[command(subcommand)]
     Kb(KbCommand),
+    /// Cases
+    #[command(subcommand)]
+    Case(CaseCommand),
     /// Duty rosters (值班管理)
     #[command(subcommand)]
     Roster(RosterCommand),
@@ -71,6 +74,9 @@ enum Command {
         dir: PathBuf,
         #[arg(long)]
         full: bool,
+        /// Then remove the backups older than this many years that no restore needs (seed 003: 3)
+        #[arg(long, default_value_t = 3)]
+        keep_years: u32,
     },
     /// Restore the folder's newest full backup and the incrementals after it into an empty database
     Restore {
@@ -82,6 +88,17 @@ enum Command {
         /// How many cases (up to 2,000,000)
         #[arg(long, default_value_t = 2_000)]
         cases: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum CaseCommand {
+    /// One case's full record (intake, every event with who and when, clocks, audit) as JSON
+    Export {
+        /// The case's number or id
+        case: String,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -251,6 +268,13 @@ async fn main() -> anyhow::Result<()> {
                 out.display()
             );
         }
+        Command::Case(CaseCommand::Export { case, out }) => {
+            let cal = hotline_domain::sla::SlaCalendar::new(hotline_server::calendar::load(&pool).await?, Default::default());
+            let record = hotline_server::record::case_record(&pool, &case, &cal, now).await?.with_context(|| format!("no case {case} / 工单不存在"))?;
+            std::fs::write(&out, serde_json::to_vec_pretty(&record)?).with_context(|| format!("cannot write {}", out.display()))?;
+            hotline_server::admin::audit(&pool, now, None, "case.export", &record.id.to_string()).await?;
+            println!("case {} ({} events, {} audit entries) written to {}", record.number, record.events.len(), record.audit.len(), out.display());
+        }
         Command::Roster(RosterCommand::Import { file }) => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let n = hotline_server::roster::import(&pool, &text).await?;
@@ -274,10 +298,14 @@ async fn main() -> anyhow::Result<()> {
             let n = hotline_server::supervise::run_once(&pool, &cal, now).await?;
             println!("supervision: {n} urging notices and escalations recorded");
         }
-        Command::Backup { dir, full } => {
+        Command::Backup { dir, full, keep_years } => {
             use hotline_server::backup;
             let e = if full { backup::full(&pool, config.database_url()?, &dir, now).await? } else { backup::incremental(&pool, &dir, now).await? };
             println!("{:?} backup {} ({} events, sha256 {})", e.kind, dir.join(&e.file).display(), e.events, e.sha256);
+            let removed = backup::prune(&dir, now, keep_years)?;
+            if !removed.is_empty() {
+                println!("removed {} backups older than {keep_years} years: {}", removed.len(), removed.join(", "));
+            }
         }
         Command::Restore { dir } => {
             let r = hotline_server::backup::restore(&pool, config.database_url()?, &dir).await?;

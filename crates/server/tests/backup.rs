@@ -112,4 +112,15 @@ async fn a_restored_backup_has_the_same_cases_events_and_clocks_and_carries_on()
     m.backups.retain(|b| b.file != incr.file);
     std::fs::write(dir.path().join("manifest.json"), serde_json::to_vec(&m).unwrap()).unwrap();
     assert_eq!(backup::restore(&migrated, &migrated_url, dir.path()).await.unwrap_err().code(), "restore.not_empty");
+
+    // Retention: a full backup two years on; three years after that, the chain before it goes
+    // (nothing within three years needs it) and the chain from it stays.
+    let later = now + Duration::days(2 * 365);
+    let newer = backup::full(&pool, &url, dir.path(), later).await.unwrap();
+    assert!(backup::prune(dir.path(), later + Duration::days(365), 3).unwrap().is_empty(), "within three years nothing goes");
+    let removed = backup::prune(dir.path(), later + Duration::days(3 * 365 + 2), 3).unwrap();
+    assert_eq!(removed, [full.file.clone(), again.file.clone()]);
+    let left: Vec<String> = backup::Manifest::load(dir.path()).unwrap().backups.into_iter().map(|b| b.file).collect();
+    assert_eq!(left, [newer.file.clone()]);
+    assert!(!dir.path().join(&full.file).exists() && dir.path().join(&newer.file).exists());
 }

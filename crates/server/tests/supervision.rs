@@ -134,3 +134,24 @@ async fn the_duty_roster_says_who_is_on_duty_night_shifts_included() {
     let hrss = login(&http, &base, "hrss1").await;
     assert_eq!(http.get(format!("{base}/api/v1/roster")).bearer_auth(&hrss.token).send().await.unwrap().status().as_u16(), 403);
 }
+
+#[tokio::test]
+async fn a_case_s_full_record_exports_with_who_did_what_and_who_saw_the_caller() {
+    let (pool, base, http) = seeded_server().await;
+    let (seat, boss) = (login(&http, &base, "seat1").await, login(&http, &base, "super1").await);
+    let now = chrono::Utc::now();
+    let received = seat.new_case(1, now, "complaint", "labour", "公司拖欠工资两个月");
+    let case = received.case;
+    let dispatch = seat.event(case, now, EventBody::Dispatched { bureau: BureauCode::from("HRSS"), note: "请核查".into() });
+    assert!(seat.push(&http, &base, 1, &[received, dispatch]).await.status().is_success());
+    assert!(http.post(format!("{base}/api/v1/cases/{}/unmask", case.0)).bearer_auth(&boss.token).send().await.unwrap().status().is_success());
+    let number: String = sqlx::query_scalar("SELECT number FROM cases WHERE id = $1").bind(case.0).fetch_one(&pool).await.unwrap();
+    let record = hotline_server::record::case_record(&pool, &number, &calendar(), now).await.unwrap().expect("found by number");
+    assert_eq!(record.id, case.0);
+    let steps: Vec<(&str, &str)> = record.events.iter().map(|e| (e.step_zh, e.user.as_str())).collect();
+    assert_eq!(steps, [("受理", "seat1"), ("派单", "seat1")]);
+    assert_eq!(record.state.intake.as_ref().unwrap().caller.phone, "13812345678", "the archive keeps the caller unmasked");
+    assert!(record.clocks.iter().any(|c| c.key == "dispatch" && c.runs.iter().all(|r| r.is_some())));
+    assert_eq!(record.audit.iter().map(|a| (a.action.as_str(), a.user.as_deref())).collect::<Vec<_>>(), [("case.unmask", Some("super1"))]);
+    assert!(hotline_server::record::case_record(&pool, "000000-X-0000", &calendar(), now).await.unwrap().is_none());
+}

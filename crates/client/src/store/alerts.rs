@@ -8,6 +8,7 @@ use hotline_domain::sla::SlaAmount;
 use serde::Serialize;
 use sqlx::Row;
 
+use super::read::OPEN;
 use super::LocalStore;
 use crate::ClientError;
 
@@ -134,4 +135,22 @@ pub struct TakenAlerts {
     pub breached: i64,
     /// Each alert, when there are few enough to show one by one; empty otherwise.
     pub alerts: Vec<DueAlert>,
+}
+
+impl LocalStore {
+    /// Retention of alarm data (seed 003 §8.2.6: three months): sent alert points older than
+    /// `before` go — only of cases no longer open, whose clocks can never point at them again
+    /// (a case still open would write a removed point back as unsent and alert twice).
+    pub async fn prune_alarm_data(&self, before: DateTime<Utc>) -> Result<u64, ClientError> {
+        let mut tx = self.write().await?;
+        let n = sqlx::query(&format!(
+            "DELETE FROM alerts WHERE sent_at IS NOT NULL AND at < ? AND case_id NOT IN (SELECT id FROM cases WHERE status IN {OPEN})"
+        ))
+        .bind(before.timestamp())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(n)
+    }
 }

@@ -27,6 +27,21 @@ use crate::store::{
 use crate::{CalendarStore, ClientError, DataDir};
 
 const ALERT_SETTINGS_FILE: &str = "alert-settings.json";
+/// How long alarm data and downloaded reports are kept (seed 003 §8.2.6).
+const ALARM_MONTHS: u32 = 3;
+const REPORT_MONTHS: u32 = 12;
+
+/// Removes the files of `dir` last changed before `before` (best effort: a file that cannot be
+/// read or removed stays, and the desk opens anyway).
+fn prune_old_files(dir: &std::path::Path, before: DateTime<Utc>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let old = e.metadata().and_then(|m| m.modified()).is_ok_and(|m| DateTime::<Utc>::from(m) < before);
+        if old && e.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
 /// How far back a new call is compared for likely duplicates.
 const DUPLICATE_WINDOW_DAYS: i64 = 30;
 
@@ -74,6 +89,10 @@ impl Workbench {
         let mut store = LocalStore::open(&dir, clock.now()).await?;
         store.set_alert_settings(load_alert_settings(&dir)?);
         store.refresh_snapshots(&sla, false).await?;
+        // Retention (seed 003 §8.2.6): alarm data three months, downloaded reports twelve.
+        let now = clock.now();
+        store.prune_alarm_data(now - chrono::Months::new(ALARM_MONTHS)).await?;
+        prune_old_files(&dir.path().join("reports"), now - chrono::Months::new(REPORT_MONTHS));
         Ok(Self { dir, calendars, sla: StdRwLock::new(Arc::new(sla)), store: RwLock::new(store), clock, changes: tokio::sync::Notify::new(), logins: tokio::sync::Notify::new() })
     }
 
