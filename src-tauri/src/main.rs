@@ -95,6 +95,10 @@ fn main() {
             commands::supervision::call_back,
             commands::supervision::download_report,
             commands::supervision::roster,
+            commands::knowledge::kb_list,
+            commands::knowledge::kb_get,
+            commands::knowledge::kb_write,
+            commands::knowledge::kb_decide,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

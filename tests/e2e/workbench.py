@@ -436,6 +436,21 @@ def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir)
         saved = [os.path.join(data_dir, "reports", f) for f in os.listdir(os.path.join(data_dir, "reports")) if f.endswith(fmt)]
         with open(saved[0], "rb") as f:
             check(f"the month's report downloads from the desk as {fmt.upper()}", f.read(len(magic)) == magic, saved[0])
+
+    # The knowledge base: a new article, submitted and approved from the desk.
+    boss.click("[data-tab=knowledge]")
+    boss.click("[data-testid=kb-new]")
+    boss.type("[data-testid=kb-form] input[name=kb-title]", "电饭煲质量投诉处理口径")
+    boss.select("[data-testid=kb-form] select[name=kb-category]", "market_regulation")
+    boss.type("[data-testid=kb-form] textarea[name=kb-body]", "告知来电人保留购物凭证，先与商家协商；协商不成可申请市场监管部门调解。")
+    boss.click("[data-testid=kb-save]")
+    boss.wait("[data-testid=kb-article][data-status=draft]", what="the draft saved on the server")
+    boss.click("[data-kb=submit]")
+    boss.wait("[data-testid=kb-article][data-status=pending]", what="submitted for review")
+    boss.click("[data-kb=approve]")
+    boss.wait("[data-testid=kb-article][data-status=published]", what="approved and published")
+    reviews = boss.content("[data-testid=kb-article] ul")
+    check("an article is written, submitted and approved from the desk, its review kept", "提交审核" in reviews and "批准" in reviews, reviews)
     boss.quit()
 
 def login(s, server, user):

@@ -306,3 +306,34 @@ export const downloadReport = (period: "day" | "week" | "month", date: string, f
   invoke<string>("download_report", { period, date, format });
 export const callBack = (caseId: string, satisfaction: Satisfaction, comment: string) =>
   invoke<CaseDetail>("call_back", { case: caseId, satisfaction, comment });
+
+// The knowledge base's management (on the server): articles, versions, reviews.
+export type ArticleStatus = "draft" | "pending" | "published" | "retired";
+export interface ArticleText {
+  title: string;
+  body: string;
+  category: string;
+  level: number;
+  tags: string[];
+}
+export interface ArticleVersion extends ArticleText {
+  version: number;
+  author: string;
+  created_at: string;
+}
+export interface KbArticle {
+  id: string;
+  status: ArticleStatus;
+  latest_version: number;
+  published_version: number | null;
+  citations: number;
+  updated_at: string;
+  latest: ArticleVersion;
+  versions?: ArticleVersion[];
+  reviews?: { version: number; action: string; reviewer: string; reason: string; at: string }[];
+}
+export const kbList = (status: string) => invoke<KbArticle[]>("kb_list", { status });
+export const kbGet = (id: string) => invoke<KbArticle>("kb_get", { id });
+export const kbWrite = (id: string | null, text: ArticleText) => invoke<KbArticle>("kb_write", { id, text });
+export const kbDecide = (id: string, action: "submit" | "approve" | "reject" | "retire", reason: string) =>
+  invoke<KbArticle>("kb_decide", { id, action, reason });

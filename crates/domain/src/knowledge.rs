@@ -74,6 +74,42 @@ pub struct PublishedArticle {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Version {
+    pub version: i32,
+    #[serde(flatten)]
+    pub text: ArticleText,
+    pub author: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Review {
+    pub version: i32,
+    pub action: String,
+    pub reviewer: String,
+    pub reason: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// An article as the management list and its page show it: the latest version's text, and
+/// which version seats answer from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    pub id: String,
+    pub status: ArticleStatus,
+    pub latest_version: i32,
+    pub published_version: Option<i32>,
+    /// On-the-spot answers that named this article.
+    pub citations: i64,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub latest: Version,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<Version>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reviews: Vec<Review>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KbAction {

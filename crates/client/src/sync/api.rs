@@ -1,3 +1,4 @@
+use hotline_domain::knowledge::{Article, ArticleText};
 use std::time::Duration;
 
 use futures::{Stream, StreamExt};
@@ -95,6 +96,33 @@ impl ServerApi {
             .unwrap_or_else(|| format!("report.{format}"));
         let bytes = r.bytes().await.map_err(|e| ClientError::Offline(format!("the report was cut off: {e}")))?;
         Ok((bytes.to_vec(), name))
+    }
+
+    /// The knowledge base's articles (optionally of one status), the most cited first.
+    pub async fn kb_list(&self, token: &Secret, status: &str) -> Result<Vec<Article>, ClientError> {
+        let r = self.http.get(format!("{}/api/v1/kb", self.base)).bearer_auth(token.expose()).query(&[("status", status)]).send().await;
+        answer(r).await
+    }
+
+    /// One article with every version and review.
+    pub async fn kb_get(&self, token: &Secret, id: &str) -> Result<Article, ClientError> {
+        let r = self.http.get(format!("{}/api/v1/kb/{id}", self.base)).bearer_auth(token.expose()).send().await;
+        answer(r).await
+    }
+
+    /// A new article (`id` None) or a new version of one, as a draft.
+    pub async fn kb_write(&self, token: &Secret, id: Option<&str>, text: &ArticleText) -> Result<Article, ClientError> {
+        let url = match id {
+            Some(id) => format!("{}/api/v1/kb/{id}/versions", self.base),
+            None => format!("{}/api/v1/kb", self.base),
+        };
+        answer(self.http.post(url).bearer_auth(token.expose()).json(text).send().await).await
+    }
+
+    /// submit, approve, reject or retire (the last two with a reason).
+    pub async fn kb_decide(&self, token: &Secret, id: &str, action: &str, reason: &str) -> Result<Article, ClientError> {
+        let r = self.http.post(format!("{}/api/v1/kb/{id}/{action}", self.base)).bearer_auth(token.expose()).json(&serde_json::json!({ "reason": reason })).send().await;
+        answer(r).await
     }
 
     /// The duty roster of `date` (YYYY-MM-DD), and who is on duty now.

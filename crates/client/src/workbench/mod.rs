@@ -5,6 +5,7 @@
 mod demo;
 mod detail;
 mod intake;
+mod knowledge;
 mod session;
 mod supervision;
 
