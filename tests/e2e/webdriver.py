@@ -91,8 +91,16 @@ class Session:
             self.cmd("POST", f"/element/{el}/value", {"text": text})
 
     def text(self, css):
-        found = self.find_all(css)
-        return self.cmd("GET", f"/element/{found[0]}/text") if found else ""
+        # The page may redraw the element between finding and reading it (a toast's text
+        # changing): WebKitWebDriver then says "stale element"; read it afresh.
+        for attempt in range(5):
+            try:
+                found = self.find_all(css)
+                return self.cmd("GET", f"/element/{found[0]}/text") if found else ""
+            except WebDriverError as e:
+                if "stale element" not in str(e) or attempt == 4:
+                    raise
+                time.sleep(0.1)
 
     def content(self, css):
         """The text content of the first match (rendered or not: rows of a virtual list)."""

@@ -431,7 +431,7 @@ def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir)
     boss.click("[data-tab=dashboard]")
     for fmt, magic in (("xlsx", b"PK"), ("pdf", b"%PDF")):
         boss.click(f"[data-testid=report] [data-format={fmt}]")
-        boss.wait_until(lambda: "报表已保存" in boss.text("[data-testid=toast]") and f".{fmt}" in boss.text("[data-testid=toast]"),
+        boss.wait_until(lambda: "报表已保存" in boss.content("[data-testid=toast]") and f".{fmt}" in boss.content("[data-testid=toast]"),
                         timeout=60, what=f"the {fmt} report saved")
         saved = [os.path.join(data_dir, "reports", f) for f in os.listdir(os.path.join(data_dir, "reports")) if f.endswith(fmt)]
         with open(saved[0], "rb") as f:
