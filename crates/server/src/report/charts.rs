@@ -14,15 +14,24 @@ fn err<E: std::fmt::Debug>(e: E) -> ChartError {
     format!("chart: {e:?}")
 }
 
-/// Vertical bars, one per label.
-pub fn columns(title: &str, labels: &[String], values: &[f64], size: (u32, u32)) -> Result<String, ChartError> {
+/// A chart drawn by `draw` on a white SVG page of `size`.
+fn svg(size: (u32, u32), draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, plotters::coord::Shift>) -> Result<(), ChartError>) -> Result<String, ChartError> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
+        draw(&root)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// Vertical bars, one per label.
+pub fn columns(title: &str, labels: &[String], values: &[f64], size: (u32, u32)) -> Result<String, ChartError> {
+    svg(size, |root| {
         let max = values.iter().copied().fold(0.0, f64::max).max(1.0) * 1.1;
         let n = labels.len().max(1);
-        let mut chart = ChartBuilder::on(&root)
+        let mut chart = ChartBuilder::on(root)
             .caption(title, (FONT, 16))
             .margin(8)
             .x_label_area_size(28)
@@ -49,19 +58,15 @@ pub fn columns(title: &str, labels: &[String], values: &[f64], size: (u32, u32))
                 bar
             }))
             .map_err(err)?;
-        root.present().map_err(err)?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 /// Horizontal bars of shares (0–1), one per label, worst first in red under `warn_below`.
 pub fn rates(title: &str, labels: &[String], values: &[f64], warn_below: f64, size: (u32, u32)) -> Result<String, ChartError> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
+    svg(size, |root| {
         let n = labels.len().max(1);
-        let mut chart = ChartBuilder::on(&root)
+        let mut chart = ChartBuilder::on(root)
             .caption(title, (FONT, 16))
             .margin(8)
             .x_label_area_size(24)
@@ -90,20 +95,16 @@ pub fn rates(title: &str, labels: &[String], values: &[f64], warn_below: f64, si
                 bar
             }))
             .map_err(err)?;
-        root.present().map_err(err)?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 /// A line over the labels (daily volume).
 pub fn line(title: &str, labels: &[String], values: &[f64], size: (u32, u32)) -> Result<String, ChartError> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
+    svg(size, |root| {
         let max = values.iter().copied().fold(0.0, f64::max).max(1.0) * 1.1;
         let n = labels.len().max(1);
-        let mut chart = ChartBuilder::on(&root)
+        let mut chart = ChartBuilder::on(root)
             .caption(title, (FONT, 16))
             .margin(8)
             .x_label_area_size(28)
@@ -120,7 +121,6 @@ pub fn line(title: &str, labels: &[String], values: &[f64], size: (u32, u32)) ->
             .map_err(err)?;
         chart.draw_series(LineSeries::new(values.iter().enumerate().map(|(i, v)| (i, *v)), BLUE.stroke_width(2))).map_err(err)?;
         chart.draw_series(values.iter().enumerate().map(|(i, v)| Circle::new((i, *v), 3, BLUE.filled()))).map_err(err)?;
-        root.present().map_err(err)?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
