@@ -234,11 +234,7 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
             for b in &facts.callbacks {
                 let _ = writeln!(WriteVec(&mut callbacks_csv), "{},{},{},{},{},{}", case.0, b.seq, b.at.to_rfc3339(), b.satisfaction, quote(&b.bureau), i.kind);
             }
-            // A reopened case is dispatched again to the same bureau: its latest assignment counts.
-            for (i, a) in state.assignments.iter().enumerate() {
-                if state.assignments[i + 1..].iter().any(|later| later.bureau == a.bureau) {
-                    continue;
-                }
+            for a in state.latest_assignments() {
                 let status = serde_json::to_value(a.status).expect("serialises");
                 let _ = writeln!(WriteVec(&mut bureaus_csv), "{},{},{}", case.0, a.bureau.0, status.as_str().unwrap_or_default());
             }

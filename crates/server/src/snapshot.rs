@@ -17,14 +17,11 @@ use hotline_domain::case::facts::CaseFacts;
 /// Bumped when the facts' derivation changes: the server re-derives older rows at start.
 pub const FACTS_VERSION: i16 = 1;
 
-/// Folds each case's whole history (including this transaction's own events) and saves it.
-pub async fn refold_many(tx: &mut Transaction<'_, Postgres>, cases: &[CaseId], cal: &SlaCalendar) -> Result<(), sqlx::Error> {
-    if cases.is_empty() {
-        return Ok(());
-    }
-    let ids: Vec<Uuid> = cases.iter().map(|c| c.0).collect();
+/// The histories of `cases` in pull order (the order every device folds them), as this
+/// transaction sees them.
+pub(crate) async fn histories(tx: &mut Transaction<'_, Postgres>, cases: &[Uuid]) -> Result<BTreeMap<Uuid, Vec<Event>>, sqlx::Error> {
     let rows = sqlx::query("SELECT case_id, body FROM events WHERE case_id = ANY($1) ORDER BY case_id, tx_id, pos")
-        .bind(&ids)
+        .bind(cases)
         .fetch_all(&mut **tx)
         .await?;
     let mut histories: BTreeMap<Uuid, Vec<Event>> = BTreeMap::new();
@@ -33,6 +30,16 @@ pub async fn refold_many(tx: &mut Transaction<'_, Postgres>, cases: &[CaseId], c
             histories.entry(r.get("case_id")).or_default().push(e);
         }
     }
+    Ok(histories)
+}
+
+/// Folds each case's whole history (including this transaction's own events) and saves it.
+pub async fn refold_many(tx: &mut Transaction<'_, Postgres>, cases: &[CaseId], cal: &SlaCalendar) -> Result<(), sqlx::Error> {
+    if cases.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = cases.iter().map(|c| c.0).collect();
+    let histories = histories(tx, &ids).await?;
     let mut c = Columns::default();
     let mut runs = RunColumns::default();
     let mut calls = CallbackColumns::default();
@@ -45,11 +52,7 @@ pub async fn refold_many(tx: &mut Transaction<'_, Postgres>, cases: &[CaseId], c
         };
         let text = intake.search_text();
         let tokens = index_token_set(&text);
-        // A reopened case is dispatched again to the same bureau: its latest assignment counts.
-        for (i, a) in state.assignments.iter().enumerate() {
-            if state.assignments[i + 1..].iter().any(|later| later.bureau == a.bureau) {
-                continue;
-            }
+        for a in state.latest_assignments() {
             b_case.push(id);
             b_bureau.push(a.bureau.0.clone());
             b_status.push(serde_json::to_value(a.status).expect("serialises").as_str().unwrap_or_default().to_owned());

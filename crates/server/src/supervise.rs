@@ -9,8 +9,7 @@ use chrono::{DateTime, Utc};
 use hotline_domain::case::supervision::due_steps;
 use hotline_domain::case::{Actor, CaseId, CaseState, DeviceId, Event, EventId, Role};
 use hotline_domain::sla::SlaCalendar;
-use sqlx::types::Json;
-use sqlx::{PgPool, Row};
+use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::fanout::CHANNEL;
@@ -36,13 +35,7 @@ pub async fn run_once(pool: &PgPool, cal: &SlaCalendar, now: DateTime<Utc>) -> R
         // because the second reads the histories only after the first has committed.
         sqlx::query("INSERT INTO devices (device_id, user_id) VALUES ($1, $2) ON CONFLICT (device_id) DO NOTHING").bind(SYSTEM_DEVICE).bind(user).execute(&mut *tx).await?;
         let mut seq: i64 = sqlx::query_scalar("SELECT last_seq FROM devices WHERE device_id = $1 FOR UPDATE").bind(SYSTEM_DEVICE).fetch_one(&mut *tx).await?;
-        let rows = sqlx::query("SELECT case_id, body FROM events WHERE case_id = ANY($1) ORDER BY case_id, tx_id, pos").bind(chunk).fetch_all(&mut *tx).await?;
-        let mut histories: std::collections::BTreeMap<Uuid, Vec<Event>> = Default::default();
-        for r in rows {
-            if let Ok(e) = serde_json::from_value::<Event>(r.get("body")) {
-                histories.entry(r.get("case_id")).or_default().push(e);
-            }
-        }
+        let histories = crate::snapshot::histories(&mut tx, chunk).await?;
         let mut fresh: Vec<(i64, Event)> = Vec::new();
         for (case, events) in &histories {
             let mut state = CaseState::fold(events);
@@ -66,20 +59,7 @@ pub async fn run_once(pool: &PgPool, cal: &SlaCalendar, now: DateTime<Utc>) -> R
         if fresh.is_empty() {
             continue;
         }
-        sqlx::query(
-            "INSERT INTO events (id, case_id, device_id, device_seq, user_id, at, body)
-             SELECT id, case_id, $3, seq, $5, at, body
-             FROM UNNEST($1::uuid[], $2::uuid[], $4::bigint[], $6::timestamptz[], $7::jsonb[]) AS t(id, case_id, seq, at, body)",
-        )
-        .bind(fresh.iter().map(|(_, e)| e.id.0).collect::<Vec<_>>())
-        .bind(fresh.iter().map(|(_, e)| e.case.0).collect::<Vec<_>>())
-        .bind(SYSTEM_DEVICE)
-        .bind(fresh.iter().map(|(s, _)| *s).collect::<Vec<_>>())
-        .bind(user)
-        .bind(fresh.iter().map(|(_, e)| e.at).collect::<Vec<_>>())
-        .bind(fresh.iter().map(|(_, e)| Json(e)).collect::<Vec<_>>())
-        .execute(&mut *tx)
-        .await?;
+        crate::api::sync::insert_events(&mut tx, SYSTEM_DEVICE, user, &fresh).await?;
         let mut touched: Vec<CaseId> = fresh.iter().map(|(_, e)| e.case).collect();
         touched.dedup();
         refold_many(&mut tx, &touched, cal).await?;

@@ -82,23 +82,8 @@ pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) 
     }
     check_bureaus(&mut tx, &fresh).await?;
     if !fresh.is_empty() {
-        // One statement for the whole batch; an id already stored is a replay and fails it all.
-        let stored = sqlx::query(
-            "INSERT INTO events (id, case_id, device_id, device_seq, user_id, at, body)
-             SELECT id, case_id, $3, seq, $5, at, body
-             FROM UNNEST($1::uuid[], $2::uuid[], $4::bigint[], $6::timestamptz[], $7::jsonb[]) AS t(id, case_id, seq, at, body)
-             ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(fresh.iter().map(|(_, e)| e.id.0).collect::<Vec<_>>())
-        .bind(fresh.iter().map(|(_, e)| e.case.0).collect::<Vec<_>>())
-        .bind(&who.device_id)
-        .bind(fresh.iter().map(|(s, _)| *s).collect::<Vec<_>>())
-        .bind(who.user_id)
-        .bind(fresh.iter().map(|(_, e)| e.at).collect::<Vec<_>>())
-        .bind(fresh.iter().map(|(_, e)| SqlJson(e)).collect::<Vec<_>>())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        // An id already stored is a replay and fails the whole push.
+        let stored = insert_events(&mut tx, &who.device_id, who.user_id, &fresh).await?;
         if stored as usize != fresh.len() {
             return Err(ApiError::conflict("push.replayed", "an event of this push was already recorded from another push / 事件已存在（重放）"));
         }
@@ -119,6 +104,27 @@ pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) 
     }
     tx.commit().await?;
     Ok(Json(PushResponse { applied, duplicates, last_seq }))
+}
+
+/// Appends events recorded on `device` by `user`, each with its device sequence, in one
+/// statement; an id already stored is skipped. Returns how many were stored.
+pub(crate) async fn insert_events(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, device: &str, user: i64, events: &[(i64, Event)]) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "INSERT INTO events (id, case_id, device_id, device_seq, user_id, at, body)
+         SELECT id, case_id, $3, seq, $5, at, body
+         FROM UNNEST($1::uuid[], $2::uuid[], $4::bigint[], $6::timestamptz[], $7::jsonb[]) AS t(id, case_id, seq, at, body)
+         ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(events.iter().map(|(_, e)| e.id.0).collect::<Vec<_>>())
+    .bind(events.iter().map(|(_, e)| e.case.0).collect::<Vec<_>>())
+    .bind(device)
+    .bind(events.iter().map(|(s, _)| *s).collect::<Vec<_>>())
+    .bind(user)
+    .bind(events.iter().map(|(_, e)| e.at).collect::<Vec<_>>())
+    .bind(events.iter().map(|(_, e)| SqlJson(e)).collect::<Vec<_>>())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
 }
 
 /// Everything about one pushed event that needs no database, except its place in the case's

@@ -364,6 +364,12 @@ impl CaseState {
         self.paused_since.is_some()
     }
 
+    /// Each bureau's latest assignment, in the order they were first made: a reopened case is
+    /// dispatched again to the same bureau, and only the latest says where it stands.
+    pub fn latest_assignments(&self) -> impl Iterator<Item = &Assignment> {
+        self.assignments.iter().enumerate().filter(|(i, a)| !self.assignments[i + 1..].iter().any(|later| later.bureau == a.bureau)).map(|(_, a)| a)
+    }
+
     pub fn assignment(&self, bureau: &BureauCode) -> Option<&Assignment> {
         self.assignments.iter().rev().find(|a| a.bureau == *bureau)
     }
