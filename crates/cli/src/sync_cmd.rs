@@ -3,7 +3,7 @@ use std::io::Read;
 use clap::Args;
 use hotline_client::secret::TokenStore;
 use hotline_client::store::LocalStore;
-use hotline_client::sync::{sync_once, watch, ServerApi, SyncReport};
+use hotline_client::sync::{sync_all, watch, ServerApi, SyncReport};
 use hotline_domain::sla::SlaCalendar;
 
 use crate::{emit, BadInput};
@@ -73,7 +73,7 @@ pub async fn sync(args: SyncArgs, store: &LocalStore, cal: &SlaCalendar) -> anyh
         .ok_or_else(|| BadInput("no session token: log in again or set HOTLINE_TOKEN / 未找到登录凭证".into()))?;
     let api = ServerApi::new(&server)?;
     if args.once {
-        let report = sync_once(store, &api, &token, cal, &mut |r| {
+        let report = sync_all(store, &api, &token, cal, &mut |r| {
             if r.pending > 0 {
                 eprintln!("pushed {}, pending {}", r.pushed, r.pending);
             }

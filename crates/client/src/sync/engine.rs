@@ -73,7 +73,20 @@ pub async fn sync_once(
         }
         break;
     }
-    // The knowledge base's published set, for those who answer from it.
+    Ok(report)
+}
+
+/// [`sync_once`], then the knowledge base's published set (for those who answer from it). The
+/// set changes seldom and sends no live notice: it is fetched on connecting, every 30 s and on
+/// `hotline sync`, not on every case event.
+pub async fn sync_all(
+    store: &LocalStore,
+    api: &ServerApi,
+    token: &Secret,
+    cal: &SlaCalendar,
+    progress: &mut (dyn FnMut(&SyncReport) + Send),
+) -> Result<SyncReport, ClientError> {
+    let mut report = sync_once(store, api, token, cal, progress).await?;
     if matches!(store.identity().role, Role::Seat | Role::Supervisor) {
         let since = store.kb_since().await?;
         let changed = api.kb_published(token, since.as_deref()).await?;
@@ -123,7 +136,7 @@ pub async fn watch(store: &LocalStore, api: &ServerApi, token: &Secret, cal: &Sl
         };
         let mut notices = Box::pin(notices);
         // Subscribed first, then caught up: nothing committed in between is missed.
-        let mut result = Some(sync_once(store, api, token, cal, &mut |_| {}).await);
+        let mut result = Some(sync_all(store, api, token, cal, &mut |_| {}).await);
         let mut idle = 0;
         loop {
             match result.take() {
@@ -154,11 +167,12 @@ pub async fn watch(store: &LocalStore, api: &ServerApi, token: &Secret, cal: &Sl
                 }
                 None => {
                     idle += 1;
-                    if idle < 30 && store.outbox_len().await.unwrap_or(0) == 0 {
+                    let periodic = idle >= 30;
+                    if !periodic && store.outbox_len().await.unwrap_or(0) == 0 {
                         continue;
                     }
                     idle = 0;
-                    Some(sync_once(store, api, token, cal, &mut |_| {}).await)
+                    Some(if periodic { sync_all(store, api, token, cal, &mut |_| {}).await } else { sync_once(store, api, token, cal, &mut |_| {}).await })
                 }
             };
         }

@@ -7,5 +7,5 @@ mod engine;
 mod login;
 
 pub use api::{Notice, ServerApi};
-pub use engine::{on_notice, sync_once, watch, SyncReport};
+pub use engine::{on_notice, sync_all, sync_once, watch, SyncReport};
 pub use login::login;
