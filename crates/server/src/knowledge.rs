@@ -26,7 +26,8 @@ fn role_name(role: Role) -> &'static str {
     crate::auth::role_name(role)
 }
 
-/// A new article (id None: numbered KB-NNNNNN) or a new version of one, as a draft.
+/// A new article (id None: numbered KB-NNNNNN) or a new version of one, as a draft; answered
+/// with its versions and reviews, so the desk shows the result without asking again.
 pub async fn write(pool: &PgPool, role: Role, author: &str, id: Option<&str>, text: &ArticleText, now: DateTime<Utc>) -> Result<Article, KbError> {
     check_article(&text.title, &text.body, text.level)?;
     let mut tx = pool.begin().await?;
@@ -55,7 +56,7 @@ pub async fn write(pool: &PgPool, role: Role, author: &str, id: Option<&str>, te
     };
     insert_version(&mut tx, &id, version, text, author, now).await?;
     tx.commit().await?;
-    get(pool, &id, false).await
+    get(pool, &id, true).await
 }
 
 async fn insert_version(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, id: &str, version: i32, text: &ArticleText, author: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
@@ -80,6 +81,8 @@ async fn status_for_update(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, id: &
 }
 
 /// Submit, approve, reject or retire: the domain says whether and to what; the decision is kept.
+/// Answered with the article's versions and reviews: the desk draws the next step from this
+/// answer alone, so its buttons are live the moment they appear.
 pub async fn decide(pool: &PgPool, role: Role, who: &str, id: &str, action: KbAction, reason: &str, now: DateTime<Utc>) -> Result<Article, KbError> {
     let mut tx = pool.begin().await?;
     let status = status_for_update(&mut tx, id).await?;
@@ -103,7 +106,7 @@ pub async fn decide(pool: &PgPool, role: Role, who: &str, id: &str, action: KbAc
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    get(pool, id, false).await
+    get(pool, id, true).await
 }
 
 const ARTICLE: &str = "SELECT a.id, a.status, a.latest_version, a.published_version, a.updated_at,
