@@ -92,6 +92,12 @@ ensure_report_tools() {
   ensure_packages fonts-noto-cjk poppler-utils libreoffice-calc-nogui
 }
 
+# ensure_test_clock: libfaketime (Debian's faketime), which the sync tests use to run a
+# hotline-server whose clock stands on another day than the machine's (a centre in December).
+ensure_test_clock() {
+  ensure_packages faketime
+}
+
 # ensure_tauri_driver: the WebDriver bridge the desktop end-to-end test drives the desk through
 # (with WebKitWebDriver from webkit2gtk-driver, which ensure_desktop installs). About a minute once.
 ensure_tauri_driver() {

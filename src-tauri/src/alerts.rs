@@ -51,7 +51,8 @@ fn announce(app: &AppHandle, taken: TakenAlerts) {
     for a in taken.alerts {
         let title = if a.threshold == "breached" { format!("工单已超时：{}", a.number) } else { format!("工单即将超时：{}", a.number) };
         let bureau = a.bureau.as_deref().map(|b| format!("（{b}）")).unwrap_or_default();
-        let body = format!("{}{}：{}，时限 {}", a.label, bureau, a.threshold_zh(), a.due.with_timezone(&hotline_domain::time::china()).format("%m-%d %H:%M"));
+        let provisional = if a.provisional { "（暂定）" } else { "" };
+        let body = format!("{}{}：{}，时限 {}{provisional}", a.label, bureau, a.threshold_zh(), a.due.with_timezone(&hotline_domain::time::china()).format("%m-%d %H:%M"));
         notify(app.clone(), title, body, Some(a.case_id));
     }
 }

@@ -7,6 +7,7 @@ export interface DayView {
   workday: boolean;
   reason: "weekday" | "weekend" | "holiday" | "make_up";
   festival: string | null;
+  provisional: boolean;
 }
 
 export interface YearView {
@@ -14,13 +15,18 @@ export interface YearView {
   days: DayView[];
   workdays: number;
   first_year: number;
+  /** The last year with a published notice; the years after it up to last_provisional_year are provisional. */
   last_year: number;
+  last_provisional_year: number;
+  provisional: boolean;
+  source: "centre" | "local";
   coverage_warning: { last_year: number; days_left: number } | null;
 }
 
 export interface DueView {
   due: string;
   limit: string;
+  provisional: boolean;
 }
 
 export interface FieldError {
@@ -52,6 +58,8 @@ export interface CaseRow {
   received_at: string;
   next_due: string | null;
   due_unknown: boolean;
+  /** The due rests on a year whose holiday notice is not imported yet (暂定). */
+  due_provisional: boolean;
   next_clock: string | null;
   next_label: string | null;
   conflicts: number;
@@ -101,6 +109,7 @@ export interface ClockView {
   remaining: number | null;
   budget: number | null;
   light: Light;
+  provisional: boolean;
   extensions: number;
   source: string;
 }

@@ -55,6 +55,10 @@ const zh = {
   noCases: "队列为空",
   overdue: "已超时",
   dueUnknown: "缺日历数据",
+  provisional: "暂定",
+  provisionalHint: "该年节假日安排尚未公布：按法定节假日暂定计算，导入通知后自动更新",
+  provisionalYear: "暂定：国务院放假通知尚未导入，仅含法定节假日和周末，无调休",
+  calendarSource: { centre: "节假日数据：热线中心服务器", local: "节假日数据：本机（单机模式）" } as Record<string, string>,
   shortcuts: "快捷键：N 新建受理 · / 检索 · J/K 上下 · Enter 打开 · D 派单 · Esc 关闭",
   // Detail
   steps: {
@@ -136,8 +140,8 @@ const zh = {
   language: "English",
   loading: "加载中…",
   errorPrefix: "错误",
-  coverageEnding: (days: number, next: number) => `节假日数据将在 ${days} 天后用完，请尽快导入 ${next} 年国务院放假安排。`,
-  coverageEnded: (next: number) => `节假日数据已用完，请立即导入 ${next} 年国务院放假安排。`,
+  coverageEnding: (days: number, next: number) => `已发布的节假日数据将在 ${days} 天后用完，请尽快导入 ${next} 年国务院放假安排；导入前 ${next} 年时限按法定节假日暂定计算。`,
+  coverageEnded: (next: number) => `尚未导入 ${next} 年国务院放假安排：该年时限按法定节假日暂定计算（标“暂定”），请尽快导入。`,
   alertToast: (n: number) => `${n} 条时限提醒`,
   // Messages by error code; anything else shows the shell's own message.
   errors: {
@@ -220,6 +224,10 @@ const en: Catalogue = {
   noCases: "The queue is empty",
   overdue: "overdue",
   dueUnknown: "no calendar data",
+  provisional: "provisional",
+  provisionalHint: "That year's holiday notice is not out yet: counted on the statutory holidays, updated when the notice is imported",
+  provisionalYear: "Provisional: the State Council notice is not imported; statutory holidays and weekends only, no make-up days",
+  calendarSource: { centre: "Calendar: the centre's server", local: "Calendar: this computer (standalone)" } as Record<string, string>,
   shortcuts: "Keys: N new intake · / search · J/K move · Enter open · D dispatch · Esc close",
   steps: {
     received: "Received", answered_on_spot: "Answered on the spot", dispatched: "Dispatch", signed_for: "Sign for", returned: "Return",
@@ -298,8 +306,8 @@ const en: Catalogue = {
   language: "简体中文",
   loading: "Loading…",
   errorPrefix: "Error",
-  coverageEnding: (days: number, next: number) => `The holiday calendar runs out in ${days} days: import the ${next} State Council schedule.`,
-  coverageEnded: (next: number) => `The holiday calendar has run out: import the ${next} State Council schedule now.`,
+  coverageEnding: (days: number, next: number) => `The published holiday calendar runs out in ${days} days: import the ${next} State Council schedule; until then ${next} counts provisionally on the statutory holidays.`,
+  coverageEnded: (next: number) => `The ${next} State Council schedule is not imported: that year's dues count provisionally on the statutory holidays (marked provisional); import it soon.`,
   alertToast: (n: number) => `${n} deadline alerts`,
   errors: {
     "calendar.not_covered": "No holiday data for that year: import it first.",

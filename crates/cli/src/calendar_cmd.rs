@@ -17,7 +17,7 @@ pub enum CalendarCommand {
         #[arg(value_parser = input::date)]
         date: NaiveDate,
     },
-    /// One line per day: `YYYY-MM-DD workday|rest REASON [NAME]`
+    /// One line per day: `YYYY-MM-DD workday|rest REASON [NAME] [provisional 暂定]`
     List {
         #[arg(long, value_parser = input::date)]
         from: NaiveDate,
@@ -28,7 +28,7 @@ pub enum CalendarCommand {
     Import {
         file: PathBuf,
     },
-    /// The years the calendar holds
+    /// The years the calendar holds: published, then (second line) provisional
     Years,
 }
 
@@ -69,20 +69,27 @@ pub fn run(cmd: CalendarCommand, store: &CalendarStore, clock: &dyn Clock) -> an
         CalendarCommand::Years => {
             let cal = store.load()?;
             println!("{}..{}", cal.first_year(), cal.last_year());
+            println!("provisional {}..{} (statutory holidays only, until the notice is imported / 暂定)", cal.last_year() + 1, cal.last_provisional_year());
             warn_coverage(&cal, clock);
         }
     }
     Ok(())
 }
 
-/// `workday weekday 周一`, `rest weekend 周六`, `rest holiday 国庆节`, `workday make-up 国庆节调休上班`.
+/// `workday weekday 周一`, `rest weekend 周六`, `rest holiday 国庆节`, `workday make-up 国庆节调休上班`;
+/// a day of a year whose notice is not imported ends with `provisional 暂定`.
 fn describe(day: &DayInfo<'_>) -> String {
     let word = if day.workday { "workday" } else { "rest" };
-    match day.reason {
+    let line = match day.reason {
         DayReason::Weekday(w) => format!("{word} weekday {}", weekday_zh(w)),
         DayReason::Weekend(w) => format!("{word} weekend {}", weekday_zh(w)),
         DayReason::Holiday(name) => format!("{word} holiday {name}"),
         DayReason::MakeupWorkday(name) => format!("{word} make-up {name}调休上班"),
+    };
+    if day.provisional {
+        format!("{line} provisional 暂定")
+    } else {
+        line
     }
 }
 

@@ -133,7 +133,7 @@ fn rows_out(rows: &[CaseRow], json: bool, now: DateTime<Utc>) -> String {
     let mut out = String::new();
     for r in rows {
         let due = match r.next_due {
-            Some(d) => format!("{} ({})", d.with_timezone(&china()).format("%m-%d %H:%M"), countdown(d, now)),
+            Some(d) => format!("{} ({}){}", d.with_timezone(&china()).format("%m-%d %H:%M"), countdown(d, now), if r.due_provisional { " 暂定" } else { "" }),
             None => "-".into(),
         };
         out.push_str(&format!("{}  {:<12} {:<10} {:<12} {}\n", r.number, r.kind, r.status, r.phone, due));
@@ -159,12 +159,13 @@ fn describe(row: &CaseRow, state: &CaseState, cal: &SlaCalendar, now: DateTime<U
         let who = clock.bureau.as_ref().map(|b| format!(" [{b}]")).unwrap_or_default();
         match reading {
             Ok(r) => out.push_str(&format!(
-                "clock {}{} {} {}: due {}\n",
+                "clock {}{} {} {}: due {}{}\n",
                 clock.spec.key,
                 who,
                 clock.spec.label,
                 r.status.label_zh(),
-                r.due.with_timezone(&china()).to_rfc3339()
+                r.due.with_timezone(&china()).to_rfc3339(),
+                if r.provisional { " provisional 暂定 (no notice imported for its year yet)" } else { "" }
             )),
             Err(e) => out.push_str(&format!("clock {}{}: {e}\n", clock.spec.key, who)),
         }

@@ -52,9 +52,11 @@ pub fn run(cmd: SlaCommand, store: &CalendarStore, clock: &dyn Clock) -> anyhow:
             let cal = store.load_sla()?;
             let amount = args.amount();
             let due = cal.due(args.from, amount)?;
+            let provisional = cal.is_provisional(amount.unit(), due.timestamp());
             crate::emit(&format!(
-                "{}\nlimit: {amount} ({:?})\nfrom:  {}\n",
+                "{}{}\nlimit: {amount} ({:?})\nfrom:  {}\n",
                 due.with_timezone(&china()).to_rfc3339(),
+                if provisional { " provisional 暂定" } else { "" },
                 amount.unit(),
                 args.from.with_timezone(&china()).to_rfc3339()
             ))?;

@@ -4,6 +4,7 @@ use clap::Args;
 use hotline_client::secret::TokenStore;
 use hotline_client::store::LocalStore;
 use hotline_client::sync::{sync_all, watch, ServerApi, SyncReport};
+use hotline_client::CalendarStore;
 use hotline_domain::sla::SlaCalendar;
 
 use crate::{emit, BadInput};
@@ -52,7 +53,7 @@ pub async fn login(args: LoginArgs, store: &mut LocalStore) -> anyhow::Result<()
     Ok(())
 }
 
-pub async fn sync(args: SyncArgs, store: &LocalStore, cal: &SlaCalendar) -> anyhow::Result<()> {
+pub async fn sync(args: SyncArgs, store: &LocalStore, calendars: &CalendarStore, cal: &SlaCalendar) -> anyhow::Result<()> {
     let state = store.sync_state().await?;
     if args.status {
         emit(&format!(
@@ -73,29 +74,47 @@ pub async fn sync(args: SyncArgs, store: &LocalStore, cal: &SlaCalendar) -> anyh
         .ok_or_else(|| BadInput("no session token: log in again or set HOTLINE_TOKEN / 未找到登录凭证".into()))?;
     let api = ServerApi::new(&server)?;
     if args.once {
-        let report = sync_all(store, &api, &token, cal, &mut |r| {
+        let report = sync_all(store, &api, &token, calendars, cal, &mut |r| {
             if r.pending > 0 {
                 eprintln!("pushed {}, pending {}", r.pushed, r.pending);
             }
         })
         .await;
         match report {
-            Ok(r) => emit(&line(&r))?,
+            Ok(r) => {
+                emit(&line(&r))?;
+                if r.calendar_changed {
+                    adopt_calendar(store, calendars).await?;
+                }
+            }
             Err(e) => {
                 store.record_sync_error(&e.to_string()).await?;
                 return Err(e.into());
             }
         }
     } else {
-        watch(store, &api, &token, cal, &mut |r| match r {
-            Ok(r) => {
-                let _ = emit(&line(&r));
-            }
-            Err(e) => eprintln!("offline, retrying: {e}"),
-        })
-        .await;
+        let mut cal = cal.clone();
+        loop {
+            watch(store, &api, &token, calendars, &cal, &mut |r| match r {
+                Ok(r) => {
+                    let _ = emit(&line(&r));
+                }
+                Err(e) => eprintln!("offline, retrying: {e}"),
+            })
+            .await;
+            // Returned: the centre's calendar changed. Recompute, then watch with it.
+            cal = adopt_calendar(store, calendars).await?;
+        }
     }
     Ok(())
+}
+
+/// The centre's calendar changed: every snapshot's dues, lights and alert points recomputed.
+async fn adopt_calendar(store: &LocalStore, calendars: &CalendarStore) -> anyhow::Result<SlaCalendar> {
+    let cal = calendars.load_sla()?;
+    let n = store.refresh_snapshots(&cal, true).await?;
+    emit(&format!("the centre's calendar changed: dues of {n} cases recomputed (published through {}) / 节假日数据已更新\n", cal.legal().last_year()))?;
+    Ok(cal)
 }
 
 fn line(r: &SyncReport) -> String {

@@ -75,12 +75,13 @@ fn bad_input_exits_2_with_a_one_line_error_that_says_what_is_wrong() {
     let cases: [(&[&str], &str); 9] = [
         (&["calendar", "is-workday", "2026-02-30"], "2026-02-30"),
         (&["calendar", "is-workday", "26/10/10"], "YYYY-MM-DD"),
-        (&["calendar", "is-workday", "2027-03-01"], "2027"),
+        (&["calendar", "is-workday", "2003-03-01"], "2003"),
         (&["calendar", "list", "--from", "2026-10-10", "--to", "2026-10-01"], "before"),
         (&["sla", "due", "--from", "2026-09-25T16:00:00+08:00", "--working-days", "-3"], "-3"),
         (&["sla", "due", "--from", "2026-09-25T16:00:00+08:00"], "working-days"),
         (&["sla", "due", "--from", "2026-09-25 16:00", "--hours", "2"], "RFC 3339"),
-        (&["sla", "due", "--from", "2026-12-30T10:00:00+08:00", "--working-days", "5"], "2027"),
+        // Past the provisional years (ten after the last published one).
+        (&["sla", "due", "--from", "2036-12-30T10:00:00+08:00", "--working-days", "5"], "2037"),
         (&["calendar", "import", "/nonexistent/file.json"], "cannot read"),
     ];
     for (args, needle) in cases {
@@ -104,7 +105,7 @@ fn import_then_compute_in_the_new_year_and_a_refused_import_keeps_what_was_there
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).starts_with("imported 2027"), "{}", stdout(&o));
     assert_eq!(stdout(&hotline(&data, &["calendar", "is-workday", "2027-02-20"])).trim(), "workday make-up 春节调休上班");
-    assert_eq!(stdout(&hotline(&data, &["calendar", "years"])).trim(), "2004..2027");
+    assert_eq!(stdout(&hotline(&data, &["calendar", "years"])).lines().next(), Some("2004..2027"));
     let o = hotline(&data, &["sla", "due", "--from", "2026-12-30T10:00:00+08:00", "--working-days", "5"]);
     assert_eq!(stdout(&o).lines().next().unwrap(), "2027-01-07T23:59:59+08:00");
 
@@ -207,4 +208,57 @@ fn cases_are_recorded_dispatched_queued_and_searched_offline() {
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(stderr(&o).contains(code), "{args:?}: {}", stderr(&o));
     }
+}
+
+/// `hotline` with its clock set to `at` (the desk's demonstration offset, as a seat would run).
+fn hotline_at(data: &Path, at: &str, args: &[&str]) -> Output {
+    let at = chrono::DateTime::parse_from_rfc3339(at).unwrap().timestamp();
+    let offset = at - chrono::Utc::now().timestamp(); // the test aims the clock; the CLI reads it
+    Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("HOTLINE_CLOCK_OFFSET_SECS", offset.to_string())
+        .output()
+        .expect("run hotline")
+}
+
+#[test]
+fn a_complaint_of_mid_december_has_provisional_dues_in_the_next_year_not_unknown_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let record = |at: &str, kind: &str, category: &str| {
+        let o = hotline_at(data, at, &["case", "new", "--kind", kind, "--phone", "13800138000", "--text", "商家拒绝退款", "--category", category]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let number = stdout(&o).split_whitespace().nth(1).unwrap().to_owned();
+        let o = hotline_at(data, at, &["case", "dispatch", &number, "--bureau", "MARKET"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        number
+    };
+    // 2026-12-15 10:00 China time: the 20-working-day reply clock reaches over 2027's 元旦,
+    // whose notice is not out.
+    let complaint = record("2026-12-15T10:00:00+08:00", "complaint", "market_regulation");
+    // Business consultations, 5 working days from dispatch: one due in 2026, one over 元旦.
+    let early = record("2026-12-21T10:00:00+08:00", "consultation", "social_security");
+    let late = record("2026-12-28T10:00:00+08:00", "consultation", "social_security");
+
+    let now = "2026-12-28T11:00:00+08:00";
+    let show = stdout(&hotline_at(data, now, &["case", "show", &complaint]));
+    let line = |key: &str| show.lines().find(|l| l.starts_with(key)).unwrap_or_else(|| panic!("{key}: {show}")).to_owned();
+    let reply = line("clock reply [MARKET]");
+    assert!(reply.ends_with("due 2027-01-13T23:59:59+08:00 provisional 暂定 (no notice imported for its year yet)"), "{reply}");
+    let accept = line("clock accept [MARKET]");
+    assert!(accept.ends_with("due 2026-12-24T23:59:59+08:00"), "{accept}");
+    assert!(!show.contains("no calendar data"), "{show}");
+
+    let queue: Vec<serde_json::Value> = serde_json::from_str(&stdout(&hotline_at(data, now, &["queue", "--json"]))).unwrap();
+    let row = |i: usize| (queue[i]["number"].as_str().unwrap().to_owned(), queue[i]["next_due"].as_str().unwrap().to_owned(), queue[i]["due_provisional"].as_bool().unwrap());
+    assert!(queue.iter().all(|r| r["due_unknown"] == false), "{queue:?}");
+    // Sorted by due, the provisional one among the others by its instant.
+    assert_eq!(row(1), (early, "2026-12-28T15:59:59Z".to_owned(), false));
+    assert_eq!(row(2), (late, "2027-01-05T15:59:59Z".to_owned(), true));
+    assert_eq!(row(0).0, complaint);
+    let listing = stdout(&hotline_at(data, now, &["queue"]));
+    assert!(listing.lines().nth(2).is_some_and(|l| l.ends_with("暂定")), "{listing}");
+    assert!(!listing.lines().nth(1).unwrap().ends_with("暂定"), "{listing}");
 }

@@ -7,7 +7,7 @@ mod support;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{database, free_port, server_admin, Seat, Server};
+use support::{database, free_port, psql, server_admin, server_output, Seat, Server};
 
 fn setup(db: &str) {
     server_admin(db, &["migrate"], "");
@@ -154,4 +154,50 @@ fn seats_answer_from_the_knowledge_base_the_server_publishes() {
     server_admin(&db, &["kb", "export", "--out", export.to_str().unwrap()], "");
     let all: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&export).unwrap()).unwrap();
     assert_eq!(all["articles"][0]["versions"].as_array().unwrap().len(), 2, "both versions exported");
+}
+
+/// The centre's calendar comes from the server: a complaint of mid-December counts provisionally
+/// over 2027's 元旦 on the seat and on the server alike; once the year is imported on the server
+/// (nothing imported on the seat), the import lists the case's moved due and the seat shows the
+/// new one after `hotline sync --once`.
+#[test]
+fn a_year_imported_on_the_server_moves_the_seats_dues_at_their_next_sync() {
+    let db = database();
+    setup(&db);
+    let port = free_port();
+    let root = tempfile::tempdir().unwrap();
+    let seat = Seat::new(root.path(), "seat");
+    // 2026-12-15 10:00 in Beijing, on the server and the seat.
+    let _server = Server::start_at(&db, port, "2026-12-15 02:00:00");
+    let at = "2026-12-15T10:00:00+08:00";
+    seat.login(port, "seat1", "seat-password");
+    let number = seat.ok_at(at, &["case", "new", "--kind", "complaint", "--phone", "13800138000", "--text", "社保待遇核定投诉", "--category", "social_security"]);
+    let number = number.split_whitespace().nth(1).unwrap().to_owned();
+    seat.ok_at(at, &["case", "dispatch", &number, "--bureau", "HRSS"]);
+    seat.ok_at(at, &["sync", "--once"]);
+
+    let reply = |show: &str| show.lines().find(|l| l.starts_with("clock reply [HRSS]")).unwrap_or_else(|| panic!("{show}")).to_owned();
+    let before = reply(&seat.ok_at(at, &["case", "show", &number]));
+    assert!(before.contains("due 2027-01-13T23:59:59+08:00 provisional 暂定"), "{before}");
+    let server_due = |db: &str| psql(db, "SELECT to_char(due_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS') FROM clock_runs WHERE clock = 'reply'");
+    assert_eq!(server_due(&db), "2027-01-13 23:59:59", "the server counts the same provisional days");
+
+    // The notice arrives (test data: 元旦 1–3 January, and a make-up Saturday on 9 January).
+    let file = root.path().join("2027.json");
+    std::fs::write(&file, r#"{"format":"hotline-calendar/1","years":[{"year":2027,"festivals":[
+        {"name":"元旦","rest":["2027-01-01","2027-01-02","2027-01-03"],"work":["2027-01-09"]}]}]}"#).unwrap();
+    let out = server_output(&db, &["calendar", "import", file.to_str().unwrap()]);
+    assert!(out.contains(&format!("moved {number} reply [HRSS]: 2027-01-13T23:59:59+08:00 -> 2027-01-12T23:59:59+08:00")), "{out}");
+    assert_eq!(server_due(&db), "2027-01-12 23:59:59", "the server's snapshot recomputed at the import");
+
+    // The seat imports nothing: its next sync brings the centre's calendar.
+    let synced = seat.ok_at(at, &["sync", "--once"]);
+    assert!(synced.contains("the centre's calendar changed"), "{synced}");
+    let after = reply(&seat.ok_at(at, &["case", "show", &number]));
+    assert!(after.ends_with("due 2027-01-12T23:59:59+08:00"), "{after}");
+    assert!(seat.ok(&["calendar", "is-workday", "2027-01-09"]).starts_with("workday make-up"));
+    // A seat that counts on the centre's calendar does not import its own.
+    let o = seat.run(&["calendar", "import", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("calendar.centre_managed") || String::from_utf8_lossy(&o.stderr).contains("centre's calendar"), "{}", String::from_utf8_lossy(&o.stderr));
 }

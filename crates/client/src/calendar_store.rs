@@ -1,26 +1,33 @@
 //! The calendar a seat computes with: the schedules shipped in `data/calendar/`, plus the
-//! years an administrator imported, replayed in import order.
+//! imports replayed in order. A seat that has synced with a server counts on the centre's
+//! imports (`centre-calendar.json`, fetched at every sync and kept for offline work); a desk
+//! that runs standalone counts on the imports made on it (`calendar-imports.json`).
 
 use chrono::{DateTime, Utc};
-use hotline_domain::calendar::{self, ImportSummary, LegalCalendar, YearSchedule};
+use hotline_domain::calendar::{self, ImportSummary, LegalCalendar};
 use hotline_domain::sla::{SlaCalendar, SlaSettings};
+use hotline_domain::wire::{CalendarImport, CentreCalendar};
 use serde::{Deserialize, Serialize};
 
 use crate::{ClientError, DataDir};
 
 const IMPORTS_FILE: &str = "calendar-imports.json";
+const CENTRE_FILE: &str = "centre-calendar.json";
 const SETTINGS_FILE: &str = "sla-settings.json";
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Imports {
-    imports: Vec<ImportRecord>,
+    imports: Vec<CalendarImport>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct ImportRecord {
-    imported_at: DateTime<Utc>,
-    file: String,
-    years: Vec<YearSchedule>,
+/// Whose imports the seat counts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CalendarSource {
+    /// The centre's server (the last version fetched).
+    Centre,
+    /// This desk's own imports: it has never synced with a server.
+    Local,
 }
 
 #[derive(Debug, Clone)]
@@ -38,13 +45,41 @@ impl CalendarStore {
         calendar::shipped()
     }
 
-    /// The shipped calendar with every import applied.
+    /// The shipped calendar with every import applied: the centre's once the seat has synced,
+    /// else this desk's own.
     pub fn load(&self) -> Result<LegalCalendar, ClientError> {
+        if let Some(centre) = self.centre()? {
+            return Ok(centre.build()?);
+        }
         let mut cal = Self::shipped();
         for record in self.imports()?.imports {
             cal = cal.with_import(&record.years)?.0;
         }
         Ok(cal)
+    }
+
+    pub fn source(&self) -> Result<CalendarSource, ClientError> {
+        Ok(if self.centre()?.is_some() { CalendarSource::Centre } else { CalendarSource::Local })
+    }
+
+    /// Keeps the centre's calendar as fetched from the server. Returns whether it differs from
+    /// the one kept before (the caller then recomputes every due). A version that does not
+    /// build a calendar is refused and the one kept before stays.
+    pub fn adopt_centre(&self, centre: &CentreCalendar) -> Result<bool, ClientError> {
+        if self.centre()?.as_ref() == Some(centre) {
+            return Ok(false);
+        }
+        centre.build()?;
+        let json = serde_json::to_vec_pretty(centre).expect("serialisable");
+        self.dir.write_atomic(CENTRE_FILE, &json)?;
+        Ok(true)
+    }
+
+    fn centre(&self) -> Result<Option<CentreCalendar>, ClientError> {
+        match self.dir.read_optional(CENTRE_FILE)? {
+            None => Ok(None),
+            Some(text) => serde_json::from_str(&text).map(Some).map_err(|e| ClientError::Corrupt { path: self.dir.file(CENTRE_FILE), reason: e.to_string() }),
+        }
     }
 
     /// The calendar with the counting settings (`sla-settings.json` in the data folder, if any).
@@ -62,10 +97,16 @@ impl CalendarStore {
     /// Parses, validates and records an administrator's file. Nothing is written unless the
     /// whole file is valid and merges cleanly.
     pub fn import(&self, file_name: &str, content: &str, now: DateTime<Utc>) -> Result<ImportSummary, ClientError> {
+        if self.centre()?.is_some() {
+            return Err(ClientError::Invalid {
+                code: "calendar.centre_managed",
+                message: "this seat counts on the centre's calendar: import the year on the server (hotline-server calendar import) and every seat receives it at its next sync / 本席位使用热线中心的节假日数据，请在服务器导入".into(),
+            });
+        }
         let years = calendar::parse_any(file_name, content)?;
         let (_, summary) = self.load()?.with_import(&years)?;
         let mut imports = self.imports()?;
-        imports.imports.push(ImportRecord { imported_at: now, file: file_name.to_owned(), years });
+        imports.imports.push(CalendarImport { imported_at: now, file: file_name.to_owned(), years });
         let json = serde_json::to_vec_pretty(&imports).expect("serialisable");
         self.dir.write_atomic(IMPORTS_FILE, &json)?;
         Ok(summary)
@@ -108,7 +149,8 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let store = CalendarStore::new(DataDir::resolve(Some(tmp.path().to_owned())));
         let d = |s: &str| s.parse().unwrap();
-        assert!(store.load().unwrap().is_workday(d("2027-10-09")).is_err(), "2027 is unknown before import");
+        let before = store.load().unwrap();
+        assert!(!before.is_workday(d("2027-10-09")).unwrap() && before.day(d("2027-10-09")).unwrap().provisional, "before the notice: a provisional Saturday");
 
         let summary = store.import("2027.json", Y2027, Utc::now()).unwrap();
         assert_eq!(summary.years, vec![2027]);

@@ -17,6 +17,8 @@ pub struct DayView {
     pub reason: &'static str,
     /// The festival's name for holidays and make-up working days.
     pub festival: Option<String>,
+    /// The year's notice is not imported yet: statutory holidays and weekends only (暂定).
+    pub provisional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -25,7 +27,14 @@ pub struct YearView {
     pub days: Vec<DayView>,
     pub workdays: u32,
     pub first_year: i32,
+    /// The last year with a published notice.
     pub last_year: i32,
+    /// The last year the calendar answers for (the years after `last_year` are provisional).
+    pub last_provisional_year: i32,
+    /// The year has no notice imported yet: statutory holidays and weekends only (暂定).
+    pub provisional: bool,
+    /// Whose imports these are: the centre's server, or this desk's own (standalone).
+    pub source: crate::CalendarSource,
     /// Set from 60 days before the calendar's last day.
     pub coverage_warning: Option<CoverageWarningView>,
 }
@@ -55,7 +64,7 @@ pub fn year_view(store: &CalendarStore, year: i32, now: DateTime<Utc>) -> Result
                 DayReason::Holiday(n) => ("holiday", Some(n.to_owned())),
                 DayReason::MakeupWorkday(n) => ("make_up", Some(n.to_owned())),
             };
-            DayView { date: d.date, workday: d.workday, reason, festival }
+            DayView { date: d.date, workday: d.workday, reason, festival, provisional: d.provisional }
         })
         .collect();
     Ok(YearView {
@@ -64,6 +73,9 @@ pub fn year_view(store: &CalendarStore, year: i32, now: DateTime<Utc>) -> Result
         days,
         first_year: cal.first_year(),
         last_year: cal.last_year(),
+        last_provisional_year: cal.last_provisional_year(),
+        provisional: year > cal.last_year(),
+        source: store.source()?,
         coverage_warning: cal
             .coverage_warning(local_date(now))
             .map(|w| CoverageWarningView { last_year: w.last_year, days_left: w.days_left }),
@@ -84,6 +96,8 @@ pub struct DueView {
     /// RFC 3339 in +08:00.
     pub due: String,
     pub limit: String,
+    /// The due rests on a year whose notice is not imported yet (暂定).
+    pub provisional: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,8 +115,10 @@ pub fn due(store: &CalendarStore, q: &DueQuery) -> Result<DueView, ClientError> 
     if q.amount == 0 {
         return Err(ClientError::Invalid { code: "sla.amount", message: "amount must be at least 1 / 时限必须至少为 1".into() });
     }
-    let due = store.load_sla()?.due(q.from, amount)?;
-    Ok(DueView { due: due.with_timezone(&china()).to_rfc3339(), limit: amount.to_string() })
+    let cal = store.load_sla()?;
+    let due = cal.due(q.from, amount)?;
+    let provisional = cal.is_provisional(amount.unit(), due.timestamp());
+    Ok(DueView { due: due.with_timezone(&china()).to_rfc3339(), limit: amount.to_string(), provisional })
 }
 
 #[cfg(test)]
@@ -121,7 +137,10 @@ mod tests {
         let oct10 = v.days.iter().find(|d| d.date.to_string() == "2026-10-10").unwrap();
         assert_eq!((oct10.workday, oct10.reason, oct10.festival.as_deref()), (true, "make_up", Some("国庆节")));
         assert_eq!(v.coverage_warning, Some(CoverageWarningView { last_year: 2026, days_left: 35 }));
-        assert_eq!(year_view(&store, 2027, now).unwrap_err().code(), "calendar.not_covered");
+        let next = year_view(&store, 2027, now).unwrap();
+        assert!(next.days.iter().all(|d| d.provisional), "2027 has no notice yet: every day is provisional");
+        assert_eq!(next.workdays, 254);
+        assert_eq!(year_view(&store, 2003, now).unwrap_err().code(), "calendar.not_covered");
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub mod store;
 pub mod sync;
 pub mod workbench;
 
-pub use calendar_store::CalendarStore;
+pub use calendar_store::{CalendarSource, CalendarStore};
 pub use clock::{OffsetClock, SystemClock};
 pub use data_dir::DataDir;
 pub use error::{ClientError, ErrorPayload};

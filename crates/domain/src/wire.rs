@@ -87,3 +87,26 @@ pub struct ErrorBody {
 
 /// At most this many events per push; a larger backlog goes in several pushes.
 pub const MAX_PUSH: usize = 1_000;
+
+/// One calendar import, as the centre's server recorded it: a notice (or correction) for one
+/// or more years. Seats replay the centre's imports in order over the shipped calendar, the
+/// same way the server does, so both count on the same days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarImport {
+    pub imported_at: DateTime<Utc>,
+    pub file: String,
+    pub years: Vec<crate::calendar::YearSchedule>,
+}
+
+/// The centre's calendar (`GET /api/v1/calendar`): every import, oldest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CentreCalendar {
+    pub imports: Vec<CalendarImport>,
+}
+
+impl CentreCalendar {
+    /// The shipped calendar with every import applied, or the first import that does not fit.
+    pub fn build(&self) -> Result<crate::calendar::LegalCalendar, crate::calendar::CalendarError> {
+        self.imports.iter().try_fold(crate::calendar::shipped(), |cal, i| Ok(cal.with_import(&i.years)?.0))
+    }
+}

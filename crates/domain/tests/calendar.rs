@@ -46,10 +46,19 @@ fn working_days_per_year_match_the_published_schedules() {
 }
 
 #[test]
-fn a_year_without_data_is_an_error_and_the_calendar_warns_60_days_ahead() {
+fn a_year_without_a_notice_is_provisional_and_the_calendar_warns_60_days_ahead() {
     let cal = legal();
-    assert_eq!(cal.is_workday(d("2027-01-04")), Err(CalendarError::NotCovered { date: d("2027-01-04"), year: 2027 }));
-    assert!(cal.is_workday(d("2003-12-31")).is_err());
+    // 2027: statutory holidays and weekends rest, no make-up day; every day says so.
+    let new_year = cal.day(d("2027-01-01")).unwrap();
+    assert_eq!((new_year.workday, new_year.provisional), (false, true));
+    assert_eq!(new_year.reason, DayReason::Holiday("元旦"));
+    assert!(cal.is_workday(d("2027-01-04")).unwrap());
+    assert!(!cal.day(d("2026-12-31")).unwrap().provisional, "2026 is published");
+    assert_eq!(cal.provisional_from(), d("2027-01-01"));
+    assert!(!cal.is_workday(d("2027-02-05")).unwrap(), "春节 from 除夕 (2024 revision: 4 days)");
+    assert_eq!(cal.count_workdays(d("2027-01-01"), d("2027-12-31")).unwrap(), 261 - 7, "261 weekdays minus the 7 statutory days that fall on one");
+    assert_eq!(cal.last_provisional_year(), 2026 + hotline_domain::calendar::PROVISIONAL_YEARS);
+    assert_eq!(cal.is_workday(d("2003-12-31")), Err(CalendarError::NotCovered { date: d("2003-12-31"), year: 2003 }));
     assert_eq!(cal.coverage_warning(d("2026-10-31")), None, "61 days left");
     let w = cal.coverage_warning(d("2026-11-01")).unwrap();
     assert_eq!((w.last_year, w.days_left), (2026, 60));
@@ -95,5 +104,8 @@ fn add_and_count_working_days_agree() {
     // From Friday 2026-09-25: 7 working days later is Monday 10-12.
     assert_eq!(cal.add_workdays(d("2026-09-25"), 7).unwrap(), d("2026-10-12"));
     assert_eq!(cal.count_workdays(d("2026-09-26"), d("2026-10-12")).unwrap(), 7);
-    assert!(cal.add_workdays(d("2026-12-30"), 3).is_err());
+    // Over the year's end: 12-31, then 2027 provisionally (元旦 rests), 01-04, 01-05.
+    assert_eq!(cal.add_workdays(d("2026-12-30"), 3).unwrap(), d("2027-01-05"));
+    let end = format!("{}-12-31", cal.last_provisional_year());
+    assert!(cal.add_workdays(d(&end), 1).is_err(), "past the provisional horizon");
 }

@@ -125,11 +125,20 @@ fn working_hours_edges_period_end_lunch_and_rest_days() {
 }
 
 #[test]
-fn computing_into_a_year_without_data_is_an_error_not_a_guess() {
+fn computing_into_a_year_without_a_notice_gives_a_provisional_due() {
     use common::t;
-    let err = cal().due(t("2026-12-30 10:00"), SlaAmount::WorkingDays(5)).unwrap_err();
-    assert_eq!(err.code(), "calendar.not_covered");
-    assert!(err.to_string().contains("2027"), "{err}");
+    use hotline_domain::sla::Unit;
+    // The must-show case: a complaint received 2026-12-15 10:00; 20 working days reach over
+    // 2027's 元旦 (provisional) to 2027-01-13.
+    let due = cal().due(t("2026-12-15 10:00"), SlaAmount::WorkingDays(20)).unwrap();
+    assert_eq!(due, t("2027-01-13 23:59:59"));
+    assert!(cal().is_provisional(Unit::WorkingDays, due.timestamp()));
+    let in_2026 = cal().due(t("2026-12-15 10:00"), SlaAmount::WorkingDays(7)).unwrap();
+    assert_eq!(in_2026, t("2026-12-24 23:59:59"));
+    assert!(!cal().is_provisional(Unit::WorkingDays, in_2026.timestamp()));
+    // Natural time rests on no calendar day: never provisional.
+    let natural = cal().due(t("2027-03-01 10:00"), SlaAmount::hours(2)).unwrap();
+    assert!(!cal().is_provisional(Unit::Natural, natural.timestamp()));
     // Natural time needs no calendar.
     assert!(cal().due(t("2026-12-31 23:00"), SlaAmount::hours(2)).is_ok());
     assert!(cal().due(t("2003-12-31 10:00"), SlaAmount::working_hours(1)).is_err(), "2003 is not in the calendar");

@@ -45,6 +45,19 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
+impl From<crate::calendar::CalendarImportError> for ApiError {
+    fn from(e: crate::calendar::CalendarImportError) -> Self {
+        match e {
+            crate::calendar::CalendarImportError::Db(e) => e.into(),
+            crate::calendar::CalendarImportError::Calendar(e) => {
+                // The stored imports no longer build a calendar: the operator must look.
+                crate::log::error(&format!("calendar: {e}"));
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, e.code(), e.to_string())
+            }
+        }
+    }
+}
+
 #[derive(serde::Serialize)]
 struct Body<'a> {
     code: &'a str,

@@ -314,8 +314,17 @@ async fn main() -> anyhow::Result<()> {
         Command::Calendar(CalendarCommand::Import { file }) => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let s = hotline_server::calendar::import(&pool, &name, &text, now).await?;
-            println!("imported {:?}: {} rest days, {} make-up working days; restart the servers to use it", s.years, s.rest_days, s.work_days);
+            let o = hotline_server::calendar::import(&pool, &name, &text, now).await?;
+            let s = &o.summary;
+            println!(
+                "imported {:?}: {} rest days, {} make-up working days; {} cases recomputed, {} running clocks moved (servers and seats use it from their next sync)",
+                s.years, s.rest_days, s.work_days, o.recomputed, o.moved.len()
+            );
+            for m in &o.moved {
+                let at = |t: Option<chrono::DateTime<chrono::Utc>>| t.map_or("-".to_owned(), |t| t.with_timezone(&hotline_domain::time::china()).to_rfc3339());
+                let bureau = m.bureau.as_ref().map(|b| format!(" [{b}]")).unwrap_or_default();
+                println!("moved {} {}{}: {} -> {}{}", m.number, m.clock, bureau, at(m.before), at(m.after), if m.provisional { " provisional 暂定" } else { "" });
+            }
         }
         Command::Bureau(BureauCommand::Import { file }) => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;

@@ -1,6 +1,8 @@
 use std::sync::Arc;
 
 use hotline_domain::sla::SlaCalendar;
+
+use crate::calendar::LiveCalendar;
 use hotline_domain::time::Clock;
 use sqlx::PgPool;
 use tokio::sync::broadcast;
@@ -10,7 +12,8 @@ use tokio::sync::broadcast;
 pub struct AppState {
     pub pool: PgPool,
     pub clock: Arc<dyn Clock>,
-    pub calendar: Arc<SlaCalendar>,
+    /// The centre's calendar, reloaded when an import is recorded (see [`LiveCalendar`]).
+    pub calendar: LiveCalendar,
     /// Fires after events commit (from this process or, through LISTEN, any other).
     pub notices: broadcast::Sender<()>,
     /// Serialised live pages for users who see every case (see [`crate::live`]).
@@ -26,6 +29,7 @@ impl AppState {
         let (notices, _) = broadcast::channel(1024);
         let (pages, _) = broadcast::channel(256);
         let epoch: String = sqlx::query_scalar("SELECT epoch::text FROM instance").fetch_one(&pool).await?;
+        let calendar = LiveCalendar::starting_with(&pool, calendar).await?;
         crate::fanout::spawn(&pool, notices.clone()).await?;
         crate::live::spawn(pool.clone(), epoch.clone(), &notices, pages.clone()).await?;
         Ok(Self { pool, clock, calendar, notices, pages, token_hours, epoch })

@@ -72,10 +72,18 @@ pub async fn run_once(pool: &PgPool, cal: &SlaCalendar, now: DateTime<Utc>) -> R
 }
 
 /// Runs a pass every `every` for as long as the server runs.
-pub fn spawn(pool: PgPool, clock: std::sync::Arc<dyn hotline_domain::time::Clock>, cal: std::sync::Arc<SlaCalendar>, every: Duration) {
+pub fn spawn(pool: PgPool, clock: std::sync::Arc<dyn hotline_domain::time::Clock>, cal: crate::calendar::LiveCalendar, every: Duration) {
     tokio::spawn(async move {
         loop {
-            match run_once(&pool, &cal, clock.now()).await {
+            // A year imported meanwhile (from any process) counts from this pass on.
+            let current = match cal.fresh(&pool).await {
+                Ok(c) => c,
+                Err(e) => {
+                    crate::log::error(&format!("supervision: cannot reload the calendar: {e}"));
+                    cal.get()
+                }
+            };
+            match run_once(&pool, &current, clock.now()).await {
                 Ok(0) => {}
                 Ok(n) => crate::log::info(&format!("supervision: {n} urging notices and escalations recorded")),
                 Err(e) => crate::log::error(&format!("supervision: {e}")),

@@ -67,6 +67,40 @@ impl Server {
     }
 }
 
+impl Server {
+    /// The server with its clock starting at `at` (UTC, `YYYY-MM-DD hh:mm:ss`) and running on,
+    /// through libfaketime (Debian's faketime): a centre on another day than the test machine's.
+    /// Monotonic time stays real, so timers and timeouts behave.
+    pub fn start_at(db: &str, port: u16, at: &str) -> Self {
+        let lib = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+        assert!(Path::new(lib).exists(), "{lib} missing: apt-get install faketime (scripts/test installs it)");
+        let child = Command::new(bin("hotline-server"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .env("DATABASE_URL", db)
+            .env("LD_PRELOAD", lib)
+            .env("FAKETIME", format!("@{at}"))
+            .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+            .env("TZ", "UTC")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("hotline-server is built alongside the tests");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "hotline-server did not start listening");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { child }
+    }
+}
+
+/// `hotline-server ARGS`; must succeed; its standard output.
+pub fn server_output(db: &str, args: &[&str]) -> String {
+    let o = Command::new(bin("hotline-server")).args(args).env("DATABASE_URL", db).output().unwrap();
+    assert!(o.status.success(), "hotline-server {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill(); // SIGKILL: no goodbye, like a crash
@@ -102,6 +136,16 @@ impl Seat {
 
     pub fn run(&self, args: &[&str]) -> Output {
         self.command(args).output().unwrap()
+    }
+
+    /// `hotline ARGS` with the seat's clock aimed at `at` (RFC 3339), as the desk's
+    /// HOTLINE_CLOCK_OFFSET_SECS does; must succeed.
+    pub fn ok_at(&self, at: &str, args: &[&str]) -> String {
+        let at = chrono::DateTime::parse_from_rfc3339(at).unwrap().timestamp();
+        let offset = at - chrono::Utc::now().timestamp(); // the test aims the clock; hotline reads it
+        let o = self.command(args).env("HOTLINE_CLOCK_OFFSET_SECS", offset.to_string()).output().unwrap();
+        assert!(o.status.success(), "hotline {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
     }
 
     pub fn ok(&self, args: &[&str]) -> String {

@@ -37,6 +37,8 @@ pub struct DueAlert {
     /// `breached`, or `left:<unit>:<amount>`.
     pub threshold: String,
     pub due: DateTime<Utc>,
+    /// The due rests on a year whose holiday notice is not imported yet (暂定).
+    pub provisional: bool,
 }
 
 impl DueAlert {
@@ -91,7 +93,7 @@ impl LocalStore {
         }
         q.execute(&mut *tx).await?;
         // Per clock run, its latest due point: the worst it reached.
-        let worst = "SELECT a.case_id, a.clock, a.label, a.bureau, a.threshold, a.due FROM alerts a
+        let worst = "SELECT a.case_id, a.clock, a.label, a.bureau, a.threshold, a.due, a.provisional FROM alerts a
              WHERE a.sent_at = ?1 AND a.at = (SELECT max(b.at) FROM alerts b WHERE b.sent_at = ?1
                  AND b.case_id = a.case_id AND b.clock = a.clock AND b.bureau = a.bureau AND b.run = a.run)";
         let counts = sqlx::query(&format!("SELECT count(*) AS clocks, coalesce(sum(threshold = 'breached'), 0) AS breached FROM ({worst})"))
@@ -119,6 +121,7 @@ impl LocalStore {
                     bureau: (!bureau.is_empty()).then_some(bureau),
                     threshold: r.get("threshold"),
                     due: DateTime::from_timestamp(r.get("due"), 0).unwrap_or_default(),
+                    provisional: r.get("provisional"),
                 });
             }
         }

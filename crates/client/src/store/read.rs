@@ -25,6 +25,8 @@ pub struct CaseRow {
     pub next_due: Option<DateTime<Utc>>,
     /// A clock runs but its due cannot be computed (no calendar data for its year).
     pub due_unknown: bool,
+    /// The nearest due rests on days of a year whose notice is not imported yet (暂定).
+    pub due_provisional: bool,
     pub next_clock: Option<String>,
     /// The clock's name (响应, 答复…).
     pub next_label: Option<String>,
@@ -40,7 +42,7 @@ pub struct QueueFilter {
     pub limit: Option<i64>,
 }
 
-pub(super) const COLUMNS: &str = "c.id, c.number, c.kind, c.status, c.phone, c.district, c.category, c.received_at, c.next_due, c.next_clock, c.next_label, c.conflicts";
+pub(super) const COLUMNS: &str = "c.id, c.number, c.kind, c.status, c.phone, c.district, c.category, c.received_at, c.next_due, c.next_clock, c.next_label, c.conflicts, c.due_provisional";
 pub(super) const OPEN: &str = "('received', 'dispatched', 'handling', 'replied', 'evaluated')";
 
 pub(super) fn row(r: &SqliteRow) -> CaseRow {
@@ -55,6 +57,7 @@ pub(super) fn row(r: &SqliteRow) -> CaseRow {
         received_at: r.get("received_at"),
         next_due: r.get::<Option<i64>, _>("next_due").filter(|s| *s != 0).and_then(|s| DateTime::from_timestamp(s, 0)),
         due_unknown: r.get::<Option<i64>, _>("next_due") == Some(0),
+        due_provisional: r.get("due_provisional"),
         next_clock: r.get("next_clock"),
         next_label: r.get("next_label"),
         conflicts: r.get("conflicts"),

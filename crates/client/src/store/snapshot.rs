@@ -13,7 +13,7 @@ use super::LocalStore;
 use crate::ClientError;
 
 /// What a snapshot holds; bump it when that changes and every snapshot is rebuilt on open.
-const SNAPSHOT_FORMAT: i64 = 2;
+const SNAPSHOT_FORMAT: i64 = 3;
 
 /// Rewrites the case's row, its bureaus, its alert points and (for a new case) its search tokens.
 pub(super) async fn save_snapshot(
@@ -37,7 +37,8 @@ pub(super) async fn save_snapshot(
         at_risk = Some(at_risk.map_or(m.at_risk.timestamp(), |t| t.min(m.at_risk.timestamp())));
         for p in m.alerts {
             let bureau = clock.bureau.as_ref().map(|b| b.0.clone()).unwrap_or_default();
-            points.push((clock.spec.key.clone(), clock.spec.label.clone(), bureau, clock.runs.len() - 1, p.threshold, p.at.timestamp(), m.due.timestamp()));
+            let provisional = cal.is_provisional(clock.spec.amount.unit(), m.due.timestamp());
+            points.push((clock.spec.key.clone(), clock.spec.label.clone(), bureau, clock.runs.len() - 1, p.threshold, p.at.timestamp(), m.due.timestamp(), provisional));
         }
     }
     let existed: Option<i64> = sqlx::query_scalar("SELECT rid FROM cases WHERE id = ?")
@@ -45,9 +46,9 @@ pub(super) async fn save_snapshot(
         .fetch_optional(&mut **tx)
         .await?;
     let rid: i64 = sqlx::query_scalar(
-        "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, next_clock, conflicts, owner, address, at_risk, next_label)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-         ON CONFLICT (id) DO UPDATE SET status = ?4, next_due = ?9, next_clock = ?10, conflicts = ?11, owner = ?12, address = ?13, at_risk = ?14, next_label = ?15
+        "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, next_clock, conflicts, owner, address, at_risk, next_label, due_provisional)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+         ON CONFLICT (id) DO UPDATE SET status = ?4, next_due = ?9, next_clock = ?10, conflicts = ?11, owner = ?12, address = ?13, at_risk = ?14, next_label = ?15, due_provisional = ?16
          RETURNING rid",
     )
     .bind(&case_id)
@@ -66,6 +67,7 @@ pub(super) async fn save_snapshot(
     .bind(&intake.address)
     .bind(at_risk)
     .bind(next.as_ref().and_then(|(c, _)| state.clock(c)).map(|c| c.spec.label.clone()))
+    .bind(state.next_due_provisional(cal))
     .fetch_one(&mut **tx)
     .await?;
     save_facts(tx, rid, state, cal).await?;
@@ -85,9 +87,9 @@ pub(super) async fn save_snapshot(
             .await?;
     }
     sqlx::query("DELETE FROM alerts WHERE case_id = ? AND sent_at IS NULL").bind(&case_id).execute(&mut **tx).await?;
-    for (clock, label, bureau, run, threshold, at, due) in points {
+    for (clock, label, bureau, run, threshold, at, due, provisional) in points {
         // A point already sent stays sent: OR IGNORE keeps its row.
-        sqlx::query("INSERT OR IGNORE INTO alerts (case_id, clock, label, bureau, run, threshold, at, due) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT OR IGNORE INTO alerts (case_id, clock, label, bureau, run, threshold, at, due, provisional) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(&case_id)
             .bind(clock)
             .bind(label)
@@ -96,6 +98,7 @@ pub(super) async fn save_snapshot(
             .bind(threshold)
             .bind(at)
             .bind(due)
+            .bind(provisional)
             .execute(&mut **tx)
             .await?;
     }

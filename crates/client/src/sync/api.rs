@@ -66,6 +66,12 @@ impl ServerApi {
         answer(r).await
     }
 
+    /// The centre's calendar: every import recorded on the server, oldest first.
+    pub async fn calendar(&self, token: &Secret) -> Result<hotline_domain::wire::CentreCalendar, ClientError> {
+        let r = self.http.get(format!("{}/api/v1/calendar", self.base)).bearer_auth(token.expose()).timeout(Duration::from_secs(60)).send().await;
+        answer(r).await
+    }
+
     /// The knowledge base's published set, or what changed in it since `since` (RFC 3339).
     pub async fn kb_published(&self, token: &Secret, since: Option<&str>) -> Result<Vec<hotline_domain::knowledge::PublishedArticle>, ClientError> {
         let mut req = self.http.get(format!("{}/api/v1/kb/published", self.base)).bearer_auth(token.expose()).timeout(Duration::from_secs(60));

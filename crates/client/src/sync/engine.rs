@@ -8,7 +8,7 @@ use hotline_domain::wire::{PushRequest, PushedEvent};
 use super::{Notice, ServerApi};
 use crate::secret::Secret;
 use crate::store::LocalStore;
-use crate::ClientError;
+use crate::{CalendarStore, ClientError};
 
 const PUSH_BATCH: i64 = 500;
 const PULL_PAGE: i64 = 1_000;
@@ -22,6 +22,9 @@ pub struct SyncReport {
     pub pending: i64,
     /// Knowledge-base articles received (new, revised or withdrawn).
     pub articles: usize,
+    /// The centre's calendar changed (a year imported on the server): every due must be
+    /// recomputed with the new one before the next sync.
+    pub calendar_changed: bool,
 }
 
 /// Pushes the whole outbox, then pulls until caught up. `progress` sees every step, so a large
@@ -76,17 +79,19 @@ pub async fn sync_once(
     Ok(report)
 }
 
-/// [`sync_once`], then the knowledge base's published set (for those who answer from it). The
-/// set changes seldom and sends no live notice: it is fetched on connecting, every 30 s and on
-/// `hotline sync`, not on every case event.
+/// [`sync_once`], then what changes seldom and sends no live notice: the centre's calendar and
+/// the knowledge base's published set (for those who answer from it). Fetched on connecting,
+/// every 30 s and on `hotline sync`, not on every case event.
 pub async fn sync_all(
     store: &LocalStore,
     api: &ServerApi,
     token: &Secret,
+    calendars: &CalendarStore,
     cal: &SlaCalendar,
     progress: &mut (dyn FnMut(&SyncReport) + Send),
 ) -> Result<SyncReport, ClientError> {
     let mut report = sync_once(store, api, token, cal, progress).await?;
+    report.calendar_changed = calendars.adopt_centre(&api.calendar(token).await?)?;
     if matches!(store.identity().role, Role::Seat | Role::Supervisor) {
         let since = store.kb_since().await?;
         let changed = api.kb_published(token, since.as_deref()).await?;
@@ -120,8 +125,17 @@ fn same_cursor(a: &str, b: &str) -> bool {
 }
 
 /// Syncs now, then on every live notice, on new local work (checked each second) and every 30 s,
-/// reconnecting with backoff while the server is unreachable. Runs until the task is dropped.
-pub async fn watch(store: &LocalStore, api: &ServerApi, token: &Secret, cal: &SlaCalendar, on_report: &mut (dyn FnMut(Result<SyncReport, &ClientError>) + Send)) {
+/// reconnecting with backoff while the server is unreachable. Runs until the task is dropped,
+/// or returns once the centre's calendar changed: the caller recomputes the dues with the new
+/// calendar and watches again with it.
+pub async fn watch(
+    store: &LocalStore,
+    api: &ServerApi,
+    token: &Secret,
+    calendars: &CalendarStore,
+    cal: &SlaCalendar,
+    on_report: &mut (dyn FnMut(Result<SyncReport, &ClientError>) + Send),
+) {
     let mut backoff = Duration::from_millis(500);
     loop {
         let notices = match api.notices(token).await {
@@ -136,7 +150,7 @@ pub async fn watch(store: &LocalStore, api: &ServerApi, token: &Secret, cal: &Sl
         };
         let mut notices = Box::pin(notices);
         // Subscribed first, then caught up: nothing committed in between is missed.
-        let mut result = Some(sync_all(store, api, token, cal, &mut |_| {}).await);
+        let mut result = Some(sync_all(store, api, token, calendars, cal, &mut |_| {}).await);
         let mut idle = 0;
         loop {
             match result.take() {
@@ -144,6 +158,9 @@ pub async fn watch(store: &LocalStore, api: &ServerApi, token: &Secret, cal: &Sl
                 Some(Ok(r)) => {
                     backoff = Duration::from_millis(500);
                     on_report(Ok(r));
+                    if r.calendar_changed {
+                        return;
+                    }
                 }
                 Some(Err(e)) => {
                     let _ = store.record_sync_error(&e.to_string()).await;
@@ -172,7 +189,7 @@ pub async fn watch(store: &LocalStore, api: &ServerApi, token: &Secret, cal: &Sl
                         continue;
                     }
                     idle = 0;
-                    Some(if periodic { sync_all(store, api, token, cal, &mut |_| {}).await } else { sync_once(store, api, token, cal, &mut |_| {}).await })
+                    Some(if periodic { sync_all(store, api, token, calendars, cal, &mut |_| {}).await } else { sync_once(store, api, token, cal, &mut |_| {}).await })
                 }
             };
         }

@@ -21,6 +21,8 @@ pub struct ClockView {
     pub remaining: Option<i64>,
     pub budget: Option<i64>,
     pub light: Light,
+    /// The due rests on days of a year whose notice is not imported yet (暂定).
+    pub provisional: bool,
     pub extensions: usize,
     pub source: String,
 }
@@ -76,6 +78,7 @@ pub fn case_detail(
                 remaining: reading.map(|r| r.remaining),
                 budget: reading.map(|r| r.budget),
                 light,
+                provisional: reading.is_some_and(|r| r.provisional),
                 extensions: run.extensions.len(),
                 source: c.spec.source.clone(),
             })

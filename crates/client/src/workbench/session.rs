@@ -32,15 +32,24 @@ impl Workbench {
             };
             let store = self.store().await;
             let sla = self.sla();
+            let mut calendar_changed = false;
             let mut report = |r: Result<crate::sync::SyncReport, &ClientError>| {
+                calendar_changed |= r.is_ok_and(|r| r.calendar_changed);
                 // Pulled or pushed: the queue and the sync state changed. An error: the banner.
                 if r.is_err() || r.is_ok_and(|r| r.pulled + r.pushed > 0) {
                     self.touch();
                 }
             };
             tokio::select! {
-                () = watch(&store, &api, &token, &sla, &mut report) => {}
+                () = watch(&store, &api, &token, &self.calendars, &sla, &mut report) => {}
                 () = self.logins.notified() => {}
+            }
+            if calendar_changed {
+                // A year imported on the server: every due, light and alert point recomputed.
+                if let Err(e) = self.reload_calendar().await {
+                    let _ = store.record_sync_error(&format!("cannot use the centre's calendar: {e}")).await;
+                }
+                self.touch();
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

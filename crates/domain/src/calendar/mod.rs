@@ -2,10 +2,13 @@
 //!
 //! A working day is Monday–Friday, minus statutory holidays, plus the weekend days the State
 //! Council declares make-up working days (调休上班). The schedules are data, not code: the
-//! product ships 2004 onwards in `data/calendar/`, and an administrator imports new years. A
-//! year without data is never guessed: asking about it is an error.
+//! product ships 2004 onwards in `data/calendar/`, and an administrator imports new years. The
+//! years after the last published one are provisional (`provisional.rs`): their statutory
+//! holidays and weekends rest, no make-up day is guessed, and every day says it is provisional,
+//! so a clock reaching into a year whose notice is not out still has a due, marked 暂定.
 
 mod import;
+mod provisional;
 mod schedule;
 
 use std::collections::BTreeMap;
@@ -13,6 +16,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
 pub use import::{parse_csv, parse_ical, parse_json, parse_any, ImportFormat};
+pub use provisional::{provisional_year, statutory_festivals, PROVISIONAL_YEARS};
 pub use schedule::{CalendarFile, Festival, SpecialKind, YearSchedule, FIRST_YEAR, FORMAT};
 
 use crate::time::{date_of_day_number, day_number};
@@ -70,6 +74,8 @@ pub struct DayInfo<'a> {
     pub date: NaiveDate,
     pub workday: bool,
     pub reason: DayReason<'a>,
+    /// The day's year has no published notice yet: statutory holidays and weekends only (暂定).
+    pub provisional: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,11 +92,15 @@ impl DayCode {
     }
 }
 
-/// The legal calendar over a contiguous run of years, with a prefix count of working days so
-/// that "the Nth working day after D" is a binary search, not a walk.
+/// The legal calendar over a contiguous run of published years and the provisional years after
+/// them, with a prefix count of working days so that "the Nth working day after D" is a binary
+/// search, not a walk.
 #[derive(Debug, Clone)]
 pub struct LegalCalendar {
+    /// The published (or imported) schedules; provisional years are not among them.
     schedules: BTreeMap<i32, YearSchedule>,
+    /// The first day (days since 1970) of the first provisional year.
+    provisional_from: i64,
     first_day: i64,
     days: Vec<DayCode>,
     /// `prefix[i]` = working days among `days[..i]`.
@@ -127,8 +137,11 @@ impl LegalCalendar {
         for s in schedules.values() {
             s.validate()?;
         }
+        let provisional: Vec<YearSchedule> =
+            (last + 1..=last + PROVISIONAL_YEARS).map(provisional_year).collect::<Result<_, _>>()?;
         let start = NaiveDate::from_ymd_opt(first, 1, 1).expect("validated year");
-        let end = NaiveDate::from_ymd_opt(last, 12, 31).expect("validated year");
+        let end = NaiveDate::from_ymd_opt(last + PROVISIONAL_YEARS, 12, 31).expect("validated year");
+        let provisional_from = day_number(NaiveDate::from_ymd_opt(last + 1, 1, 1).expect("validated year"));
         let first_day = day_number(start);
         let len = usize::try_from(day_number(end) - first_day + 1).expect("positive span");
         let mut days: Vec<DayCode> = start
@@ -137,7 +150,7 @@ impl LegalCalendar {
             .map(|d| if schedule::is_weekend(d) { DayCode::Weekend } else { DayCode::Weekday })
             .collect();
         let mut names: Vec<String> = Vec::new();
-        for s in schedules.values() {
+        for s in schedules.values().chain(&provisional) {
             for f in &s.festivals {
                 let idx = match names.iter().position(|n| *n == f.name) {
                     Some(i) => i,
@@ -169,7 +182,7 @@ impl LegalCalendar {
             count += u32::from(d.is_workday());
             prefix.push(count);
         }
-        Ok(Self { schedules, first_day, days, prefix, names })
+        Ok(Self { schedules, provisional_from, first_day, days, prefix, names })
     }
 
     /// Merges imported schedules into a copy of this calendar.
@@ -220,8 +233,28 @@ impl LegalCalendar {
         *self.schedules.keys().next().expect("never empty")
     }
 
+    /// The last year with a published schedule.
     pub fn last_year(&self) -> i32 {
         *self.schedules.keys().next_back().expect("never empty")
+    }
+
+    /// The first day of the provisional years (the day after the last published one).
+    pub fn provisional_from(&self) -> NaiveDate {
+        date_of_day_number(self.provisional_from).expect("inside the calendar")
+    }
+
+    /// Whether `date` lies in a year whose notice is not out yet.
+    pub fn is_provisional(&self, date: NaiveDate) -> bool {
+        day_number(date) >= self.provisional_from
+    }
+
+    pub(crate) fn is_provisional_day(&self, day: i64) -> bool {
+        day >= self.provisional_from
+    }
+
+    /// The last year the calendar answers for (published or provisional).
+    pub fn last_provisional_year(&self) -> i32 {
+        self.last_year() + PROVISIONAL_YEARS
     }
 
     pub fn covers(&self, date: NaiveDate) -> bool {
@@ -251,7 +284,7 @@ impl LegalCalendar {
             DayCode::Holiday(i) => DayReason::Holiday(&self.names[usize::from(i)]),
             DayCode::Makeup(i) => DayReason::MakeupWorkday(&self.names[usize::from(i)]),
         };
-        Ok(DayInfo { date, workday: code.is_workday(), reason })
+        Ok(DayInfo { date, workday: code.is_workday(), reason, provisional: self.is_provisional(date) })
     }
 
     pub fn is_workday(&self, date: NaiveDate) -> Result<bool, CalendarError> {
@@ -329,9 +362,9 @@ impl std::fmt::Display for CoverageWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let next = self.last_year + 1;
         if self.days_left < 0 {
-            write!(f, "the calendar ends at {}-12-31 and today is past it: import the {next} schedule / 节假日数据已过期，请导入 {next} 年安排", self.last_year)
+            write!(f, "no notice imported for {next}: its working days are provisional (statutory holidays only, no make-up days) and dues resting on them are marked provisional; import the {next} schedule / 未导入 {next} 年节假日安排，该年工作日为暂定（仅法定节假日、无调休），相关时限标为暂定，请导入")
         } else {
-            write!(f, "the calendar ends in {} days ({}-12-31): import the {next} schedule / 节假日数据将在 {} 天后用完，请导入 {next} 年安排", self.days_left, self.last_year, self.days_left)
+            write!(f, "the published calendar ends in {} days ({}-12-31); until the {next} schedule is imported its days are provisional / 节假日数据将在 {} 天后用完，{next} 年安排导入前按暂定计算，请导入", self.days_left, self.last_year, self.days_left)
         }
     }
 }

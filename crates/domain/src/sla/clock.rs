@@ -59,6 +59,10 @@ pub struct ClockReading {
     pub remaining: i64,
     /// The clock's whole budget in the same seconds (amount plus extensions).
     pub budget: i64,
+    /// The due rests on days of a year whose notice is not imported yet (暂定): it may move
+    /// when the notice arrives.
+    #[serde(default)]
+    pub provisional: bool,
 }
 
 impl ClockRun {
@@ -119,10 +123,11 @@ impl ClockRun {
         let at = |p: i64| -> Result<DateTime<Utc>, CalendarError> {
             Ok(DateTime::from_timestamp(cal.instant_at(unit, p)?, 0).expect("in range"))
         };
+        let provisional = |due: DateTime<Utc>| cal.is_provisional(unit, due.timestamp());
         if let Some(since) = self.paused_since {
             let frozen = due_pos - pos(since)?;
             let due = at(due_pos + (pos(now)? - pos(since)?).max(0))?;
-            return Ok(ClockReading { status: ClockStatus::Paused, due, remaining: frozen, budget });
+            return Ok(ClockReading { status: ClockStatus::Paused, due, remaining: frozen, budget, provisional: provisional(due) });
         }
         let due = at(due_pos)?;
         let (status, until) = match (self.stopped_at, self.cancelled) {
@@ -132,6 +137,6 @@ impl ClockRun {
             (None, _) if now <= due => (ClockStatus::Running, now),
             (None, _) => (ClockStatus::Breached, now),
         };
-        Ok(ClockReading { status, due, remaining: due_pos - pos(until)?, budget })
+        Ok(ClockReading { status, due, remaining: due_pos - pos(until)?, budget, provisional: provisional(due) })
     }
 }

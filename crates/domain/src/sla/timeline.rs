@@ -144,6 +144,13 @@ impl SlaCalendar {
         self.instant_at(unit, pos)
     }
 
+    /// Whether a due at `t` (unix seconds) on `unit`'s timeline rests on provisional days: the
+    /// working-day units count the calendar's days, and every provisional day lies after every
+    /// published one, so a due is provisional exactly when its own day is.
+    pub fn is_provisional(&self, unit: Unit, t: i64) -> bool {
+        matches!(unit, Unit::WorkingHours | Unit::WorkingDays) && self.legal.is_provisional_day(split_local(t).0)
+    }
+
     /// The clock time `amount` stands for, in its unit's seconds.
     pub fn budget(&self, amount: SlaAmount) -> i64 {
         let v = i64::from(amount.value());

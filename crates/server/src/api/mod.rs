@@ -1,5 +1,6 @@
 //! The HTTP API, version 1. Every route but `health` and `login` needs a bearer token.
 
+mod calendar;
 mod cases;
 mod knowledge;
 mod mask;
@@ -23,6 +24,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/health", get(|| async { "ok" }))
         .route("/api/v1/login", post(session::login))
         .route("/api/v1/me", get(session::me))
+        .route("/api/v1/calendar", get(calendar::get))
         .route("/api/v1/push", post(sync::push))
         .route("/api/v1/pull", get(sync::pull))
         .route("/api/v1/stream", get(sync::stream))

@@ -91,7 +91,8 @@ pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) 
         let mut touched: Vec<CaseId> = fresh.iter().map(|(_, e)| e.case).collect();
         touched.sort();
         touched.dedup();
-        refold_many(&mut tx, &touched, &app.calendar).await?;
+        let cal = app.calendar.fresh(&app.pool).await?;
+        refold_many(&mut tx, &touched, &cal).await?;
     }
     sqlx::query("UPDATE devices SET last_seq = $2 WHERE device_id = $1")
         .bind(&who.device_id)

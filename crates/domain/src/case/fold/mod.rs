@@ -398,6 +398,12 @@ impl CaseState {
             .min_by_key(|(_, due)| due.map_or(i64::MIN, |d| d.timestamp()))
     }
 
+    /// Whether the nearest due ([`Self::next_due`]) rests on provisional calendar days (暂定).
+    pub fn next_due_provisional(&self, cal: &SlaCalendar) -> bool {
+        let Some((clock, Some(due))) = self.next_due(cal) else { return false };
+        self.clock(&clock).is_some_and(|c| cal.is_provisional(c.spec.amount.unit(), due.timestamp()))
+    }
+
     fn active_assignment(&self, bureau: &BureauCode) -> Option<&Assignment> {
         self.assignment(bureau).filter(|a| a.status.is_active())
     }
