@@ -182,11 +182,18 @@ fn a_year_imported_on_the_server_moves_the_seats_dues_at_their_next_sync() {
     let server_due = |db: &str| psql(db, "SELECT to_char(due_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS') FROM clock_runs WHERE clock = 'reply'");
     assert_eq!(server_due(&db), "2027-01-13 23:59:59", "the server counts the same provisional days");
 
-    // The notice arrives (test data: 元旦 1–3 January, and a make-up Saturday on 9 January).
-    let file = root.path().join("2027.json");
-    std::fs::write(&file, r#"{"format":"hotline-calendar/1","years":[{"year":2027,"festivals":[
-        {"name":"元旦","rest":["2027-01-01","2027-01-02","2027-01-03"],"work":["2027-01-09"]}]}]}"#).unwrap();
-    let out = server_output(&db, &["calendar", "import", file.to_str().unwrap()]);
+    // The notice arrives, as published text (test data, not the real 2027 notice: 元旦 1–3
+    // January with a make-up Saturday on 9 January).
+    let file = root.path().join("notice-2027.txt");
+    std::fs::write(&file, "国务院办公厅关于2027年部分节假日安排的通知（测试数据）\n\
+        一、元旦：1月1日（周五）至3日（周日）放假，共3天。1月9日（周六）上班。\n\
+        二、春节：2月5日（除夕）至11日放假调休，共7天。2月20日（周六）上班。\n\
+        三、国庆节：10月1日至7日放假调休，共7天。9月26日（周日）、10月9日（周六）上班。\n").unwrap();
+    let dry = server_output(&db, &["calendar", "import-notice", file.to_str().unwrap(), "--dry-run"]);
+    assert!(dry.starts_with("2027-01-01 rest 元旦 周五\n2027-01-02 rest 元旦 周六\n2027-01-03 rest 元旦 周日\n2027-01-09 work 元旦 周六\n"), "{dry}");
+    assert!(dry.ends_with("nothing imported (--dry-run)\n"), "{dry}");
+    assert_eq!(server_due(&db), "2027-01-13 23:59:59", "a dry run changes nothing");
+    let out = server_output(&db, &["calendar", "import-notice", file.to_str().unwrap()]);
     assert!(out.contains(&format!("moved {number} reply [HRSS]: 2027-01-13T23:59:59+08:00 -> 2027-01-12T23:59:59+08:00")), "{out}");
     assert_eq!(server_due(&db), "2027-01-12 23:59:59", "the server's snapshot recomputed at the import");
 

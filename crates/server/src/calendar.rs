@@ -107,11 +107,10 @@ pub struct ImportOutcome {
     pub moved: Vec<MovedDue>,
 }
 
-/// Validates the file against everything imported so far, records it, recomputes every case a
-/// changed day can touch, and lists the running clocks whose due moved. Refused whole: a file
-/// that does not fit changes nothing.
-pub async fn import(pool: &PgPool, file_name: &str, content: &str, now: DateTime<Utc>) -> Result<ImportOutcome, CalendarImportError> {
-    let years = calendar::parse_any(file_name, content)?;
+/// Validates a file's years (`calendar::parse_any`, or a notice read by `parse_notice`) against
+/// everything imported so far, records them, recomputes every case a changed day can touch, and
+/// lists the running clocks whose due moved. Refused whole: a file that does not fit changes nothing.
+pub async fn import(pool: &PgPool, file_name: &str, years: Vec<calendar::YearSchedule>, now: DateTime<Utc>) -> Result<ImportOutcome, CalendarImportError> {
     let old = load(pool).await?;
     let (new, summary) = old.with_import(&years)?;
     let settings = SlaSettings::default();

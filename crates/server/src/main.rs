@@ -123,6 +123,16 @@ enum KbCommand {
 enum CalendarCommand {
     /// Import a year's schedule (JSON, CSV or iCalendar; docs/CALENDAR-FORMAT.md)
     Import { file: PathBuf },
+    /// Import the State Council's notice as published: its text (UTF-8), read line by line
+    ImportNotice {
+        file: PathBuf,
+        /// The notice's year, when its title is not in the text
+        #[arg(long)]
+        year: Option<i32>,
+        /// Print every rest day and make-up working day read, import nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -314,17 +324,19 @@ async fn main() -> anyhow::Result<()> {
         Command::Calendar(CalendarCommand::Import { file }) => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let o = hotline_server::calendar::import(&pool, &name, &text, now).await?;
-            let s = &o.summary;
-            println!(
-                "imported {:?}: {} rest days, {} make-up working days; {} cases recomputed, {} running clocks moved (servers and seats use it from their next sync)",
-                s.years, s.rest_days, s.work_days, o.recomputed, o.moved.len()
-            );
-            for m in &o.moved {
-                let at = |t: Option<chrono::DateTime<chrono::Utc>>| t.map_or("-".to_owned(), |t| t.with_timezone(&hotline_domain::time::china()).to_rfc3339());
-                let bureau = m.bureau.as_ref().map(|b| format!(" [{b}]")).unwrap_or_default();
-                println!("moved {} {}{}: {} -> {}{}", m.number, m.clock, bureau, at(m.before), at(m.after), if m.provisional { " provisional 暂定" } else { "" });
+            let years = hotline_domain::calendar::parse_any(&name, &text)?;
+            print_import(&hotline_server::calendar::import(&pool, &name, years, now).await?);
+        }
+        Command::Calendar(CalendarCommand::ImportNotice { file, year, dry_run }) => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let schedule = hotline_domain::calendar::parse_notice(&text, year)?;
+            if dry_run {
+                print!("{}", hotline_domain::calendar::describe_notice(&schedule));
+                println!("read the {} notice: nothing imported (--dry-run)", schedule.year);
+                return Ok(());
             }
+            print_import(&hotline_server::calendar::import(&pool, &name, vec![schedule], now).await?);
         }
         Command::Bureau(BureauCommand::Import { file }) => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -333,6 +345,20 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// What an import did: the years, then every running clock whose due moved (old -> new).
+fn print_import(o: &hotline_server::calendar::ImportOutcome) {
+    let s = &o.summary;
+    println!(
+        "imported {:?}: {} rest days, {} make-up working days; {} cases recomputed, {} running clocks moved (servers and seats use it from their next sync)",
+        s.years, s.rest_days, s.work_days, o.recomputed, o.moved.len()
+    );
+    let at = |t: Option<chrono::DateTime<chrono::Utc>>| t.map_or("-".to_owned(), |t| t.with_timezone(&hotline_domain::time::china()).to_rfc3339());
+    for m in &o.moved {
+        let bureau = m.bureau.as_ref().map(|b| format!(" [{b}]")).unwrap_or_default();
+        println!("moved {} {}{}: {} -> {}{}", m.number, m.clock, bureau, at(m.before), at(m.after), if m.provisional { " provisional 暂定" } else { "" });
+    }
 }
 
 async fn shutdown() {

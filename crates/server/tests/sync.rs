@@ -251,12 +251,13 @@ async fn an_imported_calendar_year_is_kept_and_replayed_and_a_bad_one_refused() 
     let before = hotline_server::calendar::load(&pool).await.unwrap();
     assert!(!before.is_workday("2027-02-20".parse().unwrap()).unwrap(), "a provisional Saturday rests before the notice");
     let csv = "year,date,kind,name\n2027,2027-01-01,rest,元旦\n2027,2027-02-20,work,春节\n";
-    let s = hotline_server::calendar::import(&pool, "2027.csv", csv, now).await.unwrap();
+    let years = |name: &str, text: &str| hotline_domain::calendar::parse_any(name, text).unwrap();
+    let s = hotline_server::calendar::import(&pool, "2027.csv", years("2027.csv", csv), now).await.unwrap();
     assert_eq!(s.summary.years, vec![2027]);
     let cal = hotline_server::calendar::load(&pool).await.unwrap();
     assert!(cal.is_workday("2027-02-20".parse().unwrap()).unwrap());
     let bad = "year,date,kind,name\n2027,2027-02-22,work,春节\n";
-    assert!(hotline_server::calendar::import(&pool, "bad.csv", bad, now).await.is_err());
+    assert!(hotline_server::calendar::import(&pool, "bad.csv", years("bad.csv", bad), now).await.is_err());
     let imports: i64 = sqlx::query_scalar("SELECT count(*) FROM calendar_imports").fetch_one(&pool).await.unwrap();
     assert_eq!(imports, 1);
 }

@@ -8,6 +8,7 @@
 //! so a clock reaching into a year whose notice is not out still has a due, marked 暂定.
 
 mod import;
+mod notice;
 mod provisional;
 mod schedule;
 
@@ -16,6 +17,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
 pub use import::{parse_csv, parse_ical, parse_json, parse_any, ImportFormat};
+pub use notice::{describe_notice, parse_notice};
 pub use provisional::{provisional_year, statutory_festivals, PROVISIONAL_YEARS};
 pub use schedule::{CalendarFile, Festival, SpecialKind, YearSchedule, FIRST_YEAR, FORMAT};
 
@@ -45,6 +47,8 @@ pub enum CalendarError {
     Parse(String),
     #[error("the calendar has no years / 日历没有任何年份数据")]
     Empty,
+    #[error("cannot read the notice at line {line} ({text:?}): {reason}")]
+    Notice { line: usize, text: String, reason: String },
 }
 
 impl CalendarError {
@@ -56,6 +60,7 @@ impl CalendarError {
             Self::Gap { .. } => "calendar.gap",
             Self::Parse(_) => "calendar.parse",
             Self::Empty => "calendar.empty",
+            Self::Notice { .. } => "calendar.notice",
         }
     }
 }
