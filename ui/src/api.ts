@@ -215,6 +215,18 @@ export interface DeskStatus {
   sync: { server: string | null; last_sync: string | null; last_error: string | null };
   pending: number;
   standalone: boolean;
+  /** Events the server refused, set aside until dismissed. */
+  refused: SetAside[];
+}
+
+export interface SetAside {
+  event_id: string;
+  case_id: string;
+  number: string | null;
+  step: string;
+  at: string;
+  code: string;
+  message: string;
 }
 
 export interface DueAlert {
@@ -251,6 +263,7 @@ export const deskStatus = () => invoke<DeskStatus>("desk_status");
 export const login = (server: string, user: string, password: string) =>
   invoke<DeskStatus>("login", { server, user, password });
 export const takeScreenPop = () => invoke<string | null>("take_screen_pop");
+export const dismissRefused = (eventId: string) => invoke<DeskStatus>("dismiss_refused", { eventId });
 export const deskReady = () => invoke<number>("desk_ready");
 
 // Supervision: the live dashboard, the cases behind a figure, decisions waiting, callbacks due.

@@ -174,7 +174,7 @@ fn run_async(cmd: Command, data: &DataDir, calendars: &CalendarStore, clock: &Of
             }
             Command::Search { text, json } => case_cmd::search(&store, &text, json, now).await,
             Command::Login(a) => sync_cmd::login(a, &mut store).await,
-            Command::Sync(a) => sync_cmd::sync(a, &store, calendars, &cal).await,
+            Command::Sync(a) => sync_cmd::sync(a, &store, calendars, &cal, now).await,
             Command::Demo { cases, open } => desk_cmd::demo(&store, &cal, now, cases, open).await,
             Command::Kb(KbCommand::Import { file }) => desk_cmd::kb_import(&store, &file, now).await,
             Command::Kb(KbCommand::Suggest { text, category }) => desk_cmd::kb_suggest(&store, &text, &category).await,

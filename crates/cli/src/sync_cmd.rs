@@ -22,7 +22,7 @@ pub struct LoginArgs {
 }
 
 #[derive(Args)]
-#[command(group(clap::ArgGroup::new("mode").required(true).args(["once", "watch", "status"])))]
+#[command(group(clap::ArgGroup::new("mode").required(true).args(["once", "watch", "status", "dismiss"])))]
 pub struct SyncArgs {
     /// Push everything pending, pull everything new, then exit
     #[arg(long)]
@@ -30,9 +30,13 @@ pub struct SyncArgs {
     /// Keep syncing: live from the server, and whenever this seat records something
     #[arg(long)]
     watch: bool,
-    /// Show pending events, the last sync and the last error
+    /// Show pending events, the last sync and the last error, and the events the server refused
     #[arg(long)]
     status: bool,
+    /// Dismiss a refused event (by its id, from --status) once the case is corrected or the step
+    /// is not needed; who dismissed it and when is kept
+    #[arg(long, value_name = "EVENT_ID")]
+    dismiss: Option<String>,
 }
 
 pub async fn login(args: LoginArgs, store: &mut LocalStore) -> anyhow::Result<()> {
@@ -53,17 +57,28 @@ pub async fn login(args: LoginArgs, store: &mut LocalStore) -> anyhow::Result<()
     Ok(())
 }
 
-pub async fn sync(args: SyncArgs, store: &LocalStore, calendars: &CalendarStore, cal: &SlaCalendar) -> anyhow::Result<()> {
+pub async fn sync(args: SyncArgs, store: &LocalStore, calendars: &CalendarStore, cal: &SlaCalendar, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
     let state = store.sync_state().await?;
+    if let Some(id) = &args.dismiss {
+        store.dismiss_set_aside(id, now).await?;
+        emit(&format!("dismissed {id}\n"))?;
+        return Ok(());
+    }
     if args.status {
-        emit(&format!(
-            "server: {}\nuser: {}\npending: {}\nlast sync: {}\nlast error: {}\n",
+        let refused = store.set_aside_events().await?;
+        let mut out = format!(
+            "server: {}\nuser: {}\npending: {}\nlast sync: {}\nlast error: {}\nrefused: {}\n",
             state.server.as_deref().unwrap_or("-"),
             state.user.as_deref().unwrap_or("-"),
             store.outbox_len().await?,
             state.last_sync.as_deref().unwrap_or("never"),
             state.last_error.as_deref().unwrap_or("-"),
-        ))?;
+            refused.len(),
+        );
+        for r in &refused {
+            out.push_str(&format!("  {} {} {} refused {}: {}\n", r.event_id, r.number.as_deref().unwrap_or(&r.case_id), r.step, r.code, r.message));
+        }
+        emit(&out)?;
         return Ok(());
     }
     let (Some(server), Some(user)) = (state.server, state.user) else {
@@ -118,5 +133,6 @@ async fn adopt_calendar(store: &LocalStore, calendars: &CalendarStore) -> anyhow
 }
 
 fn line(r: &SyncReport) -> String {
-    format!("pushed {} (duplicates {}), pulled {}, pending {}\n", r.pushed, r.duplicates, r.pulled, r.pending)
+    let refused = if r.refused > 0 { format!("; refused {} (set aside: hotline sync --status)", r.refused) } else { String::new() };
+    format!("pushed {} (duplicates {}), pulled {}, pending {}{refused}\n", r.pushed, r.duplicates, r.pulled, r.pending)
 }

@@ -208,3 +208,38 @@ fn a_year_imported_on_the_server_moves_the_seats_dues_at_their_next_sync() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("calendar.centre_managed") || String::from_utf8_lossy(&o.stderr).contains("centre's calendar"), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// The case: `hotline case dispatch N --bureau NOPE` is accepted on the seat and refused
+/// by the server. On today's main every later event of that seat waited behind it (409) for good;
+/// now the refused dispatch is set aside with the reason, the case can be dispatched again, and
+/// the seat's later work reaches the bureau.
+#[test]
+fn a_refused_dispatch_is_set_aside_and_the_seats_later_work_still_reaches_the_bureau() {
+    let Centre { seat, bureau, server: _server, _root, .. } = centre();
+    let out = seat.ok(&["case", "new", "--kind", "consultation", "--phone", "13800138000", "--text", "社保卡补办", "--category", "social_security"]);
+    let number = out.split_whitespace().nth(1).unwrap().to_owned();
+    seat.ok(&["case", "dispatch", &number, "--bureau", "NOPE"]);
+    let synced = seat.ok(&["sync", "--once"]);
+    assert!(synced.contains("refused 1"), "{synced}");
+    let status = seat.ok(&["sync", "--status"]);
+    assert!(status.contains("pending: 0") && status.contains("refused: 1"), "{status}");
+    let line = status.lines().find(|l| l.contains("push.unknown_bureau")).unwrap_or_else(|| panic!("{status}"));
+    assert!(line.contains(&number) && line.contains("dispatched") && line.contains("NOPE"), "{line}");
+    // The case is as the server has it (received), so the seat dispatches it again, rightly.
+    let show = seat.ok(&["case", "show", &number]);
+    assert!(show.lines().next().unwrap().contains("received"), "{show}");
+    seat.ok(&["case", "dispatch", &number, "--bureau", "HRSS"]);
+    let second = seat.ok(&["case", "new", "--kind", "consultation", "--phone", "13800138001", "--text", "医保报销", "--category", "social_security"]);
+    let second = second.split_whitespace().nth(1).unwrap().to_owned();
+    seat.ok(&["case", "dispatch", &second, "--bureau", "HRSS"]);
+    let synced = seat.ok(&["sync", "--once"]);
+    assert!(synced.contains("pending 0") && !synced.contains("refused"), "{synced}");
+    bureau.ok(&["sync", "--once"]);
+    let arrived: Vec<String> = bureau.queue().iter().map(|r| r["number"].as_str().unwrap().to_owned()).collect();
+    assert!(arrived.contains(&number) && arrived.contains(&second), "{arrived:?}");
+    // Dismissed once seen: it leaves the list, and stays recorded with who and when.
+    let id = line.split_whitespace().next().unwrap();
+    seat.ok(&["sync", "--dismiss", id]);
+    assert!(seat.ok(&["sync", "--status"]).contains("refused: 0"));
+    assert_eq!(seat.sqlite("SELECT dismissed_by FROM set_aside"), ["seat1"]);
+}

@@ -62,17 +62,19 @@ impl CalendarStore {
         Ok(if self.centre()?.is_some() { CalendarSource::Centre } else { CalendarSource::Local })
     }
 
-    /// Keeps the centre's calendar as fetched from the server. Returns whether it differs from
-    /// the one kept before (the caller then recomputes every due). A version that does not
-    /// build a calendar is refused and the one kept before stays.
+    /// Keeps the centre's calendar as fetched from the server. Returns whether its days differ
+    /// from the ones counted before (the caller then recomputes every due); a first sync with a
+    /// centre that imported nothing changes no day. A version that does not build a calendar is
+    /// refused and the one kept before stays.
     pub fn adopt_centre(&self, centre: &CentreCalendar) -> Result<bool, ClientError> {
         if self.centre()?.as_ref() == Some(centre) {
             return Ok(false);
         }
-        centre.build()?;
+        let new = centre.build()?;
+        let before = self.load()?;
         let json = serde_json::to_vec_pretty(centre).expect("serialisable");
         self.dir.write_atomic(CENTRE_FILE, &json)?;
-        Ok(true)
+        Ok(!before.schedules().eq(new.schedules()))
     }
 
     fn centre(&self) -> Result<Option<CentreCalendar>, ClientError> {

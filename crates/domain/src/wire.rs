@@ -43,8 +43,23 @@ pub struct PushedEvent {
 pub struct PushResponse {
     pub applied: usize,
     pub duplicates: usize,
-    /// The highest device sequence the server has applied: the outbox may be cleared up to it.
+    /// The highest device sequence the server has answered (applied or refused): the outbox may
+    /// be cleared up to it.
     pub last_seq: i64,
+    /// The events refused, each on its own: the seat sets them aside with the reason, and the
+    /// events after them are applied as usual.
+    #[serde(default)]
+    pub refused: Vec<Refusal>,
+}
+
+/// Why the server refused one pushed event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub device_seq: i64,
+    /// The event's id, when the server could read it.
+    pub event: Option<uuid::Uuid>,
+    pub code: String,
+    pub message: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

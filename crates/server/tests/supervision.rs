@@ -36,11 +36,12 @@ async fn only_a_supervisor_decides_extensions_returns_and_redispatches() {
     // Deciding the extension: refused to the seat and to the bureau that asked, by the server.
     let approve = EventBody::ExtensionApproved { clock: reply.clone(), amount: None, note: "同意".into() };
     let deny = EventBody::ExtensionDenied { clock: reply.clone(), reason: "材料已齐".into() };
-    for body in [&approve, &deny] {
-        let r = seat.push(&http, &base, 3, &[seat.event(case, at("2026-11-02T04:00:00Z"), body.clone())]).await;
-        assert_eq!(error_of(r).await, (403, "push.forbidden".into()), "a seat may not {}", body.step());
-        let r = hrss.push(&http, &base, 3, &[hrss.event(case, at("2026-11-02T04:00:00Z"), body.clone())]).await;
-        assert_eq!(error_of(r).await, (403, "push.forbidden".into()), "a bureau may not {}", body.step());
+    // Each refused event uses up its sequence number: the next one follows it.
+    for (i, body) in [&approve, &deny].into_iter().enumerate() {
+        let r = seat.push(&http, &base, 3 + i as i64, &[seat.event(case, at("2026-11-02T04:00:00Z"), body.clone())]).await;
+        assert_eq!(refusals_of(r).await, ["push.forbidden"], "a seat may not {}", body.step());
+        let r = hrss.push(&http, &base, 3 + i as i64, &[hrss.event(case, at("2026-11-02T04:00:00Z"), body.clone())]).await;
+        assert_eq!(refusals_of(r).await, ["push.forbidden"], "a bureau may not {}", body.step());
     }
     assert_eq!(due().await, before, "nothing changed");
     let r = boss.push(&http, &base, 1, &[boss.event(case, at("2026-11-02T04:00:00Z"), approve)]).await;
@@ -49,14 +50,14 @@ async fn only_a_supervisor_decides_extensions_returns_and_redispatches() {
 
     // A return (退单): the bureau asks; only a supervisor denies it or re-dispatches.
     let ret = hrss.event(case, at("2026-11-02T05:00:00Z"), EventBody::Returned { bureau: b.clone(), reason: "不属于本单位职责".into() });
-    assert!(hrss.push(&http, &base, 3, &[ret]).await.status().is_success());
+    assert!(hrss.push(&http, &base, 5, &[ret]).await.status().is_success());
     let redispatch = EventBody::Redispatched { from: b.clone(), to: BureauCode::from("MARKET"), note: "改派市场监管".into() };
     let deny_return = EventBody::ReturnDenied { bureau: b.clone(), reason: "属于人社职责".into() };
-    for body in [&redispatch, &deny_return] {
-        let r = seat.push(&http, &base, 3, &[seat.event(case, at("2026-11-02T06:00:00Z"), body.clone())]).await;
-        assert_eq!(error_of(r).await, (403, "push.forbidden".into()), "a seat may not {}", body.step());
-        let r = hrss.push(&http, &base, 4, &[hrss.event(case, at("2026-11-02T06:00:00Z"), body.clone())]).await;
-        assert_eq!(error_of(r).await, (403, "push.forbidden".into()), "a bureau may not {}", body.step());
+    for (i, body) in [&redispatch, &deny_return].into_iter().enumerate() {
+        let r = seat.push(&http, &base, 5 + i as i64, &[seat.event(case, at("2026-11-02T06:00:00Z"), body.clone())]).await;
+        assert_eq!(refusals_of(r).await, ["push.forbidden"], "a seat may not {}", body.step());
+        let r = hrss.push(&http, &base, 6 + i as i64, &[hrss.event(case, at("2026-11-02T06:00:00Z"), body.clone())]).await;
+        assert_eq!(refusals_of(r).await, ["push.forbidden"], "a bureau may not {}", body.step());
     }
     let r = boss.push(&http, &base, 2, &[boss.event(case, at("2026-11-02T06:00:00Z"), deny_return)]).await;
     assert!(r.status().is_success(), "{}", r.text().await.unwrap());

@@ -14,6 +14,12 @@ pub async fn login(desk: Desk<'_>, server: String, user: String, password: Strin
     desk.login(&server, &user, &password).await.map_err(Into::into)
 }
 
+/// Dismisses an event the server refused, once the user has seen why.
+#[tauri::command]
+pub async fn dismiss_refused(desk: Desk<'_>, event_id: String) -> Result<DeskStatus, ErrorPayload> {
+    desk.dismiss_refused(&event_id).await.map_err(Into::into)
+}
+
 /// The caller's number a screen pop brought before the page was listening, once.
 #[tauri::command]
 pub fn take_screen_pop(pending: tauri::State<'_, PendingPop>) -> Option<String> {

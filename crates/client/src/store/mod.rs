@@ -8,6 +8,7 @@ mod drafts;
 mod knowledge;
 mod queue;
 mod read;
+mod set_aside;
 mod snapshot;
 mod sync;
 
@@ -27,6 +28,7 @@ pub use drafts::Draft;
 pub use knowledge::{Article, Bureau, RouteSuggestion, RoutingRule};
 pub use queue::{Light, LightCounts, QueuePage, QueueQuery, QueueRow};
 pub use read::{CaseRow, QueueFilter};
+pub use set_aside::SetAside;
 pub use sync::SyncState;
 
 use crate::{ClientError, DataDir};

@@ -22,6 +22,9 @@ pub struct SyncReport {
     pub pending: i64,
     /// Knowledge-base articles received (new, revised or withdrawn).
     pub articles: usize,
+    /// Events the server refused this time: set aside with the reason (`hotline sync --status`,
+    /// the desk's banner); the rest went on.
+    pub refused: usize,
     /// The centre's calendar changed (a year imported on the server): every due must be
     /// recomputed with the new one before the next sync.
     pub calendar_changed: bool,
@@ -46,6 +49,9 @@ pub async fn sync_once(
             events: batch.into_iter().map(|(device_seq, event)| PushedEvent { device_seq, event }).collect(),
         };
         let resp = api.push(token, &req).await?;
+        // Refused events first leave the outbox (kept aside with the reason), then the rest of
+        // what the server answered is cleared: one refusal never holds up what follows it.
+        report.refused += store.set_aside(&resp.refused, cal).await?;
         store.acknowledge(resp.last_seq).await?;
         report.pushed += resp.applied;
         report.duplicates += resp.duplicates;

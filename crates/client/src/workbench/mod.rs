@@ -79,6 +79,8 @@ pub struct DeskStatus {
     /// Events recorded here and not yet on the server.
     pub pending: i64,
     pub standalone: bool,
+    /// Events the server refused, set aside with its reason until dismissed.
+    pub refused: Vec<crate::store::SetAside>,
 }
 
 impl Workbench {
@@ -125,6 +127,12 @@ impl Workbench {
         self.store.read().await.clone()
     }
 
+    /// Dismisses a refused event once the user has seen it (who and when are kept).
+    pub async fn dismiss_refused(&self, event_id: &str) -> Result<DeskStatus, ClientError> {
+        self.store.read().await.dismiss_set_aside(event_id, self.now()).await?;
+        self.status().await
+    }
+
     /// Reloads the calendar (after an import) and rebuilds every snapshot's dues.
     pub async fn reload_calendar(&self) -> Result<u64, ClientError> {
         let sla = Arc::new(self.calendars.load_sla()?);
@@ -147,6 +155,7 @@ impl Workbench {
             seat_code: who.seat_code.clone(),
             standalone: sync.server.is_none(),
             pending: store.outbox_len().await?,
+            refused: store.set_aside_events().await?,
             sync,
         })
     }

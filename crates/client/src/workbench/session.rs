@@ -36,7 +36,7 @@ impl Workbench {
             let mut report = |r: Result<crate::sync::SyncReport, &ClientError>| {
                 calendar_changed |= r.is_ok_and(|r| r.calendar_changed);
                 // Pulled or pushed: the queue and the sync state changed. An error: the banner.
-                if r.is_err() || r.is_ok_and(|r| r.pulled + r.pushed > 0) {
+                if r.is_err() || r.is_ok_and(|r| r.pulled + r.pushed + r.refused > 0) {
                     self.touch();
                 }
             };

@@ -11,7 +11,7 @@ use chrono::Duration;
 use futures::Stream;
 use hotline_domain::case::{permits, CaseId, Event, EventBody, IntakeDraft, KindCatalog, Role};
 use hotline_domain::sla::Policy;
-use hotline_domain::wire::{PullPage, PulledEvent, PushRequest, PushResponse, PushedEvent, MAX_PUSH};
+use hotline_domain::wire::{PullPage, PulledEvent, PushResponse, PushedEvent, Refusal, MAX_PUSH};
 use serde::Deserialize;
 use sqlx::types::Json as SqlJson;
 use sqlx::Row;
@@ -25,10 +25,25 @@ use crate::fanout::CHANNEL;
 use crate::snapshot::refold_many;
 use crate::state::AppState;
 
+/// The push as it arrives: each event is read on its own, so one that this server cannot read
+/// (a newer seat's step) is refused alone instead of failing the push.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPush {
+    device_id: String,
+    events: Vec<serde_json::Value>,
+}
+
+/// One pushed event and what became of it.
+enum Verdict {
+    Fresh(i64, Event),
+    Refused(i64, serde_json::Value, Refusal),
+}
+
 pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Json<PushResponse>, ApiError> {
     let now = app.clock.now();
     let who = authenticate(&app.pool, &headers, now).await?;
-    let req: PushRequest = serde_json::from_slice(&body)
+    let req: RawPush = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_request("push.malformed", format!("the push is not valid JSON of the expected shape: {e} / 推送数据格式错误")))?;
     if req.device_id != who.device_id {
         return Err(ApiError::forbidden("push.device", "the push names another device than the session's / 设备与登录会话不符"));
@@ -36,8 +51,15 @@ pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) 
     if req.events.len() > MAX_PUSH {
         return Err(ApiError::bad_request("push.too_many", format!("at most {MAX_PUSH} events per push / 单次推送事件过多")));
     }
-    let mut events = req.events;
-    events.sort_by_key(|e| e.device_seq);
+    let mut events = req
+        .events
+        .into_iter()
+        .map(|v| match v.get("device_seq").and_then(serde_json::Value::as_i64) {
+            Some(seq) => Ok((seq, v)),
+            None => Err(ApiError::bad_request("push.malformed", "an event without its device_seq / 事件缺少序号")),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    events.sort_by_key(|(seq, _)| *seq);
 
     let mut tx = app.pool.begin().await?;
     sqlx::query("INSERT INTO devices (device_id, user_id) VALUES ($1, $2) ON CONFLICT (device_id) DO NOTHING")
@@ -49,25 +71,14 @@ pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) 
         .bind(&who.device_id)
         .fetch_one(&mut *tx)
         .await?;
-    let (mut applied, mut duplicates) = (0, 0);
-    let mut fresh: Vec<(i64, Event)> = Vec::with_capacity(events.len());
-    for PushedEvent { device_seq, event } in events {
+    let (mut duplicates, mut refused) = (0, Vec::new());
+    let mut verdicts: Vec<Verdict> = Vec::with_capacity(events.len());
+    for (device_seq, raw) in events {
         if device_seq <= last_seq {
-            // A retry of something already applied: acknowledged, not applied again — if it is
-            // the same event. Another event under a used number (a seat restored from an old
-            // backup) would otherwise be silently lost.
-            let stored: Option<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM events WHERE device_id = $1 AND device_seq = $2")
-                .bind(&who.device_id)
-                .bind(device_seq)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if stored.is_some_and(|id| id != event.id.0) {
-                return Err(ApiError::conflict(
-                    "push.sequence_reused",
-                    format!("device sequence {device_seq} already holds another event / 事件序号已被占用"),
-                ));
+            match earlier_answer(&mut tx, &who.device_id, device_seq, &raw).await? {
+                Some(r) => refused.push(r),
+                None => duplicates += 1,
             }
-            duplicates += 1;
             continue;
         }
         if device_seq != last_seq + 1 {
@@ -76,18 +87,30 @@ pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) 
                 format!("expected device sequence {} but got {device_seq}; push from the oldest unsent event / 事件序号不连续", last_seq + 1),
             ));
         }
-        check_event(&who, &event, now)?;
         last_seq = device_seq;
-        fresh.push((device_seq, event));
+        verdicts.push(match serde_json::from_value::<PushedEvent>(raw.clone()) {
+            Err(e) => Verdict::Refused(device_seq, raw, refusal(device_seq, None, &ApiError::unprocessable("push.unreadable", format!("this server cannot read the event: {e} / 服务器无法识别该事件")))),
+            Ok(PushedEvent { event, .. }) => match check_event(&who, &event, now) {
+                Ok(()) => Verdict::Fresh(device_seq, event),
+                Err(e) => Verdict::Refused(device_seq, raw, refusal(device_seq, Some(&event), &e)),
+            },
+        });
     }
-    check_bureaus(&mut tx, &fresh).await?;
-    if !fresh.is_empty() {
-        // An id already stored is a replay and fails the whole push.
-        let stored = insert_events(&mut tx, &who.device_id, who.user_id, &fresh).await?;
-        if stored as usize != fresh.len() {
-            return Err(ApiError::conflict("push.replayed", "an event of this push was already recorded from another push / 事件已存在（重放）"));
+    refuse_unknown_bureaus(&mut tx, &mut verdicts).await?;
+    refuse_replays(&mut tx, &mut verdicts).await?;
+    let mut fresh = Vec::new();
+    for v in verdicts {
+        match v {
+            Verdict::Fresh(seq, e) => fresh.push((seq, e)),
+            Verdict::Refused(seq, raw, r) => {
+                record_refusal(&mut tx, &who, seq, &raw, &r, now).await?;
+                refused.push(r);
+            }
         }
-        applied = fresh.len();
+    }
+    let applied = fresh.len();
+    if !fresh.is_empty() {
+        insert_events(&mut tx, &who.device_id, who.user_id, &fresh).await?;
         let mut touched: Vec<CaseId> = fresh.iter().map(|(_, e)| e.case).collect();
         touched.sort();
         touched.dedup();
@@ -104,7 +127,79 @@ pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) 
         sqlx::query("SELECT pg_notify($1, '')").bind(CHANNEL).execute(&mut *tx).await?;
     }
     tx.commit().await?;
-    Ok(Json(PushResponse { applied, duplicates, last_seq }))
+    Ok(Json(PushResponse { applied, duplicates, last_seq, refused }))
+}
+
+fn refusal(device_seq: i64, event: Option<&Event>, e: &ApiError) -> Refusal {
+    Refusal { device_seq, event: event.map(|e| e.id.0), code: e.code.to_owned(), message: e.message.clone() }
+}
+
+/// A sequence already used: the same event again is a duplicate, a refused one is refused again
+/// (its first answer may have been lost), another event under the number is an error (a seat
+/// restored from an old backup would otherwise lose it silently).
+async fn earlier_answer(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, device: &str, seq: i64, raw: &serde_json::Value) -> Result<Option<Refusal>, ApiError> {
+    let id = raw.pointer("/event/id").and_then(|v| v.as_str()).and_then(|s| s.parse::<uuid::Uuid>().ok());
+    let stored: Option<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM events WHERE device_id = $1 AND device_seq = $2")
+        .bind(device)
+        .bind(seq)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if let Some(stored) = stored {
+        if Some(stored) != id {
+            return Err(ApiError::conflict("push.sequence_reused", format!("device sequence {seq} already holds another event / 事件序号已被占用")));
+        }
+        return Ok(None);
+    }
+    let row = sqlx::query("SELECT event_id, code, message FROM refused_events WHERE device_id = $1 AND device_seq = $2")
+        .bind(device)
+        .bind(seq)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let Some(r) = row else { return Ok(None) };
+    let refused: Option<uuid::Uuid> = r.get("event_id");
+    if refused.is_some() && refused != id {
+        return Err(ApiError::conflict("push.sequence_reused", format!("device sequence {seq} was used by a refused event / 事件序号已被占用")));
+    }
+    Ok(Some(Refusal { device_seq: seq, event: refused, code: r.get("code"), message: r.get("message") }))
+}
+
+async fn record_refusal(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, who: &Principal, seq: i64, raw: &serde_json::Value, r: &Refusal, now: chrono::DateTime<chrono::Utc>) -> Result<(), sqlx::Error> {
+    let case = raw.pointer("/event/case").and_then(|v| v.as_str()).and_then(|s| s.parse::<uuid::Uuid>().ok());
+    sqlx::query(
+        "INSERT INTO refused_events (device_id, device_seq, event_id, case_id, user_id, refused_at, code, message, body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&who.device_id)
+    .bind(seq)
+    .bind(r.event)
+    .bind(case)
+    .bind(who.user_id)
+    .bind(now)
+    .bind(&r.code)
+    .bind(&r.message)
+    .bind(SqlJson(raw))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// An event whose id is already stored (pushed before from another device or sequence) is a
+/// replay: refused alone.
+async fn refuse_replays(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, verdicts: &mut [Verdict]) -> Result<(), sqlx::Error> {
+    let ids: Vec<uuid::Uuid> = verdicts.iter().filter_map(|v| if let Verdict::Fresh(_, e) = v { Some(e.id.0) } else { None }).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let stored: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM events WHERE id = ANY($1)").bind(&ids).fetch_all(&mut **tx).await?;
+    for v in verdicts.iter_mut() {
+        if let Verdict::Fresh(seq, e) = v {
+            if stored.contains(&e.id.0) {
+                let r = refusal(*seq, Some(e), &ApiError::conflict("push.replayed", "this event was already recorded from another push / 事件已存在（重放）"));
+                *v = Verdict::Refused(*seq, serde_json::json!({ "device_seq": *seq, "event": e }), r);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Appends events recorded on `device` by `user`, each with its device sequence, in one
@@ -157,25 +252,29 @@ fn check_event(who: &Principal, e: &Event, now: chrono::DateTime<chrono::Utc>) -
     Ok(())
 }
 
-/// Every bureau a push dispatches to must exist: one query for the whole batch.
-async fn check_bureaus(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, events: &[(i64, Event)]) -> Result<(), ApiError> {
-    let mut wanted: Vec<String> = events
-        .iter()
-        .filter_map(|(_, e)| match &e.body {
-            EventBody::Dispatched { bureau, .. } | EventBody::Redispatched { to: bureau, .. } => Some(bureau.0.clone()),
-            _ => None,
-        })
-        .collect();
+/// Every bureau a push dispatches to must exist (one query for the whole batch); a dispatch to
+/// an unknown one is refused alone.
+async fn refuse_unknown_bureaus(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, verdicts: &mut [Verdict]) -> Result<(), sqlx::Error> {
+    let target = |e: &Event| match &e.body {
+        EventBody::Dispatched { bureau, .. } | EventBody::Redispatched { to: bureau, .. } => Some(bureau.0.clone()),
+        _ => None,
+    };
+    let mut wanted: Vec<String> = verdicts.iter().filter_map(|v| if let Verdict::Fresh(_, e) = v { target(e) } else { None }).collect();
     wanted.sort();
     wanted.dedup();
     if wanted.is_empty() {
         return Ok(());
     }
     let known: Vec<String> = sqlx::query_scalar("SELECT code FROM bureaus WHERE code = ANY($1)").bind(&wanted).fetch_all(&mut **tx).await?;
-    match wanted.into_iter().find(|w| !known.contains(w)) {
-        Some(b) => Err(ApiError::unprocessable("push.unknown_bureau", format!("unknown bureau {b} / 未知的承办单位 {b}"))),
-        None => Ok(()),
+    for v in verdicts.iter_mut() {
+        if let Verdict::Fresh(seq, e) = v {
+            if let Some(b) = target(e).filter(|b| !known.contains(b)) {
+                let r = refusal(*seq, Some(e), &ApiError::unprocessable("push.unknown_bureau", format!("unknown bureau {b} / 未知的承办单位 {b}")));
+                *v = Verdict::Refused(*seq, serde_json::json!({ "device_seq": *seq, "event": e }), r);
+            }
+        }
     }
+    Ok(())
 }
 
 #[derive(Debug, Deserialize)]

@@ -265,6 +265,22 @@ impl Session {
 }
 
 /// `{code, message}` of an error response, with its status.
+/// A push the server answered (200) with some events refused: the refused events' codes, in
+/// device-sequence order. Each refusal carries a message.
+pub async fn refusals_of(r: reqwest::Response) -> Vec<String> {
+    assert_eq!(r.status().as_u16(), 200, "a push is answered event by event");
+    let body: serde_json::Value = r.json().await.unwrap();
+    body["refused"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            assert!(f["message"].as_str().is_some_and(|m| !m.is_empty()), "a refusal carries a message: {f}");
+            f["code"].as_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
 pub async fn error_of(r: reqwest::Response) -> (u16, String) {
     let status = r.status().as_u16();
     let body: serde_json::Value = r.json().await.unwrap_or_default();
