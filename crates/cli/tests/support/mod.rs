@@ -51,40 +51,29 @@ pub struct Server {
 
 impl Server {
     pub fn start(db: &str, port: u16) -> Self {
-        let child = Command::new(bin("hotline-server"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .env("DATABASE_URL", db)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("hotline-server is built alongside the tests");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "hotline-server did not start listening");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Self { child }
+        Self::listening(Self::serve(db, port), port)
     }
-}
 
-impl Server {
     /// The server with its clock starting at `at` (UTC, `YYYY-MM-DD hh:mm:ss`) and running on,
     /// through libfaketime (Debian's faketime): a centre on another day than the test machine's.
     /// Monotonic time stays real, so timers and timeouts behave.
     pub fn start_at(db: &str, port: u16, at: &str) -> Self {
         let lib = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
         assert!(Path::new(lib).exists(), "{lib} missing: apt-get install faketime (scripts/test installs it)");
-        let child = Command::new(bin("hotline-server"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .env("DATABASE_URL", db)
-            .env("LD_PRELOAD", lib)
-            .env("FAKETIME", format!("@{at}"))
-            .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
-            .env("TZ", "UTC")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("hotline-server is built alongside the tests");
+        let mut serve = Self::serve(db, port);
+        serve.env("LD_PRELOAD", lib).env("FAKETIME", format!("@{at}")).env("FAKETIME_DONT_FAKE_MONOTONIC", "1").env("TZ", "UTC");
+        Self::listening(serve, port)
+    }
+
+    fn serve(db: &str, port: u16) -> Command {
+        let mut c = Command::new(bin("hotline-server"));
+        c.args(["serve", "--listen", &format!("127.0.0.1:{port}")]).env("DATABASE_URL", db).stdout(Stdio::null()).stderr(Stdio::null());
+        c
+    }
+
+    /// Starts `serve` and waits until it listens on `port`.
+    fn listening(mut serve: Command, port: u16) -> Self {
+        let child = serve.spawn().expect("hotline-server is built alongside the tests");
         let deadline = Instant::now() + Duration::from_secs(30);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "hotline-server did not start listening");
