@@ -117,8 +117,17 @@ pub async fn sync(args: SyncArgs, store: &LocalStore, calendars: &CalendarStore,
                 Err(e) => eprintln!("offline, retrying: {e}"),
             })
             .await;
-            // Returned: the centre's calendar changed. Recompute, then watch with it.
-            cal = adopt_calendar(store, calendars).await?;
+            // Returned: the centre's calendar changed. Recompute (retried while the store is
+            // busy with another process: a watcher must not stop), then watch with it.
+            cal = loop {
+                match adopt_calendar(store, calendars).await {
+                    Ok(c) => break c,
+                    Err(e) => {
+                        eprintln!("cannot recompute the dues yet, retrying: {e}");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    }
+                }
+            };
         }
     }
     Ok(())

@@ -243,3 +243,31 @@ fn a_refused_dispatch_is_set_aside_and_the_seats_later_work_still_reaches_the_bu
     assert!(seat.ok(&["sync", "--status"]).contains("refused: 0"));
     assert_eq!(seat.sqlite("SELECT dismissed_by FROM set_aside"), ["seat1"]);
 }
+
+/// A seat that wrote no clocks into its `received` event (an older build, a tampered store) ends
+/// up, after its next sync, with the clocks the server's policy runs, and the timeline says why.
+#[test]
+fn a_seat_that_wrote_no_clocks_counts_the_policys_after_its_next_sync() {
+    let Centre { db, seat, server: _server, _root, .. } = centre();
+    let out = seat.ok(&["case", "new", "--kind", "complaint", "--phone", "13800138000", "--text", "商家拒绝退款", "--category", "social_security"]);
+    let number = out.split_whitespace().nth(1).unwrap().to_owned();
+    let honest = seat.ok(&["case", "show", &number]);
+    let clocks = |show: &str| show.lines().filter(|l| l.starts_with("clock ")).map(|l| l.split_whitespace().nth(1).unwrap().to_owned()).collect::<Vec<_>>();
+    assert!(!clocks(&honest).is_empty(), "{honest}");
+    // Tamper with the stored event, as an old or altered seat would have written it.
+    let o = Command::new("python3")
+        .args(["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE events SET body = json_set(body, '$.clocks', json('[]')) WHERE json_extract(body, '$.type') = 'received'\"); c.commit()"])
+        .arg(seat.data.join("hotline.db"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The next step folds the tampered history: no clock runs, not even the bureau's.
+    seat.ok(&["case", "dispatch", &number, "--bureau", "HRSS"]);
+    assert!(clocks(&seat.ok(&["case", "show", &number])).is_empty(), "the tampered history runs no clock");
+    seat.ok(&["sync", "--once"]);
+    assert_eq!(psql(&db, "SELECT jsonb_array_length(body->'clocks') FROM events WHERE body->>'type' = 'received'"), "0", "pushed as tampered");
+    let after = clocks(&seat.ok(&["case", "show", &number]));
+    assert!(honest.lines().count() > 1 && clocks(&honest).iter().all(|c| after.contains(c)) && after.contains(&"reply".to_owned()), "the policy's clocks after the pull: {after:?}");
+    let why = seat.sqlite("SELECT json_extract(body, '$.reason') FROM events WHERE json_extract(body, '$.type') = 'clocks_corrected'");
+    assert!(why.len() == 1 && why[0].contains("已按政策更正"), "{why:?}");
+}

@@ -13,6 +13,7 @@ pub mod fanout;
 pub mod knowledge;
 pub mod live;
 pub mod log;
+pub mod policy;
 pub mod record;
 pub mod report;
 pub mod roster;

@@ -311,3 +311,57 @@ async fn two_seats_dispatching_one_case_apart_to_different_bureaus_keep_both_and
     let bureaus: Vec<&str> = state["assignments"].as_array().unwrap().iter().map(|x| x["bureau"].as_str().unwrap()).collect();
     assert_eq!(bureaus, ["MARKET", "HRSS"], "both dispatches stand");
 }
+
+/// The server decides which clocks a case runs (issue: one truth for every deadline). On the
+/// code before, a `received` complaint pushed with `clocks: []` was stored with no clocks, and one
+/// with a made-up clock counted it.
+#[tokio::test]
+async fn a_received_event_with_other_clocks_than_the_policys_is_corrected_by_the_server() {
+    let (pool, base, http) = seeded_server().await;
+    let seat = login(&http, &base, "seat1").await;
+    let honest = seat.new_case(1, now(), "complaint", "market_regulation", "商家拒绝退款");
+    let mut none = seat.new_case(2, now(), "complaint", "market_regulation", "商家拒绝退款");
+    let mut padded = seat.new_case(3, now(), "complaint", "market_regulation", "商家拒绝退款");
+    let EventBody::Received(policy) = &honest.body else { unreachable!() };
+    let policy_keys: Vec<String> = policy.clocks.iter().map(|c| c.key.clone()).collect();
+    if let EventBody::Received(i) = &mut none.body {
+        i.clocks.clear();
+    }
+    if let EventBody::Received(i) = &mut padded.body {
+        for c in &mut i.clocks {
+            c.amount = hotline_domain::sla::SlaAmount::WorkingDays(365); // a year for everything
+        }
+    }
+    let r: serde_json::Value = seat.push(&http, &base, 1, &[honest.clone(), none.clone(), padded.clone()]).await.json().await.unwrap();
+    assert_eq!(r["applied"], 3, "{r}");
+    let corrections: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT case_id FROM events WHERE body->>'type' = 'clocks_corrected' ORDER BY case_id").fetch_all(&pool).await.unwrap();
+    let mut expected = vec![none.case.0, padded.case.0];
+    expected.sort();
+    assert_eq!(corrections, expected, "the honest seat's case needs no correction");
+    let runs = |case: hotline_domain::case::CaseId| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_as::<_, (String, i64)>("SELECT clock, extract(epoch FROM due_at - started_at)::bigint FROM clock_runs WHERE case_id = $1 ORDER BY clock")
+                .bind(case.0)
+                .fetch_all(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let reference = runs(honest.case).await;
+    assert!(!reference.is_empty() && policy_keys.iter().any(|k| k == "dispatch"));
+    let policy_json = serde_json::to_value(&policy.clocks).unwrap();
+    for case in [none.case, padded.case] {
+        assert_eq!(runs(case).await, reference, "case {case:?} runs the policy's clocks with the policy's budgets");
+        let state: serde_json::Value = sqlx::query_scalar("SELECT state FROM cases WHERE id = $1").bind(case.0).fetch_one(&pool).await.unwrap();
+        assert_eq!(state["intake"]["clocks"], policy_json, "{case:?}");
+    }
+    // The seat learns it by pulling: the correction, recorded by the server, says why.
+    let pulled = seat.pull_all(&http, &base).await;
+    let fix = pulled.iter().find(|e| e["event"]["type"] == "clocks_corrected").unwrap();
+    assert_eq!(fix["event"]["actor"]["role"], "system");
+    assert!(fix["event"]["reason"].as_str().unwrap().contains("已按政策更正"), "{fix}");
+    // No user may record a correction.
+    let forged = seat.event(honest.case, now(), EventBody::ClocksCorrected { clocks: vec![], reason: "少一点".into() });
+    assert_eq!(refusals_of(seat.push(&http, &base, 4, &[forged]).await).await, ["push.forbidden"]);
+}

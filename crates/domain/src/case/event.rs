@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::fold::ClockRef;
 use super::model::{BureauCode, Intake};
-use crate::sla::{ReportKind, SlaAmount};
+use crate::sla::{ClockSpec, ReportKind, SlaAmount};
 
 /// UUIDv7, made on the device that recorded the case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -125,6 +125,10 @@ pub enum EventBody {
     ReportFiled { report: ReportKind },
     /// 办结
     Closed { #[serde(default)] note: String },
+    /// 时限更正: the server, which decides which clocks a case runs, found the clocks the seat
+    /// wrote into `received` other than the policy's (an older build, a tampered one, none at
+    /// all) and recorded the policy's. The case folds as if received with these clocks.
+    ClocksCorrected { clocks: Vec<ClockSpec>, reason: String },
 }
 
 impl EventBody {
@@ -155,6 +159,7 @@ impl EventBody {
             Self::MergedInto { .. } => ("merged_into", "并单"),
             Self::ReportFiled { .. } => ("report_filed", "提交报告"),
             Self::Closed { .. } => ("closed", "办结"),
+            Self::ClocksCorrected { .. } => ("clocks_corrected", "时限更正"),
         }
     }
 

@@ -44,7 +44,8 @@ pub fn permits(role: Role, bureau: Option<&BureauCode>, body: &EventBody) -> boo
             B::ExtensionRequested { clock, .. } => clock.bureau.as_ref().is_some_and(own),
             _ => false,
         },
-        Role::System => matches!(body, B::Urged { .. } | B::Escalated { .. }),
+        // The server: urging and escalation, and the deadlines it decides (no user records those).
+        Role::System => matches!(body, B::Urged { .. } | B::Escalated { .. } | B::ClocksCorrected { .. }),
         // Administrators manage users, bureaus, policies and the calendar, not cases.
         Role::Admin => false,
     }

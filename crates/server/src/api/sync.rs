@@ -111,6 +111,8 @@ pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) 
     let applied = fresh.len();
     if !fresh.is_empty() {
         insert_events(&mut tx, &who.device_id, who.user_id, &fresh).await?;
+        // The server decides which clocks a case runs: corrections recorded beside the seat's events.
+        crate::policy::record(&mut tx, fresh.iter().filter_map(|(_, e)| crate::policy::correction(e, now)).collect()).await?;
         let mut touched: Vec<CaseId> = fresh.iter().map(|(_, e)| e.case).collect();
         touched.sort();
         touched.dedup();

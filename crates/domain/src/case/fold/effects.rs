@@ -144,6 +144,8 @@ impl CaseState {
                 self.fire_case(Trigger::ReportFiled(*report), at);
             }
             B::Closed { .. } => self.close(at),
+            // Read by `CaseState::fold` before the history is folded (see there).
+            B::ClocksCorrected { .. } => {}
         }
     }
 

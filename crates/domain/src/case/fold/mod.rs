@@ -302,10 +302,34 @@ impl Default for CaseState {
 
 impl CaseState {
     /// Folds a whole history. Steps the history cannot take become [`Conflict`]s.
+    ///
+    /// The server decides which clocks a case runs: when the history holds a `clocks_corrected`
+    /// event (the server's, whenever the `received` event carried other clocks than the policy's),
+    /// the case is folded as if it had been received with the corrected clocks — wherever the
+    /// correction sits in the history, so the seat and the server agree whatever order the
+    /// events arrived in.
     pub fn fold<'a>(events: impl IntoIterator<Item = &'a Event>) -> Self {
+        let events: Vec<&Event> = events.into_iter().collect();
+        let corrected = events.iter().rev().find_map(|e| match &e.body {
+            EventBody::ClocksCorrected { clocks, .. } => Some(clocks),
+            _ => None,
+        });
+        let received = corrected.and_then(|clocks| {
+            events.iter().find_map(|e| match &e.body {
+                EventBody::Received(intake) => {
+                    let mut fixed = (*e).clone();
+                    fixed.body = EventBody::Received(Box::new(Intake { clocks: clocks.clone(), ..(**intake).clone() }));
+                    Some(fixed)
+                }
+                _ => None,
+            })
+        });
         let mut state = Self::default();
         for e in events {
-            state.absorb(e);
+            match (&received, &e.body) {
+                (Some(fixed), EventBody::Received(_)) if fixed.id == e.id => state.absorb(fixed),
+                _ => state.absorb(e),
+            }
         }
         state
     }

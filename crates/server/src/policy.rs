@@ -1,0 +1,61 @@
+//! What the server decides on its own: which clocks a case runs. A seat resolves the clocks
+//! when it records the call (so it can count offline) and writes them into the `received`
+//! event; the server resolves them again from the policy and, when the seat's differ (an older
+//! build, a tampered one, none at all), records a `clocks_corrected` event beside it. Every fold
+//! — here and on the seats after their next pull — then counts with the policy's clocks, and
+//! the case's timeline says that its deadlines were corrected and why.
+
+use chrono::{DateTime, Utc};
+use hotline_domain::case::{Actor, CaseId, DeviceId, Event, EventBody, EventId, IntakeDraft, KindCatalog, Role};
+use hotline_domain::sla::Policy;
+use sqlx::{Postgres, Transaction};
+use uuid::{NoContext, Timestamp, Uuid};
+
+use crate::supervise::SYSTEM_USER;
+
+/// The device the server's own corrections are recorded from (its sequence is the lock).
+pub const POLICY_DEVICE: &str = "server-policy";
+
+/// The correction a pushed `received` event needs, if its clocks are not the policy's.
+pub fn correction(e: &Event, now: DateTime<Utc>) -> Option<Event> {
+    let EventBody::Received(intake) = &e.body else { return None };
+    let policy = IntakeDraft::from(&**intake).resolve(&KindCatalog::default(), &Policy::default()).ok()?;
+    if policy.clocks == intake.clocks {
+        return None;
+    }
+    let keys = |c: &[hotline_domain::sla::ClockSpec]| c.iter().map(|s| s.key.as_str()).collect::<Vec<_>>().join(",");
+    let reason = format!(
+        "the seat wrote clocks [{}], the centre's policy runs [{}] / 受理时写入的时限与中心政策不符，已按政策更正",
+        keys(&intake.clocks),
+        keys(&policy.clocks)
+    );
+    // The id follows the server's clock, as every id of an event the server records.
+    let id = Uuid::new_v7(Timestamp::from_unix(NoContext, now.timestamp().max(0) as u64, now.timestamp_subsec_nanos()));
+    Some(Event {
+        id: EventId(id),
+        case: e.case,
+        at: now,
+        actor: Actor { user: SYSTEM_USER.into(), role: Role::System, bureau: None },
+        device: DeviceId(POLICY_DEVICE.into()),
+        seen: 1,
+        body: EventBody::ClocksCorrected { clocks: policy.clocks, reason },
+    })
+}
+
+/// Records the corrections of a push in its transaction; returns the cases they touch.
+pub async fn record(tx: &mut Transaction<'_, Postgres>, corrections: Vec<Event>) -> Result<Vec<CaseId>, sqlx::Error> {
+    if corrections.is_empty() {
+        return Ok(vec![]);
+    }
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE name = $1").bind(SYSTEM_USER).fetch_one(&mut **tx).await?;
+    sqlx::query("INSERT INTO devices (device_id, user_id) VALUES ($1, $2) ON CONFLICT (device_id) DO NOTHING")
+        .bind(POLICY_DEVICE)
+        .bind(user)
+        .execute(&mut **tx)
+        .await?;
+    let last: i64 = sqlx::query_scalar("SELECT last_seq FROM devices WHERE device_id = $1 FOR UPDATE").bind(POLICY_DEVICE).fetch_one(&mut **tx).await?;
+    let numbered: Vec<(i64, Event)> = corrections.into_iter().enumerate().map(|(i, e)| (last + 1 + i as i64, e)).collect();
+    crate::api::sync::insert_events(tx, POLICY_DEVICE, user, &numbered).await?;
+    sqlx::query("UPDATE devices SET last_seq = $2 WHERE device_id = $1").bind(POLICY_DEVICE).bind(last + numbered.len() as i64).execute(&mut **tx).await?;
+    Ok(numbered.into_iter().map(|(_, e)| e.case).collect())
+}
