@@ -137,7 +137,15 @@ class Session:
             pass
 
     def find_all(self, css):
-        return [e[ELEMENT] for e in self.cmd("POST", "/elements", {"using": "css selector", "value": css})]
+        # WebKitWebDriver answers "stale element" when the page redraws while it collects the
+        # matches; finding changes nothing, so it is simply asked again.
+        for attempt in range(10):
+            try:
+                return [e[ELEMENT] for e in self.cmd("POST", "/elements", {"using": "css selector", "value": css})]
+            except WebDriverError as e:
+                if "stale element" not in str(e) or attempt == 9:
+                    raise
+                time.sleep(0.1)
 
     def wait(self, css, timeout=WAIT, what=None):
         """The first element matching `css`, waiting for it."""

@@ -447,8 +447,12 @@ def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir)
     boss.click("[data-tab=dashboard]")
     for fmt, magic in (("xlsx", b"PK"), ("pdf", b"%PDF")):
         boss.click(f"[data-testid=report] [data-format={fmt}]")
-        boss.wait_until(lambda: "报表已保存" in boss.content("[data-testid=toast]") and f".{fmt}" in boss.content("[data-testid=toast]"),
-                        what=f"the {fmt} report saved")
+        try:
+            boss.wait_until(lambda: "报表已保存" in boss.content("[data-testid=toast]") and f".{fmt}" in boss.content("[data-testid=toast]"),
+                            what=f"the {fmt} report saved")
+        except AssertionError as e:
+            raise AssertionError(f"{e}; the desk says {boss.content('[data-testid=error]')!r}, "
+                                 f"toast {boss.content('[data-testid=toast]')!r}") from None
         saved = [os.path.join(data_dir, "reports", f) for f in os.listdir(os.path.join(data_dir, "reports")) if f.endswith(fmt)]
         with open(saved[0], "rb") as f:
             check(f"the month's report downloads from the desk as {fmt.upper()}", f.read(len(magic)) == magic, saved[0])

@@ -67,35 +67,11 @@ pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) 
         .bind(who.user_id)
         .execute(&mut *tx)
         .await?;
-    let mut last_seq: i64 = sqlx::query_scalar("SELECT last_seq FROM devices WHERE device_id = $1 FOR UPDATE")
+    let last_seq: i64 = sqlx::query_scalar("SELECT last_seq FROM devices WHERE device_id = $1 FOR UPDATE")
         .bind(&who.device_id)
         .fetch_one(&mut *tx)
         .await?;
-    let (mut duplicates, mut refused) = (0, Vec::new());
-    let mut verdicts: Vec<Verdict> = Vec::with_capacity(events.len());
-    for (device_seq, raw) in events {
-        if device_seq <= last_seq {
-            match earlier_answer(&mut tx, &who.device_id, device_seq, &raw).await? {
-                Some(r) => refused.push(r),
-                None => duplicates += 1,
-            }
-            continue;
-        }
-        if device_seq != last_seq + 1 {
-            return Err(ApiError::conflict(
-                "push.sequence_gap",
-                format!("expected device sequence {} but got {device_seq}; push from the oldest unsent event / 事件序号不连续", last_seq + 1),
-            ));
-        }
-        last_seq = device_seq;
-        verdicts.push(match serde_json::from_value::<PushedEvent>(raw.clone()) {
-            Err(e) => Verdict::Refused(device_seq, raw, refusal(device_seq, None, &ApiError::unprocessable("push.unreadable", format!("this server cannot read the event: {e} / 服务器无法识别该事件")))),
-            Ok(PushedEvent { event, .. }) => match check_event(&who, &event, now) {
-                Ok(()) => Verdict::Fresh(device_seq, event),
-                Err(e) => Verdict::Refused(device_seq, raw, refusal(device_seq, Some(&event), &e)),
-            },
-        });
-    }
+    let Judged { mut verdicts, mut refused, duplicates, last_seq } = judge(&mut tx, &who, events, last_seq, now).await?;
     refuse_unknown_bureaus(&mut tx, &mut verdicts).await?;
     refuse_replays(&mut tx, &mut verdicts).await?;
     let mut fresh = Vec::new();
@@ -130,6 +106,52 @@ pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) 
     }
     tx.commit().await?;
     Ok(Json(PushResponse { applied, duplicates, last_seq, refused }))
+}
+
+/// A push's events, each judged on its own.
+struct Judged {
+    verdicts: Vec<Verdict>,
+    /// Refusals given again for sequence numbers already used (a retried push).
+    refused: Vec<Refusal>,
+    duplicates: usize,
+    last_seq: i64,
+}
+
+/// Reads and checks each event in sequence order: a number already used is a duplicate (or a
+/// refusal given again), the next number is read and checked, a gap stops the push whole.
+async fn judge(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    who: &Principal,
+    events: Vec<(i64, serde_json::Value)>,
+    mut last_seq: i64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Judged, ApiError> {
+    let (mut duplicates, mut refused) = (0, Vec::new());
+    let mut verdicts: Vec<Verdict> = Vec::with_capacity(events.len());
+    for (device_seq, raw) in events {
+        if device_seq <= last_seq {
+            match earlier_answer(tx, &who.device_id, device_seq, &raw).await? {
+                Some(r) => refused.push(r),
+                None => duplicates += 1,
+            }
+            continue;
+        }
+        if device_seq != last_seq + 1 {
+            return Err(ApiError::conflict(
+                "push.sequence_gap",
+                format!("expected device sequence {} but got {device_seq}; push from the oldest unsent event / 事件序号不连续", last_seq + 1),
+            ));
+        }
+        last_seq = device_seq;
+        verdicts.push(match serde_json::from_value::<PushedEvent>(raw.clone()) {
+            Err(e) => Verdict::Refused(device_seq, raw, refusal(device_seq, None, &ApiError::unprocessable("push.unreadable", format!("this server cannot read the event: {e} / 服务器无法识别该事件")))),
+            Ok(PushedEvent { event, .. }) => match check_event(who, &event, now) {
+                Ok(()) => Verdict::Fresh(device_seq, event),
+                Err(e) => Verdict::Refused(device_seq, raw, refusal(device_seq, Some(&event), &e)),
+            },
+        });
+    }
+    Ok(Judged { verdicts, refused, duplicates, last_seq })
 }
 
 fn refusal(device_seq: i64, event: Option<&Event>, e: &ApiError) -> Refusal {
