@@ -6,19 +6,14 @@
 use chrono::{DateTime, Utc};
 use hotline_domain::calendar::{self, ImportSummary, LegalCalendar};
 use hotline_domain::sla::{SlaCalendar, SlaSettings};
-use hotline_domain::wire::{CalendarImport, CentreCalendar};
-use serde::{Deserialize, Serialize};
+use hotline_domain::wire::{CalendarImport, CalendarImports};
+use serde::Serialize;
 
 use crate::{ClientError, DataDir};
 
 const IMPORTS_FILE: &str = "calendar-imports.json";
 const CENTRE_FILE: &str = "centre-calendar.json";
 const SETTINGS_FILE: &str = "sla-settings.json";
-
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct Imports {
-    imports: Vec<CalendarImport>,
-}
 
 /// Whose imports the seat counts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -48,14 +43,11 @@ impl CalendarStore {
     /// The shipped calendar with every import applied: the centre's once the seat has synced,
     /// else this desk's own.
     pub fn load(&self) -> Result<LegalCalendar, ClientError> {
-        if let Some(centre) = self.centre()? {
-            return Ok(centre.build()?);
-        }
-        let mut cal = Self::shipped();
-        for record in self.imports()?.imports {
-            cal = cal.with_import(&record.years)?.0;
-        }
-        Ok(cal)
+        let imports = match self.centre()? {
+            Some(centre) => centre,
+            None => self.imports()?,
+        };
+        Ok(imports.build()?)
     }
 
     pub fn source(&self) -> Result<CalendarSource, ClientError> {
@@ -66,7 +58,7 @@ impl CalendarStore {
     /// from the ones counted before (the caller then recomputes every due); a first sync with a
     /// centre that imported nothing changes no day. A version that does not build a calendar is
     /// refused and the one kept before stays.
-    pub fn adopt_centre(&self, centre: &CentreCalendar) -> Result<bool, ClientError> {
+    pub fn adopt_centre(&self, centre: &CalendarImports) -> Result<bool, ClientError> {
         if self.centre()?.as_ref() == Some(centre) {
             return Ok(false);
         }
@@ -77,11 +69,9 @@ impl CalendarStore {
         Ok(!before.schedules().eq(new.schedules()))
     }
 
-    fn centre(&self) -> Result<Option<CentreCalendar>, ClientError> {
-        match self.dir.read_optional(CENTRE_FILE)? {
-            None => Ok(None),
-            Some(text) => serde_json::from_str(&text).map(Some).map_err(|e| ClientError::Corrupt { path: self.dir.file(CENTRE_FILE), reason: e.to_string() }),
-        }
+    /// The centre's imports as last fetched, if this seat ever synced.
+    fn centre(&self) -> Result<Option<CalendarImports>, ClientError> {
+        self.read_imports(CENTRE_FILE)
     }
 
     /// The calendar with the counting settings (`sla-settings.json` in the data folder, if any).
@@ -114,13 +104,16 @@ impl CalendarStore {
         Ok(summary)
     }
 
-    fn imports(&self) -> Result<Imports, ClientError> {
-        match self.dir.read_optional(IMPORTS_FILE)? {
-            None => Ok(Imports::default()),
-            Some(text) => serde_json::from_str(&text).map_err(|e| ClientError::Corrupt {
-                path: self.dir.file(IMPORTS_FILE),
-                reason: e.to_string(),
-            }),
+    /// This desk's own imports (none when it never imported).
+    fn imports(&self) -> Result<CalendarImports, ClientError> {
+        Ok(self.read_imports(IMPORTS_FILE)?.unwrap_or_default())
+    }
+
+    /// The imports kept in `file` of the data folder; a file that does not read is corrupt.
+    fn read_imports(&self, file: &str) -> Result<Option<CalendarImports>, ClientError> {
+        match self.dir.read_optional(file)? {
+            None => Ok(None),
+            Some(text) => serde_json::from_str(&text).map(Some).map_err(|e| ClientError::Corrupt { path: self.dir.file(file), reason: e.to_string() }),
         }
     }
 }

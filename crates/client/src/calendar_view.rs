@@ -74,7 +74,7 @@ pub fn year_view(store: &CalendarStore, year: i32, now: DateTime<Utc>) -> Result
         first_year: cal.first_year(),
         last_year: cal.last_year(),
         last_provisional_year: cal.last_provisional_year(),
-        provisional: year > cal.last_year(),
+        provisional: cal.is_provisional(first),
         source: store.source()?,
         coverage_warning: cal
             .coverage_warning(local_date(now))

@@ -113,13 +113,14 @@ pub struct CalendarImport {
     pub years: Vec<crate::calendar::YearSchedule>,
 }
 
-/// The centre's calendar (`GET /api/v1/calendar`): every import, oldest first.
+/// Calendar imports, oldest first: the centre's (`GET /api/v1/calendar`, and a seat's copy of
+/// it) or a standalone desk's own (`calendar-imports.json`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CentreCalendar {
+pub struct CalendarImports {
     pub imports: Vec<CalendarImport>,
 }
 
-impl CentreCalendar {
+impl CalendarImports {
     /// The shipped calendar with every import applied, or the first import that does not fit.
     pub fn build(&self) -> Result<crate::calendar::LegalCalendar, crate::calendar::CalendarError> {
         self.imports.iter().try_fold(crate::calendar::shipped(), |cal, i| Ok(cal.with_import(&i.years)?.0))

@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use hotline_domain::calendar::{self, CalendarError, ImportSummary, LegalCalendar};
 use hotline_domain::case::{CaseId, CaseState};
 use hotline_domain::sla::{SlaCalendar, SlaSettings};
-use hotline_domain::wire::{CalendarImport, CentreCalendar};
+use hotline_domain::wire::{CalendarImport, CalendarImports};
 use sqlx::types::Json;
 use sqlx::{PgPool, Row};
 use uuid::Uuid;
@@ -24,7 +24,7 @@ pub enum CalendarImportError {
 }
 
 /// Every import, oldest first.
-pub async fn imports(pool: &PgPool) -> Result<CentreCalendar, sqlx::Error> {
+pub async fn imports(pool: &PgPool) -> Result<CalendarImports, sqlx::Error> {
     let rows = sqlx::query("SELECT imported_at, file_name, years FROM calendar_imports ORDER BY id").fetch_all(pool).await?;
     let imports = rows
         .iter()
@@ -33,7 +33,7 @@ pub async fn imports(pool: &PgPool) -> Result<CentreCalendar, sqlx::Error> {
             CalendarImport { imported_at: r.get("imported_at"), file: r.get("file_name"), years }
         })
         .collect();
-    Ok(CentreCalendar { imports })
+    Ok(CalendarImports { imports })
 }
 
 pub async fn load(pool: &PgPool) -> Result<LegalCalendar, CalendarImportError> {
@@ -55,12 +55,6 @@ pub struct LiveCalendar {
 }
 
 impl LiveCalendar {
-    pub async fn load(pool: &PgPool, settings: SlaSettings) -> Result<Self, CalendarImportError> {
-        let generation = generation(pool).await?;
-        let cal = Arc::new(SlaCalendar::new(load(pool).await?, settings.clone()));
-        Ok(Self { settings, current: Arc::new(RwLock::new((generation, cal))) })
-    }
-
     /// Starts from a calendar already loaded (at start, or a test's), counting the imports
     /// recorded so far as seen.
     pub async fn starting_with(pool: &PgPool, cal: Arc<SlaCalendar>) -> Result<Self, sqlx::Error> {

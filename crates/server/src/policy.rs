@@ -6,22 +6,30 @@
 //! the case's timeline says that its deadlines were corrected and why.
 
 use chrono::{DateTime, Utc};
-use hotline_domain::case::{Actor, CaseId, DeviceId, Event, EventBody, EventId, IntakeDraft, KindCatalog, Role};
+use hotline_domain::case::{Actor, DeviceId, Event, EventBody, EventId, IntakeDraft, KindCatalog, Role};
 use hotline_domain::sla::Policy;
 use sqlx::{Postgres, Transaction};
 use uuid::{NoContext, Timestamp, Uuid};
 
+use crate::error::ApiError;
 use crate::supervise::SYSTEM_USER;
 
 /// The device the server's own corrections are recorded from (its sequence is the lock).
 pub const POLICY_DEVICE: &str = "server-policy";
 
-/// The correction a pushed `received` event needs, if its clocks are not the policy's.
-pub fn correction(e: &Event, now: DateTime<Utc>) -> Option<Event> {
-    let EventBody::Received(intake) = &e.body else { return None };
-    let policy = IntakeDraft::from(&**intake).resolve(&KindCatalog::default(), &Policy::default()).ok()?;
+/// A pushed `received` event resolved against the policy, once: refused when its intake does not
+/// resolve or is not in normal form; else the correction it needs, if its clocks are not the
+/// policy's. Any other event needs nothing.
+pub fn check_received(e: &Event, now: DateTime<Utc>) -> Result<Option<Event>, ApiError> {
+    let EventBody::Received(intake) = &e.body else { return Ok(None) };
+    let policy = IntakeDraft::from(&**intake)
+        .resolve(&KindCatalog::default(), &Policy::default())
+        .map_err(|err| ApiError::unprocessable(err.code(), err.to_string()))?;
+    if policy.caller.phone != intake.caller.phone || policy.description != intake.description {
+        return Err(ApiError::unprocessable("intake.not_normalised", "phone or description not in normal form / 电话或内容格式未规范化"));
+    }
     if policy.clocks == intake.clocks {
-        return None;
+        return Ok(None);
     }
     let keys = |c: &[hotline_domain::sla::ClockSpec]| c.iter().map(|s| s.key.as_str()).collect::<Vec<_>>().join(",");
     let reason = format!(
@@ -31,7 +39,7 @@ pub fn correction(e: &Event, now: DateTime<Utc>) -> Option<Event> {
     );
     // The id follows the server's clock, as every id of an event the server records.
     let id = Uuid::new_v7(Timestamp::from_unix(NoContext, now.timestamp().max(0) as u64, now.timestamp_subsec_nanos()));
-    Some(Event {
+    Ok(Some(Event {
         id: EventId(id),
         case: e.case,
         at: now,
@@ -39,13 +47,14 @@ pub fn correction(e: &Event, now: DateTime<Utc>) -> Option<Event> {
         device: DeviceId(POLICY_DEVICE.into()),
         seen: 1,
         body: EventBody::ClocksCorrected { clocks: policy.clocks, reason },
-    })
+    }))
 }
 
-/// Records the corrections of a push in its transaction; returns the cases they touch.
-pub async fn record(tx: &mut Transaction<'_, Postgres>, corrections: Vec<Event>) -> Result<Vec<CaseId>, sqlx::Error> {
+/// Records the corrections of a push in its transaction (their cases are the push's own, which
+/// it refolds).
+pub async fn record(tx: &mut Transaction<'_, Postgres>, corrections: Vec<Event>) -> Result<(), sqlx::Error> {
     if corrections.is_empty() {
-        return Ok(vec![]);
+        return Ok(());
     }
     let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE name = $1").bind(SYSTEM_USER).fetch_one(&mut **tx).await?;
     sqlx::query("INSERT INTO devices (device_id, user_id) VALUES ($1, $2) ON CONFLICT (device_id) DO NOTHING")
@@ -57,5 +66,5 @@ pub async fn record(tx: &mut Transaction<'_, Postgres>, corrections: Vec<Event>)
     let numbered: Vec<(i64, Event)> = corrections.into_iter().enumerate().map(|(i, e)| (last + 1 + i as i64, e)).collect();
     crate::api::sync::insert_events(tx, POLICY_DEVICE, user, &numbered).await?;
     sqlx::query("UPDATE devices SET last_seq = $2 WHERE device_id = $1").bind(POLICY_DEVICE).bind(last + numbered.len() as i64).execute(&mut **tx).await?;
-    Ok(numbered.into_iter().map(|(_, e)| e.case).collect())
+    Ok(())
 }

@@ -67,7 +67,7 @@ impl ServerApi {
     }
 
     /// The centre's calendar: every import recorded on the server, oldest first.
-    pub async fn calendar(&self, token: &Secret) -> Result<hotline_domain::wire::CentreCalendar, ClientError> {
+    pub async fn calendar(&self, token: &Secret) -> Result<hotline_domain::wire::CalendarImports, ClientError> {
         let r = self.http.get(format!("{}/api/v1/calendar", self.base)).bearer_auth(token.expose()).timeout(Duration::from_secs(60)).send().await;
         answer(r).await
     }

@@ -4,13 +4,13 @@
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
-use hotline_domain::wire::CentreCalendar;
+use hotline_domain::wire::CalendarImports;
 
 use crate::auth::authenticate;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub async fn get(State(app): State<AppState>, headers: HeaderMap) -> Result<Json<CentreCalendar>, ApiError> {
+pub async fn get(State(app): State<AppState>, headers: HeaderMap) -> Result<Json<CalendarImports>, ApiError> {
     authenticate(&app.pool, &headers, app.clock.now()).await?;
     Ok(Json(crate::calendar::imports(&app.pool).await?))
 }

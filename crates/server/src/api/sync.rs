@@ -9,8 +9,7 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::Json;
 use chrono::Duration;
 use futures::Stream;
-use hotline_domain::case::{permits, CaseId, Event, EventBody, IntakeDraft, KindCatalog, Role};
-use hotline_domain::sla::Policy;
+use hotline_domain::case::{permits, CaseId, Event, EventBody, Role};
 use hotline_domain::wire::{PullPage, PulledEvent, PushResponse, PushedEvent, Refusal, MAX_PUSH};
 use serde::Deserialize;
 use sqlx::types::Json as SqlJson;
@@ -34,10 +33,28 @@ struct RawPush {
     events: Vec<serde_json::Value>,
 }
 
-/// One pushed event and what became of it.
+/// One pushed event and what became of it: applied (with the server's correction of its clocks,
+/// if it needs one) or refused.
 enum Verdict {
-    Fresh(i64, Event),
+    Fresh(i64, Event, Option<Box<Event>>),
     Refused(i64, serde_json::Value, Refusal),
+}
+
+impl Verdict {
+    /// Refuses an event a check over the whole batch found wrong.
+    fn refuse(&mut self, e: &ApiError) {
+        if let Verdict::Fresh(seq, event, _) = self {
+            let r = refusal(*seq, Some(event), e);
+            *self = Verdict::Refused(*seq, serde_json::json!({ "device_seq": *seq, "event": event }), r);
+        }
+    }
+
+    fn fresh(&self) -> Option<&Event> {
+        match self {
+            Verdict::Fresh(_, e, _) => Some(e),
+            Verdict::Refused(..) => None,
+        }
+    }
 }
 
 pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Json<PushResponse>, ApiError> {
@@ -74,10 +91,13 @@ pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) 
     let Judged { mut verdicts, mut refused, duplicates, last_seq } = judge(&mut tx, &who, events, last_seq, now).await?;
     refuse_unknown_bureaus(&mut tx, &mut verdicts).await?;
     refuse_replays(&mut tx, &mut verdicts).await?;
-    let mut fresh = Vec::new();
+    let (mut fresh, mut corrections) = (Vec::new(), Vec::new());
     for v in verdicts {
         match v {
-            Verdict::Fresh(seq, e) => fresh.push((seq, e)),
+            Verdict::Fresh(seq, e, correction) => {
+                fresh.push((seq, e));
+                corrections.extend(correction.map(|c| *c));
+            }
             Verdict::Refused(seq, raw, r) => {
                 record_refusal(&mut tx, &who, seq, &raw, &r, now).await?;
                 refused.push(r);
@@ -88,7 +108,7 @@ pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) 
     if !fresh.is_empty() {
         insert_events(&mut tx, &who.device_id, who.user_id, &fresh).await?;
         // The server decides which clocks a case runs: corrections recorded beside the seat's events.
-        crate::policy::record(&mut tx, fresh.iter().filter_map(|(_, e)| crate::policy::correction(e, now)).collect()).await?;
+        crate::policy::record(&mut tx, corrections).await?;
         let mut touched: Vec<CaseId> = fresh.iter().map(|(_, e)| e.case).collect();
         touched.sort();
         touched.dedup();
@@ -146,7 +166,7 @@ async fn judge(
         verdicts.push(match serde_json::from_value::<PushedEvent>(raw.clone()) {
             Err(e) => Verdict::Refused(device_seq, raw, refusal(device_seq, None, &ApiError::unprocessable("push.unreadable", format!("this server cannot read the event: {e} / 服务器无法识别该事件")))),
             Ok(PushedEvent { event, .. }) => match check_event(who, &event, now) {
-                Ok(()) => Verdict::Fresh(device_seq, event),
+                Ok(correction) => Verdict::Fresh(device_seq, event, correction.map(Box::new)),
                 Err(e) => Verdict::Refused(device_seq, raw, refusal(device_seq, Some(&event), &e)),
             },
         });
@@ -210,17 +230,15 @@ async fn record_refusal(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, who: &Pr
 /// An event whose id is already stored (pushed before from another device or sequence) is a
 /// replay: refused alone.
 async fn refuse_replays(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, verdicts: &mut [Verdict]) -> Result<(), sqlx::Error> {
-    let ids: Vec<uuid::Uuid> = verdicts.iter().filter_map(|v| if let Verdict::Fresh(_, e) = v { Some(e.id.0) } else { None }).collect();
+    let ids: Vec<uuid::Uuid> = verdicts.iter().filter_map(Verdict::fresh).map(|e| e.id.0).collect();
     if ids.is_empty() {
         return Ok(());
     }
     let stored: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM events WHERE id = ANY($1)").bind(&ids).fetch_all(&mut **tx).await?;
+    let replayed = ApiError::conflict("push.replayed", "this event was already recorded from another push / 事件已存在（重放）");
     for v in verdicts.iter_mut() {
-        if let Verdict::Fresh(seq, e) = v {
-            if stored.contains(&e.id.0) {
-                let r = refusal(*seq, Some(e), &ApiError::conflict("push.replayed", "this event was already recorded from another push / 事件已存在（重放）"));
-                *v = Verdict::Refused(*seq, serde_json::json!({ "device_seq": *seq, "event": e }), r);
-            }
+        if v.fresh().is_some_and(|e| stored.contains(&e.id.0)) {
+            v.refuse(&replayed);
         }
     }
     Ok(())
@@ -249,7 +267,9 @@ pub(crate) async fn insert_events(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>
 
 /// Everything about one pushed event that needs no database, except its place in the case's
 /// history (a step the history cannot take is kept and flagged as a conflict, never dropped).
-fn check_event(who: &Principal, e: &Event, now: chrono::DateTime<chrono::Utc>) -> Result<(), ApiError> {
+/// A `received` event is resolved against the policy once: the answer is the correction of its
+/// clocks the server records beside it, if it needs one.
+fn check_event(who: &Principal, e: &Event, now: chrono::DateTime<chrono::Utc>) -> Result<Option<Event>, ApiError> {
     if e.device.0 != who.device_id || e.actor.user != who.name || e.actor.role != who.role || e.actor.bureau != who.bureau {
         return Err(ApiError::forbidden("push.actor", format!("event {} names another user or device than the session's / 事件的操作人与登录用户不符", e.id.0)));
     }
@@ -265,15 +285,7 @@ fn check_event(who: &Principal, e: &Event, now: chrono::DateTime<chrono::Utc>) -
     if e.id.0.get_version_num() != 7 || e.case.0.get_version_num() != 7 {
         return Err(ApiError::unprocessable("push.id", "event and case ids must be UUIDv7 / 标识须为 UUIDv7"));
     }
-    if let EventBody::Received(intake) = &e.body {
-        let resolved = IntakeDraft::from(&**intake)
-            .resolve(&KindCatalog::default(), &Policy::default())
-            .map_err(|err| ApiError::unprocessable(err.code(), err.to_string()))?;
-        if resolved.caller.phone != intake.caller.phone || resolved.description != intake.description {
-            return Err(ApiError::unprocessable("intake.not_normalised", "phone or description not in normal form / 电话或内容格式未规范化"));
-        }
-    }
-    Ok(())
+    crate::policy::check_received(e, now)
 }
 
 /// Every bureau a push dispatches to must exist (one query for the whole batch); a dispatch to
@@ -283,7 +295,7 @@ async fn refuse_unknown_bureaus(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, 
         EventBody::Dispatched { bureau, .. } | EventBody::Redispatched { to: bureau, .. } => Some(bureau.0.clone()),
         _ => None,
     };
-    let mut wanted: Vec<String> = verdicts.iter().filter_map(|v| if let Verdict::Fresh(_, e) = v { target(e) } else { None }).collect();
+    let mut wanted: Vec<String> = verdicts.iter().filter_map(Verdict::fresh).filter_map(target).collect();
     wanted.sort();
     wanted.dedup();
     if wanted.is_empty() {
@@ -291,11 +303,8 @@ async fn refuse_unknown_bureaus(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, 
     }
     let known: Vec<String> = sqlx::query_scalar("SELECT code FROM bureaus WHERE code = ANY($1)").bind(&wanted).fetch_all(&mut **tx).await?;
     for v in verdicts.iter_mut() {
-        if let Verdict::Fresh(seq, e) = v {
-            if let Some(b) = target(e).filter(|b| !known.contains(b)) {
-                let r = refusal(*seq, Some(e), &ApiError::unprocessable("push.unknown_bureau", format!("unknown bureau {b} / 未知的承办单位 {b}")));
-                *v = Verdict::Refused(*seq, serde_json::json!({ "device_seq": *seq, "event": e }), r);
-            }
+        if let Some(b) = v.fresh().and_then(target).filter(|b| !known.contains(b)) {
+            v.refuse(&ApiError::unprocessable("push.unknown_bureau", format!("unknown bureau {b} / 未知的承办单位 {b}")));
         }
     }
     Ok(())
