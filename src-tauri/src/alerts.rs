@@ -26,13 +26,24 @@ pub fn spawn(app: AppHandle, desk: Arc<Workbench>) {
             }
             // The counts cost a walk over the open cases: only for a tray that shows them.
             if tray::is_shown(&app) {
-                if let Ok(page) = desk.queue(&QueueQuery { limit: 1, ..QueueQuery::default() }).await {
+                if let Ok(page) = desk
+                    .queue(&QueueQuery {
+                        limit: 1,
+                        ..QueueQuery::default()
+                    })
+                    .await
+                {
                     tray::show_counts(&app, page.counts.red, page.counts.yellow);
                 }
             }
             let _ = app.emit("queue-changed", ());
             let next = desk.next_alert_at().await.ok().flatten();
-            let nap = next.map_or(LONGEST_NAP, |t| (t - desk.now()).to_std().unwrap_or(Duration::ZERO).min(LONGEST_NAP));
+            let nap = next.map_or(LONGEST_NAP, |t| {
+                (t - desk.now())
+                    .to_std()
+                    .unwrap_or(Duration::ZERO)
+                    .min(LONGEST_NAP)
+            });
             tokio::select! {
                 () = tokio::time::sleep(nap) => {}
                 () = desk.changed() => {}
@@ -44,15 +55,34 @@ pub fn spawn(app: AppHandle, desk: Arc<Workbench>) {
 fn announce(app: &AppHandle, taken: TakenAlerts) {
     let _ = app.emit("alerts", &taken);
     if taken.alerts.is_empty() {
-        let body = format!("{} 件工单时限提醒，其中 {} 件已超时。点击查看队列。", taken.clocks, taken.breached);
+        let body = format!(
+            "{} 件工单时限提醒，其中 {} 件已超时。点击查看队列。",
+            taken.clocks, taken.breached
+        );
         notify(app.clone(), "热线工作台：时限提醒".into(), body, None);
         return;
     }
     for a in taken.alerts {
-        let title = if a.threshold == "breached" { format!("工单已超时：{}", a.number) } else { format!("工单即将超时：{}", a.number) };
-        let bureau = a.bureau.as_deref().map(|b| format!("（{b}）")).unwrap_or_default();
+        let title = if a.threshold == "breached" {
+            format!("工单已超时：{}", a.number)
+        } else {
+            format!("工单即将超时：{}", a.number)
+        };
+        let bureau = a
+            .bureau
+            .as_deref()
+            .map(|b| format!("（{b}）"))
+            .unwrap_or_default();
         let provisional = if a.provisional { "（暂定）" } else { "" };
-        let body = format!("{}{}：{}，时限 {}{provisional}", a.label, bureau, a.threshold_zh(), a.due.with_timezone(&hotline_domain::time::china()).format("%m-%d %H:%M"));
+        let body = format!(
+            "{}{}：{}，时限 {}{provisional}",
+            a.label,
+            bureau,
+            a.threshold_zh(),
+            a.due
+                .with_timezone(&hotline_domain::time::china())
+                .format("%m-%d %H:%M")
+        );
         notify(app.clone(), title, body, Some(a.case_id));
     }
 }

@@ -40,7 +40,12 @@ fn main() {
     // does). The screen-pop hand-over is tested without WebDriver (tests/desktop/smoke.sh).
     if std::env::var_os("TAURI_WEBVIEW_AUTOMATION").is_none() {
         // First: a second start hands its deep link to this desk and exits.
-        builder = builder.plugin(tauri_plugin_single_instance::Builder::new().dbus_id(instance).callback(|app, _argv, _cwd| alerts::bring_to_front(app)).build());
+        builder = builder.plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance)
+                .callback(|app, _argv, _cwd| alerts::bring_to_front(app))
+                .build(),
+        );
     }
     let result = builder
         .plugin(tauri_plugin_deep_link::init())
@@ -110,7 +115,10 @@ fn main() {
 
 async fn open_desk() -> Result<Workbench, hotline_client::ClientError> {
     let desk = Workbench::open(DataDir::resolve(None), Arc::new(OffsetClock::from_env())).await?;
-    let demo = std::env::var("HOTLINE_DEMO_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(DEMO_CASES);
+    let demo = std::env::var("HOTLINE_DEMO_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(DEMO_CASES);
     desk.seed_demo_if_empty(demo).await?;
     Ok(desk)
 }

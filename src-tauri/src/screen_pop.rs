@@ -16,11 +16,15 @@ pub fn phone_of(link: &url::Url) -> Option<String> {
     if link.scheme() != "hotline" || link.host_str() != Some("intake") {
         return None;
     }
-    link.query_pairs().find(|(k, _)| k == "phone").map(|(_, v)| v.trim().to_owned())
+    link.query_pairs()
+        .find(|(k, _)| k == "phone")
+        .map(|(_, v)| v.trim().to_owned())
 }
 
 pub fn handle(app: &AppHandle, links: &[url::Url]) {
-    let Some(phone) = links.iter().find_map(phone_of) else { return };
+    let Some(phone) = links.iter().find_map(phone_of) else {
+        return;
+    };
     if let Some(pending) = app.try_state::<PendingPop>() {
         *pending.0.lock().expect("not poisoned") = Some(phone.clone());
     }
@@ -46,10 +50,19 @@ mod tests {
     #[test]
     fn only_intake_links_carry_a_number() {
         let p = |s: &str| phone_of(&url::Url::parse(s).unwrap());
-        assert_eq!(p("hotline://intake?phone=13800138000"), Some("13800138000".into()));
-        assert_eq!(p("hotline://intake?phone=%2B86%20138"), Some("+86 138".into()));
+        assert_eq!(
+            p("hotline://intake?phone=13800138000"),
+            Some("13800138000".into())
+        );
+        assert_eq!(
+            p("hotline://intake?phone=%2B86%20138"),
+            Some("+86 138".into())
+        );
         assert_eq!(p("hotline://case?phone=1"), None);
         assert_eq!(p("https://intake?phone=1"), None);
-        assert_ne!(instance_id("a.b", "/x".as_ref()), instance_id("a.b", "/y".as_ref()));
+        assert_ne!(
+            instance_id("a.b", "/x".as_ref()),
+            instance_id("a.b", "/y".as_ref())
+        );
     }
 }

@@ -15,9 +15,15 @@ pub fn host_present() -> bool {
     #[cfg(target_os = "linux")]
     {
         let asked = zbus::blocking::Connection::session().and_then(|bus| {
-            bus.call_method(Some("org.freedesktop.DBus"), "/org/freedesktop/DBus", Some("org.freedesktop.DBus"), "NameHasOwner", &("org.kde.StatusNotifierWatcher",))?
-                .body()
-                .deserialize::<bool>()
+            bus.call_method(
+                Some("org.freedesktop.DBus"),
+                "/org/freedesktop/DBus",
+                Some("org.freedesktop.DBus"),
+                "NameHasOwner",
+                &("org.kde.StatusNotifierWatcher",),
+            )?
+            .body()
+            .deserialize::<bool>()
         });
         asked.unwrap_or(false)
     }
@@ -30,8 +36,15 @@ pub fn host_present() -> bool {
 pub fn build(app: &AppHandle) -> tauri::Result<()> {
     let show = MenuItem::with_id(app, "show", "显示工作台", true, None::<&str>)?;
     let quit = MenuItem::with_id(app, "quit", "退出", true, None::<&str>)?;
-    let menu = MenuBuilder::new(app).item(&show).separator().item(&quit).build()?;
-    let mut tray = TrayIconBuilder::with_id(TRAY).menu(&menu).tooltip("热线工作台").title("热线工作台");
+    let menu = MenuBuilder::new(app)
+        .item(&show)
+        .separator()
+        .item(&quit)
+        .build()?;
+    let mut tray = TrayIconBuilder::with_id(TRAY)
+        .menu(&menu)
+        .tooltip("热线工作台")
+        .title("热线工作台");
     if let Some(icon) = app.default_window_icon() {
         tray = tray.icon(icon.clone());
     }

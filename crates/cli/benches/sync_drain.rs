@@ -34,7 +34,11 @@ impl Clock for Now {
 
 fn database_url() -> String {
     std::env::var("DATABASE_URL").unwrap_or_else(|_| {
-        let out = std::process::Command::new("bash").arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pg")).arg("start").output().unwrap();
+        let out = std::process::Command::new("bash")
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pg"))
+            .arg("start")
+            .output()
+            .unwrap();
         String::from_utf8(out.stdout).unwrap().trim().to_owned()
     })
 }
@@ -43,29 +47,75 @@ fn database_url() -> String {
 async fn main() {
     let base = database_url();
     let name = format!("hotline_bench_{}", uuid::Uuid::new_v4().simple());
-    let admin_pool = PgPoolOptions::new().max_connections(1).connect(&base).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin_pool).await.unwrap();
+    let admin_pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&base)
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin_pool)
+        .await
+        .unwrap();
     let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
-    let pool = PgPoolOptions::new().max_connections(20).connect(&url).await.unwrap();
+    let pool = PgPoolOptions::new()
+        .max_connections(20)
+        .connect(&url)
+        .await
+        .unwrap();
     MIGRATOR.run(&pool).await.unwrap();
     let now = Utc::now();
-    admin::import_bureaus(&pool, "code,name,parent,district,phone\nHRSS,市人社局,,,\n", now).await.unwrap();
-    admin::add_user(&pool, admin::NewUser { name: "seat1", role: "seat", bureau: None, seat_code: Some("B001"), password: "bench-password" }, now).await.unwrap();
+    admin::import_bureaus(
+        &pool,
+        "code,name,parent,district,phone\nHRSS,市人社局,,,\n",
+        now,
+    )
+    .await
+    .unwrap();
+    admin::add_user(
+        &pool,
+        admin::NewUser {
+            name: "seat1",
+            role: "seat",
+            bureau: None,
+            seat_code: Some("B001"),
+            password: "bench-password",
+        },
+        now,
+    )
+    .await
+    .unwrap();
 
     let cal = SlaCalendar::new(CalendarStore::shipped(), SlaSettings::default());
-    let state = AppState::start(pool.clone(), Arc::new(Now), Arc::new(cal.clone()), 12).await.unwrap();
+    let state = AppState::start(pool.clone(), Arc::new(Now), Arc::new(cal.clone()), 12)
+        .await
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, api::router(state)).await.unwrap() });
 
     let dir = tempfile::tempdir().unwrap();
-    let mut store = LocalStore::open(&DataDir::resolve(Some(dir.path().to_owned())), now).await.unwrap();
-    let server = ServerApi::new(&format!("http://{addr}")).unwrap();
-    let login = server
-        .login(&LoginRequest { user: "seat1".into(), password: "bench-password".into(), device_id: store.identity().device_id.clone() })
+    let mut store = LocalStore::open(&DataDir::resolve(Some(dir.path().to_owned())), now)
         .await
         .unwrap();
-    store.adopt_login(server.base(), "seat1", Role::Seat, None, login.seat_code.as_deref()).await.unwrap();
+    let server = ServerApi::new(&format!("http://{addr}")).unwrap();
+    let login = server
+        .login(&LoginRequest {
+            user: "seat1".into(),
+            password: "bench-password".into(),
+            device_id: store.identity().device_id.clone(),
+        })
+        .await
+        .unwrap();
+    store
+        .adopt_login(
+            server.base(),
+            "seat1",
+            Role::Seat,
+            None,
+            login.seat_code.as_deref(),
+        )
+        .await
+        .unwrap();
     let token = Secret::new(login.token);
 
     // The backlog, recorded "offline" (nothing talks to the server while it is made).
@@ -92,10 +142,21 @@ async fn main() {
             .unwrap();
         let id = c.id.unwrap();
         let steps = [
-            EventBody::Dispatched { bureau: BureauCode::from("HRSS"), note: String::new() },
-            EventBody::ProgressFedBack { bureau: None, note: "已告知来电人".into() },
-            EventBody::Urged { bureau: BureauCode::from("HRSS"), note: "请尽快答复".into() },
-            EventBody::Escalated { note: "重点关注".into() },
+            EventBody::Dispatched {
+                bureau: BureauCode::from("HRSS"),
+                note: String::new(),
+            },
+            EventBody::ProgressFedBack {
+                bureau: None,
+                note: "已告知来电人".into(),
+            },
+            EventBody::Urged {
+                bureau: BureauCode::from("HRSS"),
+                note: "请尽快答复".into(),
+            },
+            EventBody::Escalated {
+                note: "重点关注".into(),
+            },
         ];
         for body in steps.into_iter().take(EVENTS_PER_CASE - 1) {
             store.act(id, body, &cal, Utc::now()).await.unwrap();
@@ -118,10 +179,17 @@ async fn main() {
     let push = pushed_at.unwrap_or_default();
     assert_eq!(report.pushed, CASES * EVENTS_PER_CASE);
     assert_eq!(report.pending, 0);
-    let on_server: i64 = sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(&pool).await.unwrap();
+    let on_server: i64 = sqlx::query_scalar("SELECT count(*) FROM events")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(on_server as usize, CASES * EVENTS_PER_CASE);
 
-    println!("recorded {backlog} events locally in {:.2} s ({:.0} events/s)", recorded.as_secs_f64(), backlog as f64 / recorded.as_secs_f64());
+    println!(
+        "recorded {backlog} events locally in {:.2} s ({:.0} events/s)",
+        recorded.as_secs_f64(),
+        backlog as f64 / recorded.as_secs_f64()
+    );
     println!(
         "drained {} events (push + pull back) in {:.2} s: {:.0} events/s end to end (push {:.2} s, pull back {:.2} s)",
         report.pushed,

@@ -25,9 +25,7 @@ pub enum CalendarCommand {
         to: NaiveDate,
     },
     /// Import a year's schedule from JSON, CSV or iCalendar (docs/CALENDAR-FORMAT.md)
-    Import {
-        file: PathBuf,
-    },
+    Import { file: PathBuf },
     /// The years the calendar holds: published, then (second line) provisional
     Years,
 }
@@ -41,7 +39,10 @@ pub fn run(cmd: CalendarCommand, store: &CalendarStore, clock: &dyn Clock) -> an
         }
         CalendarCommand::List { from, to } => {
             if to < from {
-                return Err(BadInput(format!("--to {to} is before --from {from} / 结束日期早于开始日期")).into());
+                return Err(BadInput(format!(
+                    "--to {to} is before --from {from} / 结束日期早于开始日期"
+                ))
+                .into());
             }
             let cal = store.load()?;
             let mut out = String::new();
@@ -52,24 +53,41 @@ pub fn run(cmd: CalendarCommand, store: &CalendarStore, clock: &dyn Clock) -> an
             warn_coverage(&cal, clock);
         }
         CalendarCommand::Import { file } => {
-            let content = std::fs::read_to_string(&file)
-                .map_err(|e| BadInput(format!("cannot read {}: {e} / 无法读取文件", file.display())))?;
-            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let summary = store.import(&name, &content, clock.now()).context("import refused / 导入被拒绝")?;
+            let content = std::fs::read_to_string(&file).map_err(|e| {
+                BadInput(format!(
+                    "cannot read {}: {e} / 无法读取文件",
+                    file.display()
+                ))
+            })?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let summary = store
+                .import(&name, &content, clock.now())
+                .context("import refused / 导入被拒绝")?;
             let years: Vec<String> = summary.years.iter().map(ToString::to_string).collect();
             println!(
                 "imported {}: {} rest days, {} make-up working days{}",
                 years.join(", "),
                 summary.rest_days,
                 summary.work_days,
-                if summary.replaced.is_empty() { String::new() } else { format!(" (replaced {:?})", summary.replaced) }
+                if summary.replaced.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (replaced {:?})", summary.replaced)
+                }
             );
             warn_coverage(&store.load()?, clock);
         }
         CalendarCommand::Years => {
             let cal = store.load()?;
             println!("{}..{}", cal.first_year(), cal.last_year());
-            println!("provisional {}..{} (statutory holidays only, until the notice is imported / 暂定)", cal.last_year() + 1, cal.last_provisional_year());
+            println!(
+                "provisional {}..{} (statutory holidays only, until the notice is imported / 暂定)",
+                cal.last_year() + 1,
+                cal.last_provisional_year()
+            );
             warn_coverage(&cal, clock);
         }
     }

@@ -55,22 +55,42 @@ pub struct NewArgs {
     channel: String,
 }
 
-pub async fn run(cmd: CaseCommand, store: &LocalStore, cal: &SlaCalendar, now: DateTime<Utc>) -> anyhow::Result<()> {
+pub async fn run(
+    cmd: CaseCommand,
+    store: &LocalStore,
+    cal: &SlaCalendar,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
     match cmd {
         CaseCommand::New(a) => {
             let is_fault = a.kind == "fault";
             let level = match (&a.level, is_fault) {
                 (Some(l), _) => Some(l.parse::<Level>().map_err(|e| BadInput(e.to_string()))?),
                 (None, true) => {
-                    eprintln!("note: no --level given, fault level D assumed / 未指定级别，按 D 类处理");
+                    eprintln!(
+                        "note: no --level given, fault level D assumed / 未指定级别，按 D 类处理"
+                    );
                     Some(Level::FaultD)
                 }
                 (None, false) => None,
             };
-            let channel: Channel = serde_json::from_value(serde_json::Value::String(a.channel.clone()))
-                .map_err(|_| BadInput(format!("unknown channel {:?}: phone, web, app, mini_program or walk_in / 渠道无效", a.channel)))?;
+            let channel: Channel = serde_json::from_value(serde_json::Value::String(
+                a.channel.clone(),
+            ))
+            .map_err(|_| {
+                BadInput(format!(
+                    "unknown channel {:?}: phone, web, app, mini_program or walk_in / 渠道无效",
+                    a.channel
+                ))
+            })?;
             let input = NewCase {
-                category: a.category.unwrap_or_else(|| if is_fault { "network".into() } else { "other_business".into() }),
+                category: a.category.unwrap_or_else(|| {
+                    if is_fault {
+                        "network".into()
+                    } else {
+                        "other_business".into()
+                    }
+                }),
                 kind: a.kind,
                 phone: a.phone,
                 name: a.name,
@@ -82,13 +102,20 @@ pub async fn run(cmd: CaseCommand, store: &LocalStore, cal: &SlaCalendar, now: D
                 level,
             };
             let state = store.new_case(input, cal, now).await?;
-            let number = state.intake.as_ref().map(|i| i.number.to_string()).unwrap_or_default();
+            let number = state
+                .intake
+                .as_ref()
+                .map(|i| i.number.to_string())
+                .unwrap_or_default();
             emit(&format!("{} {}\n", state.id.expect("received").0, number))?;
         }
         CaseCommand::Show { id, json } => {
             let (row, state) = store.case(&id).await?;
             if json {
-                emit(&format!("{}\n", serde_json::json!({ "case": row, "state": state })))?;
+                emit(&format!(
+                    "{}\n",
+                    serde_json::json!({ "case": row, "state": state })
+                ))?;
             } else {
                 emit(&describe(&row, &state, cal, now))?;
             }
@@ -97,20 +124,45 @@ pub async fn run(cmd: CaseCommand, store: &LocalStore, cal: &SlaCalendar, now: D
             let bureau = bureau_code(&bureau)?;
             let (row, _) = store.case(&id).await?;
             let case = hotline_domain::case::CaseId(row.id.parse().expect("stored ids are UUIDs"));
-            let state = store.act(case, EventBody::Dispatched { bureau: bureau.clone(), note }, cal, now).await?;
-            emit(&format!("{} dispatched to {} ({})\n", row.number, bureau, state.status.label_zh()))?;
+            let state = store
+                .act(
+                    case,
+                    EventBody::Dispatched {
+                        bureau: bureau.clone(),
+                        note,
+                    },
+                    cal,
+                    now,
+                )
+                .await?;
+            emit(&format!(
+                "{} dispatched to {} ({})\n",
+                row.number,
+                bureau,
+                state.status.label_zh()
+            ))?;
         }
     }
     Ok(())
 }
 
-pub async fn queue(store: &LocalStore, filter: QueueFilter, json: bool, now: DateTime<Utc>) -> anyhow::Result<()> {
+pub async fn queue(
+    store: &LocalStore,
+    filter: QueueFilter,
+    json: bool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
     let rows = store.queue(&filter).await?;
     emit(&rows_out(&rows, json, now))?;
     Ok(())
 }
 
-pub async fn search(store: &LocalStore, text: &str, json: bool, now: DateTime<Utc>) -> anyhow::Result<()> {
+pub async fn search(
+    store: &LocalStore,
+    text: &str,
+    json: bool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
     let rows = store.search(text, 200).await?;
     emit(&rows_out(&rows, json, now))?;
     Ok(())
@@ -118,11 +170,15 @@ pub async fn search(store: &LocalStore, text: &str, json: bool, now: DateTime<Ut
 
 /// Bureau codes are short machine codes (HRSS, 4401-MARKET).
 fn bureau_code(s: &str) -> Result<BureauCode, BadInput> {
-    let ok = (1..=32).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let ok = (1..=32).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok {
         Ok(BureauCode(s.to_ascii_uppercase()))
     } else {
-        Err(BadInput(format!("invalid bureau code {s:?}: 1–32 letters, digits, - or _ / 承办单位编码无效")))
+        Err(BadInput(format!(
+            "invalid bureau code {s:?}: 1–32 letters, digits, - or _ / 承办单位编码无效"
+        )))
     }
 }
 
@@ -133,30 +189,55 @@ fn rows_out(rows: &[CaseRow], json: bool, now: DateTime<Utc>) -> String {
     let mut out = String::new();
     for r in rows {
         let due = match r.next_due {
-            Some(d) => format!("{} ({}){}", d.with_timezone(&china()).format("%m-%d %H:%M"), countdown(d, now), if r.due_provisional { " 暂定" } else { "" }),
+            Some(d) => format!(
+                "{} ({}){}",
+                d.with_timezone(&china()).format("%m-%d %H:%M"),
+                countdown(d, now),
+                if r.due_provisional { " 暂定" } else { "" }
+            ),
             None => "-".into(),
         };
-        out.push_str(&format!("{}  {:<12} {:<10} {:<12} {}\n", r.number, r.kind, r.status, r.phone, due));
+        out.push_str(&format!(
+            "{}  {:<12} {:<10} {:<12} {}\n",
+            r.number, r.kind, r.status, r.phone, due
+        ));
     }
     out
 }
 
 fn countdown(due: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let secs = (due - now).num_seconds();
-    let (sign, s) = if secs < 0 { ("超时 ", -secs) } else { ("剩 ", secs) };
+    let (sign, s) = if secs < 0 {
+        ("超时 ", -secs)
+    } else {
+        ("剩 ", secs)
+    };
     format!("{sign}{}h{:02}m", s / 3600, (s % 3600) / 60)
 }
 
 fn describe(row: &CaseRow, state: &CaseState, cal: &SlaCalendar, now: DateTime<Utc>) -> String {
-    let mut out = format!("{} {} {} ({})\n", row.number, row.kind, state.status.code(), state.status.label_zh());
+    let mut out = format!(
+        "{} {} {} ({})\n",
+        row.number,
+        row.kind,
+        state.status.code(),
+        state.status.label_zh()
+    );
     if let Some(i) = &state.intake {
-        out.push_str(&format!("caller: {}  district: {}  category: {}\n{}\n", i.caller.phone, i.district, i.category, i.description));
+        out.push_str(&format!(
+            "caller: {}  district: {}  category: {}\n{}\n",
+            i.caller.phone, i.district, i.category, i.description
+        ));
     }
     for a in &state.assignments {
         out.push_str(&format!("bureau {}: {:?}\n", a.bureau, a.status));
     }
     for (clock, reading) in state.readings(cal, now) {
-        let who = clock.bureau.as_ref().map(|b| format!(" [{b}]")).unwrap_or_default();
+        let who = clock
+            .bureau
+            .as_ref()
+            .map(|b| format!(" [{b}]"))
+            .unwrap_or_default();
         match reading {
             Ok(r) => out.push_str(&format!(
                 "clock {}{} {} {}: due {}{}\n",
@@ -165,13 +246,22 @@ fn describe(row: &CaseRow, state: &CaseState, cal: &SlaCalendar, now: DateTime<U
                 clock.spec.label,
                 r.status.label_zh(),
                 r.due.with_timezone(&china()).to_rfc3339(),
-                if r.provisional { " provisional 暂定 (no notice imported for its year yet)" } else { "" }
+                if r.provisional {
+                    " provisional 暂定 (no notice imported for its year yet)"
+                } else {
+                    ""
+                }
             )),
             Err(e) => out.push_str(&format!("clock {}{}: {e}\n", clock.spec.key, who)),
         }
     }
     for c in &state.conflicts {
-        out.push_str(&format!("conflict: {} refused in {}: {}\n", c.step, c.status.code(), c.reason));
+        out.push_str(&format!(
+            "conflict: {} refused in {}: {}\n",
+            c.step,
+            c.status.code(),
+            c.reason
+        ));
     }
     out
 }

@@ -12,7 +12,10 @@ use crate::{emit, BadInput};
 /// the link and comes to the front; otherwise the desk starts with intake open.
 pub fn screen_pop(phone: &str) -> anyhow::Result<()> {
     let Some(phone) = hotline_domain::case::normalise_phone(phone) else {
-        return Err(BadInput(format!("invalid phone number {phone:?}: 3–20 digits / 电话号码格式错误")).into());
+        return Err(BadInput(format!(
+            "invalid phone number {phone:?}: 3–20 digits / 电话号码格式错误"
+        ))
+        .into());
     };
     let link = format!("hotline://intake?phone={}", phone.replace('+', "%2B"));
     let desk = desk_binary();
@@ -22,7 +25,12 @@ pub fn screen_pop(phone: &str) -> anyhow::Result<()> {
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
-        .map_err(|e| anyhow::anyhow!("cannot start {} ({e}); set HOTLINE_DESK to the desk's path / 无法启动工作台", desk.display()))?;
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot start {} ({e}); set HOTLINE_DESK to the desk's path / 无法启动工作台",
+                desk.display()
+            )
+        })?;
     emit(&format!("{link}\n"))?;
     Ok(())
 }
@@ -40,14 +48,27 @@ fn desk_binary() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(name))
 }
 
-pub async fn demo(store: &LocalStore, cal: &SlaCalendar, now: DateTime<Utc>, cases: usize, open: bool) -> anyhow::Result<()> {
+pub async fn demo(
+    store: &LocalStore,
+    cal: &SlaCalendar,
+    now: DateTime<Utc>,
+    cases: usize,
+    open: bool,
+) -> anyhow::Result<()> {
     let made = hotline_client::workbench::seed_demo(store, cal, now, cases, open).await?;
-    emit(&format!("{made} demonstration cases recorded (kept out of the outbox: never synced)\n"))?;
+    emit(&format!(
+        "{made} demonstration cases recorded (kept out of the outbox: never synced)\n"
+    ))?;
     Ok(())
 }
 
 pub async fn kb_import(store: &LocalStore, file: &Path, now: DateTime<Utc>) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(file).map_err(|e| BadInput(format!("cannot read {}: {e} / 无法读取文件", file.display())))?;
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        BadInput(format!(
+            "cannot read {}: {e} / 无法读取文件",
+            file.display()
+        ))
+    })?;
     let (added, updated) = store.import_articles(&text, now).await?;
     emit(&format!("{added} articles added, {updated} updated\n"))?;
     Ok(())

@@ -19,7 +19,11 @@ use hotline_domain::time::Clock;
 const BAD_INPUT: u8 = 2;
 
 #[derive(Parser)]
-#[command(name = "hotline", version, about = "热线工作台命令行 / Hotline Desk command line")]
+#[command(
+    name = "hotline",
+    version,
+    about = "热线工作台命令行 / Hotline Desk command line"
+)]
 struct Cli {
     /// Local data folder (default: $HOTLINE_DATA_DIR, else the platform's data folder)
     #[arg(long, global = true, value_name = "DIR")]
@@ -121,7 +125,11 @@ fn main() -> ExitCode {
                 .lines()
                 .take_while(|l| !l.starts_with("Usage:"))
                 .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with("tip:") && !l.starts_with("For more information"))
+                .filter(|l| {
+                    !l.is_empty()
+                        && !l.starts_with("tip:")
+                        && !l.starts_with("For more information")
+                })
                 .collect();
             eprintln!("{}", message.join(" "));
             return ExitCode::from(BAD_INPUT);
@@ -140,8 +148,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             let bad_input = e.downcast_ref::<BadInput>().is_some()
-                || e.downcast_ref::<hotline_domain::calendar::CalendarError>().is_some()
-                || e.downcast_ref::<hotline_client::ClientError>().is_some_and(hotline_client::ClientError::is_bad_input);
+                || e.downcast_ref::<hotline_domain::calendar::CalendarError>()
+                    .is_some()
+                || e.downcast_ref::<hotline_client::ClientError>()
+                    .is_some_and(hotline_client::ClientError::is_bad_input);
             eprintln!("error: {}", one_line(&format!("{e:#}")));
             ExitCode::from(if bad_input { BAD_INPUT } else { 1 })
         }
@@ -159,8 +169,15 @@ pub(crate) fn emit(text: &str) -> std::io::Result<()> {
 }
 
 /// Commands on the local store run on a small Tokio runtime of their own.
-fn run_async(cmd: Command, data: &DataDir, calendars: &CalendarStore, clock: &OffsetClock) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+fn run_async(
+    cmd: Command,
+    data: &DataDir,
+    calendars: &CalendarStore,
+    clock: &OffsetClock,
+) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async {
         let now = clock.now();
         let mut store = hotline_client::store::LocalStore::open(data, now).await?;
@@ -168,17 +185,35 @@ fn run_async(cmd: Command, data: &DataDir, calendars: &CalendarStore, clock: &Of
         store.refresh_snapshots(&cal, false).await?;
         match cmd {
             Command::Case(c) => case_cmd::run(c, &store, &cal, now).await,
-            Command::Queue { json, kind, status, bureau, district } => {
-                let filter = hotline_client::store::QueueFilter { kind, status, bureau, district, limit: None };
+            Command::Queue {
+                json,
+                kind,
+                status,
+                bureau,
+                district,
+            } => {
+                let filter = hotline_client::store::QueueFilter {
+                    kind,
+                    status,
+                    bureau,
+                    district,
+                    limit: None,
+                };
                 case_cmd::queue(&store, filter, json, now).await
             }
             Command::Search { text, json } => case_cmd::search(&store, &text, json, now).await,
             Command::Login(a) => sync_cmd::login(a, &mut store).await,
             Command::Sync(a) => sync_cmd::sync(a, &store, calendars, &cal, now).await,
             Command::Demo { cases, open } => desk_cmd::demo(&store, &cal, now, cases, open).await,
-            Command::Kb(KbCommand::Import { file }) => desk_cmd::kb_import(&store, &file, now).await,
-            Command::Kb(KbCommand::Suggest { text, category }) => desk_cmd::kb_suggest(&store, &text, &category).await,
-            Command::Calendar(_) | Command::Sla(_) | Command::Intake { .. } => unreachable!("run synchronously"),
+            Command::Kb(KbCommand::Import { file }) => {
+                desk_cmd::kb_import(&store, &file, now).await
+            }
+            Command::Kb(KbCommand::Suggest { text, category }) => {
+                desk_cmd::kb_suggest(&store, &text, &category).await
+            }
+            Command::Calendar(_) | Command::Sla(_) | Command::Intake { .. } => {
+                unreachable!("run synchronously")
+            }
         }
     })
 }
@@ -188,7 +223,10 @@ fn one_line(s: &str) -> String {
 }
 
 /// Warns on stderr once the calendar is within 60 days of running out.
-pub(crate) fn warn_coverage(cal: &hotline_domain::calendar::LegalCalendar, clock: &dyn hotline_domain::time::Clock) {
+pub(crate) fn warn_coverage(
+    cal: &hotline_domain::calendar::LegalCalendar,
+    clock: &dyn hotline_domain::time::Clock,
+) {
     if let Some(w) = cal.coverage_warning(hotline_domain::time::local_date(clock.now())) {
         eprintln!("warning: {w}");
     }

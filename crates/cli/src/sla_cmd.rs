@@ -36,7 +36,12 @@ pub struct DueArgs {
 
 impl DueArgs {
     fn amount(&self) -> SlaAmount {
-        match (self.working_days, self.working_hours, self.hours, self.minutes) {
+        match (
+            self.working_days,
+            self.working_hours,
+            self.hours,
+            self.minutes,
+        ) {
             (Some(n), ..) => SlaAmount::WorkingDays(n),
             (_, Some(n), ..) => SlaAmount::WorkingMinutes(n * 60),
             (_, _, Some(n), _) => SlaAmount::Minutes(n * 60),
@@ -56,7 +61,11 @@ pub fn run(cmd: SlaCommand, store: &CalendarStore, clock: &dyn Clock) -> anyhow:
             crate::emit(&format!(
                 "{}{}\nlimit: {amount} ({:?})\nfrom:  {}\n",
                 due.with_timezone(&china()).to_rfc3339(),
-                if provisional { " provisional 暂定" } else { "" },
+                if provisional {
+                    " provisional 暂定"
+                } else {
+                    ""
+                },
                 amount.unit(),
                 args.from.with_timezone(&china()).to_rfc3339()
             ))?;
@@ -70,11 +79,19 @@ pub fn run(cmd: SlaCommand, store: &CalendarStore, clock: &dyn Clock) -> anyhow:
 fn policy_table(policy: &Policy) -> String {
     use std::fmt::Write;
     let mut out = String::new();
-    let _ = writeln!(out, "{:<28} {:<9} {:<14} {:<6} {:<16} {:<22} {:<16} {:<7} {:<12} source", "kinds", "domain", "category", "level", "clock", "label", "limit", "scope", "starts on");
+    let _ = writeln!(
+        out,
+        "{:<28} {:<9} {:<14} {:<6} {:<16} {:<22} {:<16} {:<7} {:<12} source",
+        "kinds", "domain", "category", "level", "clock", "label", "limit", "scope", "starts on"
+    );
     for r in &policy.rules {
         let w = &r.when;
         let c = &r.clock;
-        let kinds = if w.kinds.is_empty() { "*".to_owned() } else { w.kinds.join(",") };
+        let kinds = if w.kinds.is_empty() {
+            "*".to_owned()
+        } else {
+            w.kinds.join(",")
+        };
         let domain = w.domain.map_or("*", |d| d.label_zh());
         let level = w.level.map_or("*", |l| l.code());
         let scope = match c.scope {
@@ -96,7 +113,11 @@ fn policy_table(policy: &Policy) -> String {
             c.source
         );
     }
-    let _ = writeln!(out, "planned maintenance notice: {} working days ahead (001 §3.2.3)", policy.maintenance_notice_working_days);
+    let _ = writeln!(
+        out,
+        "planned maintenance notice: {} working days ahead (001 §3.2.3)",
+        policy.maintenance_notice_working_days
+    );
     out
 }
 

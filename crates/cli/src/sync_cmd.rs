@@ -52,12 +52,20 @@ pub async fn login(args: LoginArgs, store: &mut LocalStore) -> anyhow::Result<()
         resp.user,
         resp.role,
         store.sync_state().await?.server.unwrap_or_default(),
-        resp.expires_at.with_timezone(&hotline_domain::time::china()).to_rfc3339()
+        resp.expires_at
+            .with_timezone(&hotline_domain::time::china())
+            .to_rfc3339()
     ))?;
     Ok(())
 }
 
-pub async fn sync(args: SyncArgs, store: &LocalStore, calendars: &CalendarStore, cal: &SlaCalendar, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
+pub async fn sync(
+    args: SyncArgs,
+    store: &LocalStore,
+    calendars: &CalendarStore,
+    cal: &SlaCalendar,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
     let state = store.sync_state().await?;
     if let Some(id) = &args.dismiss {
         store.dismiss_set_aside(id, now).await?;
@@ -76,7 +84,14 @@ pub async fn sync(args: SyncArgs, store: &LocalStore, calendars: &CalendarStore,
             refused.len(),
         );
         for r in &refused {
-            out.push_str(&format!("  {} {} {} refused {}: {}\n", r.event_id, r.number.as_deref().unwrap_or(&r.case_id), r.step, r.code, r.message));
+            out.push_str(&format!(
+                "  {} {} {} refused {}: {}\n",
+                r.event_id,
+                r.number.as_deref().unwrap_or(&r.case_id),
+                r.step,
+                r.code,
+                r.message
+            ));
         }
         emit(&out)?;
         return Ok(());
@@ -84,9 +99,9 @@ pub async fn sync(args: SyncArgs, store: &LocalStore, calendars: &CalendarStore,
     let (Some(server), Some(user)) = (state.server, state.user) else {
         return Err(BadInput("not logged in: run `hotline login --server URL --user NAME --password-stdin` first / 请先登录".into()).into());
     };
-    let token = TokenStore::new(&server, &user)
-        .load()?
-        .ok_or_else(|| BadInput("no session token: log in again or set HOTLINE_TOKEN / 未找到登录凭证".into()))?;
+    let token = TokenStore::new(&server, &user).load()?.ok_or_else(|| {
+        BadInput("no session token: log in again or set HOTLINE_TOKEN / 未找到登录凭证".into())
+    })?;
     let api = ServerApi::new(&server)?;
     if args.once {
         let report = sync_all(store, &api, &token, calendars, cal, &mut |r| {
@@ -134,7 +149,10 @@ pub async fn sync(args: SyncArgs, store: &LocalStore, calendars: &CalendarStore,
 }
 
 /// The centre's calendar changed: every snapshot's dues, lights and alert points recomputed.
-async fn adopt_calendar(store: &LocalStore, calendars: &CalendarStore) -> anyhow::Result<SlaCalendar> {
+async fn adopt_calendar(
+    store: &LocalStore,
+    calendars: &CalendarStore,
+) -> anyhow::Result<SlaCalendar> {
     let cal = calendars.load_sla()?;
     let n = store.refresh_snapshots(&cal, true).await?;
     emit(&format!("the centre's calendar changed: dues of {n} cases recomputed (published through {}) / 节假日数据已更新\n", cal.legal().last_year()))?;
@@ -142,6 +160,13 @@ async fn adopt_calendar(store: &LocalStore, calendars: &CalendarStore) -> anyhow
 }
 
 fn line(r: &SyncReport) -> String {
-    let refused = if r.refused > 0 { format!("; refused {} (set aside: hotline sync --status)", r.refused) } else { String::new() };
-    format!("pushed {} (duplicates {}), pulled {}, pending {}{refused}\n", r.pushed, r.duplicates, r.pulled, r.pending)
+    let refused = if r.refused > 0 {
+        format!("; refused {} (set aside: hotline sync --status)", r.refused)
+    } else {
+        String::new()
+    };
+    format!(
+        "pushed {} (duplicates {}), pulled {}, pending {}{refused}\n",
+        r.pushed, r.duplicates, r.pulled, r.pending
+    )
 }

@@ -35,13 +35,22 @@ fn start_dropping_proxy(upstream: u16) -> (u16, Arc<AtomicUsize>) {
     (port, dropped)
 }
 
-fn relay(mut client: std::net::TcpStream, upstream: u16, counter: &AtomicUsize, dropped: &AtomicUsize) {
+fn relay(
+    mut client: std::net::TcpStream,
+    upstream: u16,
+    counter: &AtomicUsize,
+    dropped: &AtomicUsize,
+) {
     use std::io::Read;
-    let Ok(mut server) = std::net::TcpStream::connect(("127.0.0.1", upstream)) else { return };
+    let Ok(mut server) = std::net::TcpStream::connect(("127.0.0.1", upstream)) else {
+        return;
+    };
     let mut up = server.try_clone().unwrap();
     let mut down = client.try_clone().unwrap();
     // One request per connection is enough here: read what the client sends, forward it.
-    client.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
     let mut request = Vec::new();
     let mut buf = [0u8; 65536];
     loop {
@@ -79,16 +88,35 @@ fn relay(mut client: std::net::TcpStream, upstream: u16, counter: &AtomicUsize, 
 
 /// A full HTTP/1.1 request: headers and a Content-Length body.
 fn complete(req: &[u8]) -> bool {
-    let Some(end) = req.windows(4).position(|w| w == b"\r\n\r\n") else { return false };
+    let Some(end) = req.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return false;
+    };
     let head = String::from_utf8_lossy(&req[..end]).to_ascii_lowercase();
-    let len = head.lines().find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0))).unwrap_or(0);
+    let len = head
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("content-length:")
+                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+        })
+        .unwrap_or(0);
     req.len() >= end + 4 + len
 }
 
 fn new_cases(seat: &Seat, n: usize, tag: usize) {
     for i in 0..n {
         let phone = format!("139{:08}", tag * 100 + i);
-        seat.ok(&["case", "new", "--kind", "consultation", "--phone", &phone, "--text", &format!("故障测试{tag}-{i} 社保"), "--category", "social_security"]);
+        seat.ok(&[
+            "case",
+            "new",
+            "--kind",
+            "consultation",
+            "--phone",
+            &phone,
+            "--text",
+            &format!("故障测试{tag}-{i} 社保"),
+            "--category",
+            "social_security",
+        ]);
     }
 }
 
@@ -96,7 +124,20 @@ fn new_cases(seat: &Seat, n: usize, tag: usize) {
 fn kills_dropped_answers_and_restarts_lose_nothing_and_apply_nothing_twice() {
     let db = database_on(&pg("start", Some(PG_PORT)));
     server_admin(&db, &["migrate"], "");
-    server_admin(&db, &["user", "add", "seat1", "--role", "seat", "--seat-code", "F001", "--password-stdin"], "seat-password");
+    server_admin(
+        &db,
+        &[
+            "user",
+            "add",
+            "seat1",
+            "--role",
+            "seat",
+            "--seat-code",
+            "F001",
+            "--password-stdin",
+        ],
+        "seat-password",
+    );
     let port = free_port();
     let server = Server::start(&db, port);
     let (proxy, dropped) = start_dropping_proxy(port);
@@ -109,7 +150,9 @@ fn kills_dropped_answers_and_restarts_lose_nothing_and_apply_nothing_twice() {
     //    time); new work keeps arriving so there is always something to push.
     let mut rng: u64 = 0x2026_1126;
     let mut next = || {
-        rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        rng = rng
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         rng >> 33
     };
     new_cases(&seat, 40, 0);
@@ -120,7 +163,12 @@ fn kills_dropped_answers_and_restarts_lose_nothing_and_apply_nothing_twice() {
         if attempts % 4 == 0 {
             new_cases(&seat, 2, attempts);
         }
-        let mut child = seat.command(&["sync", "--once"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let mut child = seat
+            .command(&["sync", "--once"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         std::thread::sleep(Duration::from_millis(2 + next() % 60));
         if child.try_wait().unwrap().is_none() {
             killed_mid_run += 1;
@@ -130,7 +178,12 @@ fn kills_dropped_answers_and_restarts_lose_nothing_and_apply_nothing_twice() {
     }
 
     // 2. A watching seat while hotline-server and then PostgreSQL restart under it.
-    let mut watcher = seat.command(&["sync", "--watch"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let mut watcher = seat
+        .command(&["sync", "--watch"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     new_cases(&seat, 10, 90);
     drop(server); // killed
     new_cases(&seat, 5, 91);
@@ -144,8 +197,12 @@ fn kills_dropped_answers_and_restarts_lose_nothing_and_apply_nothing_twice() {
     let expected_total = seat.sqlite("SELECT id FROM events").len();
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let pending = seat.sqlite("SELECT count(*) FROM outbox")[0].parse::<usize>().unwrap();
-        let unplaced = seat.sqlite("SELECT count(*) FROM events WHERE server_pos IS NULL")[0].parse::<usize>().unwrap();
+        let pending = seat.sqlite("SELECT count(*) FROM outbox")[0]
+            .parse::<usize>()
+            .unwrap();
+        let unplaced = seat.sqlite("SELECT count(*) FROM events WHERE server_pos IS NULL")[0]
+            .parse::<usize>()
+            .unwrap();
         let on_server: usize = psql(&db, "SELECT count(*) FROM events").parse().unwrap();
         if pending == 0 && unplaced == 0 && on_server == expected_total {
             break;
@@ -162,16 +219,36 @@ fn kills_dropped_answers_and_restarts_lose_nothing_and_apply_nothing_twice() {
 
     // The checker: the same events on both sides, each once, device sequence without gaps.
     let local = seat.sqlite("SELECT id FROM events ORDER BY id");
-    let remote: Vec<String> = psql(&db, "SELECT id FROM events ORDER BY id").lines().map(str::to_owned).collect();
-    assert_eq!(local, remote, "the seat's history and the server's are the same events");
+    let remote: Vec<String> = psql(&db, "SELECT id FROM events ORDER BY id")
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        local, remote,
+        "the seat's history and the server's are the same events"
+    );
     let (n, min, max): (usize, usize, usize) = {
-        let row = psql(&db, "SELECT count(*), min(device_seq), max(device_seq) FROM events");
+        let row = psql(
+            &db,
+            "SELECT count(*), min(device_seq), max(device_seq) FROM events",
+        );
         let v: Vec<usize> = row.split('|').map(|x| x.parse().unwrap()).collect();
         (v[0], v[1], v[2])
     };
-    assert_eq!((min, max), (1, n), "device sequence 1..{n} with no gap and no repeat");
+    assert_eq!(
+        (min, max),
+        (1, n),
+        "device sequence 1..{n} with no gap and no repeat"
+    );
     let unplaced = seat.sqlite("SELECT count(*) FROM events WHERE server_pos IS NULL");
-    assert_eq!(unplaced, ["0"], "every event came back with its server position");
-    assert!(dropped.load(Ordering::SeqCst) >= 3, "the proxy dropped answers after commits");
+    assert_eq!(
+        unplaced,
+        ["0"],
+        "every event came back with its server position"
+    );
+    assert!(
+        dropped.load(Ordering::SeqCst) >= 3,
+        "the proxy dropped answers after commits"
+    );
     eprintln!("faults: {killed_mid_run} kills mid-run in {attempts} attempts, {} answers dropped after commit, {n} events checked", dropped.load(Ordering::SeqCst));
 }

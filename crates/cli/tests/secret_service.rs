@@ -11,7 +11,20 @@ use support::{bin, database, free_port, server_admin, Server};
 fn login_keeps_the_token_in_secret_service_and_sync_uses_it() {
     let db = database();
     server_admin(&db, &["migrate"], "");
-    server_admin(&db, &["user", "add", "seat1", "--role", "seat", "--seat-code", "K001", "--password-stdin"], "seat-password");
+    server_admin(
+        &db,
+        &[
+            "user",
+            "add",
+            "seat1",
+            "--role",
+            "seat",
+            "--seat-code",
+            "K001",
+            "--password-stdin",
+        ],
+        "seat-password",
+    );
     let port = free_port();
     let _server = Server::start(&db, port);
     let data = tempfile::tempdir().unwrap();
@@ -28,10 +41,25 @@ secret-tool lookup service hotline-desk username "seat1@{url}" | wc -c
         hotline = hotline.display(),
         data = data.path().display(),
     );
-    let out = Command::new("dbus-run-session").args(["--", "bash", "-c", &script]).env_remove("HOTLINE_TOKEN").output().unwrap();
+    let out = Command::new("dbus-run-session")
+        .args(["--", "bash", "-c", &script])
+        .env_remove("HOTLINE_TOKEN")
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut lines = stdout.lines();
-    assert_eq!(lines.next(), Some("64"), "a 64-character token is in Secret Service");
-    assert!(lines.next().unwrap_or_default().starts_with("pushed 0"), "{stdout}");
+    assert_eq!(
+        lines.next(),
+        Some("64"),
+        "a 64-character token is in Secret Service"
+    );
+    assert!(
+        lines.next().unwrap_or_default().starts_with("pushed 0"),
+        "{stdout}"
+    );
 }

@@ -12,10 +12,40 @@ use support::{database, free_port, psql, server_admin, server_output, Seat, Serv
 fn setup(db: &str) {
     server_admin(db, &["migrate"], "");
     let csv = std::env::temp_dir().join(format!("bureaus-{}.csv", uuid::Uuid::new_v4().simple()));
-    std::fs::write(&csv, "code,name,parent,district,phone\nHRSS,市人社局,,,12333\n").unwrap();
+    std::fs::write(
+        &csv,
+        "code,name,parent,district,phone\nHRSS,市人社局,,,12333\n",
+    )
+    .unwrap();
     server_admin(db, &["bureau", "import", csv.to_str().unwrap()], "");
-    server_admin(db, &["user", "add", "seat1", "--role", "seat", "--seat-code", "A017", "--password-stdin"], "seat-password");
-    server_admin(db, &["user", "add", "hrss1", "--role", "bureau", "--bureau", "HRSS", "--password-stdin"], "hrss-password");
+    server_admin(
+        db,
+        &[
+            "user",
+            "add",
+            "seat1",
+            "--role",
+            "seat",
+            "--seat-code",
+            "A017",
+            "--password-stdin",
+        ],
+        "seat-password",
+    );
+    server_admin(
+        db,
+        &[
+            "user",
+            "add",
+            "hrss1",
+            "--role",
+            "bureau",
+            "--bureau",
+            "HRSS",
+            "--password-stdin",
+        ],
+        "hrss-password",
+    );
 }
 
 /// A centre on a running server: seat1 (a seat) and hrss1 (the HRSS bureau), both logged in.
@@ -33,28 +63,67 @@ fn centre() -> Centre {
     setup(&db);
     let port = free_port();
     let root = tempfile::tempdir().unwrap();
-    let (seat, bureau) = (Seat::new(root.path(), "seat"), Seat::new(root.path(), "bureau"));
+    let (seat, bureau) = (
+        Seat::new(root.path(), "seat"),
+        Seat::new(root.path(), "bureau"),
+    );
     let server = Server::start(&db, port);
     seat.login(port, "seat1", "seat-password");
     bureau.login(port, "hrss1", "hrss-password");
-    Centre { db, port, seat, bureau, server, _root: root }
+    Centre {
+        db,
+        port,
+        seat,
+        bureau,
+        server,
+        _root: root,
+    }
 }
 
 #[test]
 fn offline_work_drains_when_the_server_returns_and_the_bureau_sees_it() {
-    let Centre { db, port, seat, bureau, server, _root } = centre();
+    let Centre {
+        db,
+        port,
+        seat,
+        bureau,
+        server,
+        _root,
+    } = centre();
     drop(server); // the network goes down
 
     // The seat keeps working: three cases, one dispatched, all local.
     for (i, text) in ["社保卡补办", "医保报销", "养老金发放"].iter().enumerate() {
-        let out = seat.ok(&["case", "new", "--kind", "consultation", "--phone", &format!("1380013800{i}"), "--text", text, "--category", "social_security"]);
-        assert!(out.trim().ends_with(&format!("A017-000{}", i + 1)), "numbered with the server's seat code: {out}");
+        let out = seat.ok(&[
+            "case",
+            "new",
+            "--kind",
+            "consultation",
+            "--phone",
+            &format!("1380013800{i}"),
+            "--text",
+            text,
+            "--category",
+            "social_security",
+        ]);
+        assert!(
+            out.trim().ends_with(&format!("A017-000{}", i + 1)),
+            "numbered with the server's seat code: {out}"
+        );
     }
     let first = seat.queue()[0]["number"].as_str().unwrap().to_owned();
     seat.ok(&["case", "dispatch", &first, "--bureau", "HRSS"]);
     let o = seat.run(&["sync", "--once"]);
-    assert_eq!(o.status.code(), Some(1), "offline is a failure of the machine, not of the input");
-    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot be reached"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "offline is a failure of the machine, not of the input"
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("cannot be reached"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(seat.ok(&["sync", "--status"]).contains("pending: 4"));
 
     let _server = Server::start(&db, port); // back
@@ -62,26 +131,61 @@ fn offline_work_drains_when_the_server_returns_and_the_bureau_sees_it() {
     assert!(out.starts_with("pushed 4 (duplicates 0)"), "{out}");
     assert!(seat.ok(&["sync", "--status"]).contains("pending: 0"));
     // Again: nothing left, nothing applied twice.
-    assert!(seat.ok(&["sync", "--once"]).starts_with("pushed 0 (duplicates 0)"));
+    assert!(seat
+        .ok(&["sync", "--once"])
+        .starts_with("pushed 0 (duplicates 0)"));
 
     bureau.ok(&["sync", "--once"]);
     let q = bureau.queue();
     assert_eq!(q.len(), 1, "only the case dispatched to HRSS: {q:?}");
     assert_eq!(q[0]["number"], first.as_str());
-    assert!(q[0]["phone"].as_str().unwrap().contains("****"), "masked for the bureau");
+    assert!(
+        q[0]["phone"].as_str().unwrap().contains("****"),
+        "masked for the bureau"
+    );
     let events: i64 = {
-        let out = Command::new("psql").arg(&db).args(["-tAc", "SELECT count(*) FROM events"]).output().unwrap();
-        String::from_utf8(out.stdout).unwrap().trim().parse().unwrap()
+        let out = Command::new("psql")
+            .arg(&db)
+            .args(["-tAc", "SELECT count(*) FROM events"])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
     };
     assert_eq!(events, 4);
 }
 
 #[test]
 fn a_watching_bureau_receives_a_dispatch_live() {
-    let Centre { seat, bureau, server: _server, _root, .. } = centre();
-    let mut watcher = bureau.command(&["sync", "--watch"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let Centre {
+        seat,
+        bureau,
+        server: _server,
+        _root,
+        ..
+    } = centre();
+    let mut watcher = bureau
+        .command(&["sync", "--watch"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
 
-    let out = seat.ok(&["case", "new", "--kind", "consultation", "--phone", "13800138000", "--text", "公积金提取", "--category", "housing"]);
+    let out = seat.ok(&[
+        "case",
+        "new",
+        "--kind",
+        "consultation",
+        "--phone",
+        "13800138000",
+        "--text",
+        "公积金提取",
+        "--category",
+        "housing",
+    ]);
     let number = out.split_whitespace().nth(1).unwrap().to_owned();
     seat.ok(&["case", "dispatch", &number, "--bureau", "HRSS"]);
     seat.ok(&["sync", "--once"]);
@@ -104,15 +208,37 @@ fn a_watching_bureau_receives_a_dispatch_live() {
 
 #[test]
 fn after_a_restore_from_backup_seats_pull_again_and_carry_on() {
-    let Centre { db, port, seat, bureau: _, server, _root } = centre();
+    let Centre {
+        db,
+        port,
+        seat,
+        bureau: _,
+        server,
+        _root,
+    } = centre();
     for (i, text) in ["社保卡补办", "医保报销"].iter().enumerate() {
-        seat.ok(&["case", "new", "--kind", "consultation", "--phone", &format!("1390013900{i}"), "--text", text, "--category", "social_security"]);
+        seat.ok(&[
+            "case",
+            "new",
+            "--kind",
+            "consultation",
+            "--phone",
+            &format!("1390013900{i}"),
+            "--text",
+            text,
+            "--category",
+            "social_security",
+        ]);
     }
     seat.ok(&["sync", "--once"]);
     let backups = tempfile::tempdir().unwrap();
     let dir = backups.path().to_str().unwrap();
     let epoch_before = seat.sqlite("SELECT epoch FROM sync_state");
-    assert_eq!(epoch_before.len(), 1, "the seat knows the server's epoch after a pull");
+    assert_eq!(
+        epoch_before.len(),
+        1,
+        "the seat knows the server's epoch after a pull"
+    );
 
     server_admin(&db, &["backup", "--dir", dir, "--full"], "");
     drop(server); // the server's disk is lost
@@ -121,39 +247,88 @@ fn after_a_restore_from_backup_seats_pull_again_and_carry_on() {
     let _server = Server::start(&restored, port);
 
     // The seat's next sync notices the new epoch, pulls everything again and carries on.
-    seat.ok(&["case", "new", "--kind", "consultation", "--phone", "13900139009", "--text", "养老金发放", "--category", "social_security"]);
+    seat.ok(&[
+        "case",
+        "new",
+        "--kind",
+        "consultation",
+        "--phone",
+        "13900139009",
+        "--text",
+        "养老金发放",
+        "--category",
+        "social_security",
+    ]);
     let out = seat.ok(&["sync", "--once"]);
     assert!(out.starts_with("pushed 1 (duplicates 0)"), "{out}");
     assert_ne!(seat.sqlite("SELECT epoch FROM sync_state"), epoch_before);
     assert_eq!(seat.queue().len(), 3);
     assert_eq!(support::psql(&restored, "SELECT count(*) FROM cases"), "3");
-    assert_eq!(seat.sqlite("SELECT count(*) FROM events WHERE server_pos IS NULL"), ["0"], "every event has its place on the restored server");
+    assert_eq!(
+        seat.sqlite("SELECT count(*) FROM events WHERE server_pos IS NULL"),
+        ["0"],
+        "every event has its place on the restored server"
+    );
     // The restored log sits under transaction id 3: the seat pulled it again and learnt its places.
-    assert_eq!(seat.sqlite("SELECT count(*) FROM events WHERE server_pos LIKE '00000000000000000003:%'"), ["2"]);
+    assert_eq!(
+        seat.sqlite("SELECT count(*) FROM events WHERE server_pos LIKE '00000000000000000003:%'"),
+        ["2"]
+    );
 }
 
 #[test]
 fn seats_answer_from_the_knowledge_base_the_server_publishes() {
-    let Centre { db, port: _, seat, bureau, server: _server, _root } = centre();
+    let Centre {
+        db,
+        port: _,
+        seat,
+        bureau,
+        server: _server,
+        _root,
+    } = centre();
     let file = std::env::temp_dir().join(format!("kb-{}.json", uuid::Uuid::new_v4().simple()));
     let article = |body: &str| serde_json::json!({"articles": [{"id": "KB-SB-01", "title": "社保卡补办流程", "body": body, "category": "social_security", "level": 1, "tags": ["补办"]}]});
-    std::fs::write(&file, article("携带身份证到任一社保网点办理，当场制卡。").to_string()).unwrap();
+    std::fs::write(
+        &file,
+        article("携带身份证到任一社保网点办理，当场制卡。").to_string(),
+    )
+    .unwrap();
     server_admin(&db, &["kb", "import", file.to_str().unwrap()], "");
     seat.ok(&["sync", "--once"]);
     let found = seat.ok(&["kb", "suggest", "社保卡丢了怎么补办"]);
     assert!(found.starts_with("KB-SB-01\t社保卡补办流程"), "{found}");
     // A revised version is published; the seat's copy follows at the next sync.
-    std::fs::write(&file, article("可在粤省事申请补办并邮寄到家，无需到网点。").to_string()).unwrap();
+    std::fs::write(
+        &file,
+        article("可在粤省事申请补办并邮寄到家，无需到网点。").to_string(),
+    )
+    .unwrap();
     server_admin(&db, &["kb", "import", file.to_str().unwrap()], "");
     seat.ok(&["sync", "--once"]);
-    assert_eq!(seat.sqlite("SELECT version || ' ' || body FROM kb_articles WHERE id = 'KB-SB-01'"), ["2 可在粤省事申请补办并邮寄到家，无需到网点。"]);
+    assert_eq!(
+        seat.sqlite("SELECT version || ' ' || body FROM kb_articles WHERE id = 'KB-SB-01'"),
+        ["2 可在粤省事申请补办并邮寄到家，无需到网点。"]
+    );
     // Bureau handlers do not receive the knowledge base (and their sync does not fail for it).
     bureau.ok(&["sync", "--once"]);
-    assert_eq!(bureau.sqlite("SELECT count(*) FROM kb_articles WHERE id = 'KB-SB-01'"), ["0"]);
-    let export = std::env::temp_dir().join(format!("kb-export-{}.json", uuid::Uuid::new_v4().simple()));
-    server_admin(&db, &["kb", "export", "--out", export.to_str().unwrap()], "");
-    let all: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&export).unwrap()).unwrap();
-    assert_eq!(all["articles"][0]["versions"].as_array().unwrap().len(), 2, "both versions exported");
+    assert_eq!(
+        bureau.sqlite("SELECT count(*) FROM kb_articles WHERE id = 'KB-SB-01'"),
+        ["0"]
+    );
+    let export =
+        std::env::temp_dir().join(format!("kb-export-{}.json", uuid::Uuid::new_v4().simple()));
+    server_admin(
+        &db,
+        &["kb", "export", "--out", export.to_str().unwrap()],
+        "",
+    );
+    let all: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&export).unwrap()).unwrap();
+    assert_eq!(
+        all["articles"][0]["versions"].as_array().unwrap().len(),
+        2,
+        "both versions exported"
+    );
 }
 
 /// The centre's calendar comes from the server: a complaint of mid-December counts provisionally
@@ -171,42 +346,102 @@ fn a_year_imported_on_the_server_moves_the_seats_dues_at_their_next_sync() {
     let _server = Server::start_at(&db, port, "2026-12-15 02:00:00");
     let at = "2026-12-15T10:00:00+08:00";
     seat.login(port, "seat1", "seat-password");
-    let number = seat.ok_at(at, &["case", "new", "--kind", "complaint", "--phone", "13800138000", "--text", "社保待遇核定投诉", "--category", "social_security"]);
+    let number = seat.ok_at(
+        at,
+        &[
+            "case",
+            "new",
+            "--kind",
+            "complaint",
+            "--phone",
+            "13800138000",
+            "--text",
+            "社保待遇核定投诉",
+            "--category",
+            "social_security",
+        ],
+    );
     let number = number.split_whitespace().nth(1).unwrap().to_owned();
     seat.ok_at(at, &["case", "dispatch", &number, "--bureau", "HRSS"]);
     seat.ok_at(at, &["sync", "--once"]);
 
-    let reply = |show: &str| show.lines().find(|l| l.starts_with("clock reply [HRSS]")).unwrap_or_else(|| panic!("{show}")).to_owned();
+    let reply = |show: &str| {
+        show.lines()
+            .find(|l| l.starts_with("clock reply [HRSS]"))
+            .unwrap_or_else(|| panic!("{show}"))
+            .to_owned()
+    };
     let before = reply(&seat.ok_at(at, &["case", "show", &number]));
-    assert!(before.contains("due 2027-01-13T23:59:59+08:00 provisional 暂定"), "{before}");
-    let server_due = |db: &str| psql(db, "SELECT to_char(due_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS') FROM clock_runs WHERE clock = 'reply'");
-    assert_eq!(server_due(&db), "2027-01-13 23:59:59", "the server counts the same provisional days");
+    assert!(
+        before.contains("due 2027-01-13T23:59:59+08:00 provisional 暂定"),
+        "{before}"
+    );
+    let server_due = |db: &str| {
+        psql(db, "SELECT to_char(due_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS') FROM clock_runs WHERE clock = 'reply'")
+    };
+    assert_eq!(
+        server_due(&db),
+        "2027-01-13 23:59:59",
+        "the server counts the same provisional days"
+    );
 
     // The notice arrives, as published text (test data, not the real 2027 notice: 元旦 1–3
     // January with a make-up Saturday on 9 January).
     let file = root.path().join("notice-2027.txt");
-    std::fs::write(&file, "国务院办公厅关于2027年部分节假日安排的通知（测试数据）\n\
+    std::fs::write(
+        &file,
+        "国务院办公厅关于2027年部分节假日安排的通知（测试数据）\n\
         一、元旦：1月1日（周五）至3日（周日）放假，共3天。1月9日（周六）上班。\n\
         二、春节：2月5日（除夕）至11日放假调休，共7天。2月20日（周六）上班。\n\
-        三、国庆节：10月1日至7日放假调休，共7天。9月26日（周日）、10月9日（周六）上班。\n").unwrap();
-    let dry = server_output(&db, &["calendar", "import-notice", file.to_str().unwrap(), "--dry-run"]);
+        三、国庆节：10月1日至7日放假调休，共7天。9月26日（周日）、10月9日（周六）上班。\n",
+    )
+    .unwrap();
+    let dry = server_output(
+        &db,
+        &[
+            "calendar",
+            "import-notice",
+            file.to_str().unwrap(),
+            "--dry-run",
+        ],
+    );
     assert!(dry.starts_with("2027-01-01 rest 元旦 周五\n2027-01-02 rest 元旦 周六\n2027-01-03 rest 元旦 周日\n2027-01-09 work 元旦 周六\n"), "{dry}");
     assert!(dry.ends_with("nothing imported (--dry-run)\n"), "{dry}");
-    assert_eq!(server_due(&db), "2027-01-13 23:59:59", "a dry run changes nothing");
+    assert_eq!(
+        server_due(&db),
+        "2027-01-13 23:59:59",
+        "a dry run changes nothing"
+    );
     let out = server_output(&db, &["calendar", "import-notice", file.to_str().unwrap()]);
-    assert!(out.contains(&format!("moved {number} reply [HRSS]: 2027-01-13T23:59:59+08:00 -> 2027-01-12T23:59:59+08:00")), "{out}");
-    assert_eq!(server_due(&db), "2027-01-12 23:59:59", "the server's snapshot recomputed at the import");
+    assert!(
+        out.contains(&format!(
+            "moved {number} reply [HRSS]: 2027-01-13T23:59:59+08:00 -> 2027-01-12T23:59:59+08:00"
+        )),
+        "{out}"
+    );
+    assert_eq!(
+        server_due(&db),
+        "2027-01-12 23:59:59",
+        "the server's snapshot recomputed at the import"
+    );
 
     // The seat imports nothing: its next sync brings the centre's calendar.
     let synced = seat.ok_at(at, &["sync", "--once"]);
     assert!(synced.contains("the centre's calendar changed"), "{synced}");
     let after = reply(&seat.ok_at(at, &["case", "show", &number]));
     assert!(after.ends_with("due 2027-01-12T23:59:59+08:00"), "{after}");
-    assert!(seat.ok(&["calendar", "is-workday", "2027-01-09"]).starts_with("workday make-up"));
+    assert!(seat
+        .ok(&["calendar", "is-workday", "2027-01-09"])
+        .starts_with("workday make-up"));
     // A seat that counts on the centre's calendar does not import its own.
     let o = seat.run(&["calendar", "import", file.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("calendar.centre_managed") || String::from_utf8_lossy(&o.stderr).contains("centre's calendar"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("calendar.centre_managed")
+            || String::from_utf8_lossy(&o.stderr).contains("centre's calendar"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 /// The issue's case: `hotline case dispatch N --bureau NOPE` is accepted on the seat and refused
@@ -215,28 +450,75 @@ fn a_year_imported_on_the_server_moves_the_seats_dues_at_their_next_sync() {
 /// the seat's later work reaches the bureau.
 #[test]
 fn a_refused_dispatch_is_set_aside_and_the_seats_later_work_still_reaches_the_bureau() {
-    let Centre { seat, bureau, server: _server, _root, .. } = centre();
-    let out = seat.ok(&["case", "new", "--kind", "consultation", "--phone", "13800138000", "--text", "社保卡补办", "--category", "social_security"]);
+    let Centre {
+        seat,
+        bureau,
+        server: _server,
+        _root,
+        ..
+    } = centre();
+    let out = seat.ok(&[
+        "case",
+        "new",
+        "--kind",
+        "consultation",
+        "--phone",
+        "13800138000",
+        "--text",
+        "社保卡补办",
+        "--category",
+        "social_security",
+    ]);
     let number = out.split_whitespace().nth(1).unwrap().to_owned();
     seat.ok(&["case", "dispatch", &number, "--bureau", "NOPE"]);
     let synced = seat.ok(&["sync", "--once"]);
     assert!(synced.contains("refused 1"), "{synced}");
     let status = seat.ok(&["sync", "--status"]);
-    assert!(status.contains("pending: 0") && status.contains("refused: 1"), "{status}");
-    let line = status.lines().find(|l| l.contains("push.unknown_bureau")).unwrap_or_else(|| panic!("{status}"));
-    assert!(line.contains(&number) && line.contains("dispatched") && line.contains("NOPE"), "{line}");
+    assert!(
+        status.contains("pending: 0") && status.contains("refused: 1"),
+        "{status}"
+    );
+    let line = status
+        .lines()
+        .find(|l| l.contains("push.unknown_bureau"))
+        .unwrap_or_else(|| panic!("{status}"));
+    assert!(
+        line.contains(&number) && line.contains("dispatched") && line.contains("NOPE"),
+        "{line}"
+    );
     // The case is as the server has it (received), so the seat dispatches it again, rightly.
     let show = seat.ok(&["case", "show", &number]);
     assert!(show.lines().next().unwrap().contains("received"), "{show}");
     seat.ok(&["case", "dispatch", &number, "--bureau", "HRSS"]);
-    let second = seat.ok(&["case", "new", "--kind", "consultation", "--phone", "13800138001", "--text", "医保报销", "--category", "social_security"]);
+    let second = seat.ok(&[
+        "case",
+        "new",
+        "--kind",
+        "consultation",
+        "--phone",
+        "13800138001",
+        "--text",
+        "医保报销",
+        "--category",
+        "social_security",
+    ]);
     let second = second.split_whitespace().nth(1).unwrap().to_owned();
     seat.ok(&["case", "dispatch", &second, "--bureau", "HRSS"]);
     let synced = seat.ok(&["sync", "--once"]);
-    assert!(synced.contains("pending 0") && !synced.contains("refused"), "{synced}");
+    assert!(
+        synced.contains("pending 0") && !synced.contains("refused"),
+        "{synced}"
+    );
     bureau.ok(&["sync", "--once"]);
-    let arrived: Vec<String> = bureau.queue().iter().map(|r| r["number"].as_str().unwrap().to_owned()).collect();
-    assert!(arrived.contains(&number) && arrived.contains(&second), "{arrived:?}");
+    let arrived: Vec<String> = bureau
+        .queue()
+        .iter()
+        .map(|r| r["number"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        arrived.contains(&number) && arrived.contains(&second),
+        "{arrived:?}"
+    );
     // Dismissed once seen: it leaves the list, and stays recorded with who and when.
     let id = line.split_whitespace().next().unwrap();
     seat.ok(&["sync", "--dismiss", id]);
@@ -248,11 +530,33 @@ fn a_refused_dispatch_is_set_aside_and_the_seats_later_work_still_reaches_the_bu
 /// up, after its next sync, with the clocks the server's policy runs, and the timeline says why.
 #[test]
 fn a_seat_that_wrote_no_clocks_counts_the_policys_after_its_next_sync() {
-    let Centre { db, seat, server: _server, _root, .. } = centre();
-    let out = seat.ok(&["case", "new", "--kind", "complaint", "--phone", "13800138000", "--text", "商家拒绝退款", "--category", "social_security"]);
+    let Centre {
+        db,
+        seat,
+        server: _server,
+        _root,
+        ..
+    } = centre();
+    let out = seat.ok(&[
+        "case",
+        "new",
+        "--kind",
+        "complaint",
+        "--phone",
+        "13800138000",
+        "--text",
+        "商家拒绝退款",
+        "--category",
+        "social_security",
+    ]);
     let number = out.split_whitespace().nth(1).unwrap().to_owned();
     let honest = seat.ok(&["case", "show", &number]);
-    let clocks = |show: &str| show.lines().filter(|l| l.starts_with("clock ")).map(|l| l.split_whitespace().nth(1).unwrap().to_owned()).collect::<Vec<_>>();
+    let clocks = |show: &str| {
+        show.lines()
+            .filter(|l| l.starts_with("clock "))
+            .map(|l| l.split_whitespace().nth(1).unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
     assert!(!clocks(&honest).is_empty(), "{honest}");
     // Tamper with the stored event, as an old or altered seat would have written it.
     let o = Command::new("python3")
@@ -263,11 +567,19 @@ fn a_seat_that_wrote_no_clocks_counts_the_policys_after_its_next_sync() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     // The next step folds the tampered history: no clock runs, not even the bureau's.
     seat.ok(&["case", "dispatch", &number, "--bureau", "HRSS"]);
-    assert!(clocks(&seat.ok(&["case", "show", &number])).is_empty(), "the tampered history runs no clock");
+    assert!(
+        clocks(&seat.ok(&["case", "show", &number])).is_empty(),
+        "the tampered history runs no clock"
+    );
     seat.ok(&["sync", "--once"]);
     assert_eq!(psql(&db, "SELECT jsonb_array_length(body->'clocks') FROM events WHERE body->>'type' = 'received'"), "0", "pushed as tampered");
     let after = clocks(&seat.ok(&["case", "show", &number]));
-    assert!(honest.lines().count() > 1 && clocks(&honest).iter().all(|c| after.contains(c)) && after.contains(&"reply".to_owned()), "the policy's clocks after the pull: {after:?}");
+    assert!(
+        honest.lines().count() > 1
+            && clocks(&honest).iter().all(|c| after.contains(c))
+            && after.contains(&"reply".to_owned()),
+        "the policy's clocks after the pull: {after:?}"
+    );
     let why = seat.sqlite("SELECT json_extract(body, '$.reason') FROM events WHERE json_extract(body, '$.type') = 'clocks_corrected'");
     assert!(why.len() == 1 && why[0].contains("已按政策更正"), "{why:?}");
 }

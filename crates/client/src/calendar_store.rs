@@ -51,7 +51,11 @@ impl CalendarStore {
     }
 
     pub fn source(&self) -> Result<CalendarSource, ClientError> {
-        Ok(if self.centre()?.is_some() { CalendarSource::Centre } else { CalendarSource::Local })
+        Ok(if self.centre()?.is_some() {
+            CalendarSource::Centre
+        } else {
+            CalendarSource::Local
+        })
     }
 
     /// Keeps the centre's calendar as fetched from the server. Returns whether its days differ
@@ -77,10 +81,12 @@ impl CalendarStore {
     /// The calendar with the counting settings (`sla-settings.json` in the data folder, if any).
     pub fn load_sla(&self) -> Result<SlaCalendar, ClientError> {
         let settings = match self.dir.read_optional(SETTINGS_FILE)? {
-            Some(text) => serde_json::from_str::<SlaSettings>(&text).map_err(|e| ClientError::Corrupt {
-                path: self.dir.file(SETTINGS_FILE),
-                reason: e.to_string(),
-            })?,
+            Some(text) => {
+                serde_json::from_str::<SlaSettings>(&text).map_err(|e| ClientError::Corrupt {
+                    path: self.dir.file(SETTINGS_FILE),
+                    reason: e.to_string(),
+                })?
+            }
             None => SlaSettings::default(),
         };
         Ok(SlaCalendar::new(self.load()?, settings))
@@ -88,7 +94,12 @@ impl CalendarStore {
 
     /// Parses, validates and records an administrator's file. Nothing is written unless the
     /// whole file is valid and merges cleanly.
-    pub fn import(&self, file_name: &str, content: &str, now: DateTime<Utc>) -> Result<ImportSummary, ClientError> {
+    pub fn import(
+        &self,
+        file_name: &str,
+        content: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ImportSummary, ClientError> {
         if self.centre()?.is_some() {
             return Err(ClientError::Invalid {
                 code: "calendar.centre_managed",
@@ -98,7 +109,11 @@ impl CalendarStore {
         let years = calendar::parse_any(file_name, content)?;
         let (_, summary) = self.load()?.with_import(&years)?;
         let mut imports = self.imports()?;
-        imports.imports.push(CalendarImport { imported_at: now, file: file_name.to_owned(), years });
+        imports.imports.push(CalendarImport {
+            imported_at: now,
+            file: file_name.to_owned(),
+            years,
+        });
         let json = serde_json::to_vec_pretty(&imports).expect("serialisable");
         self.dir.write_atomic(IMPORTS_FILE, &json)?;
         Ok(summary)
@@ -113,7 +128,12 @@ impl CalendarStore {
     fn read_imports(&self, file: &str) -> Result<Option<CalendarImports>, ClientError> {
         match self.dir.read_optional(file)? {
             None => Ok(None),
-            Some(text) => serde_json::from_str(&text).map(Some).map_err(|e| ClientError::Corrupt { path: self.dir.file(file), reason: e.to_string() }),
+            Some(text) => serde_json::from_str(&text)
+                .map(Some)
+                .map_err(|e| ClientError::Corrupt {
+                    path: self.dir.file(file),
+                    reason: e.to_string(),
+                }),
         }
     }
 }
@@ -130,12 +150,22 @@ mod tests {
     fn counting_settings_are_read_from_the_data_folder_and_bad_ones_refused() {
         let tmp = tempfile::tempdir().unwrap();
         let store = CalendarStore::new(DataDir::resolve(Some(tmp.path().to_owned())));
-        let start = DateTime::parse_from_rfc3339("2026-09-30T10:00:00+08:00").unwrap().with_timezone(&Utc);
+        let start = DateTime::parse_from_rfc3339("2026-09-30T10:00:00+08:00")
+            .unwrap()
+            .with_timezone(&Utc);
         let settings = tmp.path().join(SETTINGS_FILE);
         std::fs::write(&settings, r#"{"business_hours":{"periods":[["08:30:00","12:00:00"],["14:00:00","18:00:00"]]},"day_end":"17:30:00"}"#).unwrap();
-        let due = store.load_sla().unwrap().due(start, hotline_domain::sla::SlaAmount::WorkingDays(2)).unwrap();
+        let due = store
+            .load_sla()
+            .unwrap()
+            .due(start, hotline_domain::sla::SlaAmount::WorkingDays(2))
+            .unwrap();
         assert_eq!(due.to_rfc3339(), "2026-10-09T09:30:00+00:00");
-        std::fs::write(&settings, r#"{"business_hours":{"periods":[["12:00:00","08:00:00"]]},"day_end":"17:30:00"}"#).unwrap();
+        std::fs::write(
+            &settings,
+            r#"{"business_hours":{"periods":[["12:00:00","08:00:00"]]},"day_end":"17:30:00"}"#,
+        )
+        .unwrap();
         assert_eq!(store.load_sla().unwrap_err().code(), "local.corrupt");
     }
 
@@ -145,18 +175,32 @@ mod tests {
         let store = CalendarStore::new(DataDir::resolve(Some(tmp.path().to_owned())));
         let d = |s: &str| s.parse().unwrap();
         let before = store.load().unwrap();
-        assert!(!before.is_workday(d("2027-10-09")).unwrap() && before.day(d("2027-10-09")).unwrap().provisional, "before the notice: a provisional Saturday");
+        assert!(
+            !before.is_workday(d("2027-10-09")).unwrap()
+                && before.day(d("2027-10-09")).unwrap().provisional,
+            "before the notice: a provisional Saturday"
+        );
 
         let summary = store.import("2027.json", Y2027, Utc::now()).unwrap();
         assert_eq!(summary.years, vec![2027]);
         let reopened = CalendarStore::new(DataDir::resolve(Some(tmp.path().to_owned())));
         let cal = reopened.load().unwrap();
         assert!(cal.is_workday(d("2027-10-09")).unwrap(), "make-up Saturday");
-        assert!(!cal.is_workday(d("2027-10-04")).unwrap(), "National Day Monday");
+        assert!(
+            !cal.is_workday(d("2027-10-04")).unwrap(),
+            "National Day Monday"
+        );
 
         let bad = Y2027.replace("2027-10-09", "2027-10-08");
         let err = reopened.import("bad.json", &bad, Utc::now()).unwrap_err();
         assert_eq!(err.code(), "calendar.invalid_schedule", "{err}");
-        assert!(reopened.load().unwrap().is_workday(d("2027-10-09")).unwrap(), "the earlier import stands");
+        assert!(
+            reopened
+                .load()
+                .unwrap()
+                .is_workday(d("2027-10-09"))
+                .unwrap(),
+            "the earlier import stands"
+        );
     }
 }

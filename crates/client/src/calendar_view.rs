@@ -47,12 +47,20 @@ pub struct CoverageWarningView {
 }
 
 /// One year of the calendar as of `now`.
-pub fn year_view(store: &CalendarStore, year: i32, now: DateTime<Utc>) -> Result<YearView, ClientError> {
+pub fn year_view(
+    store: &CalendarStore,
+    year: i32,
+    now: DateTime<Utc>,
+) -> Result<YearView, ClientError> {
     let cal = store.load()?;
     let first = NaiveDate::from_ymd_opt(year, 1, 1);
     let last = NaiveDate::from_ymd_opt(year, 12, 31);
     let (Some(first), Some(last)) = (first, last) else {
-        return Err(hotline_domain::calendar::CalendarError::NotCovered { date: NaiveDate::MIN, year }.into());
+        return Err(hotline_domain::calendar::CalendarError::NotCovered {
+            date: NaiveDate::MIN,
+            year,
+        }
+        .into());
     };
     let days: Vec<DayView> = cal
         .range(first, last)?
@@ -64,7 +72,13 @@ pub fn year_view(store: &CalendarStore, year: i32, now: DateTime<Utc>) -> Result
                 DayReason::Holiday(n) => ("holiday", Some(n.to_owned())),
                 DayReason::MakeupWorkday(n) => ("make_up", Some(n.to_owned())),
             };
-            DayView { date: d.date, workday: d.workday, reason, festival, provisional: d.provisional }
+            DayView {
+                date: d.date,
+                workday: d.workday,
+                reason,
+                festival,
+                provisional: d.provisional,
+            }
         })
         .collect();
     Ok(YearView {
@@ -78,7 +92,10 @@ pub fn year_view(store: &CalendarStore, year: i32, now: DateTime<Utc>) -> Result
         source: store.source()?,
         coverage_warning: cal
             .coverage_warning(local_date(now))
-            .map(|w| CoverageWarningView { last_year: w.last_year, days_left: w.days_left }),
+            .map(|w| CoverageWarningView {
+                last_year: w.last_year,
+                days_left: w.days_left,
+            }),
     })
 }
 
@@ -101,7 +118,9 @@ pub struct DueView {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("unknown unit {0:?}: expected working_days, working_hours, hours or minutes / 时限单位无效")]
+#[error(
+    "unknown unit {0:?}: expected working_days, working_hours, hours or minutes / 时限单位无效"
+)]
 pub struct UnknownUnit(pub String);
 
 pub fn due(store: &CalendarStore, q: &DueQuery) -> Result<DueView, ClientError> {
@@ -110,15 +129,27 @@ pub fn due(store: &CalendarStore, q: &DueQuery) -> Result<DueView, ClientError> 
         "working_hours" => SlaAmount::WorkingMinutes(q.amount.saturating_mul(60)),
         "hours" => SlaAmount::Minutes(q.amount.saturating_mul(60)),
         "minutes" => SlaAmount::Minutes(q.amount),
-        other => return Err(ClientError::Invalid { code: "sla.unit", message: UnknownUnit(other.to_owned()).to_string() }),
+        other => {
+            return Err(ClientError::Invalid {
+                code: "sla.unit",
+                message: UnknownUnit(other.to_owned()).to_string(),
+            })
+        }
     };
     if q.amount == 0 {
-        return Err(ClientError::Invalid { code: "sla.amount", message: "amount must be at least 1 / 时限必须至少为 1".into() });
+        return Err(ClientError::Invalid {
+            code: "sla.amount",
+            message: "amount must be at least 1 / 时限必须至少为 1".into(),
+        });
     }
     let cal = store.load_sla()?;
     let due = cal.due(q.from, amount)?;
     let provisional = cal.is_provisional(amount.unit(), due.timestamp());
-    Ok(DueView { due: due.with_timezone(&china()).to_rfc3339(), limit: amount.to_string(), provisional })
+    Ok(DueView {
+        due: due.with_timezone(&china()).to_rfc3339(),
+        limit: amount.to_string(),
+        provisional,
+    })
 }
 
 #[cfg(test)]
@@ -130,28 +161,79 @@ mod tests {
     fn a_year_view_classifies_every_day_and_warns_near_the_end() {
         let tmp = tempfile::tempdir().unwrap();
         let store = CalendarStore::new(DataDir::resolve(Some(tmp.path().to_owned())));
-        let now = DateTime::parse_from_rfc3339("2026-11-26T10:00:00+08:00").unwrap().with_timezone(&Utc);
+        let now = DateTime::parse_from_rfc3339("2026-11-26T10:00:00+08:00")
+            .unwrap()
+            .with_timezone(&Utc);
         let v = year_view(&store, 2026, now).unwrap();
         assert_eq!(v.days.len(), 365);
         assert_eq!(v.workdays, 248);
-        let oct10 = v.days.iter().find(|d| d.date.to_string() == "2026-10-10").unwrap();
-        assert_eq!((oct10.workday, oct10.reason, oct10.festival.as_deref()), (true, "make_up", Some("国庆节")));
-        assert_eq!(v.coverage_warning, Some(CoverageWarningView { last_year: 2026, days_left: 35 }));
+        let oct10 = v
+            .days
+            .iter()
+            .find(|d| d.date.to_string() == "2026-10-10")
+            .unwrap();
+        assert_eq!(
+            (oct10.workday, oct10.reason, oct10.festival.as_deref()),
+            (true, "make_up", Some("国庆节"))
+        );
+        assert_eq!(
+            v.coverage_warning,
+            Some(CoverageWarningView {
+                last_year: 2026,
+                days_left: 35
+            })
+        );
         let next = year_view(&store, 2027, now).unwrap();
-        assert!(next.days.iter().all(|d| d.provisional), "2027 has no notice yet: every day is provisional");
+        assert!(
+            next.days.iter().all(|d| d.provisional),
+            "2027 has no notice yet: every day is provisional"
+        );
         assert_eq!(next.workdays, 254);
-        assert_eq!(year_view(&store, 2003, now).unwrap_err().code(), "calendar.not_covered");
+        assert_eq!(
+            year_view(&store, 2003, now).unwrap_err().code(),
+            "calendar.not_covered"
+        );
     }
 
     #[test]
     fn due_answers_in_china_time_and_refuses_bad_units() {
         let tmp = tempfile::tempdir().unwrap();
         let store = CalendarStore::new(DataDir::resolve(Some(tmp.path().to_owned())));
-        let from = DateTime::parse_from_rfc3339("2026-09-25T16:00:00+08:00").unwrap().with_timezone(&Utc);
-        let v = due(&store, &DueQuery { from, unit: "working_days".into(), amount: 7 }).unwrap();
+        let from = DateTime::parse_from_rfc3339("2026-09-25T16:00:00+08:00")
+            .unwrap()
+            .with_timezone(&Utc);
+        let v = due(
+            &store,
+            &DueQuery {
+                from,
+                unit: "working_days".into(),
+                amount: 7,
+            },
+        )
+        .unwrap();
         assert_eq!(v.due, "2026-10-12T23:59:59+08:00");
-        let err = due(&store, &DueQuery { from, unit: "fortnights".into(), amount: 1 }).unwrap_err();
+        let err = due(
+            &store,
+            &DueQuery {
+                from,
+                unit: "fortnights".into(),
+                amount: 1,
+            },
+        )
+        .unwrap_err();
         assert_eq!(err.code(), "sla.unit");
-        assert_eq!(due(&store, &DueQuery { from, unit: "hours".into(), amount: 0 }).unwrap_err().code(), "sla.amount");
+        assert_eq!(
+            due(
+                &store,
+                &DueQuery {
+                    from,
+                    unit: "hours".into(),
+                    amount: 0
+                }
+            )
+            .unwrap_err()
+            .code(),
+            "sla.amount"
+        );
     }
 }

@@ -22,7 +22,10 @@ pub struct OffsetClock {
 
 impl OffsetClock {
     pub fn from_env() -> Self {
-        let offset_secs = std::env::var("HOTLINE_CLOCK_OFFSET_SECS").ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+        let offset_secs = std::env::var("HOTLINE_CLOCK_OFFSET_SECS")
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0);
         Self { offset_secs }
     }
 }

@@ -11,7 +11,9 @@ impl DataDir {
     /// (`%APPDATA%\hotline-desk` on Windows, `$XDG_DATA_HOME/hotline-desk` or
     /// `~/.local/share/hotline-desk` elsewhere).
     pub fn resolve(explicit: Option<PathBuf>) -> Self {
-        if let Some(p) = explicit.or_else(|| std::env::var_os("HOTLINE_DATA_DIR").map(PathBuf::from)) {
+        if let Some(p) =
+            explicit.or_else(|| std::env::var_os("HOTLINE_DATA_DIR").map(PathBuf::from))
+        {
             return Self(p);
         }
         let base = std::env::var_os("APPDATA")
@@ -34,7 +36,11 @@ impl DataDir {
     pub(crate) fn write_atomic(&self, name: &str, bytes: &[u8]) -> Result<(), ClientError> {
         let io = |action, path: &Path| {
             let path = path.to_owned();
-            move |source| ClientError::Io { action, path, source }
+            move |source| ClientError::Io {
+                action,
+                path,
+                source,
+            }
         };
         std::fs::create_dir_all(&self.0).map_err(io("create", &self.0))?;
         let target = self.file(name);
@@ -48,7 +54,11 @@ impl DataDir {
         match std::fs::read_to_string(&path) {
             Ok(s) => Ok(Some(s)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(ClientError::Io { action: "read", path, source }),
+            Err(source) => Err(ClientError::Io {
+                action: "read",
+                path,
+                source,
+            }),
         }
     }
 }

@@ -5,7 +5,12 @@ use hotline_domain::calendar::CalendarError;
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
     #[error("cannot {action} {path}: {source} / 无法访问文件")]
-    Io { action: &'static str, path: PathBuf, #[source] source: std::io::Error },
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{path} is damaged: {reason} / 本地数据文件已损坏")]
     Corrupt { path: PathBuf, reason: String },
     #[error(transparent)]
@@ -26,9 +31,16 @@ pub enum ClientError {
     Offline(String),
     /// A form with one or more fields to fix; nothing was recorded.
     #[error("{}", problems.iter().map(|p| p.message.as_str()).collect::<Vec<_>>().join("；"))]
-    Form { code: &'static str, problems: Vec<crate::workbench::FieldError> },
+    Form {
+        code: &'static str,
+        problems: Vec<crate::workbench::FieldError>,
+    },
     #[error("{message}")]
-    Server { status: u16, code: String, message: String },
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
 }
 
 /// How an error crosses to the UI: a stable code to branch on, a message to show.
@@ -47,16 +59,34 @@ impl From<ClientError> for ErrorPayload {
             ClientError::Form { problems, .. } => problems.clone(),
             _ => vec![],
         };
-        Self { code: e.code().to_owned(), message: e.to_string(), fields }
+        Self {
+            code: e.code().to_owned(),
+            message: e.to_string(),
+            fields,
+        }
     }
 }
 
 impl ClientError {
     /// The user asked for something that cannot be done (as opposed to the machine failing).
     pub fn is_bad_input(&self) -> bool {
-        let mistake = matches!(self, Self::Calendar(_) | Self::Invalid { .. } | Self::Step(_) | Self::Intake(_) | Self::NotFound(_) | Self::Form { .. })
-            && self.code() != "local.corrupt";
-        mistake || matches!(self, Self::Server { status: 400..=499, .. })
+        let mistake = matches!(
+            self,
+            Self::Calendar(_)
+                | Self::Invalid { .. }
+                | Self::Step(_)
+                | Self::Intake(_)
+                | Self::NotFound(_)
+                | Self::Form { .. }
+        ) && self.code() != "local.corrupt";
+        mistake
+            || matches!(
+                self,
+                Self::Server {
+                    status: 400..=499,
+                    ..
+                }
+            )
     }
 
     /// Stable machine code for the UI and scripts.

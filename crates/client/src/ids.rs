@@ -8,7 +8,11 @@ use uuid::{NoContext, Timestamp, Uuid};
 /// time `Uuid::now_v7` would read, so ids follow the same clock as the events they name.
 fn v7(now: DateTime<Utc>) -> Uuid {
     let secs = u64::try_from(now.timestamp()).unwrap_or(0);
-    Uuid::new_v7(Timestamp::from_unix(NoContext, secs, now.timestamp_subsec_nanos()))
+    Uuid::new_v7(Timestamp::from_unix(
+        NoContext,
+        secs,
+        now.timestamp_subsec_nanos(),
+    ))
 }
 
 pub fn new_case_id(now: DateTime<Utc>) -> CaseId {
@@ -29,7 +33,9 @@ mod tests {
 
     #[test]
     fn ids_are_version_7_unique_and_ordered_by_time() {
-        let t0 = DateTime::parse_from_rfc3339("2026-11-26T10:00:00+08:00").unwrap().with_timezone(&Utc);
+        let t0 = DateTime::parse_from_rfc3339("2026-11-26T10:00:00+08:00")
+            .unwrap()
+            .with_timezone(&Utc);
         let a = new_case_id(t0);
         let b = new_case_id(t0);
         let later = new_case_id(t0 + chrono::Duration::milliseconds(1));

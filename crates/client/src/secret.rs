@@ -37,7 +37,9 @@ pub struct TokenStore {
 impl TokenStore {
     /// The entry for `user` on `server`.
     pub fn new(server: &str, user: &str) -> Self {
-        Self { account: format!("{user}@{server}") }
+        Self {
+            account: format!("{user}@{server}"),
+        }
     }
 
     /// The stores to use, preferred first.
@@ -46,7 +48,12 @@ impl TokenStore {
         let mut entries = vec![keyring::Entry::new(SERVICE, &self.account).map_err(keyring_error)?];
         #[cfg(target_os = "linux")]
         {
-            let kernel = keyring::keyutils::KeyutilsCredential::new_with_target(None, SERVICE, &self.account).map_err(keyring_error)?;
+            let kernel = keyring::keyutils::KeyutilsCredential::new_with_target(
+                None,
+                SERVICE,
+                &self.account,
+            )
+            .map_err(keyring_error)?;
             entries.push(keyring::Entry::new_with_credential(Box::new(kernel)));
         }
         Ok(entries)
@@ -63,7 +70,9 @@ impl TokenStore {
                 }
             }
         }
-        Err(keyring_error(first_error.unwrap_or(keyring::Error::NoEntry)))
+        Err(keyring_error(
+            first_error.unwrap_or(keyring::Error::NoEntry),
+        ))
     }
 
     /// `HOTLINE_TOKEN` if set, else the stored token, else none.
@@ -95,7 +104,8 @@ impl TokenStore {
         for entry in self.entries()? {
             match entry.delete_credential() {
                 Ok(()) | Err(keyring::Error::NoEntry) => {}
-                Err(keyring::Error::NoStorageAccess(_)) | Err(keyring::Error::PlatformFailure(_)) => {}
+                Err(keyring::Error::NoStorageAccess(_))
+                | Err(keyring::Error::PlatformFailure(_)) => {}
                 Err(e) => return Err(keyring_error(e)),
             }
         }

@@ -32,7 +32,11 @@ fn new_case(kind: &str, category: &str, phone: &str, text: &str) -> NewCase {
 
 async fn counts(store: &LocalStore) -> (i64, i64, i64) {
     let q = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).fetch_one(store.pool());
-    (q("SELECT count(*) FROM events").await.unwrap(), q("SELECT count(*) FROM outbox").await.unwrap(), q("SELECT count(*) FROM cases").await.unwrap())
+    (
+        q("SELECT count(*) FROM events").await.unwrap(),
+        q("SELECT count(*) FROM outbox").await.unwrap(),
+        q("SELECT count(*) FROM cases").await.unwrap(),
+    )
 }
 
 #[tokio::test]
@@ -43,15 +47,49 @@ async fn a_case_is_numbered_by_seat_and_day_written_with_its_outbox_entry_and_su
     let store = LocalStore::open(&data, now).await.unwrap();
     let seat = store.identity().seat_code.clone();
     assert_eq!(seat.len(), 6);
-    let a = store.new_case(new_case("complaint", "market_regulation", "138 0013 8000", "商家拒绝退款"), &cal(), now).await.unwrap();
-    let b = store.new_case(new_case("consultation", "social_security", "13900139000", "社保卡补办"), &cal(), now).await.unwrap();
-    assert_eq!(a.intake.as_ref().unwrap().number.to_string(), format!("261126-{seat}-0001"));
-    assert_eq!(b.intake.as_ref().unwrap().number.to_string(), format!("261126-{seat}-0002"));
+    let a = store
+        .new_case(
+            new_case(
+                "complaint",
+                "market_regulation",
+                "138 0013 8000",
+                "商家拒绝退款",
+            ),
+            &cal(),
+            now,
+        )
+        .await
+        .unwrap();
+    let b = store
+        .new_case(
+            new_case(
+                "consultation",
+                "social_security",
+                "13900139000",
+                "社保卡补办",
+            ),
+            &cal(),
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        a.intake.as_ref().unwrap().number.to_string(),
+        format!("261126-{seat}-0001")
+    );
+    assert_eq!(
+        b.intake.as_ref().unwrap().number.to_string(),
+        format!("261126-{seat}-0002")
+    );
     assert_eq!(counts(&store).await, (2, 2, 2));
     drop(store);
 
     let store = LocalStore::open(&data, now).await.unwrap();
-    assert_eq!(store.identity().seat_code, seat, "the device keeps its identity");
+    assert_eq!(
+        store.identity().seat_code,
+        seat,
+        "the device keeps its identity"
+    );
     let (row, state) = store.case(&format!("261126-{seat}-0001")).await.unwrap();
     assert_eq!(row.phone, "13800138000");
     assert_eq!(state.status, CaseStatus::Received);
@@ -62,20 +100,61 @@ async fn a_case_is_numbered_by_seat_and_day_written_with_its_outbox_entry_and_su
 async fn a_refused_step_or_a_bad_intake_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let now = t("2026-11-26T10:00:00+08:00");
-    let store = LocalStore::open(&DataDir::resolve(Some(dir.path().to_owned())), now).await.unwrap();
-    let c = store.new_case(new_case("complaint", "market_regulation", "13800138000", "商家拒绝退款"), &cal(), now).await.unwrap();
+    let store = LocalStore::open(&DataDir::resolve(Some(dir.path().to_owned())), now)
+        .await
+        .unwrap();
+    let c = store
+        .new_case(
+            new_case(
+                "complaint",
+                "market_regulation",
+                "13800138000",
+                "商家拒绝退款",
+            ),
+            &cal(),
+            now,
+        )
+        .await
+        .unwrap();
     let before = counts(&store).await;
 
-    let err = store.act(c.id.unwrap(), EventBody::SignedFor { bureau: BureauCode::from("MARKET") }, &cal(), now).await.unwrap_err();
+    let err = store
+        .act(
+            c.id.unwrap(),
+            EventBody::SignedFor {
+                bureau: BureauCode::from("MARKET"),
+            },
+            &cal(),
+            now,
+        )
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "case.step_refused");
-    let err = store.new_case(new_case("complaint", "market_regulation", "not-a-phone", "x"), &cal(), now).await.unwrap_err();
+    let err = store
+        .new_case(
+            new_case("complaint", "market_regulation", "not-a-phone", "x"),
+            &cal(),
+            now,
+        )
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "intake.phone");
-    let err = store.act(CaseId(uuid::Uuid::nil()), EventBody::Resumed, &cal(), now).await.unwrap_err();
+    let err = store
+        .act(CaseId(uuid::Uuid::nil()), EventBody::Resumed, &cal(), now)
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), "case.not_found");
     assert_eq!(counts(&store).await, before);
 
     // The refused intake did not use up a case number.
-    let next = store.new_case(new_case("complaint", "housing", "13800138000", "物业"), &cal(), now).await.unwrap();
+    let next = store
+        .new_case(
+            new_case("complaint", "housing", "13800138000", "物业"),
+            &cal(),
+            now,
+        )
+        .await
+        .unwrap();
     assert!(next.intake.unwrap().number.to_string().ends_with("-0002"));
 }
 
@@ -83,23 +162,95 @@ async fn a_refused_step_or_a_bad_intake_writes_nothing() {
 async fn the_queue_puts_the_nearest_deadline_first_and_follows_dispatches() {
     let dir = tempfile::tempdir().unwrap();
     let now = t("2026-11-26T10:00:00+08:00");
-    let store = LocalStore::open(&DataDir::resolve(Some(dir.path().to_owned())), now).await.unwrap();
+    let store = LocalStore::open(&DataDir::resolve(Some(dir.path().to_owned())), now)
+        .await
+        .unwrap();
     // Reply in 5 working days (per bureau, once dispatched), complaint dispatch in 15 minutes,
     // a level-C fault dispatch in 30 minutes.
-    let consult = store.new_case(new_case("consultation", "platform_usage", "13700137000", "怎么登录"), &cal(), now).await.unwrap();
-    let fault = store.new_case(new_case("fault", "network", "13600136000", "网络中断"), &cal(), now).await.unwrap();
-    let complaint = store.new_case(new_case("complaint", "market_regulation", "13500135000", "商家拒绝退款"), &cal(), now).await.unwrap();
-    let waiting = store.new_case(new_case("consultation", "housing", "13400134000", "公积金提取"), &cal(), now).await.unwrap();
-    let order: Vec<String> = store.queue(&QueueFilter::default()).await.unwrap().into_iter().map(|r| r.id).collect();
+    let consult = store
+        .new_case(
+            new_case("consultation", "platform_usage", "13700137000", "怎么登录"),
+            &cal(),
+            now,
+        )
+        .await
+        .unwrap();
+    let fault = store
+        .new_case(
+            new_case("fault", "network", "13600136000", "网络中断"),
+            &cal(),
+            now,
+        )
+        .await
+        .unwrap();
+    let complaint = store
+        .new_case(
+            new_case(
+                "complaint",
+                "market_regulation",
+                "13500135000",
+                "商家拒绝退款",
+            ),
+            &cal(),
+            now,
+        )
+        .await
+        .unwrap();
+    let waiting = store
+        .new_case(
+            new_case("consultation", "housing", "13400134000", "公积金提取"),
+            &cal(),
+            now,
+        )
+        .await
+        .unwrap();
+    let order: Vec<String> = store
+        .queue(&QueueFilter::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
     let id = |s: &hotline_domain::case::CaseState| s.id.unwrap().0.to_string();
-    assert_eq!(order, vec![id(&complaint), id(&fault), id(&consult), id(&waiting)], "no clock runs on an undispatched business consultation: it comes last");
+    assert_eq!(
+        order,
+        vec![id(&complaint), id(&fault), id(&consult), id(&waiting)],
+        "no clock runs on an undispatched business consultation: it comes last"
+    );
 
-    store.act(complaint.id.unwrap(), EventBody::Dispatched { bureau: BureauCode::from("MARKET"), note: String::new() }, &cal(), now).await.unwrap();
-    let market = store.queue(&QueueFilter { bureau: Some("MARKET".into()), ..Default::default() }).await.unwrap();
+    store
+        .act(
+            complaint.id.unwrap(),
+            EventBody::Dispatched {
+                bureau: BureauCode::from("MARKET"),
+                note: String::new(),
+            },
+            &cal(),
+            now,
+        )
+        .await
+        .unwrap();
+    let market = store
+        .queue(&QueueFilter {
+            bureau: Some("MARKET".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(market.len(), 1);
     assert_eq!(market[0].status, "dispatched");
-    assert_eq!(market[0].next_clock.as_deref(), Some("feedback"), "the hourly feedback is now nearest");
-    let faults = store.queue(&QueueFilter { kind: Some("fault".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(
+        market[0].next_clock.as_deref(),
+        Some("feedback"),
+        "the hourly feedback is now nearest"
+    );
+    let faults = store
+        .queue(&QueueFilter {
+            kind: Some("fault".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(faults.len(), 1);
 }
 
@@ -107,26 +258,57 @@ async fn the_queue_puts_the_nearest_deadline_first_and_follows_dispatches() {
 async fn search_finds_two_character_chinese_terms_phrases_single_characters_and_phone_prefixes() {
     let dir = tempfile::tempdir().unwrap();
     let now = t("2026-11-26T10:00:00+08:00");
-    let store = LocalStore::open(&DataDir::resolve(Some(dir.path().to_owned())), now).await.unwrap();
+    let store = LocalStore::open(&DataDir::resolve(Some(dir.path().to_owned())), now)
+        .await
+        .unwrap();
     for (phone, text) in [
         ("13800138000", "社保卡补办进度查询"),
         ("13900139000", "医保报销比例咨询"),
         ("13700137000", "小区噪音扰民投诉"),
     ] {
-        store.new_case(new_case("consultation", "social_security", phone, text), &cal(), now).await.unwrap();
+        store
+            .new_case(
+                new_case("consultation", "social_security", phone, text),
+                &cal(),
+                now,
+            )
+            .await
+            .unwrap();
     }
     let hits = |q: &'static str| {
         let store = store.clone();
-        async move { store.search(q, 50).await.unwrap().into_iter().map(|r| r.phone).collect::<Vec<_>>() }
+        async move {
+            store
+                .search(q, 50)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| r.phone)
+                .collect::<Vec<_>>()
+        }
     };
     assert_eq!(hits("社保").await, ["13800138000"]);
     assert_eq!(hits("医保").await, ["13900139000"]);
     assert_eq!(hits("补办进度").await, ["13800138000"]);
     assert!(hits("社补").await.is_empty(), "characters must be adjacent");
     assert_eq!(hits("噪").await, ["13700137000"]);
-    assert_eq!(hits("询").await.len(), 2, "a run's last character is found too");
+    assert_eq!(
+        hits("询").await.len(),
+        2,
+        "a run's last character is found too"
+    );
     assert_eq!(hits("13900").await, ["13900139000"]);
     assert_eq!(hits("保 1380").await, ["13800138000"]);
-    assert_eq!(store.search("，。", 10).await.unwrap_err().code(), "search.empty");
-    assert_eq!(store.caller_history("138-0013-8000", 10).await.unwrap().len(), 1);
+    assert_eq!(
+        store.search("，。", 10).await.unwrap_err().code(),
+        "search.empty"
+    );
+    assert_eq!(
+        store
+            .caller_history("138-0013-8000", 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }

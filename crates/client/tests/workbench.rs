@@ -40,13 +40,19 @@ fn form(phone: &str, kind: &str, category: &str, text: &str) -> IntakeForm {
         district: "天河区".into(),
         address: "天河区天河路100号".into(),
         description: text.into(),
-        level: if kind == "fault" { "C".into() } else { String::new() },
+        level: if kind == "fault" {
+            "C".into()
+        } else {
+            String::new()
+        },
         ..IntakeForm::default()
     }
 }
 
 async fn bench(dir: &std::path::Path, clock: Arc<TestClock>) -> Workbench {
-    let wb = Workbench::open(DataDir::resolve(Some(dir.to_owned())), clock).await.unwrap();
+    let wb = Workbench::open(DataDir::resolve(Some(dir.to_owned())), clock)
+        .await
+        .unwrap();
     wb.seed_demo_if_empty(0).await.unwrap(); // directory and knowledge base only
     wb
 }
@@ -59,17 +65,50 @@ async fn the_queue_lights_turn_yellow_then_red_as_the_clock_moves_and_counts_fol
     let wb = bench(dir.path(), clock.clone()).await;
     // A complaint runs a 15-minute dispatch clock: under an hour left from the start, so
     // yellow at once. A technical consultation runs a 2-working-day reply clock: green.
-    let complaint = wb.record_intake(&form("13900139000", "complaint", "market_regulation", "商家拒绝退款"), &Finish::default()).await.unwrap();
-    let question = wb.record_intake(&form("13800138000", "consultation", "platform_usage", "如何在小程序预约办事"), &Finish::default()).await.unwrap();
-    let all = QueueQuery { limit: 100, ..QueueQuery::default() };
+    let complaint = wb
+        .record_intake(
+            &form(
+                "13900139000",
+                "complaint",
+                "market_regulation",
+                "商家拒绝退款",
+            ),
+            &Finish::default(),
+        )
+        .await
+        .unwrap();
+    let question = wb
+        .record_intake(
+            &form(
+                "13800138000",
+                "consultation",
+                "platform_usage",
+                "如何在小程序预约办事",
+            ),
+            &Finish::default(),
+        )
+        .await
+        .unwrap();
+    let all = QueueQuery {
+        limit: 100,
+        ..QueueQuery::default()
+    };
 
     let page = wb.queue(&all).await.unwrap();
     assert_eq!(page.total, 2);
-    assert_eq!(page.rows[0].case.id, complaint.row.id, "the nearest due first");
-    let light = |p: &hotline_client::store::QueuePage, id: &str| p.rows.iter().find(|r| r.case.id == id).unwrap().light;
+    assert_eq!(
+        page.rows[0].case.id, complaint.row.id,
+        "the nearest due first"
+    );
+    let light = |p: &hotline_client::store::QueuePage, id: &str| {
+        p.rows.iter().find(|r| r.case.id == id).unwrap().light
+    };
     assert_eq!(light(&page, &complaint.row.id), Light::Yellow);
     assert_eq!(light(&page, &question.row.id), Light::Green);
-    assert_eq!((page.counts.yellow, page.counts.green, page.counts.red), (1, 1, 0));
+    assert_eq!(
+        (page.counts.yellow, page.counts.green, page.counts.red),
+        (1, 1, 0)
+    );
     let due = page.rows[0].case.next_due.unwrap();
     assert_eq!(due, t("2026-11-26T10:15:00+08:00"));
 
@@ -77,23 +116,63 @@ async fn the_queue_lights_turn_yellow_then_red_as_the_clock_moves_and_counts_fol
     let page = wb.queue(&all).await.unwrap();
     assert_eq!(light(&page, &complaint.row.id), Light::Red);
     assert_eq!(page.counts.red, 1);
-    let only_red = wb.queue(&QueueQuery { light: Some(Light::Red), ..all.clone() }).await.unwrap();
+    let only_red = wb
+        .queue(&QueueQuery {
+            light: Some(Light::Red),
+            ..all.clone()
+        })
+        .await
+        .unwrap();
     assert_eq!(only_red.rows.len(), 1);
-    assert_eq!(only_red.total, 2, "the counts are of the whole filtered queue, whatever light is shown");
+    assert_eq!(
+        only_red.total, 2,
+        "the counts are of the whole filtered queue, whatever light is shown"
+    );
     // 2 working days from Thursday: Friday and Monday 30 November, due at its end. A fifth of
     // the budget (0.4 of a day) is left from Monday about 14:24: yellow; red on Tuesday.
     clock.set("2026-11-30T14:00:00+08:00");
-    assert_eq!(light(&wb.queue(&all).await.unwrap(), &question.row.id), Light::Green);
+    assert_eq!(
+        light(&wb.queue(&all).await.unwrap(), &question.row.id),
+        Light::Green
+    );
     clock.set("2026-11-30T14:30:00+08:00");
-    assert_eq!(light(&wb.queue(&all).await.unwrap(), &question.row.id), Light::Yellow);
+    assert_eq!(
+        light(&wb.queue(&all).await.unwrap(), &question.row.id),
+        Light::Yellow
+    );
     clock.set("2026-12-01T00:00:01+08:00");
-    assert_eq!(light(&wb.queue(&all).await.unwrap(), &question.row.id), Light::Red);
+    assert_eq!(
+        light(&wb.queue(&all).await.unwrap(), &question.row.id),
+        Light::Red
+    );
 
-    let complaints = wb.queue(&QueueQuery { kind: Some("complaint".into()), ..all.clone() }).await.unwrap();
-    assert_eq!((complaints.total, complaints.rows[0].case.id.clone()), (1, complaint.row.id.clone()));
-    let mine = wb.queue(&QueueQuery { mine: true, ..all.clone() }).await.unwrap();
+    let complaints = wb
+        .queue(&QueueQuery {
+            kind: Some("complaint".into()),
+            ..all.clone()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (complaints.total, complaints.rows[0].case.id.clone()),
+        (1, complaint.row.id.clone())
+    );
+    let mine = wb
+        .queue(&QueueQuery {
+            mine: true,
+            ..all.clone()
+        })
+        .await
+        .unwrap();
     assert_eq!(mine.total, 2, "both recorded by this seat");
-    let paged = wb.queue(&QueueQuery { offset: 1, limit: 1, ..all.clone() }).await.unwrap();
+    let paged = wb
+        .queue(&QueueQuery {
+            offset: 1,
+            limit: 1,
+            ..all.clone()
+        })
+        .await
+        .unwrap();
     assert_eq!(paged.rows[0].case.id, question.row.id);
 }
 
@@ -102,11 +181,21 @@ async fn an_alert_is_handed_out_once_per_clock_and_threshold_even_after_a_restar
     let dir = tempfile::tempdir().unwrap();
     let clock = TestClock::at("2026-11-26T10:00:00+08:00");
     let wb = bench(dir.path(), clock.clone()).await;
-    let fault = wb.record_intake(&form("13800138000", "fault", "app_fault", "电子证照无法加载"), &Finish::default()).await.unwrap();
+    let fault = wb
+        .record_intake(
+            &form("13800138000", "fault", "app_fault", "电子证照无法加载"),
+            &Finish::default(),
+        )
+        .await
+        .unwrap();
     assert!(fault.clocks.iter().any(|c| c.key == "dispatch"));
     let first = wb.next_alert_at().await.unwrap().unwrap();
     assert!(first > t("2026-11-26T10:00:00+08:00"));
-    assert_eq!(wb.take_due_alerts(10).await.unwrap().clocks, 0, "nothing is due yet");
+    assert_eq!(
+        wb.take_due_alerts(10).await.unwrap().clocks,
+        0,
+        "nothing is due yet"
+    );
 
     // Two hours later every clock of the fault that was due has breached: one alert per clock,
     // at its worst threshold.
@@ -117,19 +206,38 @@ async fn an_alert_is_handed_out_once_per_clock_and_threshold_even_after_a_restar
     let alerts = taken.alerts;
     assert!(!alerts.is_empty());
     assert!(alerts.iter().all(|a| a.number == fault.row.number));
-    let respond = alerts.iter().find(|a| a.clock == "dispatch").expect("the 30-minute dispatch clock alerts");
+    let respond = alerts
+        .iter()
+        .find(|a| a.clock == "dispatch")
+        .expect("the 30-minute dispatch clock alerts");
     assert_eq!(respond.threshold, "breached");
     let keys: Vec<_> = alerts.iter().map(|a| &a.clock).collect();
     let mut unique = keys.clone();
     unique.dedup();
     assert_eq!(keys, unique, "one alert per clock");
-    assert_eq!(wb.take_due_alerts(10).await.unwrap().clocks, 0, "never twice");
+    assert_eq!(
+        wb.take_due_alerts(10).await.unwrap().clocks,
+        0,
+        "never twice"
+    );
     drop(wb);
 
     let wb = bench(dir.path(), clock.clone()).await;
-    assert_eq!(wb.take_due_alerts(10).await.unwrap().clocks, 0, "nor after a restart");
+    assert_eq!(
+        wb.take_due_alerts(10).await.unwrap().clocks,
+        0,
+        "nor after a restart"
+    );
     // Acting on the case rewrites its unsent points, never the sent ones.
-    wb.act(&fault.row.number, EventBody::Dispatched { bureau: BureauCode::from("GOVDATA"), note: String::new() }).await.unwrap();
+    wb.act(
+        &fault.row.number,
+        EventBody::Dispatched {
+            bureau: BureauCode::from("GOVDATA"),
+            note: String::new(),
+        },
+    )
+    .await
+    .unwrap();
     let again = wb.take_due_alerts(10).await.unwrap().alerts;
     assert!(again.iter().all(|a| a.clock != respond.clock), "{again:?}");
     drop(wb);
@@ -141,8 +249,14 @@ async fn an_alert_is_handed_out_once_per_clock_and_threshold_even_after_a_restar
     let sent = || {
         let db = db.clone();
         async move {
-            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", db.display())).await.unwrap();
-            let n: i64 = sqlx::query_scalar("SELECT count(*) FROM alerts WHERE sent_at IS NOT NULL").fetch_one(&pool).await.unwrap();
+            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", db.display()))
+                .await
+                .unwrap();
+            let n: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM alerts WHERE sent_at IS NOT NULL")
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
             n
         }
     };
@@ -154,16 +268,42 @@ async fn an_alert_is_handed_out_once_per_clock_and_threshold_even_after_a_restar
     // The bureau's steps, recorded straight into the store (this desk is a seat's), then closed.
     let store = wb.store().await;
     let id = hotline_domain::case::CaseId(fault.row.id.parse().unwrap());
-    let sla = hotline_domain::sla::SlaCalendar::new(hotline_domain::calendar::shipped(), Default::default());
+    let sla = hotline_domain::sla::SlaCalendar::new(
+        hotline_domain::calendar::shipped(),
+        Default::default(),
+    );
     let govdata = BureauCode::from("GOVDATA");
-    for body in [EventBody::SignedFor { bureau: govdata.clone() }, EventBody::Replied { bureau: Some(govdata), text: "已修复".into() }] {
+    for body in [
+        EventBody::SignedFor {
+            bureau: govdata.clone(),
+        },
+        EventBody::Replied {
+            bureau: Some(govdata),
+            text: "已修复".into(),
+        },
+    ] {
         store.act(id, body, &sla, clock.now()).await.unwrap();
     }
-    wb.act(&fault.row.number, EventBody::Closed { note: String::new() }).await.unwrap();
+    wb.act(
+        &fault.row.number,
+        EventBody::Closed {
+            note: String::new(),
+        },
+    )
+    .await
+    .unwrap();
     drop(wb);
     let wb = bench(dir.path(), clock.clone()).await;
-    assert_eq!(sent().await, 0, "a closed case's alarm data goes after three months");
-    assert_eq!(wb.take_due_alerts(10).await.unwrap().clocks, 0, "and is never sent again");
+    assert_eq!(
+        sent().await,
+        0,
+        "a closed case's alarm data goes after three months"
+    );
+    assert_eq!(
+        wb.take_due_alerts(10).await.unwrap().clocks,
+        0,
+        "and is never sent again"
+    );
 }
 
 #[tokio::test]
@@ -171,33 +311,95 @@ async fn intake_shows_the_callers_history_and_likely_duplicates_and_suggests_art
     let dir = tempfile::tempdir().unwrap();
     let clock = TestClock::at("2026-11-26T10:00:00+08:00");
     let wb = bench(dir.path(), clock.clone()).await;
-    let earlier = wb.record_intake(&form("138-0013-8000", "complaint", "urban_management", "夜间施工噪音扰民"), &Finish::default()).await.unwrap();
-    let neighbour = IntakeForm { address: "天河区天河路100号".into(), ..form("13700137000", "complaint", "urban_management", "施工噪音") };
-    wb.record_intake(&neighbour, &Finish::default()).await.unwrap();
+    let earlier = wb
+        .record_intake(
+            &form(
+                "138-0013-8000",
+                "complaint",
+                "urban_management",
+                "夜间施工噪音扰民",
+            ),
+            &Finish::default(),
+        )
+        .await
+        .unwrap();
+    let neighbour = IntakeForm {
+        address: "天河区天河路100号".into(),
+        ..form("13700137000", "complaint", "urban_management", "施工噪音")
+    };
+    wb.record_intake(&neighbour, &Finish::default())
+        .await
+        .unwrap();
     clock.set("2026-11-27T09:00:00+08:00");
 
-    let lookup = wb.lookup_caller("13800138000", "天河区天河路100号", "urban_management").await.unwrap();
+    let lookup = wb
+        .lookup_caller("13800138000", "天河区天河路100号", "urban_management")
+        .await
+        .unwrap();
     assert_eq!(lookup.history.len(), 1);
     assert_eq!(lookup.history[0].number, earlier.row.number);
     let mut reasons: Vec<_> = lookup.duplicates.iter().map(|d| d.reason).collect();
     reasons.sort();
     assert_eq!(reasons, ["same_address", "same_caller"]);
-    assert_eq!(lookup.duplicates.len(), 2, "the caller's own case and the neighbour's at the same address");
+    assert_eq!(
+        lookup.duplicates.len(),
+        2,
+        "the caller's own case and the neighbour's at the same address"
+    );
 
-    let articles = wb.suggest_articles("社保卡丢了，想问一下怎么补办", "social_security").await.unwrap();
-    assert!(articles[0].title.contains("社保卡"), "{:?}", articles.iter().map(|a| &a.title).collect::<Vec<_>>());
+    let articles = wb
+        .suggest_articles("社保卡丢了，想问一下怎么补办", "social_security")
+        .await
+        .unwrap();
+    assert!(
+        articles[0].title.contains("社保卡"),
+        "{:?}",
+        articles.iter().map(|a| &a.title).collect::<Vec<_>>()
+    );
     assert!(wb.suggest_articles("", "").await.unwrap().is_empty());
 
     // Answered on the spot: recorded and closed in one step, out of the queue.
     let closed = wb
-        .record_intake(&form("13600136000", "consultation", "social_security", "社保卡补办"), &Finish { answer: Some("携带身份证到银行网点补办".into()), article: Some(articles[0].id.clone()) })
+        .record_intake(
+            &form(
+                "13600136000",
+                "consultation",
+                "social_security",
+                "社保卡补办",
+            ),
+            &Finish {
+                answer: Some("携带身份证到银行网点补办".into()),
+                article: Some(articles[0].id.clone()),
+            },
+        )
         .await
         .unwrap();
     assert_eq!(closed.row.status, "closed");
-    assert!(wb.queue(&QueueQuery { limit: 50, ..QueueQuery::default() }).await.unwrap().rows.iter().all(|r| r.case.id != closed.row.id));
+    assert!(wb
+        .queue(&QueueQuery {
+            limit: 50,
+            ..QueueQuery::default()
+        })
+        .await
+        .unwrap()
+        .rows
+        .iter()
+        .all(|r| r.case.id != closed.row.id));
 
     // 并单: the neighbour's call becomes part of the earlier case.
-    let merged = wb.merge(&lookup.duplicates.iter().find(|d| d.reason == "same_address").unwrap().case.number, &earlier.row.number).await.unwrap();
+    let merged = wb
+        .merge(
+            &lookup
+                .duplicates
+                .iter()
+                .find(|d| d.reason == "same_address")
+                .unwrap()
+                .case
+                .number,
+            &earlier.row.number,
+        )
+        .await
+        .unwrap();
     assert_eq!(merged.row.status, "merged");
 }
 
@@ -213,21 +415,65 @@ async fn bad_intake_is_refused_field_by_field_and_nothing_typed_is_lost() {
         category: "network".into(),
         ..IntakeForm::default()
     };
-    wb.save_draft(INTAKE_DRAFT, &serde_json::to_value(&typed).unwrap()).await.unwrap();
-    let err: ErrorPayload = wb.record_intake(&typed, &Finish::default()).await.unwrap_err().into();
+    wb.save_draft(INTAKE_DRAFT, &serde_json::to_value(&typed).unwrap())
+        .await
+        .unwrap();
+    let err: ErrorPayload = wb
+        .record_intake(&typed, &Finish::default())
+        .await
+        .unwrap_err()
+        .into();
     let fields: Vec<_> = err.fields.iter().map(|f| (f.field, f.code)).collect();
-    assert_eq!(fields, [("phone", "intake.phone"), ("level", "intake.level_required"), ("description", "intake.description_too_long")]);
-    assert!(err.message.contains("号码格式错误") && err.message.contains("最多10000字"), "{}", err.message);
-    let empty: ErrorPayload = wb.record_intake(&IntakeForm::default(), &Finish::default()).await.unwrap_err().into();
-    assert_eq!(empty.fields.iter().map(|f| f.field).collect::<Vec<_>>(), ["phone", "kind", "category", "description"]);
+    assert_eq!(
+        fields,
+        [
+            ("phone", "intake.phone"),
+            ("level", "intake.level_required"),
+            ("description", "intake.description_too_long")
+        ]
+    );
+    assert!(
+        err.message.contains("号码格式错误") && err.message.contains("最多10000字"),
+        "{}",
+        err.message
+    );
+    let empty: ErrorPayload = wb
+        .record_intake(&IntakeForm::default(), &Finish::default())
+        .await
+        .unwrap_err()
+        .into();
+    assert_eq!(
+        empty.fields.iter().map(|f| f.field).collect::<Vec<_>>(),
+        ["phone", "kind", "category", "description"]
+    );
     // Nothing was recorded and the draft is intact.
-    assert_eq!(wb.queue(&QueueQuery { limit: 10, ..QueueQuery::default() }).await.unwrap().total, 0);
+    assert_eq!(
+        wb.queue(&QueueQuery {
+            limit: 10,
+            ..QueueQuery::default()
+        })
+        .await
+        .unwrap()
+        .total,
+        0
+    );
     let draft = wb.draft(INTAKE_DRAFT).await.unwrap().unwrap();
-    assert_eq!(serde_json::from_value::<IntakeForm>(draft.content).unwrap(), typed);
+    assert_eq!(
+        serde_json::from_value::<IntakeForm>(draft.content).unwrap(),
+        typed
+    );
     // Emoji and markup are text, stored as typed; the draft goes once the case is stored.
-    let ok = form("13800138000", "consultation", "other_business", "😀 <script>alert(1)</script> 𠀀");
+    let ok = form(
+        "13800138000",
+        "consultation",
+        "other_business",
+        "😀 <script>alert(1)</script> 𠀀",
+    );
     let case = wb.record_intake(&ok, &Finish::default()).await.unwrap();
-    assert_eq!(case.intake.unwrap().description, "😀 <script>alert(1)</script> 𠀀");
+    assert_eq!(
+        case.intake.unwrap().description,
+        "😀 <script>alert(1)</script> 𠀀"
+    );
     assert!(wb.draft(INTAKE_DRAFT).await.unwrap().is_none());
 }
 
@@ -236,35 +482,111 @@ async fn a_seat_is_offered_only_its_steps_and_a_step_it_may_not_take_is_refused(
     let dir = tempfile::tempdir().unwrap();
     let clock = TestClock::at("2026-11-26T10:00:00+08:00");
     let wb = bench(dir.path(), clock).await;
-    let case = wb.record_intake(&form("13800138000", "complaint", "market_regulation", "商家拒绝退款"), &Finish::default()).await.unwrap();
+    let case = wb
+        .record_intake(
+            &form(
+                "13800138000",
+                "complaint",
+                "market_regulation",
+                "商家拒绝退款",
+            ),
+            &Finish::default(),
+        )
+        .await
+        .unwrap();
     let offered: Vec<_> = case.offers.iter().map(|o| o.step).collect();
-    assert!(offered.contains(&"dispatched") && !offered.contains(&"signed_for"), "{offered:?}");
-    let routes = wb.suggest_routes("market_regulation", "天河区").await.unwrap();
+    assert!(
+        offered.contains(&"dispatched") && !offered.contains(&"signed_for"),
+        "{offered:?}"
+    );
+    let routes = wb
+        .suggest_routes("market_regulation", "天河区")
+        .await
+        .unwrap();
     assert_eq!(routes[0].bureau, "MARKET");
-    let dispatched = wb.act(&case.row.number, EventBody::Dispatched { bureau: BureauCode::from("MARKET"), note: "请核查".into() }).await.unwrap();
+    let dispatched = wb
+        .act(
+            &case.row.number,
+            EventBody::Dispatched {
+                bureau: BureauCode::from("MARKET"),
+                note: "请核查".into(),
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(dispatched.row.status, "dispatched");
     assert_eq!(dispatched.events.len(), 2);
-    assert!(dispatched.clocks.iter().any(|c| c.bureau.as_deref() == Some("MARKET")));
-    let err: ErrorPayload = wb.act(&case.row.number, EventBody::SignedFor { bureau: BureauCode::from("MARKET") }).await.unwrap_err().into();
+    assert!(dispatched
+        .clocks
+        .iter()
+        .any(|c| c.bureau.as_deref() == Some("MARKET")));
+    let err: ErrorPayload = wb
+        .act(
+            &case.row.number,
+            EventBody::SignedFor {
+                bureau: BureauCode::from("MARKET"),
+            },
+        )
+        .await
+        .unwrap_err()
+        .into();
     assert_eq!(err.code, "case.not_permitted");
-    let err: ErrorPayload = wb.act(&case.row.number, EventBody::Closed { note: String::new() }).await.unwrap_err().into();
+    let err: ErrorPayload = wb
+        .act(
+            &case.row.number,
+            EventBody::Closed {
+                note: String::new(),
+            },
+        )
+        .await
+        .unwrap_err()
+        .into();
     assert_eq!(err.code, "case.step_refused");
-    assert_eq!(wb.case(&case.row.number).await.unwrap().events.len(), 2, "nothing written by refused steps");
+    assert_eq!(
+        wb.case(&case.row.number).await.unwrap().events.len(),
+        2,
+        "nothing written by refused steps"
+    );
 }
 
 #[tokio::test]
 async fn a_first_run_without_a_server_gets_a_demo_queue_that_never_reaches_the_outbox() {
     let dir = tempfile::tempdir().unwrap();
     let clock = TestClock::at("2026-11-26T10:00:00+08:00");
-    let wb = Workbench::open(DataDir::resolve(Some(dir.path().to_owned())), clock).await.unwrap();
+    let wb = Workbench::open(DataDir::resolve(Some(dir.path().to_owned())), clock)
+        .await
+        .unwrap();
     assert_eq!(wb.seed_demo_if_empty(300).await.unwrap(), 300);
-    assert_eq!(wb.seed_demo_if_empty(300).await.unwrap(), 0, "only into an empty store");
-    let page = wb.queue(&QueueQuery { limit: 1000, ..QueueQuery::default() }).await.unwrap();
-    assert!(page.total > 60 && page.total < 250, "older cases are closed, recent ones open: {}", page.total);
-    assert!(page.counts.red > 0 && page.counts.yellow > 0 && page.counts.green > page.counts.red, "{:?}", page.counts);
+    assert_eq!(
+        wb.seed_demo_if_empty(300).await.unwrap(),
+        0,
+        "only into an empty store"
+    );
+    let page = wb
+        .queue(&QueueQuery {
+            limit: 1000,
+            ..QueueQuery::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        page.total > 60 && page.total < 250,
+        "older cases are closed, recent ones open: {}",
+        page.total
+    );
+    assert!(
+        page.counts.red > 0 && page.counts.yellow > 0 && page.counts.green > page.counts.red,
+        "{:?}",
+        page.counts
+    );
     assert_eq!(wb.status().await.unwrap().pending, 0);
     // A desk opened on a full queue: many alerts at once come as one summary, counted per clock.
     let taken = wb.take_due_alerts(3).await.unwrap();
-    assert!(taken.clocks > 3 && taken.alerts.is_empty() && taken.breached > 0, "{} {}", taken.clocks, taken.breached);
+    assert!(
+        taken.clocks > 3 && taken.alerts.is_empty() && taken.breached > 0,
+        "{} {}",
+        taken.clocks,
+        taken.breached
+    );
     assert_eq!(wb.take_due_alerts(3).await.unwrap().clocks, 0);
 }

@@ -30,7 +30,9 @@ impl ArticleStatus {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Draft, Self::Pending, Self::Published, Self::Retired].into_iter().find(|x| x.code() == s)
+        [Self::Draft, Self::Pending, Self::Published, Self::Retired]
+            .into_iter()
+            .find(|x| x.code() == s)
     }
 
     pub fn label_zh(self) -> &'static str {
@@ -45,7 +47,11 @@ impl ArticleStatus {
 
 /// How an article may be used (分级): 1 answered to callers as it is; 2 answered after checking
 /// the caller's circumstances; 3 internal reference only.
-pub const LEVELS: [(u8, &str); 3] = [(1, "一级：可直接答复"), (2, "二级：核实后答复"), (3, "三级：内部参考")];
+pub const LEVELS: [(u8, &str); 3] = [
+    (1, "一级：可直接答复"),
+    (2, "二级：核实后答复"),
+    (3, "三级：内部参考"),
+];
 
 /// One version's content, as an author writes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,9 +140,18 @@ pub fn kb_permits(role: Role, action: KbAction) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KbRefusal {
     #[error("a {role} may not {action:?} articles / 无权执行该知识库操作")]
-    NotPermitted { role: &'static str, action: KbAction },
-    #[error("the article is {status:?}; {action:?} needs it {needs} / 知识条目当前状态不允许该操作")]
-    Status { status: ArticleStatus, action: KbAction, needs: &'static str },
+    NotPermitted {
+        role: &'static str,
+        action: KbAction,
+    },
+    #[error(
+        "the article is {status:?}; {action:?} needs it {needs} / 知识条目当前状态不允许该操作"
+    )]
+    Status {
+        status: ArticleStatus,
+        action: KbAction,
+        needs: &'static str,
+    },
     #[error("a reason is required / 请填写理由")]
     ReasonRequired,
     #[error("title (1–100 characters), body (1–20000) and level 1–3 are required / 标题、正文与级别必填")]
@@ -155,13 +170,28 @@ impl KbRefusal {
 }
 
 /// The status an article moves to when `role` takes `action` on it in `status`, or why not.
-pub fn kb_transition(role: Role, role_name: &'static str, status: Option<ArticleStatus>, action: KbAction, reason: &str) -> Result<ArticleStatus, KbRefusal> {
+pub fn kb_transition(
+    role: Role,
+    role_name: &'static str,
+    status: Option<ArticleStatus>,
+    action: KbAction,
+    reason: &str,
+) -> Result<ArticleStatus, KbRefusal> {
     use ArticleStatus as S;
     use KbAction as A;
     if !kb_permits(role, action) {
-        return Err(KbRefusal::NotPermitted { role: role_name, action });
+        return Err(KbRefusal::NotPermitted {
+            role: role_name,
+            action,
+        });
     }
-    let refuse = |needs| Err(KbRefusal::Status { status: status.unwrap_or(S::Draft), action, needs });
+    let refuse = |needs| {
+        Err(KbRefusal::Status {
+            status: status.unwrap_or(S::Draft),
+            action,
+            needs,
+        })
+    };
     match (action, status) {
         // Writing makes a new draft version, whatever the article's state (a published article
         // stays published at its approved version meanwhile).
@@ -173,7 +203,9 @@ pub fn kb_transition(role: Role, role_name: &'static str, status: Option<Article
         (A::Reject, Some(S::Pending)) if reason.trim().is_empty() => Err(KbRefusal::ReasonRequired),
         (A::Reject, Some(S::Pending)) => Ok(S::Draft),
         (A::Reject, _) => refuse("pending review"),
-        (A::Retire, Some(S::Published)) if reason.trim().is_empty() => Err(KbRefusal::ReasonRequired),
+        (A::Retire, Some(S::Published)) if reason.trim().is_empty() => {
+            Err(KbRefusal::ReasonRequired)
+        }
         (A::Retire, Some(S::Published)) => Ok(S::Retired),
         (A::Retire, _) => refuse("published"),
     }
@@ -197,21 +229,84 @@ mod tests {
     fn seats_write_and_submit_only_supervisors_approve_bureaus_do_nothing() {
         use ArticleStatus as S;
         use KbAction as A;
-        assert_eq!(kb_transition(Role::Seat, "seat", None, A::Write, ""), Ok(S::Draft));
-        assert_eq!(kb_transition(Role::Seat, "seat", Some(S::Draft), A::Submit, ""), Ok(S::Pending));
+        assert_eq!(
+            kb_transition(Role::Seat, "seat", None, A::Write, ""),
+            Ok(S::Draft)
+        );
+        assert_eq!(
+            kb_transition(Role::Seat, "seat", Some(S::Draft), A::Submit, ""),
+            Ok(S::Pending)
+        );
         for action in [A::Approve, A::Reject, A::Retire] {
-            assert!(matches!(kb_transition(Role::Seat, "seat", Some(S::Pending), action, "x"), Err(KbRefusal::NotPermitted { .. })));
+            assert!(matches!(
+                kb_transition(Role::Seat, "seat", Some(S::Pending), action, "x"),
+                Err(KbRefusal::NotPermitted { .. })
+            ));
         }
         for action in [A::Write, A::Submit, A::Approve, A::Reject, A::Retire] {
             assert!(!kb_permits(Role::Bureau, action));
             assert!(!kb_permits(Role::Admin, action));
         }
-        assert_eq!(kb_transition(Role::Supervisor, "supervisor", Some(S::Pending), A::Approve, ""), Ok(S::Published));
-        assert_eq!(kb_transition(Role::Supervisor, "supervisor", Some(S::Pending), A::Reject, " "), Err(KbRefusal::ReasonRequired));
-        assert_eq!(kb_transition(Role::Supervisor, "supervisor", Some(S::Pending), A::Reject, "口径不准确"), Ok(S::Draft));
-        assert!(matches!(kb_transition(Role::Supervisor, "supervisor", Some(S::Draft), A::Approve, ""), Err(KbRefusal::Status { .. })));
-        assert_eq!(kb_transition(Role::Supervisor, "supervisor", Some(S::Published), A::Write, ""), Ok(S::Draft));
-        assert_eq!(kb_transition(Role::Supervisor, "supervisor", Some(S::Published), A::Retire, "政策已废止"), Ok(S::Retired));
+        assert_eq!(
+            kb_transition(
+                Role::Supervisor,
+                "supervisor",
+                Some(S::Pending),
+                A::Approve,
+                ""
+            ),
+            Ok(S::Published)
+        );
+        assert_eq!(
+            kb_transition(
+                Role::Supervisor,
+                "supervisor",
+                Some(S::Pending),
+                A::Reject,
+                " "
+            ),
+            Err(KbRefusal::ReasonRequired)
+        );
+        assert_eq!(
+            kb_transition(
+                Role::Supervisor,
+                "supervisor",
+                Some(S::Pending),
+                A::Reject,
+                "口径不准确"
+            ),
+            Ok(S::Draft)
+        );
+        assert!(matches!(
+            kb_transition(
+                Role::Supervisor,
+                "supervisor",
+                Some(S::Draft),
+                A::Approve,
+                ""
+            ),
+            Err(KbRefusal::Status { .. })
+        ));
+        assert_eq!(
+            kb_transition(
+                Role::Supervisor,
+                "supervisor",
+                Some(S::Published),
+                A::Write,
+                ""
+            ),
+            Ok(S::Draft)
+        );
+        assert_eq!(
+            kb_transition(
+                Role::Supervisor,
+                "supervisor",
+                Some(S::Published),
+                A::Retire,
+                "政策已废止"
+            ),
+            Ok(S::Retired)
+        );
         assert!(check_article("社保卡补办", "携带身份证到网点办理", 1).is_ok());
         assert_eq!(check_article(" ", "x", 1), Err(KbRefusal::Invalid));
         assert_eq!(check_article("t", "x", 4), Err(KbRefusal::Invalid));

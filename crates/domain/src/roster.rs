@@ -22,7 +22,11 @@ impl Duty {
     /// The shift's first instant and the instant after its last.
     pub fn span(&self) -> (DateTime<Utc>, DateTime<Utc>) {
         let start = from_local(self.day.and_time(self.starts));
-        let end_day = if self.ends <= self.starts { self.day.succ_opt().unwrap_or(self.day) } else { self.day };
+        let end_day = if self.ends <= self.starts {
+            self.day.succ_opt().unwrap_or(self.day)
+        } else {
+            self.day
+        };
         (start, from_local(end_day.and_time(self.ends)))
     }
 
@@ -67,10 +71,19 @@ mod tests {
         };
         let morning = d("早班", "08:00:00", "16:00:00");
         assert!(morning.covers(at("2026-11-26T08:00:00+08:00")));
-        assert!(!morning.covers(at("2026-11-26T16:00:00+08:00")), "the end is the next shift's");
+        assert!(
+            !morning.covers(at("2026-11-26T16:00:00+08:00")),
+            "the end is the next shift's"
+        );
         let night = d("夜班", "22:00:00", "08:00:00");
         assert!(night.covers(at("2026-11-27T03:00:00+08:00")));
-        assert!(!night.covers(at("2026-11-26T03:00:00+08:00")), "the night before belongs to the day before");
-        assert_eq!(days_around(at("2026-11-27T03:00:00+08:00")).map(|d| d.to_string()), ["2026-11-26", "2026-11-27"]);
+        assert!(
+            !night.covers(at("2026-11-26T03:00:00+08:00")),
+            "the night before belongs to the day before"
+        );
+        assert_eq!(
+            days_around(at("2026-11-27T03:00:00+08:00")).map(|d| d.to_string()),
+            ["2026-11-26", "2026-11-27"]
+        );
     }
 }

@@ -88,7 +88,9 @@ pub fn query_parts(query: &str) -> Vec<QueryPart> {
         .map(|run| match run {
             Run::Word(w) => QueryPart::Prefix(w),
             Run::Cjk(chars) if chars.len() == 1 => QueryPart::Prefix(chars[0].to_string()),
-            Run::Cjk(chars) => QueryPart::Phrase(chars.windows(2).map(|p| p.iter().collect()).collect()),
+            Run::Cjk(chars) => {
+                QueryPart::Phrase(chars.windows(2).map(|p| p.iter().collect()).collect())
+            }
         })
         .collect()
 }
@@ -99,16 +101,40 @@ mod tests {
 
     #[test]
     fn chinese_runs_become_bigrams_and_words_stay_whole() {
-        assert_eq!(index_tokens("社保卡补办，电话13800138000"), ["社保", "保卡", "卡补", "补办", "办", "电话", "话", "13800138000"]);
+        assert_eq!(
+            index_tokens("社保卡补办，电话13800138000"),
+            [
+                "社保",
+                "保卡",
+                "卡补",
+                "补办",
+                "办",
+                "电话",
+                "话",
+                "13800138000"
+            ]
+        );
         assert_eq!(index_tokens("医保ABC"), ["医保", "保", "abc"]);
         assert_eq!(index_tokens("  "), Vec::<String>::new());
     }
 
     #[test]
     fn queries_become_phrases_of_bigrams_or_prefixes() {
-        assert_eq!(query_parts("社保"), [QueryPart::Phrase(vec!["社保".into()])]);
-        assert_eq!(query_parts("社保卡"), [QueryPart::Phrase(vec!["社保".into(), "保卡".into()])]);
-        assert_eq!(query_parts("保 1380"), [QueryPart::Prefix("保".into()), QueryPart::Prefix("1380".into())]);
+        assert_eq!(
+            query_parts("社保"),
+            [QueryPart::Phrase(vec!["社保".into()])]
+        );
+        assert_eq!(
+            query_parts("社保卡"),
+            [QueryPart::Phrase(vec!["社保".into(), "保卡".into()])]
+        );
+        assert_eq!(
+            query_parts("保 1380"),
+            [
+                QueryPart::Prefix("保".into()),
+                QueryPart::Prefix("1380".into())
+            ]
+        );
         assert!(query_parts("，。!").is_empty());
     }
 }

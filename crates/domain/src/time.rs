@@ -47,7 +47,10 @@ pub fn from_local(local: NaiveDateTime) -> DateTime<Utc> {
 /// Days since 1970-01-01 of the local date containing unix second `t`, and seconds into that day.
 pub(crate) fn split_local(t: i64) -> (i64, i64) {
     let local = t + i64::from(CHINA_OFFSET_SECS);
-    (local.div_euclid(SECS_PER_DAY), local.rem_euclid(SECS_PER_DAY))
+    (
+        local.div_euclid(SECS_PER_DAY),
+        local.rem_euclid(SECS_PER_DAY),
+    )
 }
 
 /// Unix second at which local day `day` (days since 1970-01-01) begins.
@@ -60,7 +63,9 @@ pub(crate) fn day_number(date: NaiveDate) -> i64 {
 }
 
 pub(crate) fn date_of_day_number(day: i64) -> Option<NaiveDate> {
-    i32::try_from(day + 719_163).ok().and_then(NaiveDate::from_num_days_from_ce_opt)
+    i32::try_from(day + 719_163)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
 }
 
 pub(crate) const DAY_SECS: i64 = SECS_PER_DAY;
@@ -77,7 +82,9 @@ mod tests {
         assert_eq!(date_of_day_number(day_number(d)), Some(d));
         assert_eq!(day_number(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()), 0);
         // 2026-10-09T16:00:00Z is local midnight of the 10th.
-        let t = DateTime::parse_from_rfc3339("2026-10-09T16:00:00Z").unwrap().timestamp();
+        let t = DateTime::parse_from_rfc3339("2026-10-09T16:00:00Z")
+            .unwrap()
+            .timestamp();
         assert_eq!(split_local(t), (day_number(d), 0));
         assert_eq!(local_day_start(day_number(d)), t);
     }

@@ -123,6 +123,10 @@ pub struct CalendarImports {
 impl CalendarImports {
     /// The shipped calendar with every import applied, or the first import that does not fit.
     pub fn build(&self) -> Result<crate::calendar::LegalCalendar, crate::calendar::CalendarError> {
-        self.imports.iter().try_fold(crate::calendar::shipped(), |cal, i| Ok(cal.with_import(&i.years)?.0))
+        self.imports
+            .iter()
+            .try_fold(crate::calendar::shipped(), |cal, i| {
+                Ok(cal.with_import(&i.years)?.0)
+            })
     }
 }

@@ -4,7 +4,10 @@ mod common;
 
 use chrono::{DateTime, Duration, Utc};
 use common::{intake, sla, t};
-use hotline_domain::case::{Actor, BureauCode, CaseId, CaseState, ClockRef, DeviceId, Event, EventBody, EventId, Level, Role, Satisfaction};
+use hotline_domain::case::{
+    Actor, BureauCode, CaseId, CaseState, ClockRef, DeviceId, Event, EventBody, EventId, Level,
+    Role, Satisfaction,
+};
 use hotline_domain::sla::{ReportKind, SlaAmount};
 use proptest::prelude::*;
 use uuid::Uuid;
@@ -12,12 +15,28 @@ use uuid::Uuid;
 const CASE: u128 = 7;
 
 fn bureau() -> impl Strategy<Value = BureauCode> {
-    prop_oneof![Just(BureauCode::from("HRSS")), Just(BureauCode::from("MARKET")), Just(BureauCode::from("TRANSPORT"))]
+    prop_oneof![
+        Just(BureauCode::from("HRSS")),
+        Just(BureauCode::from("MARKET")),
+        Just(BureauCode::from("TRANSPORT"))
+    ]
 }
 
 fn clock_ref() -> impl Strategy<Value = ClockRef> {
-    (prop_oneof![Just("reply"), Just("accept"), Just("dispatch"), Just("resolve"), Just("nope")], proptest::option::of(bureau()))
-        .prop_map(|(k, b)| ClockRef { key: k.into(), bureau: b })
+    (
+        prop_oneof![
+            Just("reply"),
+            Just("accept"),
+            Just("dispatch"),
+            Just("resolve"),
+            Just("nope")
+        ],
+        proptest::option::of(bureau()),
+    )
+        .prop_map(|(k, b)| ClockRef {
+            key: k.into(),
+            bureau: b,
+        })
 }
 
 fn sla_amount() -> impl Strategy<Value = SlaAmount> {
@@ -30,7 +49,12 @@ fn sla_amount() -> impl Strategy<Value = SlaAmount> {
 }
 
 fn text() -> impl Strategy<Value = String> {
-    prop_oneof![Just(String::new()), Just("  ".to_owned()), Just("理由".to_owned()), "\\PC{0,12}"]
+    prop_oneof![
+        Just(String::new()),
+        Just("  ".to_owned()),
+        Just("理由".to_owned()),
+        "\\PC{0,12}"
+    ]
 }
 
 fn received() -> impl Strategy<Value = EventBody> {
@@ -51,29 +75,60 @@ fn body() -> impl Strategy<Value = EventBody> {
     use EventBody as B;
     prop_oneof![
         received(),
-        text().prop_map(|answer| B::AnsweredOnSpot { answer, article: None }),
+        text().prop_map(|answer| B::AnsweredOnSpot {
+            answer,
+            article: None
+        }),
         (bureau(), text()).prop_map(|(bureau, note)| B::Dispatched { bureau, note }),
         bureau().prop_map(|bureau| B::SignedFor { bureau }),
         (bureau(), text()).prop_map(|(bureau, reason)| B::Returned { bureau, reason }),
         (bureau(), text()).prop_map(|(bureau, reason)| B::ReturnDenied { bureau, reason }),
-        (bureau(), bureau(), text()).prop_map(|(from, to, note)| B::Redispatched { from, to, note }),
+        (bureau(), bureau(), text()).prop_map(|(from, to, note)| B::Redispatched {
+            from,
+            to,
+            note
+        }),
         bureau().prop_map(|bureau| B::Accepted { bureau }),
         (bureau(), text()).prop_map(|(bureau, reason)| B::Declined { bureau, reason }),
-        (proptest::option::of(bureau()), text()).prop_map(|(bureau, note)| B::ProgressFedBack { bureau, note }),
+        (proptest::option::of(bureau()), text())
+            .prop_map(|(bureau, note)| B::ProgressFedBack { bureau, note }),
         proptest::option::of(bureau()).prop_map(|bureau| B::ArrivedOnSite { bureau }),
         text().prop_map(|reason| B::Paused { reason }),
         Just(B::Resumed),
-        (clock_ref(), sla_amount(), text()).prop_map(|(clock, amount, reason)| B::ExtensionRequested { clock, amount, reason }),
-        (clock_ref(), proptest::option::of(sla_amount())).prop_map(|(clock, amount)| B::ExtensionApproved { clock, amount, note: String::new() }),
+        (clock_ref(), sla_amount(), text()).prop_map(|(clock, amount, reason)| {
+            B::ExtensionRequested {
+                clock,
+                amount,
+                reason,
+            }
+        }),
+        (clock_ref(), proptest::option::of(sla_amount())).prop_map(|(clock, amount)| {
+            B::ExtensionApproved {
+                clock,
+                amount,
+                note: String::new(),
+            }
+        }),
         (clock_ref(), text()).prop_map(|(clock, reason)| B::ExtensionDenied { clock, reason }),
         (bureau(), text()).prop_map(|(bureau, note)| B::Urged { bureau, note }),
         text().prop_map(|note| B::Escalated { note }),
-        (proptest::option::of(bureau()), text()).prop_map(|(bureau, text)| B::Replied { bureau, text }),
-        prop_oneof![Just(Satisfaction::Satisfied), Just(Satisfaction::BasicallySatisfied), Just(Satisfaction::Dissatisfied)]
-            .prop_map(|satisfaction| B::CalledBack { satisfaction, comment: String::new() }),
+        (proptest::option::of(bureau()), text())
+            .prop_map(|(bureau, text)| B::Replied { bureau, text }),
+        prop_oneof![
+            Just(Satisfaction::Satisfied),
+            Just(Satisfaction::BasicallySatisfied),
+            Just(Satisfaction::Dissatisfied)
+        ]
+        .prop_map(|satisfaction| B::CalledBack {
+            satisfaction,
+            comment: String::new()
+        }),
         text().prop_map(|reason| B::Reopened { reason }),
-        (0u128..9).prop_map(|n| B::MergedInto { into: CaseId(Uuid::from_u128(n)) }),
-        prop_oneof![Just(ReportKind::Response), Just(ReportKind::Incident)].prop_map(|report| B::ReportFiled { report }),
+        (0u128..9).prop_map(|n| B::MergedInto {
+            into: CaseId(Uuid::from_u128(n))
+        }),
+        prop_oneof![Just(ReportKind::Response), Just(ReportKind::Incident)]
+            .prop_map(|report| B::ReportFiled { report }),
         text().prop_map(|note| B::Closed { note }),
     ]
 }
@@ -97,7 +152,11 @@ fn event(n: u128, at: DateTime<Utc>, body: EventBody, foreign: bool) -> Event {
         id: EventId(Uuid::from_u128(1000 + n)),
         case: CaseId(Uuid::from_u128(if foreign { CASE + 1 } else { CASE })),
         at,
-        actor: Actor { user: "u".into(), role: Role::Seat, bureau: None },
+        actor: Actor {
+            user: "u".into(),
+            role: Role::Seat,
+            bureau: None,
+        },
         device: DeviceId(format!("d{}", n % 3)),
         seen: (n as u32).saturating_sub((n % 4) as u32),
         body,

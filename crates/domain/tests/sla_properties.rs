@@ -113,15 +113,35 @@ fn working_hours_edges_period_end_lunch_and_rest_days() {
     use common::t;
     let c = cal();
     // Exactly three business hours from 09:00 end at 12:00, not at 13:30.
-    assert_eq!(c.due(t("2026-09-28 09:00"), SlaAmount::working_hours(3)).unwrap(), t("2026-09-28 12:00"));
+    assert_eq!(
+        c.due(t("2026-09-28 09:00"), SlaAmount::working_hours(3))
+            .unwrap(),
+        t("2026-09-28 12:00")
+    );
     // A start in the lunch break begins at 13:30.
-    assert_eq!(c.due(t("2026-09-28 12:30"), SlaAmount::working_hours(1)).unwrap(), t("2026-09-28 14:30"));
+    assert_eq!(
+        c.due(t("2026-09-28 12:30"), SlaAmount::working_hours(1))
+            .unwrap(),
+        t("2026-09-28 14:30")
+    );
     // A start after hours begins at the next working day's first period.
-    assert_eq!(c.due(t("2026-09-28 18:00"), SlaAmount::WorkingMinutes(30)).unwrap(), t("2026-09-29 09:30"));
+    assert_eq!(
+        c.due(t("2026-09-28 18:00"), SlaAmount::WorkingMinutes(30))
+            .unwrap(),
+        t("2026-09-29 09:30")
+    );
     // A full day's seven hours from 09:00 end at that day's 17:30.
-    assert_eq!(c.due(t("2026-09-28 09:00"), SlaAmount::working_hours(7)).unwrap(), t("2026-09-28 17:30"));
+    assert_eq!(
+        c.due(t("2026-09-28 09:00"), SlaAmount::working_hours(7))
+            .unwrap(),
+        t("2026-09-28 17:30")
+    );
     // A start on National Day waits for 10-08.
-    assert_eq!(c.due(t("2026-10-03 10:00"), SlaAmount::working_hours(1)).unwrap(), t("2026-10-08 10:00"));
+    assert_eq!(
+        c.due(t("2026-10-03 10:00"), SlaAmount::working_hours(1))
+            .unwrap(),
+        t("2026-10-08 10:00")
+    );
 }
 
 #[test]
@@ -130,20 +150,38 @@ fn computing_into_a_year_without_a_notice_gives_a_provisional_due() {
     use hotline_domain::sla::Unit;
     // The must-show case: a complaint received 2026-12-15 10:00; 20 working days reach over
     // 2027's 元旦 (provisional) to 2027-01-13.
-    let due = cal().due(t("2026-12-15 10:00"), SlaAmount::WorkingDays(20)).unwrap();
+    let due = cal()
+        .due(t("2026-12-15 10:00"), SlaAmount::WorkingDays(20))
+        .unwrap();
     assert_eq!(due, t("2027-01-13 23:59:59"));
     assert!(cal().is_provisional(Unit::WorkingDays, due.timestamp()));
-    let in_2026 = cal().due(t("2026-12-15 10:00"), SlaAmount::WorkingDays(7)).unwrap();
+    let in_2026 = cal()
+        .due(t("2026-12-15 10:00"), SlaAmount::WorkingDays(7))
+        .unwrap();
     assert_eq!(in_2026, t("2026-12-24 23:59:59"));
     assert!(!cal().is_provisional(Unit::WorkingDays, in_2026.timestamp()));
     // Natural time rests on no calendar day: never provisional.
-    let natural = cal().due(t("2027-03-01 10:00"), SlaAmount::hours(2)).unwrap();
+    let natural = cal()
+        .due(t("2027-03-01 10:00"), SlaAmount::hours(2))
+        .unwrap();
     assert!(!cal().is_provisional(Unit::Natural, natural.timestamp()));
     // Natural time needs no calendar.
-    assert!(cal().due(t("2026-12-31 23:00"), SlaAmount::hours(2)).is_ok());
-    assert!(cal().due(t("2003-12-31 10:00"), SlaAmount::working_hours(1)).is_err(), "2003 is not in the calendar");
+    assert!(cal()
+        .due(t("2026-12-31 23:00"), SlaAmount::hours(2))
+        .is_ok());
+    assert!(
+        cal()
+            .due(t("2003-12-31 10:00"), SlaAmount::working_hours(1))
+            .is_err(),
+        "2003 is not in the calendar"
+    );
     // Working days count from the day after receipt, so a 2003-12-31 receipt counts in 2004.
-    assert_eq!(cal().due(t("2003-12-31 10:00"), SlaAmount::WorkingDays(1)).unwrap(), t("2004-01-02 23:59:59"));
+    assert_eq!(
+        cal()
+            .due(t("2003-12-31 10:00"), SlaAmount::WorkingDays(1))
+            .unwrap(),
+        t("2004-01-02 23:59:59")
+    );
 }
 
 #[test]
@@ -152,12 +190,21 @@ fn the_day_end_and_business_hours_are_configurable() {
     use hotline_domain::sla::{BusinessHours, SlaSettings};
     let hm = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
     let settings = SlaSettings {
-        business_hours: BusinessHours::new(vec![(hm(8, 30), hm(12, 0)), (hm(14, 0), hm(18, 0))]).unwrap(),
+        business_hours: BusinessHours::new(vec![(hm(8, 30), hm(12, 0)), (hm(14, 0), hm(18, 0))])
+            .unwrap(),
         day_end: hm(17, 30),
     };
     let c = SlaCalendar::new(legal(), settings);
-    assert_eq!(c.due(t("2026-09-30 10:00"), SlaAmount::WorkingDays(2)).unwrap(), t("2026-10-09 17:30"));
-    assert_eq!(c.due(t("2026-09-30 11:00"), SlaAmount::working_hours(2)).unwrap(), t("2026-09-30 15:00"));
+    assert_eq!(
+        c.due(t("2026-09-30 10:00"), SlaAmount::WorkingDays(2))
+            .unwrap(),
+        t("2026-10-09 17:30")
+    );
+    assert_eq!(
+        c.due(t("2026-09-30 11:00"), SlaAmount::working_hours(2))
+            .unwrap(),
+        t("2026-09-30 15:00")
+    );
     assert!(BusinessHours::new(vec![(hm(12, 0), hm(9, 0))]).is_err());
     assert!(BusinessHours::new(vec![]).is_err());
     assert_eq!(local_date(t("2026-09-30 23:59")).day(), 30);

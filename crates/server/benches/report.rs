@@ -13,11 +13,23 @@ const RUNS: usize = 10;
 
 #[tokio::main]
 async fn main() {
-    let url = std::env::var("DATABASE_URL").expect("DATABASE_URL of a seeded database (hotline-server seed-demo)");
-    let pool = PgPoolOptions::new().max_connections(8).connect(&url).await.unwrap();
-    let cases: i64 = sqlx::query_scalar("SELECT count(*) FROM cases").fetch_one(&pool).await.unwrap();
+    let url = std::env::var("DATABASE_URL")
+        .expect("DATABASE_URL of a seeded database (hotline-server seed-demo)");
+    let pool = PgPoolOptions::new()
+        .max_connections(8)
+        .connect(&url)
+        .await
+        .unwrap();
+    let cases: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     // The demo's "now" is when it was seeded: report as of the newest case.
-    let now: chrono::DateTime<chrono::Utc> = sqlx::query_scalar("SELECT max(received_at) FROM cases").fetch_one(&pool).await.unwrap();
+    let now: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("SELECT max(received_at) FROM cases")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     let busiest: chrono::NaiveDate = sqlx::query_scalar(
         "SELECT date_trunc('month', received_at AT TIME ZONE 'Asia/Shanghai')::date FROM cases
          WHERE received_at < date_trunc('month', $1 AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai'
@@ -30,7 +42,11 @@ async fn main() {
     let today = hotline_domain::time::local_date(now);
     let font = ReportFont::find().unwrap();
     println!("{cases} cases; {RUNS} runs per period (the first run is reported apart)");
-    for (kind, date) in [(PeriodKind::Month, busiest), (PeriodKind::Week, today), (PeriodKind::Day, today)] {
+    for (kind, date) in [
+        (PeriodKind::Month, busiest),
+        (PeriodKind::Week, today),
+        (PeriodKind::Day, today),
+    ] {
         let period = Period::holding(kind, date);
         let mut figures = Vec::new();
         let mut first = 0.0;
@@ -39,7 +55,11 @@ async fn main() {
             let t = Instant::now();
             let got = report::compute(&pool, &period, now).await.unwrap();
             let ms = t.elapsed().as_secs_f64() * 1000.0;
-            if i == 0 { first = ms } else { figures.push(ms) }
+            if i == 0 {
+                first = ms
+            } else {
+                figures.push(ms)
+            }
             r = Some(got);
         }
         let r = r.unwrap();

@@ -20,16 +20,52 @@ impl Clock for Now {
     }
 }
 
-const TERMS: &[&str] = &["社保", "医保", "噪音", "退款", "物业", "户籍", "网络", "公积金", "补办进度", "拖欠工资", "夜间施工噪音", "噪", "13100012", "越秀区", "东风街123号", "没有这样的诉求", "13100012345"];
+const TERMS: &[&str] = &[
+    "社保",
+    "医保",
+    "噪音",
+    "退款",
+    "物业",
+    "户籍",
+    "网络",
+    "公积金",
+    "补办进度",
+    "拖欠工资",
+    "夜间施工噪音",
+    "噪",
+    "13100012",
+    "越秀区",
+    "东风街123号",
+    "没有这样的诉求",
+    "13100012345",
+];
 const RUNS: usize = 30;
 
 #[tokio::main]
 async fn main() {
-    let url = std::env::var("DATABASE_URL").expect("DATABASE_URL of a seeded database (hotline-server seed-demo)");
-    let pool = PgPoolOptions::new().max_connections(8).connect(&url).await.unwrap();
-    let cases: i64 = sqlx::query_scalar("SELECT count(*) FROM cases").fetch_one(&pool).await.unwrap();
+    let url = std::env::var("DATABASE_URL")
+        .expect("DATABASE_URL of a seeded database (hotline-server seed-demo)");
+    let pool = PgPoolOptions::new()
+        .max_connections(8)
+        .connect(&url)
+        .await
+        .unwrap();
+    let cases: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     let cal = hotline_server::calendar::load(&pool).await.unwrap();
-    let state = AppState::start(pool.clone(), Arc::new(Now), Arc::new(hotline_domain::sla::SlaCalendar::new(cal, Default::default())), 12).await.unwrap();
+    let state = AppState::start(
+        pool.clone(),
+        Arc::new(Now),
+        Arc::new(hotline_domain::sla::SlaCalendar::new(
+            cal,
+            Default::default(),
+        )),
+        12,
+    )
+    .await
+    .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, api::router(state)).await.unwrap() });
@@ -43,7 +79,10 @@ async fn main() {
         .json()
         .await
         .unwrap();
-    let token = login["token"].as_str().expect("demo_seat01 exists: run seed-demo first").to_owned();
+    let token = login["token"]
+        .as_str()
+        .expect("demo_seat01 exists: run seed-demo first")
+        .to_owned();
 
     println!("{cases} cases; {RUNS} runs per term, first 50 hits newest first");
     let mut all = Vec::new();
@@ -52,14 +91,31 @@ async fn main() {
         let mut hits = 0;
         for _ in 0..RUNS {
             let t = Instant::now();
-            let r: Vec<serde_json::Value> = http.get(format!("{base}/api/v1/search")).bearer_auth(&token).query(&[("q", term)]).send().await.unwrap().json().await.unwrap();
+            let r: Vec<serde_json::Value> = http
+                .get(format!("{base}/api/v1/search"))
+                .bearer_auth(&token)
+                .query(&[("q", term)])
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             hits = r.len();
         }
         times.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        println!("{term:<10} hits {hits:>3}  p50 {:>8.1} ms  p95 {:>8.1} ms", times[RUNS / 2], times[RUNS * 95 / 100]);
+        println!(
+            "{term:<10} hits {hits:>3}  p50 {:>8.1} ms  p95 {:>8.1} ms",
+            times[RUNS / 2],
+            times[RUNS * 95 / 100]
+        );
         all.extend(times);
     }
     all.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    println!("all terms: p50 {:.1} ms, p95 {:.1} ms", all[all.len() / 2], all[all.len() * 95 / 100]);
+    println!(
+        "all terms: p50 {:.1} ms, p95 {:.1} ms",
+        all[all.len() / 2],
+        all[all.len() * 95 / 100]
+    );
 }

@@ -34,7 +34,11 @@ pub struct NewUser<'a> {
     pub password: &'a str,
 }
 
-pub async fn add_user(pool: &PgPool, u: NewUser<'_>, now: DateTime<Utc>) -> Result<i64, AdminError> {
+pub async fn add_user(
+    pool: &PgPool,
+    u: NewUser<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, AdminError> {
     let role = parse_role(u.role).ok_or_else(|| AdminError::Role(u.role.to_owned()))?;
     if (role == hotline_domain::case::Role::Bureau) != u.bureau.is_some() {
         return Err(AdminError::BureauMismatch);
@@ -43,7 +47,11 @@ pub async fn add_user(pool: &PgPool, u: NewUser<'_>, now: DateTime<Utc>) -> Resu
         return Err(AdminError::WeakPassword);
     }
     if let Some(b) = u.bureau {
-        let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM bureaus WHERE code = $1)").bind(b).fetch_one(pool).await?;
+        let known: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM bureaus WHERE code = $1)")
+                .bind(b)
+                .fetch_one(pool)
+                .await?;
         if !known {
             return Err(AdminError::UnknownBureau(b.to_owned()));
         }
@@ -69,13 +77,17 @@ pub async fn add_user(pool: &PgPool, u: NewUser<'_>, now: DateTime<Utc>) -> Resu
 /// once (seed 004).
 pub async fn disable_user(pool: &PgPool, name: &str, now: DateTime<Utc>) -> Result<(), AdminError> {
     let mut tx = pool.begin().await?;
-    let id: Option<i64> = sqlx::query_scalar("UPDATE users SET disabled_at = $2 WHERE name = $1 RETURNING id")
-        .bind(name)
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let id: Option<i64> =
+        sqlx::query_scalar("UPDATE users SET disabled_at = $2 WHERE name = $1 RETURNING id")
+            .bind(name)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
     let id = id.ok_or_else(|| AdminError::NoUser(name.to_owned()))?;
-    sqlx::query("DELETE FROM tokens WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM tokens WHERE user_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     audit(pool, now, None, "user.disable", name).await?;
     Ok(())
@@ -94,13 +106,24 @@ struct BureauRow {
 }
 
 /// Imports `code,name,parent,district,phone` rows (header required); all or nothing.
-pub async fn import_bureaus(pool: &PgPool, csv_text: &str, now: DateTime<Utc>) -> Result<usize, AdminError> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+pub async fn import_bureaus(
+    pool: &PgPool,
+    csv_text: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, AdminError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
     let mut rows = Vec::new();
     for (i, r) in reader.deserialize::<BureauRow>().enumerate() {
-        let r = r.map_err(|e| AdminError::Csv(format!("line {}: {e} / 第 {} 行格式错误", i + 2, i + 2)))?;
+        let r = r.map_err(|e| {
+            AdminError::Csv(format!("line {}: {e} / 第 {} 行格式错误", i + 2, i + 2))
+        })?;
         if r.code.is_empty() || r.name.is_empty() {
-            return Err(AdminError::Csv(format!("line {}: code and name are required / 编码和名称必填", i + 2)));
+            return Err(AdminError::Csv(format!(
+                "line {}: code and name are required / 编码和名称必填",
+                i + 2
+            )));
         }
         rows.push(r);
     }
@@ -120,11 +143,24 @@ pub async fn import_bureaus(pool: &PgPool, csv_text: &str, now: DateTime<Utc>) -
         .await?;
     }
     tx.commit().await?;
-    audit(pool, now, None, "bureau.import", &format!("{} rows", rows.len())).await?;
+    audit(
+        pool,
+        now,
+        None,
+        "bureau.import",
+        &format!("{} rows", rows.len()),
+    )
+    .await?;
     Ok(rows.len())
 }
 
-pub async fn audit(pool: &PgPool, now: DateTime<Utc>, user: Option<i64>, action: &str, target: &str) -> Result<(), sqlx::Error> {
+pub async fn audit(
+    pool: &PgPool,
+    now: DateTime<Utc>,
+    user: Option<i64>,
+    action: &str,
+    target: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO audit (at, user_id, action, target) VALUES ($1, $2, $3, $4)")
         .bind(now)
         .bind(user)

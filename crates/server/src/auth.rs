@@ -1,7 +1,9 @@
 //! Passwords (argon2id) and session tokens (random, stored hashed, expiring). A disabled user's
 //! tokens stop working at once: every request checks the user row.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use axum::http::HeaderMap;
 use chrono::{DateTime, Duration, Utc};
@@ -14,11 +16,18 @@ use crate::error::ApiError;
 
 pub fn hash_password(password: &str) -> String {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2 hashes any input").to_string()
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 hashes any input")
+        .to_string()
 }
 
 pub fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 fn token_hash(token: &str) -> Vec<u8> {
@@ -57,7 +66,13 @@ pub fn role_name(role: Role) -> &'static str {
 }
 
 /// Issues a token for `user_id` on `device_id`, valid for `hours`.
-pub async fn issue_token(pool: &PgPool, user_id: i64, device_id: &str, now: DateTime<Utc>, hours: i64) -> Result<(String, DateTime<Utc>), ApiError> {
+pub async fn issue_token(
+    pool: &PgPool,
+    user_id: i64,
+    device_id: &str,
+    now: DateTime<Utc>,
+    hours: i64,
+) -> Result<(String, DateTime<Utc>), ApiError> {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
@@ -74,14 +89,20 @@ pub async fn issue_token(pool: &PgPool, user_id: i64, device_id: &str, now: Date
 }
 
 /// The request's user, from `Authorization: Bearer TOKEN`.
-pub async fn authenticate(pool: &PgPool, headers: &HeaderMap, now: DateTime<Utc>) -> Result<Principal, ApiError> {
+pub async fn authenticate(
+    pool: &PgPool,
+    headers: &HeaderMap,
+    now: DateTime<Utc>,
+) -> Result<Principal, ApiError> {
     let token = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| ApiError::unauthorized("auth.missing", "log in first: no bearer token / 请先登录"))?;
+        .ok_or_else(|| {
+            ApiError::unauthorized("auth.missing", "log in first: no bearer token / 请先登录")
+        })?;
     let row = sqlx::query(
         "SELECT u.id, u.name, u.role, u.bureau, u.seat_code, u.disabled_at, t.device_id, t.expires_at
          FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = $1",
@@ -92,16 +113,23 @@ pub async fn authenticate(pool: &PgPool, headers: &HeaderMap, now: DateTime<Utc>
     .ok_or_else(|| ApiError::unauthorized("auth.invalid", "the session token is not valid; log in again / 登录凭证无效，请重新登录"))?;
     let expires: DateTime<Utc> = row.get("expires_at");
     if expires <= now {
-        return Err(ApiError::unauthorized("auth.expired", "the session has expired; log in again / 登录已过期，请重新登录"));
+        return Err(ApiError::unauthorized(
+            "auth.expired",
+            "the session has expired; log in again / 登录已过期，请重新登录",
+        ));
     }
     if row.get::<Option<DateTime<Utc>>, _>("disabled_at").is_some() {
-        return Err(ApiError::unauthorized("auth.disabled", "this account is disabled / 该账号已停用"));
+        return Err(ApiError::unauthorized(
+            "auth.disabled",
+            "this account is disabled / 该账号已停用",
+        ));
     }
     let role: String = row.get("role");
     Ok(Principal {
         user_id: row.get("id"),
         name: row.get("name"),
-        role: parse_role(&role).ok_or_else(|| ApiError::forbidden("auth.role", format!("unknown role {role}")))?,
+        role: parse_role(&role)
+            .ok_or_else(|| ApiError::forbidden("auth.role", format!("unknown role {role}")))?,
         bureau: row.get::<Option<String>, _>("bureau").map(BureauCode),
         seat_code: row.get("seat_code"),
         device_id: row.get("device_id"),

@@ -33,11 +33,15 @@ pub enum BackupError {
     Io(PathBuf, std::io::Error),
     #[error("{tool} failed: {stderr}")]
     Tool { tool: String, stderr: String },
-    #[error("{0} not found: install the PostgreSQL client (postgresql-client) or set HOTLINE_PG_BIN")]
+    #[error(
+        "{0} not found: install the PostgreSQL client (postgresql-client) or set HOTLINE_PG_BIN"
+    )]
     NoTool(&'static str),
     #[error("manifest: {0}")]
     Manifest(String),
-    #[error("the target database is not empty (it has tables); restore only into a new, empty database")]
+    #[error(
+        "the target database is not empty (it has tables); restore only into a new, empty database"
+    )]
     NotEmpty,
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -86,7 +90,8 @@ impl Manifest {
     pub fn load(dir: &Path) -> Result<Self, BackupError> {
         let p = Self::path(dir);
         match std::fs::read_to_string(&p) {
-            Ok(s) => serde_json::from_str(&s).map_err(|e| BackupError::Manifest(format!("{}: {e}", p.display()))),
+            Ok(s) => serde_json::from_str(&s)
+                .map_err(|e| BackupError::Manifest(format!("{}: {e}", p.display()))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
             Err(e) => Err(BackupError::Io(p, e)),
         }
@@ -96,7 +101,8 @@ impl Manifest {
     fn save(&self, dir: &Path) -> Result<(), BackupError> {
         let p = Self::path(dir);
         let tmp = dir.join("manifest.json.tmp");
-        std::fs::write(&tmp, serde_json::to_vec_pretty(self).expect("serialises")).map_err(|e| BackupError::Io(tmp.clone(), e))?;
+        std::fs::write(&tmp, serde_json::to_vec_pretty(self).expect("serialises"))
+            .map_err(|e| BackupError::Io(tmp.clone(), e))?;
         std::fs::rename(&tmp, &p).map_err(|e| BackupError::Io(p, e))
     }
 }
@@ -106,9 +112,15 @@ impl Manifest {
 /// everything committed before the backup began is in it. Transaction ids are the cluster's:
 /// a long transaction in another database of the cluster holds the horizon back too.
 async fn horizon(pool: &PgPool) -> Result<((i64, i64), i64), sqlx::Error> {
-    let started: i64 = sqlx::query_scalar("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint").fetch_one(pool).await?;
+    let started: i64 =
+        sqlx::query_scalar("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
+            .fetch_one(pool)
+            .await?;
     for _ in 0..1_200 {
-        let xmin: i64 = sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint").fetch_one(pool).await?;
+        let xmin: i64 =
+            sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+                .fetch_one(pool)
+                .await?;
         if xmin >= started {
             break;
         }
@@ -130,20 +142,42 @@ fn pg_tool(tool: &'static str) -> Result<PathBuf, BackupError> {
     if let Some(dir) = std::env::var_os("HOTLINE_PG_BIN") {
         return Ok(PathBuf::from(dir).join(tool));
     }
-    if Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success()) {
+    if Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
         return Ok(PathBuf::from(tool));
     }
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql").into_iter().flatten().flatten().map(|e| e.path().join("bin").join(tool)).filter(|p| p.exists()).collect();
-    dirs.sort_by_key(|p| p.to_string_lossy().split('/').nth(4).and_then(|v| v.parse::<u32>().ok()).unwrap_or(0));
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path().join("bin").join(tool))
+        .filter(|p| p.exists())
+        .collect();
+    dirs.sort_by_key(|p| {
+        p.to_string_lossy()
+            .split('/')
+            .nth(4)
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(0)
+    });
     dirs.pop().ok_or(BackupError::NoTool(tool))
 }
 
 fn run(tool: &'static str, args: &[&str]) -> Result<(), BackupError> {
-    let out = Command::new(pg_tool(tool)?).args(args).output().map_err(|e| BackupError::Io(PathBuf::from(tool), e))?;
+    let out = Command::new(pg_tool(tool)?)
+        .args(args)
+        .output()
+        .map_err(|e| BackupError::Io(PathBuf::from(tool), e))?;
     if out.status.success() {
         Ok(())
     } else {
-        Err(BackupError::Tool { tool: tool.into(), stderr: String::from_utf8_lossy(&out.stderr).into_owned() })
+        Err(BackupError::Tool {
+            tool: tool.into(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        })
     }
 }
 
@@ -153,17 +187,42 @@ fn sha256_of(path: &Path) -> Result<String, BackupError> {
 }
 
 /// A full backup into `dir`; returns its manifest entry.
-pub async fn full(pool: &PgPool, url: &str, dir: &Path, now: DateTime<Utc>) -> Result<Entry, BackupError> {
+pub async fn full(
+    pool: &PgPool,
+    url: &str,
+    dir: &Path,
+    now: DateTime<Utc>,
+) -> Result<Entry, BackupError> {
     std::fs::create_dir_all(dir).map_err(|e| BackupError::Io(dir.to_owned(), e))?;
     let mut manifest = Manifest::load(dir)?;
     // Taken before the dump: whatever commits meanwhile is in the dump or in the next
     // incremental (or both — applying is idempotent), never in neither.
     let (cursor, audit_id) = horizon(pool).await?;
-    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(pool).await?;
+    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM events")
+        .fetch_one(pool)
+        .await?;
     let file = format!("full-{}.dump", now.format("%Y%m%dT%H%M%SZ"));
     let path = dir.join(&file);
-    run("pg_dump", &["--format=custom", "--no-owner", "--file", &path.to_string_lossy(), "--dbname", url])?;
-    let entry = Entry { kind: BackupKind::Full, sha256: sha256_of(&path)?, file, taken_at: now, cursor, audit_id, events };
+    run(
+        "pg_dump",
+        &[
+            "--format=custom",
+            "--no-owner",
+            "--file",
+            &path.to_string_lossy(),
+            "--dbname",
+            url,
+        ],
+    )?;
+    let entry = Entry {
+        kind: BackupKind::Full,
+        sha256: sha256_of(&path)?,
+        file,
+        taken_at: now,
+        cursor,
+        audit_id,
+        events,
+    };
     manifest.backups.push(entry.clone());
     manifest.save(dir)?;
     Ok(entry)
@@ -193,20 +252,33 @@ const WHOLE: &[(&str, &str)] = &[
 ];
 
 /// An incremental backup of what changed since the newest backup in `dir` (a full one must exist).
-pub async fn incremental(pool: &PgPool, dir: &Path, now: DateTime<Utc>) -> Result<Entry, BackupError> {
+pub async fn incremental(
+    pool: &PgPool,
+    dir: &Path,
+    now: DateTime<Utc>,
+) -> Result<Entry, BackupError> {
     let mut manifest = Manifest::load(dir)?;
-    let last = manifest.backups.last().cloned().ok_or_else(|| BackupError::Manifest("no full backup yet: take one with --full first".into()))?;
+    let last = manifest.backups.last().cloned().ok_or_else(|| {
+        BackupError::Manifest("no full backup yet: take one with --full first".into())
+    })?;
     let (cursor, audit_id) = horizon(pool).await?;
     let file = format!("incr-{}.jsonl.gz", now.format("%Y%m%dT%H%M%SZ"));
     let path = dir.join(&file);
     let io = |e| BackupError::Io(path.clone(), e);
-    let mut gz = flate2::write::GzEncoder::new(std::fs::File::create(&path).map_err(io)?, flate2::Compression::default());
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&path).map_err(io)?,
+        flate2::Compression::default(),
+    );
     let mut write_line = |line: &Line| -> Result<(), BackupError> {
         serde_json::to_writer(&mut gz, line).expect("serialises");
         gz.write_all(b"\n").map_err(io)
     };
     for (table, _) in WHOLE {
-        let rows: serde_json::Value = sqlx::query_scalar(&format!("SELECT coalesce(json_agg(t), '[]') FROM {table} t")).fetch_one(pool).await?;
+        let rows: serde_json::Value = sqlx::query_scalar(&format!(
+            "SELECT coalesce(json_agg(t), '[]') FROM {table} t"
+        ))
+        .fetch_one(pool)
+        .await?;
         write_line(&match *table {
             "bureaus" => Line::Bureaus { rows },
             "users" => Line::Users { rows },
@@ -215,11 +287,13 @@ pub async fn incremental(pool: &PgPool, dir: &Path, now: DateTime<Utc>) -> Resul
             _ => Line::CalendarImports { rows },
         })?;
     }
-    let audit: serde_json::Value = sqlx::query_scalar("SELECT coalesce(json_agg(t ORDER BY id), '[]') FROM audit t WHERE id > $1 AND id <= $2")
-        .bind(last.audit_id)
-        .bind(audit_id)
-        .fetch_one(pool)
-        .await?;
+    let audit: serde_json::Value = sqlx::query_scalar(
+        "SELECT coalesce(json_agg(t ORDER BY id), '[]') FROM audit t WHERE id > $1 AND id <= $2",
+    )
+    .bind(last.audit_id)
+    .bind(audit_id)
+    .fetch_one(pool)
+    .await?;
     write_line(&Line::Audit { rows: audit })?;
     // Events in pages, in pull order, up to the horizon taken above.
     let mut after = last.cursor;
@@ -236,13 +310,28 @@ pub async fn incremental(pool: &PgPool, dir: &Path, now: DateTime<Utc>) -> Resul
         .bind(cursor.1)
         .fetch_all(pool)
         .await?;
-        let Some(&(tx, pos, _)) = page.last() else { break };
+        let Some(&(tx, pos, _)) = page.last() else {
+            break;
+        };
         after = (tx, pos);
         events += page.len() as i64;
-        write_line(&Line::Events { rows: serde_json::Value::Array(page.into_iter().map(|(_, _, row)| row).collect()) })?;
+        write_line(&Line::Events {
+            rows: serde_json::Value::Array(page.into_iter().map(|(_, _, row)| row).collect()),
+        })?;
     }
-    gz.finish().map_err(|e| BackupError::Io(path.clone(), e))?.sync_all().map_err(|e| BackupError::Io(path.clone(), e))?;
-    let entry = Entry { kind: BackupKind::Incremental, sha256: sha256_of(&path)?, file, taken_at: now, cursor: cursor.max(last.cursor), audit_id: audit_id.max(last.audit_id), events };
+    gz.finish()
+        .map_err(|e| BackupError::Io(path.clone(), e))?
+        .sync_all()
+        .map_err(|e| BackupError::Io(path.clone(), e))?;
+    let entry = Entry {
+        kind: BackupKind::Incremental,
+        sha256: sha256_of(&path)?,
+        file,
+        taken_at: now,
+        cursor: cursor.max(last.cursor),
+        audit_id: audit_id.max(last.audit_id),
+        events,
+    };
     manifest.backups.push(entry.clone());
     manifest.save(dir)?;
     Ok(entry)
@@ -261,19 +350,39 @@ pub struct Restored {
 /// database at `url`.
 pub async fn restore(pool: &PgPool, url: &str, dir: &Path) -> Result<Restored, BackupError> {
     let manifest = Manifest::load(dir)?;
-    let start = manifest.backups.iter().rposition(|e| e.kind == BackupKind::Full).ok_or_else(|| BackupError::Manifest("no full backup in the folder".into()))?;
+    let start = manifest
+        .backups
+        .iter()
+        .rposition(|e| e.kind == BackupKind::Full)
+        .ok_or_else(|| BackupError::Manifest("no full backup in the folder".into()))?;
     for e in &manifest.backups[start..] {
         let actual = sha256_of(&dir.join(&e.file))?;
         if actual != e.sha256 {
-            return Err(BackupError::Manifest(format!("{} is damaged: its SHA-256 is {actual}, the manifest says {}", e.file, e.sha256)));
+            return Err(BackupError::Manifest(format!(
+                "{} is damaged: its SHA-256 is {actual}, the manifest says {}",
+                e.file, e.sha256
+            )));
         }
     }
-    let tables: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetch_one(pool).await?;
+    let tables: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+            .fetch_one(pool)
+            .await?;
     if tables > 0 {
         return Err(BackupError::NotEmpty);
     }
     let full = &manifest.backups[start];
-    run("pg_restore", &["--no-owner", "--exit-on-error", "--single-transaction", "--dbname", url, &dir.join(&full.file).to_string_lossy()])?;
+    run(
+        "pg_restore",
+        &[
+            "--no-owner",
+            "--exit-on-error",
+            "--single-transaction",
+            "--dbname",
+            url,
+            &dir.join(&full.file).to_string_lossy(),
+        ],
+    )?;
     // A newer server may have migrations the backup predates.
     crate::MIGRATOR.run(pool).await?;
     let mut touched: Vec<Uuid> = Vec::new();
@@ -284,7 +393,8 @@ pub async fn restore(pool: &PgPool, url: &str, dir: &Path) -> Result<Restored, B
         let mut tx = pool.begin().await?;
         for line in BufReader::new(flate2::read::GzDecoder::new(file)).lines() {
             let line = line.map_err(|err| BackupError::Io(path.clone(), err))?;
-            let line: Line = serde_json::from_str(&line).map_err(|err| BackupError::Manifest(format!("{}: {err}", e.file)))?;
+            let line: Line = serde_json::from_str(&line)
+                .map_err(|err| BackupError::Manifest(format!("{}: {err}", e.file)))?;
             let (table, rows) = match line {
                 Line::Bureaus { rows } => ("bureaus", rows),
                 Line::Users { rows } => ("users", rows),
@@ -293,7 +403,12 @@ pub async fn restore(pool: &PgPool, url: &str, dir: &Path) -> Result<Restored, B
                 Line::CalendarImports { rows } => ("calendar_imports", rows),
                 Line::Audit { rows } => ("audit", rows),
                 Line::Events { rows } => {
-                    touched.extend(rows.as_array().into_iter().flatten().filter_map(|r| r["case_id"].as_str()?.parse::<Uuid>().ok()));
+                    touched.extend(
+                        rows.as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|r| r["case_id"].as_str()?.parse::<Uuid>().ok()),
+                    );
                     ("events", rows)
                 }
             };
@@ -302,7 +417,12 @@ pub async fn restore(pool: &PgPool, url: &str, dir: &Path) -> Result<Restored, B
         tx.commit().await?;
     }
     // Snapshots are folded under the restored database's own calendar (its imports came back too).
-    let cal = SlaCalendar::new(crate::calendar::load(pool).await.map_err(|e| BackupError::Manifest(format!("calendar: {e}")))?, Default::default());
+    let cal = SlaCalendar::new(
+        crate::calendar::load(pool)
+            .await
+            .map_err(|e| BackupError::Manifest(format!("calendar: {e}")))?,
+        Default::default(),
+    );
     let mut tx = pool.begin().await?;
     // The new cluster's transaction ids start low: keep the restored log's order under one id
     // below any a new transaction gets, numbering positions in that order.
@@ -315,7 +435,10 @@ pub async fn restore(pool: &PgPool, url: &str, dir: &Path) -> Result<Restored, B
     sqlx::query("SELECT setval(pg_get_serial_sequence('events', 'pos'), greatest((SELECT max(pos) FROM events), 1))").execute(&mut *tx).await?;
     sqlx::query("SELECT setval(pg_get_serial_sequence('audit', 'id'), greatest((SELECT max(id) FROM audit), 1))").execute(&mut *tx).await?;
     sqlx::query("SELECT setval(pg_get_serial_sequence('users', 'id'), greatest((SELECT max(id) FROM users), 1))").execute(&mut *tx).await?;
-    sqlx::query("UPDATE instance SET epoch = $1").bind(Uuid::now_v7()).execute(&mut *tx).await?;
+    sqlx::query("UPDATE instance SET epoch = $1")
+        .bind(Uuid::now_v7())
+        .execute(&mut *tx)
+        .await?;
     touched.sort();
     touched.dedup();
     for chunk in touched.chunks(2_000) {
@@ -323,13 +446,24 @@ pub async fn restore(pool: &PgPool, url: &str, dir: &Path) -> Result<Restored, B
         crate::snapshot::refold_many(&mut tx, &cases, &cal).await?;
     }
     tx.commit().await?;
-    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(pool).await?;
-    Ok(Restored { full: full.file.clone(), incrementals: incrementals.len(), events, cases: touched.len() })
+    let events: i64 = sqlx::query_scalar("SELECT count(*) FROM events")
+        .fetch_one(pool)
+        .await?;
+    Ok(Restored {
+        full: full.file.clone(),
+        incrementals: incrementals.len(),
+        events,
+        cases: touched.len(),
+    })
 }
 
 /// Inserts rows (a JSON array) into `table`, replacing rows with the same key; events and audit
 /// rows are append-only, so an existing one is kept as it is.
-async fn upsert(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, table: &str, rows: serde_json::Value) -> Result<(), sqlx::Error> {
+async fn upsert(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    table: &str,
+    rows: serde_json::Value,
+) -> Result<(), sqlx::Error> {
     let key = WHOLE.iter().find(|(t, _)| *t == table).map(|(_, k)| *k);
     let columns: Vec<String> = sqlx::query_scalar(
         "SELECT column_name::text FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position",
@@ -337,16 +471,27 @@ async fn upsert(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, table: &str, row
     .bind(table)
     .fetch_all(&mut **tx)
     .await?;
-    let list = columns.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
+    let list = columns
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
     let conflict = match key {
         Some(k) => format!(
             "ON CONFLICT ({k}) DO UPDATE SET {}",
-            columns.iter().filter(|c| c.as_str() != k).map(|c| format!("\"{c}\" = excluded.\"{c}\"")).collect::<Vec<_>>().join(", ")
+            columns
+                .iter()
+                .filter(|c| c.as_str() != k)
+                .map(|c| format!("\"{c}\" = excluded.\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         None => "ON CONFLICT DO NOTHING".into(),
     };
     // Users reference bureaus and tokens users: checked at commit, whatever the line order.
-    sqlx::query("SET CONSTRAINTS ALL DEFERRED").execute(&mut **tx).await?;
+    sqlx::query("SET CONSTRAINTS ALL DEFERRED")
+        .execute(&mut **tx)
+        .await?;
     sqlx::query(&format!("INSERT INTO {table} ({list}) SELECT {list} FROM jsonb_populate_recordset(NULL::{table}, $1) {conflict}"))
         .bind(rows)
         .execute(&mut **tx)
@@ -361,7 +506,11 @@ async fn upsert(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, table: &str, row
 pub fn prune(dir: &Path, now: DateTime<Utc>, years: u32) -> Result<Vec<String>, BackupError> {
     let mut manifest = Manifest::load(dir)?;
     let cutoff = now - chrono::Months::new(12 * years);
-    let Some(base) = manifest.backups.iter().rposition(|e| e.kind == BackupKind::Full && e.taken_at <= cutoff) else {
+    let Some(base) = manifest
+        .backups
+        .iter()
+        .rposition(|e| e.kind == BackupKind::Full && e.taken_at <= cutoff)
+    else {
         return Ok(vec![]);
     };
     let removed: Vec<Entry> = manifest.backups.drain(..base).collect();

@@ -25,12 +25,19 @@ pub enum CalendarImportError {
 
 /// Every import, oldest first.
 pub async fn imports(pool: &PgPool) -> Result<CalendarImports, sqlx::Error> {
-    let rows = sqlx::query("SELECT imported_at, file_name, years FROM calendar_imports ORDER BY id").fetch_all(pool).await?;
+    let rows =
+        sqlx::query("SELECT imported_at, file_name, years FROM calendar_imports ORDER BY id")
+            .fetch_all(pool)
+            .await?;
     let imports = rows
         .iter()
         .map(|r| {
             let Json(years) = r.get("years");
-            CalendarImport { imported_at: r.get("imported_at"), file: r.get("file_name"), years }
+            CalendarImport {
+                imported_at: r.get("imported_at"),
+                file: r.get("file_name"),
+                years,
+            }
         })
         .collect();
     Ok(CalendarImports { imports })
@@ -42,7 +49,9 @@ pub async fn load(pool: &PgPool) -> Result<LegalCalendar, CalendarImportError> {
 
 /// How many imports there are: what a server process compares to know its calendar is stale.
 async fn generation(pool: &PgPool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT count(*) FROM calendar_imports").fetch_one(pool).await
+    sqlx::query_scalar("SELECT count(*) FROM calendar_imports")
+        .fetch_one(pool)
+        .await
 }
 
 /// The calendar a server process counts with. An administrator imports a year from another
@@ -59,7 +68,10 @@ impl LiveCalendar {
     /// recorded so far as seen.
     pub async fn starting_with(pool: &PgPool, cal: Arc<SlaCalendar>) -> Result<Self, sqlx::Error> {
         let generation = generation(pool).await?;
-        Ok(Self { settings: cal.settings().clone(), current: Arc::new(RwLock::new((generation, cal))) })
+        Ok(Self {
+            settings: cal.settings().clone(),
+            current: Arc::new(RwLock::new((generation, cal))),
+        })
     }
 
     /// The calendar as last loaded.
@@ -104,11 +116,19 @@ pub struct ImportOutcome {
 /// Validates a file's years (`calendar::parse_any`, or a notice read by `parse_notice`) against
 /// everything imported so far, records them, recomputes every case a changed day can touch, and
 /// lists the running clocks whose due moved. Refused whole: a file that does not fit changes nothing.
-pub async fn import(pool: &PgPool, file_name: &str, years: Vec<calendar::YearSchedule>, now: DateTime<Utc>) -> Result<ImportOutcome, CalendarImportError> {
+pub async fn import(
+    pool: &PgPool,
+    file_name: &str,
+    years: Vec<calendar::YearSchedule>,
+    now: DateTime<Utc>,
+) -> Result<ImportOutcome, CalendarImportError> {
     let old = load(pool).await?;
     let (new, summary) = old.with_import(&years)?;
     let settings = SlaSettings::default();
-    let (old, new) = (SlaCalendar::new(old, settings.clone()), SlaCalendar::new(new, settings));
+    let (old, new) = (
+        SlaCalendar::new(old, settings.clone()),
+        SlaCalendar::new(new, settings),
+    );
     let mut tx = pool.begin().await?;
     sqlx::query("INSERT INTO calendar_imports (imported_at, file_name, years) VALUES ($1, $2, $3)")
         .bind(now)
@@ -124,21 +144,50 @@ pub async fn import(pool: &PgPool, file_name: &str, years: Vec<calendar::YearSch
         crate::snapshot::refold_many(&mut tx, &ids, &new).await?;
     }
     tx.commit().await?;
-    crate::admin::audit(pool, now, None, "calendar.import", &format!("{file_name}: {} cases recomputed, {} dues moved", cases.len(), moved.len())).await?;
-    Ok(ImportOutcome { summary, recomputed: cases.len(), moved })
+    crate::admin::audit(
+        pool,
+        now,
+        None,
+        "calendar.import",
+        &format!(
+            "{file_name}: {} cases recomputed, {} dues moved",
+            cases.len(),
+            moved.len()
+        ),
+    )
+    .await?;
+    Ok(ImportOutcome {
+        summary,
+        recomputed: cases.len(),
+        moved,
+    })
 }
 
 /// The first day an import can change: the start of the earliest year it declares (days it
 /// merges into an earlier year count too).
 fn first_changed_day(summary: &ImportSummary, years: &[calendar::YearSchedule]) -> NaiveDate {
-    let declared = summary.years.iter().min().and_then(|y| NaiveDate::from_ymd_opt(*y, 1, 1));
-    let listed = years.iter().flat_map(|y| y.festivals.iter().flat_map(|f| f.days().map(|(d, _)| d))).min();
-    declared.into_iter().chain(listed).min().unwrap_or(NaiveDate::from_ymd_opt(calendar::FIRST_YEAR, 1, 1).expect("a valid date"))
+    let declared = summary
+        .years
+        .iter()
+        .min()
+        .and_then(|y| NaiveDate::from_ymd_opt(*y, 1, 1));
+    let listed = years
+        .iter()
+        .flat_map(|y| y.festivals.iter().flat_map(|f| f.days().map(|(d, _)| d)))
+        .min();
+    declared
+        .into_iter()
+        .chain(listed)
+        .min()
+        .unwrap_or(NaiveDate::from_ymd_opt(calendar::FIRST_YEAR, 1, 1).expect("a valid date"))
 }
 
 /// Cases with a clock run whose due can move: any run still running, any whose due falls on or
 /// after the first changed day, any whose due could not be computed.
-async fn touched_cases(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, first: NaiveDate) -> Result<Vec<Uuid>, sqlx::Error> {
+async fn touched_cases(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    first: NaiveDate,
+) -> Result<Vec<Uuid>, sqlx::Error> {
     let from = hotline_domain::time::from_local(first.and_time(chrono::NaiveTime::MIN));
     sqlx::query_scalar(
         "SELECT DISTINCT case_id FROM clock_runs
@@ -162,14 +211,25 @@ async fn moved_dues(
         let histories: BTreeMap<Uuid, _> = crate::snapshot::histories(tx, chunk).await?;
         for events in histories.values() {
             let state = CaseState::fold(events);
-            let Some(number) = state.intake.as_ref().map(|i| i.number.to_string()) else { continue };
+            let Some(number) = state.intake.as_ref().map(|i| i.number.to_string()) else {
+                continue;
+            };
             let before = state.readings(old, now);
             for (clock, after) in state.readings(new, now) {
-                let Ok(after) = after.as_ref().map(|r| *r) else { continue };
-                if !matches!(after.status, hotline_domain::sla::ClockStatus::Running | hotline_domain::sla::ClockStatus::Paused) {
+                let Ok(after) = after.as_ref().map(|r| *r) else {
+                    continue;
+                };
+                if !matches!(
+                    after.status,
+                    hotline_domain::sla::ClockStatus::Running
+                        | hotline_domain::sla::ClockStatus::Paused
+                ) {
                     continue;
                 }
-                let was = before.iter().find(|(c, _)| c.reference() == clock.reference()).and_then(|(_, r)| r.as_ref().ok().map(|r| r.due));
+                let was = before
+                    .iter()
+                    .find(|(c, _)| c.reference() == clock.reference())
+                    .and_then(|(_, r)| r.as_ref().ok().map(|r| r.due));
                 if was != Some(after.due) {
                     moved.push(MovedDue {
                         number: number.clone(),

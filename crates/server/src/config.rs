@@ -21,10 +21,13 @@ impl Config {
     /// lets `DATABASE_URL`, `HOTLINE_LISTEN`, `HOTLINE_TLS_CERT` and `HOTLINE_TLS_KEY` override.
     pub fn load(path: Option<&Path>) -> anyhow::Result<Self> {
         let default = PathBuf::from("hotline-server.toml");
-        let file = path.map(Path::to_path_buf).or_else(|| default.exists().then_some(default));
+        let file = path
+            .map(Path::to_path_buf)
+            .or_else(|| default.exists().then_some(default));
         let mut config = match file {
             Some(f) => {
-                let text = std::fs::read_to_string(&f).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", f.display()))?;
+                let text = std::fs::read_to_string(&f)
+                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", f.display()))?;
                 toml::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?
             }
             None => Self::default(),
@@ -45,9 +48,9 @@ impl Config {
     }
 
     pub fn database_url(&self) -> anyhow::Result<&str> {
-        self.database_url
-            .as_deref()
-            .ok_or_else(|| anyhow::anyhow!("no database: set DATABASE_URL or database_url in hotline-server.toml"))
+        self.database_url.as_deref().ok_or_else(|| {
+            anyhow::anyhow!("no database: set DATABASE_URL or database_url in hotline-server.toml")
+        })
     }
 
     pub fn token_hours(&self) -> i64 {

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 
 use chrono::{DateTime, Duration, Utc};
 use hotline_domain::case::{
-    Actor, BureauCode, CaseId, CaseNumber, CaseState, Caller, Channel, DeviceId, Event, EventBody, EventId, IntakeDraft, KindCatalog, Level, Role,
-    Satisfaction,
+    Actor, BureauCode, Caller, CaseId, CaseNumber, CaseState, Channel, DeviceId, Event, EventBody,
+    EventId, IntakeDraft, KindCatalog, Level, Role, Satisfaction,
 };
 use hotline_domain::sla::{Policy, SlaCalendar};
 use hotline_domain::text::index_token_set;
@@ -21,7 +21,11 @@ use hotline_domain::case::facts::CaseFacts;
 
 /// Bureaus of a city (Guangzhou-like), with the categories they handle.
 const BUREAUS: &[(&str, &str, &[&str])] = &[
-    ("HRSS", "市人力资源和社会保障局", &["social_security", "labour"]),
+    (
+        "HRSS",
+        "市人力资源和社会保障局",
+        &["social_security", "labour"],
+    ),
     ("HPF", "市住房公积金管理中心", &["housing"]),
     ("HOUSING", "市住房和城乡建设局", &["housing"]),
     ("MARKET", "市市场监督管理局", &["market_regulation"]),
@@ -30,24 +34,96 @@ const BUREAUS: &[(&str, &str, &[&str])] = &[
     ("EDU", "市教育局", &["education"]),
     ("ENV", "市生态环境局", &["environment"]),
     ("PSB", "市公安局", &["household_registration"]),
-    ("GOVDATA", "市政务服务数据管理局", &["platform_usage", "account_login", "app_fault", "network"]),
+    (
+        "GOVDATA",
+        "市政务服务数据管理局",
+        &["platform_usage", "account_login", "app_fault", "network"],
+    ),
     ("CIVIL", "市民政局", &["other_business"]),
 ];
 
-const DISTRICTS: &[&str] = &["越秀区", "海珠区", "荔湾区", "天河区", "白云区", "黄埔区", "番禺区", "花都区", "南沙区", "从化区", "增城区"];
+const DISTRICTS: &[&str] = &[
+    "越秀区",
+    "海珠区",
+    "荔湾区",
+    "天河区",
+    "白云区",
+    "黄埔区",
+    "番禺区",
+    "花都区",
+    "南沙区",
+    "从化区",
+    "增城区",
+];
 
 const TEXTS: &[(&str, &[&str])] = &[
-    ("social_security", &["社保卡补办进度查询", "医保报销比例咨询", "养老保险转移接续", "失业金申领条件", "医保异地就医备案", "社保缴费基数调整"]),
-    ("labour", &["公司拖欠工资两个月", "劳动合同纠纷求助", "加班费未足额发放"]),
-    ("housing", &["公积金提取办理流程", "公积金贷款额度咨询", "小区物业收费不合理", "房屋漏水维修无人管"]),
-    ("market_regulation", &["商家拒绝退款", "网购商品质量问题", "超市价格标签不符", "餐馆卫生问题投诉"]),
-    ("urban_management", &["夜间施工噪音扰民", "占道经营影响通行", "垃圾清运不及时", "违章搭建举报"]),
-    ("transport", &["公交线路调整建议", "出租车拒载投诉", "地铁站出口指引不清"]),
-    ("education", &["学位申请政策咨询", "校外培训退费纠纷", "入学材料审核进度"]),
+    (
+        "social_security",
+        &[
+            "社保卡补办进度查询",
+            "医保报销比例咨询",
+            "养老保险转移接续",
+            "失业金申领条件",
+            "医保异地就医备案",
+            "社保缴费基数调整",
+        ],
+    ),
+    (
+        "labour",
+        &["公司拖欠工资两个月", "劳动合同纠纷求助", "加班费未足额发放"],
+    ),
+    (
+        "housing",
+        &[
+            "公积金提取办理流程",
+            "公积金贷款额度咨询",
+            "小区物业收费不合理",
+            "房屋漏水维修无人管",
+        ],
+    ),
+    (
+        "market_regulation",
+        &[
+            "商家拒绝退款",
+            "网购商品质量问题",
+            "超市价格标签不符",
+            "餐馆卫生问题投诉",
+        ],
+    ),
+    (
+        "urban_management",
+        &[
+            "夜间施工噪音扰民",
+            "占道经营影响通行",
+            "垃圾清运不及时",
+            "违章搭建举报",
+        ],
+    ),
+    (
+        "transport",
+        &["公交线路调整建议", "出租车拒载投诉", "地铁站出口指引不清"],
+    ),
+    (
+        "education",
+        &["学位申请政策咨询", "校外培训退费纠纷", "入学材料审核进度"],
+    ),
     ("environment", &["工厂废气排放异味", "河涌水质发黑发臭"]),
-    ("household_registration", &["户籍迁入条件咨询", "身份证补办进度", "居住证办理材料"]),
-    ("platform_usage", &["粤省事登录后看不到证照", "如何在小程序预约办事", "实名认证一直失败"]),
-    ("account_login", &["账号被锁定无法登录", "手机号变更后无法找回密码"]),
+    (
+        "household_registration",
+        &["户籍迁入条件咨询", "身份证补办进度", "居住证办理材料"],
+    ),
+    (
+        "platform_usage",
+        &[
+            "粤省事登录后看不到证照",
+            "如何在小程序预约办事",
+            "实名认证一直失败",
+        ],
+    ),
+    (
+        "account_login",
+        &["账号被锁定无法登录", "手机号变更后无法找回密码"],
+    ),
     ("app_fault", &["办事页面提交后白屏", "电子证照无法加载"]),
     ("network", &["政务网络中断无法办件", "自助终端网络故障"]),
     ("other_business", &["低保申请进度", "养老服务补贴咨询"]),
@@ -85,37 +161,91 @@ pub const DEMO_PASSWORD: &str = "hotline-demo";
 const SEATS: usize = 20;
 
 /// Bureaus, users (password [`DEMO_PASSWORD`]) and `cases` cases received over the year before `now`.
-pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCalendar, progress: &mut dyn FnMut(usize)) -> Result<DemoSummary, AdminError> {
+pub async fn seed(
+    pool: &PgPool,
+    cases: usize,
+    now: DateTime<Utc>,
+    cal: &SlaCalendar,
+    progress: &mut dyn FnMut(usize),
+) -> Result<DemoSummary, AdminError> {
     let mut csv = String::from("code,name,parent,district,phone\n");
     for (code, name, _) in BUREAUS {
         let _ = writeln!(csv, "{code},{name},,,12345");
     }
     admin::import_bureaus(pool, &csv, now).await?;
-    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE name LIKE 'demo_%'").fetch_one(pool).await?;
+    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE name LIKE 'demo_%'")
+        .fetch_one(pool)
+        .await?;
     if existing == 0 {
         for i in 1..=SEATS {
             let (name, code) = (format!("demo_seat{i:02}"), format!("D{i:03}"));
-            admin::add_user(pool, admin::NewUser { name: &name, role: "seat", bureau: None, seat_code: Some(&code), password: DEMO_PASSWORD }, now).await?;
+            admin::add_user(
+                pool,
+                admin::NewUser {
+                    name: &name,
+                    role: "seat",
+                    bureau: None,
+                    seat_code: Some(&code),
+                    password: DEMO_PASSWORD,
+                },
+                now,
+            )
+            .await?;
         }
-        admin::add_user(pool, admin::NewUser { name: "demo_super", role: "supervisor", bureau: None, seat_code: Some("D900"), password: DEMO_PASSWORD }, now).await?;
+        admin::add_user(
+            pool,
+            admin::NewUser {
+                name: "demo_super",
+                role: "supervisor",
+                bureau: None,
+                seat_code: Some("D900"),
+                password: DEMO_PASSWORD,
+            },
+            now,
+        )
+        .await?;
         for (code, _, _) in BUREAUS {
             let name = format!("demo_{}", code.to_ascii_lowercase());
-            admin::add_user(pool, admin::NewUser { name: &name, role: "bureau", bureau: Some(code), seat_code: None, password: DEMO_PASSWORD }, now).await?;
+            admin::add_user(
+                pool,
+                admin::NewUser {
+                    name: &name,
+                    role: "bureau",
+                    bureau: Some(code),
+                    seat_code: None,
+                    password: DEMO_PASSWORD,
+                },
+                now,
+            )
+            .await?;
         }
     }
     let user_ids: std::collections::HashMap<String, i64> =
-        sqlx::query_as::<_, (String, i64)>("SELECT name, id FROM users WHERE name LIKE 'demo_%'").fetch_all(pool).await?.into_iter().collect();
+        sqlx::query_as::<_, (String, i64)>("SELECT name, id FROM users WHERE name LIKE 'demo_%'")
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .collect();
 
     let catalog = KindCatalog::default();
     let policy = Policy::default();
     // A second run continues the city: other random ids, case numbers after the ones taken.
-    let existing_cases: i64 = sqlx::query_scalar("SELECT count(*) FROM cases").fetch_one(pool).await?;
+    let existing_cases: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
+        .fetch_one(pool)
+        .await?;
     let mut rng = Rng(20_261_126 ^ existing_cases as u64);
     let callers = (cases / 3).max(1) as u64;
     let mut summary = DemoSummary::default();
     let mut device_seq: std::collections::HashMap<String, i64> =
-        sqlx::query_as::<_, (String, i64)>("SELECT device_id, last_seq FROM devices WHERE device_id LIKE 'demo-%'").fetch_all(pool).await?.into_iter().collect();
-    let mut seat_day_seq: std::collections::HashMap<(usize, chrono::NaiveDate), u32> = std::collections::HashMap::new();
+        sqlx::query_as::<_, (String, i64)>(
+            "SELECT device_id, last_seq FROM devices WHERE device_id LIKE 'demo-%'",
+        )
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .collect();
+    let mut seat_day_seq: std::collections::HashMap<(usize, chrono::NaiveDate), u32> =
+        std::collections::HashMap::new();
     if existing_cases > 0 {
         let taken: Vec<(String, String, i32)> = sqlx::query_as(
             "SELECT split_part(number, '-', 1), split_part(number, '-', 2), max(split_part(number, '-', 3)::int)
@@ -124,7 +254,12 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
         .fetch_all(pool)
         .await?;
         for (day, seat, max) in taken {
-            let (Ok(date), Ok(seat)) = (chrono::NaiveDate::parse_from_str(&format!("20{day}"), "%Y%m%d"), seat.trim_start_matches('D').parse::<usize>()) else { continue };
+            let (Ok(date), Ok(seat)) = (
+                chrono::NaiveDate::parse_from_str(&format!("20{day}"), "%Y%m%d"),
+                seat.trim_start_matches('D').parse::<usize>(),
+            ) else {
+                continue;
+            };
             seat_day_seq.insert((seat, date), max as u32);
         }
     }
@@ -142,9 +277,15 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
             attempts += 1;
             // Received at a working-hours-weighted moment of the past year.
             // A live city: a few percent of the calls are today's, the rest spread over the year.
-            let day = if rng.below(100) < 3 { 0 } else { rng.below(365) as i64 };
+            let day = if rng.below(100) < 3 {
+                0
+            } else {
+                rng.below(365) as i64
+            };
             let minute = 8 * 60 + rng.below(11 * 60) as i64;
-            let local_midnight = local_date(now - Duration::days(day)).and_hms_opt(0, 0, 0).expect("midnight");
+            let local_midnight = local_date(now - Duration::days(day))
+                .and_hms_opt(0, 0, 0)
+                .expect("midnight");
             let at = hotline_domain::time::from_local(local_midnight) + Duration::minutes(minute);
             if at > now {
                 continue;
@@ -153,25 +294,59 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
             let seq = seat_day_seq.entry((seat, local_date(at))).or_insert(0);
             *seq += 1;
             let (kind, category) = pick_kind(&mut rng);
-            let texts = TEXTS.iter().find(|(c, _)| *c == category).map_or(&["市民来电咨询"][..], |(_, t)| *t);
+            let texts = TEXTS
+                .iter()
+                .find(|(c, _)| *c == category)
+                .map_or(&["市民来电咨询"][..], |(_, t)| *t);
             let district = *rng.pick(DISTRICTS);
-            let address = format!("{}{}街{}号", district, rng.pick(&["中山", "解放", "东风", "环市", "江南", "新港"]), 1 + rng.below(300));
+            let address = format!(
+                "{}{}街{}号",
+                district,
+                rng.pick(&["中山", "解放", "东风", "环市", "江南", "新港"]),
+                1 + rng.below(300)
+            );
             let description = rng.pick(texts).to_string();
-            let level = (kind == "fault").then(|| *rng.pick(&[Level::FaultA, Level::FaultB, Level::FaultC, Level::FaultD, Level::Service3, Level::Service4]));
+            let level = (kind == "fault").then(|| {
+                *rng.pick(&[
+                    Level::FaultA,
+                    Level::FaultB,
+                    Level::FaultC,
+                    Level::FaultD,
+                    Level::Service3,
+                    Level::Service4,
+                ])
+            });
             let draft = IntakeDraft {
-                number: CaseNumber::new(local_date(at), &format!("D{seat:03}"), *seq).expect("valid number"),
+                number: CaseNumber::new(local_date(at), &format!("D{seat:03}"), *seq)
+                    .expect("valid number"),
                 kind: kind.into(),
                 category: category.into(),
-                caller: Caller { phone: format!("13{:09}", 100_000_000 + rng.below(callers)), name: None, id_number: None },
-                channel: *rng.pick(&[Channel::Phone, Channel::Phone, Channel::Phone, Channel::Web, Channel::App, Channel::MiniProgram]),
+                caller: Caller {
+                    phone: format!("13{:09}", 100_000_000 + rng.below(callers)),
+                    name: None,
+                    id_number: None,
+                },
+                channel: *rng.pick(&[
+                    Channel::Phone,
+                    Channel::Phone,
+                    Channel::Phone,
+                    Channel::Web,
+                    Channel::App,
+                    Channel::MiniProgram,
+                ]),
                 district: district.into(),
                 address,
                 description,
                 level,
             };
-            let Ok(intake) = draft.resolve(&catalog, &policy) else { continue };
+            let Ok(intake) = draft.resolve(&catalog, &policy) else {
+                continue;
+            };
             let case = CaseId(v7(at, &mut rng));
-            let bureau = BUREAUS.iter().find(|(_, _, cats)| cats.contains(&category)).map_or("CIVIL", |(c, _, _)| *c);
+            let bureau = BUREAUS
+                .iter()
+                .find(|(_, _, cats)| cats.contains(&category))
+                .map_or("CIVIL", |(c, _, _)| *c);
             let events = story(&mut rng, case, at, now, seat, bureau, intake);
             let state = CaseState::fold(&events);
             let facts = CaseFacts::of(&state, cal);
@@ -184,14 +359,24 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
                 let _ = writeln!(
                     WriteVec(&mut events_csv),
                     "{},{},{},{},{},{},{}",
-                    e.id.0, e.case.0, device, seq, user, e.at.to_rfc3339(), quote(&body)
+                    e.id.0,
+                    e.case.0,
+                    device,
+                    seq,
+                    user,
+                    e.at.to_rfc3339(),
+                    quote(&body)
                 );
                 summary.events += 1;
             }
             let i = state.intake.as_ref().expect("received");
             let text = i.search_text();
             let tokens = index_token_set(&text);
-            let next_due = state.next_due(cal).and_then(|(_, d)| d).map(|d| d.to_rfc3339()).unwrap_or_default();
+            let next_due = state
+                .next_due(cal)
+                .and_then(|(_, d)| d)
+                .map(|d| d.to_rfc3339())
+                .unwrap_or_default();
             let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
             let _ = writeln!(
                 WriteVec(&mut cases_csv),
@@ -207,7 +392,14 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
                 next_due,
                 state.conflicts.len(),
                 quote(&serde_json::to_string(&state).expect("serialises")),
-                quote(&format!("{{{}}}", tokens.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(","))),
+                quote(&format!(
+                    "{{{}}}",
+                    tokens
+                        .iter()
+                        .map(|t| format!("\"{t}\""))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                )),
                 quote(&text.to_lowercase()),
                 facts.channel,
                 facts.bureau.as_deref().unwrap_or_default(),
@@ -232,11 +424,26 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
                 );
             }
             for b in &facts.callbacks {
-                let _ = writeln!(WriteVec(&mut callbacks_csv), "{},{},{},{},{},{}", case.0, b.seq, b.at.to_rfc3339(), b.satisfaction, quote(&b.bureau), i.kind);
+                let _ = writeln!(
+                    WriteVec(&mut callbacks_csv),
+                    "{},{},{},{},{},{}",
+                    case.0,
+                    b.seq,
+                    b.at.to_rfc3339(),
+                    b.satisfaction,
+                    quote(&b.bureau),
+                    i.kind
+                );
             }
             for a in state.latest_assignments() {
                 let status = serde_json::to_value(a.status).expect("serialises");
-                let _ = writeln!(WriteVec(&mut bureaus_csv), "{},{},{}", case.0, a.bureau.0, status.as_str().unwrap_or_default());
+                let _ = writeln!(
+                    WriteVec(&mut bureaus_csv),
+                    "{},{},{}",
+                    case.0,
+                    a.bureau.0,
+                    status.as_str().unwrap_or_default()
+                );
             }
             summary.cases += 1;
             in_batch += 1;
@@ -251,10 +458,20 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
             cases_csv,
         )
         .await?;
-        copy(&mut tx, "COPY case_bureaus (case_id, bureau, status) FROM STDIN (FORMAT csv)", bureaus_csv).await?;
+        copy(
+            &mut tx,
+            "COPY case_bureaus (case_id, bureau, status) FROM STDIN (FORMAT csv)",
+            bureaus_csv,
+        )
+        .await?;
         // An empty quoted bureau ("") is the centre's own clock; an unquoted empty field is NULL.
         copy(&mut tx, "COPY clock_runs (case_id, clock, bureau, run, kind, started_at, due_at, stopped_at, cancelled) FROM STDIN (FORMAT csv, NULL '')", runs_csv).await?;
-        copy(&mut tx, "COPY callbacks (case_id, seq, at, satisfaction, bureau, kind) FROM STDIN (FORMAT csv)", callbacks_csv).await?;
+        copy(
+            &mut tx,
+            "COPY callbacks (case_id, seq, at, satisfaction, bureau, kind) FROM STDIN (FORMAT csv)",
+            callbacks_csv,
+        )
+        .await?;
         tx.commit().await?;
         made += n;
         progress(made);
@@ -278,13 +495,37 @@ pub async fn seed(pool: &PgPool, cases: usize, now: DateTime<Utc>, cal: &SlaCale
 /// Bureaus mostly reply in time, some late or after an approved extension; complaints get their
 /// progress fed back; closed faults and complaints get their response report; a dissatisfied
 /// caller reopens the case and the bureau replies again.
-fn story(rng: &mut Rng, case: CaseId, at: DateTime<Utc>, now: DateTime<Utc>, seat: usize, bureau: &str, intake: hotline_domain::case::Intake) -> Vec<Event> {
+fn story(
+    rng: &mut Rng,
+    case: CaseId,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    seat: usize,
+    bureau: &str,
+    intake: hotline_domain::case::Intake,
+) -> Vec<Event> {
     type Who = (String, Role, Option<BureauCode>, String);
-    let seat_actor: Who = (format!("demo_seat{seat:02}"), Role::Seat, None, format!("demo-seat{seat:02}"));
-    let bureau_actor: Who = (format!("demo_{}", bureau.to_ascii_lowercase()), Role::Bureau, Some(BureauCode::from(bureau)), format!("demo-{}", bureau.to_ascii_lowercase()));
-    let boss: Who = ("demo_super".into(), Role::Supervisor, None, "demo-super".into());
+    let seat_actor: Who = (
+        format!("demo_seat{seat:02}"),
+        Role::Seat,
+        None,
+        format!("demo-seat{seat:02}"),
+    );
+    let bureau_actor: Who = (
+        format!("demo_{}", bureau.to_ascii_lowercase()),
+        Role::Bureau,
+        Some(BureauCode::from(bureau)),
+        format!("demo-{}", bureau.to_ascii_lowercase()),
+    );
+    let boss: Who = (
+        "demo_super".into(),
+        Role::Supervisor,
+        None,
+        "demo-super".into(),
+    );
     let b = BureauCode::from(bureau);
-    let on_spot = intake.answerable_on_spot && intake.domain == hotline_domain::case::Domain::Technical;
+    let on_spot =
+        intake.answerable_on_spot && intake.domain == hotline_domain::case::Domain::Technical;
     let needs_acceptance = intake.needs_acceptance;
     let (complaint, fault) = (intake.kind == "complaint", intake.kind == "fault");
     // Only business cases run the bureau's own reply clock an extension moves.
@@ -301,7 +542,11 @@ fn story(rng: &mut Rng, case: CaseId, at: DateTime<Utc>, now: DateTime<Utc>, sea
             id: EventId(v7(when, rng)),
             case,
             at: when,
-            actor: Actor { user: actor.0.clone(), role: actor.1, bureau: actor.2.clone() },
+            actor: Actor {
+                user: actor.0.clone(),
+                role: actor.1,
+                bureau: actor.2.clone(),
+            },
             device: DeviceId(actor.3.clone()),
             seen,
             body,
@@ -311,7 +556,11 @@ fn story(rng: &mut Rng, case: CaseId, at: DateTime<Utc>, now: DateTime<Utc>, sea
     push(rng, t, &seat_actor, EventBody::Received(Box::new(intake)));
     let age_days = (now - at).num_days();
     let depth = if age_days >= 10 {
-        if rng.below(100) < 3 { 1 + rng.below(3) as usize } else { 6 }
+        if rng.below(100) < 3 {
+            1 + rng.below(3) as usize
+        } else {
+            6
+        }
     } else if age_days >= 2 {
         2 + rng.below(5) as usize
     } else {
@@ -323,7 +572,15 @@ fn story(rng: &mut Rng, case: CaseId, at: DateTime<Utc>, now: DateTime<Utc>, sea
     };
     if on_spot && rng.below(3) > 0 {
         let when = after(rng, &mut t, 10);
-        push(rng, when, &seat_actor, EventBody::AnsweredOnSpot { answer: "已按知识库答复".into(), article: None });
+        push(
+            rng,
+            when,
+            &seat_actor,
+            EventBody::AnsweredOnSpot {
+                answer: "已按知识库答复".into(),
+                article: None,
+            },
+        );
         return events;
     }
     if depth == 0 {
@@ -331,20 +588,46 @@ fn story(rng: &mut Rng, case: CaseId, at: DateTime<Utc>, now: DateTime<Utc>, sea
     }
     // Complaints are dispatched within the 15 minutes; faults within the 30.
     let when = after(rng, &mut t, if complaint { 12 } else { 25 });
-    if !push(rng, when, &seat_actor, EventBody::Dispatched { bureau: b.clone(), note: String::new() }) {
+    if !push(
+        rng,
+        when,
+        &seat_actor,
+        EventBody::Dispatched {
+            bureau: b.clone(),
+            note: String::new(),
+        },
+    ) {
         return events;
     }
     if complaint {
         let when = t + Duration::minutes(30 + rng.below(25) as i64);
-        push(rng, when, &seat_actor, EventBody::ProgressFedBack { bureau: None, note: "已向来电人反馈办理进展".into() });
+        push(
+            rng,
+            when,
+            &seat_actor,
+            EventBody::ProgressFedBack {
+                bureau: None,
+                note: "已向来电人反馈办理进展".into(),
+            },
+        );
     }
     if depth >= 2 {
         let when = after(rng, &mut t, if fault { 25 } else { 300 });
-        push(rng, when, &bureau_actor, EventBody::SignedFor { bureau: b.clone() });
+        push(
+            rng,
+            when,
+            &bureau_actor,
+            EventBody::SignedFor { bureau: b.clone() },
+        );
     }
     if depth >= 3 && needs_acceptance {
         let when = after(rng, &mut t, 1_440);
-        push(rng, when, &bureau_actor, EventBody::Accepted { bureau: b.clone() });
+        push(
+            rng,
+            when,
+            &bureau_actor,
+            EventBody::Accepted { bureau: b.clone() },
+        );
     }
     if depth < 4 {
         return events;
@@ -353,42 +636,126 @@ fn story(rng: &mut Rng, case: CaseId, at: DateTime<Utc>, now: DateTime<Utc>, sea
     // it), one in twenty is simply late.
     let roll = rng.below(100);
     if roll < 5 && business && !fault {
-        let clock = hotline_domain::case::ClockRef { key: "reply".into(), bureau: Some(b.clone()) };
+        let clock = hotline_domain::case::ClockRef {
+            key: "reply".into(),
+            bureau: Some(b.clone()),
+        };
         let ask = after(rng, &mut t, 1_440);
-        push(rng, ask, &bureau_actor, EventBody::ExtensionRequested { clock: clock.clone(), amount: hotline_domain::sla::SlaAmount::WorkingDays(5), reason: "需协调相关部门联合核查".into() });
+        push(
+            rng,
+            ask,
+            &bureau_actor,
+            EventBody::ExtensionRequested {
+                clock: clock.clone(),
+                amount: hotline_domain::sla::SlaAmount::WorkingDays(5),
+                reason: "需协调相关部门联合核查".into(),
+            },
+        );
         let yes = after(rng, &mut t, 240);
-        push(rng, yes, &boss, EventBody::ExtensionApproved { clock, amount: None, note: "同意延期".into() });
+        push(
+            rng,
+            yes,
+            &boss,
+            EventBody::ExtensionApproved {
+                clock,
+                amount: None,
+                note: "同意延期".into(),
+            },
+        );
     }
-    let reply_in = if fault { 180 } else if roll >= 95 { 8 * 1_440 + rng.below(4 * 1_440) } else { 3 * 1_440 };
+    let reply_in = if fault {
+        180
+    } else if roll >= 95 {
+        8 * 1_440 + rng.below(4 * 1_440)
+    } else {
+        3 * 1_440
+    };
     let when = after(rng, &mut t, reply_in);
-    if !push(rng, when, &bureau_actor, EventBody::Replied { bureau: Some(b.clone()), text: "已核实处理，结果已告知来电人".into() }) {
+    if !push(
+        rng,
+        when,
+        &bureau_actor,
+        EventBody::Replied {
+            bureau: Some(b.clone()),
+            text: "已核实处理，结果已告知来电人".into(),
+        },
+    ) {
         return events;
     }
     if depth < 5 {
         return events;
     }
-    let satisfaction = *rng.pick(&[Satisfaction::Satisfied, Satisfaction::Satisfied, Satisfaction::Satisfied, Satisfaction::Satisfied, Satisfaction::BasicallySatisfied, Satisfaction::BasicallySatisfied, Satisfaction::Dissatisfied]);
+    let satisfaction = *rng.pick(&[
+        Satisfaction::Satisfied,
+        Satisfaction::Satisfied,
+        Satisfaction::Satisfied,
+        Satisfaction::Satisfied,
+        Satisfaction::BasicallySatisfied,
+        Satisfaction::BasicallySatisfied,
+        Satisfaction::Dissatisfied,
+    ]);
     let when = t.max(local_next_morning(t)) + Duration::minutes(rng.below(480) as i64);
     t = when;
-    if !push(rng, when, &seat_actor, EventBody::CalledBack { satisfaction, comment: String::new() }) {
+    if !push(
+        rng,
+        when,
+        &seat_actor,
+        EventBody::CalledBack {
+            satisfaction,
+            comment: String::new(),
+        },
+    ) {
         return events;
     }
     if satisfaction == Satisfaction::Dissatisfied {
         // Reopened: back to the bureau, which replies again; the caller is then satisfied.
-        push(rng, t + Duration::minutes(1), &seat_actor, EventBody::Reopened { reason: "回访不满意：问题未解决".into() });
+        push(
+            rng,
+            t + Duration::minutes(1),
+            &seat_actor,
+            EventBody::Reopened {
+                reason: "回访不满意：问题未解决".into(),
+            },
+        );
         let when = after(rng, &mut t, 120);
-        push(rng, when, &bureau_actor, EventBody::SignedFor { bureau: b.clone() });
+        push(
+            rng,
+            when,
+            &bureau_actor,
+            EventBody::SignedFor { bureau: b.clone() },
+        );
         if needs_acceptance {
             let when = after(rng, &mut t, 60);
-            push(rng, when, &bureau_actor, EventBody::Accepted { bureau: b.clone() });
+            push(
+                rng,
+                when,
+                &bureau_actor,
+                EventBody::Accepted { bureau: b.clone() },
+            );
         }
         let when = after(rng, &mut t, 2 * 1_440);
-        if !push(rng, when, &bureau_actor, EventBody::Replied { bureau: Some(b.clone()), text: "已再次核查并督促整改到位".into() }) {
+        if !push(
+            rng,
+            when,
+            &bureau_actor,
+            EventBody::Replied {
+                bureau: Some(b.clone()),
+                text: "已再次核查并督促整改到位".into(),
+            },
+        ) {
             return events;
         }
         let when = t.max(local_next_morning(t)) + Duration::minutes(rng.below(480) as i64);
         t = when;
-        if !push(rng, when, &seat_actor, EventBody::CalledBack { satisfaction: Satisfaction::BasicallySatisfied, comment: String::new() }) {
+        if !push(
+            rng,
+            when,
+            &seat_actor,
+            EventBody::CalledBack {
+                satisfaction: Satisfaction::BasicallySatisfied,
+                comment: String::new(),
+            },
+        ) {
             return events;
         }
     }
@@ -396,9 +763,25 @@ fn story(rng: &mut Rng, case: CaseId, at: DateTime<Utc>, now: DateTime<Utc>, sea
         return events;
     }
     let when = after(rng, &mut t, 60);
-    if push(rng, when, &seat_actor, EventBody::Closed { note: String::new() }) && (complaint || fault) && rng.below(100) < 92 {
+    if push(
+        rng,
+        when,
+        &seat_actor,
+        EventBody::Closed {
+            note: String::new(),
+        },
+    ) && (complaint || fault)
+        && rng.below(100) < 92
+    {
         let when = after(rng, &mut t, 600);
-        push(rng, when, &seat_actor, EventBody::ReportFiled { report: hotline_domain::sla::ReportKind::Response });
+        push(
+            rng,
+            when,
+            &seat_actor,
+            EventBody::ReportFiled {
+                report: hotline_domain::sla::ReportKind::Response,
+            },
+        );
     }
     events
 }
@@ -420,14 +803,33 @@ fn pick_kind(rng: &mut Rng) -> (&'static str, &'static str) {
     };
     let categories: &[&str] = match kind {
         "fault" => &["app_fault", "network"],
-        _ => &["social_security", "social_security", "labour", "housing", "market_regulation", "urban_management", "transport", "education", "environment", "household_registration", "platform_usage", "account_login", "other_business"],
+        _ => &[
+            "social_security",
+            "social_security",
+            "labour",
+            "housing",
+            "market_regulation",
+            "urban_management",
+            "transport",
+            "education",
+            "environment",
+            "household_registration",
+            "platform_usage",
+            "account_login",
+            "other_business",
+        ],
     };
     (kind, *rng.pick(categories))
 }
 
 /// A UUIDv7 stamped with `at`, random bits from the demo's own generator (deterministic).
 fn v7(at: DateTime<Utc>, rng: &mut Rng) -> Uuid {
-    let mut bytes = *Uuid::new_v7(Timestamp::from_unix(NoContext, at.timestamp() as u64, at.timestamp_subsec_nanos())).as_bytes();
+    let mut bytes = *Uuid::new_v7(Timestamp::from_unix(
+        NoContext,
+        at.timestamp() as u64,
+        at.timestamp_subsec_nanos(),
+    ))
+    .as_bytes();
     let (a, b) = (rng.next().to_le_bytes(), rng.next().to_le_bytes());
     bytes[6] = 0x70 | (a[0] & 0x0F); // version 7
     bytes[7] = a[1];
@@ -449,7 +851,11 @@ impl std::fmt::Write for WriteVec<'_> {
     }
 }
 
-async fn copy(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, statement: &str, data: Vec<u8>) -> Result<(), sqlx::Error> {
+async fn copy(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    statement: &str,
+    data: Vec<u8>,
+) -> Result<(), sqlx::Error> {
     if data.is_empty() {
         return Ok(());
     }

@@ -14,7 +14,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into() }
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
@@ -41,7 +45,11 @@ impl ApiError {
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
         crate::log::error(&format!("database: {e}"));
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, "server.database", "the database is unavailable, try again / 数据库暂不可用，请稍后重试")
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "server.database",
+            "the database is unavailable, try again / 数据库暂不可用，请稍后重试",
+        )
     }
 }
 
@@ -66,6 +74,13 @@ struct Body<'a> {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(Body { code: self.code, message: &self.message })).into_response()
+        (
+            self.status,
+            Json(Body {
+                code: self.code,
+                message: &self.message,
+            }),
+        )
+            .into_response()
     }
 }

@@ -20,7 +20,9 @@ pub enum KbError {
     Import(String),
 }
 
-pub use hotline_domain::knowledge::{Article, ArticleText, PublishedArticle as Published, Review, Version};
+pub use hotline_domain::knowledge::{
+    Article, ArticleText, PublishedArticle as Published, Review, Version,
+};
 
 fn role_name(role: Role) -> &'static str {
     crate::auth::role_name(role)
@@ -28,7 +30,14 @@ fn role_name(role: Role) -> &'static str {
 
 /// A new article (id None: numbered KB-NNNNNN) or a new version of one, as a draft; answered
 /// with its versions and reviews, so the desk shows the result without asking again.
-pub async fn write(pool: &PgPool, role: Role, author: &str, id: Option<&str>, text: &ArticleText, now: DateTime<Utc>) -> Result<Article, KbError> {
+pub async fn write(
+    pool: &PgPool,
+    role: Role,
+    author: &str,
+    id: Option<&str>,
+    text: &ArticleText,
+    now: DateTime<Utc>,
+) -> Result<Article, KbError> {
     check_article(&text.title, &text.body, text.level)?;
     let mut tx = pool.begin().await?;
     let (id, version) = match id {
@@ -44,7 +53,9 @@ pub async fn write(pool: &PgPool, role: Role, author: &str, id: Option<&str>, te
         }
         None => {
             kb_transition(role, role_name(role), None, KbAction::Write, "")?;
-            let n: i64 = sqlx::query_scalar("SELECT nextval('kb_article_numbers')").fetch_one(&mut *tx).await?;
+            let n: i64 = sqlx::query_scalar("SELECT nextval('kb_article_numbers')")
+                .fetch_one(&mut *tx)
+                .await?;
             let id = format!("KB-{n:06}");
             sqlx::query("INSERT INTO kb_articles (id, status, latest_version, created_at, updated_at) VALUES ($1, 'draft', 1, $2, $2)")
                 .bind(&id)
@@ -59,7 +70,14 @@ pub async fn write(pool: &PgPool, role: Role, author: &str, id: Option<&str>, te
     get(pool, &id, true).await
 }
 
-async fn insert_version(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, id: &str, version: i32, text: &ArticleText, author: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+async fn insert_version(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    id: &str,
+    version: i32,
+    text: &ArticleText,
+    author: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO kb_versions (article_id, version, title, body, category, level, tags, author, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
         .bind(id)
         .bind(version)
@@ -75,27 +93,55 @@ async fn insert_version(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, id: &str
     Ok(())
 }
 
-async fn status_for_update(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, id: &str) -> Result<ArticleStatus, KbError> {
-    let s: Option<String> = sqlx::query_scalar("SELECT status FROM kb_articles WHERE id = $1 FOR UPDATE").bind(id).fetch_optional(&mut **tx).await?;
-    s.and_then(|s| ArticleStatus::parse(&s)).ok_or_else(|| KbError::NotFound(id.to_owned()))
+async fn status_for_update(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    id: &str,
+) -> Result<ArticleStatus, KbError> {
+    let s: Option<String> =
+        sqlx::query_scalar("SELECT status FROM kb_articles WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    s.and_then(|s| ArticleStatus::parse(&s))
+        .ok_or_else(|| KbError::NotFound(id.to_owned()))
 }
 
 /// Submit, approve, reject or retire: the domain says whether and to what; the decision is kept.
 /// Answered with the article's versions and reviews: the desk draws the next step from this
 /// answer alone, so its buttons are live the moment they appear.
-pub async fn decide(pool: &PgPool, role: Role, who: &str, id: &str, action: KbAction, reason: &str, now: DateTime<Utc>) -> Result<Article, KbError> {
+pub async fn decide(
+    pool: &PgPool,
+    role: Role,
+    who: &str,
+    id: &str,
+    action: KbAction,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Article, KbError> {
     let mut tx = pool.begin().await?;
     let status = status_for_update(&mut tx, id).await?;
     let next = kb_transition(role, role_name(role), Some(status), action, reason)?;
-    let latest: i32 = sqlx::query_scalar("SELECT latest_version FROM kb_articles WHERE id = $1").bind(id).fetch_one(&mut *tx).await?;
-    let publish = if action == KbAction::Approve { ", published_version = latest_version" } else { "" };
-    sqlx::query(&format!("UPDATE kb_articles SET status = $2, updated_at = $3{publish} WHERE id = $1"))
+    let latest: i32 = sqlx::query_scalar("SELECT latest_version FROM kb_articles WHERE id = $1")
         .bind(id)
-        .bind(next.code())
-        .bind(now)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
-    let action_name = serde_json::to_value(action).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+    let publish = if action == KbAction::Approve {
+        ", published_version = latest_version"
+    } else {
+        ""
+    };
+    sqlx::query(&format!(
+        "UPDATE kb_articles SET status = $2, updated_at = $3{publish} WHERE id = $1"
+    ))
+    .bind(id)
+    .bind(next.code())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let action_name = serde_json::to_value(action)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
     sqlx::query("INSERT INTO kb_reviews (article_id, version, action, reviewer, reason, at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(id)
         .bind(latest)
@@ -146,10 +192,21 @@ fn article_of(r: &sqlx::postgres::PgRow) -> Article {
 
 /// One article; `history`: with every version and review.
 pub async fn get(pool: &PgPool, id: &str, history: bool) -> Result<Article, KbError> {
-    let r = sqlx::query(&format!("{ARTICLE} WHERE a.id = $1")).bind(id).fetch_optional(pool).await?.ok_or_else(|| KbError::NotFound(id.to_owned()))?;
+    let r = sqlx::query(&format!("{ARTICLE} WHERE a.id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| KbError::NotFound(id.to_owned()))?;
     let mut a = article_of(&r);
     if history {
-        a.versions = sqlx::query("SELECT * FROM kb_versions WHERE article_id = $1 ORDER BY version").bind(id).fetch_all(pool).await?.iter().map(|r| version_of(r, r.get("version"))).collect();
+        a.versions =
+            sqlx::query("SELECT * FROM kb_versions WHERE article_id = $1 ORDER BY version")
+                .bind(id)
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| version_of(r, r.get("version")))
+                .collect();
         a.reviews = sqlx::query("SELECT version, action, reviewer, reason, at FROM kb_reviews WHERE article_id = $1 ORDER BY id")
             .bind(id)
             .fetch_all(pool)
@@ -172,7 +229,10 @@ pub async fn list(pool: &PgPool, status: Option<ArticleStatus>) -> Result<Vec<Ar
 
 /// What changed for seats since `since` (inclusive: two changes in one instant are never split
 /// across syncs; applying one twice changes nothing): published texts, and withdrawals.
-pub async fn published_since(pool: &PgPool, since: Option<DateTime<Utc>>) -> Result<Vec<Published>, KbError> {
+pub async fn published_since(
+    pool: &PgPool,
+    since: Option<DateTime<Utc>>,
+) -> Result<Vec<Published>, KbError> {
     let rows = sqlx::query(
         "SELECT a.id, a.status, a.published_version, a.updated_at, v.title, v.body, v.category, v.level, v.tags, v.author, v.created_at
          FROM kb_articles a JOIN kb_versions v ON v.article_id = a.id AND v.version = a.published_version
@@ -186,7 +246,12 @@ pub async fn published_since(pool: &PgPool, since: Option<DateTime<Utc>>) -> Res
         .map(|r| {
             let version: i32 = r.get("published_version");
             let retired = r.get::<String, _>("status") == "retired";
-            Published { id: r.get("id"), version, text: (!retired).then(|| version_of(r, version).text), updated_at: r.get("updated_at") }
+            Published {
+                id: r.get("id"),
+                version,
+                text: (!retired).then(|| version_of(r, version).text),
+                updated_at: r.get("updated_at"),
+            }
         })
         .collect())
 }
@@ -199,7 +264,9 @@ pub struct KbFile {
 
 /// Everything, for `hotline-server kb export`.
 pub async fn export(pool: &PgPool) -> Result<KbFile, KbError> {
-    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM kb_articles ORDER BY id").fetch_all(pool).await?;
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM kb_articles ORDER BY id")
+        .fetch_all(pool)
+        .await?;
     let mut articles = Vec::with_capacity(ids.len());
     for id in ids {
         articles.push(get(pool, &id, true).await?);
@@ -211,7 +278,12 @@ pub async fn export(pool: &PgPool) -> Result<KbFile, KbError> {
 /// `data/demo/knowledge.json`: `{"articles": [{"id", "title", "body", "category"}]}`). An id
 /// already present gets a new version, published; the import is one transaction and recorded
 /// as reviewed by `who`.
-pub async fn import(pool: &PgPool, who: &str, json: &str, now: DateTime<Utc>) -> Result<usize, KbError> {
+pub async fn import(
+    pool: &PgPool,
+    who: &str,
+    json: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, KbError> {
     #[derive(Deserialize)]
     struct Incoming {
         id: String,
@@ -225,7 +297,8 @@ pub async fn import(pool: &PgPool, who: &str, json: &str, now: DateTime<Utc>) ->
     let file: File = serde_json::from_str(json).map_err(|e| KbError::Import(e.to_string()))?;
     let mut tx = pool.begin().await?;
     for a in &file.articles {
-        check_article(&a.text.title, &a.text.body, a.text.level).map_err(|e| KbError::Import(format!("{}: {e}", a.id)))?;
+        check_article(&a.text.title, &a.text.body, a.text.level)
+            .map_err(|e| KbError::Import(format!("{}: {e}", a.id)))?;
         let version: i32 = sqlx::query_scalar(
             "INSERT INTO kb_articles (id, status, latest_version, published_version, created_at, updated_at) VALUES ($1, 'published', 1, 1, $2, $2)
              ON CONFLICT (id) DO UPDATE SET status = 'published', latest_version = kb_articles.latest_version + 1,

@@ -26,7 +26,12 @@ async fn head(pool: &PgPool) -> Result<(i64, i64), sqlx::Error> {
 }
 
 /// Starts the pager: it follows `notices` and sends serialised [`LivePage`]s to `pages`.
-pub async fn spawn(pool: PgPool, epoch: String, notices: &broadcast::Sender<()>, pages: broadcast::Sender<Arc<String>>) -> Result<(), sqlx::Error> {
+pub async fn spawn(
+    pool: PgPool,
+    epoch: String,
+    notices: &broadcast::Sender<()>,
+    pages: broadcast::Sender<Arc<String>>,
+) -> Result<(), sqlx::Error> {
     let mut last = head(&pool).await?;
     let mut rx = notices.subscribe();
     tokio::spawn(async move {
@@ -42,15 +47,35 @@ pub async fn spawn(pool: PgPool, epoch: String, notices: &broadcast::Sender<()>,
     Ok(())
 }
 
-async fn catch_up(pool: &PgPool, epoch: &str, last: &mut (i64, i64), pages: &broadcast::Sender<Arc<String>>) -> Result<(), ApiError> {
+async fn catch_up(
+    pool: &PgPool,
+    epoch: &str,
+    last: &mut (i64, i64),
+    pages: &broadcast::Sender<Arc<String>>,
+) -> Result<(), ApiError> {
     let mut waits = 0;
     loop {
         let (rows, more) = visible_after(pool, *last, PAGE, None).await?;
         if let Some(&(tx, pos, _)) = rows.last() {
             let from = cursor(last.0, last.1);
             *last = (tx, pos);
-            let events = rows.into_iter().map(|(tx, pos, event)| PulledEvent { pos: cursor(tx, pos), event }).collect();
-            let page = LivePage { from, page: PullPage { events, next: cursor(tx, pos), more, held: false, epoch: Some(epoch.to_owned()) } };
+            let events = rows
+                .into_iter()
+                .map(|(tx, pos, event)| PulledEvent {
+                    pos: cursor(tx, pos),
+                    event,
+                })
+                .collect();
+            let page = LivePage {
+                from,
+                page: PullPage {
+                    events,
+                    next: cursor(tx, pos),
+                    more,
+                    held: false,
+                    epoch: Some(epoch.to_owned()),
+                },
+            };
             // No seat listening is fine: they pull when they connect.
             let _ = pages.send(Arc::new(serde_json::to_string(&page).expect("serialises")));
         }

@@ -11,7 +11,11 @@ use hotline_server::{admin, api, config::Config, log, state::AppState, MIGRATOR}
 use sqlx::postgres::PgPoolOptions;
 
 #[derive(Parser)]
-#[command(name = "hotline-server", version, about = "热线工作台服务端 / Hotline Desk server")]
+#[command(
+    name = "hotline-server",
+    version,
+    about = "热线工作台服务端 / Hotline Desk server"
+)]
 struct Cli {
     /// TOML configuration file (default: ./hotline-server.toml if present); DATABASE_URL overrides
     #[arg(long, global = true)]
@@ -183,28 +187,60 @@ async fn main() -> anyhow::Result<()> {
             MIGRATOR.run(&pool).await.context("migration failed")?;
             println!("migrated");
         }
-        Command::Serve { listen, tls_cert, tls_key } => {
+        Command::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+        } => {
             MIGRATOR.run(&pool).await.context("migration failed")?;
             let calendar = hotline_server::calendar::load(&pool).await?;
             if let Some(w) = calendar.coverage_warning(hotline_domain::time::local_date(now)) {
                 log::info(&format!("warning: {w}"));
             }
-            let calendar = Arc::new(hotline_domain::sla::SlaCalendar::new(calendar, Default::default()));
-            let n = hotline_server::snapshot::backfill_facts(&pool, &calendar).await.context("cannot derive report facts")?;
+            let calendar = Arc::new(hotline_domain::sla::SlaCalendar::new(
+                calendar,
+                Default::default(),
+            ));
+            let n = hotline_server::snapshot::backfill_facts(&pool, &calendar)
+                .await
+                .context("cannot derive report facts")?;
             if n > 0 {
-                log::info(&format!("derived report facts of {n} cases saved before they existed"));
+                log::info(&format!(
+                    "derived report facts of {n} cases saved before they existed"
+                ));
             }
-            let state = AppState::start(pool, Arc::new(SystemClock), calendar, config.token_hours()).await.context("cannot LISTEN")?;
-            hotline_server::supervise::spawn(state.pool.clone(), state.clock.clone(), state.calendar.clone(), std::time::Duration::from_secs(60));
-            let addr = listen.or(config.listen.clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
+            let state =
+                AppState::start(pool, Arc::new(SystemClock), calendar, config.token_hours())
+                    .await
+                    .context("cannot LISTEN")?;
+            hotline_server::supervise::spawn(
+                state.pool.clone(),
+                state.clock.clone(),
+                state.calendar.clone(),
+                std::time::Duration::from_secs(60),
+            );
+            let addr = listen
+                .or(config.listen.clone())
+                .unwrap_or_else(|| "127.0.0.1:8080".into());
             let router = api::router(state);
-            match (tls_cert.or(config.tls_cert.clone()), tls_key.or(config.tls_key.clone())) {
+            match (
+                tls_cert.or(config.tls_cert.clone()),
+                tls_key.or(config.tls_key.clone()),
+            ) {
                 (Some(cert), Some(key)) => {
                     let _ = rustls::crypto::ring::default_provider().install_default();
                     let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)
                         .await
-                        .with_context(|| format!("cannot load TLS certificate {} and key {}", cert.display(), key.display()))?;
-                    let addr: std::net::SocketAddr = addr.parse().with_context(|| format!("--listen {addr} is not an address"))?;
+                        .with_context(|| {
+                            format!(
+                                "cannot load TLS certificate {} and key {}",
+                                cert.display(),
+                                key.display()
+                            )
+                        })?;
+                    let addr: std::net::SocketAddr = addr
+                        .parse()
+                        .with_context(|| format!("--listen {addr} is not an address"))?;
                     let handle = axum_server::Handle::new();
                     let stopper = handle.clone();
                     tokio::spawn(async move {
@@ -212,21 +248,42 @@ async fn main() -> anyhow::Result<()> {
                         stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
                     });
                     log::info(&format!("listening on https://{addr}"));
-                    axum_server::bind_rustls(addr, tls).handle(handle).serve(router.into_make_service()).await?;
+                    axum_server::bind_rustls(addr, tls)
+                        .handle(handle)
+                        .serve(router.into_make_service())
+                        .await?;
                 }
                 (None, None) => {
-                    let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+                    let listener = tokio::net::TcpListener::bind(&addr)
+                        .await
+                        .with_context(|| format!("cannot listen on {addr}"))?;
                     log::info(&format!("listening on http://{}", listener.local_addr()?));
-                    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
+                    axum::serve(listener, router)
+                        .with_graceful_shutdown(shutdown())
+                        .await?;
                 }
-                _ => anyhow::bail!("a TLS certificate and its key go together: give both or neither"),
+                _ => {
+                    anyhow::bail!("a TLS certificate and its key go together: give both or neither")
+                }
             }
         }
-        Command::User(UserCommand::Add { name, role, bureau, seat_code, password_stdin: _ }) => {
+        Command::User(UserCommand::Add {
+            name,
+            role,
+            bureau,
+            seat_code,
+            password_stdin: _,
+        }) => {
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password)?;
             let password = password.trim_end_matches(['\n', '\r']);
-            let u = admin::NewUser { name: &name, role: &role, bureau: bureau.as_deref(), seat_code: seat_code.as_deref(), password };
+            let u = admin::NewUser {
+                name: &name,
+                role: &role,
+                bureau: bureau.as_deref(),
+                seat_code: seat_code.as_deref(),
+                password,
+            };
             let id = admin::add_user(&pool, u, now).await?;
             println!("user {name} added (id {id})");
         }
@@ -235,9 +292,15 @@ async fn main() -> anyhow::Result<()> {
             println!("user {name} disabled; sessions revoked");
         }
         Command::SeedDemo { cases } => {
-            anyhow::ensure!((1..=2_000_000).contains(&cases), "--cases must be 1..=2000000");
+            anyhow::ensure!(
+                (1..=2_000_000).contains(&cases),
+                "--cases must be 1..=2000000"
+            );
             MIGRATOR.run(&pool).await.context("migration failed")?;
-            let cal = hotline_domain::sla::SlaCalendar::new(hotline_server::calendar::load(&pool).await?, Default::default());
+            let cal = hotline_domain::sla::SlaCalendar::new(
+                hotline_server::calendar::load(&pool).await?,
+                Default::default(),
+            );
             let started = std::time::Instant::now();
             let s = hotline_server::demo::seed(&pool, cases, now, &cal, &mut |n| {
                 if n % 100_000 == 0 || n == cases {
@@ -254,10 +317,18 @@ async fn main() -> anyhow::Result<()> {
                 hotline_server::demo::DEMO_PASSWORD
             );
         }
-        Command::Report { period, date, format, out } => {
+        Command::Report {
+            period,
+            date,
+            format,
+            out,
+        } => {
             use hotline_server::report::{self, Period};
             let kind = period.parse().map_err(anyhow::Error::msg)?;
-            let period = Period::holding(kind, date.unwrap_or_else(|| hotline_domain::time::local_date(now)));
+            let period = Period::holding(
+                kind,
+                date.unwrap_or_else(|| hotline_domain::time::local_date(now)),
+            );
             let started = std::time::Instant::now();
             let r = report::compute(&pool, &period, now).await?;
             let computed = started.elapsed();
@@ -266,7 +337,8 @@ async fn main() -> anyhow::Result<()> {
                 "pdf" => report::pdf::write(&r, &report::pdf::ReportFont::find()?)?,
                 _ => serde_json::to_vec_pretty(&r)?,
             };
-            std::fs::write(&out, &bytes).with_context(|| format!("cannot write {}", out.display()))?;
+            std::fs::write(&out, &bytes)
+                .with_context(|| format!("cannot write {}", out.display()))?;
             println!(
                 "{}: {} cases received, on time {}, satisfied {}; computed in {} ms, written in {} ms to {}",
                 r.title,
@@ -279,42 +351,97 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::Case(CaseCommand::Export { case, out }) => {
-            let cal = hotline_domain::sla::SlaCalendar::new(hotline_server::calendar::load(&pool).await?, Default::default());
-            let record = hotline_server::record::case_record(&pool, &case, &cal, now).await?.with_context(|| format!("no case {case} / 工单不存在"))?;
-            std::fs::write(&out, serde_json::to_vec_pretty(&record)?).with_context(|| format!("cannot write {}", out.display()))?;
-            hotline_server::admin::audit(&pool, now, None, "case.export", &record.id.to_string()).await?;
-            println!("case {} ({} events, {} audit entries) written to {}", record.number, record.events.len(), record.audit.len(), out.display());
+            let cal = hotline_domain::sla::SlaCalendar::new(
+                hotline_server::calendar::load(&pool).await?,
+                Default::default(),
+            );
+            let record = hotline_server::record::case_record(&pool, &case, &cal, now)
+                .await?
+                .with_context(|| format!("no case {case} / 工单不存在"))?;
+            std::fs::write(&out, serde_json::to_vec_pretty(&record)?)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            hotline_server::admin::audit(&pool, now, None, "case.export", &record.id.to_string())
+                .await?;
+            println!(
+                "case {} ({} events, {} audit entries) written to {}",
+                record.number,
+                record.events.len(),
+                record.audit.len(),
+                out.display()
+            );
         }
         Command::Roster(RosterCommand::Import { file }) => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
             let n = hotline_server::roster::import(&pool, &text).await?;
-            hotline_server::admin::audit(&pool, now, None, "roster.import", &format!("{} ({n} shifts)", file.display())).await?;
+            hotline_server::admin::audit(
+                &pool,
+                now,
+                None,
+                "roster.import",
+                &format!("{} ({n} shifts)", file.display()),
+            )
+            .await?;
             println!("imported {n} shifts");
         }
         Command::Kb(KbCommand::Import { file }) => {
             MIGRATOR.run(&pool).await.context("migration failed")?;
-            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
             let n = hotline_server::knowledge::import(&pool, "import", &text, now).await?;
-            hotline_server::admin::audit(&pool, now, None, "kb.import", &format!("{} ({n} articles)", file.display())).await?;
+            hotline_server::admin::audit(
+                &pool,
+                now,
+                None,
+                "kb.import",
+                &format!("{} ({n} articles)", file.display()),
+            )
+            .await?;
             println!("imported {n} articles, published");
         }
         Command::Kb(KbCommand::Export { out }) => {
             let all = hotline_server::knowledge::export(&pool).await?;
-            std::fs::write(&out, serde_json::to_vec_pretty(&all)?).with_context(|| format!("cannot write {}", out.display()))?;
-            println!("exported {} articles to {}", all.articles.len(), out.display());
+            std::fs::write(&out, serde_json::to_vec_pretty(&all)?)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            println!(
+                "exported {} articles to {}",
+                all.articles.len(),
+                out.display()
+            );
         }
         Command::Supervise => {
-            let cal = hotline_domain::sla::SlaCalendar::new(hotline_server::calendar::load(&pool).await?, Default::default());
+            let cal = hotline_domain::sla::SlaCalendar::new(
+                hotline_server::calendar::load(&pool).await?,
+                Default::default(),
+            );
             let n = hotline_server::supervise::run_once(&pool, &cal, now).await?;
             println!("supervision: {n} urging notices and escalations recorded");
         }
-        Command::Backup { dir, full, keep_years } => {
+        Command::Backup {
+            dir,
+            full,
+            keep_years,
+        } => {
             use hotline_server::backup;
-            let e = if full { backup::full(&pool, config.database_url()?, &dir, now).await? } else { backup::incremental(&pool, &dir, now).await? };
-            println!("{:?} backup {} ({} events, sha256 {})", e.kind, dir.join(&e.file).display(), e.events, e.sha256);
+            let e = if full {
+                backup::full(&pool, config.database_url()?, &dir, now).await?
+            } else {
+                backup::incremental(&pool, &dir, now).await?
+            };
+            println!(
+                "{:?} backup {} ({} events, sha256 {})",
+                e.kind,
+                dir.join(&e.file).display(),
+                e.events,
+                e.sha256
+            );
             let removed = backup::prune(&dir, now, keep_years)?;
             if !removed.is_empty() {
-                println!("removed {} backups older than {keep_years} years: {}", removed.len(), removed.join(", "));
+                println!(
+                    "removed {} backups older than {keep_years} years: {}",
+                    removed.len(),
+                    removed.join(", ")
+                );
             }
         }
         Command::Restore { dir } => {
@@ -322,24 +449,42 @@ async fn main() -> anyhow::Result<()> {
             println!("restored {} and {} incremental backups: {} events; {} cases refolded; seats will pull again from the start", r.full, r.incrementals, r.events, r.cases);
         }
         Command::Calendar(CalendarCommand::Import { file }) => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let years = hotline_domain::calendar::parse_any(&name, &text)?;
             print_import(&hotline_server::calendar::import(&pool, &name, years, now).await?);
         }
-        Command::Calendar(CalendarCommand::ImportNotice { file, year, dry_run }) => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        Command::Calendar(CalendarCommand::ImportNotice {
+            file,
+            year,
+            dry_run,
+        }) => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let schedule = hotline_domain::calendar::parse_notice(&text, year)?;
             if dry_run {
                 print!("{}", hotline_domain::calendar::describe_notice(&schedule));
-                println!("read the {} notice: nothing imported (--dry-run)", schedule.year);
+                println!(
+                    "read the {} notice: nothing imported (--dry-run)",
+                    schedule.year
+                );
                 return Ok(());
             }
-            print_import(&hotline_server::calendar::import(&pool, &name, vec![schedule], now).await?);
+            print_import(
+                &hotline_server::calendar::import(&pool, &name, vec![schedule], now).await?,
+            );
         }
         Command::Bureau(BureauCommand::Import { file }) => {
-            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
             let n = admin::import_bureaus(&pool, &text, now).await?;
             println!("imported {n} bureaus");
         }
@@ -354,10 +499,30 @@ fn print_import(o: &hotline_server::calendar::ImportOutcome) {
         "imported {:?}: {} rest days, {} make-up working days; {} cases recomputed, {} running clocks moved (servers and seats use it from their next sync)",
         s.years, s.rest_days, s.work_days, o.recomputed, o.moved.len()
     );
-    let at = |t: Option<chrono::DateTime<chrono::Utc>>| t.map_or("-".to_owned(), |t| t.with_timezone(&hotline_domain::time::china()).to_rfc3339());
+    let at = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map_or("-".to_owned(), |t| {
+            t.with_timezone(&hotline_domain::time::china()).to_rfc3339()
+        })
+    };
     for m in &o.moved {
-        let bureau = m.bureau.as_ref().map(|b| format!(" [{b}]")).unwrap_or_default();
-        println!("moved {} {}{}: {} -> {}{}", m.number, m.clock, bureau, at(m.before), at(m.after), if m.provisional { " provisional 暂定" } else { "" });
+        let bureau = m
+            .bureau
+            .as_ref()
+            .map(|b| format!(" [{b}]"))
+            .unwrap_or_default();
+        println!(
+            "moved {} {}{}: {} -> {}{}",
+            m.number,
+            m.clock,
+            bureau,
+            at(m.before),
+            at(m.after),
+            if m.provisional {
+                " provisional 暂定"
+            } else {
+                ""
+            }
+        );
     }
 }
 

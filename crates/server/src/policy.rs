@@ -6,7 +6,9 @@
 //! the case's timeline says that its deadlines were corrected and why.
 
 use chrono::{DateTime, Utc};
-use hotline_domain::case::{Actor, DeviceId, Event, EventBody, EventId, IntakeDraft, KindCatalog, Role};
+use hotline_domain::case::{
+    Actor, DeviceId, Event, EventBody, EventId, IntakeDraft, KindCatalog, Role,
+};
 use hotline_domain::sla::Policy;
 use sqlx::{Postgres, Transaction};
 use uuid::{NoContext, Timestamp, Uuid};
@@ -21,50 +23,89 @@ pub const POLICY_DEVICE: &str = "server-policy";
 /// resolve or is not in normal form; else the correction it needs, if its clocks are not the
 /// policy's. Any other event needs nothing.
 pub fn check_received(e: &Event, now: DateTime<Utc>) -> Result<Option<Event>, ApiError> {
-    let EventBody::Received(intake) = &e.body else { return Ok(None) };
+    let EventBody::Received(intake) = &e.body else {
+        return Ok(None);
+    };
     let policy = IntakeDraft::from(&**intake)
         .resolve(&KindCatalog::default(), &Policy::default())
         .map_err(|err| ApiError::unprocessable(err.code(), err.to_string()))?;
     if policy.caller.phone != intake.caller.phone || policy.description != intake.description {
-        return Err(ApiError::unprocessable("intake.not_normalised", "phone or description not in normal form / 电话或内容格式未规范化"));
+        return Err(ApiError::unprocessable(
+            "intake.not_normalised",
+            "phone or description not in normal form / 电话或内容格式未规范化",
+        ));
     }
     if policy.clocks == intake.clocks {
         return Ok(None);
     }
-    let keys = |c: &[hotline_domain::sla::ClockSpec]| c.iter().map(|s| s.key.as_str()).collect::<Vec<_>>().join(",");
+    let keys = |c: &[hotline_domain::sla::ClockSpec]| {
+        c.iter()
+            .map(|s| s.key.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
     let reason = format!(
         "the seat wrote clocks [{}], the centre's policy runs [{}] / 受理时写入的时限与中心政策不符，已按政策更正",
         keys(&intake.clocks),
         keys(&policy.clocks)
     );
     // The id follows the server's clock, as every id of an event the server records.
-    let id = Uuid::new_v7(Timestamp::from_unix(NoContext, now.timestamp().max(0) as u64, now.timestamp_subsec_nanos()));
+    let id = Uuid::new_v7(Timestamp::from_unix(
+        NoContext,
+        now.timestamp().max(0) as u64,
+        now.timestamp_subsec_nanos(),
+    ));
     Ok(Some(Event {
         id: EventId(id),
         case: e.case,
         at: now,
-        actor: Actor { user: SYSTEM_USER.into(), role: Role::System, bureau: None },
+        actor: Actor {
+            user: SYSTEM_USER.into(),
+            role: Role::System,
+            bureau: None,
+        },
         device: DeviceId(POLICY_DEVICE.into()),
         seen: 1,
-        body: EventBody::ClocksCorrected { clocks: policy.clocks, reason },
+        body: EventBody::ClocksCorrected {
+            clocks: policy.clocks,
+            reason,
+        },
     }))
 }
 
 /// Records the corrections of a push in its transaction (their cases are the push's own, which
 /// it refolds).
-pub async fn record(tx: &mut Transaction<'_, Postgres>, corrections: Vec<Event>) -> Result<(), sqlx::Error> {
+pub async fn record(
+    tx: &mut Transaction<'_, Postgres>,
+    corrections: Vec<Event>,
+) -> Result<(), sqlx::Error> {
     if corrections.is_empty() {
         return Ok(());
     }
-    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE name = $1").bind(SYSTEM_USER).fetch_one(&mut **tx).await?;
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE name = $1")
+        .bind(SYSTEM_USER)
+        .fetch_one(&mut **tx)
+        .await?;
     sqlx::query("INSERT INTO devices (device_id, user_id) VALUES ($1, $2) ON CONFLICT (device_id) DO NOTHING")
         .bind(POLICY_DEVICE)
         .bind(user)
         .execute(&mut **tx)
         .await?;
-    let last: i64 = sqlx::query_scalar("SELECT last_seq FROM devices WHERE device_id = $1 FOR UPDATE").bind(POLICY_DEVICE).fetch_one(&mut **tx).await?;
-    let numbered: Vec<(i64, Event)> = corrections.into_iter().enumerate().map(|(i, e)| (last + 1 + i as i64, e)).collect();
+    let last: i64 =
+        sqlx::query_scalar("SELECT last_seq FROM devices WHERE device_id = $1 FOR UPDATE")
+            .bind(POLICY_DEVICE)
+            .fetch_one(&mut **tx)
+            .await?;
+    let numbered: Vec<(i64, Event)> = corrections
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| (last + 1 + i as i64, e))
+        .collect();
     crate::api::sync::insert_events(tx, POLICY_DEVICE, user, &numbered).await?;
-    sqlx::query("UPDATE devices SET last_seq = $2 WHERE device_id = $1").bind(POLICY_DEVICE).bind(last + numbered.len() as i64).execute(&mut **tx).await?;
+    sqlx::query("UPDATE devices SET last_seq = $2 WHERE device_id = $1")
+        .bind(POLICY_DEVICE)
+        .bind(last + numbered.len() as i64)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }

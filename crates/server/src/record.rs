@@ -47,10 +47,27 @@ pub struct CaseRecord {
 }
 
 /// The record of the case with this id or number, or None.
-pub async fn case_record(pool: &PgPool, id_or_number: &str, cal: &SlaCalendar, now: DateTime<Utc>) -> Result<Option<CaseRecord>, sqlx::Error> {
+pub async fn case_record(
+    pool: &PgPool,
+    id_or_number: &str,
+    cal: &SlaCalendar,
+    now: DateTime<Utc>,
+) -> Result<Option<CaseRecord>, sqlx::Error> {
     let id: Option<Uuid> = match id_or_number.parse::<Uuid>() {
-        Ok(id) => sqlx::query_scalar("SELECT id FROM cases WHERE id = $1").bind(id).fetch_optional(pool).await?,
-        Err(_) => sqlx::query_scalar("SELECT id FROM cases WHERE number = $1 ORDER BY received_at LIMIT 1").bind(id_or_number).fetch_optional(pool).await?,
+        Ok(id) => {
+            sqlx::query_scalar("SELECT id FROM cases WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        }
+        Err(_) => {
+            sqlx::query_scalar(
+                "SELECT id FROM cases WHERE number = $1 ORDER BY received_at LIMIT 1",
+            )
+            .bind(id_or_number)
+            .fetch_optional(pool)
+            .await?
+        }
     };
     let Some(id) = id else { return Ok(None) };
     let rows = sqlx::query("SELECT e.body, e.stored_at, u.name FROM events e JOIN users u ON u.id = e.user_id WHERE e.case_id = $1 ORDER BY e.tx_id, e.pos")
@@ -59,8 +76,16 @@ pub async fn case_record(pool: &PgPool, id_or_number: &str, cal: &SlaCalendar, n
         .await?;
     let mut events = Vec::with_capacity(rows.len());
     for r in rows {
-        let Ok(event) = serde_json::from_value::<Event>(r.get("body")) else { continue };
-        events.push(RecordedEvent { step: event.body.step(), step_zh: event.body.step_zh(), user: r.get("name"), stored_at: r.get("stored_at"), event });
+        let Ok(event) = serde_json::from_value::<Event>(r.get("body")) else {
+            continue;
+        };
+        events.push(RecordedEvent {
+            step: event.body.step(),
+            step_zh: event.body.step_zh(),
+            user: r.get("name"),
+            stored_at: r.get("stored_at"),
+            event,
+        });
     }
     let state = CaseState::fold(events.iter().map(|e| &e.event));
     let clocks = state
@@ -80,6 +105,18 @@ pub async fn case_record(pool: &PgPool, id_or_number: &str, cal: &SlaCalendar, n
         .iter()
         .map(|r| AuditEntry { at: r.get("at"), user: r.get("name"), action: r.get("action"), detail: r.get("detail") })
         .collect();
-    let number = state.intake.as_ref().map(|i| i.number.to_string()).unwrap_or_default();
-    Ok(Some(CaseRecord { exported_at: now, id, number, state, clocks, events, audit }))
+    let number = state
+        .intake
+        .as_ref()
+        .map(|i| i.number.to_string())
+        .unwrap_or_default();
+    Ok(Some(CaseRecord {
+        exported_at: now,
+        id,
+        number,
+        state,
+        clocks,
+        events,
+        audit,
+    }))
 }

@@ -18,16 +18,23 @@ pub use hotline_domain::roster::RosterDay as Roster;
 /// Imports `day,shift,start,end,position,user` lines (a header line first). The days the file
 /// names are replaced whole, in one transaction; a bad line refuses the whole file.
 pub async fn import(pool: &PgPool, csv_text: &str) -> Result<usize, RosterError> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(csv_text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(csv_text.as_bytes());
     let mut duties = Vec::new();
     for (i, rec) in reader.records().enumerate() {
         let line = i + 2;
         let bad = |message: String| RosterError::Line { line, message };
         let rec = rec.map_err(|e| bad(e.to_string()))?;
         let field = |n: usize| rec.get(n).unwrap_or("").to_owned();
-        let time = |s: String| NaiveTime::parse_from_str(&s, "%H:%M").map_err(|_| bad(format!("{s:?} is not a time (HH:MM)")));
+        let time = |s: String| {
+            NaiveTime::parse_from_str(&s, "%H:%M")
+                .map_err(|_| bad(format!("{s:?} is not a time (HH:MM)")))
+        };
         let duty = Duty {
-            day: field(0).parse().map_err(|_| bad(format!("{:?} is not a date (YYYY-MM-DD)", field(0))))?,
+            day: field(0)
+                .parse()
+                .map_err(|_| bad(format!("{:?} is not a date (YYYY-MM-DD)", field(0))))?,
             shift: field(1),
             starts: time(field(2))?,
             ends: time(field(3))?,
@@ -43,11 +50,22 @@ pub async fn import(pool: &PgPool, csv_text: &str) -> Result<usize, RosterError>
     let mut days: Vec<NaiveDate> = duties.iter().map(|(_, d)| d.day).collect();
     days.sort();
     days.dedup();
-    sqlx::query("DELETE FROM duty_roster WHERE day = ANY($1)").bind(&days).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM duty_roster WHERE day = ANY($1)")
+        .bind(&days)
+        .execute(&mut *tx)
+        .await?;
     for (line, d) in &duties {
-        let known: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE name = $1 AND disabled_at IS NULL)").bind(&d.user).fetch_one(&mut *tx).await?;
+        let known: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM users WHERE name = $1 AND disabled_at IS NULL)",
+        )
+        .bind(&d.user)
+        .fetch_one(&mut *tx)
+        .await?;
         if !known {
-            return Err(RosterError::Line { line: *line, message: format!("no active user {:?}", d.user) });
+            return Err(RosterError::Line {
+                line: *line,
+                message: format!("no active user {:?}", d.user),
+            });
         }
         sqlx::query("INSERT INTO duty_roster (day, shift, starts, ends, position, user_name) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(d.day)
@@ -78,8 +96,20 @@ async fn duties_of(pool: &PgPool, days: &[NaiveDate]) -> Result<Vec<Duty>, sqlx:
 }
 
 /// The roster of `day`, and who is on duty at `now`.
-pub async fn roster(pool: &PgPool, day: NaiveDate, now: DateTime<Utc>) -> Result<Roster, RosterError> {
+pub async fn roster(
+    pool: &PgPool,
+    day: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Roster, RosterError> {
     let duties = duties_of(pool, &[day]).await?;
-    let on_duty = duties_of(pool, &days_around(now)).await?.into_iter().filter(|d| d.covers(now)).collect();
-    Ok(Roster { day, duties, on_duty })
+    let on_duty = duties_of(pool, &days_around(now))
+        .await?
+        .into_iter()
+        .filter(|d| d.covers(now))
+        .collect();
+    Ok(Roster {
+        day,
+        duties,
+        on_duty,
+    })
 }

@@ -19,11 +19,16 @@ pub const FACTS_VERSION: i16 = 1;
 
 /// The histories of `cases` in pull order (the order every device folds them), as this
 /// transaction sees them.
-pub(crate) async fn histories(tx: &mut Transaction<'_, Postgres>, cases: &[Uuid]) -> Result<BTreeMap<Uuid, Vec<Event>>, sqlx::Error> {
-    let rows = sqlx::query("SELECT case_id, body FROM events WHERE case_id = ANY($1) ORDER BY case_id, tx_id, pos")
-        .bind(cases)
-        .fetch_all(&mut **tx)
-        .await?;
+pub(crate) async fn histories(
+    tx: &mut Transaction<'_, Postgres>,
+    cases: &[Uuid],
+) -> Result<BTreeMap<Uuid, Vec<Event>>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT case_id, body FROM events WHERE case_id = ANY($1) ORDER BY case_id, tx_id, pos",
+    )
+    .bind(cases)
+    .fetch_all(&mut **tx)
+    .await?;
     let mut histories: BTreeMap<Uuid, Vec<Event>> = BTreeMap::new();
     for r in rows {
         if let Ok(e) = serde_json::from_value::<Event>(r.get("body")) {
@@ -34,7 +39,11 @@ pub(crate) async fn histories(tx: &mut Transaction<'_, Postgres>, cases: &[Uuid]
 }
 
 /// Folds each case's whole history (including this transaction's own events) and saves it.
-pub async fn refold_many(tx: &mut Transaction<'_, Postgres>, cases: &[CaseId], cal: &SlaCalendar) -> Result<(), sqlx::Error> {
+pub async fn refold_many(
+    tx: &mut Transaction<'_, Postgres>,
+    cases: &[CaseId],
+    cal: &SlaCalendar,
+) -> Result<(), sqlx::Error> {
     if cases.is_empty() {
         return Ok(());
     }
@@ -55,7 +64,13 @@ pub async fn refold_many(tx: &mut Transaction<'_, Postgres>, cases: &[CaseId], c
         for a in state.latest_assignments() {
             b_case.push(id);
             b_bureau.push(a.bureau.0.clone());
-            b_status.push(serde_json::to_value(a.status).expect("serialises").as_str().unwrap_or_default().to_owned());
+            b_status.push(
+                serde_json::to_value(a.status)
+                    .expect("serialises")
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
         }
         c.id.push(id);
         c.number.push(intake.number.to_string());
@@ -65,7 +80,8 @@ pub async fn refold_many(tx: &mut Transaction<'_, Postgres>, cases: &[CaseId], c
         c.district.push(intake.district.clone());
         c.category.push(intake.category.clone());
         c.received_at.push(received_at);
-        c.next_due.push(state.next_due(cal).and_then(|(_, due)| due));
+        c.next_due
+            .push(state.next_due(cal).and_then(|(_, due)| due));
         c.conflicts.push(state.conflicts.len() as i32);
         c.tokens.push(tokens.join(" "));
         c.text.push(text.to_lowercase());
@@ -133,7 +149,10 @@ pub async fn refold_many(tx: &mut Transaction<'_, Postgres>, cases: &[CaseId], c
     .bind(FACTS_VERSION)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("DELETE FROM clock_runs WHERE case_id = ANY($1)").bind(&c.id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM clock_runs WHERE case_id = ANY($1)")
+        .bind(&c.id)
+        .execute(&mut **tx)
+        .await?;
     sqlx::query(
         "INSERT INTO clock_runs (case_id, clock, bureau, run, kind, started_at, due_at, stopped_at, cancelled)
          SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::bool[])",
@@ -149,7 +168,10 @@ pub async fn refold_many(tx: &mut Transaction<'_, Postgres>, cases: &[CaseId], c
     .bind(&runs.cancelled)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("DELETE FROM callbacks WHERE case_id = ANY($1)").bind(&c.id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM callbacks WHERE case_id = ANY($1)")
+        .bind(&c.id)
+        .execute(&mut **tx)
+        .await?;
     sqlx::query(
         "INSERT INTO callbacks (case_id, seq, at, satisfaction, bureau, kind)
          SELECT * FROM UNNEST($1::uuid[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::text[])",
@@ -162,7 +184,10 @@ pub async fn refold_many(tx: &mut Transaction<'_, Postgres>, cases: &[CaseId], c
     .bind(&calls.kind)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("DELETE FROM case_bureaus WHERE case_id = ANY($1)").bind(&c.id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM case_bureaus WHERE case_id = ANY($1)")
+        .bind(&c.id)
+        .execute(&mut **tx)
+        .await?;
     sqlx::query("INSERT INTO case_bureaus (case_id, bureau, status) SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING")
         .bind(&b_case)
         .bind(&b_bureau)
@@ -233,7 +258,13 @@ pub async fn backfill_facts(pool: &PgPool, cal: &SlaCalendar) -> Result<usize, s
         let cases: Vec<CaseId> = ids.into_iter().map(CaseId).collect();
         refold_many(&mut tx, &cases, cal).await?;
         // A case whose history no longer folds keeps its old facts rather than being retried forever.
-        sqlx::query("UPDATE cases SET facts_version = $1 WHERE id = ANY($2) AND facts_version < $1").bind(FACTS_VERSION).bind(cases.iter().map(|c| c.0).collect::<Vec<_>>()).execute(&mut *tx).await?;
+        sqlx::query(
+            "UPDATE cases SET facts_version = $1 WHERE id = ANY($2) AND facts_version < $1",
+        )
+        .bind(FACTS_VERSION)
+        .bind(cases.iter().map(|c| c.0).collect::<Vec<_>>())
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         done += cases.len();
     }

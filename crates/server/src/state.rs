@@ -25,13 +25,28 @@ pub struct AppState {
 
 impl AppState {
     /// The state of one server process: it LISTENs for commits and runs the live pager.
-    pub async fn start(pool: PgPool, clock: Arc<dyn Clock>, calendar: Arc<SlaCalendar>, token_hours: i64) -> Result<Self, sqlx::Error> {
+    pub async fn start(
+        pool: PgPool,
+        clock: Arc<dyn Clock>,
+        calendar: Arc<SlaCalendar>,
+        token_hours: i64,
+    ) -> Result<Self, sqlx::Error> {
         let (notices, _) = broadcast::channel(1024);
         let (pages, _) = broadcast::channel(256);
-        let epoch: String = sqlx::query_scalar("SELECT epoch::text FROM instance").fetch_one(&pool).await?;
+        let epoch: String = sqlx::query_scalar("SELECT epoch::text FROM instance")
+            .fetch_one(&pool)
+            .await?;
         let calendar = LiveCalendar::starting_with(&pool, calendar).await?;
         crate::fanout::spawn(&pool, notices.clone()).await?;
         crate::live::spawn(pool.clone(), epoch.clone(), &notices, pages.clone()).await?;
-        Ok(Self { pool, clock, calendar, notices, pages, token_hours, epoch })
+        Ok(Self {
+            pool,
+            clock,
+            calendar,
+            notices,
+            pages,
+            token_hours,
+            epoch,
+        })
     }
 }

@@ -20,21 +20,32 @@ pub const SYSTEM_DEVICE: &str = "server-supervision";
 const BATCH: usize = 500;
 
 /// One pass at `now`; returns how many steps it recorded.
-pub async fn run_once(pool: &PgPool, cal: &SlaCalendar, now: DateTime<Utc>) -> Result<usize, sqlx::Error> {
+pub async fn run_once(
+    pool: &PgPool,
+    cal: &SlaCalendar,
+    now: DateTime<Utc>,
+) -> Result<usize, sqlx::Error> {
     let late: Vec<Uuid> = sqlx::query_scalar(
         "SELECT DISTINCT case_id FROM clock_runs WHERE stopped_at IS NULL AND NOT cancelled AND bureau <> '' AND due_at < $1",
     )
     .bind(now)
     .fetch_all(pool)
     .await?;
-    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE name = $1").bind(SYSTEM_USER).fetch_one(pool).await?;
+    let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE name = $1")
+        .bind(SYSTEM_USER)
+        .fetch_one(pool)
+        .await?;
     let mut recorded = 0;
     for chunk in late.chunks(BATCH) {
         let mut tx = pool.begin().await?;
         // The device row is the lock: two server processes never urge the same breach twice,
         // because the second reads the histories only after the first has committed.
         sqlx::query("INSERT INTO devices (device_id, user_id) VALUES ($1, $2) ON CONFLICT (device_id) DO NOTHING").bind(SYSTEM_DEVICE).bind(user).execute(&mut *tx).await?;
-        let mut seq: i64 = sqlx::query_scalar("SELECT last_seq FROM devices WHERE device_id = $1 FOR UPDATE").bind(SYSTEM_DEVICE).fetch_one(&mut *tx).await?;
+        let mut seq: i64 =
+            sqlx::query_scalar("SELECT last_seq FROM devices WHERE device_id = $1 FOR UPDATE")
+                .bind(SYSTEM_DEVICE)
+                .fetch_one(&mut *tx)
+                .await?;
         let histories = crate::snapshot::histories(&mut tx, chunk).await?;
         let mut fresh: Vec<(i64, Event)> = Vec::new();
         for (case, events) in &histories {
@@ -44,7 +55,11 @@ pub async fn run_once(pool: &PgPool, cal: &SlaCalendar, now: DateTime<Utc>) -> R
                     id: EventId(Uuid::now_v7()),
                     case: CaseId(*case),
                     at: now,
-                    actor: Actor { user: SYSTEM_USER.into(), role: Role::System, bureau: None },
+                    actor: Actor {
+                        user: SYSTEM_USER.into(),
+                        role: Role::System,
+                        bureau: None,
+                    },
                     device: DeviceId(SYSTEM_DEVICE.into()),
                     seen: state.events,
                     body,
@@ -63,8 +78,15 @@ pub async fn run_once(pool: &PgPool, cal: &SlaCalendar, now: DateTime<Utc>) -> R
         let mut touched: Vec<CaseId> = fresh.iter().map(|(_, e)| e.case).collect();
         touched.dedup();
         refold_many(&mut tx, &touched, cal).await?;
-        sqlx::query("UPDATE devices SET last_seq = $2 WHERE device_id = $1").bind(SYSTEM_DEVICE).bind(seq).execute(&mut *tx).await?;
-        sqlx::query("SELECT pg_notify($1, '')").bind(CHANNEL).execute(&mut *tx).await?;
+        sqlx::query("UPDATE devices SET last_seq = $2 WHERE device_id = $1")
+            .bind(SYSTEM_DEVICE)
+            .bind(seq)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("SELECT pg_notify($1, '')")
+            .bind(CHANNEL)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         recorded += fresh.len();
     }
@@ -72,7 +94,12 @@ pub async fn run_once(pool: &PgPool, cal: &SlaCalendar, now: DateTime<Utc>) -> R
 }
 
 /// Runs a pass every `every` for as long as the server runs.
-pub fn spawn(pool: PgPool, clock: std::sync::Arc<dyn hotline_domain::time::Clock>, cal: crate::calendar::LiveCalendar, every: Duration) {
+pub fn spawn(
+    pool: PgPool,
+    clock: std::sync::Arc<dyn hotline_domain::time::Clock>,
+    cal: crate::calendar::LiveCalendar,
+    every: Duration,
+) {
     tokio::spawn(async move {
         loop {
             // A year imported meanwhile (from any process) counts from this pass on.
@@ -85,7 +112,9 @@ pub fn spawn(pool: PgPool, clock: std::sync::Arc<dyn hotline_domain::time::Clock
             };
             match run_once(&pool, &current, clock.now()).await {
                 Ok(0) => {}
-                Ok(n) => crate::log::info(&format!("supervision: {n} urging notices and escalations recorded")),
+                Ok(n) => crate::log::info(&format!(
+                    "supervision: {n} urging notices and escalations recorded"
+                )),
                 Err(e) => crate::log::error(&format!("supervision: {e}")),
             }
             tokio::time::sleep(every).await;

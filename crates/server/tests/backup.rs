@@ -15,7 +15,12 @@ fn at(s: &str) -> DateTime<Utc> {
 
 /// Everything a restore must bring back, in a comparable form.
 async fn contents(pool: &PgPool) -> Vec<Vec<String>> {
-    let q = |sql: &'static str| async move { sqlx::query_scalar::<_, String>(sql).fetch_all(pool).await.unwrap() };
+    let q = |sql: &'static str| async move {
+        sqlx::query_scalar::<_, String>(sql)
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    };
     vec![
         // The log in pull order (positions are renumbered by a restore; the order is not).
         q("SELECT id::text || ' ' || case_id::text || ' ' || device_id || ' ' || device_seq || ' ' || body::text FROM events ORDER BY tx_id, pos").await,
@@ -34,45 +39,112 @@ async fn a_restored_backup_has_the_same_cases_events_and_clocks_and_carries_on()
     let (pool, url) = database().await;
     seed(&pool).await;
     let now = at("2026-11-26T08:00:00Z");
-    hotline_server::demo::seed(&pool, 400, now, &calendar(), &mut |_| {}).await.unwrap();
+    hotline_server::demo::seed(&pool, 400, now, &calendar(), &mut |_| {})
+        .await
+        .unwrap();
     let base = serve(&pool, TestClock::at("2026-11-26T08:00:00Z")).await;
     let http = reqwest::Client::new();
     let seat = login(&http, &base, "seat1").await;
     let first = seat.new_case(1, now, "complaint", "labour", "公司拖欠工资");
     let case = first.case;
-    assert!(seat.push(&http, &base, 1, &[first]).await.status().is_success());
+    assert!(seat
+        .push(&http, &base, 1, &[first])
+        .await
+        .status()
+        .is_success());
     let dir = tempfile::tempdir().unwrap();
     let full = backup::full(&pool, &url, dir.path(), now).await.unwrap();
     assert!(full.events > 400);
 
     // The day goes on: a dispatch, a bureau signs, a new bureau and user, another case.
-    let dispatch = seat.event(case, now + Duration::minutes(5), EventBody::Dispatched { bureau: BureauCode::from("HRSS"), note: String::new() });
-    let second = seat.new_case(2, now + Duration::minutes(6), "consultation", "social_security", "医保报销");
-    assert!(seat.push(&http, &base, 2, &[dispatch, second]).await.status().is_success());
+    let dispatch = seat.event(
+        case,
+        now + Duration::minutes(5),
+        EventBody::Dispatched {
+            bureau: BureauCode::from("HRSS"),
+            note: String::new(),
+        },
+    );
+    let second = seat.new_case(
+        2,
+        now + Duration::minutes(6),
+        "consultation",
+        "social_security",
+        "医保报销",
+    );
+    assert!(seat
+        .push(&http, &base, 2, &[dispatch, second])
+        .await
+        .status()
+        .is_success());
     let hrss = login(&http, &base, "hrss1").await;
-    assert!(hrss.push(&http, &base, 1, &[hrss.event(case, now + Duration::minutes(30), EventBody::SignedFor { bureau: BureauCode::from("HRSS") })]).await.status().is_success());
-    hotline_server::admin::import_bureaus(&pool, "code,name,parent,district,phone\nTAX,市税务局,,,12366\n", now).await.unwrap();
-    let incr = backup::incremental(&pool, dir.path(), now + Duration::hours(24)).await.unwrap();
+    assert!(hrss
+        .push(
+            &http,
+            &base,
+            1,
+            &[hrss.event(
+                case,
+                now + Duration::minutes(30),
+                EventBody::SignedFor {
+                    bureau: BureauCode::from("HRSS")
+                }
+            )]
+        )
+        .await
+        .status()
+        .is_success());
+    hotline_server::admin::import_bureaus(
+        &pool,
+        "code,name,parent,district,phone\nTAX,市税务局,,,12366\n",
+        now,
+    )
+    .await
+    .unwrap();
+    let incr = backup::incremental(&pool, dir.path(), now + Duration::hours(24))
+        .await
+        .unwrap();
     assert_eq!(incr.events, 3, "{incr:?}");
-    let again = backup::incremental(&pool, dir.path(), now + Duration::hours(48)).await.unwrap();
+    let again = backup::incremental(&pool, dir.path(), now + Duration::hours(48))
+        .await
+        .unwrap();
     assert_eq!(again.events, 0, "nothing new since the last backup");
 
     let (restored, restored_url) = empty_database().await;
-    let r = backup::restore(&restored, &restored_url, dir.path()).await.unwrap();
+    let r = backup::restore(&restored, &restored_url, dir.path())
+        .await
+        .unwrap();
     assert_eq!(r.incrementals, 2);
     assert_eq!(contents(&restored).await, contents(&pool).await);
     let (old_epoch, new_epoch): (String, String) = (
-        sqlx::query_scalar("SELECT epoch::text FROM instance").fetch_one(&pool).await.unwrap(),
-        sqlx::query_scalar("SELECT epoch::text FROM instance").fetch_one(&restored).await.unwrap(),
+        sqlx::query_scalar("SELECT epoch::text FROM instance")
+            .fetch_one(&pool)
+            .await
+            .unwrap(),
+        sqlx::query_scalar("SELECT epoch::text FROM instance")
+            .fetch_one(&restored)
+            .await
+            .unwrap(),
     );
     assert_ne!(old_epoch, new_epoch);
 
     // The restored server carries on: the seat's session came back; a new event follows the
     // restored ones in pull order, and a pull names the new epoch.
     let base2 = serve(&restored, TestClock::at("2026-11-26T12:00:00Z")).await;
-    let reply = seat.event(case, now + Duration::hours(3), EventBody::ProgressFedBack { bureau: None, note: "已催促承办单位".into() });
+    let reply = seat.event(
+        case,
+        now + Duration::hours(3),
+        EventBody::ProgressFedBack {
+            bureau: None,
+            note: "已催促承办单位".into(),
+        },
+    );
     let pushed = seat.push(&http, &base2, 4, &[reply.clone()]).await;
-    assert!(pushed.status().is_success(), "{}", pushed.text().await.unwrap());
+    assert!(
+        pushed.status().is_success(),
+        "{}",
+        pushed.text().await.unwrap()
+    );
     let page = seat.pull(&http, &base2, "").await;
     assert_eq!(page["epoch"].as_str(), Some(new_epoch.as_str()));
     let mut after = String::new();
@@ -95,32 +167,63 @@ async fn a_restored_backup_has_the_same_cases_events_and_clocks_and_carries_on()
             break;
         }
     }
-    assert_eq!(last_id, reply.id.0.to_string(), "the new event comes after every restored one");
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM events").fetch_one(&restored).await.unwrap();
+    assert_eq!(
+        last_id,
+        reply.id.0.to_string(),
+        "the new event comes after every restored one"
+    );
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM events")
+        .fetch_one(&restored)
+        .await
+        .unwrap();
     assert_eq!(total as i64, stored);
 
     // A damaged file is refused by name, and a database with tables is never overwritten.
     let (empty, empty_url) = empty_database().await;
     std::fs::write(dir.path().join(&incr.file), b"damaged").unwrap();
-    let e = backup::restore(&empty, &empty_url, dir.path()).await.unwrap_err();
+    let e = backup::restore(&empty, &empty_url, dir.path())
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains(&incr.file), "{e}");
-    let e = backup::restore(&restored, &restored_url, dir.path()).await.unwrap_err();
+    let e = backup::restore(&restored, &restored_url, dir.path())
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), "backup.manifest");
     let (migrated, migrated_url) = database().await;
     std::fs::remove_file(dir.path().join(&incr.file)).unwrap();
     let mut m = backup::Manifest::load(dir.path()).unwrap();
     m.backups.retain(|b| b.file != incr.file);
-    std::fs::write(dir.path().join("manifest.json"), serde_json::to_vec(&m).unwrap()).unwrap();
-    assert_eq!(backup::restore(&migrated, &migrated_url, dir.path()).await.unwrap_err().code(), "restore.not_empty");
+    std::fs::write(
+        dir.path().join("manifest.json"),
+        serde_json::to_vec(&m).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        backup::restore(&migrated, &migrated_url, dir.path())
+            .await
+            .unwrap_err()
+            .code(),
+        "restore.not_empty"
+    );
 
     // Retention: a full backup two years on; three years after that, the chain before it goes
     // (nothing within three years needs it) and the chain from it stays.
     let later = now + Duration::days(2 * 365);
     let newer = backup::full(&pool, &url, dir.path(), later).await.unwrap();
-    assert!(backup::prune(dir.path(), later + Duration::days(365), 3).unwrap().is_empty(), "within three years nothing goes");
+    assert!(
+        backup::prune(dir.path(), later + Duration::days(365), 3)
+            .unwrap()
+            .is_empty(),
+        "within three years nothing goes"
+    );
     let removed = backup::prune(dir.path(), later + Duration::days(3 * 365 + 2), 3).unwrap();
     assert_eq!(removed, [full.file.clone(), again.file.clone()]);
-    let left: Vec<String> = backup::Manifest::load(dir.path()).unwrap().backups.into_iter().map(|b| b.file).collect();
+    let left: Vec<String> = backup::Manifest::load(dir.path())
+        .unwrap()
+        .backups
+        .into_iter()
+        .map(|b| b.file)
+        .collect();
     assert_eq!(left, [newer.file.clone()]);
     assert!(!dir.path().join(&full.file).exists() && dir.path().join(&newer.file).exists());
 }

@@ -11,26 +11,69 @@ use support::*;
 async fn seed_demo_makes_a_consistent_city() {
     let (pool, _) = database().await;
     let now = chrono::Utc::now();
-    let s = hotline_server::demo::seed(&pool, 600, now, &calendar(), &mut |_| {}).await.unwrap();
+    let s = hotline_server::demo::seed(&pool, 600, now, &calendar(), &mut |_| {})
+        .await
+        .unwrap();
     assert_eq!(s.cases, 600, "{s:?}");
-    let kinds: Vec<String> = sqlx::query_scalar("SELECT DISTINCT kind FROM cases ORDER BY kind").fetch_all(&pool).await.unwrap();
-    assert_eq!(kinds, ["complaint", "consultation", "fault", "help", "suggestion"]);
-    let statuses: Vec<String> = sqlx::query_scalar("SELECT DISTINCT status FROM cases ORDER BY status").fetch_all(&pool).await.unwrap();
+    let kinds: Vec<String> = sqlx::query_scalar("SELECT DISTINCT kind FROM cases ORDER BY kind")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        kinds,
+        ["complaint", "consultation", "fault", "help", "suggestion"]
+    );
+    let statuses: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT status FROM cases ORDER BY status")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
     for s in ["closed", "dispatched", "handling", "received", "replied"] {
-        assert!(statuses.contains(&s.to_string()), "{s} missing from {statuses:?}");
+        assert!(
+            statuses.contains(&s.to_string()),
+            "{s} missing from {statuses:?}"
+        );
     }
-    let repeat_callers: i64 = sqlx::query_scalar("SELECT count(*) FROM (SELECT phone FROM cases GROUP BY phone HAVING count(*) > 1) x").fetch_one(&pool).await.unwrap();
-    assert!(repeat_callers > 10, "callers with histories: {repeat_callers}");
-    let conflicts: i64 = sqlx::query_scalar("SELECT coalesce(sum(conflicts), 0) FROM cases").fetch_one(&pool).await.unwrap();
+    let repeat_callers: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT phone FROM cases GROUP BY phone HAVING count(*) > 1) x",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(
+        repeat_callers > 10,
+        "callers with histories: {repeat_callers}"
+    );
+    let conflicts: i64 = sqlx::query_scalar("SELECT coalesce(sum(conflicts), 0) FROM cases")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(conflicts, 0, "every demo story is a valid history");
 
     // Each snapshot is the fold of its events in pull order.
-    let ids: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM cases ORDER BY id LIMIT 50").fetch_all(&pool).await.unwrap();
+    let ids: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM cases ORDER BY id LIMIT 50")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
     for id in ids {
-        let rows = sqlx::query("SELECT body FROM events WHERE case_id = $1 ORDER BY tx_id, pos").bind(id).fetch_all(&pool).await.unwrap();
-        let events: Vec<Event> = rows.iter().map(|r| serde_json::from_value(r.get("body")).unwrap()).collect();
-        let stored: serde_json::Value = sqlx::query_scalar("SELECT state FROM cases WHERE id = $1").bind(id).fetch_one(&pool).await.unwrap();
-        assert_eq!(serde_json::to_value(CaseState::fold(&events)).unwrap(), stored);
+        let rows = sqlx::query("SELECT body FROM events WHERE case_id = $1 ORDER BY tx_id, pos")
+            .bind(id)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        let events: Vec<Event> = rows
+            .iter()
+            .map(|r| serde_json::from_value(r.get("body")).unwrap())
+            .collect();
+        let stored: serde_json::Value = sqlx::query_scalar("SELECT state FROM cases WHERE id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            serde_json::to_value(CaseState::fold(&events)).unwrap(),
+            stored
+        );
     }
 
     // A demo bureau logs in and receives its cases, masked.
@@ -45,12 +88,27 @@ async fn seed_demo_makes_a_consistent_city() {
         .json()
         .await
         .unwrap();
-    let list: Vec<serde_json::Value> = http.get(format!("{base}/api/v1/cases?limit=1000")).bearer_auth(r["token"].as_str().unwrap()).send().await.unwrap().json().await.unwrap();
+    let list: Vec<serde_json::Value> = http
+        .get(format!("{base}/api/v1/cases?limit=1000"))
+        .bearer_auth(r["token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(!list.is_empty());
-    assert!(list.iter().all(|c| c["phone"].as_str().unwrap().contains("****")));
+    assert!(list
+        .iter()
+        .all(|c| c["phone"].as_str().unwrap().contains("****")));
     // Seeding again adds cases without clashing devices or users.
-    let again = hotline_server::demo::seed(&pool, 50, now, &calendar(), &mut |_| {}).await.unwrap();
+    let again = hotline_server::demo::seed(&pool, 50, now, &calendar(), &mut |_| {})
+        .await
+        .unwrap();
     assert_eq!(again.cases, 50);
-    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM cases").fetch_one(&pool).await.unwrap();
+    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(total, 650);
 }

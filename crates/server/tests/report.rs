@@ -31,7 +31,11 @@ struct Expected {
     callbacks: BTreeMap<String, i64>,
 }
 
-fn expected(histories: &BTreeMap<uuid::Uuid, Vec<Event>>, period: &Period, now: DateTime<Utc>) -> Expected {
+fn expected(
+    histories: &BTreeMap<uuid::Uuid, Vec<Event>>,
+    period: &Period,
+    now: DateTime<Utc>,
+) -> Expected {
     let cal = calendar();
     let (start, end) = (period.start(), period.end());
     let within = |t: DateTime<Utc>| t >= start && t < end;
@@ -42,10 +46,19 @@ fn expected(histories: &BTreeMap<uuid::Uuid, Vec<Event>>, period: &Period, now: 
         if within(state.received_at.unwrap()) {
             x.received += 1;
             *x.received_by_kind.entry(intake.kind.clone()).or_default() += 1;
-            let channel = serde_json::to_value(intake.channel).unwrap().as_str().unwrap().to_owned();
+            let channel = serde_json::to_value(intake.channel)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned();
             *x.received_by_channel.entry(channel).or_default() += 1;
         }
-        let first_reply = events.iter().find(|e| matches!(e.body, EventBody::Replied { .. } | EventBody::AnsweredOnSpot { .. }));
+        let first_reply = events.iter().find(|e| {
+            matches!(
+                e.body,
+                EventBody::Replied { .. } | EventBody::AnsweredOnSpot { .. }
+            )
+        });
         x.replied += i64::from(first_reply.is_some_and(|e| within(e.at)));
         x.closed += i64::from(state.closed_at.is_some_and(within));
         for c in &state.clocks {
@@ -60,7 +73,10 @@ fn expected(histories: &BTreeMap<uuid::Uuid, Vec<Event>>, period: &Period, now: 
                     let met = i64::from(reading.status == ClockStatus::Met);
                     x.decided += 1;
                     x.met += met;
-                    let b = x.decided_by_bureau.entry(c.bureau.as_ref().map(|b| b.0.clone()).unwrap_or_default()).or_default();
+                    let b = x
+                        .decided_by_bureau
+                        .entry(c.bureau.as_ref().map(|b| b.0.clone()).unwrap_or_default())
+                        .or_default();
                     b.0 += 1;
                     b.1 += met;
                 }
@@ -69,7 +85,15 @@ fn expected(histories: &BTreeMap<uuid::Uuid, Vec<Event>>, period: &Period, now: 
         for e in events {
             if let EventBody::CalledBack { satisfaction, .. } = &e.body {
                 if within(e.at) {
-                    *x.callbacks.entry(serde_json::to_value(satisfaction).unwrap().as_str().unwrap().to_owned()).or_default() += 1;
+                    *x.callbacks
+                        .entry(
+                            serde_json::to_value(satisfaction)
+                                .unwrap()
+                                .as_str()
+                                .unwrap()
+                                .to_owned(),
+                        )
+                        .or_default() += 1;
                 }
             }
         }
@@ -96,10 +120,15 @@ fn observed(r: &Report) -> Expected {
     }
     for b in &r.by_bureau {
         if b.on_time.decided > 0 {
-            x.decided_by_bureau.insert(b.bureau.clone(), (b.on_time.decided, b.on_time.met));
+            x.decided_by_bureau
+                .insert(b.bureau.clone(), (b.on_time.decided, b.on_time.met));
         }
     }
-    for (name, n) in [("satisfied", r.satisfaction.satisfied), ("basically_satisfied", r.satisfaction.basically), ("dissatisfied", r.satisfaction.dissatisfied)] {
+    for (name, n) in [
+        ("satisfied", r.satisfaction.satisfied),
+        ("basically_satisfied", r.satisfaction.basically),
+        ("dissatisfied", r.satisfaction.dissatisfied),
+    ] {
         if n > 0 {
             x.callbacks.insert(name.into(), n);
         }
@@ -109,8 +138,14 @@ fn observed(r: &Report) -> Expected {
 
 async fn histories(pool: &sqlx::PgPool) -> BTreeMap<uuid::Uuid, Vec<Event>> {
     let mut h: BTreeMap<uuid::Uuid, Vec<Event>> = BTreeMap::new();
-    for r in sqlx::query("SELECT case_id, body FROM events ORDER BY case_id, tx_id, pos").fetch_all(pool).await.unwrap() {
-        h.entry(r.get("case_id")).or_default().push(serde_json::from_value(r.get("body")).unwrap());
+    for r in sqlx::query("SELECT case_id, body FROM events ORDER BY case_id, tx_id, pos")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+    {
+        h.entry(r.get("case_id"))
+            .or_default()
+            .push(serde_json::from_value(r.get("body")).unwrap());
     }
     h
 }
@@ -120,14 +155,25 @@ async fn report_figures_equal_the_fold_of_every_case() {
     let (pool, _) = database().await;
     let now = at("2026-11-26T08:00:00Z");
     seed(&pool).await;
-    hotline_server::demo::seed(&pool, 3_000, now, &calendar(), &mut |_| {}).await.unwrap();
+    hotline_server::demo::seed(&pool, 3_000, now, &calendar(), &mut |_| {})
+        .await
+        .unwrap();
     let all = histories(&pool).await;
-    for (kind, date) in [(PeriodKind::Month, "2026-10-15"), (PeriodKind::Week, "2026-11-18"), (PeriodKind::Day, "2026-11-25"), (PeriodKind::Month, "2026-11-26")] {
+    for (kind, date) in [
+        (PeriodKind::Month, "2026-10-15"),
+        (PeriodKind::Week, "2026-11-18"),
+        (PeriodKind::Day, "2026-11-25"),
+        (PeriodKind::Month, "2026-11-26"),
+    ] {
         let period = Period::holding(kind, date.parse().unwrap());
         let r = report::compute(&pool, &period, now).await.unwrap();
         let (want, got) = (expected(&all, &period, now), observed(&r));
         assert_eq!(got, want, "{}", r.title);
-        assert!(want.received > 0 && want.decided > 0 && !want.callbacks.is_empty(), "{}: the demo must give every figure something to count: {want:?}", r.title);
+        assert!(
+            want.received > 0 && want.decided > 0 && !want.callbacks.is_empty(),
+            "{}: the demo must give every figure something to count: {want:?}",
+            r.title
+        );
         assert_eq!(r.by_day.iter().map(|(_, n)| n).sum::<i64>(), r.received);
         assert_eq!(r.by_hour.iter().sum::<i64>(), r.received);
     }
@@ -136,14 +182,35 @@ async fn report_figures_equal_the_fold_of_every_case() {
     let base = serve(&pool, TestClock::at("2026-11-26T08:00:00Z")).await;
     let http = reqwest::Client::new();
     let seat = login(&http, &base, "seat1").await;
-    let e = seat.new_case(1, at("2026-11-26T07:00:00Z"), "consultation", "social_security", "医保报销比例");
+    let e = seat.new_case(
+        1,
+        at("2026-11-26T07:00:00Z"),
+        "consultation",
+        "social_security",
+        "医保报销比例",
+    );
     let case = e.case;
-    let answer = seat.event(case, at("2026-11-26T07:02:00Z"), EventBody::AnsweredOnSpot { answer: "按政策答复".into(), article: None });
-    assert!(seat.push(&http, &base, 1, &[e, answer]).await.status().is_success());
+    let answer = seat.event(
+        case,
+        at("2026-11-26T07:02:00Z"),
+        EventBody::AnsweredOnSpot {
+            answer: "按政策答复".into(),
+            article: None,
+        },
+    );
+    assert!(seat
+        .push(&http, &base, 1, &[e, answer])
+        .await
+        .status()
+        .is_success());
     let day = Period::holding(PeriodKind::Day, "2026-11-26".parse().unwrap());
     let r = report::compute(&pool, &day, now).await.unwrap();
     assert_eq!(observed(&r), expected(&histories(&pool).await, &day, now));
-    let spot: bool = sqlx::query_scalar("SELECT on_spot FROM cases WHERE id = $1").bind(case.0).fetch_one(&pool).await.unwrap();
+    let spot: bool = sqlx::query_scalar("SELECT on_spot FROM cases WHERE id = $1")
+        .bind(case.0)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert!(spot);
 }
 
@@ -151,46 +218,112 @@ async fn report_figures_equal_the_fold_of_every_case() {
 async fn exports_open_in_libreoffice_and_poppler_with_chinese_text_and_charts() {
     let (pool, _) = database().await;
     let now = at("2026-11-26T08:00:00Z");
-    hotline_server::demo::seed(&pool, 1_500, now, &calendar(), &mut |_| {}).await.unwrap();
-    let r = report::compute(&pool, &Period::holding(PeriodKind::Month, "2026-10-15".parse().unwrap()), now).await.unwrap();
+    hotline_server::demo::seed(&pool, 1_500, now, &calendar(), &mut |_| {})
+        .await
+        .unwrap();
+    let r = report::compute(
+        &pool,
+        &Period::holding(PeriodKind::Month, "2026-10-15".parse().unwrap()),
+        now,
+    )
+    .await
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
 
     // XLSX → LibreOffice headless → PDF → text: every sheet converts, charts with their titles.
     let xlsx = dir.path().join("report.xlsx");
     std::fs::write(&xlsx, report::xlsx::write(&r).unwrap()).unwrap();
     let soffice = which("soffice");
-    let profile = format!("-env:UserInstallation=file://{}/lo-profile", dir.path().display());
-    let out = Command::new(soffice).args([&profile, "--headless", "--convert-to", "pdf", "--outdir"]).arg(dir.path()).arg(&xlsx).output().unwrap();
-    assert!(out.status.success(), "soffice: {}", String::from_utf8_lossy(&out.stderr));
+    let profile = format!(
+        "-env:UserInstallation=file://{}/lo-profile",
+        dir.path().display()
+    );
+    let out = Command::new(soffice)
+        .args([&profile, "--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .arg(&xlsx)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "soffice: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let converted = pdf_text(&dir.path().join("report.pdf"));
-    for needle in ["2026年10月 月报", "受理量", "按时率", "市人力资源和社会保障局", "各承办单位按时率", "每日受理量", "热点分类"] {
-        assert!(converted.contains(needle), "LibreOffice's rendering lacks {needle:?}");
+    for needle in [
+        "2026年10月 月报",
+        "受理量",
+        "按时率",
+        "市人力资源和社会保障局",
+        "各承办单位按时率",
+        "每日受理量",
+        "热点分类",
+    ] {
+        assert!(
+            converted.contains(needle),
+            "LibreOffice's rendering lacks {needle:?}"
+        );
     }
     assert!(converted.contains(&r.received.to_string()));
 
     // Our own PDF: Chinese text extractable (embedded font with its Unicode map) and charts drawn.
     let pdf = dir.path().join("own.pdf");
-    std::fs::write(&pdf, report::pdf::write(&r, &report::pdf::ReportFont::find().unwrap()).unwrap()).unwrap();
+    std::fs::write(
+        &pdf,
+        report::pdf::write(&r, &report::pdf::ReportFont::find().unwrap()).unwrap(),
+    )
+    .unwrap();
     let text = pdf_text(&pdf);
-    for needle in ["2026年10月 月报", "概览", "按时率", "满意率", "热线中心", "各承办单位按时率", &format!("{}", r.received)] {
+    for needle in [
+        "2026年10月 月报",
+        "概览",
+        "按时率",
+        "满意率",
+        "热线中心",
+        "各承办单位按时率",
+        &format!("{}", r.received),
+    ] {
         assert!(text.contains(needle), "the PDF's text lacks {needle:?}");
     }
-    let out = Command::new(which("pdftoppm")).args(["-r", "50", "-f", "1", "-l", "1"]).arg(&pdf).output().unwrap();
+    let out = Command::new(which("pdftoppm"))
+        .args(["-r", "50", "-f", "1", "-l", "1"])
+        .arg(&pdf)
+        .output()
+        .unwrap();
     assert!(out.status.success());
     // The daily volume line is drawn in the charts' blue (#2f6fb6).
-    let blue = ppm_pixels(&out.stdout).filter(|p| p[0].abs_diff(0x2f) < 24 && p[1].abs_diff(0x6f) < 24 && p[2].abs_diff(0xb6) < 24).count();
+    let blue = ppm_pixels(&out.stdout)
+        .filter(|p| {
+            p[0].abs_diff(0x2f) < 24 && p[1].abs_diff(0x6f) < 24 && p[2].abs_diff(0xb6) < 24
+        })
+        .count();
     assert!(blue > 200, "page 1 shows the chart's blue in {blue} pixels");
 }
 
 fn which(tool: &str) -> String {
-    let found = Command::new("sh").arg("-c").arg(format!("command -v {tool}")).output().unwrap();
-    assert!(found.status.success(), "{tool} is missing: scripts/test installs it (libreoffice-calc-nogui, poppler-utils)");
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .unwrap();
+    assert!(
+        found.status.success(),
+        "{tool} is missing: scripts/test installs it (libreoffice-calc-nogui, poppler-utils)"
+    );
     String::from_utf8(found.stdout).unwrap().trim().to_owned()
 }
 
 fn pdf_text(pdf: &std::path::Path) -> String {
-    let out = Command::new(which("pdftotext")).arg(pdf).arg("-").output().unwrap();
-    assert!(out.status.success(), "pdftotext: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(which("pdftotext"))
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "pdftotext: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 

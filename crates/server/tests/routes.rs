@@ -32,8 +32,19 @@ async fn every_route_answers_every_role_as_the_table_says() {
     let seat = sessions[0].1.as_ref().unwrap();
     let now = chrono::Utc::now();
     let c = seat.new_case(1, now, "consultation", "social_security", "社保");
-    let d = seat.event(c.case, now, EventBody::Dispatched { bureau: "HRSS".into(), note: String::new() });
-    assert!(seat.push(&http, &base, 1, &[c.clone(), d]).await.status().is_success());
+    let d = seat.event(
+        c.case,
+        now,
+        EventBody::Dispatched {
+            bureau: "HRSS".into(),
+            note: String::new(),
+        },
+    );
+    assert!(seat
+        .push(&http, &base, 1, &[c.clone(), d])
+        .await
+        .status()
+        .is_success());
 
     // (method, path, expected status for anonymous, seat, supervisor, bureau, admin)
     let unmask = format!("/api/v1/cases/{}/unmask", c.case.0);
@@ -44,19 +55,40 @@ async fn every_route_answers_every_role_as_the_table_says() {
         ("GET", "/api/v1/calendar".into(), [401, 200, 200, 200, 200]),
         ("GET", "/api/v1/pull".into(), [401, 200, 200, 200, 403]),
         ("GET", "/api/v1/cases".into(), [401, 200, 200, 200, 403]),
-        ("GET", "/api/v1/search?q=%E7%A4%BE%E4%BF%9D".into(), [401, 200, 200, 200, 403]),
+        (
+            "GET",
+            "/api/v1/search?q=%E7%A4%BE%E4%BF%9D".into(),
+            [401, 200, 200, 200, 403],
+        ),
         ("POST", unmask, [401, 200, 200, 200, 403]),
         // The knowledge base is the seats' and supervisors'.
         ("GET", "/api/v1/kb".into(), [401, 200, 200, 403, 403]),
-        ("GET", "/api/v1/kb/published".into(), [401, 200, 200, 403, 403]),
+        (
+            "GET",
+            "/api/v1/kb/published".into(),
+            [401, 200, 200, 403, 403],
+        ),
         ("GET", "/api/v1/roster".into(), [401, 200, 200, 403, 403]),
         // Reports are the supervisors'.
-        ("GET", "/api/v1/reports?period=day&format=xlsx".into(), [401, 403, 200, 403, 403]),
+        (
+            "GET",
+            "/api/v1/reports?period=day&format=xlsx".into(),
+            [401, 403, 200, 403, 403],
+        ),
         // An empty push from one's own device is allowed for every role that may push at all.
         ("POST", "/api/v1/push".into(), [401, 200, 200, 200, 200]),
     ];
     for (method, path, expected) in &table {
-        for (i, (who, session)) in [&sessions[4], &sessions[0], &sessions[1], &sessions[2], &sessions[3]].into_iter().enumerate() {
+        for (i, (who, session)) in [
+            &sessions[4],
+            &sessions[0],
+            &sessions[1],
+            &sessions[2],
+            &sessions[3],
+        ]
+        .into_iter()
+        .enumerate()
+        {
             let url = format!("{base}{path}");
             let mut req = match *method {
                 "GET" => http.get(&url),
@@ -66,7 +98,9 @@ async fn every_route_answers_every_role_as_the_table_says() {
                 req = req.bearer_auth(&s.token);
             }
             if path.ends_with("/push") {
-                let device = session.as_ref().map_or("none".to_owned(), |s| s.device.clone());
+                let device = session
+                    .as_ref()
+                    .map_or("none".to_owned(), |s| s.device.clone());
                 req = req.json(&serde_json::json!({ "device_id": device, "events": [] }));
             }
             let status = req.send().await.unwrap().status().as_u16();
@@ -74,11 +108,24 @@ async fn every_route_answers_every_role_as_the_table_says() {
         }
     }
     // The stream answers a logged-in user with an event stream and an anonymous one with 401.
-    let r = http.get(format!("{base}/api/v1/stream")).bearer_auth(&seat.token).send().await.unwrap();
+    let r = http
+        .get(format!("{base}/api/v1/stream"))
+        .bearer_auth(&seat.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(r.headers()["content-type"], "text/event-stream");
     drop(r);
-    assert_eq!(http.get(format!("{base}/api/v1/stream")).send().await.unwrap().status().as_u16(), 401);
+    assert_eq!(
+        http.get(format!("{base}/api/v1/stream"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        401
+    );
     // Login with a wrong password and with an unknown user answer the same.
     for user in ["seat1", "nobody"] {
         let r = http.post(format!("{base}/api/v1/login")).json(&serde_json::json!({"user": user, "password": "wrong-password", "device_id": "device-0001"})).send().await.unwrap();
@@ -92,7 +139,11 @@ async fn live_notices_reach_clients_of_another_server_process_on_the_same_databa
     let (pool_a, url) = database().await;
     seed(&pool_a).await;
     // Two independent servers, each with its own pool and its own LISTEN connection.
-    let pool_b = sqlx::postgres::PgPoolOptions::new().max_connections(5).connect(&url).await.unwrap();
+    let pool_b = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(5)
+        .connect(&url)
+        .await
+        .unwrap();
     let clock = TestClock::at(&chrono::Utc::now().to_rfc3339());
     let a = serve(&pool_a, clock.clone()).await;
     let b = serve(&pool_b, clock).await;
@@ -100,13 +151,22 @@ async fn live_notices_reach_clients_of_another_server_process_on_the_same_databa
     let writer = login(&http, &a, "seat1").await;
     let reader = login(&http, &b, "super1").await;
 
-    let stream = http.get(format!("{b}/api/v1/stream")).bearer_auth(&reader.token).send().await.unwrap();
+    let stream = http
+        .get(format!("{b}/api/v1/stream"))
+        .bearer_auth(&reader.token)
+        .send()
+        .await
+        .unwrap();
     let mut bytes = stream.bytes_stream();
     let hello = String::from_utf8(bytes.next().await.unwrap().unwrap().to_vec()).unwrap();
     assert!(hello.contains("event: hello"), "{hello}");
 
     let c = writer.new_case(1, chrono::Utc::now(), "complaint", "housing", "物业");
-    assert!(writer.push(&http, &a, 1, std::slice::from_ref(&c)).await.status().is_success());
+    assert!(writer
+        .push(&http, &a, 1, std::slice::from_ref(&c))
+        .await
+        .status()
+        .is_success());
     // A supervisor sees every case: the notice carries the page itself.
     let id = c.id.0.to_string();
     let mut received = String::new();
@@ -117,7 +177,11 @@ async fn live_notices_reach_clients_of_another_server_process_on_the_same_databa
     })
     .await
     .expect("the new event from the other process within 5 s");
-    let data = received.lines().find(|l| l.starts_with("data: {")).unwrap().trim_start_matches("data: ");
+    let data = received
+        .lines()
+        .find(|l| l.starts_with("data: {"))
+        .unwrap()
+        .trim_start_matches("data: ");
     let page: hotline_domain::wire::LivePage = serde_json::from_str(data).unwrap();
     assert_eq!(page.page.events[0].event.id, c.id);
     let events = reader.pull_at_least(&http, &b, 1).await;

@@ -5,7 +5,12 @@ use super::Desk;
 
 #[tauri::command]
 pub fn calendar_year(desk: Desk<'_>, year: i32) -> Result<YearView, ErrorPayload> {
-    calendar_view::year_view(&CalendarStore::new(desk.data_dir().clone()), year, desk.now()).map_err(Into::into)
+    calendar_view::year_view(
+        &CalendarStore::new(desk.data_dir().clone()),
+        year,
+        desk.now(),
+    )
+    .map_err(Into::into)
 }
 
 #[tauri::command]

@@ -21,6 +21,12 @@ pub async fn merge(desk: Desk<'_>, id: String, into: String) -> Result<CaseDetai
 }
 
 #[tauri::command]
-pub async fn suggest_routes(desk: Desk<'_>, category: String, district: String) -> Result<Vec<RouteSuggestion>, ErrorPayload> {
-    desk.suggest_routes(&category, &district).await.map_err(Into::into)
+pub async fn suggest_routes(
+    desk: Desk<'_>,
+    category: String,
+    district: String,
+) -> Result<Vec<RouteSuggestion>, ErrorPayload> {
+    desk.suggest_routes(&category, &district)
+        .await
+        .map_err(Into::into)
 }

@@ -10,8 +10,15 @@ pub async fn desk_status(desk: Desk<'_>) -> Result<DeskStatus, ErrorPayload> {
 }
 
 #[tauri::command]
-pub async fn login(desk: Desk<'_>, server: String, user: String, password: String) -> Result<DeskStatus, ErrorPayload> {
-    desk.login(&server, &user, &password).await.map_err(Into::into)
+pub async fn login(
+    desk: Desk<'_>,
+    server: String,
+    user: String,
+    password: String,
+) -> Result<DeskStatus, ErrorPayload> {
+    desk.login(&server, &user, &password)
+        .await
+        .map_err(Into::into)
 }
 
 /// Dismisses an event the server refused, once the user has seen why.

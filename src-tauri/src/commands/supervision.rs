@@ -11,7 +11,11 @@ pub async fn dashboard(desk: Desk<'_>, period: DashPeriod) -> Result<Dashboard, 
 }
 
 #[tauri::command]
-pub async fn figure_cases(desk: Desk<'_>, figure: Figure, period: DashPeriod) -> Result<Vec<CaseRow>, ErrorPayload> {
+pub async fn figure_cases(
+    desk: Desk<'_>,
+    figure: Figure,
+    period: DashPeriod,
+) -> Result<Vec<CaseRow>, ErrorPayload> {
     desk.figure_cases(&figure, period).await.map_err(Into::into)
 }
 
@@ -26,16 +30,34 @@ pub async fn callbacks_due(desk: Desk<'_>) -> Result<Vec<CallbackRow>, ErrorPayl
 }
 
 #[tauri::command]
-pub async fn call_back(desk: Desk<'_>, case: String, satisfaction: Satisfaction, comment: String) -> Result<CaseDetail, ErrorPayload> {
-    desk.call_back(&case, satisfaction, &comment).await.map_err(Into::into)
+pub async fn call_back(
+    desk: Desk<'_>,
+    case: String,
+    satisfaction: Satisfaction,
+    comment: String,
+) -> Result<CaseDetail, ErrorPayload> {
+    desk.call_back(&case, satisfaction, &comment)
+        .await
+        .map_err(Into::into)
 }
 
 #[tauri::command]
-pub async fn download_report(desk: Desk<'_>, period: String, date: String, format: String) -> Result<String, ErrorPayload> {
-    desk.download_report(&period, &date, &format).await.map(|p| p.display().to_string()).map_err(Into::into)
+pub async fn download_report(
+    desk: Desk<'_>,
+    period: String,
+    date: String,
+    format: String,
+) -> Result<String, ErrorPayload> {
+    desk.download_report(&period, &date, &format)
+        .await
+        .map(|p| p.display().to_string())
+        .map_err(Into::into)
 }
 
 #[tauri::command]
-pub async fn roster(desk: Desk<'_>, date: String) -> Result<hotline_domain::roster::RosterDay, ErrorPayload> {
+pub async fn roster(
+    desk: Desk<'_>,
+    date: String,
+) -> Result<hotline_domain::roster::RosterDay, ErrorPayload> {
     desk.roster(&date).await.map_err(Into::into)
 }

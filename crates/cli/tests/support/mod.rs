@@ -8,28 +8,51 @@ use std::time::{Duration, Instant};
 
 /// A binary built next to this test: target/debug/deps/this-test → target/debug/NAME.
 pub fn bin(name: &str) -> PathBuf {
-    std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().join(name)
+    std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join(name)
 }
 
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// `scripts/pg ACTION` on the cluster at `port` (None: the default test cluster).
 pub fn pg(action: &str, port: Option<&str>) -> String {
     let mut c = Command::new("bash");
-    c.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pg")).arg(action);
+    c.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pg"))
+        .arg(action);
     if let Some(p) = port {
         c.env("HOTLINE_PG_PORT", p);
     }
     let out = c.output().unwrap();
-    assert!(out.status.success(), "scripts/pg {action}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "scripts/pg {action}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
 pub fn psql(url: &str, sql: &str) -> String {
-    let out = Command::new("psql").arg(url).args(["-tAc", sql]).output().unwrap();
-    assert!(out.status.success(), "psql {sql}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("psql")
+        .arg(url)
+        .args(["-tAc", sql])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "psql {sql}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
@@ -59,24 +82,39 @@ impl Server {
     /// Monotonic time stays real, so timers and timeouts behave.
     pub fn start_at(db: &str, port: u16, at: &str) -> Self {
         let lib = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
-        assert!(Path::new(lib).exists(), "{lib} missing: apt-get install faketime (scripts/test installs it)");
+        assert!(
+            Path::new(lib).exists(),
+            "{lib} missing: apt-get install faketime (scripts/test installs it)"
+        );
         let mut serve = Self::serve(db, port);
-        serve.env("LD_PRELOAD", lib).env("FAKETIME", format!("@{at}")).env("FAKETIME_DONT_FAKE_MONOTONIC", "1").env("TZ", "UTC");
+        serve
+            .env("LD_PRELOAD", lib)
+            .env("FAKETIME", format!("@{at}"))
+            .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")
+            .env("TZ", "UTC");
         Self::listening(serve, port)
     }
 
     fn serve(db: &str, port: u16) -> Command {
         let mut c = Command::new(bin("hotline-server"));
-        c.args(["serve", "--listen", &format!("127.0.0.1:{port}")]).env("DATABASE_URL", db).stdout(Stdio::null()).stderr(Stdio::null());
+        c.args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .env("DATABASE_URL", db)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
         c
     }
 
     /// Starts `serve` and waits until it listens on `port`.
     fn listening(mut serve: Command, port: u16) -> Self {
-        let child = serve.spawn().expect("hotline-server is built alongside the tests");
+        let child = serve
+            .spawn()
+            .expect("hotline-server is built alongside the tests");
         let deadline = Instant::now() + Duration::from_secs(30);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "hotline-server did not start listening");
+            assert!(
+                Instant::now() < deadline,
+                "hotline-server did not start listening"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         Self { child }
@@ -85,8 +123,16 @@ impl Server {
 
 /// `hotline-server ARGS`; must succeed; its standard output.
 pub fn server_output(db: &str, args: &[&str]) -> String {
-    let o = Command::new(bin("hotline-server")).args(args).env("DATABASE_URL", db).output().unwrap();
-    assert!(o.status.success(), "hotline-server {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new(bin("hotline-server"))
+        .args(args)
+        .env("DATABASE_URL", db)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "hotline-server {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     String::from_utf8(o.stdout).unwrap()
 }
 
@@ -100,8 +146,19 @@ impl Drop for Server {
 /// `hotline-server ARGS` with `stdin` on standard input; must succeed.
 pub fn server_admin(db: &str, args: &[&str], stdin: &str) {
     use std::io::Write;
-    let mut child = Command::new(bin("hotline-server")).args(args).env("DATABASE_URL", db).stdin(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let mut child = Command::new(bin("hotline-server"))
+        .args(args)
+        .env("DATABASE_URL", db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     assert!(child.wait().unwrap().success(), "hotline-server {args:?}");
 }
 
@@ -112,13 +169,20 @@ pub struct Seat {
 
 impl Seat {
     pub fn new(root: &Path, name: &str) -> Self {
-        Self { data: root.join(name), keyring: format!("hotline-test-{}", uuid::Uuid::new_v4().simple()) }
+        Self {
+            data: root.join(name),
+            keyring: format!("hotline-test-{}", uuid::Uuid::new_v4().simple()),
+        }
     }
 
     /// `hotline --data-dir DATA ARGS` inside this seat's own session keyring.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new("keyctl");
-        c.args(["session", &self.keyring]).arg(bin("hotline")).arg("--data-dir").arg(&self.data).args(args);
+        c.args(["session", &self.keyring])
+            .arg(bin("hotline"))
+            .arg("--data-dir")
+            .arg(&self.data)
+            .args(args);
         c.env_remove("HOTLINE_TOKEN");
         c
     }
@@ -130,31 +194,61 @@ impl Seat {
     /// `hotline ARGS` with the seat's clock aimed at `at` (RFC 3339), as the desk's
     /// HOTLINE_CLOCK_OFFSET_SECS does; must succeed.
     pub fn ok_at(&self, at: &str, args: &[&str]) -> String {
-        let at = chrono::DateTime::parse_from_rfc3339(at).unwrap().timestamp();
+        let at = chrono::DateTime::parse_from_rfc3339(at)
+            .unwrap()
+            .timestamp();
         let offset = at - chrono::Utc::now().timestamp(); // the test aims the clock; hotline reads it
-        let o = self.command(args).env("HOTLINE_CLOCK_OFFSET_SECS", offset.to_string()).output().unwrap();
-        assert!(o.status.success(), "hotline {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        let o = self
+            .command(args)
+            .env("HOTLINE_CLOCK_OFFSET_SECS", offset.to_string())
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "hotline {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         String::from_utf8(o.stdout).unwrap()
     }
 
     pub fn ok(&self, args: &[&str]) -> String {
         let o = self.run(args);
-        assert!(o.status.success(), "hotline {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "hotline {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         String::from_utf8(o.stdout).unwrap()
     }
 
     pub fn login(&self, port: u16, user: &str, password: &str) {
         use std::io::Write;
         let mut child = self
-            .command(&["login", "--server", &format!("http://127.0.0.1:{port}"), "--user", user, "--password-stdin"])
+            .command(&[
+                "login",
+                "--server",
+                &format!("http://127.0.0.1:{port}"),
+                "--user",
+                user,
+                "--password-stdin",
+            ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        child.stdin.take().unwrap().write_all(password.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(password.as_bytes())
+            .unwrap();
         let o = child.wait_with_output().unwrap();
-        assert!(o.status.success(), "login {user}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "login {user}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     }
 
     pub fn queue(&self) -> Vec<serde_json::Value> {
@@ -169,7 +263,16 @@ impl Seat {
             .arg(sql)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap().lines().filter(|l| !l.is_empty()).map(str::to_owned).collect()
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect()
     }
 }

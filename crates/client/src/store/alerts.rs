@@ -45,7 +45,11 @@ impl DueAlert {
     /// "已超时", or what is left: "剩余15分钟", "剩余工作时间1小时".
     pub fn threshold_zh(&self) -> String {
         let mut parts = self.threshold.split(':');
-        let (Some("left"), Some(unit), Some(value)) = (parts.next(), parts.next(), parts.next().and_then(|v| v.parse().ok())) else {
+        let (Some("left"), Some(unit), Some(value)) = (
+            parts.next(),
+            parts.next(),
+            parts.next().and_then(|v| v.parse().ok()),
+        ) else {
             return "已超时".into();
         };
         let amount = match unit {
@@ -62,19 +66,27 @@ impl LocalStore {
     fn scope_sql(&self, scope: AlertScope) -> (&'static str, String) {
         match scope {
             AlertScope::All => ("1 = 1", String::new()),
-            AlertScope::Mine => ("case_id IN (SELECT id FROM cases WHERE owner = ?)", self.identity.user.clone()),
+            AlertScope::Mine => (
+                "case_id IN (SELECT id FROM cases WHERE owner = ?)",
+                self.identity.user.clone(),
+            ),
         }
     }
 
     /// When the next unsent alert point in scope falls due: what the scheduler sleeps until.
-    pub async fn next_alert_at(&self, scope: AlertScope) -> Result<Option<DateTime<Utc>>, ClientError> {
+    pub async fn next_alert_at(
+        &self,
+        scope: AlertScope,
+    ) -> Result<Option<DateTime<Utc>>, ClientError> {
         let (filter, user) = self.scope_sql(scope);
         let sql = format!("SELECT min(at) FROM alerts WHERE sent_at IS NULL AND {filter}");
         let mut q = sqlx::query_scalar::<_, Option<i64>>(&sql);
         if scope == AlertScope::Mine {
             q = q.bind(user);
         }
-        Ok(q.fetch_one(&self.pool).await?.and_then(|t| DateTime::from_timestamp(t, 0)))
+        Ok(q.fetch_one(&self.pool)
+            .await?
+            .and_then(|t| DateTime::from_timestamp(t, 0)))
     }
 
     /// Marks every point in scope due by `now` as sent and returns what to say: how many clocks
@@ -82,11 +94,17 @@ impl LocalStore {
     /// worst), how many of them breached, and — when there are at most `at_most` — each alert.
     /// One UPDATE marks them (tagged so this call finds its own), so an alert is never handed out
     /// twice, whatever other process shares the store.
-    pub async fn take_due_alerts(&self, scope: AlertScope, now: DateTime<Utc>, at_most: usize) -> Result<TakenAlerts, ClientError> {
+    pub async fn take_due_alerts(
+        &self,
+        scope: AlertScope,
+        now: DateTime<Utc>,
+        at_most: usize,
+    ) -> Result<TakenAlerts, ClientError> {
         let (filter, user) = self.scope_sql(scope);
         let tag = format!("{} {}", now.to_rfc3339(), crate::ids::new_event_id(now).0);
         let mut tx = self.write().await?;
-        let update = format!("UPDATE alerts SET sent_at = ? WHERE sent_at IS NULL AND at <= ? AND {filter}");
+        let update =
+            format!("UPDATE alerts SET sent_at = ? WHERE sent_at IS NULL AND at <= ? AND {filter}");
         let mut q = sqlx::query(&update).bind(&tag).bind(now.timestamp());
         if scope == AlertScope::Mine {
             q = q.bind(user);
@@ -126,7 +144,11 @@ impl LocalStore {
             }
         }
         tx.commit().await?;
-        Ok(TakenAlerts { clocks, breached: counts.get("breached"), alerts })
+        Ok(TakenAlerts {
+            clocks,
+            breached: counts.get("breached"),
+            alerts,
+        })
     }
 }
 

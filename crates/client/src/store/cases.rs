@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use hotline_domain::case::{
-    Actor, CaseId, CaseNumber, CaseState, Caller, Channel, DeviceId, Event, EventBody, Intake, IntakeDraft, KindCatalog, Level,
+    Actor, Caller, CaseId, CaseNumber, CaseState, Channel, DeviceId, Event, EventBody, Intake,
+    IntakeDraft, KindCatalog, Level,
 };
 use hotline_domain::sla::{AlertSettings, Policy, SlaCalendar};
 use hotline_domain::time::local_date;
@@ -30,21 +31,42 @@ pub struct NewCase {
 }
 
 /// A case made up for demonstration or measurement: what was typed, when, and what followed.
-pub type LocalStory = (NewCase, DateTime<Utc>, Vec<(EventBody, DateTime<Utc>, Option<Actor>)>);
+pub type LocalStory = (
+    NewCase,
+    DateTime<Utc>,
+    Vec<(EventBody, DateTime<Utc>, Option<Actor>)>,
+);
 
 impl LocalStore {
     /// Records a new case: numbers it, resolves its clocks, writes its `received` event.
-    pub async fn new_case(&self, input: NewCase, cal: &SlaCalendar, now: DateTime<Utc>) -> Result<CaseState, ClientError> {
+    pub async fn new_case(
+        &self,
+        input: NewCase,
+        cal: &SlaCalendar,
+        now: DateTime<Utc>,
+    ) -> Result<CaseState, ClientError> {
         self.new_case_with(input, vec![], cal, now).await
     }
 
     /// Records a new case and, in the same transaction, the steps that follow at once (e.g.
     /// answered on the spot): all of them are stored, or none.
-    pub async fn new_case_with(&self, input: NewCase, then: Vec<EventBody>, cal: &SlaCalendar, now: DateTime<Utc>) -> Result<CaseState, ClientError> {
+    pub async fn new_case_with(
+        &self,
+        input: NewCase,
+        then: Vec<EventBody>,
+        cal: &SlaCalendar,
+        now: DateTime<Utc>,
+    ) -> Result<CaseState, ClientError> {
         let mut tx = self.write().await?;
         let intake = self.resolve_intake(&mut tx, input, now).await?;
         let case = new_case_id(now);
-        let mut state = record(&mut tx, self.event(case, EventBody::Received(Box::new(intake)), now), cal, &self.alerts).await?;
+        let mut state = record(
+            &mut tx,
+            self.event(case, EventBody::Received(Box::new(intake)), now),
+            cal,
+            &self.alerts,
+        )
+        .await?;
         for body in then {
             state = record(&mut tx, self.event(case, body, now), cal, &self.alerts).await?;
         }
@@ -55,7 +77,11 @@ impl LocalStore {
     /// Records many cases, each with steps at their own instants (and, for a step another role
     /// took, its actor), in one transaction and outside the outbox: demonstration and benchmark
     /// data that must never reach a server. A case's story stops at its first refused step.
-    pub async fn record_local_only(&self, cases: Vec<LocalStory>, cal: &SlaCalendar) -> Result<usize, ClientError> {
+    pub async fn record_local_only(
+        &self,
+        cases: Vec<LocalStory>,
+        cal: &SlaCalendar,
+    ) -> Result<usize, ClientError> {
         let mut tx = self.write().await?;
         let n = cases.len();
         for (input, at, steps) in cases {
@@ -80,24 +106,44 @@ impl LocalStore {
 
     /// Records one step on an existing case, refusing it (and writing nothing) if the case's
     /// state does not allow it.
-    pub async fn act(&self, case: CaseId, body: EventBody, cal: &SlaCalendar, now: DateTime<Utc>) -> Result<CaseState, ClientError> {
+    pub async fn act(
+        &self,
+        case: CaseId,
+        body: EventBody,
+        cal: &SlaCalendar,
+        now: DateTime<Utc>,
+    ) -> Result<CaseState, ClientError> {
         self.act_all(case, vec![body], cal, now).await
     }
 
     /// Records several steps on a case in one transaction: all of them, or — if the state
     /// refuses any — none.
-    pub async fn act_all(&self, case: CaseId, bodies: Vec<EventBody>, cal: &SlaCalendar, now: DateTime<Utc>) -> Result<CaseState, ClientError> {
+    pub async fn act_all(
+        &self,
+        case: CaseId,
+        bodies: Vec<EventBody>,
+        cal: &SlaCalendar,
+        now: DateTime<Utc>,
+    ) -> Result<CaseState, ClientError> {
         let mut tx = self.write().await?;
         let mut state = None;
         for body in bodies {
             state = Some(record(&mut tx, self.event(case, body, now), cal, &self.alerts).await?);
         }
         tx.commit().await?;
-        state.ok_or_else(|| ClientError::Invalid { code: "case.no_step", message: "no step to record / 没有要记录的操作".into() })
+        state.ok_or_else(|| ClientError::Invalid {
+            code: "case.no_step",
+            message: "no step to record / 没有要记录的操作".into(),
+        })
     }
 
     /// Numbers the case (this seat's next number for the day) and resolves its intake.
-    async fn resolve_intake(&self, tx: &mut Transaction<'_, Sqlite>, input: NewCase, now: DateTime<Utc>) -> Result<Intake, ClientError> {
+    async fn resolve_intake(
+        &self,
+        tx: &mut Transaction<'_, Sqlite>,
+        input: NewCase,
+        now: DateTime<Utc>,
+    ) -> Result<Intake, ClientError> {
         let day = local_date(now);
         let seq: i64 = sqlx::query_scalar(
             "INSERT INTO seat_sequence (day, last) VALUES (?, 1)
@@ -106,13 +152,24 @@ impl LocalStore {
         .bind(day.to_string())
         .fetch_one(&mut **tx)
         .await?;
-        let number = CaseNumber::new(day, &self.identity.seat_code, u32::try_from(seq).unwrap_or(u32::MAX))
-            .map_err(|e| ClientError::Invalid { code: "case.number", message: e.to_string() })?;
+        let number = CaseNumber::new(
+            day,
+            &self.identity.seat_code,
+            u32::try_from(seq).unwrap_or(u32::MAX),
+        )
+        .map_err(|e| ClientError::Invalid {
+            code: "case.number",
+            message: e.to_string(),
+        })?;
         let draft = IntakeDraft {
             number,
             kind: input.kind,
             category: input.category,
-            caller: Caller { phone: input.phone, name: input.name, id_number: input.id_number },
+            caller: Caller {
+                phone: input.phone,
+                name: input.name,
+                id_number: input.id_number,
+            },
             channel: input.channel,
             district: input.district,
             address: input.address,
@@ -142,7 +199,10 @@ impl LocalStore {
 
 /// The case's history in the order every device folds it: events the server has ordered, in its
 /// order, then this device's own not yet on the server, in the order they were made.
-pub(super) async fn history(tx: &mut Transaction<'_, Sqlite>, case: CaseId) -> Result<Vec<Event>, ClientError> {
+pub(super) async fn history(
+    tx: &mut Transaction<'_, Sqlite>,
+    case: CaseId,
+) -> Result<Vec<Event>, ClientError> {
     let rows = sqlx::query(
         "SELECT body FROM events WHERE case_id = ?
          ORDER BY server_pos IS NULL, server_pos, local_seq",
@@ -153,18 +213,32 @@ pub(super) async fn history(tx: &mut Transaction<'_, Sqlite>, case: CaseId) -> R
     rows.iter()
         .map(|r| {
             let body: String = r.get("body");
-            serde_json::from_str(&body).map_err(|e| ClientError::Invalid { code: "local.corrupt", message: format!("stored event: {e}") })
+            serde_json::from_str(&body).map_err(|e| ClientError::Invalid {
+                code: "local.corrupt",
+                message: format!("stored event: {e}"),
+            })
         })
         .collect()
 }
 
-async fn record(tx: &mut Transaction<'_, Sqlite>, mut event: Event, cal: &SlaCalendar, alerts: &AlertSettings) -> Result<CaseState, ClientError> {
+async fn record(
+    tx: &mut Transaction<'_, Sqlite>,
+    mut event: Event,
+    cal: &SlaCalendar,
+    alerts: &AlertSettings,
+) -> Result<CaseState, ClientError> {
     write_event(tx, &mut event, cal, alerts, true).await
 }
 
 /// Folds the case's history, applies `event` strictly, and writes it (with its outbox row when
 /// `outbox`) and the refreshed snapshot.
-async fn write_event(tx: &mut Transaction<'_, Sqlite>, event: &mut Event, cal: &SlaCalendar, alerts: &AlertSettings, outbox: bool) -> Result<CaseState, ClientError> {
+async fn write_event(
+    tx: &mut Transaction<'_, Sqlite>,
+    event: &mut Event,
+    cal: &SlaCalendar,
+    alerts: &AlertSettings,
+    outbox: bool,
+) -> Result<CaseState, ClientError> {
     let history = history(tx, event.case).await?;
     event.seen = u32::try_from(history.len()).unwrap_or(u32::MAX);
     let mut state = CaseState::fold(&history);

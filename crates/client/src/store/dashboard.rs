@@ -81,12 +81,24 @@ pub struct Dashboard {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(tag = "figure", rename_all = "snake_case")]
 pub enum Figure {
-    Depth { kind: String, status: String },
+    Depth {
+        kind: String,
+        status: String,
+    },
     /// Clock runs that broke in the period, for one bureau ("" the centre) and/or kind.
-    Late { bureau: Option<String>, kind: Option<String> },
-    Hour { hour: u32 },
-    Channel { channel: String },
-    Satisfaction { satisfaction: String },
+    Late {
+        bureau: Option<String>,
+        kind: Option<String>,
+    },
+    Hour {
+        hour: u32,
+    },
+    Channel {
+        channel: String,
+    },
+    Satisfaction {
+        satisfaction: String,
+    },
     Conflicts,
 }
 
@@ -118,7 +130,12 @@ fn ts(t: DateTime<Utc>) -> String {
 const LOCAL_HOUR: &str = "CAST(strftime('%H', c.received_at, '+8 hours') AS INTEGER)";
 
 impl LocalStore {
-    pub async fn dashboard(&self, period: DashPeriod, now: DateTime<Utc>, callback_after_days: u32) -> Result<Dashboard, ClientError> {
+    pub async fn dashboard(
+        &self,
+        period: DashPeriod,
+        now: DateTime<Utc>,
+        callback_after_days: u32,
+    ) -> Result<Dashboard, ClientError> {
         let since = period.start(now);
         // Up to and including this second: what was recorded just now counts. A clock due this
         // very second has not broken yet (it breaks after its due).
@@ -177,12 +194,18 @@ impl LocalStore {
                 _ => satisfaction.dissatisfied += n,
             }
         }
-        let conflicts: i64 = sqlx::query_scalar("SELECT count(*) FROM cases WHERE conflicts > 0").fetch_one(&self.pool).await?;
-        let decisions: i64 = sqlx::query_scalar("SELECT count(*) FROM cases WHERE decisions > 0").fetch_one(&self.pool).await?;
-        let callbacks_due: i64 = sqlx::query_scalar("SELECT count(*) FROM cases WHERE status = 'replied' AND replied_at < ?")
-            .bind(callback_cutoff(now, callback_after_days))
+        let conflicts: i64 = sqlx::query_scalar("SELECT count(*) FROM cases WHERE conflicts > 0")
             .fetch_one(&self.pool)
             .await?;
+        let decisions: i64 = sqlx::query_scalar("SELECT count(*) FROM cases WHERE decisions > 0")
+            .fetch_one(&self.pool)
+            .await?;
+        let callbacks_due: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM cases WHERE status = 'replied' AND replied_at < ?",
+        )
+        .bind(callback_cutoff(now, callback_after_days))
+        .fetch_one(&self.pool)
+        .await?;
         Ok(Dashboard {
             now,
             period,
@@ -202,22 +225,36 @@ impl LocalStore {
     }
 
     /// The cases behind a figure, newest first (at most 500).
-    pub async fn figure_cases(&self, figure: &Figure, period: DashPeriod, now: DateTime<Utc>) -> Result<Vec<CaseRow>, ClientError> {
+    pub async fn figure_cases(
+        &self,
+        figure: &Figure,
+        period: DashPeriod,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<CaseRow>, ClientError> {
         let since = period.start(now);
         let end = now + chrono::Duration::seconds(1);
-        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {COLUMNS} FROM cases c WHERE "));
+        let mut q: QueryBuilder<Sqlite> =
+            QueryBuilder::new(format!("SELECT {COLUMNS} FROM cases c WHERE "));
         let received_in_period = |q: &mut QueryBuilder<Sqlite>| {
-            q.push("c.received_at >= ").push_bind(ts(since)).push(" AND c.received_at < ").push_bind(ts(end));
+            q.push("c.received_at >= ")
+                .push_bind(ts(since))
+                .push(" AND c.received_at < ")
+                .push_bind(ts(end));
         };
         match figure {
             Figure::Depth { kind, status } => {
-                q.push(format!("c.status IN {OPEN} AND c.kind = ")).push_bind(kind.clone()).push(" AND c.status = ").push_bind(status.clone());
+                q.push(format!("c.status IN {OPEN} AND c.kind = "))
+                    .push_bind(kind.clone())
+                    .push(" AND c.status = ")
+                    .push_bind(status.clone());
             }
             Figure::Late { bureau, kind } => {
-                q.push("c.rid IN (SELECT case_rid FROM clock_runs WHERE NOT met AND decided_at >= ")
-                    .push_bind(since.timestamp())
-                    .push(" AND decided_at < ")
-                    .push_bind(now.timestamp());
+                q.push(
+                    "c.rid IN (SELECT case_rid FROM clock_runs WHERE NOT met AND decided_at >= ",
+                )
+                .push_bind(since.timestamp())
+                .push(" AND decided_at < ")
+                .push_bind(now.timestamp());
                 if let Some(b) = bureau {
                     q.push(" AND bureau = ").push_bind(b.clone());
                 }
@@ -228,7 +265,8 @@ impl LocalStore {
             }
             Figure::Hour { hour } => {
                 received_in_period(&mut q);
-                q.push(format!(" AND {LOCAL_HOUR} = ")).push_bind(i64::from(*hour));
+                q.push(format!(" AND {LOCAL_HOUR} = "))
+                    .push_bind(i64::from(*hour));
             }
             Figure::Channel { channel } => {
                 received_in_period(&mut q);
@@ -247,8 +285,14 @@ impl LocalStore {
                 q.push("c.conflicts > 0");
             }
         }
-        q.push(" ORDER BY c.received_at DESC LIMIT ").push_bind(MAX_ROWS);
-        Ok(q.build().fetch_all(&self.pool).await?.iter().map(row).collect())
+        q.push(" ORDER BY c.received_at DESC LIMIT ")
+            .push_bind(MAX_ROWS);
+        Ok(q.build()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(row)
+            .collect())
     }
 
     /// What waits on a supervisor, the most urgent first: conflicts, then by the due of the
@@ -264,14 +308,21 @@ impl LocalStore {
             .map(|r| DecisionRow {
                 case: row(r),
                 decisions: r.get("decisions"),
-                decision_due: r.get::<Option<i64>, _>("decision_due").filter(|t| *t > 0).and_then(|t| DateTime::from_timestamp(t, 0)),
+                decision_due: r
+                    .get::<Option<i64>, _>("decision_due")
+                    .filter(|t| *t > 0)
+                    .and_then(|t| DateTime::from_timestamp(t, 0)),
             })
             .collect())
     }
 
     /// Replied cases whose callback is due (from the start of the local day `after_days` after
     /// the reply), the longest waiting first.
-    pub async fn callbacks_due(&self, now: DateTime<Utc>, after_days: u32) -> Result<Vec<CallbackRow>, ClientError> {
+    pub async fn callbacks_due(
+        &self,
+        now: DateTime<Utc>,
+        after_days: u32,
+    ) -> Result<Vec<CallbackRow>, ClientError> {
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS}, c.replied_at FROM cases c WHERE c.status = 'replied' AND c.replied_at < ? ORDER BY c.replied_at LIMIT {MAX_ROWS}"
         ))
@@ -280,7 +331,12 @@ impl LocalStore {
         .await?;
         Ok(rows
             .iter()
-            .filter_map(|r| Some(CallbackRow { case: row(r), replied_at: DateTime::from_timestamp(r.get("replied_at"), 0)? }))
+            .filter_map(|r| {
+                Some(CallbackRow {
+                    case: row(r),
+                    replied_at: DateTime::from_timestamp(r.get("replied_at"), 0)?,
+                })
+            })
             .collect())
     }
 }

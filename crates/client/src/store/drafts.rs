@@ -22,12 +22,20 @@ pub struct Draft {
 }
 
 impl LocalStore {
-    pub async fn save_draft(&self, form: &str, content: &serde_json::Value, now: DateTime<Utc>) -> Result<(), ClientError> {
+    pub async fn save_draft(
+        &self,
+        form: &str,
+        content: &serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Result<(), ClientError> {
         let text = content.to_string();
         if text.len() > MAX_DRAFT_BYTES || form.is_empty() || form.len() > 100 {
             return Err(ClientError::Invalid {
                 code: "draft.too_large",
-                message: format!("draft of {} bytes refused (at most {MAX_DRAFT_BYTES}) / 草稿过大，未保存", text.len()),
+                message: format!(
+                    "draft of {} bytes refused (at most {MAX_DRAFT_BYTES}) / 草稿过大，未保存",
+                    text.len()
+                ),
             });
         }
         sqlx::query("INSERT INTO drafts (form, content, saved_at) VALUES (?, ?, ?) ON CONFLICT (form) DO UPDATE SET content = excluded.content, saved_at = excluded.saved_at")
@@ -40,7 +48,11 @@ impl LocalStore {
     }
 
     pub async fn draft(&self, form: &str) -> Result<Option<Draft>, ClientError> {
-        let Some(r) = sqlx::query("SELECT form, content, saved_at FROM drafts WHERE form = ?").bind(form).fetch_optional(&self.pool).await? else {
+        let Some(r) = sqlx::query("SELECT form, content, saved_at FROM drafts WHERE form = ?")
+            .bind(form)
+            .fetch_optional(&self.pool)
+            .await?
+        else {
             return Ok(None);
         };
         let content: String = r.get("content");
@@ -48,12 +60,17 @@ impl LocalStore {
         Ok(Some(Draft {
             form: r.get("form"),
             content: serde_json::from_str(&content).unwrap_or(serde_json::Value::String(content)),
-            saved_at: DateTime::parse_from_rfc3339(&saved_at).map(|t| t.with_timezone(&Utc)).unwrap_or_default(),
+            saved_at: DateTime::parse_from_rfc3339(&saved_at)
+                .map(|t| t.with_timezone(&Utc))
+                .unwrap_or_default(),
         }))
     }
 
     pub async fn discard_draft(&self, form: &str) -> Result<(), ClientError> {
-        sqlx::query("DELETE FROM drafts WHERE form = ?").bind(form).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM drafts WHERE form = ?")
+            .bind(form)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }

@@ -18,12 +18,17 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use hotline_domain::sla::AlertSettings;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::Row;
 
-pub use cases::{LocalStory, NewCase};
 pub use alerts::{AlertScope, DueAlert, TakenAlerts};
-pub use dashboard::{CallbackRow, DashPeriod, Dashboard, DecisionRow, DepthCell, Figure, OnTimeRow, SatisfactionCounts};
+pub use cases::{LocalStory, NewCase};
+pub use dashboard::{
+    CallbackRow, DashPeriod, Dashboard, DecisionRow, DepthCell, Figure, OnTimeRow,
+    SatisfactionCounts,
+};
 pub use drafts::Draft;
 pub use knowledge::{Article, Bureau, RouteSuggestion, RoutingRule};
 pub use queue::{Light, LightCounts, QueuePage, QueueQuery, QueueRow};
@@ -71,11 +76,18 @@ impl LocalStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(opts).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await?;
         backup_before_migrating(&pool, &path, now).await?;
         MIGRATOR.run(&pool).await?;
         let identity = load_or_create_identity(&pool, now).await?;
-        Ok(Self { pool, identity, alerts: AlertSettings::default() })
+        Ok(Self {
+            pool,
+            identity,
+            alerts: AlertSettings::default(),
+        })
     }
 
     /// Uses these alert settings for every snapshot from now on; `refresh_snapshots(cal, true)`
@@ -87,7 +99,9 @@ impl LocalStore {
     /// A write transaction that takes the write lock at once (BEGIN IMMEDIATE), so it waits its
     /// turn (the busy timeout) behind another writer — a sync applying a page while the seat acts
     /// — instead of failing when a read-then-write transaction cannot upgrade its snapshot.
-    pub(crate) async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    pub(crate) async fn write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
         self.pool.begin_with("BEGIN IMMEDIATE").await
     }
 
@@ -105,54 +119,86 @@ impl LocalStore {
 
     /// Events waiting for the server.
     pub async fn outbox_len(&self) -> Result<i64, ClientError> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM outbox").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT count(*) FROM outbox")
+            .fetch_one(&self.pool)
+            .await?)
     }
 }
 
 /// modrinth's lesson: a migration that goes wrong on a seat must not cost it its offline work.
 /// `VACUUM INTO` writes a consistent copy even while another process has the file open.
-async fn backup_before_migrating(pool: &SqlitePool, path: &Path, now: DateTime<Utc>) -> Result<(), ClientError> {
-    let has_table: i64 = sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE name = '_sqlx_migrations'")
-        .fetch_one(pool)
-        .await?;
+async fn backup_before_migrating(
+    pool: &SqlitePool,
+    path: &Path,
+    now: DateTime<Utc>,
+) -> Result<(), ClientError> {
+    let has_table: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE name = '_sqlx_migrations'")
+            .fetch_one(pool)
+            .await?;
     if has_table == 0 {
         return Ok(()); // a new store: nothing to lose
     }
-    let applied: Option<i64> = sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
-        .fetch_one(pool)
-        .await?;
+    let applied: Option<i64> =
+        sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(pool)
+            .await?;
     let latest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
     if applied.unwrap_or(0) >= latest {
         return Ok(());
     }
-    let backup = path.with_extension(format!("db.bak-{}-{}", applied.unwrap_or(0), now.format("%Y%m%d%H%M%S")));
-    sqlx::query("VACUUM INTO ?").bind(backup.to_string_lossy().into_owned()).execute(pool).await?;
+    let backup = path.with_extension(format!(
+        "db.bak-{}-{}",
+        applied.unwrap_or(0),
+        now.format("%Y%m%d%H%M%S")
+    ));
+    sqlx::query("VACUUM INTO ?")
+        .bind(backup.to_string_lossy().into_owned())
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
-async fn load_or_create_identity(pool: &SqlitePool, now: DateTime<Utc>) -> Result<Identity, ClientError> {
-    if let Some(row) = sqlx::query("SELECT device_id, seat_code, user_name, role, bureau FROM device WHERE id = 1")
-        .fetch_optional(pool)
-        .await?
+async fn load_or_create_identity(
+    pool: &SqlitePool,
+    now: DateTime<Utc>,
+) -> Result<Identity, ClientError> {
+    if let Some(row) =
+        sqlx::query("SELECT device_id, seat_code, user_name, role, bureau FROM device WHERE id = 1")
+            .fetch_optional(pool)
+            .await?
     {
         let role: String = row.get("role");
         return Ok(Identity {
             device_id: row.get("device_id"),
             seat_code: row.get("seat_code"),
             user: row.get("user_name"),
-            role: serde_json::from_value(serde_json::Value::String(role.clone()))
-                .map_err(|_| ClientError::Invalid { code: "local.corrupt", message: format!("unknown role {role:?} in the local store") })?,
+            role: serde_json::from_value(serde_json::Value::String(role.clone())).map_err(
+                |_| ClientError::Invalid {
+                    code: "local.corrupt",
+                    message: format!("unknown role {role:?} in the local store"),
+                },
+            )?,
             bureau: row.get("bureau"),
         });
     }
     // Until a login says otherwise, the device works as a seat with a seat code of its own: six
     // characters from its id keep offline case numbers unique across a centre's seats.
     let device_id = crate::ids::new_device_id(now);
-    let seat_code = format!("L{}", &device_id.replace('-', "")[20..25].to_ascii_uppercase());
+    let seat_code = format!(
+        "L{}",
+        &device_id.replace('-', "")[20..25].to_ascii_uppercase()
+    );
     sqlx::query("INSERT INTO device (id, device_id, seat_code, user_name, role) VALUES (1, ?, ?, 'local', 'seat')")
         .bind(&device_id)
         .bind(&seat_code)
         .execute(pool)
         .await?;
-    Ok(Identity { device_id, seat_code, user: "local".into(), role: hotline_domain::case::Role::Seat, bureau: None })
+    Ok(Identity {
+        device_id,
+        seat_code,
+        user: "local".into(),
+        role: hotline_domain::case::Role::Seat,
+        bureau: None,
+    })
 }

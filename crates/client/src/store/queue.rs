@@ -117,12 +117,17 @@ impl LocalStore {
                 .push(")");
         }
         if f.mine {
-            q.push(" AND c.owner = ").push_bind(self.identity.user.clone());
+            q.push(" AND c.owner = ")
+                .push_bind(self.identity.user.clone());
         }
     }
 
     /// One page of the queue and the counts of the whole filtered queue, read at `now`.
-    pub async fn queue_page(&self, f: &QueueQuery, now: DateTime<Utc>) -> Result<QueuePage, ClientError> {
+    pub async fn queue_page(
+        &self,
+        f: &QueueQuery,
+        now: DateTime<Utc>,
+    ) -> Result<QueuePage, ClientError> {
         let light_sql = light_sql(now.timestamp());
         let mut counts_q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
             "SELECT light, count(*) AS n FROM (SELECT {light_sql} AS light FROM cases c INDEXED BY cases_queue WHERE c.status IN {OPEN}"
@@ -147,7 +152,8 @@ impl LocalStore {
         ));
         self.push_filters(&mut q, f);
         if let Some(light) = f.light {
-            q.push(format!(" AND {light_sql} = ")).push_bind(light.sql());
+            q.push(format!(" AND {light_sql} = "))
+                .push_bind(light.sql());
         }
         q.push(" ORDER BY c.next_due IS NULL, c.next_due, c.received_at LIMIT ")
             .push_bind(f.limit.clamp(1, MAX_PAGE))
@@ -160,10 +166,18 @@ impl LocalStore {
             .iter()
             .map(|r| QueueRow {
                 case: row(r),
-                at_risk: r.get::<Option<i64>, _>("at_risk").and_then(|s| DateTime::from_timestamp(s, 0)),
+                at_risk: r
+                    .get::<Option<i64>, _>("at_risk")
+                    .and_then(|s| DateTime::from_timestamp(s, 0)),
                 light: Light::parse(r.get("light")),
             })
             .collect();
-        Ok(QueuePage { now, total, counts, offset: f.offset.max(0), rows })
+        Ok(QueuePage {
+            now,
+            total,
+            counts,
+            offset: f.offset.max(0),
+            rows,
+        })
     }
 }

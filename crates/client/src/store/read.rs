@@ -55,7 +55,10 @@ pub(super) fn row(r: &SqliteRow) -> CaseRow {
         district: r.get("district"),
         category: r.get("category"),
         received_at: r.get("received_at"),
-        next_due: r.get::<Option<i64>, _>("next_due").filter(|s| *s != 0).and_then(|s| DateTime::from_timestamp(s, 0)),
+        next_due: r
+            .get::<Option<i64>, _>("next_due")
+            .filter(|s| *s != 0)
+            .and_then(|s| DateTime::from_timestamp(s, 0)),
         due_unknown: r.get::<Option<i64>, _>("next_due") == Some(0),
         due_provisional: r.get("due_provisional"),
         next_clock: r.get("next_clock"),
@@ -76,11 +79,18 @@ impl LocalStore {
             district: f.district.clone(),
             ..Default::default()
         };
-        let mut q: QueryBuilder<Sqlite> =
-            QueryBuilder::new(format!("SELECT {COLUMNS} FROM cases c INDEXED BY cases_queue WHERE c.status IN {OPEN}"));
+        let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+            "SELECT {COLUMNS} FROM cases c INDEXED BY cases_queue WHERE c.status IN {OPEN}"
+        ));
         self.push_filters(&mut q, &filter);
-        q.push(" ORDER BY c.next_due IS NULL, c.next_due, c.received_at LIMIT ").push_bind(f.limit.unwrap_or(10_000));
-        Ok(q.build().fetch_all(&self.pool).await?.iter().map(row).collect())
+        q.push(" ORDER BY c.next_due IS NULL, c.next_due, c.received_at LIMIT ")
+            .push_bind(f.limit.unwrap_or(10_000));
+        Ok(q.build()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(row)
+            .collect())
     }
 
     /// A case by its id or its number, with its folded state.
@@ -91,8 +101,10 @@ impl LocalStore {
             .await?
             .ok_or_else(|| ClientError::NotFound(id_or_number.to_owned()))?;
         let state: String = r.get("state");
-        let state = serde_json::from_str(&state)
-            .map_err(|e| ClientError::Invalid { code: "local.corrupt", message: format!("stored case state: {e}") })?;
+        let state = serde_json::from_str(&state).map_err(|e| ClientError::Invalid {
+            code: "local.corrupt",
+            message: format!("stored case state: {e}"),
+        })?;
         Ok((row(&r), state))
     }
 
@@ -105,18 +117,28 @@ impl LocalStore {
     }
 
     /// The caller's earlier cases, newest first.
-    pub async fn caller_history(&self, phone: &str, limit: i64) -> Result<Vec<CaseRow>, ClientError> {
-        let phone = hotline_domain::case::normalise_phone(phone).unwrap_or_else(|| phone.trim().to_owned());
-        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM cases c WHERE c.phone = ? ORDER BY c.received_at DESC LIMIT ?"))
-            .bind(phone)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+    pub async fn caller_history(
+        &self,
+        phone: &str,
+        limit: i64,
+    ) -> Result<Vec<CaseRow>, ClientError> {
+        let phone =
+            hotline_domain::case::normalise_phone(phone).unwrap_or_else(|| phone.trim().to_owned());
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM cases c WHERE c.phone = ? ORDER BY c.received_at DESC LIMIT ?"
+        ))
+        .bind(phone)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.iter().map(row).collect())
     }
 
     /// The case's events in the order every device folds them.
-    pub async fn case_history(&self, case: hotline_domain::case::CaseId) -> Result<Vec<hotline_domain::case::Event>, ClientError> {
+    pub async fn case_history(
+        &self,
+        case: hotline_domain::case::CaseId,
+    ) -> Result<Vec<hotline_domain::case::Event>, ClientError> {
         let mut tx = self.pool.begin().await?;
         let events = super::cases::history(&mut tx, case).await?;
         tx.commit().await?;
@@ -126,7 +148,14 @@ impl LocalStore {
     /// Cases that may be the same matter as a new call: the same caller, or the same address and
     /// category, received since `since`, and still being worked on (received to replied: what a
     /// new call could be merged into); the newest first.
-    pub async fn likely_duplicates(&self, phone: &str, address: &str, category: &str, since: DateTime<Utc>, limit: i64) -> Result<Vec<(CaseRow, &'static str)>, ClientError> {
+    pub async fn likely_duplicates(
+        &self,
+        phone: &str,
+        address: &str,
+        category: &str,
+        since: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<(CaseRow, &'static str)>, ClientError> {
         let phone = hotline_domain::case::normalise_phone(phone).unwrap_or_default();
         let address = address.trim();
         if phone.is_empty() && address.is_empty() {
@@ -145,7 +174,19 @@ impl LocalStore {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(|r| (row(r), if r.get::<bool, _>("same_caller") { "same_caller" } else { "same_address" })).collect())
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (
+                    row(r),
+                    if r.get::<bool, _>("same_caller") {
+                        "same_caller"
+                    } else {
+                        "same_address"
+                    },
+                )
+            })
+            .collect())
     }
 
     /// Cases whose number, phone, caller, district or description contain every part of `text`,
@@ -155,7 +196,9 @@ impl LocalStore {
         let Some(fts) = fts_query(text) else {
             return Err(ClientError::Invalid {
                 code: "search.empty",
-                message: "nothing to search for: give at least one character or digit / 请输入检索词".into(),
+                message:
+                    "nothing to search for: give at least one character or digit / 请输入检索词"
+                        .into(),
             });
         };
         let rows = sqlx::query(&format!(

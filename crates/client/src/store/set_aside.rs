@@ -32,7 +32,11 @@ impl LocalStore {
     /// Takes the refused events out of the outbox and the histories, keeps them with the reason,
     /// and folds their cases again — in one transaction. A refusal given again (an answer lost
     /// and the push retried) changes nothing.
-    pub async fn set_aside(&self, refused: &[Refusal], cal: &SlaCalendar) -> Result<usize, ClientError> {
+    pub async fn set_aside(
+        &self,
+        refused: &[Refusal],
+        cal: &SlaCalendar,
+    ) -> Result<usize, ClientError> {
         if refused.is_empty() {
             return Ok(0);
         }
@@ -44,7 +48,8 @@ impl LocalStore {
                 .fetch_optional(&mut *tx)
                 .await?;
             let Some(row) = row else { continue }; // set aside already
-            let (id, case_id, body): (String, String, String) = (row.get("id"), row.get("case_id"), row.get("body"));
+            let (id, case_id, body): (String, String, String) =
+                (row.get("id"), row.get("case_id"), row.get("body"));
             sqlx::query("INSERT OR IGNORE INTO set_aside (event_id, case_id, device_seq, code, message, body) VALUES (?, ?, ?, ?, ?, ?)")
                 .bind(&id)
                 .bind(&case_id)
@@ -54,8 +59,14 @@ impl LocalStore {
                 .bind(&body)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("DELETE FROM outbox WHERE device_seq = ?").bind(r.device_seq).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM events WHERE id = ?").bind(&id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM outbox WHERE device_seq = ?")
+                .bind(r.device_seq)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM events WHERE id = ?")
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
             if let Ok(case) = case_id.parse().map(CaseId) {
                 if !touched.contains(&case) {
                     touched.push(case);
@@ -86,7 +97,10 @@ impl LocalStore {
                     event_id: r.get("event_id"),
                     case_id: r.get("case_id"),
                     number: r.get("number"),
-                    step: event.as_ref().map(|e| e.body.step().to_owned()).unwrap_or_default(),
+                    step: event
+                        .as_ref()
+                        .map(|e| e.body.step().to_owned())
+                        .unwrap_or_default(),
                     at: event.map(|e| e.at.to_rfc3339()).unwrap_or_default(),
                     code: r.get("code"),
                     message: r.get("message"),
@@ -97,7 +111,11 @@ impl LocalStore {
 
     /// The user has seen a refused event (and corrected the case, or decided the step is not
     /// needed): it leaves the list; the event and who dismissed it when stay recorded.
-    pub async fn dismiss_set_aside(&self, event_id: &str, now: chrono::DateTime<chrono::Utc>) -> Result<(), ClientError> {
+    pub async fn dismiss_set_aside(
+        &self,
+        event_id: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), ClientError> {
         let done = sqlx::query("UPDATE set_aside SET dismissed_at = ?, dismissed_by = ? WHERE event_id = ? AND dismissed_at IS NULL")
             .bind(now.to_rfc3339())
             .bind(&self.identity.user)

@@ -22,7 +22,9 @@ pub(super) async fn save_snapshot(
     cal: &SlaCalendar,
     alerts: &AlertSettings,
 ) -> Result<(), ClientError> {
-    let (Some(id), Some(intake), Some(received_at)) = (state.id, state.intake.as_ref(), state.received_at) else {
+    let (Some(id), Some(intake), Some(received_at)) =
+        (state.id, state.intake.as_ref(), state.received_at)
+    else {
         return Ok(()); // a history without its `received` event yet (it may arrive later by sync)
     };
     let case_id = id.0.to_string();
@@ -33,12 +35,27 @@ pub(super) async fn save_snapshot(
     let mut points = Vec::new();
     for clock in &state.clocks {
         let Some(run) = clock.current() else { continue };
-        let Ok(Some(m)) = run.milestones(cal, alerts) else { continue };
+        let Ok(Some(m)) = run.milestones(cal, alerts) else {
+            continue;
+        };
         at_risk = Some(at_risk.map_or(m.at_risk.timestamp(), |t| t.min(m.at_risk.timestamp())));
         for p in m.alerts {
-            let bureau = clock.bureau.as_ref().map(|b| b.0.clone()).unwrap_or_default();
+            let bureau = clock
+                .bureau
+                .as_ref()
+                .map(|b| b.0.clone())
+                .unwrap_or_default();
             let provisional = cal.is_provisional(clock.spec.amount.unit(), m.due.timestamp());
-            points.push((clock.spec.key.clone(), clock.spec.label.clone(), bureau, clock.runs.len() - 1, p.threshold, p.at.timestamp(), m.due.timestamp(), provisional));
+            points.push((
+                clock.spec.key.clone(),
+                clock.spec.label.clone(),
+                bureau,
+                clock.runs.len() - 1,
+                p.threshold,
+                p.at.timestamp(),
+                m.due.timestamp(),
+                provisional,
+            ));
         }
     }
     let existed: Option<i64> = sqlx::query_scalar("SELECT rid FROM cases WHERE id = ?")
@@ -76,17 +93,25 @@ pub(super) async fn save_snapshot(
         .bind(serde_json::to_string(state).expect("state serialises"))
         .execute(&mut **tx)
         .await?;
-    sqlx::query("DELETE FROM case_bureaus WHERE case_id = ?").bind(&case_id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM case_bureaus WHERE case_id = ?")
+        .bind(&case_id)
+        .execute(&mut **tx)
+        .await?;
     for a in &state.assignments {
         let status = serde_json::to_value(a.status).expect("serialises");
-        sqlx::query("INSERT OR REPLACE INTO case_bureaus (case_id, bureau, status) VALUES (?, ?, ?)")
-            .bind(&case_id)
-            .bind(&a.bureau.0)
-            .bind(status.as_str().unwrap_or_default())
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "INSERT OR REPLACE INTO case_bureaus (case_id, bureau, status) VALUES (?, ?, ?)",
+        )
+        .bind(&case_id)
+        .bind(&a.bureau.0)
+        .bind(status.as_str().unwrap_or_default())
+        .execute(&mut **tx)
+        .await?;
     }
-    sqlx::query("DELETE FROM alerts WHERE case_id = ? AND sent_at IS NULL").bind(&case_id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM alerts WHERE case_id = ? AND sent_at IS NULL")
+        .bind(&case_id)
+        .execute(&mut **tx)
+        .await?;
     for (clock, label, bureau, run, threshold, at, due, provisional) in points {
         // A point already sent stays sent: OR IGNORE keeps its row.
         sqlx::query("INSERT OR IGNORE INTO alerts (case_id, clock, label, bureau, run, threshold, at, due, provisional) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -114,22 +139,49 @@ pub(super) async fn save_snapshot(
 }
 
 /// The report facts (as the server keeps them), the current reply and what waits on a supervisor.
-async fn save_facts(tx: &mut Transaction<'_, Sqlite>, rid: i64, state: &CaseState, cal: &SlaCalendar) -> Result<(), ClientError> {
-    let kind = state.intake.as_ref().map(|i| i.kind.clone()).unwrap_or_default();
+async fn save_facts(
+    tx: &mut Transaction<'_, Sqlite>,
+    rid: i64,
+    state: &CaseState,
+    cal: &SlaCalendar,
+) -> Result<(), ClientError> {
+    let kind = state
+        .intake
+        .as_ref()
+        .map(|i| i.kind.clone())
+        .unwrap_or_default();
     let facts = CaseFacts::of(state, cal);
     // A decision's urgency: the due of the clock an extension concerns, else of the case's
     // nearest clock; conflicts and returns without a running clock come first.
-    let due_of = |r: &hotline_domain::case::ClockRef| state.clock(r).and_then(|c| c.current()).and_then(|run| run.read(cal, run.started_at).ok()).map(|x| x.due.timestamp());
+    let due_of = |r: &hotline_domain::case::ClockRef| {
+        state
+            .clock(r)
+            .and_then(|c| c.current())
+            .and_then(|run| run.read(cal, run.started_at).ok())
+            .map(|x| x.due.timestamp())
+    };
     let mut decisions = 0;
     let mut decision_due: Option<i64> = None;
-    let mut urgent = |due: Option<i64>| decision_due = Some(decision_due.map_or(due.unwrap_or(0), |d| d.min(due.unwrap_or(0))));
+    let mut urgent = |due: Option<i64>| {
+        decision_due = Some(decision_due.map_or(due.unwrap_or(0), |d| d.min(due.unwrap_or(0))))
+    };
     for p in &state.pending_extensions {
         decisions += 1;
         urgent(due_of(&p.clock));
     }
-    for a in state.assignments.iter().filter(|a| a.status == AssignmentStatus::Returned) {
+    for a in state
+        .assignments
+        .iter()
+        .filter(|a| a.status == AssignmentStatus::Returned)
+    {
         decisions += 1;
-        urgent(state.clocks.iter().filter(|c| c.bureau.as_ref() == Some(&a.bureau)).find_map(|c| due_of(&c.reference())));
+        urgent(
+            state
+                .clocks
+                .iter()
+                .filter(|c| c.bureau.as_ref() == Some(&a.bureau))
+                .find_map(|c| due_of(&c.reference())),
+        );
     }
     if !state.conflicts.is_empty() {
         decisions += state.conflicts.len() as i64;
@@ -144,7 +196,10 @@ async fn save_facts(tx: &mut Transaction<'_, Sqlite>, rid: i64, state: &CaseStat
         .bind(rid)
         .execute(&mut **tx)
         .await?;
-    sqlx::query("DELETE FROM clock_runs WHERE case_rid = ?").bind(rid).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM clock_runs WHERE case_rid = ?")
+        .bind(rid)
+        .execute(&mut **tx)
+        .await?;
     for r in &facts.clock_runs {
         sqlx::query("INSERT INTO clock_runs (case_rid, clock, bureau, run, kind, started_at, due_at, stopped_at, cancelled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(rid)
@@ -159,7 +214,10 @@ async fn save_facts(tx: &mut Transaction<'_, Sqlite>, rid: i64, state: &CaseStat
             .execute(&mut **tx)
             .await?;
     }
-    sqlx::query("DELETE FROM callbacks WHERE case_rid = ?").bind(rid).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM callbacks WHERE case_rid = ?")
+        .bind(rid)
+        .execute(&mut **tx)
+        .await?;
     for c in &facts.callbacks {
         sqlx::query("INSERT INTO callbacks (case_rid, seq, at, satisfaction, bureau, kind) VALUES (?, ?, ?, ?, ?, ?)")
             .bind(rid)
@@ -177,28 +235,43 @@ async fn save_facts(tx: &mut Transaction<'_, Sqlite>, rid: i64, state: &CaseStat
 impl LocalStore {
     /// Rebuilds every snapshot from its case's history when they were written by an older
     /// version (or `force`, after the alert settings or the calendar changed). Returns how many.
-    pub async fn refresh_snapshots(&self, cal: &SlaCalendar, force: bool) -> Result<u64, ClientError> {
-        let format: i64 = sqlx::query_scalar("SELECT version FROM snapshot_format WHERE id = 1").fetch_one(&self.pool).await?;
+    pub async fn refresh_snapshots(
+        &self,
+        cal: &SlaCalendar,
+        force: bool,
+    ) -> Result<u64, ClientError> {
+        let format: i64 = sqlx::query_scalar("SELECT version FROM snapshot_format WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
         if format >= SNAPSHOT_FORMAT && !force {
             return Ok(0);
         }
-        let ids: Vec<String> = sqlx::query("SELECT id FROM cases").fetch_all(&self.pool).await?.iter().map(|r| r.get("id")).collect();
+        let ids: Vec<String> = sqlx::query("SELECT id FROM cases")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.get("id"))
+            .collect();
         let mut done = 0;
         // In chunks: one transaction per thousand cases keeps the write lock short for the CLI.
         for chunk in ids.chunks(1000) {
             let mut tx = self.write().await?;
             for id in chunk {
-                let case = hotline_domain::case::CaseId(id.parse().map_err(|_| ClientError::Invalid {
-                    code: "local.corrupt",
-                    message: format!("stored case id {id:?}"),
-                })?);
+                let case =
+                    hotline_domain::case::CaseId(id.parse().map_err(|_| ClientError::Invalid {
+                        code: "local.corrupt",
+                        message: format!("stored case id {id:?}"),
+                    })?);
                 let state = CaseState::fold(&history(&mut tx, case).await?);
                 save_snapshot(&mut tx, &state, cal, &self.alerts).await?;
                 done += 1;
             }
             tx.commit().await?;
         }
-        sqlx::query("UPDATE snapshot_format SET version = ? WHERE id = 1").bind(SNAPSHOT_FORMAT).execute(&self.pool).await?;
+        sqlx::query("UPDATE snapshot_format SET version = ? WHERE id = 1")
+            .bind(SNAPSHOT_FORMAT)
+            .execute(&self.pool)
+            .await?;
         Ok(done)
     }
 }

@@ -22,7 +22,10 @@ pub struct SyncState {
 }
 
 fn corrupt(e: serde_json::Error) -> ClientError {
-    ClientError::Invalid { code: "local.corrupt", message: format!("stored event: {e}") }
+    ClientError::Invalid {
+        code: "local.corrupt",
+        message: format!("stored event: {e}"),
+    }
 }
 
 impl LocalStore {
@@ -35,18 +38,32 @@ impl LocalStore {
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|r| Ok((r.get("device_seq"), serde_json::from_str(r.get::<&str, _>("body")).map_err(corrupt)?)))
+            .map(|r| {
+                Ok((
+                    r.get("device_seq"),
+                    serde_json::from_str(r.get::<&str, _>("body")).map_err(corrupt)?,
+                ))
+            })
             .collect()
     }
 
     /// The server has applied everything up to `last_seq`.
     pub async fn acknowledge(&self, last_seq: i64) -> Result<u64, ClientError> {
-        Ok(sqlx::query("DELETE FROM outbox WHERE device_seq <= ?").bind(last_seq).execute(&self.pool).await?.rows_affected())
+        Ok(sqlx::query("DELETE FROM outbox WHERE device_seq <= ?")
+            .bind(last_seq)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
     }
 
     /// Stores a pulled page: new events are added, known ones get their server position, every
     /// touched case is folded again in the server's order, and the cursor moves — atomically.
-    pub async fn apply_pulled(&self, events: &[PulledEvent], next: &str, cal: &SlaCalendar) -> Result<usize, ClientError> {
+    pub async fn apply_pulled(
+        &self,
+        events: &[PulledEvent],
+        next: &str,
+        cal: &SlaCalendar,
+    ) -> Result<usize, ClientError> {
         let mut tx = self.write().await?;
         let mut touched: Vec<CaseId> = Vec::new();
         let mut added = 0;
@@ -90,9 +107,11 @@ impl LocalStore {
     }
 
     pub async fn sync_state(&self) -> Result<SyncState, ClientError> {
-        let r = sqlx::query("SELECT server, user_name, cursor, last_sync, last_error FROM sync_state WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await?;
+        let r = sqlx::query(
+            "SELECT server, user_name, cursor, last_sync, last_error FROM sync_state WHERE id = 1",
+        )
+        .fetch_one(&self.pool)
+        .await?;
         Ok(SyncState {
             server: r.get("server"),
             user: r.get("user_name"),
@@ -107,42 +126,73 @@ impl LocalStore {
     /// and the seat pulls everything again (events it has are kept by id, not doubled).
     pub async fn epoch_changed(&self, epoch: Option<&str>) -> Result<bool, ClientError> {
         let Some(epoch) = epoch else { return Ok(false) };
-        let stored: Option<String> = sqlx::query_scalar("SELECT epoch FROM sync_state WHERE id = 1").fetch_one(&self.pool).await?;
+        let stored: Option<String> =
+            sqlx::query_scalar("SELECT epoch FROM sync_state WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?;
         match stored.as_deref() {
             Some(s) if s == epoch => Ok(false),
             None => {
-                sqlx::query("UPDATE sync_state SET epoch = ? WHERE id = 1").bind(epoch).execute(&self.pool).await?;
+                sqlx::query("UPDATE sync_state SET epoch = ? WHERE id = 1")
+                    .bind(epoch)
+                    .execute(&self.pool)
+                    .await?;
                 Ok(false)
             }
             Some(_) => {
-                sqlx::query("UPDATE sync_state SET cursor = '', epoch = ? WHERE id = 1").bind(epoch).execute(&self.pool).await?;
+                sqlx::query("UPDATE sync_state SET cursor = '', epoch = ? WHERE id = 1")
+                    .bind(epoch)
+                    .execute(&self.pool)
+                    .await?;
                 Ok(true)
             }
         }
     }
 
     pub async fn record_sync_error(&self, message: &str) -> Result<(), ClientError> {
-        sqlx::query("UPDATE sync_state SET last_error = ? WHERE id = 1").bind(message).execute(&self.pool).await?;
+        sqlx::query("UPDATE sync_state SET last_error = ? WHERE id = 1")
+            .bind(message)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
     /// After a login: who works here now. Events not yet sent were made by this seat's user
     /// before the login, so they are stamped with the account the server knows. Logging in to
     /// another server starts pulling from the beginning.
-    pub async fn adopt_login(&mut self, server: &str, user: &str, role: Role, bureau: Option<&str>, seat_code: Option<&str>) -> Result<(), ClientError> {
+    pub async fn adopt_login(
+        &mut self,
+        server: &str,
+        user: &str,
+        role: Role,
+        bureau: Option<&str>,
+        seat_code: Option<&str>,
+    ) -> Result<(), ClientError> {
         let mut tx = self.write().await?;
-        let role_name = serde_json::to_value(role).expect("serialises").as_str().unwrap_or_default().to_owned();
-        let seat = seat_code.map(str::to_owned).unwrap_or_else(|| self.identity.seat_code.clone());
-        sqlx::query("UPDATE device SET user_name = ?, role = ?, bureau = ?, seat_code = ? WHERE id = 1")
-            .bind(user)
-            .bind(&role_name)
-            .bind(bureau)
-            .bind(&seat)
-            .execute(&mut *tx)
-            .await?;
-        let unsent = sqlx::query("SELECT e.id, e.body FROM outbox o JOIN events e ON e.id = o.event_id").fetch_all(&mut *tx).await?;
+        let role_name = serde_json::to_value(role)
+            .expect("serialises")
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let seat = seat_code
+            .map(str::to_owned)
+            .unwrap_or_else(|| self.identity.seat_code.clone());
+        sqlx::query(
+            "UPDATE device SET user_name = ?, role = ?, bureau = ?, seat_code = ? WHERE id = 1",
+        )
+        .bind(user)
+        .bind(&role_name)
+        .bind(bureau)
+        .bind(&seat)
+        .execute(&mut *tx)
+        .await?;
+        let unsent =
+            sqlx::query("SELECT e.id, e.body FROM outbox o JOIN events e ON e.id = o.event_id")
+                .fetch_all(&mut *tx)
+                .await?;
         for r in unsent {
-            let mut event: Event = serde_json::from_str(r.get::<&str, _>("body")).map_err(corrupt)?;
+            let mut event: Event =
+                serde_json::from_str(r.get::<&str, _>("body")).map_err(corrupt)?;
             event.actor.user = user.to_owned();
             event.actor.role = role;
             event.actor.bureau = bureau.map(Into::into);
@@ -152,9 +202,14 @@ impl LocalStore {
                 .execute(&mut *tx)
                 .await?;
         }
-        let previous: Option<String> = sqlx::query_scalar("SELECT server FROM sync_state WHERE id = 1").fetch_one(&mut *tx).await?;
+        let previous: Option<String> =
+            sqlx::query_scalar("SELECT server FROM sync_state WHERE id = 1")
+                .fetch_one(&mut *tx)
+                .await?;
         if previous.as_deref() != Some(server) {
-            sqlx::query("UPDATE sync_state SET cursor = '', epoch = NULL WHERE id = 1").execute(&mut *tx).await?;
+            sqlx::query("UPDATE sync_state SET cursor = '', epoch = NULL WHERE id = 1")
+                .execute(&mut *tx)
+                .await?;
         }
         if previous.is_none() {
             // A standalone desk's demonstration cases (neither sent nor waiting to be) go: a
@@ -162,11 +217,23 @@ impl LocalStore {
             sqlx::query("DELETE FROM events WHERE server_pos IS NULL AND id NOT IN (SELECT event_id FROM outbox)").execute(&mut *tx).await?;
             let gone = "SELECT id FROM cases WHERE id NOT IN (SELECT case_id FROM events)";
             sqlx::query(&format!("DELETE FROM case_search WHERE rowid IN (SELECT rid FROM cases WHERE id IN ({gone}))")).execute(&mut *tx).await?;
-            sqlx::query(&format!("DELETE FROM case_bureaus WHERE case_id IN ({gone})")).execute(&mut *tx).await?;
-            sqlx::query(&format!("DELETE FROM alerts WHERE case_id IN ({gone})")).execute(&mut *tx).await?;
-            sqlx::query(&format!("DELETE FROM cases WHERE id IN ({gone})")).execute(&mut *tx).await?;
+            sqlx::query(&format!(
+                "DELETE FROM case_bureaus WHERE case_id IN ({gone})"
+            ))
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(&format!("DELETE FROM alerts WHERE case_id IN ({gone})"))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(&format!("DELETE FROM cases WHERE id IN ({gone})"))
+                .execute(&mut *tx)
+                .await?;
         }
-        sqlx::query("UPDATE sync_state SET server = ?, user_name = ? WHERE id = 1").bind(server).bind(user).execute(&mut *tx).await?;
+        sqlx::query("UPDATE sync_state SET server = ?, user_name = ? WHERE id = 1")
+            .bind(server)
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         self.identity = Identity {
             device_id: self.identity.device_id.clone(),

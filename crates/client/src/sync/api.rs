@@ -2,7 +2,9 @@ use hotline_domain::knowledge::{Article, ArticleText};
 use std::time::Duration;
 
 use futures::{Stream, StreamExt};
-use hotline_domain::wire::{ErrorBody, LivePage, LoginRequest, LoginResponse, PullPage, PushRequest, PushResponse};
+use hotline_domain::wire::{
+    ErrorBody, LivePage, LoginRequest, LoginResponse, PullPage, PushRequest, PushResponse,
+};
 use serde::de::DeserializeOwned;
 
 use crate::secret::Secret;
@@ -19,17 +21,28 @@ impl ServerApi {
     pub fn new(base: &str) -> Result<Self, ClientError> {
         let base = base.trim().trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(ClientError::Invalid { code: "sync.server_url", message: format!("{base:?} is not an http(s) URL / 服务器地址无效") });
+            return Err(ClientError::Invalid {
+                code: "sync.server_url",
+                message: format!("{base:?} is not an http(s) URL / 服务器地址无效"),
+            });
         }
         let mut builder = reqwest::Client::builder().connect_timeout(Duration::from_secs(5));
         // An intranet server's own certificate authority, trusted besides the public ones.
         if let Ok(path) = std::env::var("HOTLINE_CA_CERT") {
-            let pem = std::fs::read(&path).map_err(|source| ClientError::Io { action: "read", path: path.clone().into(), source })?;
-            let ca = reqwest::Certificate::from_pem(&pem)
-                .map_err(|e| ClientError::Invalid { code: "sync.ca_cert", message: format!("{path}: not a PEM certificate: {e} / 证书无效") })?;
+            let pem = std::fs::read(&path).map_err(|source| ClientError::Io {
+                action: "read",
+                path: path.clone().into(),
+                source,
+            })?;
+            let ca = reqwest::Certificate::from_pem(&pem).map_err(|e| ClientError::Invalid {
+                code: "sync.ca_cert",
+                message: format!("{path}: not a PEM certificate: {e} / 证书无效"),
+            })?;
             builder = builder.add_root_certificate(ca);
         }
-        let http = builder.build().map_err(|e| ClientError::Offline(e.to_string()))?;
+        let http = builder
+            .build()
+            .map_err(|e| ClientError::Offline(e.to_string()))?;
         Ok(Self { http, base })
     }
 
@@ -38,11 +51,21 @@ impl ServerApi {
     }
 
     pub async fn login(&self, req: &LoginRequest) -> Result<LoginResponse, ClientError> {
-        let r = self.http.post(format!("{}/api/v1/login", self.base)).json(req).timeout(Duration::from_secs(30)).send().await;
+        let r = self
+            .http
+            .post(format!("{}/api/v1/login", self.base))
+            .json(req)
+            .timeout(Duration::from_secs(30))
+            .send()
+            .await;
         answer(r).await
     }
 
-    pub async fn push(&self, token: &Secret, req: &PushRequest) -> Result<PushResponse, ClientError> {
+    pub async fn push(
+        &self,
+        token: &Secret,
+        req: &PushRequest,
+    ) -> Result<PushResponse, ClientError> {
         let r = self
             .http
             .post(format!("{}/api/v1/push", self.base))
@@ -54,7 +77,12 @@ impl ServerApi {
         answer(r).await
     }
 
-    pub async fn pull(&self, token: &Secret, after: &str, limit: i64) -> Result<PullPage, ClientError> {
+    pub async fn pull(
+        &self,
+        token: &Secret,
+        after: &str,
+        limit: i64,
+    ) -> Result<PullPage, ClientError> {
         let r = self
             .http
             .get(format!("{}/api/v1/pull", self.base))
@@ -67,14 +95,31 @@ impl ServerApi {
     }
 
     /// The centre's calendar: every import recorded on the server, oldest first.
-    pub async fn calendar(&self, token: &Secret) -> Result<hotline_domain::wire::CalendarImports, ClientError> {
-        let r = self.http.get(format!("{}/api/v1/calendar", self.base)).bearer_auth(token.expose()).timeout(Duration::from_secs(60)).send().await;
+    pub async fn calendar(
+        &self,
+        token: &Secret,
+    ) -> Result<hotline_domain::wire::CalendarImports, ClientError> {
+        let r = self
+            .http
+            .get(format!("{}/api/v1/calendar", self.base))
+            .bearer_auth(token.expose())
+            .timeout(Duration::from_secs(60))
+            .send()
+            .await;
         answer(r).await
     }
 
     /// The knowledge base's published set, or what changed in it since `since` (RFC 3339).
-    pub async fn kb_published(&self, token: &Secret, since: Option<&str>) -> Result<Vec<hotline_domain::knowledge::PublishedArticle>, ClientError> {
-        let mut req = self.http.get(format!("{}/api/v1/kb/published", self.base)).bearer_auth(token.expose()).timeout(Duration::from_secs(60));
+    pub async fn kb_published(
+        &self,
+        token: &Secret,
+        since: Option<&str>,
+    ) -> Result<Vec<hotline_domain::knowledge::PublishedArticle>, ClientError> {
+        let mut req = self
+            .http
+            .get(format!("{}/api/v1/kb/published", self.base))
+            .bearer_auth(token.expose())
+            .timeout(Duration::from_secs(60));
         if let Some(s) = since {
             req = req.query(&[("since", s)]);
         }
@@ -83,7 +128,13 @@ impl ServerApi {
 
     /// A report file computed by the server: `period` day, week or month holding `date`
     /// (YYYY-MM-DD), `format` xlsx or pdf. Returns the bytes and the server's file name.
-    pub async fn report(&self, token: &Secret, period: &str, date: &str, format: &str) -> Result<(Vec<u8>, String), ClientError> {
+    pub async fn report(
+        &self,
+        token: &Secret,
+        period: &str,
+        date: &str,
+        format: &str,
+    ) -> Result<(Vec<u8>, String), ClientError> {
         let r = self
             .http
             .get(format!("{}/api/v1/reports", self.base))
@@ -100,52 +151,108 @@ impl ServerApi {
             .and_then(|v| v.split("filename=\"").nth(1))
             .map(|v| v.trim_end_matches('"').to_owned())
             .unwrap_or_else(|| format!("report.{format}"));
-        let bytes = r.bytes().await.map_err(|e| ClientError::Offline(format!("the report was cut off: {e}")))?;
+        let bytes = r
+            .bytes()
+            .await
+            .map_err(|e| ClientError::Offline(format!("the report was cut off: {e}")))?;
         Ok((bytes.to_vec(), name))
     }
 
     /// The knowledge base's articles (optionally of one status), the most cited first.
     pub async fn kb_list(&self, token: &Secret, status: &str) -> Result<Vec<Article>, ClientError> {
-        let r = self.http.get(format!("{}/api/v1/kb", self.base)).bearer_auth(token.expose()).query(&[("status", status)]).send().await;
+        let r = self
+            .http
+            .get(format!("{}/api/v1/kb", self.base))
+            .bearer_auth(token.expose())
+            .query(&[("status", status)])
+            .send()
+            .await;
         answer(r).await
     }
 
     /// One article with every version and review.
     pub async fn kb_get(&self, token: &Secret, id: &str) -> Result<Article, ClientError> {
-        let r = self.http.get(format!("{}/api/v1/kb/{id}", self.base)).bearer_auth(token.expose()).send().await;
+        let r = self
+            .http
+            .get(format!("{}/api/v1/kb/{id}", self.base))
+            .bearer_auth(token.expose())
+            .send()
+            .await;
         answer(r).await
     }
 
     /// A new article (`id` None) or a new version of one, as a draft.
-    pub async fn kb_write(&self, token: &Secret, id: Option<&str>, text: &ArticleText) -> Result<Article, ClientError> {
+    pub async fn kb_write(
+        &self,
+        token: &Secret,
+        id: Option<&str>,
+        text: &ArticleText,
+    ) -> Result<Article, ClientError> {
         let url = match id {
             Some(id) => format!("{}/api/v1/kb/{id}/versions", self.base),
             None => format!("{}/api/v1/kb", self.base),
         };
-        answer(self.http.post(url).bearer_auth(token.expose()).json(text).send().await).await
+        answer(
+            self.http
+                .post(url)
+                .bearer_auth(token.expose())
+                .json(text)
+                .send()
+                .await,
+        )
+        .await
     }
 
     /// submit, approve, reject or retire (the last two with a reason).
-    pub async fn kb_decide(&self, token: &Secret, id: &str, action: &str, reason: &str) -> Result<Article, ClientError> {
-        let r = self.http.post(format!("{}/api/v1/kb/{id}/{action}", self.base)).bearer_auth(token.expose()).json(&serde_json::json!({ "reason": reason })).send().await;
+    pub async fn kb_decide(
+        &self,
+        token: &Secret,
+        id: &str,
+        action: &str,
+        reason: &str,
+    ) -> Result<Article, ClientError> {
+        let r = self
+            .http
+            .post(format!("{}/api/v1/kb/{id}/{action}", self.base))
+            .bearer_auth(token.expose())
+            .json(&serde_json::json!({ "reason": reason }))
+            .send()
+            .await;
         answer(r).await
     }
 
     /// The duty roster of `date` (YYYY-MM-DD), and who is on duty now.
-    pub async fn roster(&self, token: &Secret, date: &str) -> Result<hotline_domain::roster::RosterDay, ClientError> {
-        let r = self.http.get(format!("{}/api/v1/roster", self.base)).bearer_auth(token.expose()).query(&[("date", date)]).send().await;
+    pub async fn roster(
+        &self,
+        token: &Secret,
+        date: &str,
+    ) -> Result<hotline_domain::roster::RosterDay, ClientError> {
+        let r = self
+            .http
+            .get(format!("{}/api/v1/roster", self.base))
+            .bearer_auth(token.expose())
+            .query(&[("date", date)])
+            .send()
+            .await;
         answer(r).await
     }
 
     /// The live stream: a [`Notice`] whenever events committed on the server.
     pub async fn notices(&self, token: &Secret) -> Result<impl Stream<Item = Notice>, ClientError> {
-        let r = self.http.get(format!("{}/api/v1/stream", self.base)).bearer_auth(token.expose()).send().await;
+        let r = self
+            .http
+            .get(format!("{}/api/v1/stream", self.base))
+            .bearer_auth(token.expose())
+            .send()
+            .await;
         let r = check(r).await?;
         let mut buffer = String::new();
-        Ok(r.bytes_stream().take_while(|chunk| futures::future::ready(chunk.is_ok())).flat_map(move |chunk| {
-            buffer.push_str(&String::from_utf8_lossy(&chunk.unwrap_or_default()));
-            futures::stream::iter(take_messages(&mut buffer))
-        }))
+        Ok(r.bytes_stream()
+            .take_while(|chunk| futures::future::ready(chunk.is_ok()))
+            .flat_map(move |chunk| {
+                buffer.push_str(&String::from_utf8_lossy(&chunk.unwrap_or_default()));
+                futures::stream::iter(take_messages(&mut buffer))
+            }))
     }
 }
 
@@ -181,19 +288,34 @@ fn take_messages(buffer: &mut String) -> Vec<Notice> {
     out
 }
 
-async fn check(r: Result<reqwest::Response, reqwest::Error>) -> Result<reqwest::Response, ClientError> {
+async fn check(
+    r: Result<reqwest::Response, reqwest::Error>,
+) -> Result<reqwest::Response, ClientError> {
     let r = r.map_err(|e| ClientError::Offline(e.to_string()))?;
     if r.status().is_success() {
         return Ok(r);
     }
     let status = r.status().as_u16();
     let body: Option<ErrorBody> = r.json().await.ok();
-    let (code, message) = body.map_or_else(|| ("server.unknown".to_owned(), format!("HTTP {status}")), |b| (b.code, b.message));
-    Err(ClientError::Server { status, code, message })
+    let (code, message) = body.map_or_else(
+        || ("server.unknown".to_owned(), format!("HTTP {status}")),
+        |b| (b.code, b.message),
+    );
+    Err(ClientError::Server {
+        status,
+        code,
+        message,
+    })
 }
 
-async fn answer<T: DeserializeOwned>(r: Result<reqwest::Response, reqwest::Error>) -> Result<T, ClientError> {
-    check(r).await?.json().await.map_err(|e| ClientError::Offline(format!("the server's answer was cut off: {e}")))
+async fn answer<T: DeserializeOwned>(
+    r: Result<reqwest::Response, reqwest::Error>,
+) -> Result<T, ClientError> {
+    check(r)
+        .await?
+        .json()
+        .await
+        .map_err(|e| ClientError::Offline(format!("the server's answer was cut off: {e}")))
 }
 
 #[cfg(test)]

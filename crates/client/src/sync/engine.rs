@@ -39,14 +39,22 @@ pub async fn sync_once(
     cal: &SlaCalendar,
     progress: &mut (dyn FnMut(&SyncReport) + Send),
 ) -> Result<SyncReport, ClientError> {
-    let mut report = SyncReport { pending: store.outbox_len().await?, ..SyncReport::default() };
+    let mut report = SyncReport {
+        pending: store.outbox_len().await?,
+        ..SyncReport::default()
+    };
     progress(&report);
     loop {
         let batch = store.outbox_batch(PUSH_BATCH).await?;
-        let Some(&(last, _)) = batch.last() else { break };
+        let Some(&(last, _)) = batch.last() else {
+            break;
+        };
         let req = PushRequest {
             device_id: store.identity().device_id.clone(),
-            events: batch.into_iter().map(|(device_seq, event)| PushedEvent { device_seq, event }).collect(),
+            events: batch
+                .into_iter()
+                .map(|(device_seq, event)| PushedEvent { device_seq, event })
+                .collect(),
         };
         let resp = api.push(token, &req).await?;
         // Refused events first leave the outbox (kept aside with the reason), then the rest of
@@ -111,13 +119,27 @@ pub async fn sync_all(
 
 /// Handles one live notice: a page that starts at this seat's cursor is stored as it is (no
 /// pull); anything else, or local work waiting, goes through [`sync_once`].
-pub async fn on_notice(store: &LocalStore, api: &ServerApi, token: &Secret, cal: &SlaCalendar, notice: Notice) -> Result<SyncReport, ClientError> {
+pub async fn on_notice(
+    store: &LocalStore,
+    api: &ServerApi,
+    token: &Secret,
+    cal: &SlaCalendar,
+    notice: Notice,
+) -> Result<SyncReport, ClientError> {
     if let Notice::Page(live) = notice {
         let same_epoch = !store.epoch_changed(live.page.epoch.as_deref()).await?;
-        if same_epoch && same_cursor(&store.sync_state().await?.cursor, &live.from) && store.outbox_len().await? == 0 {
-            let pulled = store.apply_pulled(&live.page.events, &live.page.next, cal).await?;
+        if same_epoch
+            && same_cursor(&store.sync_state().await?.cursor, &live.from)
+            && store.outbox_len().await? == 0
+        {
+            let pulled = store
+                .apply_pulled(&live.page.events, &live.page.next, cal)
+                .await?;
             if !live.page.more {
-                return Ok(SyncReport { pulled, ..SyncReport::default() });
+                return Ok(SyncReport {
+                    pulled,
+                    ..SyncReport::default()
+                });
             }
         }
     }
@@ -195,7 +217,11 @@ pub async fn watch(
                         continue;
                     }
                     idle = 0;
-                    Some(if periodic { sync_all(store, api, token, calendars, cal, &mut |_| {}).await } else { sync_once(store, api, token, cal, &mut |_| {}).await })
+                    Some(if periodic {
+                        sync_all(store, api, token, calendars, cal, &mut |_| {}).await
+                    } else {
+                        sync_once(store, api, token, cal, &mut |_| {}).await
+                    })
                 }
             };
         }
@@ -210,7 +236,13 @@ mod tests {
     #[test]
     fn the_beginning_has_two_spellings() {
         assert!(same_cursor("", "00000000000000000000:00000000000000000000"));
-        assert!(same_cursor("00000000000000000012:00000000000000000007", "00000000000000000012:00000000000000000007"));
-        assert!(!same_cursor("", "00000000000000000012:00000000000000000007"));
+        assert!(same_cursor(
+            "00000000000000000012:00000000000000000007",
+            "00000000000000000012:00000000000000000007"
+        ));
+        assert!(!same_cursor(
+            "",
+            "00000000000000000012:00000000000000000007"
+        ));
     }
 }

@@ -2,7 +2,9 @@
 //! only the steps this user may take in the case's state.
 
 use chrono::{DateTime, Utc};
-use hotline_domain::case::{Assignment, CaseState, Conflict, Event, ExtensionRequest, Intake, Offer};
+use hotline_domain::case::{
+    Assignment, CaseState, Conflict, Event, ExtensionRequest, Intake, Offer,
+};
 use hotline_domain::sla::{AlertSettings, ClockStatus, SlaAmount, SlaCalendar};
 use serde::Serialize;
 
@@ -60,7 +62,11 @@ pub fn case_detail(
         .filter_map(|c| {
             let run = c.current()?;
             let reading = run.read(cal, now).ok();
-            let at_risk = run.milestones(cal, alerts).ok().flatten().map(|m| m.at_risk);
+            let at_risk = run
+                .milestones(cal, alerts)
+                .ok()
+                .flatten()
+                .map(|m| m.at_risk);
             let light = match reading.map(|r| r.status) {
                 None => Light::Unknown,
                 Some(ClockStatus::Breached) => Light::Red,

@@ -2,8 +2,8 @@
 //! they call about before, is this the same matter again), then the form, checked field by field
 //! so the form can say exactly what is wrong without losing anything typed.
 
-use hotline_domain::case::{Channel, EventBody, KindCatalog, Level, MAX_DESCRIPTION_CHARS};
 use hotline_domain::case::normalise_phone;
+use hotline_domain::case::{Channel, EventBody, KindCatalog, Level, MAX_DESCRIPTION_CHARS};
 use serde::{Deserialize, Serialize};
 
 use crate::store::{CaseRow, NewCase};
@@ -39,29 +39,65 @@ impl IntakeForm {
     /// Every problem with the form at once (not just the first), each on its field.
     pub fn problems(&self) -> Vec<FieldError> {
         let mut out = Vec::new();
-        let mut bad = |field, code, message: String| out.push(FieldError { field, code, message });
+        let mut bad = |field, code, message: String| {
+            out.push(FieldError {
+                field,
+                code,
+                message,
+            })
+        };
         if self.phone.trim().is_empty() {
-            bad("phone", "intake.phone_required", "请输入来电号码 / the caller's number is required".into());
+            bad(
+                "phone",
+                "intake.phone_required",
+                "请输入来电号码 / the caller's number is required".into(),
+            );
         } else if normalise_phone(&self.phone).is_none() {
-            bad("phone", "intake.phone", "号码格式错误：应为3–20位数字，可含区号横线或开头的+ / 3–20 digits".into());
+            bad(
+                "phone",
+                "intake.phone",
+                "号码格式错误：应为3–20位数字，可含区号横线或开头的+ / 3–20 digits".into(),
+            );
         }
         let catalog = KindCatalog::default();
         let kind = catalog.kind(&self.kind);
         if kind.is_none() {
-            bad("kind", "intake.unknown_kind", "请选择工单类型 / choose the kind".into());
+            bad(
+                "kind",
+                "intake.unknown_kind",
+                "请选择工单类型 / choose the kind".into(),
+            );
         }
         if catalog.category(&self.category).is_none() {
-            bad("category", "intake.unknown_category", "请选择诉求分类 / choose the category".into());
+            bad(
+                "category",
+                "intake.unknown_category",
+                "请选择诉求分类 / choose the category".into(),
+            );
         }
         match (kind.map(|k| k.has_level), self.level.trim()) {
-            (Some(true), "") => bad("level", "intake.level_required", "故障报修须选择级别（A–D 或 1–4） / a level is required".into()),
-            (Some(true), l) if l.parse::<Level>().is_err() => bad("level", "intake.level", "级别无效 / invalid level".into()),
-            (Some(false), l) if !l.is_empty() => bad("level", "intake.level_not_allowed", "该类工单不设级别 / this kind takes no level".into()),
+            (Some(true), "") => bad(
+                "level",
+                "intake.level_required",
+                "故障报修须选择级别（A–D 或 1–4） / a level is required".into(),
+            ),
+            (Some(true), l) if l.parse::<Level>().is_err() => {
+                bad("level", "intake.level", "级别无效 / invalid level".into())
+            }
+            (Some(false), l) if !l.is_empty() => bad(
+                "level",
+                "intake.level_not_allowed",
+                "该类工单不设级别 / this kind takes no level".into(),
+            ),
             _ => {}
         }
         let chars = self.description.trim().chars().count();
         if chars == 0 {
-            bad("description", "intake.empty_description", "请填写诉求内容 / the description is empty".into());
+            bad(
+                "description",
+                "intake.empty_description",
+                "请填写诉求内容 / the description is empty".into(),
+            );
         } else if chars > MAX_DESCRIPTION_CHARS {
             bad(
                 "description",
@@ -70,13 +106,28 @@ impl IntakeForm {
             );
         }
         if self.address.trim().chars().count() > hotline_domain::case::MAX_ADDRESS_CHARS {
-            bad("address", "intake.address_too_long", format!("地址最多{}字 / address too long", hotline_domain::case::MAX_ADDRESS_CHARS));
+            bad(
+                "address",
+                "intake.address_too_long",
+                format!(
+                    "地址最多{}字 / address too long",
+                    hotline_domain::case::MAX_ADDRESS_CHARS
+                ),
+            );
         }
         if self.name.chars().count() > 50 {
-            bad("name", "intake.name_too_long", "姓名最多50字 / name too long".into());
+            bad(
+                "name",
+                "intake.name_too_long",
+                "姓名最多50字 / name too long".into(),
+            );
         }
         if self.channel().is_none() {
-            bad("channel", "intake.channel", "渠道无效 / unknown channel".into());
+            bad(
+                "channel",
+                "intake.channel",
+                "渠道无效 / unknown channel".into(),
+            );
         }
         out
     }
@@ -131,8 +182,14 @@ impl Finish {
     pub fn steps(&self) -> Result<Vec<EventBody>, ClientError> {
         match self.answer.as_deref().map(str::trim) {
             None => Ok(vec![]),
-            Some("") => Err(ClientError::Invalid { code: "intake.empty_answer", message: "请填写答复内容 / the answer is empty".into() }),
-            Some(a) => Ok(vec![EventBody::AnsweredOnSpot { answer: a.to_owned(), article: self.article.clone().filter(|s| !s.is_empty()) }]),
+            Some("") => Err(ClientError::Invalid {
+                code: "intake.empty_answer",
+                message: "请填写答复内容 / the answer is empty".into(),
+            }),
+            Some(a) => Ok(vec![EventBody::AnsweredOnSpot {
+                answer: a.to_owned(),
+                article: self.article.clone().filter(|s| !s.is_empty()),
+            }]),
         }
     }
 }

@@ -25,14 +25,23 @@ impl Workbench {
         api.kb_get(&token, id).await
     }
 
-    pub async fn kb_write(&self, id: Option<&str>, text: &ArticleText) -> Result<Article, ClientError> {
+    pub async fn kb_write(
+        &self,
+        id: Option<&str>,
+        text: &ArticleText,
+    ) -> Result<Article, ClientError> {
         let (api, token) = self.kb_session().await?;
         api.kb_write(&token, id, text).await
     }
 
     /// submit, approve, reject or retire. An approval or withdrawal reaches this desk's copy of
     /// the published set at the next sync.
-    pub async fn kb_decide(&self, id: &str, action: &str, reason: &str) -> Result<Article, ClientError> {
+    pub async fn kb_decide(
+        &self,
+        id: &str,
+        action: &str,
+        reason: &str,
+    ) -> Result<Article, ClientError> {
         let (api, token) = self.kb_session().await?;
         let article = api.kb_decide(&token, id, action, reason).await?;
         self.touch();

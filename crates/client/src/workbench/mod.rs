@@ -23,7 +23,8 @@ pub use detail::{CaseDetail, ClockView};
 pub use intake::{invalid_form, CallerLookup, Duplicate, FieldError, Finish, IntakeForm};
 
 use crate::store::{
-    AlertScope, Article, Bureau, Draft, TakenAlerts, Identity, LocalStore, QueuePage, QueueQuery, RouteSuggestion, SyncState,
+    AlertScope, Article, Bureau, Draft, Identity, LocalStore, QueuePage, QueueQuery,
+    RouteSuggestion, SyncState, TakenAlerts,
 };
 use crate::{CalendarStore, ClientError, DataDir};
 
@@ -35,9 +36,14 @@ const REPORT_MONTHS: u32 = 12;
 /// Removes the files of `dir` last changed before `before` (best effort: a file that cannot be
 /// read or removed stays, and the desk opens anyway).
 fn prune_old_files(dir: &std::path::Path, before: DateTime<Utc>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
-        let old = e.metadata().and_then(|m| m.modified()).is_ok_and(|m| DateTime::<Utc>::from(m) < before);
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|m| DateTime::<Utc>::from(m) < before);
         if old && e.file_type().is_ok_and(|t| t.is_file()) {
             let _ = std::fs::remove_file(e.path());
         }
@@ -94,9 +100,22 @@ impl Workbench {
         store.refresh_snapshots(&sla, false).await?;
         // Retention (seed 003 §8.2.6): alarm data three months, downloaded reports twelve.
         let now = clock.now();
-        store.prune_alarm_data(now - chrono::Months::new(ALARM_MONTHS)).await?;
-        prune_old_files(&dir.path().join("reports"), now - chrono::Months::new(REPORT_MONTHS));
-        Ok(Self { dir, calendars, sla: StdRwLock::new(Arc::new(sla)), store: RwLock::new(store), clock, changes: tokio::sync::Notify::new(), logins: tokio::sync::Notify::new() })
+        store
+            .prune_alarm_data(now - chrono::Months::new(ALARM_MONTHS))
+            .await?;
+        prune_old_files(
+            &dir.path().join("reports"),
+            now - chrono::Months::new(REPORT_MONTHS),
+        );
+        Ok(Self {
+            dir,
+            calendars,
+            sla: StdRwLock::new(Arc::new(sla)),
+            store: RwLock::new(store),
+            clock,
+            changes: tokio::sync::Notify::new(),
+            logins: tokio::sync::Notify::new(),
+        })
     }
 
     /// Says that cases changed (recorded here, or arrived by sync).
@@ -129,7 +148,11 @@ impl Workbench {
 
     /// Dismisses a refused event once the user has seen it (who and when are kept).
     pub async fn dismiss_refused(&self, event_id: &str) -> Result<DeskStatus, ClientError> {
-        self.store.read().await.dismiss_set_aside(event_id, self.now()).await?;
+        self.store
+            .read()
+            .await
+            .dismiss_set_aside(event_id, self.now())
+            .await?;
         self.status().await
     }
 
@@ -164,7 +187,10 @@ impl Workbench {
         let store = self.store.read().await;
         Ok(FormOptions {
             catalog: KindCatalog::default(),
-            levels: Level::ALL.iter().map(|l| (l.code(), l.label_zh())).collect(),
+            levels: Level::ALL
+                .iter()
+                .map(|l| (l.code(), l.label_zh()))
+                .collect(),
             districts: store.districts().await?,
             bureaus: store.bureaus().await?,
         })
@@ -177,9 +203,19 @@ impl Workbench {
     pub async fn case(&self, id_or_number: &str) -> Result<CaseDetail, ClientError> {
         let store = self.store.read().await;
         let (row, state) = store.case(id_or_number).await?;
-        let id = state.id.ok_or_else(|| ClientError::NotFound(id_or_number.to_owned()))?;
+        let id = state
+            .id
+            .ok_or_else(|| ClientError::NotFound(id_or_number.to_owned()))?;
         let events = store.case_history(id).await?;
-        Ok(detail::case_detail(row, &state, events, store.identity(), &self.sla(), store.alert_settings(), self.now()))
+        Ok(detail::case_detail(
+            row,
+            &state,
+            events,
+            store.identity(),
+            &self.sla(),
+            store.alert_settings(),
+            self.now(),
+        ))
     }
 
     pub async fn search(&self, text: &str) -> Result<Vec<crate::store::CaseRow>, ClientError> {
@@ -187,10 +223,19 @@ impl Workbench {
     }
 
     /// Who is calling: their earlier cases, and cases that may be this same matter again.
-    pub async fn lookup_caller(&self, phone: &str, address: &str, category: &str) -> Result<CallerLookup, ClientError> {
+    pub async fn lookup_caller(
+        &self,
+        phone: &str,
+        address: &str,
+        category: &str,
+    ) -> Result<CallerLookup, ClientError> {
         let store = self.store.read().await;
         let normal = hotline_domain::case::normalise_phone(phone).unwrap_or_default();
-        let history = if normal.is_empty() { vec![] } else { store.caller_history(&normal, 50).await? };
+        let history = if normal.is_empty() {
+            vec![]
+        } else {
+            store.caller_history(&normal, 50).await?
+        };
         let since = self.now() - Duration::days(DUPLICATE_WINDOW_DAYS);
         let duplicates = store
             .likely_duplicates(&normal, address, category, since, 20)
@@ -198,57 +243,102 @@ impl Workbench {
             .into_iter()
             .map(|(case, reason)| Duplicate { case, reason })
             .collect();
-        Ok(CallerLookup { phone: normal, history, duplicates })
+        Ok(CallerLookup {
+            phone: normal,
+            history,
+            duplicates,
+        })
     }
 
-    pub async fn suggest_articles(&self, text: &str, category: &str) -> Result<Vec<Article>, ClientError> {
-        self.store.read().await.suggest_articles(text, category, 5).await
+    pub async fn suggest_articles(
+        &self,
+        text: &str,
+        category: &str,
+    ) -> Result<Vec<Article>, ClientError> {
+        self.store
+            .read()
+            .await
+            .suggest_articles(text, category, 5)
+            .await
     }
 
     pub async fn article(&self, id: &str) -> Result<Article, ClientError> {
         self.store.read().await.article(id).await
     }
 
-    pub async fn suggest_routes(&self, category: &str, district: &str) -> Result<Vec<RouteSuggestion>, ClientError> {
-        self.store.read().await.suggest_routes(category, district).await
+    pub async fn suggest_routes(
+        &self,
+        category: &str,
+        district: &str,
+    ) -> Result<Vec<RouteSuggestion>, ClientError> {
+        self.store
+            .read()
+            .await
+            .suggest_routes(category, district)
+            .await
     }
 
     /// Records the intake (and, with an answer, answers it on the spot and closes it in the same
     /// transaction); the intake draft is discarded only once the case is stored.
-    pub async fn record_intake(&self, form: &IntakeForm, finish: &Finish) -> Result<CaseDetail, ClientError> {
+    pub async fn record_intake(
+        &self,
+        form: &IntakeForm,
+        finish: &Finish,
+    ) -> Result<CaseDetail, ClientError> {
         // Every field to fix at once; what only the domain knows (the policy's clocks) it
         // refuses in the same transaction, before anything is written.
         let input = form.to_new_case().map_err(invalid_form)?;
         let steps = finish.steps()?;
         let state = {
             let store = self.store.read().await;
-            let state = store.new_case_with(input, steps, &self.sla(), self.now()).await?;
+            let state = store
+                .new_case_with(input, steps, &self.sla(), self.now())
+                .await?;
             store.discard_draft(INTAKE_DRAFT).await?;
             state
         };
         self.touch();
-        self.case(&state.id.expect("a received case has an id").0.to_string()).await
+        self.case(&state.id.expect("a received case has an id").0.to_string())
+            .await
     }
 
     /// Records one step on a case, if this user may take it in the case's state.
-    pub async fn act(&self, id_or_number: &str, body: EventBody) -> Result<CaseDetail, ClientError> {
+    pub async fn act(
+        &self,
+        id_or_number: &str,
+        body: EventBody,
+    ) -> Result<CaseDetail, ClientError> {
         self.act_steps(id_or_number, vec![body]).await
     }
 
     /// Records steps that go together (a callback and the reopening it causes): all, or none.
-    pub async fn act_steps(&self, id_or_number: &str, bodies: Vec<EventBody>) -> Result<CaseDetail, ClientError> {
+    pub async fn act_steps(
+        &self,
+        id_or_number: &str,
+        bodies: Vec<EventBody>,
+    ) -> Result<CaseDetail, ClientError> {
         let id = {
             let store = self.store.read().await;
             let who = store.identity();
             let bureau = who.bureau.as_deref().map(BureauCode::from);
-            if let Some(body) = bodies.iter().find(|b| !permits(who.role, bureau.as_ref(), b)) {
+            if let Some(body) = bodies
+                .iter()
+                .find(|b| !permits(who.role, bureau.as_ref(), b))
+            {
                 return Err(ClientError::Invalid {
                     code: "case.not_permitted",
-                    message: format!("a {:?} may not record {} / 无权执行「{}」", who.role, body.step(), body.step_zh()),
+                    message: format!(
+                        "a {:?} may not record {} / 无权执行「{}」",
+                        who.role,
+                        body.step(),
+                        body.step_zh()
+                    ),
                 });
             }
             let (_, state) = store.case(id_or_number).await?;
-            let id = state.id.ok_or_else(|| ClientError::NotFound(id_or_number.to_owned()))?;
+            let id = state
+                .id
+                .ok_or_else(|| ClientError::NotFound(id_or_number.to_owned()))?;
             store.act_all(id, bodies, &self.sla(), self.now()).await?;
             id
         };
@@ -260,13 +350,26 @@ impl Workbench {
     pub async fn merge(&self, case: &str, into: &str) -> Result<CaseDetail, ClientError> {
         let target: CaseId = {
             let store = self.store.read().await;
-            store.case(into).await?.1.id.ok_or_else(|| ClientError::NotFound(into.to_owned()))?
+            store
+                .case(into)
+                .await?
+                .1
+                .id
+                .ok_or_else(|| ClientError::NotFound(into.to_owned()))?
         };
         self.act(case, EventBody::MergedInto { into: target }).await
     }
 
-    pub async fn save_draft(&self, form: &str, content: &serde_json::Value) -> Result<(), ClientError> {
-        self.store.read().await.save_draft(form, content, self.now()).await
+    pub async fn save_draft(
+        &self,
+        form: &str,
+        content: &serde_json::Value,
+    ) -> Result<(), ClientError> {
+        self.store
+            .read()
+            .await
+            .save_draft(form, content, self.now())
+            .await
     }
 
     pub async fn draft(&self, form: &str) -> Result<Option<Draft>, ClientError> {
@@ -294,14 +397,19 @@ impl Workbench {
     /// The alerts due now, each handed out once; listed one by one up to `at_most`.
     pub async fn take_due_alerts(&self, at_most: usize) -> Result<TakenAlerts, ClientError> {
         let scope = self.alert_scope().await;
-        self.store.read().await.take_due_alerts(scope, self.now(), at_most).await
+        self.store
+            .read()
+            .await
+            .take_due_alerts(scope, self.now(), at_most)
+            .await
     }
 
     /// With no server configured and nothing stored: fills the store with demonstration cases,
     /// the demo knowledge base and the bureau directory, so a first run shows a working desk.
     /// Returns how many cases were made.
     pub async fn seed_demo_if_empty(&self, cases: usize) -> Result<usize, ClientError> {
-        let made = demo::seed_if_empty(&*self.store.read().await, &self.sla(), self.now(), cases).await?;
+        let made =
+            demo::seed_if_empty(&*self.store.read().await, &self.sla(), self.now(), cases).await?;
         self.touch();
         Ok(made)
     }
@@ -313,7 +421,9 @@ pub const INTAKE_DRAFT: &str = "intake";
 fn load_alert_settings(dir: &DataDir) -> Result<AlertSettings, ClientError> {
     match dir.read_optional(ALERT_SETTINGS_FILE)? {
         None => Ok(AlertSettings::default()),
-        Some(text) => serde_json::from_str(&text)
-            .map_err(|e| ClientError::Corrupt { path: dir.file(ALERT_SETTINGS_FILE), reason: e.to_string() }),
+        Some(text) => serde_json::from_str(&text).map_err(|e| ClientError::Corrupt {
+            path: dir.file(ALERT_SETTINGS_FILE),
+            reason: e.to_string(),
+        }),
     }
 }

@@ -11,7 +11,12 @@ use crate::ClientError;
 impl Workbench {
     /// Logs in to `server` (token to the OS credential store), adopts the account, and restarts
     /// the sync loop on it.
-    pub async fn login(&self, server: &str, user: &str, password: &str) -> Result<DeskStatus, ClientError> {
+    pub async fn login(
+        &self,
+        server: &str,
+        user: &str,
+        password: &str,
+    ) -> Result<DeskStatus, ClientError> {
         {
             let mut store = self.store.write().await;
             crate::sync::login(&mut store, server, user, password).await?;
@@ -47,7 +52,9 @@ impl Workbench {
             if calendar_changed {
                 // A year imported on the server: every due, light and alert point recomputed.
                 if let Err(e) = self.reload_calendar().await {
-                    let _ = store.record_sync_error(&format!("cannot use the centre's calendar: {e}")).await;
+                    let _ = store
+                        .record_sync_error(&format!("cannot use the centre's calendar: {e}"))
+                        .await;
                 }
                 self.touch();
             }
@@ -62,7 +69,11 @@ impl Workbench {
             Ok(Some(t)) => t,
             Ok(None) | Err(_) => {
                 let store = self.store.read().await;
-                let _ = store.record_sync_error("no session token: log in again / 未找到登录凭证，请重新登录").await;
+                let _ = store
+                    .record_sync_error(
+                        "no session token: log in again / 未找到登录凭证，请重新登录",
+                    )
+                    .await;
                 return None;
             }
         };

@@ -15,34 +15,67 @@ impl Workbench {
         store.dashboard(period, self.now(), after).await
     }
 
-    pub async fn figure_cases(&self, figure: &Figure, period: DashPeriod) -> Result<Vec<CaseRow>, ClientError> {
-        self.store.read().await.figure_cases(figure, period, self.now()).await
+    pub async fn figure_cases(
+        &self,
+        figure: &Figure,
+        period: DashPeriod,
+    ) -> Result<Vec<CaseRow>, ClientError> {
+        self.store
+            .read()
+            .await
+            .figure_cases(figure, period, self.now())
+            .await
     }
 
     /// Downloads a report the server computes over all data and saves it in the data folder's
     /// `reports/`; returns where. Needs a supervisor's session on a server.
-    pub async fn download_report(&self, period: &str, date: &str, format: &str) -> Result<std::path::PathBuf, ClientError> {
+    pub async fn download_report(
+        &self,
+        period: &str,
+        date: &str,
+        format: &str,
+    ) -> Result<std::path::PathBuf, ClientError> {
         let (api, token) = self.logged_in().await.ok_or_else(|| ClientError::Invalid {
             code: "report.offline",
-            message: "reports are computed on the server: log in first / 报表由服务器统计，请先登录".into(),
+            message:
+                "reports are computed on the server: log in first / 报表由服务器统计，请先登录"
+                    .into(),
         })?;
         let (bytes, name) = api.report(&token, period, date, format).await?;
         // The server names the file; only its last component is used, never a path.
-        let name = std::path::Path::new(&name).file_name().map_or_else(|| format!("report.{format}"), |n| n.to_string_lossy().into_owned());
+        let name = std::path::Path::new(&name).file_name().map_or_else(
+            || format!("report.{format}"),
+            |n| n.to_string_lossy().into_owned(),
+        );
         let dir = self.data_dir().path().join("reports");
-        std::fs::create_dir_all(&dir).map_err(|e| ClientError::Invalid { code: "report.save", message: format!("cannot create {}: {e} / 无法保存报表", dir.display()) })?;
+        std::fs::create_dir_all(&dir).map_err(|e| ClientError::Invalid {
+            code: "report.save",
+            message: format!("cannot create {}: {e} / 无法保存报表", dir.display()),
+        })?;
         let path = dir.join(name);
-        std::fs::write(&path, bytes).map_err(|e| ClientError::Invalid { code: "report.save", message: format!("cannot write {}: {e} / 无法保存报表", path.display()) })?;
+        std::fs::write(&path, bytes).map_err(|e| ClientError::Invalid {
+            code: "report.save",
+            message: format!("cannot write {}: {e} / 无法保存报表", path.display()),
+        })?;
         Ok(path)
     }
 
     /// The duty roster of `date` (today when empty), from the server.
-    pub async fn roster(&self, date: &str) -> Result<hotline_domain::roster::RosterDay, ClientError> {
+    pub async fn roster(
+        &self,
+        date: &str,
+    ) -> Result<hotline_domain::roster::RosterDay, ClientError> {
         let (api, token) = self.logged_in().await.ok_or_else(|| ClientError::Invalid {
             code: "roster.offline",
-            message: "the duty roster is kept on the server: log in first / 排班表保存在服务器，请先登录".into(),
+            message:
+                "the duty roster is kept on the server: log in first / 排班表保存在服务器，请先登录"
+                    .into(),
         })?;
-        let date = if date.is_empty() { hotline_domain::time::local_date(self.now()).to_string() } else { date.to_owned() };
+        let date = if date.is_empty() {
+            hotline_domain::time::local_date(self.now()).to_string()
+        } else {
+            date.to_owned()
+        };
         api.roster(&token, &date).await
     }
 
@@ -58,7 +91,12 @@ impl Workbench {
 
     /// Records a callback. A dissatisfied caller's case is reopened in the same transaction (and
     /// so goes back to the bureau that replied) with the caller's words as the reason.
-    pub async fn call_back(&self, case: &str, satisfaction: Satisfaction, comment: &str) -> Result<CaseDetail, ClientError> {
+    pub async fn call_back(
+        &self,
+        case: &str,
+        satisfaction: Satisfaction,
+        comment: &str,
+    ) -> Result<CaseDetail, ClientError> {
         let comment = comment.trim();
         if satisfaction == Satisfaction::Dissatisfied && comment.is_empty() {
             return Err(ClientError::Invalid {
@@ -66,9 +104,14 @@ impl Workbench {
                 message: "say why the caller is dissatisfied: the bureau redoes the case from it / 请填写不满意的原因，承办单位据此重新办理".into(),
             });
         }
-        let mut steps = vec![EventBody::CalledBack { satisfaction, comment: comment.to_owned() }];
+        let mut steps = vec![EventBody::CalledBack {
+            satisfaction,
+            comment: comment.to_owned(),
+        }];
         if satisfaction == Satisfaction::Dissatisfied {
-            steps.push(EventBody::Reopened { reason: format!("回访不满意：{comment}") });
+            steps.push(EventBody::Reopened {
+                reason: format!("回访不满意：{comment}"),
+            });
         }
         self.act_steps(case, steps).await
     }

@@ -22,7 +22,10 @@ impl ImportFormat {
     pub fn detect(file_name: &str, content: &str) -> Self {
         let lower = file_name.to_ascii_lowercase();
         let head = content.trim_start_matches('\u{feff}').trim_start();
-        if lower.ends_with(".ics") || lower.ends_with(".ical") || head.starts_with("BEGIN:VCALENDAR") {
+        if lower.ends_with(".ics")
+            || lower.ends_with(".ical")
+            || head.starts_with("BEGIN:VCALENDAR")
+        {
             Self::ICalendar
         } else if lower.ends_with(".json") || head.starts_with('{') {
             Self::Json
@@ -109,13 +112,19 @@ pub fn parse_csv(content: &str) -> Result<Vec<YearSchedule>, CalendarError> {
 pub fn parse_ical(content: &str) -> Result<Vec<YearSchedule>, CalendarError> {
     use icalendar::parser::{read_calendar, unfold};
     let unfolded = unfold(content.trim_start_matches('\u{feff}'));
-    let cal = read_calendar(&unfolded).map_err(|e| CalendarError::Parse(format!("iCalendar: {e}")))?;
+    let cal =
+        read_calendar(&unfolded).map_err(|e| CalendarError::Parse(format!("iCalendar: {e}")))?;
     let mut days: Vec<(NaiveDate, String, SpecialKind)> = Vec::new();
     for event in cal.components.iter().filter(|c| c.name == "VEVENT") {
-        let summary = event.find_prop("SUMMARY").map(|p| p.val.as_str().trim().to_owned()).unwrap_or_default();
+        let summary = event
+            .find_prop("SUMMARY")
+            .map(|p| p.val.as_str().trim().to_owned())
+            .unwrap_or_default();
         let start = event
             .find_prop("DTSTART")
-            .ok_or_else(|| CalendarError::Parse(format!("iCalendar: event {summary:?} has no DTSTART")))
+            .ok_or_else(|| {
+                CalendarError::Parse(format!("iCalendar: event {summary:?} has no DTSTART"))
+            })
             .and_then(|p| ical_date(p.val.as_str()))?;
         let end = match event.find_prop("DTEND") {
             Some(p) => ical_date(p.val.as_str())?,
@@ -124,7 +133,10 @@ pub fn parse_ical(content: &str) -> Result<Vec<YearSchedule>, CalendarError> {
         if end <= start || (end - start).num_days() > 60 {
             return Err(CalendarError::Parse(format!("iCalendar: event {summary:?} has DTEND {end} not after DTSTART {start} or spans over 60 days")));
         }
-        let categories = event.find_prop("CATEGORIES").map(|p| p.val.as_str().to_ascii_uppercase()).unwrap_or_default();
+        let categories = event
+            .find_prop("CATEGORIES")
+            .map(|p| p.val.as_str().to_ascii_uppercase())
+            .unwrap_or_default();
         let kind = if categories.contains("WORKDAY") || summary.contains('班') {
             SpecialKind::Work
         } else {
@@ -132,17 +144,25 @@ pub fn parse_ical(content: &str) -> Result<Vec<YearSchedule>, CalendarError> {
         };
         let name = festival_name(&summary);
         if name.is_empty() {
-            return Err(CalendarError::Parse(format!("iCalendar: event on {start} has no festival name in SUMMARY")));
+            return Err(CalendarError::Parse(format!(
+                "iCalendar: event on {start} has no festival name in SUMMARY"
+            )));
         }
         for d in start.iter_days().take_while(|d| *d < end) {
             days.push((d, name.clone(), kind));
         }
     }
     if days.is_empty() {
-        return Err(CalendarError::Parse("iCalendar: no VEVENT with a date".into()));
+        return Err(CalendarError::Parse(
+            "iCalendar: no VEVENT with a date".into(),
+        ));
     }
     let declared: Vec<i32> = {
-        let mut y: Vec<i32> = days.iter().filter(|(d, _, _)| d.month() != 12).map(|(d, _, _)| d.year()).collect();
+        let mut y: Vec<i32> = days
+            .iter()
+            .filter(|(d, _, _)| d.month() != 12)
+            .map(|(d, _, _)| d.year())
+            .collect();
         y.sort_unstable();
         y.dedup();
         y
@@ -151,7 +171,11 @@ pub fn parse_ical(content: &str) -> Result<Vec<YearSchedule>, CalendarError> {
     for (d, name, kind) in days {
         // A spill-over day is filed under the next declared year, whose notice declared it;
         // LegalCalendar::with_import regroups it into its own year.
-        let year = if declared.contains(&d.year()) { d.year() } else { d.year() + 1 };
+        let year = if declared.contains(&d.year()) {
+            d.year()
+        } else {
+            d.year() + 1
+        };
         push(&mut years, year, &name, d, kind);
     }
     Ok(into_schedules(years))
@@ -166,18 +190,42 @@ fn ical_date(value: &str) -> Result<NaiveDate, CalendarError> {
 /// "国庆节 补班" → "国庆节"; "春节（休）" → "春节".
 fn festival_name(summary: &str) -> String {
     let mut s = summary.to_owned();
-    for marker in ["（休）", "(休)", "（班）", "(班)", "调休上班", "调休", "补班", "上班", "放假", "假期", "休息", "休", "班"] {
+    for marker in [
+        "（休）",
+        "(休)",
+        "（班）",
+        "(班)",
+        "调休上班",
+        "调休",
+        "补班",
+        "上班",
+        "放假",
+        "假期",
+        "休息",
+        "休",
+        "班",
+    ] {
         s = s.replace(marker, "");
     }
     s.trim().to_owned()
 }
 
-fn push(years: &mut BTreeMap<i32, BTreeMap<String, Festival>>, year: i32, name: &str, d: NaiveDate, kind: SpecialKind) {
+fn push(
+    years: &mut BTreeMap<i32, BTreeMap<String, Festival>>,
+    year: i32,
+    name: &str,
+    d: NaiveDate,
+    kind: SpecialKind,
+) {
     let f = years
         .entry(year)
         .or_default()
         .entry(name.to_owned())
-        .or_insert_with(|| Festival { name: name.to_owned(), rest: vec![], work: vec![] });
+        .or_insert_with(|| Festival {
+            name: name.to_owned(),
+            rest: vec![],
+            work: vec![],
+        });
     match kind {
         SpecialKind::Rest => f.rest.push(d),
         SpecialKind::Work => f.work.push(d),
@@ -185,7 +233,10 @@ fn push(years: &mut BTreeMap<i32, BTreeMap<String, Festival>>, year: i32, name: 
 }
 
 fn into_schedules(years: BTreeMap<i32, BTreeMap<String, Festival>>) -> Vec<YearSchedule> {
-    years.into_iter().map(|(y, f)| schedule_from(y, f.into_values())).collect()
+    years
+        .into_iter()
+        .map(|(y, f)| schedule_from(y, f.into_values()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -216,13 +267,18 @@ END:VCALENDAR\r\n";
 
     #[test]
     fn csv_rejects_unknown_kind_with_its_line() {
-        let err = parse_csv("year,date,kind,name\n2027,2027-01-01,rest,元旦\n2027,2027-01-02,nap,元旦\n").unwrap_err();
+        let err =
+            parse_csv("year,date,kind,name\n2027,2027-01-01,rest,元旦\n2027,2027-01-02,nap,元旦\n")
+                .unwrap_err();
         assert!(err.to_string().contains("line 3"), "{err}");
     }
 
     #[test]
     fn csv_and_json_agree() {
-        let csv = parse_csv("year,date,kind,name\n2027,2027-10-01,rest,国庆节\n2027,2027-09-25,work,国庆节\n").unwrap();
+        let csv = parse_csv(
+            "year,date,kind,name\n2027,2027-10-01,rest,国庆节\n2027,2027-09-25,work,国庆节\n",
+        )
+        .unwrap();
         let json = parse_json(r#"{"year":2027,"festivals":[{"name":"国庆节","rest":["2027-10-01"],"work":["2027-09-25"]}]}"#).unwrap();
         assert_eq!(csv, json);
     }

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-pub use import::{parse_csv, parse_ical, parse_json, parse_any, ImportFormat};
+pub use import::{parse_any, parse_csv, parse_ical, parse_json, ImportFormat};
 pub use notice::{describe_notice, parse_notice};
 pub use provisional::{provisional_year, statutory_festivals, PROVISIONAL_YEARS};
 pub use schedule::{CalendarFile, Festival, SpecialKind, YearSchedule, FIRST_YEAR, FORMAT};
@@ -29,7 +29,8 @@ pub const SHIPPED_JSON: &str = include_str!("../../../../data/calendar/cn-legal-
 
 /// The shipped calendar.
 pub fn shipped() -> LegalCalendar {
-    LegalCalendar::new(parse_json(SHIPPED_JSON).expect("the shipped calendar parses")).expect("the shipped calendar is valid")
+    LegalCalendar::new(parse_json(SHIPPED_JSON).expect("the shipped calendar parses"))
+        .expect("the shipped calendar is valid")
 }
 
 /// How many days before the end of its last year the calendar starts warning.
@@ -42,13 +43,21 @@ pub enum CalendarError {
     #[error("invalid schedule for {year}: {reason} / {year} 年节假日安排无效")]
     InvalidSchedule { year: i32, reason: String },
     #[error("calendar years must be contiguous: {missing} is missing between {before} and {after} / 年份不连续，缺少 {missing} 年")]
-    Gap { missing: i32, before: i32, after: i32 },
+    Gap {
+        missing: i32,
+        before: i32,
+        after: i32,
+    },
     #[error("cannot read calendar file: {0} / 无法解析日历文件")]
     Parse(String),
     #[error("the calendar has no years / 日历没有任何年份数据")]
     Empty,
     #[error("cannot read the notice at line {line} ({text:?}): {reason}")]
-    Notice { line: usize, text: String, reason: String },
+    Notice {
+        line: usize,
+        text: String,
+        reason: String,
+    },
 }
 
 impl CalendarError {
@@ -125,7 +134,8 @@ pub struct ImportSummary {
 impl LegalCalendar {
     /// Builds the calendar from whole-year schedules; the years must be contiguous.
     pub fn new(years: impl IntoIterator<Item = YearSchedule>) -> Result<Self, CalendarError> {
-        let schedules: BTreeMap<i32, YearSchedule> = years.into_iter().map(|y| (y.year, y)).collect();
+        let schedules: BTreeMap<i32, YearSchedule> =
+            years.into_iter().map(|y| (y.year, y)).collect();
         Self::from_map(schedules)
     }
 
@@ -136,23 +146,36 @@ impl LegalCalendar {
         };
         for (a, b) in schedules.keys().zip(schedules.keys().skip(1)) {
             if b - a != 1 {
-                return Err(CalendarError::Gap { missing: a + 1, before: *a, after: *b });
+                return Err(CalendarError::Gap {
+                    missing: a + 1,
+                    before: *a,
+                    after: *b,
+                });
             }
         }
         for s in schedules.values() {
             s.validate()?;
         }
-        let provisional: Vec<YearSchedule> =
-            (last + 1..=last + PROVISIONAL_YEARS).map(provisional_year).collect::<Result<_, _>>()?;
+        let provisional: Vec<YearSchedule> = (last + 1..=last + PROVISIONAL_YEARS)
+            .map(provisional_year)
+            .collect::<Result<_, _>>()?;
         let start = NaiveDate::from_ymd_opt(first, 1, 1).expect("validated year");
-        let end = NaiveDate::from_ymd_opt(last + PROVISIONAL_YEARS, 12, 31).expect("validated year");
-        let provisional_from = day_number(NaiveDate::from_ymd_opt(last + 1, 1, 1).expect("validated year"));
+        let end =
+            NaiveDate::from_ymd_opt(last + PROVISIONAL_YEARS, 12, 31).expect("validated year");
+        let provisional_from =
+            day_number(NaiveDate::from_ymd_opt(last + 1, 1, 1).expect("validated year"));
         let first_day = day_number(start);
         let len = usize::try_from(day_number(end) - first_day + 1).expect("positive span");
         let mut days: Vec<DayCode> = start
             .iter_days()
             .take(len)
-            .map(|d| if schedule::is_weekend(d) { DayCode::Weekend } else { DayCode::Weekday })
+            .map(|d| {
+                if schedule::is_weekend(d) {
+                    DayCode::Weekend
+                } else {
+                    DayCode::Weekday
+                }
+            })
             .collect();
         let mut names: Vec<String> = Vec::new();
         for s in schedules.values().chain(&provisional) {
@@ -169,7 +192,9 @@ impl LegalCalendar {
                     reason: "too many festival names".into(),
                 })?;
                 for (d, kind) in f.days() {
-                    let Some(slot) = usize::try_from(day_number(d) - first_day).ok().and_then(|i| days.get_mut(i))
+                    let Some(slot) = usize::try_from(day_number(d) - first_day)
+                        .ok()
+                        .and_then(|i| days.get_mut(i))
                     else {
                         continue;
                     };
@@ -187,7 +212,14 @@ impl LegalCalendar {
             count += u32::from(d.is_workday());
             prefix.push(count);
         }
-        Ok(Self { schedules, provisional_from, first_day, days, prefix, names })
+        Ok(Self {
+            schedules,
+            provisional_from,
+            first_day,
+            days,
+            prefix,
+            names,
+        })
     }
 
     /// Merges imported schedules into a copy of this calendar.
@@ -195,7 +227,10 @@ impl LegalCalendar {
     /// Each year the file declares replaces that year wholly (a corrected notice is re-imported);
     /// days the file lists outside its declared years (late-December days of a next-year notice)
     /// are merged day by day into the year they fall in, which must already be known.
-    pub fn with_import(&self, incoming: &[YearSchedule]) -> Result<(Self, ImportSummary), CalendarError> {
+    pub fn with_import(
+        &self,
+        incoming: &[YearSchedule],
+    ) -> Result<(Self, ImportSummary), CalendarError> {
         if incoming.is_empty() {
             return Err(CalendarError::Empty);
         }
@@ -216,7 +251,12 @@ impl LegalCalendar {
                 }
             } else {
                 let Some(existing) = schedules.get(&year) else {
-                    let date = festivals.values().flat_map(|f| f.days()).map(|(d, _)| d).min().expect("non-empty");
+                    let date = festivals
+                        .values()
+                        .flat_map(|f| f.days())
+                        .map(|(d, _)| d)
+                        .min()
+                        .expect("non-empty");
                     return Err(CalendarError::NotCovered { date, year });
                 };
                 let merged = merge_days(existing, festivals.into_values());
@@ -227,7 +267,15 @@ impl LegalCalendar {
         years.sort_unstable();
         years.dedup();
         let cal = Self::from_map(schedules)?;
-        Ok((cal, ImportSummary { years, replaced, rest_days, work_days }))
+        Ok((
+            cal,
+            ImportSummary {
+                years,
+                replaced,
+                rest_days,
+                work_days,
+            },
+        ))
     }
 
     pub fn schedules(&self) -> impl Iterator<Item = &YearSchedule> {
@@ -276,7 +324,10 @@ impl LegalCalendar {
             .filter(|i| *i < self.days.len())
             .ok_or_else(|| {
                 let date = date_of_day_number(day).unwrap_or(NaiveDate::MAX);
-                CalendarError::NotCovered { date, year: date.year() }
+                CalendarError::NotCovered {
+                    date,
+                    year: date.year(),
+                }
             })
     }
 
@@ -289,7 +340,12 @@ impl LegalCalendar {
             DayCode::Holiday(i) => DayReason::Holiday(&self.names[usize::from(i)]),
             DayCode::Makeup(i) => DayReason::MakeupWorkday(&self.names[usize::from(i)]),
         };
-        Ok(DayInfo { date, workday: code.is_workday(), reason, provisional: self.is_provisional(date) })
+        Ok(DayInfo {
+            date,
+            workday: code.is_workday(),
+            reason,
+            provisional: self.is_provisional(date),
+        })
     }
 
     pub fn is_workday(&self, date: NaiveDate) -> Result<bool, CalendarError> {
@@ -351,7 +407,11 @@ impl LegalCalendar {
         if to >= from {
             self.index(to)?;
         }
-        Ok(from.iter_days().take_while(|d| *d <= to).map(|d| self.day(d).expect("checked range")).collect())
+        Ok(from
+            .iter_days()
+            .take_while(|d| *d <= to)
+            .map(|d| self.day(d).expect("checked range"))
+            .collect())
     }
 }
 
@@ -376,12 +436,30 @@ impl std::fmt::Display for CoverageWarning {
 
 fn merge_days(existing: &YearSchedule, extra: impl IntoIterator<Item = Festival>) -> YearSchedule {
     let extra: Vec<Festival> = extra.into_iter().collect();
-    let dates: Vec<NaiveDate> = extra.iter().flat_map(|f| f.days().map(|(d, _)| d)).collect();
+    let dates: Vec<NaiveDate> = extra
+        .iter()
+        .flat_map(|f| f.days().map(|(d, _)| d))
+        .collect();
     let mut by_name: BTreeMap<String, Festival> = BTreeMap::new();
-    for f in existing.festivals.iter().cloned().chain(extra.iter().cloned().map(|f| Festival { rest: vec![], work: vec![], ..f })) {
-        let e = by_name.entry(f.name.clone()).or_insert_with(|| Festival { name: f.name.clone(), rest: vec![], work: vec![] });
-        e.rest.extend(f.rest.into_iter().filter(|d| !dates.contains(d)));
-        e.work.extend(f.work.into_iter().filter(|d| !dates.contains(d)));
+    for f in existing
+        .festivals
+        .iter()
+        .cloned()
+        .chain(extra.iter().cloned().map(|f| Festival {
+            rest: vec![],
+            work: vec![],
+            ..f
+        }))
+    {
+        let e = by_name.entry(f.name.clone()).or_insert_with(|| Festival {
+            name: f.name.clone(),
+            rest: vec![],
+            work: vec![],
+        });
+        e.rest
+            .extend(f.rest.into_iter().filter(|d| !dates.contains(d)));
+        e.work
+            .extend(f.work.into_iter().filter(|d| !dates.contains(d)));
     }
     for f in extra {
         let e = by_name.get_mut(&f.name).expect("inserted above");

@@ -22,10 +22,16 @@ use regex::Regex;
 use super::schedule::{schedule_from, Festival, YearSchedule};
 use super::CalendarError;
 
-const NUMERALS: [&str; 12] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"];
+const NUMERALS: [&str; 12] = [
+    "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二",
+];
 
 fn refuse(line: usize, text: &str, reason: impl Into<String>) -> CalendarError {
-    CalendarError::Notice { line, text: text.trim().chars().take(80).collect(), reason: reason.into() }
+    CalendarError::Notice {
+        line,
+        text: text.trim().chars().take(80).collect(),
+        reason: reason.into(),
+    }
 }
 
 /// One date as written: year and month only when the text gives them.
@@ -57,7 +63,13 @@ impl Patterns {
 
 /// Full-width punctuation to ASCII, every dash between two dates to 至, notes in parentheses out.
 fn normalise(text: &str) -> String {
-    let mut s = text.replace('（', "(").replace('）', ")").replace('，', ",").replace('；', ";").replace('。', ".").replace('：', ":");
+    let mut s = text
+        .replace('（', "(")
+        .replace('）', ")")
+        .replace('，', ",")
+        .replace('；', ";")
+        .replace('。', ".")
+        .replace('：', ":");
     for dash in ["———", "——", "—", "～", "~", "－", "-"] {
         s = s.replace(dash, "至");
     }
@@ -75,7 +87,9 @@ fn normalise(text: &str) -> String {
 }
 
 fn chinese_number(s: &str) -> Option<usize> {
-    s.parse().ok().or_else(|| NUMERALS.iter().position(|n| *n == s).map(|i| i + 1))
+    s.parse()
+        .ok()
+        .or_else(|| NUMERALS.iter().position(|n| *n == s).map(|i| i + 1))
 }
 
 /// The festival's name as the calendar calls it (“五一” → 劳动节, “十一” → 国庆节).
@@ -104,20 +118,40 @@ pub fn parse_notice(text: &str, year: Option<i32>) -> Result<YearSchedule, Calen
     let mut last = (0, String::new());
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
-        let Some(c) = p.numbered.captures(raw.trim_start_matches('\u{feff}')) else { continue };
+        let Some(c) = p.numbered.captures(raw.trim_start_matches('\u{feff}')) else {
+            continue;
+        };
         if chinese_number(&c[1]) != Some(expected) {
-            return Err(refuse(line, raw, format!("expected item {}、 here: a line is missing / 缺少第{}项", NUMERALS.get(expected - 1).unwrap_or(&"?"), NUMERALS.get(expected - 1).unwrap_or(&"?"))));
+            return Err(refuse(
+                line,
+                raw,
+                format!(
+                    "expected item {}、 here: a line is missing / 缺少第{}项",
+                    NUMERALS.get(expected - 1).unwrap_or(&"?"),
+                    NUMERALS.get(expected - 1).unwrap_or(&"?")
+                ),
+            ));
         }
         expected += 1;
         festivals.push(read_line(&p, year, line, raw, &c[2])?);
         last = (line, raw.to_owned());
     }
     if festivals.is_empty() {
-        return Err(refuse(0, "", "no numbered festival lines (一、元旦：…) / 未找到节日条目"));
+        return Err(refuse(
+            0,
+            "",
+            "no numbered festival lines (一、元旦：…) / 未找到节日条目",
+        ));
     }
     for needed in ["元旦", "春节", "国庆"] {
         if !festivals.iter().any(|f| f.name.contains(needed)) {
-            return Err(refuse(last.0, &last.1, format!("the notice stops before {needed}: it is incomplete / 通知不完整，缺少{needed}")));
+            return Err(refuse(
+                last.0,
+                &last.1,
+                format!(
+                    "the notice stops before {needed}: it is incomplete / 通知不完整，缺少{needed}"
+                ),
+            ));
         }
     }
     let schedule = schedule_from(year, festivals);
@@ -125,37 +159,75 @@ pub fn parse_notice(text: &str, year: Option<i32>) -> Result<YearSchedule, Calen
     Ok(schedule)
 }
 
-fn read_line(p: &Patterns, year: i32, line: usize, raw: &str, item: &str) -> Result<Festival, CalendarError> {
+fn read_line(
+    p: &Patterns,
+    year: i32,
+    line: usize,
+    raw: &str,
+    item: &str,
+) -> Result<Festival, CalendarError> {
     let Some((name, body)) = item.split_once('：').or_else(|| item.split_once(':')) else {
         return Err(refuse(line, raw, "no 节日：安排 colon / 缺少冒号"));
     };
     let body = normalise(body);
     if !body.trim_end().ends_with('.') {
-        return Err(refuse(line, raw, "the line is cut off (no 。 at its end) / 该行不完整"));
+        return Err(refuse(
+            line,
+            raw,
+            "the line is cut off (no 。 at its end) / 该行不完整",
+        ));
     }
     let dates = resolve(p, year, line, raw, &body)?;
     let Some(cut) = body.find("放假") else {
-        return Err(refuse(line, raw, "no 放假: which days rest? / 未找到放假日期"));
+        return Err(refuse(
+            line,
+            raw,
+            "no 放假: which days rest? / 未找到放假日期",
+        ));
     };
     // The rest range: the dates in the clause that ends at the first 放假.
     let clause_start = body[..cut].rfind([',', ';', '.']).map_or(0, |i| i + 1);
-    let range: Vec<NaiveDate> = dates.iter().filter(|(at, _)| (clause_start..cut).contains(at)).map(|(_, d)| *d).collect();
+    let range: Vec<NaiveDate> = dates
+        .iter()
+        .filter(|(at, _)| (clause_start..cut).contains(at))
+        .map(|(_, d)| *d)
+        .collect();
     let mut rest = match range.as_slice() {
         [one] => vec![*one],
         [from, to] if from <= to => from.iter_days().take_while(|d| d <= to).collect(),
-        _ => return Err(refuse(line, raw, "the days before 放假 are not a date or a range / 放假日期无法识别")),
+        _ => {
+            return Err(refuse(
+                line,
+                raw,
+                "the days before 放假 are not a date or a range / 放假日期无法识别",
+            ))
+        }
     };
     if let Some(c) = p.days.captures(&body) {
         let said = chinese_number(&c[1]).unwrap_or(0);
         if said != rest.len() {
-            return Err(refuse(line, raw, format!("共{}天 but the range has {} days / 天数与日期不符", &c[1], rest.len())));
+            return Err(refuse(
+                line,
+                raw,
+                format!(
+                    "共{}天 but the range has {} days / 天数与日期不符",
+                    &c[1],
+                    rest.len()
+                ),
+            ));
         }
     }
     let mut work = Vec::new();
     let mut start = 0;
-    for (end, _) in body.match_indices([',', ';', '.']).chain(std::iter::once((body.len(), ""))) {
+    for (end, _) in body
+        .match_indices([',', ';', '.'])
+        .chain(std::iter::once((body.len(), "")))
+    {
         let clause = &body[start..end];
-        let in_clause = dates.iter().filter(|(at, _)| (start..end).contains(at)).map(|(_, d)| *d);
+        let in_clause = dates
+            .iter()
+            .filter(|(at, _)| (start..end).contains(at))
+            .map(|(_, d)| *d);
         if clause.contains("上班") {
             work.extend(in_clause);
         } else if clause.contains("补休") {
@@ -164,25 +236,45 @@ fn read_line(p: &Patterns, year: i32, line: usize, raw: &str, item: &str) -> Res
             // 将9月27日（星期六）、28日（星期日）两个公休日调至9月29日、30日: a weekend moved into the
             // break is worked, even where the line never says 上班 (2008's 国庆节).
             let moved = start + moved;
-            let away = dates.iter().filter(|(at, d)| (start..moved).contains(at) && !rest.contains(d)).map(|(_, d)| *d);
+            let away = dates
+                .iter()
+                .filter(|(at, d)| (start..moved).contains(at) && !rest.contains(d))
+                .map(|(_, d)| *d);
             work.extend(away.collect::<Vec<_>>());
         }
         start = end + 1;
     }
-    Ok(Festival { name: festival_name(name), rest, work })
+    Ok(Festival {
+        name: festival_name(name),
+        rest,
+        work,
+    })
 }
 
 /// Every date of a line with its byte position. Within a clause, a date without a month (or
 /// year) takes the one before it; a clause that starts without a month takes the line's first
 /// (`其中，29日、30日、31日为法定假日` after `1月29日至2月4日放假` means January).
-fn resolve(p: &Patterns, year: i32, line: usize, raw: &str, body: &str) -> Result<Vec<(usize, NaiveDate)>, CalendarError> {
+fn resolve(
+    p: &Patterns,
+    year: i32,
+    line: usize,
+    raw: &str,
+    body: &str,
+) -> Result<Vec<(usize, NaiveDate)>, CalendarError> {
     let written: Vec<(usize, Written)> = p
         .date
         .captures_iter(body)
         .map(|c| {
             let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
             let at = c.get(0).map_or(0, |m| m.start());
-            (at, Written { year: c.get(1).and_then(|m| m.as_str().parse().ok()), month: n(2), day: n(3).unwrap_or(0) })
+            (
+                at,
+                Written {
+                    year: c.get(1).and_then(|m| m.as_str().parse().ok()),
+                    month: n(2),
+                    day: n(3).unwrap_or(0),
+                },
+            )
         })
         .collect();
     let names_january = written.iter().any(|(_, w)| w.month == Some(1));
@@ -201,10 +293,24 @@ fn resolve(p: &Patterns, year: i32, line: usize, raw: &str, body: &str) -> Resul
             explicit_year = w.year;
         }
         let Some(m) = month else {
-            return Err(refuse(line, raw, format!("{}日 has no month / 日期缺少月份", w.day)));
+            return Err(refuse(
+                line,
+                raw,
+                format!("{}日 has no month / 日期缺少月份", w.day),
+            ));
         };
-        let y = explicit_year.unwrap_or(if m == 12 && names_january { year - 1 } else { year });
-        let date = NaiveDate::from_ymd_opt(y, m, w.day).ok_or_else(|| refuse(line, raw, format!("{y}-{m}-{} is not a date / 日期不存在", w.day)))?;
+        let y = explicit_year.unwrap_or(if m == 12 && names_january {
+            year - 1
+        } else {
+            year
+        });
+        let date = NaiveDate::from_ymd_opt(y, m, w.day).ok_or_else(|| {
+            refuse(
+                line,
+                raw,
+                format!("{y}-{m}-{} is not a date / 日期不存在", w.day),
+            )
+        })?;
         out.push((at, date));
     }
     Ok(out)
@@ -215,10 +321,23 @@ pub fn describe_notice(schedule: &YearSchedule) -> String {
     let mut days: Vec<(NaiveDate, &str, &str)> = schedule
         .festivals
         .iter()
-        .flat_map(|f| f.rest.iter().map(move |d| (*d, "rest", f.name.as_str())).chain(f.work.iter().map(move |d| (*d, "work", f.name.as_str()))))
+        .flat_map(|f| {
+            f.rest
+                .iter()
+                .map(move |d| (*d, "rest", f.name.as_str()))
+                .chain(f.work.iter().map(move |d| (*d, "work", f.name.as_str())))
+        })
         .collect();
     days.sort();
-    days.iter().map(|(d, kind, name)| format!("{d} {kind} {name} {}\n", ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][d.weekday().num_days_from_monday() as usize])).collect()
+    days.iter()
+        .map(|(d, kind, name)| {
+            format!(
+                "{d} {kind} {name} {}\n",
+                ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+                    [d.weekday().num_days_from_monday() as usize]
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -236,21 +355,39 @@ mod tests {
     /// victory-day holiday (2015-05-13: 9月3日至5日, 9月6日上班), 2019's longer 劳动节 (amended
     /// 2019-03-22: 5月1日至4日, 4月28日、5月5日上班) and 2020's longer 春节 (国办发明电〔2020〕1号:
     /// to 2月2日, so 1月31日 rests and 2月1日 is no make-up day).
-    const OTHER_NOTICES: [&str; 9] =
-        ["2015-09-03", "2015-09-04", "2015-09-06", "2019-04-28", "2019-05-02", "2019-05-03", "2019-05-05", "2020-01-31", "2020-02-01"];
+    const OTHER_NOTICES: [&str; 9] = [
+        "2015-09-03",
+        "2015-09-04",
+        "2015-09-06",
+        "2019-04-28",
+        "2019-05-02",
+        "2019-05-03",
+        "2019-05-05",
+        "2020-01-31",
+        "2020-02-01",
+    ];
 
     #[test]
     fn every_notice_2004_to_2026_reproduces_the_shipped_calendar_day_for_day() {
-        let parsed: Vec<YearSchedule> = (2004..=2026).map(|y| parse_notice(&notice(y), Some(y)).unwrap_or_else(|e| panic!("{y}: {e}"))).collect();
+        let parsed: Vec<YearSchedule> = (2004..=2026)
+            .map(|y| parse_notice(&notice(y), Some(y)).unwrap_or_else(|e| panic!("{y}: {e}")))
+            .collect();
         let from_notices = LegalCalendar::new(parsed).unwrap();
         let shipped = LegalCalendar::new(parse_json(SHIPPED_JSON).unwrap()).unwrap();
         let mut differ = Vec::new();
-        for d in NaiveDate::from_ymd_opt(2004, 1, 1).unwrap().iter_days().take_while(|d| d.year() <= 2026) {
+        for d in NaiveDate::from_ymd_opt(2004, 1, 1)
+            .unwrap()
+            .iter_days()
+            .take_while(|d| d.year() <= 2026)
+        {
             if from_notices.is_workday(d).unwrap() != shipped.is_workday(d).unwrap() {
                 differ.push(d.to_string());
             }
         }
-        assert_eq!(differ, OTHER_NOTICES, "days where the notices and the shipped calendar disagree");
+        assert_eq!(
+            differ, OTHER_NOTICES,
+            "days where the notices and the shipped calendar disagree"
+        );
     }
 
     #[test]
@@ -258,17 +395,30 @@ mod tests {
         let s = parse_notice(&notice(2026), Some(2026)).unwrap();
         let text = describe_notice(&s);
         assert!(text.starts_with("2026-01-01 rest 元旦 周四\n2026-01-02 rest 元旦 周五\n2026-01-03 rest 元旦 周六\n2026-01-04 work 元旦 周日\n"), "{text}");
-        assert!(text.contains("2026-09-20 work 国庆节 周日\n") && text.contains("2026-10-10 work 国庆节 周六\n"), "{text}");
-        assert_eq!(text.lines().filter(|l| l.contains(" rest ")).count(), 3 + 9 + 3 + 5 + 3 + 3 + 7);
+        assert!(
+            text.contains("2026-09-20 work 国庆节 周日\n")
+                && text.contains("2026-10-10 work 国庆节 周六\n"),
+            "{text}"
+        );
+        assert_eq!(
+            text.lines().filter(|l| l.contains(" rest ")).count(),
+            3 + 9 + 3 + 5 + 3 + 3 + 7
+        );
     }
 
     #[test]
     fn a_december_day_of_a_new_year_break_belongs_to_the_year_before() {
         let s = parse_notice(&notice(2006), Some(2006)).unwrap();
-        let work: Vec<String> = s.festivals.iter().flat_map(|f| f.work.iter().map(ToString::to_string)).collect();
+        let work: Vec<String> = s
+            .festivals
+            .iter()
+            .flat_map(|f| f.work.iter().map(ToString::to_string))
+            .collect();
         assert!(work.contains(&"2005-12-31".to_owned()), "{work:?}");
         let s = parse_notice(&notice(2012), Some(2012)).unwrap();
-        assert!(s.festivals[0].work.contains(&NaiveDate::from_ymd_opt(2011, 12, 31).unwrap()));
+        assert!(s.festivals[0]
+            .work
+            .contains(&NaiveDate::from_ymd_opt(2011, 12, 31).unwrap()));
     }
 
     #[test]
@@ -297,10 +447,19 @@ mod tests {
         let (line, _) = code(&body.join("\n").replace("2月15日", "2月30日"));
         assert_eq!(line, 2);
         // No year anywhere; the year from the title when it is there.
-        assert!(matches!(parse_notice(&body.join("\n"), None), Err(CalendarError::Notice { line: 0, .. })));
-        let titled = format!("国务院办公厅关于2026年部分节假日安排的通知\n{}", body.join("\n"));
+        assert!(matches!(
+            parse_notice(&body.join("\n"), None),
+            Err(CalendarError::Notice { line: 0, .. })
+        ));
+        let titled = format!(
+            "国务院办公厅关于2026年部分节假日安排的通知\n{}",
+            body.join("\n")
+        );
         assert_eq!(parse_notice(&titled, None).unwrap().year, 2026);
         // A make-up day that is no weekend is refused by the schedule's own check.
-        assert!(matches!(parse_notice(&body.join("\n").replace("5月9日", "5月8日"), Some(2026)), Err(CalendarError::InvalidSchedule { .. })));
+        assert!(matches!(
+            parse_notice(&body.join("\n").replace("5月9日", "5月8日"), Some(2026)),
+            Err(CalendarError::InvalidSchedule { .. })
+        ));
     }
 }

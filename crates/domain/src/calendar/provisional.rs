@@ -26,13 +26,21 @@ pub const PROVISIONAL_YEARS: i32 = 10;
 const QINGMING: isize = 7;
 
 fn date(d: SolarDay) -> Option<NaiveDate> {
-    let (y, m, day) = (i32::try_from(d.get_year()).ok()?, u32::try_from(d.get_month()).ok()?, u32::try_from(d.get_day()).ok()?);
+    let (y, m, day) = (
+        i32::try_from(d.get_year()).ok()?,
+        u32::try_from(d.get_month()).ok()?,
+        u32::try_from(d.get_day()).ok()?,
+    );
     NaiveDate::from_ymd_opt(y, m, day)
 }
 
 fn lunar(year: i32, month: isize, day: usize) -> Option<NaiveDate> {
     // A positive month is the regular month, never the leap one of the same number.
-    date(LunarDay::new(year as isize, month, day).ok()?.get_solar_day())
+    date(
+        LunarDay::new(year as isize, month, day)
+            .ok()?
+            .get_solar_day(),
+    )
 }
 
 fn ymd(year: i32, m: u32, d: u32) -> Option<NaiveDate> {
@@ -40,18 +48,28 @@ fn ymd(year: i32, m: u32, d: u32) -> Option<NaiveDate> {
 }
 
 fn run(first: NaiveDate, days: u64) -> Vec<NaiveDate> {
-    (0..days).filter_map(|i| first.checked_add_days(Days::new(i))).collect()
+    (0..days)
+        .filter_map(|i| first.checked_add_days(Days::new(i)))
+        .collect()
 }
 
 /// The statutory rest days of `year`, by festival (the days of 春节 from 除夕 may begin in the
 /// year before; they are listed under the year they fall in by the calendar's import rules).
 pub fn statutory_festivals(year: i32) -> Result<Vec<Festival>, CalendarError> {
-    let missing = || CalendarError::InvalidSchedule { year, reason: "cannot compute the lunar festivals of this year".into() };
+    let missing = || CalendarError::InvalidSchedule {
+        year,
+        reason: "cannot compute the lunar festivals of this year".into(),
+    };
     let spring = lunar(year, 1, 1).ok_or_else(missing)?;
     let eve = spring.pred_opt().ok_or_else(missing)?;
-    let qingming = date(SolarTerm::from_index(year as isize, QINGMING).get_solar_day()).ok_or_else(missing)?;
+    let qingming =
+        date(SolarTerm::from_index(year as isize, QINGMING).get_solar_day()).ok_or_else(missing)?;
     let fixed = |m, d| ymd(year, m, d).ok_or_else(missing);
-    let festival = |name: &str, rest: Vec<NaiveDate>| Festival { name: name.to_owned(), rest, work: vec![] };
+    let festival = |name: &str, rest: Vec<NaiveDate>| Festival {
+        name: name.to_owned(),
+        rest,
+        work: vec![],
+    };
     Ok(vec![
         festival("元旦", vec![fixed(1, 1)?]),
         festival("春节", run(eve, 4)),
@@ -70,7 +88,8 @@ pub fn provisional_year(year: i32) -> Result<YearSchedule, CalendarError> {
     let mut taken: Vec<NaiveDate> = Vec::new();
     let mut festivals = Vec::new();
     for mut f in statutory_festivals(year)? {
-        f.rest.retain(|d| chrono::Datelike::year(d) == year && !taken.contains(d));
+        f.rest
+            .retain(|d| chrono::Datelike::year(d) == year && !taken.contains(d));
         taken.extend(f.rest.iter().copied());
         festivals.push(f);
     }
@@ -88,20 +107,38 @@ mod tests {
     }
 
     fn rest(s: &YearSchedule, name: &str) -> Vec<NaiveDate> {
-        s.festivals.iter().find(|f| f.name == name).map(|f| f.rest.clone()).unwrap_or_default()
+        s.festivals
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.rest.clone())
+            .unwrap_or_default()
     }
 
     #[test]
     fn the_statutory_days_of_2027() {
         let y = provisional_year(2027).unwrap();
         assert_eq!(rest(&y, "元旦"), vec![d("2027-01-01")]);
-        assert_eq!(rest(&y, "春节"), vec![d("2027-02-05"), d("2027-02-06"), d("2027-02-07"), d("2027-02-08")]);
+        assert_eq!(
+            rest(&y, "春节"),
+            vec![
+                d("2027-02-05"),
+                d("2027-02-06"),
+                d("2027-02-07"),
+                d("2027-02-08")
+            ]
+        );
         assert_eq!(rest(&y, "清明节"), vec![d("2027-04-05")]);
         assert_eq!(rest(&y, "劳动节"), vec![d("2027-05-01"), d("2027-05-02")]);
         assert_eq!(rest(&y, "端午节"), vec![d("2027-06-09")]);
         assert_eq!(rest(&y, "中秋节"), vec![d("2027-09-15")]);
-        assert_eq!(rest(&y, "国庆节"), vec![d("2027-10-01"), d("2027-10-02"), d("2027-10-03")]);
-        assert!(y.festivals.iter().all(|f| f.work.is_empty()), "no make-up day is ever guessed");
+        assert_eq!(
+            rest(&y, "国庆节"),
+            vec![d("2027-10-01"), d("2027-10-02"), d("2027-10-03")]
+        );
+        assert!(
+            y.festivals.iter().all(|f| f.work.is_empty()),
+            "no make-up day is ever guessed"
+        );
     }
 
     #[test]
@@ -111,7 +148,11 @@ mod tests {
         assert_eq!(rest(&y, "春节").first(), Some(&d("2028-01-25")));
         assert_eq!(rest(&y, "清明节"), vec![d("2028-04-04")]);
         assert_eq!(rest(&y, "端午节"), vec![d("2028-05-28")]);
-        let days: Vec<NaiveDate> = y.festivals.iter().flat_map(|f| f.rest.iter().copied()).collect();
+        let days: Vec<NaiveDate> = y
+            .festivals
+            .iter()
+            .flat_map(|f| f.rest.iter().copied())
+            .collect();
         assert_eq!(days.iter().filter(|x| **x == d("2028-10-03")).count(), 1);
         assert_eq!(days.len(), 12, "13 statutory days, one shared");
     }
@@ -123,19 +164,40 @@ mod tests {
         let shipped = super::super::parse_json(super::super::SHIPPED_JSON).unwrap();
         for year in shipped.iter().filter(|y| y.year >= 2008) {
             // From 2008 (the revision of 2007-12-14) 清明, 端午 and 中秋 are statutory holidays.
-            let published: Vec<NaiveDate> = year.festivals.iter().flat_map(|f| f.rest.iter().copied()).collect();
-            let all = [year.year - 1, year.year].iter().flat_map(|y| shipped.iter().filter(move |s| s.year == *y))
-                .flat_map(|s| s.festivals.iter().flat_map(|f| f.rest.iter().copied())).collect::<Vec<_>>();
+            let published: Vec<NaiveDate> = year
+                .festivals
+                .iter()
+                .flat_map(|f| f.rest.iter().copied())
+                .collect();
+            let all = [year.year - 1, year.year]
+                .iter()
+                .flat_map(|y| shipped.iter().filter(move |s| s.year == *y))
+                .flat_map(|s| s.festivals.iter().flat_map(|f| f.rest.iter().copied()))
+                .collect::<Vec<_>>();
             for f in statutory_festivals(year.year).unwrap() {
                 if matches!(f.name.as_str(), "清明节" | "端午节" | "中秋节") {
                     for day in &f.rest {
-                        let known = if chrono::Datelike::year(day) == year.year { &published } else { &all };
-                        assert!(known.contains(day) || is_weekend(*day), "{} {day} is not a rest day in the {} notice", f.name, year.year);
+                        let known = if chrono::Datelike::year(day) == year.year {
+                            &published
+                        } else {
+                            &all
+                        };
+                        assert!(
+                            known.contains(day) || is_weekend(*day),
+                            "{} {day} is not a rest day in the {} notice",
+                            f.name,
+                            year.year
+                        );
                     }
                 }
                 if f.name == "春节" {
                     // 初一 is always a published rest day.
-                    assert!(all.contains(&f.rest[1]), "春节 {} of {} not in the notice", f.rest[1], year.year);
+                    assert!(
+                        all.contains(&f.rest[1]),
+                        "春节 {} of {} not in the notice",
+                        f.rest[1],
+                        year.year
+                    );
                 }
             }
         }

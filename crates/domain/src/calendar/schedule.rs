@@ -41,7 +41,11 @@ pub struct CalendarFile {
 
 impl CalendarFile {
     pub fn new(years: Vec<YearSchedule>) -> Self {
-        Self { format: FORMAT.to_owned(), note: None, years }
+        Self {
+            format: FORMAT.to_owned(),
+            note: None,
+            years,
+        }
     }
 }
 
@@ -56,7 +60,10 @@ impl YearSchedule {
     /// Checks the schedule the way an administrator's mistakes show up: a day listed twice, a
     /// make-up working day that is not a weekend, a year with no holidays at all.
     pub fn validate(&self) -> Result<(), CalendarError> {
-        let bad = |reason: String| CalendarError::InvalidSchedule { year: self.year, reason };
+        let bad = |reason: String| CalendarError::InvalidSchedule {
+            year: self.year,
+            reason,
+        };
         if self.year < FIRST_YEAR || self.year > 9999 {
             return Err(bad(format!("year must be between {FIRST_YEAR} and 9999")));
         }
@@ -80,7 +87,9 @@ impl YearSchedule {
             }
         }
         if rest_days == 0 {
-            return Err(bad("the schedule has no rest days; refusing a year with no holidays".into()));
+            return Err(bad(
+                "the schedule has no rest days; refusing a year with no holidays".into(),
+            ));
         }
         Ok(())
     }
@@ -116,7 +125,11 @@ pub(crate) fn regroup(
                     .entry(d.year())
                     .or_default()
                     .entry(f.name.clone())
-                    .or_insert_with(|| Festival { name: f.name.clone(), rest: vec![], work: vec![] });
+                    .or_insert_with(|| Festival {
+                        name: f.name.clone(),
+                        rest: vec![],
+                        work: vec![],
+                    });
                 match kind {
                     SpecialKind::Rest => fest.rest.push(d),
                     SpecialKind::Work => fest.work.push(d),
@@ -128,7 +141,10 @@ pub(crate) fn regroup(
 }
 
 /// Builds a schedule from festivals, ordered by first date, each day list sorted.
-pub(crate) fn schedule_from(year: i32, festivals: impl IntoIterator<Item = Festival>) -> YearSchedule {
+pub(crate) fn schedule_from(
+    year: i32,
+    festivals: impl IntoIterator<Item = Festival>,
+) -> YearSchedule {
     let mut festivals: Vec<Festival> = festivals
         .into_iter()
         .map(|mut f| {

@@ -80,9 +80,17 @@ pub enum EventBody {
     /// 受理
     Received(Box<Intake>),
     /// 当场答复: recorded and closed in one step.
-    AnsweredOnSpot { answer: String, #[serde(default)] article: Option<String> },
+    AnsweredOnSpot {
+        answer: String,
+        #[serde(default)]
+        article: Option<String>,
+    },
     /// 派单
-    Dispatched { bureau: BureauCode, #[serde(default)] note: String },
+    Dispatched {
+        bureau: BureauCode,
+        #[serde(default)]
+        note: String,
+    },
     /// 签收
     SignedFor { bureau: BureauCode },
     /// 退单 (a request: a supervisor re-dispatches or denies it)
@@ -90,23 +98,45 @@ pub enum EventBody {
     /// 退单被驳回: the case stays with the bureau.
     ReturnDenied { bureau: BureauCode, reason: String },
     /// 改派
-    Redispatched { from: BureauCode, to: BureauCode, #[serde(default)] note: String },
+    Redispatched {
+        from: BureauCode,
+        to: BureauCode,
+        #[serde(default)]
+        note: String,
+    },
     /// 受理 (complaints)
     Accepted { bureau: BureauCode },
     /// 不予受理 (complaints)
     Declined { bureau: BureauCode, reason: String },
     /// 进展反馈
-    ProgressFedBack { #[serde(default)] bureau: Option<BureauCode>, note: String },
+    ProgressFedBack {
+        #[serde(default)]
+        bureau: Option<BureauCode>,
+        note: String,
+    },
     /// 人员到场 (faults with a service level)
-    ArrivedOnSite { #[serde(default)] bureau: Option<BureauCode> },
+    ArrivedOnSite {
+        #[serde(default)]
+        bureau: Option<BureauCode>,
+    },
     /// 挂起
     Paused { reason: String },
     /// 恢复
     Resumed,
     /// 延期申请
-    ExtensionRequested { clock: ClockRef, amount: SlaAmount, reason: String },
+    ExtensionRequested {
+        clock: ClockRef,
+        amount: SlaAmount,
+        reason: String,
+    },
     /// 延期批准 (`amount`: what was granted, if not what was asked)
-    ExtensionApproved { clock: ClockRef, #[serde(default)] amount: Option<SlaAmount>, #[serde(default)] note: String },
+    ExtensionApproved {
+        clock: ClockRef,
+        #[serde(default)]
+        amount: Option<SlaAmount>,
+        #[serde(default)]
+        note: String,
+    },
     /// 延期驳回
     ExtensionDenied { clock: ClockRef, reason: String },
     /// 催办
@@ -114,9 +144,17 @@ pub enum EventBody {
     /// 升级 / 督办
     Escalated { note: String },
     /// 答复 (by a bureau, or by the operator when `bureau` is none)
-    Replied { #[serde(default)] bureau: Option<BureauCode>, text: String },
+    Replied {
+        #[serde(default)]
+        bureau: Option<BureauCode>,
+        text: String,
+    },
     /// 回访
-    CalledBack { satisfaction: Satisfaction, #[serde(default)] comment: String },
+    CalledBack {
+        satisfaction: Satisfaction,
+        #[serde(default)]
+        comment: String,
+    },
     /// 重启
     Reopened { reason: String },
     /// 并单: this case is merged into `into`.
@@ -124,11 +162,17 @@ pub enum EventBody {
     /// 报告已提交
     ReportFiled { report: ReportKind },
     /// 办结
-    Closed { #[serde(default)] note: String },
+    Closed {
+        #[serde(default)]
+        note: String,
+    },
     /// 时限更正: the server, which decides which clocks a case runs, found the clocks the seat
     /// wrote into `received` other than the policy's (an older build, a tampered one, none at
     /// all) and recorded the policy's. The case folds as if received with these clocks.
-    ClocksCorrected { clocks: Vec<ClockSpec>, reason: String },
+    ClocksCorrected {
+        clocks: Vec<ClockSpec>,
+        reason: String,
+    },
 }
 
 impl EventBody {

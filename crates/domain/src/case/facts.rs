@@ -48,7 +48,11 @@ impl CaseFacts {
         for c in &state.clocks {
             for (i, r) in c.runs.iter().enumerate() {
                 // A run's due depends on the reading instant only while it is paused.
-                let due_at = if r.paused_since.is_some() { None } else { r.read(cal, r.started_at).ok().map(|x| x.due) };
+                let due_at = if r.paused_since.is_some() {
+                    None
+                } else {
+                    r.read(cal, r.started_at).ok().map(|x| x.due)
+                };
                 clock_runs.push(ClockRunFact {
                     clock: c.spec.key.clone(),
                     bureau: c.bureau.as_ref().map(|b| b.0.clone()).unwrap_or_default(),
@@ -64,10 +68,19 @@ impl CaseFacts {
             .callbacks
             .iter()
             .enumerate()
-            .map(|(i, c)| CallbackFact { seq: i as i32, at: c.at, satisfaction: serde_name(&c.satisfaction), bureau: c.bureau.as_ref().map(|b| b.0.clone()).unwrap_or_default() })
+            .map(|(i, c)| CallbackFact {
+                seq: i as i32,
+                at: c.at,
+                satisfaction: serde_name(&c.satisfaction),
+                bureau: c.bureau.as_ref().map(|b| b.0.clone()).unwrap_or_default(),
+            })
             .collect();
         Self {
-            channel: state.intake.as_ref().map(|i| serde_name(&i.channel)).unwrap_or_default(),
+            channel: state
+                .intake
+                .as_ref()
+                .map(|i| serde_name(&i.channel))
+                .unwrap_or_default(),
             bureau: state.assignments.last().map(|a| a.bureau.0.clone()),
             first_replied_at: state.first_replied_at,
             closed_at: state.closed_at,
@@ -79,13 +92,19 @@ impl CaseFacts {
 }
 
 fn serde_name<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::{Actor, BureauCode, CaseId, CaseNumber, Caller, Channel, DeviceId, Event, EventBody, EventId, IntakeDraft, KindCatalog, Role, Satisfaction};
+    use crate::case::{
+        Actor, BureauCode, Caller, CaseId, CaseNumber, Channel, DeviceId, Event, EventBody,
+        EventId, IntakeDraft, KindCatalog, Role, Satisfaction,
+    };
     use crate::sla::Policy;
 
     fn at(s: &str) -> DateTime<Utc> {
@@ -97,10 +116,19 @@ mod tests {
         let cal = SlaCalendar::new(crate::calendar::shipped(), Default::default());
         let case = CaseId(uuid::Uuid::now_v7());
         let intake = IntakeDraft {
-            number: CaseNumber::new(chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), "D001", 1).unwrap(),
+            number: CaseNumber::new(
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+                "D001",
+                1,
+            )
+            .unwrap(),
             kind: "complaint".into(),
             category: "market_regulation".into(),
-            caller: Caller { phone: "13800138000".into(), name: None, id_number: None },
+            caller: Caller {
+                phone: "13800138000".into(),
+                name: None,
+                id_number: None,
+            },
             channel: Channel::App,
             district: "天河区".into(),
             address: String::new(),
@@ -110,21 +138,76 @@ mod tests {
         .resolve(&KindCatalog::default(), &Policy::default())
         .unwrap();
         let m = BureauCode::from("MARKET");
-        let seat = Actor { user: "s".into(), role: Role::Seat, bureau: None };
-        let bureau = Actor { user: "m".into(), role: Role::Bureau, bureau: Some(m.clone()) };
+        let seat = Actor {
+            user: "s".into(),
+            role: Role::Seat,
+            bureau: None,
+        };
+        let bureau = Actor {
+            user: "m".into(),
+            role: Role::Bureau,
+            bureau: Some(m.clone()),
+        };
         let bodies = [
-            ("2026-11-02T01:00:00Z", &seat, EventBody::Received(Box::new(intake))),
-            ("2026-11-02T01:05:00Z", &seat, EventBody::Dispatched { bureau: m.clone(), note: String::new() }),
-            ("2026-11-02T02:00:00Z", &bureau, EventBody::SignedFor { bureau: m.clone() }),
-            ("2026-11-02T03:00:00Z", &bureau, EventBody::Accepted { bureau: m.clone() }),
-            ("2026-11-03T03:00:00Z", &bureau, EventBody::Replied { bureau: Some(m.clone()), text: "已处理".into() }),
-            ("2026-11-04T03:00:00Z", &seat, EventBody::CalledBack { satisfaction: Satisfaction::Dissatisfied, comment: "没退款".into() }),
-            ("2026-11-04T03:01:00Z", &seat, EventBody::Reopened { reason: "来电人不满意".into() }),
+            (
+                "2026-11-02T01:00:00Z",
+                &seat,
+                EventBody::Received(Box::new(intake)),
+            ),
+            (
+                "2026-11-02T01:05:00Z",
+                &seat,
+                EventBody::Dispatched {
+                    bureau: m.clone(),
+                    note: String::new(),
+                },
+            ),
+            (
+                "2026-11-02T02:00:00Z",
+                &bureau,
+                EventBody::SignedFor { bureau: m.clone() },
+            ),
+            (
+                "2026-11-02T03:00:00Z",
+                &bureau,
+                EventBody::Accepted { bureau: m.clone() },
+            ),
+            (
+                "2026-11-03T03:00:00Z",
+                &bureau,
+                EventBody::Replied {
+                    bureau: Some(m.clone()),
+                    text: "已处理".into(),
+                },
+            ),
+            (
+                "2026-11-04T03:00:00Z",
+                &seat,
+                EventBody::CalledBack {
+                    satisfaction: Satisfaction::Dissatisfied,
+                    comment: "没退款".into(),
+                },
+            ),
+            (
+                "2026-11-04T03:01:00Z",
+                &seat,
+                EventBody::Reopened {
+                    reason: "来电人不满意".into(),
+                },
+            ),
         ];
         let events: Vec<Event> = bodies
             .into_iter()
             .enumerate()
-            .map(|(i, (t, a, body))| Event { id: EventId(uuid::Uuid::now_v7()), case, at: at(t), actor: a.clone(), device: DeviceId("d".into()), seen: i as u32, body })
+            .map(|(i, (t, a, body))| Event {
+                id: EventId(uuid::Uuid::now_v7()),
+                case,
+                at: at(t),
+                actor: a.clone(),
+                device: DeviceId("d".into()),
+                seen: i as u32,
+                body,
+            })
             .collect();
         let state = CaseState::fold(&events);
         assert!(state.conflicts.is_empty(), "{:?}", state.conflicts);
@@ -133,11 +216,25 @@ mod tests {
         assert_eq!(f.bureau.as_deref(), Some("MARKET"));
         assert_eq!(f.first_replied_at, Some(at("2026-11-03T03:00:00Z")));
         assert_eq!(f.callbacks.len(), 1);
-        assert_eq!((f.callbacks[0].satisfaction.as_str(), f.callbacks[0].bureau.as_str()), ("dissatisfied", "MARKET"));
+        assert_eq!(
+            (
+                f.callbacks[0].satisfaction.as_str(),
+                f.callbacks[0].bureau.as_str()
+            ),
+            ("dissatisfied", "MARKET")
+        );
         // The dispatch clock (15 minutes) was met at the dispatch; the acceptance clock too.
-        let dispatch = f.clock_runs.iter().find(|r| r.clock == "dispatch").expect("dispatch clock");
+        let dispatch = f
+            .clock_runs
+            .iter()
+            .find(|r| r.clock == "dispatch")
+            .expect("dispatch clock");
         assert_eq!(dispatch.stopped_at, Some(at("2026-11-02T01:05:00Z")));
         assert_eq!(dispatch.due_at, Some(at("2026-11-02T01:15:00Z")));
-        assert!(f.clock_runs.iter().all(|r| r.due_at.is_some()), "{:?}", f.clock_runs);
+        assert!(
+            f.clock_runs.iter().all(|r| r.due_at.is_some()),
+            "{:?}",
+            f.clock_runs
+        );
     }
 }

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::kinds::KindCatalog;
-use super::model::{CaseNumber, Caller, Channel, Intake, Level};
+use super::model::{Caller, CaseNumber, Channel, Intake, Level};
 use crate::sla::Policy;
 
 /// A description longer than this is refused (a call note, not a document).
@@ -82,7 +82,9 @@ impl From<&Intake> for IntakeDraft {
 
 impl IntakeDraft {
     pub fn resolve(self, catalog: &KindCatalog, policy: &Policy) -> Result<Intake, IntakeError> {
-        let kind = catalog.kind(&self.kind).ok_or_else(|| IntakeError::UnknownKind(self.kind.clone()))?;
+        let kind = catalog
+            .kind(&self.kind)
+            .ok_or_else(|| IntakeError::UnknownKind(self.kind.clone()))?;
         let category = catalog
             .category(&self.category)
             .ok_or_else(|| IntakeError::UnknownCategory(self.category.clone()))?;
@@ -91,7 +93,8 @@ impl IntakeDraft {
             (false, Some(_)) => return Err(IntakeError::LevelNotAllowed(kind.label.clone())),
             _ => {}
         }
-        let phone = normalise_phone(&self.caller.phone).ok_or_else(|| IntakeError::Phone(self.caller.phone.clone()))?;
+        let phone = normalise_phone(&self.caller.phone)
+            .ok_or_else(|| IntakeError::Phone(self.caller.phone.clone()))?;
         let description = self.description.trim().to_owned();
         if description.is_empty() {
             return Err(IntakeError::EmptyDescription);
@@ -111,7 +114,10 @@ impl IntakeDraft {
             kind: kind.code.clone(),
             domain: category.domain,
             category: category.code.clone(),
-            caller: Caller { phone, ..self.caller },
+            caller: Caller {
+                phone,
+                ..self.caller
+            },
             channel: self.channel,
             district: self.district.trim().to_owned(),
             address,
@@ -131,7 +137,9 @@ pub fn normalise_phone(raw: &str) -> Option<String> {
         Some(r) => ("+", r),
         None => ("", trimmed),
     };
-    let ok_chars = rest.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
+    let ok_chars = rest
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
     let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
     (ok_chars && (3..=20).contains(&digits.len())).then(|| format!("{plus}{digits}"))
 }
@@ -143,10 +151,15 @@ mod tests {
 
     fn draft(kind: &str, category: &str, level: Option<Level>) -> IntakeDraft {
         IntakeDraft {
-            number: CaseNumber::new(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(), "A017", 1).unwrap(),
+            number: CaseNumber::new(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(), "A017", 1)
+                .unwrap(),
             kind: kind.into(),
             category: category.into(),
-            caller: Caller { phone: " 138-0013-8000 ".into(), name: None, id_number: None },
+            caller: Caller {
+                phone: " 138-0013-8000 ".into(),
+                name: None,
+                id_number: None,
+            },
             channel: Channel::Phone,
             district: "天河区".into(),
             address: String::new(),
@@ -157,23 +170,47 @@ mod tests {
 
     #[test]
     fn a_valid_draft_resolves_its_clocks_and_flags_from_configuration() {
-        let intake = draft("complaint", "market_regulation", None).resolve(&KindCatalog::default(), &Policy::default()).unwrap();
+        let intake = draft("complaint", "market_regulation", None)
+            .resolve(&KindCatalog::default(), &Policy::default())
+            .unwrap();
         assert_eq!(intake.caller.phone, "13800138000");
         assert_eq!(intake.description, "医保报销进度");
         assert!(intake.needs_acceptance && !intake.answerable_on_spot);
         let keys: Vec<&str> = intake.clocks.iter().map(|c| c.key.as_str()).collect();
-        assert_eq!(keys, ["accept", "reply", "dispatch", "feedback", "response_report"]);
+        assert_eq!(
+            keys,
+            ["accept", "reply", "dispatch", "feedback", "response_report"]
+        );
     }
 
     #[test]
     fn bad_drafts_are_refused_with_a_code() {
         let (c, p) = (KindCatalog::default(), Policy::default());
         let code = |d: IntakeDraft| d.resolve(&c, &p).unwrap_err().code();
-        assert_eq!(code(draft("rumour", "housing", None)), "intake.unknown_kind");
-        assert_eq!(code(draft("complaint", "weather", None)), "intake.unknown_category");
-        assert_eq!(code(draft("fault", "network", None)), "intake.level_required");
-        assert_eq!(code(draft("complaint", "housing", Some(Level::FaultA))), "intake.level_not_allowed");
-        for phone in ["", "12", "138<script>", "一三八", "+", "123456789012345678901"] {
+        assert_eq!(
+            code(draft("rumour", "housing", None)),
+            "intake.unknown_kind"
+        );
+        assert_eq!(
+            code(draft("complaint", "weather", None)),
+            "intake.unknown_category"
+        );
+        assert_eq!(
+            code(draft("fault", "network", None)),
+            "intake.level_required"
+        );
+        assert_eq!(
+            code(draft("complaint", "housing", Some(Level::FaultA))),
+            "intake.level_not_allowed"
+        );
+        for phone in [
+            "",
+            "12",
+            "138<script>",
+            "一三八",
+            "+",
+            "123456789012345678901",
+        ] {
             let mut d = draft("complaint", "housing", None);
             d.caller.phone = phone.into();
             assert_eq!(code(d), "intake.phone", "{phone:?}");
@@ -186,6 +223,9 @@ mod tests {
         assert_eq!(code(d), "intake.description_too_long");
         let mut d = draft("complaint", "housing", None);
         d.description = "😀 <b>标记</b> 𠀀".into();
-        assert!(d.resolve(&c, &p).is_ok(), "emoji and markup are text, kept as typed");
+        assert!(
+            d.resolve(&c, &p).is_ok(),
+            "emoji and markup are text, kept as typed"
+        );
     }
 }

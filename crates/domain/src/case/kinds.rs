@@ -41,14 +41,19 @@ impl KindCatalog {
 
 impl Default for KindCatalog {
     fn default() -> Self {
-        let kind = |code: &str, label: &str, needs_acceptance, answerable_on_spot, has_level| KindDef {
+        let kind =
+            |code: &str, label: &str, needs_acceptance, answerable_on_spot, has_level| KindDef {
+                code: code.into(),
+                label: label.into(),
+                needs_acceptance,
+                answerable_on_spot,
+                has_level,
+            };
+        let cat = |code: &str, label: &str, domain| CategoryDef {
             code: code.into(),
             label: label.into(),
-            needs_acceptance,
-            answerable_on_spot,
-            has_level,
+            domain,
         };
-        let cat = |code: &str, label: &str, domain| CategoryDef { code: code.into(), label: label.into(), domain };
         Self {
             kinds: vec![
                 kind("consultation", "咨询", false, true, false),

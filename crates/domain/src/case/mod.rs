@@ -10,8 +10,13 @@ mod permission;
 pub mod supervision;
 
 pub use event::{Actor, CaseId, DeviceId, Event, EventBody, EventId, Role, Satisfaction};
-pub use fold::{AssignmentStatus, Assignment, Callback, CaseState, CaseStatus, ClockInstance, ClockRef, Conflict, ExtensionRequest, Offer, StepError, StepRefusal};
-pub use intake::{normalise_phone, IntakeDraft, IntakeError, MAX_ADDRESS_CHARS, MAX_DESCRIPTION_CHARS};
+pub use fold::{
+    Assignment, AssignmentStatus, Callback, CaseState, CaseStatus, ClockInstance, ClockRef,
+    Conflict, ExtensionRequest, Offer, StepError, StepRefusal,
+};
+pub use intake::{
+    normalise_phone, IntakeDraft, IntakeError, MAX_ADDRESS_CHARS, MAX_DESCRIPTION_CHARS,
+};
 pub use kinds::{CategoryDef, KindCatalog, KindDef};
-pub use permission::permits;
 pub use model::{BureauCode, Caller, CaseNumber, Channel, Domain, Intake, Level, ModelError};
+pub use permission::permits;

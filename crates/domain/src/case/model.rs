@@ -58,8 +58,14 @@ pub enum Level {
 
 impl Level {
     pub const ALL: [Level; 8] = [
-        Self::FaultA, Self::FaultB, Self::FaultC, Self::FaultD,
-        Self::Service1, Self::Service2, Self::Service3, Self::Service4,
+        Self::FaultA,
+        Self::FaultB,
+        Self::FaultC,
+        Self::FaultD,
+        Self::Service1,
+        Self::Service2,
+        Self::Service3,
+        Self::Service4,
     ];
 
     pub fn code(self) -> &'static str {
@@ -165,7 +171,11 @@ impl CaseNumber {
         if !ok || !(1..=99_999).contains(&seq) {
             return Err(ModelError::SeatCode(seat.to_owned()));
         }
-        Ok(Self { date, seat: seat.to_ascii_uppercase(), seq })
+        Ok(Self {
+            date,
+            seat: seat.to_ascii_uppercase(),
+            seq,
+        })
     }
 
     pub fn date(&self) -> NaiveDate {
@@ -183,7 +193,13 @@ impl CaseNumber {
 
 impl fmt::Display for CaseNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{}-{:04}", self.date.format("%y%m%d"), self.seat, self.seq)
+        write!(
+            f,
+            "{}-{}-{:04}",
+            self.date.format("%y%m%d"),
+            self.seat,
+            self.seq
+        )
     }
 }
 
@@ -192,7 +208,9 @@ impl FromStr for CaseNumber {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || ModelError::CaseNumber(s.to_owned());
         let mut parts = s.split('-');
-        let (Some(d), Some(seat), Some(seq), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some(d), Some(seat), Some(seq), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(bad());
         };
         let date = NaiveDate::parse_from_str(&format!("20{d}"), "%Y%m%d").map_err(|_| bad())?;
@@ -267,10 +285,19 @@ mod tests {
 
     #[test]
     fn case_numbers_round_trip_and_reject_garbage() {
-        let n = CaseNumber::new(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(), "a017", 42).unwrap();
+        let n =
+            CaseNumber::new(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(), "a017", 42).unwrap();
         assert_eq!(n.to_string(), "261126-A017-0042");
         assert_eq!("261126-A017-0042".parse::<CaseNumber>().unwrap(), n);
-        for bad in ["", "261126-A017", "261332-A017-0001", "261126-A-017-0001", "261126-!!-0001", "261126-A017-0000", "261126-A017-12"] {
+        for bad in [
+            "",
+            "261126-A017",
+            "261332-A017-0001",
+            "261126-A-017-0001",
+            "261126-!!-0001",
+            "261126-A017-0000",
+            "261126-A017-12",
+        ] {
             assert!(bad.parse::<CaseNumber>().is_err(), "{bad}");
         }
     }

@@ -31,21 +31,34 @@ pub fn permits(role: Role, bureau: Option<&BureauCode>, body: &EventBody) -> boo
         // Supervisors decide what seats and bureaus ask for: returns, re-dispatches, extensions.
         Role::Supervisor => {
             seat_step
-                || matches!(body, B::ReturnDenied { .. } | B::Redispatched { .. } | B::ExtensionApproved { .. } | B::ExtensionDenied { .. })
+                || matches!(
+                    body,
+                    B::ReturnDenied { .. }
+                        | B::Redispatched { .. }
+                        | B::ExtensionApproved { .. }
+                        | B::ExtensionDenied { .. }
+                )
         }
         Role::Bureau => match body {
             B::SignedFor { bureau: b }
             | B::Returned { bureau: b, .. }
             | B::Accepted { bureau: b }
             | B::Declined { bureau: b, .. }
-            | B::ProgressFedBack { bureau: Some(b), .. }
+            | B::ProgressFedBack {
+                bureau: Some(b), ..
+            }
             | B::ArrivedOnSite { bureau: Some(b) }
-            | B::Replied { bureau: Some(b), .. } => own(b),
+            | B::Replied {
+                bureau: Some(b), ..
+            } => own(b),
             B::ExtensionRequested { clock, .. } => clock.bureau.as_ref().is_some_and(own),
             _ => false,
         },
         // The server: urging and escalation, and the deadlines it decides (no user records those).
-        Role::System => matches!(body, B::Urged { .. } | B::Escalated { .. } | B::ClocksCorrected { .. }),
+        Role::System => matches!(
+            body,
+            B::Urged { .. } | B::Escalated { .. } | B::ClocksCorrected { .. }
+        ),
         // Administrators manage users, bureaus, policies and the calendar, not cases.
         Role::Admin => false,
     }
@@ -65,14 +78,35 @@ mod tests {
         assert!(permits(Role::Bureau, Some(&hrss), &sign(&hrss)));
         assert!(!permits(Role::Bureau, Some(&hrss), &sign(&other)));
         assert!(!permits(Role::Seat, None, &sign(&hrss)));
-        let ext = EventBody::ExtensionRequested { clock: ClockRef { key: "reply".into(), bureau: Some(hrss.clone()) }, amount: SlaAmount::WorkingDays(5), reason: "x".into() };
+        let ext = EventBody::ExtensionRequested {
+            clock: ClockRef {
+                key: "reply".into(),
+                bureau: Some(hrss.clone()),
+            },
+            amount: SlaAmount::WorkingDays(5),
+            reason: "x".into(),
+        };
         assert!(permits(Role::Bureau, Some(&hrss), &ext));
         assert!(!permits(Role::Bureau, Some(&other), &ext));
-        let approve = EventBody::ExtensionApproved { clock: ClockRef { key: "reply".into(), bureau: Some(hrss.clone()) }, amount: None, note: String::new() };
+        let approve = EventBody::ExtensionApproved {
+            clock: ClockRef {
+                key: "reply".into(),
+                bureau: Some(hrss.clone()),
+            },
+            amount: None,
+            note: String::new(),
+        };
         assert!(permits(Role::Supervisor, None, &approve));
         assert!(!permits(Role::Seat, None, &approve));
         assert!(!permits(Role::Bureau, Some(&hrss), &approve));
         assert!(!permits(Role::Admin, None, &EventBody::Resumed));
-        assert!(permits(Role::Seat, None, &EventBody::Dispatched { bureau: hrss, note: String::new() }));
+        assert!(permits(
+            Role::Seat,
+            None,
+            &EventBody::Dispatched {
+                bureau: hrss,
+                note: String::new()
+            }
+        ));
     }
 }

@@ -68,7 +68,11 @@ pub const BREACHED: &str = "breached";
 impl ClockRun {
     /// The milestones of a running clock; `None` when it is paused, stopped or cancelled (a
     /// paused clock's due moves every second, so nothing about it can be scheduled).
-    pub fn milestones(&self, cal: &SlaCalendar, settings: &AlertSettings) -> Result<Option<Milestones>, CalendarError> {
+    pub fn milestones(
+        &self,
+        cal: &SlaCalendar,
+        settings: &AlertSettings,
+    ) -> Result<Option<Milestones>, CalendarError> {
         if !self.is_active() || self.paused_since.is_some() {
             return Ok(None);
         }
@@ -76,27 +80,43 @@ impl ClockRun {
         let due_pos = self.due_position(cal)?;
         let due = cal.instant_at(unit, due_pos)?;
         let start = self.started_at.timestamp();
-        let budget = cal.budget(self.amount) + self.extensions.iter().map(|e| cal.budget(*e)).sum::<i64>();
+        let budget =
+            cal.budget(self.amount) + self.extensions.iter().map(|e| cal.budget(*e)).sum::<i64>();
         // `left` before the due, measured on `left`'s own timeline.
         let before = |left: SlaAmount| -> Result<i64, CalendarError> {
             let u = left.unit();
             cal.instant_at(u, cal.position(u, due)? - cal.budget(left))
         };
-        let by_share = cal.instant_at(unit, due_pos - budget * i64::from(settings.at_risk_percent.min(100)) / 100)?;
-        let at_risk = by_share.min(before(settings.at_risk_left)?).clamp(start, due);
+        let by_share = cal.instant_at(
+            unit,
+            due_pos - budget * i64::from(settings.at_risk_percent.min(100)) / 100,
+        )?;
+        let at_risk = by_share
+            .min(before(settings.at_risk_left)?)
+            .clamp(start, due);
         let mut alerts = Vec::new();
         for left in &settings.notify_left {
             let at = before(*left)?;
             // A threshold longer than the clock's budget would fire the moment the clock starts.
             if at > start && at < due {
-                alerts.push(AlertPoint { threshold: threshold_code(*left), at: utc(at) });
+                alerts.push(AlertPoint {
+                    threshold: threshold_code(*left),
+                    at: utc(at),
+                });
             }
         }
         if settings.notify_breach {
             // Due is the last instant within the limit; the breach is the second after.
-            alerts.push(AlertPoint { threshold: BREACHED.into(), at: utc(due + 1) });
+            alerts.push(AlertPoint {
+                threshold: BREACHED.into(),
+                at: utc(due + 1),
+            });
         }
-        Ok(Some(Milestones { due: utc(due), at_risk: utc(at_risk), alerts }))
+        Ok(Some(Milestones {
+            due: utc(due),
+            at_risk: utc(at_risk),
+            alerts,
+        }))
     }
 }
 
@@ -120,20 +140,37 @@ mod tests {
     }
 
     #[test]
-    fn a_working_day_clock_turns_yellow_at_a_fifth_left_and_alerts_an_hour_before_in_business_time() {
+    fn a_working_day_clock_turns_yellow_at_a_fifth_left_and_alerts_an_hour_before_in_business_time()
+    {
         // Received Wed 2026-11-25 10:00; 5 working days: due Wed 2026-12-02 23:59:59.
         let run = ClockRun::new(china(2026, 11, 25, 10, 0), SlaAmount::WorkingDays(5));
-        let m = run.milestones(&cal(), &AlertSettings::default()).unwrap().unwrap();
-        assert_eq!(m.due, china(2026, 12, 2, 23, 59) + chrono::Duration::seconds(59));
+        let m = run
+            .milestones(&cal(), &AlertSettings::default())
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            m.due,
+            china(2026, 12, 2, 23, 59) + chrono::Duration::seconds(59)
+        );
         // A fifth of five working days is the last one: yellow once 1 December's count is full.
-        assert_eq!(m.at_risk, china(2026, 12, 1, 23, 59) + chrono::Duration::seconds(59));
-        let points: Vec<(&str, DateTime<Utc>)> = m.alerts.iter().map(|a| (a.threshold.as_str(), a.at)).collect();
+        assert_eq!(
+            m.at_risk,
+            china(2026, 12, 1, 23, 59) + chrono::Duration::seconds(59)
+        );
+        let points: Vec<(&str, DateTime<Utc>)> = m
+            .alerts
+            .iter()
+            .map(|a| (a.threshold.as_str(), a.at))
+            .collect();
         assert_eq!(
             points,
             [
                 // One business hour before 23:59:59 is 16:30 (business hours end 17:30).
                 ("left:working_minutes:60", china(2026, 12, 2, 16, 30)),
-                ("left:minutes:15", china(2026, 12, 2, 23, 44) + chrono::Duration::seconds(59)),
+                (
+                    "left:minutes:15",
+                    china(2026, 12, 2, 23, 44) + chrono::Duration::seconds(59)
+                ),
                 ("breached", china(2026, 12, 3, 0, 0)),
             ]
         );
@@ -142,11 +179,21 @@ mod tests {
     #[test]
     fn short_clocks_skip_thresholds_longer_than_themselves_and_paused_clocks_have_none() {
         let mut run = ClockRun::new(china(2026, 11, 25, 10, 0), SlaAmount::Minutes(30));
-        let m = run.milestones(&cal(), &AlertSettings::default()).unwrap().unwrap();
+        let m = run
+            .milestones(&cal(), &AlertSettings::default())
+            .unwrap()
+            .unwrap();
         let codes: Vec<&str> = m.alerts.iter().map(|a| a.threshold.as_str()).collect();
         assert_eq!(codes, ["left:minutes:15", "breached"]);
-        assert_eq!(m.at_risk, china(2026, 11, 25, 10, 0), "under an hour left from the start");
+        assert_eq!(
+            m.at_risk,
+            china(2026, 11, 25, 10, 0),
+            "under an hour left from the start"
+        );
         run.pause(china(2026, 11, 25, 10, 5));
-        assert_eq!(run.milestones(&cal(), &AlertSettings::default()).unwrap(), None);
+        assert_eq!(
+            run.milestones(&cal(), &AlertSettings::default()).unwrap(),
+            None
+        );
     }
 }

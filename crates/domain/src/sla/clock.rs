@@ -67,7 +67,15 @@ pub struct ClockReading {
 
 impl ClockRun {
     pub fn new(started_at: DateTime<Utc>, amount: SlaAmount) -> Self {
-        Self { started_at, amount, extensions: vec![], pauses: vec![], paused_since: None, stopped_at: None, cancelled: false }
+        Self {
+            started_at,
+            amount,
+            extensions: vec![],
+            pauses: vec![],
+            paused_since: None,
+            stopped_at: None,
+            cancelled: false,
+        }
     }
 
     pub fn is_active(&self) -> bool {
@@ -106,7 +114,8 @@ impl ClockRun {
     pub fn due_position(&self, cal: &SlaCalendar) -> Result<i64, CalendarError> {
         let unit = self.amount.unit();
         let pos = |t: DateTime<Utc>| cal.position(unit, t.timestamp());
-        let budget = cal.budget(self.amount) + self.extensions.iter().map(|e| cal.budget(*e)).sum::<i64>();
+        let budget =
+            cal.budget(self.amount) + self.extensions.iter().map(|e| cal.budget(*e)).sum::<i64>();
         let mut due_pos = cal.start_position(unit, self.started_at.timestamp())? + budget;
         for (from, to) in &self.pauses {
             due_pos += (pos(*to)? - pos(*from)?).max(0);
@@ -115,10 +124,15 @@ impl ClockRun {
     }
 
     /// Reads the clock at `now`.
-    pub fn read(&self, cal: &SlaCalendar, now: DateTime<Utc>) -> Result<ClockReading, CalendarError> {
+    pub fn read(
+        &self,
+        cal: &SlaCalendar,
+        now: DateTime<Utc>,
+    ) -> Result<ClockReading, CalendarError> {
         let unit = self.amount.unit();
         let pos = |t: DateTime<Utc>| cal.position(unit, t.timestamp());
-        let budget = cal.budget(self.amount) + self.extensions.iter().map(|e| cal.budget(*e)).sum::<i64>();
+        let budget =
+            cal.budget(self.amount) + self.extensions.iter().map(|e| cal.budget(*e)).sum::<i64>();
         let due_pos = self.due_position(cal)?;
         let at = |p: i64| -> Result<DateTime<Utc>, CalendarError> {
             Ok(DateTime::from_timestamp(cal.instant_at(unit, p)?, 0).expect("in range"))
@@ -127,7 +141,13 @@ impl ClockRun {
         if let Some(since) = self.paused_since {
             let frozen = due_pos - pos(since)?;
             let due = at(due_pos + (pos(now)? - pos(since)?).max(0))?;
-            return Ok(ClockReading { status: ClockStatus::Paused, due, remaining: frozen, budget, provisional: provisional(due) });
+            return Ok(ClockReading {
+                status: ClockStatus::Paused,
+                due,
+                remaining: frozen,
+                budget,
+                provisional: provisional(due),
+            });
         }
         let due = at(due_pos)?;
         let (status, until) = match (self.stopped_at, self.cancelled) {
@@ -137,6 +157,12 @@ impl ClockRun {
             (None, _) if now <= due => (ClockStatus::Running, now),
             (None, _) => (ClockStatus::Breached, now),
         };
-        Ok(ClockReading { status, due, remaining: due_pos - pos(until)?, budget, provisional: provisional(due) })
+        Ok(ClockReading {
+            status,
+            due,
+            remaining: due_pos - pos(until)?,
+            budget,
+            provisional: provisional(due),
+        })
     }
 }

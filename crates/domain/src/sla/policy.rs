@@ -70,7 +70,13 @@ pub struct Selector {
 }
 
 impl Selector {
-    pub fn matches(&self, kind: &str, domain: Domain, category: &str, level: Option<Level>) -> bool {
+    pub fn matches(
+        &self,
+        kind: &str,
+        domain: Domain,
+        category: &str,
+        level: Option<Level>,
+    ) -> bool {
         (self.kinds.is_empty() || self.kinds.iter().any(|k| k == kind))
             && self.domain.is_none_or(|d| d == domain)
             && self.category.as_deref().is_none_or(|c| c == category)
@@ -94,9 +100,19 @@ pub struct Policy {
 impl Policy {
     /// The clocks a new case runs. A later rule with the same key replaces an earlier one, so
     /// a specific rule (a category, a level) can override a general one.
-    pub fn clocks_for(&self, kind: &str, domain: Domain, category: &str, level: Option<Level>) -> Vec<ClockSpec> {
+    pub fn clocks_for(
+        &self,
+        kind: &str,
+        domain: Domain,
+        category: &str,
+        level: Option<Level>,
+    ) -> Vec<ClockSpec> {
         let mut out: Vec<ClockSpec> = Vec::new();
-        for rule in self.rules.iter().filter(|r| r.when.matches(kind, domain, category, level)) {
+        for rule in self
+            .rules
+            .iter()
+            .filter(|r| r.when.matches(kind, domain, category, level))
+        {
             match out.iter_mut().find(|c| c.key == rule.clock.key) {
                 Some(existing) => *existing = rule.clock.clone(),
                 None => out.push(rule.clock.clone()),
@@ -120,16 +136,19 @@ impl Default for Policy {
             category: None,
             level,
         };
-        let clock = |key: &str, label: &str, amount, scope, start, stop: &[Trigger], source: &str| ClockSpec {
-            key: key.into(),
-            label: label.into(),
-            amount,
-            scope,
-            start,
-            stop: stop.to_vec(),
-            restart: vec![],
-            source: source.into(),
-        };
+        let clock =
+            |key: &str, label: &str, amount, scope, start, stop: &[Trigger], source: &str| {
+                ClockSpec {
+                    key: key.into(),
+                    label: label.into(),
+                    amount,
+                    scope,
+                    start,
+                    stop: stop.to_vec(),
+                    restart: vec![],
+                    source: source.into(),
+                }
+            };
         let rule = |when, clock| PolicyRule { when, clock };
         // "Immediate" response (004 §2.3 level A 实时响应; 003 §5.3.6 a) level 1 即时响应) has no
         // number in the seeds; we hold it to the tightest response figure they do give, 15 min
@@ -139,39 +158,148 @@ impl Default for Policy {
 
         let mut rules = vec![
             // 001 §5.2: technical consultations are answered by the operator within 2 working days.
-            rule(sel(&["consultation", "help", "suggestion"], Some(Technical), None),
-                clock("reply", "答复", WorkingDays(2), Case, Received, &reply_close, "001 §5.2")),
+            rule(
+                sel(
+                    &["consultation", "help", "suggestion"],
+                    Some(Technical),
+                    None,
+                ),
+                clock(
+                    "reply",
+                    "答复",
+                    WorkingDays(2),
+                    Case,
+                    Received,
+                    &reply_close,
+                    "001 §5.2",
+                ),
+            ),
             // 001 §5.2: business consultations: the responsible bureau replies within 5 working
             // days of receiving it (no legal limit given). Help requests and suggestions have no
             // figure of their own in the seeds and follow consultations.
-            rule(sel(&["consultation", "help", "suggestion"], Some(Business), None),
-                clock("reply", "承办单位答复", WorkingDays(5), Bureau, Dispatched, &reply_close, "001 §5.2")),
+            rule(
+                sel(
+                    &["consultation", "help", "suggestion"],
+                    Some(Business),
+                    None,
+                ),
+                clock(
+                    "reply",
+                    "承办单位答复",
+                    WorkingDays(5),
+                    Bureau,
+                    Dispatched,
+                    &reply_close,
+                    "001 §5.2",
+                ),
+            ),
             // 001 §5.3: technical complaints: operator replies within 2 working days.
-            rule(sel(&["complaint"], Some(Technical), None),
-                clock("reply", "答复", WorkingDays(2), Case, Received, &reply_close, "001 §5.3")),
+            rule(
+                sel(&["complaint"], Some(Technical), None),
+                clock(
+                    "reply",
+                    "答复",
+                    WorkingDays(2),
+                    Case,
+                    Received,
+                    &reply_close,
+                    "001 §5.3",
+                ),
+            ),
             // 001 §5.3: business complaints: the bureau decides within 7 working days whether to
             // accept, and replies with the result within 20 working days, both from receipt.
-            rule(sel(&["complaint"], Some(Business), None),
-                clock("accept", "决定是否受理", WorkingDays(7), Bureau, Dispatched, &[Decided, Replied, Closed], "001 §5.3")),
-            rule(sel(&["complaint"], Some(Business), None),
-                clock("reply", "回复处理结果", WorkingDays(20), Bureau, Dispatched, &reply_close, "001 §5.3")),
+            rule(
+                sel(&["complaint"], Some(Business), None),
+                clock(
+                    "accept",
+                    "决定是否受理",
+                    WorkingDays(7),
+                    Bureau,
+                    Dispatched,
+                    &[Decided, Replied, Closed],
+                    "001 §5.3",
+                ),
+            ),
+            rule(
+                sel(&["complaint"], Some(Business), None),
+                clock(
+                    "reply",
+                    "回复处理结果",
+                    WorkingDays(20),
+                    Bureau,
+                    Dispatched,
+                    &reply_close,
+                    "001 §5.3",
+                ),
+            ),
             // 003 §5.3.2 e) 2): a complaint is recorded and dispatched within 15 minutes.
-            rule(sel(&["complaint"], None, None),
-                clock("dispatch", "记录并派单", Minutes(15), Case, Received, &[Dispatched, Replied, Closed], "003 §5.3.2 e) 2)")),
+            rule(
+                sel(&["complaint"], None, None),
+                clock(
+                    "dispatch",
+                    "记录并派单",
+                    Minutes(15),
+                    Case,
+                    Received,
+                    &[Dispatched, Replied, Closed],
+                    "003 §5.3.2 e) 2)",
+                ),
+            ),
             // 003 §5.3.2 e) 3): progress is fed back to the complainant every hour.
-            rule(sel(&["complaint"], None, None), ClockSpec {
-                restart: vec![FedBack],
-                ..clock("feedback", "进展反馈（每小时）", Minutes(60), Case, Received, &reply_close, "003 §5.3.2 e) 3)")
-            }),
+            rule(
+                sel(&["complaint"], None, None),
+                ClockSpec {
+                    restart: vec![FedBack],
+                    ..clock(
+                        "feedback",
+                        "进展反馈（每小时）",
+                        Minutes(60),
+                        Case,
+                        Received,
+                        &reply_close,
+                        "003 §5.3.2 e) 3)",
+                    )
+                },
+            ),
             // 003 §5.3.7 c): a response report the day after a fault or complaint is closed.
-            rule(sel(&["complaint", "fault"], None, None),
-                clock("response_report", "响应服务报告", Days(1), Case, Closed, &[ReportFiled(ReportKind::Response)], "003 §5.3.7 c)")),
+            rule(
+                sel(&["complaint", "fault"], None, None),
+                clock(
+                    "response_report",
+                    "响应服务报告",
+                    Days(1),
+                    Case,
+                    Closed,
+                    &[ReportFiled(ReportKind::Response)],
+                    "003 §5.3.7 c)",
+                ),
+            ),
             // 003 §5.1 b), §6.1 b): a work order is fed back to the user within 24 hours.
-            rule(sel(&["fault"], None, None),
-                clock("feedback", "工单反馈", Minutes(24 * 60), Case, Received, &[FedBack, Replied, Closed], "003 §5.1 b), §6.1 b)")),
+            rule(
+                sel(&["fault"], None, None),
+                clock(
+                    "feedback",
+                    "工单反馈",
+                    Minutes(24 * 60),
+                    Case,
+                    Received,
+                    &[FedBack, Replied, Closed],
+                    "003 §5.1 b), §6.1 b)",
+                ),
+            ),
             // 003 §5.3.3 c): a fault work order is created and a technician dispatched in 30 minutes.
-            rule(sel(&["fault"], None, None),
-                clock("dispatch", "创建工单并分派技术人员", Minutes(30), Case, Received, &[Dispatched, Closed], "003 §5.3.3 c)")),
+            rule(
+                sel(&["fault"], None, None),
+                clock(
+                    "dispatch",
+                    "创建工单并分派技术人员",
+                    Minutes(30),
+                    Case,
+                    Received,
+                    &[Dispatched, Closed],
+                    "003 §5.3.3 c)",
+                ),
+            ),
         ];
 
         // 004 §2.3: fault levels A–D, respond (签收) and resolve.
@@ -182,36 +310,137 @@ impl Default for Policy {
             (Level::FaultD, Minutes(8 * 60), WorkingDays(10)),
         ];
         for (level, respond, resolve) in fault_levels {
-            rules.push(rule(sel(&["fault"], None, Some(level)),
-                clock("respond", "响应", respond, Case, Received, &[SignedFor, Closed], "004 §2.3")));
-            rules.push(rule(sel(&["fault"], None, Some(level)),
-                clock("resolve", "解决", resolve, Case, Received, &reply_close, "004 §2.3")));
+            rules.push(rule(
+                sel(&["fault"], None, Some(level)),
+                clock(
+                    "respond",
+                    "响应",
+                    respond,
+                    Case,
+                    Received,
+                    &[SignedFor, Closed],
+                    "004 §2.3",
+                ),
+            ));
+            rules.push(rule(
+                sel(&["fault"], None, Some(level)),
+                clock(
+                    "resolve",
+                    "解决",
+                    resolve,
+                    Case,
+                    Received,
+                    &reply_close,
+                    "004 §2.3",
+                ),
+            ));
         }
         // 004 §2.3 (3): after a major outage (level A) is resolved, a report within 24 hours.
-        rules.push(rule(sel(&["fault"], None, Some(Level::FaultA)),
-            clock("incident_report", "故障处理报告", Minutes(24 * 60), Case, Replied, &[ReportFiled(ReportKind::Incident)], "004 §2.3 (3)")));
+        rules.push(rule(
+            sel(&["fault"], None, Some(Level::FaultA)),
+            clock(
+                "incident_report",
+                "故障处理报告",
+                Minutes(24 * 60),
+                Case,
+                Replied,
+                &[ReportFiled(ReportKind::Incident)],
+                "004 §2.3 (3)",
+            ),
+        ));
 
         // 003 §5.3.6: service levels 1–4. Levels 1–2 are 7×24 (natural time); levels 3–4 are
         // 5×8 service, so their figures count business hours of working days.
         let service_levels: [(Level, SlaAmount, SlaAmount, SlaAmount, &str); 4] = [
-            (Level::Service1, immediate, immediate, Minutes(2 * 60), "003 §5.3.6 a)"),
-            (Level::Service2, Minutes(15), Minutes(2 * 60), Minutes(4 * 60), "003 §5.3.6 b)"),
-            (Level::Service3, WorkingMinutes(30), WorkingMinutes(6 * 60), WorkingMinutes(8 * 60), "003 §5.3.6 c)"),
-            (Level::Service4, WorkingMinutes(30), WorkingDays(1), WorkingMinutes(24 * 60), "003 §5.3.6 d)"),
+            (
+                Level::Service1,
+                immediate,
+                immediate,
+                Minutes(2 * 60),
+                "003 §5.3.6 a)",
+            ),
+            (
+                Level::Service2,
+                Minutes(15),
+                Minutes(2 * 60),
+                Minutes(4 * 60),
+                "003 §5.3.6 b)",
+            ),
+            (
+                Level::Service3,
+                WorkingMinutes(30),
+                WorkingMinutes(6 * 60),
+                WorkingMinutes(8 * 60),
+                "003 §5.3.6 c)",
+            ),
+            (
+                Level::Service4,
+                WorkingMinutes(30),
+                WorkingDays(1),
+                WorkingMinutes(24 * 60),
+                "003 §5.3.6 d)",
+            ),
         ];
         for (level, respond, on_site, recover, source) in service_levels {
-            rules.push(rule(sel(&["fault"], None, Some(level)),
-                clock("respond", "服务响应", respond, Case, Received, &[SignedFor, Closed], source)));
-            rules.push(rule(sel(&["fault"], None, Some(level)),
-                clock("on_site", "人员到场", on_site, Case, Received, &[OnSite, Closed], source)));
-            rules.push(rule(sel(&["fault"], None, Some(level)),
-                clock("resolve", "故障恢复", recover, Case, Received, &reply_close, source)));
+            rules.push(rule(
+                sel(&["fault"], None, Some(level)),
+                clock(
+                    "respond",
+                    "服务响应",
+                    respond,
+                    Case,
+                    Received,
+                    &[SignedFor, Closed],
+                    source,
+                ),
+            ));
+            rules.push(rule(
+                sel(&["fault"], None, Some(level)),
+                clock(
+                    "on_site",
+                    "人员到场",
+                    on_site,
+                    Case,
+                    Received,
+                    &[OnSite, Closed],
+                    source,
+                ),
+            ));
+            rules.push(rule(
+                sel(&["fault"], None, Some(level)),
+                clock(
+                    "resolve",
+                    "故障恢复",
+                    recover,
+                    Case,
+                    Received,
+                    &reply_close,
+                    source,
+                ),
+            ));
         }
         // A category rule comes last so that it overrides the level's resolve figure.
         // 001 §3.2.4, §3.3.3: a faulty service application is fixed within 1 working day,
         // otherwise taken offline.
-        rules.push(rule(Selector { kinds: vec!["fault".into()], category: Some("app_fault".into()), ..Selector::default() },
-                clock("resolve", "解决或下线", WorkingDays(1), Case, Received, &reply_close, "001 §3.2.4, §3.3.3")));
-        Self { rules, maintenance_notice_working_days: 3 }
+        rules.push(rule(
+            Selector {
+                kinds: vec!["fault".into()],
+                category: Some("app_fault".into()),
+                ..Selector::default()
+            },
+            clock(
+                "resolve",
+                "解决或下线",
+                WorkingDays(1),
+                Case,
+                Received,
+                &reply_close,
+                "001 §3.2.4, §3.3.3",
+            ),
+        ));
+        Self {
+            rules,
+            maintenance_notice_working_days: 3,
+        }
     }
 }

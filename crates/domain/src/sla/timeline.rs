@@ -33,8 +33,8 @@ pub struct InvalidBusinessHours;
 
 impl BusinessHours {
     pub fn new(periods: Vec<(NaiveTime, NaiveTime)>) -> Result<Self, InvalidBusinessHours> {
-        let ordered = periods.iter().all(|(a, b)| a < b)
-            && periods.windows(2).all(|w| w[0].1 <= w[1].0);
+        let ordered =
+            periods.iter().all(|(a, b)| a < b) && periods.windows(2).all(|w| w[0].1 <= w[1].0);
         if periods.is_empty() || !ordered {
             return Err(InvalidBusinessHours);
         }
@@ -49,7 +49,9 @@ impl BusinessHours {
 impl Default for BusinessHours {
     fn default() -> Self {
         let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).expect("valid time");
-        Self { periods: vec![(t(9, 0), t(12, 0)), (t(13, 30), t(17, 30))] }
+        Self {
+            periods: vec![(t(9, 0), t(12, 0)), (t(13, 30), t(17, 30))],
+        }
     }
 }
 
@@ -85,7 +87,10 @@ impl DayPattern {
 
     /// Counted seconds of the day before second-of-day `sod`.
     fn elapsed(&self, sod: i64) -> i64 {
-        self.periods.iter().map(|&(a, b)| (sod.min(b) - a).max(0)).sum()
+        self.periods
+            .iter()
+            .map(|&(a, b)| (sod.min(b) - a).max(0))
+            .sum()
     }
 
     /// Second-of-day at which `off` counted seconds (1..=len) are used up.
@@ -116,11 +121,21 @@ fn secs(t: NaiveTime) -> i64 {
 impl SlaCalendar {
     pub fn new(legal: LegalCalendar, settings: SlaSettings) -> Self {
         let business = DayPattern::new(
-            settings.business_hours.periods().iter().map(|&(a, b)| (secs(a), secs(b))).collect(),
+            settings
+                .business_hours
+                .periods()
+                .iter()
+                .map(|&(a, b)| (secs(a), secs(b)))
+                .collect(),
         );
         // A zero-length day would make every working-day clock fall due at once.
         let whole_day = DayPattern::new(vec![(0, secs(settings.day_end).max(1))]);
-        Self { legal, settings, business, whole_day }
+        Self {
+            legal,
+            settings,
+            business,
+            whole_day,
+        }
     }
 
     pub fn legal(&self) -> &LegalCalendar {
@@ -132,7 +147,11 @@ impl SlaCalendar {
     }
 
     /// The due instant of a clock of `amount` started at `start`.
-    pub fn due(&self, start: DateTime<Utc>, amount: SlaAmount) -> Result<DateTime<Utc>, CalendarError> {
+    pub fn due(
+        &self,
+        start: DateTime<Utc>,
+        amount: SlaAmount,
+    ) -> Result<DateTime<Utc>, CalendarError> {
         let due = self.due_secs(start.timestamp(), amount)?;
         Ok(DateTime::from_timestamp(due, 0).expect("in chrono's range"))
     }
@@ -148,7 +167,8 @@ impl SlaCalendar {
     /// working-day units count the calendar's days, and every provisional day lies after every
     /// published one, so a due is provisional exactly when its own day is.
     pub fn is_provisional(&self, unit: Unit, t: i64) -> bool {
-        matches!(unit, Unit::WorkingHours | Unit::WorkingDays) && self.legal.is_provisional_day(split_local(t).0)
+        matches!(unit, Unit::WorkingHours | Unit::WorkingDays)
+            && self.legal.is_provisional_day(split_local(t).0)
     }
 
     /// The clock time `amount` stands for, in its unit's seconds.
@@ -185,7 +205,11 @@ impl SlaCalendar {
             Unit::WorkingHours | Unit::WorkingDays => {
                 let pattern = self.pattern(unit);
                 let before = i64::from(self.legal.workdays_before(day)?);
-                let today = if self.legal.is_workday_at(day)? { pattern.elapsed(sod) } else { 0 };
+                let today = if self.legal.is_workday_at(day)? {
+                    pattern.elapsed(sod)
+                } else {
+                    0
+                };
                 Ok(before * pattern.len + today)
             }
         }
@@ -211,10 +235,17 @@ impl SlaCalendar {
 
     /// The latest instant to announce something `amount` working days before `at` (e.g. planned
     /// maintenance, 001 §3.2.3): the end of the Nth working day before `at`'s day.
-    pub fn latest_notice(&self, at: DateTime<Utc>, working_days: u32) -> Result<DateTime<Utc>, CalendarError> {
+    pub fn latest_notice(
+        &self,
+        at: DateTime<Utc>,
+        working_days: u32,
+    ) -> Result<DateTime<Utc>, CalendarError> {
         let (day, _) = split_local(at.timestamp());
         let before = u64::from(self.legal.workdays_before(day)?);
-        let k = (before + 1).checked_sub(u64::from(working_days)).filter(|k| *k > 0).unwrap_or(0);
+        let k = (before + 1)
+            .checked_sub(u64::from(working_days))
+            .filter(|k| *k > 0)
+            .unwrap_or(0);
         let notice_day = self.legal.kth_workday(k)?;
         let t = local_day_start(notice_day) + self.whole_day.locate(self.whole_day.len);
         Ok(DateTime::from_timestamp(t, 0).expect("in range"))

@@ -4,7 +4,8 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use hotline_domain::calendar::LegalCalendar;
 use hotline_domain::case::{
-    Actor, CaseId, CaseNumber, Caller, Channel, DeviceId, Event, EventBody, EventId, Intake, IntakeDraft, KindCatalog, Level, Role,
+    Actor, Caller, CaseId, CaseNumber, Channel, DeviceId, Event, EventBody, EventId, Intake,
+    IntakeDraft, KindCatalog, Level, Role,
 };
 use hotline_domain::sla::{Policy, SlaCalendar, SlaSettings};
 use hotline_domain::time::from_local;
@@ -38,7 +39,10 @@ pub struct Story {
 
 impl Story {
     pub fn new() -> Self {
-        Self { case: CaseId(Uuid::from_u128(0xCA5E)), seq: 0 }
+        Self {
+            case: CaseId(Uuid::from_u128(0xCA5E)),
+            seq: 0,
+        }
     }
 
     pub fn event(&mut self, at: DateTime<Utc>, body: EventBody) -> Event {
@@ -47,7 +51,11 @@ impl Story {
             id: EventId(Uuid::from_u128(self.seq)),
             case: self.case,
             at,
-            actor: Actor { user: "seat017".into(), role: Role::Seat, bureau: None },
+            actor: Actor {
+                user: "seat017".into(),
+                role: Role::Seat,
+                bureau: None,
+            },
             device: DeviceId("seat-017".into()),
             seen: u32::MAX,
             body,
@@ -61,7 +69,11 @@ pub fn intake(kind: &str, category: &str, level: Option<Level>) -> Intake {
         number: CaseNumber::new(d("2026-09-25"), "A017", 1).unwrap(),
         kind: kind.into(),
         category: category.into(),
-        caller: Caller { phone: "13800138000".into(), name: Some("张先生".into()), id_number: None },
+        caller: Caller {
+            phone: "13800138000".into(),
+            name: Some("张先生".into()),
+            id_number: None,
+        },
         channel: Channel::Phone,
         district: "天河区".into(),
         address: "天河路100号".into(),

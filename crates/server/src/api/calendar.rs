@@ -10,7 +10,10 @@ use crate::auth::authenticate;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-pub async fn get(State(app): State<AppState>, headers: HeaderMap) -> Result<Json<CalendarImports>, ApiError> {
+pub async fn get(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<CalendarImports>, ApiError> {
     authenticate(&app.pool, &headers, app.clock.now()).await?;
     Ok(Json(crate::calendar::imports(&app.pool).await?))
 }

@@ -24,7 +24,12 @@ pub fn mask_id(id: &str) -> String {
     if chars.len() <= 4 {
         return "*".repeat(chars.len());
     }
-    format!("{}{}{}", chars[..2].iter().collect::<String>(), "*".repeat(chars.len() - 4), chars[chars.len() - 2..].iter().collect::<String>())
+    format!(
+        "{}{}{}",
+        chars[..2].iter().collect::<String>(),
+        "*".repeat(chars.len() - 4),
+        chars[chars.len() - 2..].iter().collect::<String>()
+    )
 }
 
 /// Masks the caller inside an event for `role`, if that role does not see callers.

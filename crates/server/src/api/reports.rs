@@ -25,35 +25,77 @@ impl From<ReportError> for ApiError {
     fn from(e: ReportError) -> Self {
         match e {
             ReportError::Db(e) => e.into(),
-            ReportError::NoFont(_) => ApiError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, "report.no_font", e.to_string()),
-            _ => ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "report.failed", e.to_string()),
+            ReportError::NoFont(_) => ApiError::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "report.no_font",
+                e.to_string(),
+            ),
+            _ => ApiError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "report.failed",
+                e.to_string(),
+            ),
         }
     }
 }
 
-pub async fn report(State(app): State<AppState>, headers: HeaderMap, Query(q): Query<ReportQuery>) -> Result<Response, ApiError> {
+pub async fn report(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, ApiError> {
     let now = app.clock.now();
     let who = authenticate(&app.pool, &headers, now).await?;
     if who.role != Role::Supervisor {
-        return Err(ApiError::forbidden("report.not_permitted", "reports are for supervisors / 报表仅供班长导出"));
+        return Err(ApiError::forbidden(
+            "report.not_permitted",
+            "reports are for supervisors / 报表仅供班长导出",
+        ));
     }
-    let period = Period::holding(q.period, q.date.unwrap_or_else(|| hotline_domain::time::local_date(now)));
+    let period = Period::holding(
+        q.period,
+        q.date
+            .unwrap_or_else(|| hotline_domain::time::local_date(now)),
+    );
     let r = report::compute(&app.pool, &period, now).await?;
     let (bytes, mime, ext) = match q.format.as_str() {
-        "xlsx" => (report::xlsx::write(&r).map_err(ReportError::from)?, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+        "xlsx" => (
+            report::xlsx::write(&r).map_err(ReportError::from)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
         "pdf" => {
             // Font loading and PDF writing are CPU work: off the async workers.
             let font = ReportFont::find()?;
             let bytes = tokio::task::spawn_blocking(move || report::pdf::write(&r, &font))
                 .await
-                .map_err(|e| ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "report.failed", e.to_string()))??;
+                .map_err(|e| {
+                    ApiError::new(
+                        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                        "report.failed",
+                        e.to_string(),
+                    )
+                })??;
             (bytes, "application/pdf", "pdf")
         }
-        _ => return Err(ApiError::bad_request("report.format", "format is xlsx or pdf / 格式须为 xlsx 或 pdf")),
+        _ => {
+            return Err(ApiError::bad_request(
+                "report.format",
+                "format is xlsx or pdf / 格式须为 xlsx 或 pdf",
+            ))
+        }
     };
-    let name = format!("hotline-{}-{}.{ext}", period.first, serde_json::to_value(q.period).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default());
+    let name = format!(
+        "hotline-{}-{}.{ext}",
+        period.first,
+        serde_json::to_value(q.period)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    );
     let mut resp = bytes.into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }

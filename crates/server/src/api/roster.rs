@@ -26,12 +26,21 @@ pub struct RosterQuery {
     pub date: Option<NaiveDate>,
 }
 
-pub async fn get(State(app): State<AppState>, headers: HeaderMap, Query(q): Query<RosterQuery>) -> Result<Json<Roster>, ApiError> {
+pub async fn get(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<RosterQuery>,
+) -> Result<Json<Roster>, ApiError> {
     let now = app.clock.now();
     let who = authenticate(&app.pool, &headers, now).await?;
     if !matches!(who.role, Role::Seat | Role::Supervisor) {
-        return Err(ApiError::forbidden("roster.not_permitted", "the duty roster is the centre's / 排班表仅供热线中心使用"));
+        return Err(ApiError::forbidden(
+            "roster.not_permitted",
+            "the duty roster is the centre's / 排班表仅供热线中心使用",
+        ));
     }
-    let day = q.date.unwrap_or_else(|| hotline_domain::time::local_date(now));
+    let day = q
+        .date
+        .unwrap_or_else(|| hotline_domain::time::local_date(now));
     Ok(Json(roster::roster(&app.pool, day, now).await?))
 }

@@ -45,7 +45,11 @@ impl Verdict {
     fn refuse(&mut self, e: &ApiError) {
         if let Verdict::Fresh(seq, event, _) = self {
             let r = refusal(*seq, Some(event), e);
-            *self = Verdict::Refused(*seq, serde_json::json!({ "device_seq": *seq, "event": event }), r);
+            *self = Verdict::Refused(
+                *seq,
+                serde_json::json!({ "device_seq": *seq, "event": event }),
+                r,
+            );
         }
     }
 
@@ -57,24 +61,43 @@ impl Verdict {
     }
 }
 
-pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Json<PushResponse>, ApiError> {
+pub async fn push(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<PushResponse>, ApiError> {
     let now = app.clock.now();
     let who = authenticate(&app.pool, &headers, now).await?;
-    let req: RawPush = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::bad_request("push.malformed", format!("the push is not valid JSON of the expected shape: {e} / 推送数据格式错误")))?;
+    let req: RawPush = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::bad_request(
+            "push.malformed",
+            format!("the push is not valid JSON of the expected shape: {e} / 推送数据格式错误"),
+        )
+    })?;
     if req.device_id != who.device_id {
-        return Err(ApiError::forbidden("push.device", "the push names another device than the session's / 设备与登录会话不符"));
+        return Err(ApiError::forbidden(
+            "push.device",
+            "the push names another device than the session's / 设备与登录会话不符",
+        ));
     }
     if req.events.len() > MAX_PUSH {
-        return Err(ApiError::bad_request("push.too_many", format!("at most {MAX_PUSH} events per push / 单次推送事件过多")));
+        return Err(ApiError::bad_request(
+            "push.too_many",
+            format!("at most {MAX_PUSH} events per push / 单次推送事件过多"),
+        ));
     }
     let mut events = req
         .events
         .into_iter()
-        .map(|v| match v.get("device_seq").and_then(serde_json::Value::as_i64) {
-            Some(seq) => Ok((seq, v)),
-            None => Err(ApiError::bad_request("push.malformed", "an event without its device_seq / 事件缺少序号")),
-        })
+        .map(
+            |v| match v.get("device_seq").and_then(serde_json::Value::as_i64) {
+                Some(seq) => Ok((seq, v)),
+                None => Err(ApiError::bad_request(
+                    "push.malformed",
+                    "an event without its device_seq / 事件缺少序号",
+                )),
+            },
+        )
         .collect::<Result<Vec<_>, _>>()?;
     events.sort_by_key(|(seq, _)| *seq);
 
@@ -84,11 +107,17 @@ pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) 
         .bind(who.user_id)
         .execute(&mut *tx)
         .await?;
-    let last_seq: i64 = sqlx::query_scalar("SELECT last_seq FROM devices WHERE device_id = $1 FOR UPDATE")
-        .bind(&who.device_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let Judged { mut verdicts, mut refused, duplicates, last_seq } = judge(&mut tx, &who, events, last_seq, now).await?;
+    let last_seq: i64 =
+        sqlx::query_scalar("SELECT last_seq FROM devices WHERE device_id = $1 FOR UPDATE")
+            .bind(&who.device_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let Judged {
+        mut verdicts,
+        mut refused,
+        duplicates,
+        last_seq,
+    } = judge(&mut tx, &who, events, last_seq, now).await?;
     refuse_unknown_bureaus(&mut tx, &mut verdicts).await?;
     refuse_replays(&mut tx, &mut verdicts).await?;
     let (mut fresh, mut corrections) = (Vec::new(), Vec::new());
@@ -122,10 +151,18 @@ pub async fn push(State(app): State<AppState>, headers: HeaderMap, body: Bytes) 
         .await?;
     if applied > 0 {
         // Delivered to every listening server process when, and only if, this commits.
-        sqlx::query("SELECT pg_notify($1, '')").bind(CHANNEL).execute(&mut *tx).await?;
+        sqlx::query("SELECT pg_notify($1, '')")
+            .bind(CHANNEL)
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
-    Ok(Json(PushResponse { applied, duplicates, last_seq, refused }))
+    Ok(Json(PushResponse {
+        applied,
+        duplicates,
+        last_seq,
+        refused,
+    }))
 }
 
 /// A push's events, each judged on its own.
@@ -164,33 +201,66 @@ async fn judge(
         }
         last_seq = device_seq;
         verdicts.push(match serde_json::from_value::<PushedEvent>(raw.clone()) {
-            Err(e) => Verdict::Refused(device_seq, raw, refusal(device_seq, None, &ApiError::unprocessable("push.unreadable", format!("this server cannot read the event: {e} / 服务器无法识别该事件")))),
+            Err(e) => Verdict::Refused(
+                device_seq,
+                raw,
+                refusal(
+                    device_seq,
+                    None,
+                    &ApiError::unprocessable(
+                        "push.unreadable",
+                        format!("this server cannot read the event: {e} / 服务器无法识别该事件"),
+                    ),
+                ),
+            ),
             Ok(PushedEvent { event, .. }) => match check_event(who, &event, now) {
                 Ok(correction) => Verdict::Fresh(device_seq, event, correction.map(Box::new)),
                 Err(e) => Verdict::Refused(device_seq, raw, refusal(device_seq, Some(&event), &e)),
             },
         });
     }
-    Ok(Judged { verdicts, refused, duplicates, last_seq })
+    Ok(Judged {
+        verdicts,
+        refused,
+        duplicates,
+        last_seq,
+    })
 }
 
 fn refusal(device_seq: i64, event: Option<&Event>, e: &ApiError) -> Refusal {
-    Refusal { device_seq, event: event.map(|e| e.id.0), code: e.code.to_owned(), message: e.message.clone() }
+    Refusal {
+        device_seq,
+        event: event.map(|e| e.id.0),
+        code: e.code.to_owned(),
+        message: e.message.clone(),
+    }
 }
 
 /// A sequence already used: the same event again is a duplicate, a refused one is refused again
 /// (its first answer may have been lost), another event under the number is an error (a seat
 /// restored from an old backup would otherwise lose it silently).
-async fn earlier_answer(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, device: &str, seq: i64, raw: &serde_json::Value) -> Result<Option<Refusal>, ApiError> {
-    let id = raw.pointer("/event/id").and_then(|v| v.as_str()).and_then(|s| s.parse::<uuid::Uuid>().ok());
-    let stored: Option<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM events WHERE device_id = $1 AND device_seq = $2")
-        .bind(device)
-        .bind(seq)
-        .fetch_optional(&mut **tx)
-        .await?;
+async fn earlier_answer(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    device: &str,
+    seq: i64,
+    raw: &serde_json::Value,
+) -> Result<Option<Refusal>, ApiError> {
+    let id = raw
+        .pointer("/event/id")
+        .and_then(|v| v.as_str())
+        .and_then(|s| s.parse::<uuid::Uuid>().ok());
+    let stored: Option<uuid::Uuid> =
+        sqlx::query_scalar("SELECT id FROM events WHERE device_id = $1 AND device_seq = $2")
+            .bind(device)
+            .bind(seq)
+            .fetch_optional(&mut **tx)
+            .await?;
     if let Some(stored) = stored {
         if Some(stored) != id {
-            return Err(ApiError::conflict("push.sequence_reused", format!("device sequence {seq} already holds another event / 事件序号已被占用")));
+            return Err(ApiError::conflict(
+                "push.sequence_reused",
+                format!("device sequence {seq} already holds another event / 事件序号已被占用"),
+            ));
         }
         return Ok(None);
     }
@@ -202,13 +272,31 @@ async fn earlier_answer(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, device: 
     let Some(r) = row else { return Ok(None) };
     let refused: Option<uuid::Uuid> = r.get("event_id");
     if refused.is_some() && refused != id {
-        return Err(ApiError::conflict("push.sequence_reused", format!("device sequence {seq} was used by a refused event / 事件序号已被占用")));
+        return Err(ApiError::conflict(
+            "push.sequence_reused",
+            format!("device sequence {seq} was used by a refused event / 事件序号已被占用"),
+        ));
     }
-    Ok(Some(Refusal { device_seq: seq, event: refused, code: r.get("code"), message: r.get("message") }))
+    Ok(Some(Refusal {
+        device_seq: seq,
+        event: refused,
+        code: r.get("code"),
+        message: r.get("message"),
+    }))
 }
 
-async fn record_refusal(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, who: &Principal, seq: i64, raw: &serde_json::Value, r: &Refusal, now: chrono::DateTime<chrono::Utc>) -> Result<(), sqlx::Error> {
-    let case = raw.pointer("/event/case").and_then(|v| v.as_str()).and_then(|s| s.parse::<uuid::Uuid>().ok());
+async fn record_refusal(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    who: &Principal,
+    seq: i64,
+    raw: &serde_json::Value,
+    r: &Refusal,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), sqlx::Error> {
+    let case = raw
+        .pointer("/event/case")
+        .and_then(|v| v.as_str())
+        .and_then(|s| s.parse::<uuid::Uuid>().ok());
     sqlx::query(
         "INSERT INTO refused_events (device_id, device_seq, event_id, case_id, user_id, refused_at, code, message, body)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -229,13 +317,26 @@ async fn record_refusal(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, who: &Pr
 
 /// An event whose id is already stored (pushed before from another device or sequence) is a
 /// replay: refused alone.
-async fn refuse_replays(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, verdicts: &mut [Verdict]) -> Result<(), sqlx::Error> {
-    let ids: Vec<uuid::Uuid> = verdicts.iter().filter_map(Verdict::fresh).map(|e| e.id.0).collect();
+async fn refuse_replays(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    verdicts: &mut [Verdict],
+) -> Result<(), sqlx::Error> {
+    let ids: Vec<uuid::Uuid> = verdicts
+        .iter()
+        .filter_map(Verdict::fresh)
+        .map(|e| e.id.0)
+        .collect();
     if ids.is_empty() {
         return Ok(());
     }
-    let stored: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM events WHERE id = ANY($1)").bind(&ids).fetch_all(&mut **tx).await?;
-    let replayed = ApiError::conflict("push.replayed", "this event was already recorded from another push / 事件已存在（重放）");
+    let stored: Vec<uuid::Uuid> = sqlx::query_scalar("SELECT id FROM events WHERE id = ANY($1)")
+        .bind(&ids)
+        .fetch_all(&mut **tx)
+        .await?;
+    let replayed = ApiError::conflict(
+        "push.replayed",
+        "this event was already recorded from another push / 事件已存在（重放）",
+    );
     for v in verdicts.iter_mut() {
         if v.fresh().is_some_and(|e| stored.contains(&e.id.0)) {
             v.refuse(&replayed);
@@ -246,7 +347,12 @@ async fn refuse_replays(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, verdicts
 
 /// Appends events recorded on `device` by `user`, each with its device sequence, in one
 /// statement; an id already stored is skipped. Returns how many were stored.
-pub(crate) async fn insert_events(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, device: &str, user: i64, events: &[(i64, Event)]) -> Result<u64, sqlx::Error> {
+pub(crate) async fn insert_events(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    device: &str,
+    user: i64,
+    events: &[(i64, Event)],
+) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(
         "INSERT INTO events (id, case_id, device_id, device_seq, user_id, at, body)
          SELECT id, case_id, $3, seq, $5, at, body
@@ -269,42 +375,80 @@ pub(crate) async fn insert_events(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>
 /// history (a step the history cannot take is kept and flagged as a conflict, never dropped).
 /// A `received` event is resolved against the policy once: the answer is the correction of its
 /// clocks the server records beside it, if it needs one.
-fn check_event(who: &Principal, e: &Event, now: chrono::DateTime<chrono::Utc>) -> Result<Option<Event>, ApiError> {
-    if e.device.0 != who.device_id || e.actor.user != who.name || e.actor.role != who.role || e.actor.bureau != who.bureau {
+fn check_event(
+    who: &Principal,
+    e: &Event,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<Event>, ApiError> {
+    if e.device.0 != who.device_id
+        || e.actor.user != who.name
+        || e.actor.role != who.role
+        || e.actor.bureau != who.bureau
+    {
         return Err(ApiError::forbidden("push.actor", format!("event {} names another user or device than the session's / 事件的操作人与登录用户不符", e.id.0)));
     }
     if !permits(who.role, who.bureau.as_ref(), &e.body) {
         return Err(ApiError::forbidden(
             "push.forbidden",
-            format!("a {} may not record {} ({}) / 无权执行「{}」", crate::auth::role_name(who.role), e.body.step(), e.body.step_zh(), e.body.step_zh()),
+            format!(
+                "a {} may not record {} ({}) / 无权执行「{}」",
+                crate::auth::role_name(who.role),
+                e.body.step(),
+                e.body.step_zh(),
+                e.body.step_zh()
+            ),
         ));
     }
     if e.at > now + Duration::hours(24) {
-        return Err(ApiError::unprocessable("push.future", format!("event {} is dated {} , more than a day ahead / 事件时间超前", e.id.0, e.at)));
+        return Err(ApiError::unprocessable(
+            "push.future",
+            format!(
+                "event {} is dated {} , more than a day ahead / 事件时间超前",
+                e.id.0, e.at
+            ),
+        ));
     }
     if e.id.0.get_version_num() != 7 || e.case.0.get_version_num() != 7 {
-        return Err(ApiError::unprocessable("push.id", "event and case ids must be UUIDv7 / 标识须为 UUIDv7"));
+        return Err(ApiError::unprocessable(
+            "push.id",
+            "event and case ids must be UUIDv7 / 标识须为 UUIDv7",
+        ));
     }
     crate::policy::check_received(e, now)
 }
 
 /// Every bureau a push dispatches to must exist (one query for the whole batch); a dispatch to
 /// an unknown one is refused alone.
-async fn refuse_unknown_bureaus(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, verdicts: &mut [Verdict]) -> Result<(), sqlx::Error> {
+async fn refuse_unknown_bureaus(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    verdicts: &mut [Verdict],
+) -> Result<(), sqlx::Error> {
     let target = |e: &Event| match &e.body {
-        EventBody::Dispatched { bureau, .. } | EventBody::Redispatched { to: bureau, .. } => Some(bureau.0.clone()),
+        EventBody::Dispatched { bureau, .. } | EventBody::Redispatched { to: bureau, .. } => {
+            Some(bureau.0.clone())
+        }
         _ => None,
     };
-    let mut wanted: Vec<String> = verdicts.iter().filter_map(Verdict::fresh).filter_map(target).collect();
+    let mut wanted: Vec<String> = verdicts
+        .iter()
+        .filter_map(Verdict::fresh)
+        .filter_map(target)
+        .collect();
     wanted.sort();
     wanted.dedup();
     if wanted.is_empty() {
         return Ok(());
     }
-    let known: Vec<String> = sqlx::query_scalar("SELECT code FROM bureaus WHERE code = ANY($1)").bind(&wanted).fetch_all(&mut **tx).await?;
+    let known: Vec<String> = sqlx::query_scalar("SELECT code FROM bureaus WHERE code = ANY($1)")
+        .bind(&wanted)
+        .fetch_all(&mut **tx)
+        .await?;
     for v in verdicts.iter_mut() {
         if let Some(b) = v.fresh().and_then(target).filter(|b| !known.contains(b)) {
-            v.refuse(&ApiError::unprocessable("push.unknown_bureau", format!("unknown bureau {b} / 未知的承办单位 {b}")));
+            v.refuse(&ApiError::unprocessable(
+                "push.unknown_bureau",
+                format!("unknown bureau {b} / 未知的承办单位 {b}"),
+            ));
         }
     }
     Ok(())
@@ -321,7 +465,12 @@ pub struct PullQuery {
 /// whether the page is full. Only events of transactions older than every transaction still
 /// running: one that commits later always has a larger txid than anything returned now, so a
 /// cursor never skips it.
-pub(crate) async fn visible_after(pool: &sqlx::PgPool, after: (i64, i64), limit: i64, bureau: Option<&str>) -> Result<(Vec<(i64, i64, Event)>, bool), ApiError> {
+pub(crate) async fn visible_after(
+    pool: &sqlx::PgPool,
+    after: (i64, i64),
+    limit: i64,
+    bureau: Option<&str>,
+) -> Result<(Vec<(i64, i64, Event)>, bool), ApiError> {
     let rows = sqlx::query(
         "SELECT tx_id::text::bigint AS tx, pos, body FROM events
          WHERE (tx_id, pos) > ($1::text::xid8, $2)
@@ -339,7 +488,13 @@ pub(crate) async fn visible_after(pool: &sqlx::PgPool, after: (i64, i64), limit:
     let events = rows
         .into_iter()
         .map(|r| {
-            let event = serde_json::from_value(r.get("body")).map_err(|e| ApiError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, "server.corrupt", e.to_string()))?;
+            let event = serde_json::from_value(r.get("body")).map_err(|e| {
+                ApiError::new(
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    "server.corrupt",
+                    e.to_string(),
+                )
+            })?;
             Ok((r.get("tx"), r.get("pos"), event))
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
@@ -347,7 +502,11 @@ pub(crate) async fn visible_after(pool: &sqlx::PgPool, after: (i64, i64), limit:
 }
 
 /// Whether committed events past `after` wait behind an older running transaction.
-pub(crate) async fn held_after(pool: &sqlx::PgPool, after: (i64, i64), bureau: Option<&str>) -> Result<bool, ApiError> {
+pub(crate) async fn held_after(
+    pool: &sqlx::PgPool,
+    after: (i64, i64),
+    bureau: Option<&str>,
+) -> Result<bool, ApiError> {
     Ok(sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM events WHERE (tx_id, pos) > ($1::text::xid8, $2)
            AND tx_id >= pg_snapshot_xmin(pg_current_snapshot())
@@ -370,18 +529,28 @@ pub(crate) fn parse_cursor(s: &str) -> Option<(i64, i64)> {
     Some((a.parse().ok()?, b.parse().ok()?))
 }
 
-pub async fn pull(State(app): State<AppState>, headers: HeaderMap, Query(q): Query<PullQuery>) -> Result<Json<PullPage>, ApiError> {
+pub async fn pull(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<PullQuery>,
+) -> Result<Json<PullPage>, ApiError> {
     let who = authenticate(&app.pool, &headers, app.clock.now()).await?;
     if who.role == Role::Admin {
-        return Err(ApiError::forbidden("pull.role", "administrators do not receive cases / 管理员不接收工单"));
+        return Err(ApiError::forbidden(
+            "pull.role",
+            "administrators do not receive cases / 管理员不接收工单",
+        ));
     }
     let (tx_after, pos_after) = match q.after.as_deref() {
         None | Some("") => (0, 0),
-        Some(c) => parse_cursor(c).ok_or_else(|| ApiError::bad_request("pull.cursor", "malformed cursor / 游标格式错误"))?,
+        Some(c) => parse_cursor(c).ok_or_else(|| {
+            ApiError::bad_request("pull.cursor", "malformed cursor / 游标格式错误")
+        })?,
     };
     let limit = q.limit.unwrap_or(500).clamp(1, 5_000);
     let bureau = who.bureau.as_ref().map(|b| b.0.clone());
-    let (rows, more) = visible_after(&app.pool, (tx_after, pos_after), limit, bureau.as_deref()).await?;
+    let (rows, more) =
+        visible_after(&app.pool, (tx_after, pos_after), limit, bureau.as_deref()).await?;
     let mut next = cursor(tx_after, pos_after);
     let mut out = Vec::with_capacity(rows.len());
     for (tx, pos, event) in rows {
@@ -402,18 +571,36 @@ pub async fn pull(State(app): State<AppState>, headers: HeaderMap, Query(q): Que
                 for e in earlier {
                     if let Ok(mut ev) = serde_json::from_value::<Event>(e.get("body")) {
                         mask_event(who.role, &mut ev.body);
-                        out.push(PulledEvent { pos: cursor(e.get("tx"), e.get("pos")), event: ev });
+                        out.push(PulledEvent {
+                            pos: cursor(e.get("tx"), e.get("pos")),
+                            event: ev,
+                        });
                     }
                 }
             }
         }
         let mut event = event;
         mask_event(who.role, &mut event.body);
-        out.push(PulledEvent { pos: cursor(tx, pos), event });
+        out.push(PulledEvent {
+            pos: cursor(tx, pos),
+            event,
+        });
         next = cursor(tx, pos);
     }
-    let held = !more && held_after(&app.pool, parse_cursor(&next).unwrap_or((0, 0)), bureau.as_deref()).await?;
-    Ok(Json(PullPage { events: out, next, more, held, epoch: Some(app.epoch.clone()) }))
+    let held = !more
+        && held_after(
+            &app.pool,
+            parse_cursor(&next).unwrap_or((0, 0)),
+            bureau.as_deref(),
+        )
+        .await?;
+    Ok(Json(PullPage {
+        events: out,
+        next,
+        more,
+        held,
+        epoch: Some(app.epoch.clone()),
+    }))
 }
 
 type EventStream = std::pin::Pin<Box<dyn Stream<Item = Result<SseEvent, Infallible>> + Send>>;
@@ -423,15 +610,20 @@ type EventStream = std::pin::Pin<Box<dyn Stream<Item = Result<SseEvent, Infallib
 /// not events: `changed` tells it to pull them.
 ///
 /// [`LivePage`]: hotline_domain::wire::LivePage
-pub async fn stream(State(app): State<AppState>, headers: HeaderMap) -> Result<impl axum::response::IntoResponse, ApiError> {
+pub async fn stream(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+) -> Result<impl axum::response::IntoResponse, ApiError> {
     let who = authenticate(&app.pool, &headers, app.clock.now()).await?;
     let hello = tokio_stream::once(Ok(SseEvent::default().event("hello").data("")));
     let changed = || Ok(SseEvent::default().event("changed").data(""));
     let rest: EventStream = if super::mask::sees_caller(who.role) {
-        Box::pin(BroadcastStream::new(app.pages.subscribe()).map(move |m| match m {
-            Ok(page) => Ok(SseEvent::default().event("events").data(page.as_str())),
-            Err(_) => changed(),
-        }))
+        Box::pin(
+            BroadcastStream::new(app.pages.subscribe()).map(move |m| match m {
+                Ok(page) => Ok(SseEvent::default().event("events").data(page.as_str())),
+                Err(_) => changed(),
+            }),
+        )
     } else {
         Box::pin(BroadcastStream::new(app.notices.subscribe()).map(move |_| changed()))
     };

@@ -15,7 +15,10 @@ fn err<E: std::fmt::Debug>(e: E) -> ChartError {
 }
 
 /// A chart drawn by `draw` on a white SVG page of `size`.
-fn svg(size: (u32, u32), draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, plotters::coord::Shift>) -> Result<(), ChartError>) -> Result<String, ChartError> {
+fn svg(
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, plotters::coord::Shift>) -> Result<(), ChartError>,
+) -> Result<String, ChartError> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
@@ -27,7 +30,12 @@ fn svg(size: (u32, u32), draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, plotters
 }
 
 /// Vertical bars, one per label.
-pub fn columns(title: &str, labels: &[String], values: &[f64], size: (u32, u32)) -> Result<String, ChartError> {
+pub fn columns(
+    title: &str,
+    labels: &[String],
+    values: &[f64],
+    size: (u32, u32),
+) -> Result<String, ChartError> {
     svg(size, |root| {
         let max = values.iter().copied().fold(0.0, f64::max).max(1.0) * 1.1;
         let n = labels.len().max(1);
@@ -44,7 +52,9 @@ pub fn columns(title: &str, labels: &[String], values: &[f64], size: (u32, u32))
             .disable_x_mesh()
             .x_labels(n)
             .x_label_formatter(&|x| match x {
-                SegmentValue::CenterOf(i) if i % every == 0 => labels.get(*i).cloned().unwrap_or_default(),
+                SegmentValue::CenterOf(i) if i % every == 0 => {
+                    labels.get(*i).cloned().unwrap_or_default()
+                }
                 _ => String::new(),
             })
             .y_label_formatter(&|v| format!("{v:.0}"))
@@ -53,7 +63,13 @@ pub fn columns(title: &str, labels: &[String], values: &[f64], size: (u32, u32))
             .map_err(err)?;
         chart
             .draw_series(values.iter().enumerate().map(|(i, v)| {
-                let mut bar = Rectangle::new([(SegmentValue::Exact(i), 0.0), (SegmentValue::Exact(i + 1), *v)], BLUE.filled());
+                let mut bar = Rectangle::new(
+                    [
+                        (SegmentValue::Exact(i), 0.0),
+                        (SegmentValue::Exact(i + 1), *v),
+                    ],
+                    BLUE.filled(),
+                );
                 bar.set_margin(0, 0, 2, 2);
                 bar
             }))
@@ -63,7 +79,13 @@ pub fn columns(title: &str, labels: &[String], values: &[f64], size: (u32, u32))
 }
 
 /// Horizontal bars of shares (0–1), one per label, worst first in red under `warn_below`.
-pub fn rates(title: &str, labels: &[String], values: &[f64], warn_below: f64, size: (u32, u32)) -> Result<String, ChartError> {
+pub fn rates(
+    title: &str,
+    labels: &[String],
+    values: &[f64],
+    warn_below: f64,
+    size: (u32, u32),
+) -> Result<String, ChartError> {
     svg(size, |root| {
         let n = labels.len().max(1);
         let mut chart = ChartBuilder::on(root)
@@ -90,7 +112,13 @@ pub fn rates(title: &str, labels: &[String], values: &[f64], warn_below: f64, si
             .draw_series(values.iter().enumerate().map(|(i, v)| {
                 let colour = if *v < warn_below { RED } else { BLUE };
                 let at = n - 1 - i;
-                let mut bar = Rectangle::new([(0.0, SegmentValue::Exact(at)), (*v, SegmentValue::Exact(at + 1))], colour.filled());
+                let mut bar = Rectangle::new(
+                    [
+                        (0.0, SegmentValue::Exact(at)),
+                        (*v, SegmentValue::Exact(at + 1)),
+                    ],
+                    colour.filled(),
+                );
                 bar.set_margin(2, 2, 0, 0);
                 bar
             }))
@@ -100,7 +128,12 @@ pub fn rates(title: &str, labels: &[String], values: &[f64], warn_below: f64, si
 }
 
 /// A line over the labels (daily volume).
-pub fn line(title: &str, labels: &[String], values: &[f64], size: (u32, u32)) -> Result<String, ChartError> {
+pub fn line(
+    title: &str,
+    labels: &[String],
+    values: &[f64],
+    size: (u32, u32),
+) -> Result<String, ChartError> {
     svg(size, |root| {
         let max = values.iter().copied().fold(0.0, f64::max).max(1.0) * 1.1;
         let n = labels.len().max(1);
@@ -119,8 +152,20 @@ pub fn line(title: &str, labels: &[String], values: &[f64], size: (u32, u32)) ->
             .label_style((FONT, 11))
             .draw()
             .map_err(err)?;
-        chart.draw_series(LineSeries::new(values.iter().enumerate().map(|(i, v)| (i, *v)), BLUE.stroke_width(2))).map_err(err)?;
-        chart.draw_series(values.iter().enumerate().map(|(i, v)| Circle::new((i, *v), 3, BLUE.filled()))).map_err(err)?;
+        chart
+            .draw_series(LineSeries::new(
+                values.iter().enumerate().map(|(i, v)| (i, *v)),
+                BLUE.stroke_width(2),
+            ))
+            .map_err(err)?;
+        chart
+            .draw_series(
+                values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| Circle::new((i, *v), 3, BLUE.filled())),
+            )
+            .map_err(err)?;
         Ok(())
     })
 }

@@ -121,7 +121,11 @@ pub struct Report {
 }
 
 /// Computes the report of `period` as of `now` (runs due after `now` are not decided yet).
-pub async fn compute(pool: &PgPool, period: &Period, now: DateTime<Utc>) -> Result<Report, sqlx::Error> {
+pub async fn compute(
+    pool: &PgPool,
+    period: &Period,
+    now: DateTime<Utc>,
+) -> Result<Report, sqlx::Error> {
     let (start, end) = (period.start(), period.end());
     let decided_until = end.min(now);
     let received = sqlx::query(
@@ -162,8 +166,10 @@ pub async fn compute(pool: &PgPool, period: &Period, now: DateTime<Utc>) -> Resu
     .bind(start)
     .bind(end)
     .fetch_all(pool);
-    let names = sqlx::query_as::<_, (String, String)>("SELECT code, name FROM bureaus").fetch_all(pool);
-    let (received, reached, on_time, callbacks, names) = tokio::try_join!(received, reached, on_time, callbacks, names)?;
+    let names =
+        sqlx::query_as::<_, (String, String)>("SELECT code, name FROM bureaus").fetch_all(pool);
+    let (received, reached, on_time, callbacks, names) =
+        tokio::try_join!(received, reached, on_time, callbacks, names)?;
 
     let catalog = KindCatalog::default();
     let names: BTreeMap<String, String> = names.into_iter().collect();
@@ -184,7 +190,11 @@ pub async fn compute(pool: &PgPool, period: &Period, now: DateTime<Utc>) -> Resu
         by_day: period.days().map(|d| (d, 0)).collect(),
         top_categories: Vec::new(),
     };
-    let mut kinds: BTreeMap<String, KindRow> = catalog.kinds.iter().map(|k| (k.code.clone(), KindRow::new(&k.code, &k.label))).collect();
+    let mut kinds: BTreeMap<String, KindRow> = catalog
+        .kinds
+        .iter()
+        .map(|k| (k.code.clone(), KindRow::new(&k.code, &k.label)))
+        .collect();
     let mut bureaus: BTreeMap<String, BureauRow> = BTreeMap::new();
     let mut categories = Vec::new();
     // grouping() sets a bit per column left out, the first column the highest bit.
@@ -199,12 +209,22 @@ pub async fn compute(pool: &PgPool, period: &Period, now: DateTime<Utc>) -> Resu
             }
             0b101111 => {
                 let code: String = row.get("channel");
-                r.by_channel.push(Count { label: channel_label(&code), code, count: n });
+                r.by_channel.push(Count {
+                    label: channel_label(&code),
+                    code,
+                    count: n,
+                });
             }
             0b110111 => {
                 let code: String = row.get("category");
-                let label = catalog.category(&code).map_or_else(|| code.clone(), |c| c.label.clone());
-                categories.push(Count { code, label, count: n });
+                let label = catalog
+                    .category(&code)
+                    .map_or_else(|| code.clone(), |c| c.label.clone());
+                categories.push(Count {
+                    code,
+                    label,
+                    count: n,
+                });
             }
             0b111011 => {
                 let b: String = row.get("bureau");
@@ -231,12 +251,19 @@ pub async fn compute(pool: &PgPool, period: &Period, now: DateTime<Utc>) -> Resu
     for row in &reached {
         let kind: Option<String> = row.get("kind");
         let secs: Option<f64> = row.get("secs");
-        let step = Reached { count: row.get("n"), mean_hours: secs.map(|s| s / 3600.0) };
+        let step = Reached {
+            count: row.get("n"),
+            mean_hours: secs.map(|s| s / 3600.0),
+        };
         let closed = row.get::<String, _>("step") == "closed";
         let slot = match kind {
             Some(k) => {
                 let k = kind_entry(&mut kinds, &catalog, &k);
-                if closed { &mut k.closed } else { &mut k.replied }
+                if closed {
+                    &mut k.closed
+                } else {
+                    &mut k.replied
+                }
             }
             None if closed => &mut r.closed,
             None => &mut r.replied,
@@ -245,7 +272,10 @@ pub async fn compute(pool: &PgPool, period: &Period, now: DateTime<Utc>) -> Resu
     }
     for row in &on_time {
         let g: i32 = row.get("g");
-        let o = OnTime { decided: row.get("n"), met: row.get("met") };
+        let o = OnTime {
+            decided: row.get("n"),
+            met: row.get("met"),
+        };
         match g {
             0b01 => bureau_entry(&mut bureaus, &names, row.get("bureau")).on_time = o,
             0b10 => kind_entry(&mut kinds, &catalog, row.get("kind")).on_time = o,
@@ -256,20 +286,35 @@ pub async fn compute(pool: &PgPool, period: &Period, now: DateTime<Utc>) -> Resu
         let g: i32 = row.get("g");
         let (s, n): (String, i64) = (row.get("satisfaction"), row.get("n"));
         match g {
-            0b01 => bureau_entry(&mut bureaus, &names, row.get("bureau")).satisfaction.add(&s, n),
-            0b10 => kind_entry(&mut kinds, &catalog, row.get("kind")).satisfaction.add(&s, n),
+            0b01 => bureau_entry(&mut bureaus, &names, row.get("bureau"))
+                .satisfaction
+                .add(&s, n),
+            0b10 => kind_entry(&mut kinds, &catalog, row.get("kind"))
+                .satisfaction
+                .add(&s, n),
             _ => r.satisfaction.add(&s, n),
         }
     }
     categories.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
     categories.truncate(10);
     r.top_categories = categories;
-    r.by_channel.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+    r.by_channel
+        .sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
     r.by_kind = kinds.into_values().collect();
-    r.by_kind.sort_by_key(|k| catalog.kinds.iter().position(|d| d.code == k.kind).unwrap_or(usize::MAX));
+    r.by_kind.sort_by_key(|k| {
+        catalog
+            .kinds
+            .iter()
+            .position(|d| d.code == k.kind)
+            .unwrap_or(usize::MAX)
+    });
     // The centre first, then bureaus by name.
     r.by_bureau = bureaus.into_values().collect();
-    r.by_bureau.sort_by(|a, b| (a.bureau != CENTRE).cmp(&(b.bureau != CENTRE)).then_with(|| a.name.cmp(&b.name)));
+    r.by_bureau.sort_by(|a, b| {
+        (a.bureau != CENTRE)
+            .cmp(&(b.bureau != CENTRE))
+            .then_with(|| a.name.cmp(&b.name))
+    });
     Ok(r)
 }
 
@@ -288,14 +333,33 @@ impl KindRow {
     }
 }
 
-fn kind_entry<'a>(kinds: &'a mut BTreeMap<String, KindRow>, catalog: &KindCatalog, k: &str) -> &'a mut KindRow {
-    kinds.entry(k.to_owned()).or_insert_with(|| KindRow::new(k, &catalog.kind(k).map_or_else(|| k.to_owned(), |d| d.label.clone())))
+fn kind_entry<'a>(
+    kinds: &'a mut BTreeMap<String, KindRow>,
+    catalog: &KindCatalog,
+    k: &str,
+) -> &'a mut KindRow {
+    kinds.entry(k.to_owned()).or_insert_with(|| {
+        KindRow::new(
+            k,
+            &catalog
+                .kind(k)
+                .map_or_else(|| k.to_owned(), |d| d.label.clone()),
+        )
+    })
 }
 
-fn bureau_entry<'a>(bureaus: &'a mut BTreeMap<String, BureauRow>, names: &BTreeMap<String, String>, b: &str) -> &'a mut BureauRow {
+fn bureau_entry<'a>(
+    bureaus: &'a mut BTreeMap<String, BureauRow>,
+    names: &BTreeMap<String, String>,
+    b: &str,
+) -> &'a mut BureauRow {
     bureaus.entry(b.to_owned()).or_insert_with(|| BureauRow {
         bureau: b.to_owned(),
-        name: if b == CENTRE { "热线中心".to_owned() } else { names.get(b).cloned().unwrap_or_else(|| b.to_owned()) },
+        name: if b == CENTRE {
+            "热线中心".to_owned()
+        } else {
+            names.get(b).cloned().unwrap_or_else(|| b.to_owned())
+        },
         received: 0,
         on_time: OnTime::default(),
         satisfaction: Satisfaction::default(),
@@ -304,5 +368,6 @@ fn bureau_entry<'a>(bureaus: &'a mut BTreeMap<String, BureauRow>, names: &BTreeM
 
 /// The channel's Chinese name, read through the domain's own `Channel` (its serde name is the code).
 pub fn channel_label(code: &str) -> String {
-    serde_json::from_value::<Channel>(serde_json::Value::String(code.to_owned())).map_or_else(|_| code.to_owned(), |c| c.label_zh().to_owned())
+    serde_json::from_value::<Channel>(serde_json::Value::String(code.to_owned()))
+        .map_or_else(|_| code.to_owned(), |c| c.label_zh().to_owned())
 }

@@ -1,12 +1,12 @@
 //! Reports (日报 / 周报 / 月报): figures computed over all cases, exported to XLSX (with Excel's
 //! own charts) and to PDF (Chinese text, charts drawn by plotters).
 
-pub mod compute;
-pub mod period;
-pub mod xlsx;
-pub mod pdf;
 mod charts;
+pub mod compute;
+pub mod pdf;
+pub mod period;
 pub mod table;
+pub mod xlsx;
 
 pub use compute::{compute, Report};
 pub use period::{Period, PeriodKind};
@@ -19,6 +19,8 @@ pub enum ReportError {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("PDF: {0}")]
     Pdf(String),
-    #[error("no Chinese font found (looked for {0}); install fonts-noto-cjk or set HOTLINE_REPORT_FONT")]
+    #[error(
+        "no Chinese font found (looked for {0}); install fonts-noto-cjk or set HOTLINE_REPORT_FONT"
+    )]
     NoFont(String),
 }

@@ -45,11 +45,22 @@ impl ReportFont {
     /// `HOTLINE_REPORT_FONT` (a font file) if set, else the first of [`FONT_PATHS`] present.
     pub fn find() -> Result<Self, ReportError> {
         let env = std::env::var_os("HOTLINE_REPORT_FONT").map(PathBuf::from);
-        let candidates: Vec<PathBuf> = env.into_iter().chain(FONT_PATHS.iter().map(PathBuf::from)).collect();
+        let candidates: Vec<PathBuf> = env
+            .into_iter()
+            .chain(FONT_PATHS.iter().map(PathBuf::from))
+            .collect();
         candidates
             .iter()
             .find_map(|p| Self::load(p))
-            .ok_or_else(|| ReportError::NoFont(candidates.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")))
+            .ok_or_else(|| {
+                ReportError::NoFont(
+                    candidates
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+            })
     }
 
     /// The file's Simplified Chinese face (a collection holds several), else its first face.
@@ -58,52 +69,114 @@ impl ReportFont {
         let mut db = fontdb::Database::new();
         db.load_font_data(data.to_vec());
         let faces: Vec<_> = db.faces().collect();
-        let sc = faces.iter().find(|f| f.families.iter().any(|(name, _)| name.ends_with(" SC") || name.contains("YaHei") || name.contains("WenQuanYi")));
+        let sc = faces.iter().find(|f| {
+            f.families.iter().any(|(name, _)| {
+                name.ends_with(" SC") || name.contains("YaHei") || name.contains("WenQuanYi")
+            })
+        });
         let face = sc.or(faces.first())?;
-        Some(Self { index: face.index, family: face.families.first()?.0.clone(), data })
+        Some(Self {
+            index: face.index,
+            family: face.families.first()?.0.clone(),
+            data,
+        })
     }
 }
 
 pub fn write(r: &Report, font: &ReportFont) -> Result<Vec<u8>, ReportError> {
-    let pdf_font = Font::new(font.data.clone().into(), font.index).ok_or_else(|| ReportError::Pdf("the font cannot be read".into()))?;
+    let pdf_font = Font::new(font.data.clone().into(), font.index)
+        .ok_or_else(|| ReportError::Pdf("the font cannot be read".into()))?;
     let mut db = fontdb::Database::new();
     db.load_font_data(font.data.to_vec());
     db.set_sans_serif_family(font.family.clone());
-    let svg_options = usvg::Options { fontdb: Arc::new(db), font_family: font.family.clone(), ..Default::default() };
+    let svg_options = usvg::Options {
+        fontdb: Arc::new(db),
+        font_family: font.family.clone(),
+        ..Default::default()
+    };
 
     let mut blocks = vec![
         Block::Title(r.title.clone()),
-        Block::Line(format!("统计周期：{} 至 {}　　生成时间：{}（北京时间）", r.period.first, r.period.last, r.generated_at.with_timezone(&hotline_domain::time::china()).format("%Y-%m-%d %H:%M"))),
+        Block::Line(format!(
+            "统计周期：{} 至 {}　　生成时间：{}（北京时间）",
+            r.period.first,
+            r.period.last,
+            r.generated_at
+                .with_timezone(&hotline_domain::time::china())
+                .format("%Y-%m-%d %H:%M")
+        )),
         Block::Table(table::summary(r), vec![3.0, 1.0], 0.45),
     ];
-    let days: Vec<String> = r.by_day.iter().map(|(d, _)| d.format("%m-%d").to_string()).collect();
+    let days: Vec<String> = r
+        .by_day
+        .iter()
+        .map(|(d, _)| d.format("%m-%d").to_string())
+        .collect();
     let day_values: Vec<f64> = r.by_day.iter().map(|(_, n)| *n as f64).collect();
-    let chart = |svg: Result<String, String>, h: f32| -> Result<Block, ReportError> { Ok(Block::Chart(svg.map_err(ReportError::Pdf)?, h)) };
+    let chart = |svg: Result<String, String>, h: f32| -> Result<Block, ReportError> {
+        Ok(Block::Chart(svg.map_err(ReportError::Pdf)?, h))
+    };
     if days.len() > 1 {
-        blocks.push(chart(charts::line("每日受理量", &days, &day_values, (1000, 300)), 231.0)?);
+        blocks.push(chart(
+            charts::line("每日受理量", &days, &day_values, (1000, 300)),
+            231.0,
+        )?);
     }
-    blocks.push(Block::Table(table::by_kind(r), vec![2.0, 1.0, 1.0, 1.0, 1.3, 1.0, 1.3, 1.0, 1.0, 1.0, 1.0, 1.0], 1.0));
+    blocks.push(Block::Table(
+        table::by_kind(r),
+        vec![2.0, 1.0, 1.0, 1.0, 1.3, 1.0, 1.3, 1.0, 1.0, 1.0, 1.0, 1.0],
+        1.0,
+    ));
     let hours: Vec<String> = (0..24).map(|h| format!("{h}")).collect();
     let hour_values: Vec<f64> = r.by_hour.iter().map(|n| *n as f64).collect();
-    blocks.push(chart(charts::columns("各时段受理量（时）", &hours, &hour_values, (1000, 300)), 231.0)?);
-    blocks.push(Block::Table(table::by_bureau(r), vec![3.2, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], 1.0));
-    let rated: Vec<_> = r.by_bureau.iter().filter_map(|b| b.on_time.rate().map(|rate| (b.name.clone(), rate))).collect();
+    blocks.push(chart(
+        charts::columns("各时段受理量（时）", &hours, &hour_values, (1000, 300)),
+        231.0,
+    )?);
+    blocks.push(Block::Table(
+        table::by_bureau(r),
+        vec![3.2, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+        1.0,
+    ));
+    let rated: Vec<_> = r
+        .by_bureau
+        .iter()
+        .filter_map(|b| b.on_time.rate().map(|rate| (b.name.clone(), rate)))
+        .collect();
     if !rated.is_empty() {
         let (names, values): (Vec<String>, Vec<f64>) = rated.into_iter().unzip();
         let h = 60 + 26 * names.len() as u32;
-        blocks.push(chart(charts::rates("各承办单位按时率（红色：低于90%）", &names, &values, 0.9, (1000, h)), h as f32 * 0.77)?);
+        blocks.push(chart(
+            charts::rates(
+                "各承办单位按时率（红色：低于90%）",
+                &names,
+                &values,
+                0.9,
+                (1000, h),
+            ),
+            h as f32 * 0.77,
+        )?);
     }
-    blocks.push(Block::Table(table::top_categories(r), vec![0.6, 3.0, 1.0], 0.5));
+    blocks.push(Block::Table(
+        table::top_categories(r),
+        vec![0.6, 3.0, 1.0],
+        0.5,
+    ));
     let cats: Vec<String> = r.top_categories.iter().map(|c| c.label.clone()).collect();
     let cat_values: Vec<f64> = r.top_categories.iter().map(|c| c.count as f64).collect();
     if !cats.is_empty() {
-        blocks.push(chart(charts::columns("热点分类受理量", &cats, &cat_values, (1000, 300)), 231.0)?);
+        blocks.push(chart(
+            charts::columns("热点分类受理量", &cats, &cat_values, (1000, 300)),
+            231.0,
+        )?);
     }
     blocks.push(Block::Table(table::by_channel(r), vec![2.0, 1.0], 0.4));
     blocks.push(Block::Table(table::satisfaction(r), vec![2.0, 1.0], 0.4));
 
     let mut doc = Document::new();
-    let mut page = doc.start_page_with(PageSettings::new(Size::from_wh(PAGE.0, PAGE.1).expect("A4")));
+    let mut page = doc.start_page_with(PageSettings::new(
+        Size::from_wh(PAGE.0, PAGE.1).expect("A4"),
+    ));
     let mut surface = page.surface();
     let mut y = MARGIN;
     let mut page_no = 1;
@@ -113,7 +186,9 @@ pub fn write(r: &Report, font: &ReportFont) -> Result<Vec<u8>, ReportError> {
         if y + h > PAGE.1 - MARGIN && y > MARGIN {
             surface.finish();
             page.finish();
-            page = doc.start_page_with(PageSettings::new(Size::from_wh(PAGE.0, PAGE.1).expect("A4")));
+            page = doc.start_page_with(PageSettings::new(
+                Size::from_wh(PAGE.0, PAGE.1).expect("A4"),
+            ));
             surface = page.surface();
             page_no += 1;
             footer(&mut surface, &pdf_font, &r.title, page_no);
@@ -148,7 +223,13 @@ impl Block {
         }
     }
 
-    fn draw(&self, s: &mut Surface, font: &Font, svg: &usvg::Options, y: f32) -> Result<(), ReportError> {
+    fn draw(
+        &self,
+        s: &mut Surface,
+        font: &Font,
+        svg: &usvg::Options,
+        y: f32,
+    ) -> Result<(), ReportError> {
         match self {
             Self::Title(t) => text(s, font, 18.0, MARGIN, y + 18.0, t),
             Self::Line(t) => text(s, font, 10.0, MARGIN, y + 10.0, t),
@@ -156,13 +237,23 @@ impl Block {
                 text(s, font, 11.0, MARGIN, y + 11.0, t.name);
                 let total: f32 = widths.iter().sum();
                 let width = WIDTH * share;
-                let xs: Vec<f32> = widths.iter().scan(MARGIN, |x, w| {
-                    let at = *x;
-                    *x += width * w / total;
-                    Some(at)
-                }).collect();
+                let xs: Vec<f32> = widths
+                    .iter()
+                    .scan(MARGIN, |x, w| {
+                        let at = *x;
+                        *x += width * w / total;
+                        Some(at)
+                    })
+                    .collect();
                 let top = y + 18.0;
-                fill_rect(s, MARGIN, top, width, ROW, rgb::Color::new(0xe8, 0xee, 0xf6));
+                fill_rect(
+                    s,
+                    MARGIN,
+                    top,
+                    width,
+                    ROW,
+                    rgb::Color::new(0xe8, 0xee, 0xf6),
+                );
                 for (i, h) in t.headers.iter().enumerate() {
                     text(s, font, 8.5, xs[i] + 3.0, top + 11.5, h);
                 }
@@ -177,9 +268,11 @@ impl Block {
                 line(s, MARGIN, top + ROW, MARGIN + width);
             }
             Self::Chart(svg_text, h) => {
-                let tree = usvg::Tree::from_str(svg_text, svg).map_err(|e| ReportError::Pdf(format!("chart SVG: {e}")))?;
+                let tree = usvg::Tree::from_str(svg_text, svg)
+                    .map_err(|e| ReportError::Pdf(format!("chart SVG: {e}")))?;
                 s.push_transform(&Transform::from_translate(MARGIN, y));
-                let size = Size::from_wh(WIDTH, *h).ok_or_else(|| ReportError::Pdf("empty chart".into()))?;
+                let size = Size::from_wh(WIDTH, *h)
+                    .ok_or_else(|| ReportError::Pdf("empty chart".into()))?;
                 s.draw_svg(&tree, size, SvgSettings::default());
                 s.pop();
             }
@@ -189,12 +282,26 @@ impl Block {
 }
 
 fn footer(s: &mut Surface, font: &Font, title: &str, page: u32) {
-    text(s, font, 8.0, MARGIN, PAGE.1 - 18.0, &format!("热线工作台 · {title} · 第 {page} 页"));
+    text(
+        s,
+        font,
+        8.0,
+        MARGIN,
+        PAGE.1 - 18.0,
+        &format!("热线工作台 · {title} · 第 {page} 页"),
+    );
 }
 
 fn text(s: &mut Surface, font: &Font, size: f32, x: f32, baseline: f32, t: &str) {
     s.set_fill(Some(Fill::default()));
-    s.draw_text(Point::from_xy(x, baseline), font.clone(), size, t, false, TextDirection::Auto);
+    s.draw_text(
+        Point::from_xy(x, baseline),
+        font.clone(),
+        size,
+        t,
+        false,
+        TextDirection::Auto,
+    );
 }
 
 fn fill_rect(s: &mut Surface, x: f32, y: f32, w: f32, h: f32, colour: rgb::Color) {
@@ -203,7 +310,10 @@ fn fill_rect(s: &mut Surface, x: f32, y: f32, w: f32, h: f32, colour: rgb::Color
         pb.push_rect(r);
     }
     if let Some(path) = pb.finish() {
-        s.set_fill(Some(Fill { paint: colour.into(), ..Fill::default() }));
+        s.set_fill(Some(Fill {
+            paint: colour.into(),
+            ..Fill::default()
+        }));
         s.set_stroke(None);
         s.draw_path(&path);
     }
@@ -215,7 +325,11 @@ fn line(s: &mut Surface, x0: f32, y: f32, x1: f32) {
     pb.line_to(x1, y);
     if let Some(path) = pb.finish() {
         s.set_fill(None);
-        s.set_stroke(Some(Stroke { paint: rgb::Color::new(0xbb, 0xbb, 0xbb).into(), width: 0.5, ..Stroke::default() }));
+        s.set_stroke(Some(Stroke {
+            paint: rgb::Color::new(0xbb, 0xbb, 0xbb).into(),
+            width: 0.5,
+            ..Stroke::default()
+        }));
         s.draw_path(&path);
         s.set_stroke(None);
     }

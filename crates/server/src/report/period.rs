@@ -57,7 +57,11 @@ impl Period {
 
     /// The instant after its last.
     pub fn end(&self) -> DateTime<Utc> {
-        from_local((self.last + Days::new(1)).and_hms_opt(0, 0, 0).expect("midnight"))
+        from_local(
+            (self.last + Days::new(1))
+                .and_hms_opt(0, 0, 0)
+                .expect("midnight"),
+        )
     }
 
     pub fn days(&self) -> impl Iterator<Item = NaiveDate> + '_ {
@@ -71,7 +75,15 @@ impl Period {
             PeriodKind::Day => format!("{}年{}月{}日 日报", f.year(), f.month(), f.day()),
             PeriodKind::Week => {
                 let w = f.iso_week();
-                format!("{}年第{}周 周报（{}月{}日—{}月{}日）", w.year(), w.week(), f.month(), f.day(), self.last.month(), self.last.day())
+                format!(
+                    "{}年第{}周 周报（{}月{}日—{}月{}日）",
+                    w.year(),
+                    w.week(),
+                    f.month(),
+                    f.day(),
+                    self.last.month(),
+                    self.last.day()
+                )
             }
             PeriodKind::Month => format!("{}年{}月 月报", f.year(), f.month()),
         }
@@ -98,6 +110,9 @@ mod tests {
         let day = Period::holding(PeriodKind::Day, d("2026-11-26"));
         assert_eq!(day.start().to_rfc3339(), "2026-11-25T16:00:00+00:00");
         assert_eq!(day.end().to_rfc3339(), "2026-11-26T16:00:00+00:00");
-        assert_eq!(Period::holding(PeriodKind::Week, d("2027-01-01")).title_zh(), "2026年第53周 周报（12月28日—1月3日）");
+        assert_eq!(
+            Period::holding(PeriodKind::Week, d("2027-01-01")).title_zh(),
+            "2026年第53周 周报（12月28日—1月3日）"
+        );
     }
 }

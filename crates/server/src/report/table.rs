@@ -36,11 +36,22 @@ fn t(s: impl Into<String>) -> Cell {
 }
 
 fn on_time_cells(o: &OnTime) -> [Cell; 4] {
-    [Cell::Int(o.decided), Cell::Int(o.met), Cell::Int(o.breached()), Cell::Percent(o.rate())]
+    [
+        Cell::Int(o.decided),
+        Cell::Int(o.met),
+        Cell::Int(o.breached()),
+        Cell::Percent(o.rate()),
+    ]
 }
 
 fn satisfaction_cells(s: &Satisfaction) -> [Cell; 5] {
-    [Cell::Int(s.total()), Cell::Int(s.satisfied), Cell::Int(s.basically), Cell::Int(s.dissatisfied), Cell::Percent(s.rate())]
+    [
+        Cell::Int(s.total()),
+        Cell::Int(s.satisfied),
+        Cell::Int(s.basically),
+        Cell::Int(s.dissatisfied),
+        Cell::Percent(s.rate()),
+    ]
 }
 
 fn reached_cells(r: &Reached) -> [Cell; 2] {
@@ -61,7 +72,11 @@ pub fn summary(r: &Report) -> Table {
         vec![t("回访数"), Cell::Int(r.satisfaction.total())],
         vec![t("满意率"), Cell::Percent(r.satisfaction.rate())],
     ];
-    Table { name: "概览", headers: vec!["指标", "数值"], rows }
+    Table {
+        name: "概览",
+        headers: vec!["指标", "数值"],
+        rows,
+    }
 }
 
 pub fn by_kind(r: &Report) -> Table {
@@ -79,7 +94,20 @@ pub fn by_kind(r: &Report) -> Table {
         .collect();
     Table {
         name: "按类型",
-        headers: vec!["类型", "受理", "当场答复", "答复", "平均答复(时)", "办结", "平均办结(时)", "到期时限", "按时", "超时", "按时率", "满意率"],
+        headers: vec![
+            "类型",
+            "受理",
+            "当场答复",
+            "答复",
+            "平均答复(时)",
+            "办结",
+            "平均办结(时)",
+            "到期时限",
+            "按时",
+            "超时",
+            "按时率",
+            "满意率",
+        ],
         rows,
     }
 }
@@ -97,29 +125,75 @@ pub fn by_bureau(r: &Report) -> Table {
         .collect();
     Table {
         name: "按承办单位",
-        headers: vec!["承办单位", "受理派往", "到期时限", "按时", "超时", "按时率", "回访", "满意", "基本满意", "不满意", "满意率"],
+        headers: vec![
+            "承办单位",
+            "受理派往",
+            "到期时限",
+            "按时",
+            "超时",
+            "按时率",
+            "回访",
+            "满意",
+            "基本满意",
+            "不满意",
+            "满意率",
+        ],
         rows,
     }
 }
 
 pub fn by_day(r: &Report) -> Table {
-    let rows = r.by_day.iter().map(|(d, n)| vec![t(d.format("%m-%d").to_string()), Cell::Int(*n)]).collect();
-    Table { name: "每日受理", headers: vec!["日期", "受理量"], rows }
+    let rows = r
+        .by_day
+        .iter()
+        .map(|(d, n)| vec![t(d.format("%m-%d").to_string()), Cell::Int(*n)])
+        .collect();
+    Table {
+        name: "每日受理",
+        headers: vec!["日期", "受理量"],
+        rows,
+    }
 }
 
 pub fn by_hour(r: &Report) -> Table {
-    let rows = r.by_hour.iter().enumerate().map(|(h, n)| vec![t(format!("{h:02}时")), Cell::Int(*n)]).collect();
-    Table { name: "时段分布", headers: vec!["时段", "受理量"], rows }
+    let rows = r
+        .by_hour
+        .iter()
+        .enumerate()
+        .map(|(h, n)| vec![t(format!("{h:02}时")), Cell::Int(*n)])
+        .collect();
+    Table {
+        name: "时段分布",
+        headers: vec!["时段", "受理量"],
+        rows,
+    }
 }
 
 pub fn by_channel(r: &Report) -> Table {
-    let rows = r.by_channel.iter().map(|c| vec![t(&c.label), Cell::Int(c.count)]).collect();
-    Table { name: "渠道", headers: vec!["渠道", "受理量"], rows }
+    let rows = r
+        .by_channel
+        .iter()
+        .map(|c| vec![t(&c.label), Cell::Int(c.count)])
+        .collect();
+    Table {
+        name: "渠道",
+        headers: vec!["渠道", "受理量"],
+        rows,
+    }
 }
 
 pub fn top_categories(r: &Report) -> Table {
-    let rows = r.top_categories.iter().enumerate().map(|(i, c)| vec![Cell::Int(i as i64 + 1), t(&c.label), Cell::Int(c.count)]).collect();
-    Table { name: "热点分类", headers: vec!["排名", "分类", "受理量"], rows }
+    let rows = r
+        .top_categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| vec![Cell::Int(i as i64 + 1), t(&c.label), Cell::Int(c.count)])
+        .collect();
+    Table {
+        name: "热点分类",
+        headers: vec!["排名", "分类", "受理量"],
+        rows,
+    }
 }
 
 pub fn satisfaction(r: &Report) -> Table {
@@ -129,5 +203,9 @@ pub fn satisfaction(r: &Report) -> Table {
         vec![t("基本满意"), Cell::Int(s.basically)],
         vec![t("不满意"), Cell::Int(s.dissatisfied)],
     ];
-    Table { name: "满意度", headers: vec!["评价", "回访数"], rows }
+    Table {
+        name: "满意度",
+        headers: vec!["评价", "回访数"],
+        rows,
+    }
 }

@@ -18,7 +18,16 @@ pub fn write(r: &Report) -> Result<Vec<u8>, XlsxError> {
     ws.set_name(summary.name)?;
     printable(ws);
     ws.write_string_with_format(0, 0, &r.title, &title)?;
-    ws.write_string(1, 0, format!("统计周期：{} 至 {}；生成时间：{}", r.period.first, r.period.last, hotline_domain::time::local_date(r.generated_at)))?;
+    ws.write_string(
+        1,
+        0,
+        format!(
+            "统计周期：{} 至 {}；生成时间：{}",
+            r.period.first,
+            r.period.last,
+            hotline_domain::time::local_date(r.generated_at)
+        ),
+    )?;
     put(ws, 3, &summary, &bold, &pct, &hours)?;
     ws.set_column_width(0, 24)?;
     ws.set_column_width(1, 14)?;
@@ -26,7 +35,11 @@ pub fn write(r: &Report) -> Result<Vec<u8>, XlsxError> {
     let kinds = table::by_kind(r);
     let ws = wb.add_worksheet();
     let end = put_sheet(ws, &kinds, &bold, &pct, &hours)?;
-    ws.insert_chart(end + 2, 0, &column(kinds.name, "各类型受理量", end, 1, "受理量"))?;
+    ws.insert_chart(
+        end + 2,
+        0,
+        &column(kinds.name, "各类型受理量", end, 1, "受理量"),
+    )?;
 
     let bureaus = table::by_bureau(r);
     let ws = wb.add_worksheet();
@@ -34,7 +47,10 @@ pub fn write(r: &Report) -> Result<Vec<u8>, XlsxError> {
     ws.set_column_width(0, 26)?;
     let mut c = Chart::new(ChartType::Bar);
     c.title().set_name("各承办单位按时率");
-    c.add_series().set_name("按时率").set_categories((bureaus.name, 1, 0, end, 0)).set_values((bureaus.name, 1, 5, end, 5));
+    c.add_series()
+        .set_name("按时率")
+        .set_categories((bureaus.name, 1, 0, end, 0))
+        .set_values((bureaus.name, 1, 5, end, 5));
     c.x_axis().set_num_format("0%");
     c.legend().set_hidden();
     c.set_height(40 + 24 * end);
@@ -53,7 +69,10 @@ pub fn write(r: &Report) -> Result<Vec<u8>, XlsxError> {
         let label_col = if t.name == "热点分类" { 1 } else { 0 };
         let mut c = Chart::new(kind);
         c.title().set_name(chart_title);
-        c.add_series().set_name(t.headers[value_col as usize]).set_categories((t.name, 1, label_col, end, label_col)).set_values((t.name, 1, value_col, end, value_col));
+        c.add_series()
+            .set_name(t.headers[value_col as usize])
+            .set_categories((t.name, 1, label_col, end, label_col))
+            .set_values((t.name, 1, value_col, end, value_col));
         if kind != ChartType::Pie {
             c.legend().set_hidden();
         }
@@ -65,7 +84,10 @@ pub fn write(r: &Report) -> Result<Vec<u8>, XlsxError> {
 fn column(sheet: &str, title: &str, last_row: u32, col: u16, name: &str) -> Chart {
     let mut c = Chart::new(ChartType::Column);
     c.title().set_name(title);
-    c.add_series().set_name(name).set_categories((sheet, 1, 0, last_row, 0)).set_values((sheet, 1, col, last_row, col));
+    c.add_series()
+        .set_name(name)
+        .set_categories((sheet, 1, 0, last_row, 0))
+        .set_values((sheet, 1, col, last_row, col));
     c.legend().set_hidden();
     c
 }
@@ -78,7 +100,13 @@ fn printable(ws: &mut Worksheet) {
 }
 
 /// A sheet named after the table, the table from its first row; returns the last row written.
-fn put_sheet(ws: &mut Worksheet, t: &Table, bold: &Format, pct: &Format, hours: &Format) -> Result<u32, XlsxError> {
+fn put_sheet(
+    ws: &mut Worksheet,
+    t: &Table,
+    bold: &Format,
+    pct: &Format,
+    hours: &Format,
+) -> Result<u32, XlsxError> {
     ws.set_name(t.name)?;
     printable(ws);
     ws.set_column_width(0, 16)?;
@@ -86,7 +114,14 @@ fn put_sheet(ws: &mut Worksheet, t: &Table, bold: &Format, pct: &Format, hours: 
     put(ws, 0, t, bold, pct, hours)
 }
 
-fn put(ws: &mut Worksheet, first: u32, t: &Table, bold: &Format, pct: &Format, hours: &Format) -> Result<u32, XlsxError> {
+fn put(
+    ws: &mut Worksheet,
+    first: u32,
+    t: &Table,
+    bold: &Format,
+    pct: &Format,
+    hours: &Format,
+) -> Result<u32, XlsxError> {
     for (c, h) in t.headers.iter().enumerate() {
         ws.write_string_with_format(first, c as u16, *h, bold)?;
     }

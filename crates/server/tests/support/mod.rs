@@ -13,14 +13,15 @@ use hotline_server::{admin, api, MIGRATOR};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Executor, PgPool};
 
-
 /// A clock tests can move.
 #[derive(Debug)]
 pub struct TestClock(Mutex<DateTime<Utc>>);
 
 impl TestClock {
     pub fn at(s: &str) -> Arc<Self> {
-        Arc::new(Self(Mutex::new(DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc))))
+        Arc::new(Self(Mutex::new(
+            DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc),
+        )))
     }
 
     pub fn advance(&self, d: Duration) {
@@ -39,8 +40,16 @@ fn base_url() -> String {
         return url;
     }
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pg");
-    let out = std::process::Command::new("bash").arg(script).arg("start").output().expect("run scripts/pg");
-    assert!(out.status.success(), "scripts/pg start failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = std::process::Command::new("bash")
+        .arg(script)
+        .arg("start")
+        .output()
+        .expect("run scripts/pg");
+    assert!(
+        out.status.success(),
+        "scripts/pg start failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
@@ -52,17 +61,35 @@ fn with_db(url: &str, db: &str) -> String {
 /// A new database with nothing in it (not even the schema): where a restore goes.
 pub async fn empty_database() -> (PgPool, String) {
     let base = base_url();
-    let admin = PgPoolOptions::new().max_connections(1).connect(&base).await.expect("connect to the test cluster");
+    let admin = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&base)
+        .await
+        .expect("connect to the test cluster");
     let name = format!("hotline_empty_{}", uuid::Uuid::new_v4().simple());
-    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap();
     let url = with_db(&base, &name);
-    (PgPoolOptions::new().max_connections(20).connect(&url).await.unwrap(), url)
+    (
+        PgPoolOptions::new()
+            .max_connections(20)
+            .connect(&url)
+            .await
+            .unwrap(),
+        url,
+    )
 }
 
 /// A fresh, migrated database of its own.
 pub async fn database() -> (PgPool, String) {
     let base = base_url();
-    let admin = PgPoolOptions::new().max_connections(2).connect(&base).await.expect("connect to the test cluster");
+    let admin = PgPoolOptions::new()
+        .max_connections(2)
+        .connect(&base)
+        .await
+        .expect("connect to the test cluster");
     let version: i64 = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
     // Every migration's checksum counts: a migration edited before it lands makes a new template.
     let digest = {
@@ -75,33 +102,55 @@ pub async fn database() -> (PgPool, String) {
     let template = format!("hotline_tmpl_{version}_{checksum}");
     // One process migrates the template; the others wait on the lock.
     let mut conn = admin.acquire().await.unwrap();
-    conn.execute("SELECT pg_advisory_lock(727274)").await.unwrap();
-    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-        .bind(&template)
-        .fetch_one(&mut *conn)
+    conn.execute("SELECT pg_advisory_lock(727274)")
         .await
         .unwrap();
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&template)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
     if !exists {
-        conn.execute(format!("CREATE DATABASE {template}").as_str()).await.unwrap();
-        let tpool = PgPoolOptions::new().max_connections(1).connect(&with_db(&base, &template)).await.unwrap();
+        conn.execute(format!("CREATE DATABASE {template}").as_str())
+            .await
+            .unwrap();
+        let tpool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&with_db(&base, &template))
+            .await
+            .unwrap();
         MIGRATOR.run(&tpool).await.expect("migrate the template");
         tpool.close().await;
     }
     let name = format!("hotline_test_{}", uuid::Uuid::new_v4().simple());
-    conn.execute(format!("CREATE DATABASE {name} TEMPLATE {template}").as_str()).await.unwrap();
-    conn.execute("SELECT pg_advisory_unlock(727274)").await.unwrap();
+    conn.execute(format!("CREATE DATABASE {name} TEMPLATE {template}").as_str())
+        .await
+        .unwrap();
+    conn.execute("SELECT pg_advisory_unlock(727274)")
+        .await
+        .unwrap();
     let url = with_db(&base, &name);
-    let pool = PgPoolOptions::new().max_connections(20).connect(&url).await.unwrap();
+    let pool = PgPoolOptions::new()
+        .max_connections(20)
+        .connect(&url)
+        .await
+        .unwrap();
     (pool, url)
 }
 
 pub fn calendar() -> Arc<SlaCalendar> {
-    Arc::new(SlaCalendar::new(hotline_domain::calendar::shipped(), SlaSettings::default()))
+    Arc::new(SlaCalendar::new(
+        hotline_domain::calendar::shipped(),
+        SlaSettings::default(),
+    ))
 }
 
 /// A server on a real loopback port over `pool`; returns its base URL.
 pub async fn serve(pool: &PgPool, clock: Arc<TestClock>) -> String {
-    let state = AppState::start(pool.clone(), clock, calendar(), 12).await.unwrap();
+    let state = AppState::start(pool.clone(), clock, calendar(), 12)
+        .await
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, api::router(state)).await.unwrap() });
@@ -121,14 +170,32 @@ pub const PASSWORD: &str = "密码 correct horse";
 /// Bureaus HRSS and MARKET; users seat1, super1, hrss1 (bureau HRSS), admin1.
 pub async fn seed(pool: &PgPool) {
     let now = Utc::now();
-    admin::import_bureaus(pool, "code,name,parent,district,phone\nHRSS,市人社局,,,12333\nMARKET,市市场监管局,,,12315\n", now).await.unwrap();
+    admin::import_bureaus(
+        pool,
+        "code,name,parent,district,phone\nHRSS,市人社局,,,12333\nMARKET,市市场监管局,,,12315\n",
+        now,
+    )
+    .await
+    .unwrap();
     for (name, role, bureau, seat) in [
         ("seat1", "seat", None, Some("S001")),
         ("super1", "supervisor", None, Some("S900")),
         ("hrss1", "bureau", Some("HRSS"), None),
         ("admin1", "admin", None, None),
     ] {
-        admin::add_user(pool, admin::NewUser { name, role, bureau, seat_code: seat, password: PASSWORD }, now).await.unwrap();
+        admin::add_user(
+            pool,
+            admin::NewUser {
+                name,
+                role,
+                bureau,
+                seat_code: seat,
+                password: PASSWORD,
+            },
+            now,
+        )
+        .await
+        .unwrap();
     }
 }
 
@@ -165,7 +232,10 @@ pub async fn login(http: &reqwest::Client, base: &str, user: &str) -> Session {
     }
 }
 
-use hotline_domain::case::{Actor, BureauCode, CaseId, CaseNumber, Caller, Channel, DeviceId, Event, EventBody, EventId, IntakeDraft, KindCatalog};
+use hotline_domain::case::{
+    Actor, BureauCode, Caller, CaseId, CaseNumber, Channel, DeviceId, Event, EventBody, EventId,
+    IntakeDraft, KindCatalog,
+};
 use hotline_domain::sla::Policy;
 
 impl Session {
@@ -174,7 +244,11 @@ impl Session {
             id: EventId(uuid::Uuid::now_v7()),
             case,
             at,
-            actor: Actor { user: self.user.clone(), role: self.role, bureau: self.bureau.as_deref().map(BureauCode::from) },
+            actor: Actor {
+                user: self.user.clone(),
+                role: self.role,
+                bureau: self.bureau.as_deref().map(BureauCode::from),
+            },
             device: DeviceId(self.device.clone()),
             seen: u32::MAX, // these tests' seats have always seen everything unless they say otherwise
             body,
@@ -182,12 +256,28 @@ impl Session {
     }
 
     /// A `received` event of a new case with this description.
-    pub fn new_case(&self, seq: u32, at: DateTime<Utc>, kind: &str, category: &str, text: &str) -> Event {
+    pub fn new_case(
+        &self,
+        seq: u32,
+        at: DateTime<Utc>,
+        kind: &str,
+        category: &str,
+        text: &str,
+    ) -> Event {
         let intake = IntakeDraft {
-            number: CaseNumber::new(at.date_naive(), self.seat_code.as_deref().unwrap_or("T1"), seq).unwrap(),
+            number: CaseNumber::new(
+                at.date_naive(),
+                self.seat_code.as_deref().unwrap_or("T1"),
+                seq,
+            )
+            .unwrap(),
             kind: kind.into(),
             category: category.into(),
-            caller: Caller { phone: "13812345678".into(), name: Some("李女士".into()), id_number: Some("440106199001011234".into()) },
+            caller: Caller {
+                phone: "13812345678".into(),
+                name: Some("李女士".into()),
+                id_number: Some("440106199001011234".into()),
+            },
             channel: Channel::Phone,
             district: "越秀区".into(),
             address: String::new(),
@@ -196,10 +286,20 @@ impl Session {
         }
         .resolve(&KindCatalog::default(), &Policy::default())
         .unwrap();
-        self.event(CaseId(uuid::Uuid::now_v7()), at, EventBody::Received(Box::new(intake)))
+        self.event(
+            CaseId(uuid::Uuid::now_v7()),
+            at,
+            EventBody::Received(Box::new(intake)),
+        )
     }
 
-    pub async fn push(&self, http: &reqwest::Client, base: &str, from_seq: i64, events: &[Event]) -> reqwest::Response {
+    pub async fn push(
+        &self,
+        http: &reqwest::Client,
+        base: &str,
+        from_seq: i64,
+        events: &[Event],
+    ) -> reqwest::Response {
         let items: Vec<serde_json::Value> = events
             .iter()
             .enumerate()
@@ -248,7 +348,12 @@ impl Session {
 impl Session {
     /// Pulls from the beginning until at least `n` events came (other tests' writers on the same
     /// cluster may hold the visibility horizon back for a moment), at most 5 s.
-    pub async fn pull_at_least(&self, http: &reqwest::Client, base: &str, n: usize) -> Vec<serde_json::Value> {
+    pub async fn pull_at_least(
+        &self,
+        http: &reqwest::Client,
+        base: &str,
+        n: usize,
+    ) -> Vec<serde_json::Value> {
         let mut events = Vec::new();
         let mut next = String::new();
         for _ in 0..100 {
@@ -268,14 +373,21 @@ impl Session {
 /// A push the server answered (200) with some events refused: the refused events' codes, in
 /// device-sequence order. Each refusal carries a message.
 pub async fn refusals_of(r: reqwest::Response) -> Vec<String> {
-    assert_eq!(r.status().as_u16(), 200, "a push is answered event by event");
+    assert_eq!(
+        r.status().as_u16(),
+        200,
+        "a push is answered event by event"
+    );
     let body: serde_json::Value = r.json().await.unwrap();
     body["refused"]
         .as_array()
         .unwrap()
         .iter()
         .map(|f| {
-            assert!(f["message"].as_str().is_some_and(|m| !m.is_empty()), "a refusal carries a message: {f}");
+            assert!(
+                f["message"].as_str().is_some_and(|m| !m.is_empty()),
+                "a refusal carries a message: {f}"
+            );
             f["code"].as_str().unwrap().to_owned()
         })
         .collect()
@@ -284,6 +396,9 @@ pub async fn refusals_of(r: reqwest::Response) -> Vec<String> {
 pub async fn error_of(r: reqwest::Response) -> (u16, String) {
     let status = r.status().as_u16();
     let body: serde_json::Value = r.json().await.unwrap_or_default();
-    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "an error carries a message: {body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "an error carries a message: {body}"
+    );
     (status, body["code"].as_str().unwrap_or_default().to_owned())
 }

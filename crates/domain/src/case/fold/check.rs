@@ -18,7 +18,6 @@ fn reason_given(reason: &str) -> Step {
     need(!reason.trim().is_empty(), StepRefusal::ReasonRequired)
 }
 
-
 impl CaseState {
     /// Every precondition of the step, checked before anything changes.
     pub(super) fn check(&self, e: &Event) -> Step {
@@ -35,8 +34,17 @@ impl CaseState {
         let open = || need(st.is_open(), R::Status);
         let running = || open().and_then(|()| need(!self.is_paused(), R::Paused));
         let in_status = |b: &BureauCode, ok: &[AssignmentStatus], needs: &'static str| -> Step {
-            let a = self.assignment(b).ok_or_else(|| R::NoAssignment(b.0.clone()))?;
-            need(ok.contains(&a.status), R::AssignmentStatus { bureau: b.0.clone(), status: a.status, needs })
+            let a = self
+                .assignment(b)
+                .ok_or_else(|| R::NoAssignment(b.0.clone()))?;
+            need(
+                ok.contains(&a.status),
+                R::AssignmentStatus {
+                    bureau: b.0.clone(),
+                    status: a.status,
+                    needs,
+                },
+            )
         };
         let not_with_bureau = || match self.with_bureau() {
             Some(a) => Err(R::WithBureau(a.bureau.0.clone())),
@@ -49,11 +57,17 @@ impl CaseState {
                 need(st == CaseStatus::Received, R::Status)?;
                 need(!self.is_paused(), R::Paused)?;
                 not_with_bureau()?;
-                need(self.intake.as_ref().is_some_and(|i| i.answerable_on_spot), R::NotAnswerableOnSpot)
+                need(
+                    self.intake.as_ref().is_some_and(|i| i.answerable_on_spot),
+                    R::NotAnswerableOnSpot,
+                )
             }
             B::Dispatched { bureau, .. } => {
                 running()?;
-                need(self.active_assignment(bureau).is_none(), R::AlreadyAssigned(bureau.0.clone()))
+                need(
+                    self.active_assignment(bureau).is_none(),
+                    R::AlreadyAssigned(bureau.0.clone()),
+                )
             }
             B::SignedFor { bureau } => {
                 running()?;
@@ -62,7 +76,11 @@ impl CaseState {
             B::Returned { bureau, reason } => {
                 open()?;
                 reason_given(reason)?;
-                in_status(bureau, &[A::Dispatched, A::SignedFor, A::Accepted], "dispatched or signed for")
+                in_status(
+                    bureau,
+                    &[A::Dispatched, A::SignedFor, A::Accepted],
+                    "dispatched or signed for",
+                )
             }
             B::ReturnDenied { bureau, reason } => {
                 open()?;
@@ -71,8 +89,14 @@ impl CaseState {
             }
             B::Redispatched { from, to, .. } => {
                 running()?;
-                need(self.active_assignment(from).is_some(), R::NoAssignment(from.0.clone()))?;
-                need(from != to && self.active_assignment(to).is_none(), R::AlreadyAssigned(to.0.clone()))
+                need(
+                    self.active_assignment(from).is_some(),
+                    R::NoAssignment(from.0.clone()),
+                )?;
+                need(
+                    from != to && self.active_assignment(to).is_none(),
+                    R::AlreadyAssigned(to.0.clone()),
+                )
             }
             B::Accepted { bureau } => {
                 running()?;
@@ -88,7 +112,11 @@ impl CaseState {
             B::ProgressFedBack { bureau, .. } | B::ArrivedOnSite { bureau } => {
                 open()?;
                 match bureau {
-                    Some(b) => in_status(b, &[A::Dispatched, A::SignedFor, A::Accepted], "with the case"),
+                    Some(b) => in_status(
+                        b,
+                        &[A::Dispatched, A::SignedFor, A::Accepted],
+                        "with the case",
+                    ),
                     None => Ok(()),
                 }
             }
@@ -97,32 +125,69 @@ impl CaseState {
                 reason_given(reason)
             }
             B::Resumed => need(self.is_paused(), R::NotPaused),
-            B::ExtensionRequested { clock, amount, reason } => {
+            B::ExtensionRequested {
+                clock,
+                amount,
+                reason,
+            } => {
                 open()?;
                 reason_given(reason)?;
-                let c = self.clock(clock).filter(|c| c.is_active()).ok_or_else(|| R::NoClock(clock.key.clone()))?;
-                need(amount.value() > 0 && amount.unit() == c.spec.amount.unit(), R::BadAmount)?;
-                need(!self.pending_extensions.iter().any(|p| p.clock == *clock), R::ExtensionPending(clock.key.clone()))
+                let c = self
+                    .clock(clock)
+                    .filter(|c| c.is_active())
+                    .ok_or_else(|| R::NoClock(clock.key.clone()))?;
+                need(
+                    amount.value() > 0 && amount.unit() == c.spec.amount.unit(),
+                    R::BadAmount,
+                )?;
+                need(
+                    !self.pending_extensions.iter().any(|p| p.clock == *clock),
+                    R::ExtensionPending(clock.key.clone()),
+                )
             }
             B::ExtensionApproved { clock, amount, .. } => {
                 let pending = self.pending_extensions.iter().find(|p| p.clock == *clock);
                 let pending = pending.ok_or_else(|| R::NoExtensionPending(clock.key.clone()))?;
                 let granted = amount.unwrap_or(pending.amount);
-                need(granted.value() > 0 && granted.unit() == pending.amount.unit(), R::BadAmount)
+                need(
+                    granted.value() > 0 && granted.unit() == pending.amount.unit(),
+                    R::BadAmount,
+                )
             }
             B::ExtensionDenied { clock, reason } => {
                 reason_given(reason)?;
-                need(self.pending_extensions.iter().any(|p| p.clock == *clock), R::NoExtensionPending(clock.key.clone()))
+                need(
+                    self.pending_extensions.iter().any(|p| p.clock == *clock),
+                    R::NoExtensionPending(clock.key.clone()),
+                )
             }
             B::Urged { bureau, .. } => {
                 open()?;
-                in_status(bureau, &[A::Dispatched, A::SignedFor, A::Accepted], "with the case")
+                in_status(
+                    bureau,
+                    &[A::Dispatched, A::SignedFor, A::Accepted],
+                    "with the case",
+                )
             }
             B::Escalated { .. } => need(st.is_open() || st == CaseStatus::Replied, R::Status),
-            B::Replied { bureau: Some(b), .. } => {
+            B::Replied {
+                bureau: Some(b), ..
+            } => {
                 running()?;
-                let needs: &[AssignmentStatus] = if self.needs_acceptance() { &[A::Accepted] } else { &[A::SignedFor, A::Accepted] };
-                in_status(b, needs, if self.needs_acceptance() { "accepted" } else { "signed for" })
+                let needs: &[AssignmentStatus] = if self.needs_acceptance() {
+                    &[A::Accepted]
+                } else {
+                    &[A::SignedFor, A::Accepted]
+                };
+                in_status(
+                    b,
+                    needs,
+                    if self.needs_acceptance() {
+                        "accepted"
+                    } else {
+                        "signed for"
+                    },
+                )
             }
             B::Replied { bureau: None, .. } => {
                 running()?;
@@ -130,11 +195,20 @@ impl CaseState {
             }
             B::CalledBack { .. } => need(st == CaseStatus::Replied, R::Status),
             B::Reopened { reason } => {
-                need(matches!(st, CaseStatus::Replied | CaseStatus::Evaluated | CaseStatus::Closed), R::Status)?;
+                need(
+                    matches!(
+                        st,
+                        CaseStatus::Replied | CaseStatus::Evaluated | CaseStatus::Closed
+                    ),
+                    R::Status,
+                )?;
                 reason_given(reason)
             }
             B::MergedInto { into } => {
-                need(!matches!(st, CaseStatus::Closed | CaseStatus::Merged), R::Status)?;
+                need(
+                    !matches!(st, CaseStatus::Closed | CaseStatus::Merged),
+                    R::Status,
+                )?;
                 need(Some(*into) != self.id, R::MergeIntoSelf)
             }
             B::ReportFiled { report } => {
@@ -142,7 +216,13 @@ impl CaseState {
                 need(!self.reports.contains(report), R::ReportAlreadyFiled)
             }
             B::Closed { .. } => {
-                need(matches!(st, CaseStatus::Received | CaseStatus::Replied | CaseStatus::Evaluated), R::Status)?;
+                need(
+                    matches!(
+                        st,
+                        CaseStatus::Received | CaseStatus::Replied | CaseStatus::Evaluated
+                    ),
+                    R::Status,
+                )?;
                 need(!self.is_paused(), R::Paused)?;
                 not_with_bureau()
             }

@@ -2,13 +2,14 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Assignment, AssignmentStatus, Callback, CaseState, CaseStatus, ClockInstance, ExtensionRequest};
+use super::{
+    Assignment, AssignmentStatus, Callback, CaseState, CaseStatus, ClockInstance, ExtensionRequest,
+};
 use crate::case::event::{Event, EventBody};
 use crate::case::model::BureauCode;
 use crate::sla::{ClockRun, ClockScope, ClockSpec, Trigger};
 
 impl CaseState {
-
     pub(super) fn mutate(&mut self, e: &Event) {
         use EventBody as B;
         let at = e.at;
@@ -21,7 +22,11 @@ impl CaseState {
                     .clocks
                     .iter()
                     .filter(|s| s.scope == ClockScope::Case)
-                    .map(|s| ClockInstance { spec: s.clone(), bureau: None, runs: vec![] })
+                    .map(|s| ClockInstance {
+                        spec: s.clone(),
+                        bureau: None,
+                        runs: vec![],
+                    })
                     .collect();
                 self.intake = Some((**intake).clone());
                 self.fire_case(Trigger::Received, at);
@@ -45,17 +50,25 @@ impl CaseState {
             }
             B::ReturnDenied { bureau, .. } => {
                 if let Some(a) = self.assignment_mut(bureau) {
-                    a.status = a.before_return.take().unwrap_or(AssignmentStatus::Dispatched);
+                    a.status = a
+                        .before_return
+                        .take()
+                        .unwrap_or(AssignmentStatus::Dispatched);
                 }
             }
             B::Redispatched { from, to, .. } => {
                 self.set_assignment(from, AssignmentStatus::Withdrawn);
-                for c in self.clocks.iter_mut().filter(|c| c.bureau.as_ref() == Some(from)) {
+                for c in self
+                    .clocks
+                    .iter_mut()
+                    .filter(|c| c.bureau.as_ref() == Some(from))
+                {
                     if let Some(run) = c.active_mut() {
                         run.cancel(at);
                     }
                 }
-                self.pending_extensions.retain(|p| p.clock.bureau.as_ref() != Some(from));
+                self.pending_extensions
+                    .retain(|p| p.clock.bureau.as_ref() != Some(from));
                 self.dispatch(to, at);
             }
             B::Accepted { bureau } => {
@@ -91,29 +104,44 @@ impl CaseState {
                     }
                 }
             }
-            B::ExtensionRequested { clock, amount, reason } => self.pending_extensions.push(ExtensionRequest {
+            B::ExtensionRequested {
+                clock,
+                amount,
+                reason,
+            } => self.pending_extensions.push(ExtensionRequest {
                 clock: clock.clone(),
                 amount: *amount,
                 reason: reason.clone(),
                 requested_at: at,
             }),
             B::ExtensionApproved { clock, amount, .. } => {
-                let idx = self.pending_extensions.iter().position(|p| p.clock == *clock).expect("checked");
+                let idx = self
+                    .pending_extensions
+                    .iter()
+                    .position(|p| p.clock == *clock)
+                    .expect("checked");
                 let request = self.pending_extensions.remove(idx);
                 let granted = amount.unwrap_or(request.amount);
-                let instance = self.clocks.iter_mut().find(|c| c.spec.key == clock.key && c.bureau == clock.bureau);
+                let instance = self
+                    .clocks
+                    .iter_mut()
+                    .find(|c| c.spec.key == clock.key && c.bureau == clock.bureau);
                 if let Some(run) = instance.and_then(|c| c.runs.last_mut()) {
                     run.extensions.push(granted);
                 }
             }
-            B::ExtensionDenied { clock, .. } => self.pending_extensions.retain(|p| p.clock != *clock),
+            B::ExtensionDenied { clock, .. } => {
+                self.pending_extensions.retain(|p| p.clock != *clock)
+            }
             B::Urged { bureau, .. } => {
                 if let Some(a) = self.assignment_mut(bureau) {
                     a.urges += 1;
                 }
             }
             B::Escalated { .. } => self.escalations += 1,
-            B::Replied { bureau: Some(b), .. } => {
+            B::Replied {
+                bureau: Some(b), ..
+            } => {
                 self.first_replied_at.get_or_insert(at);
                 self.replied_by = Some(b.clone());
                 self.set_assignment(b, AssignmentStatus::Replied);
@@ -126,7 +154,11 @@ impl CaseState {
             }
             B::CalledBack { satisfaction, .. } => {
                 self.satisfaction = Some(*satisfaction);
-                self.callbacks.push(Callback { at, satisfaction: *satisfaction, bureau: self.replied_by.clone() });
+                self.callbacks.push(Callback {
+                    at,
+                    satisfaction: *satisfaction,
+                    bureau: self.replied_by.clone(),
+                });
             }
             B::Reopened { .. } => self.reopen(at),
             B::MergedInto { into } => {
@@ -161,7 +193,11 @@ impl CaseState {
             CaseStatus::Evaluated
         } else if self.replied_at.is_some() {
             CaseStatus::Replied
-        } else if self.assignments.iter().any(|a| matches!(a.status, A::SignedFor | A::Accepted)) {
+        } else if self
+            .assignments
+            .iter()
+            .any(|a| matches!(a.status, A::SignedFor | A::Accepted))
+        {
             CaseStatus::Handling
         } else if self.assignments.iter().any(|a| a.status == A::Dispatched) {
             CaseStatus::Dispatched
@@ -171,7 +207,10 @@ impl CaseState {
     }
 
     fn assignment_mut(&mut self, bureau: &BureauCode) -> Option<&mut Assignment> {
-        self.assignments.iter_mut().rev().find(|a| a.bureau == *bureau)
+        self.assignments
+            .iter_mut()
+            .rev()
+            .find(|a| a.bureau == *bureau)
     }
 
     fn set_assignment(&mut self, bureau: &BureauCode, status: AssignmentStatus) {
@@ -226,7 +265,12 @@ impl CaseState {
         let back: Vec<BureauCode> = self
             .assignments
             .iter()
-            .filter(|a| matches!(a.status, AssignmentStatus::Replied | AssignmentStatus::Declined))
+            .filter(|a| {
+                matches!(
+                    a.status,
+                    AssignmentStatus::Replied | AssignmentStatus::Declined
+                )
+            })
             .map(|a| a.bureau.clone())
             .collect();
         if back.is_empty() {
@@ -256,20 +300,38 @@ impl CaseState {
             .iter()
             .flat_map(|i| i.clocks.iter())
             .filter(|s| s.scope == ClockScope::Bureau && s.start == trigger)
-            .filter(|s| !self.clocks.iter().any(|c| c.spec.key == s.key && c.bureau.as_ref() == Some(bureau)))
+            .filter(|s| {
+                !self
+                    .clocks
+                    .iter()
+                    .any(|c| c.spec.key == s.key && c.bureau.as_ref() == Some(bureau))
+            })
             .cloned()
             .collect();
         for spec in specs {
-            self.clocks.push(ClockInstance { spec, bureau: Some(bureau.clone()), runs: vec![] });
+            self.clocks.push(ClockInstance {
+                spec,
+                bureau: Some(bureau.clone()),
+                runs: vec![],
+            });
         }
-        for c in self.clocks.iter_mut().filter(|c| c.bureau.as_ref() == Some(bureau)) {
+        for c in self
+            .clocks
+            .iter_mut()
+            .filter(|c| c.bureau.as_ref() == Some(bureau))
+        {
             step_clock(c, trigger, at, paused);
         }
     }
 }
 
 /// What one trigger does to one clock: restart a recurring clock, stop it, or start it.
-fn step_clock(c: &mut ClockInstance, trigger: Trigger, at: DateTime<Utc>, paused: Option<DateTime<Utc>>) {
+fn step_clock(
+    c: &mut ClockInstance,
+    trigger: Trigger,
+    at: DateTime<Utc>,
+    paused: Option<DateTime<Utc>>,
+) {
     let restart = c.spec.restart.contains(&trigger);
     let stop = c.spec.stop.contains(&trigger);
     if let Some(run) = c.active_mut() {

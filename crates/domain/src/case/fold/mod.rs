@@ -89,7 +89,10 @@ pub enum AssignmentStatus {
 impl AssignmentStatus {
     /// The bureau still owes the case something.
     fn is_active(self) -> bool {
-        matches!(self, Self::Dispatched | Self::SignedFor | Self::Accepted | Self::Returned)
+        matches!(
+            self,
+            Self::Dispatched | Self::SignedFor | Self::Accepted | Self::Returned
+        )
     }
 }
 
@@ -126,7 +129,10 @@ pub struct ClockInstance {
 
 impl ClockInstance {
     pub fn reference(&self) -> ClockRef {
-        ClockRef { key: self.spec.key.clone(), bureau: self.bureau.clone() }
+        ClockRef {
+            key: self.spec.key.clone(),
+            bureau: self.bureau.clone(),
+        }
     }
 
     pub fn current(&self) -> Option<&ClockRun> {
@@ -180,7 +186,11 @@ pub enum StepRefusal {
     #[error("bureau {0} already holds this case")]
     AlreadyAssigned(String),
     #[error("bureau {bureau} is {status:?}, the step needs it {needs}")]
-    AssignmentStatus { bureau: String, status: AssignmentStatus, needs: &'static str },
+    AssignmentStatus {
+        bureau: String,
+        status: AssignmentStatus,
+        needs: &'static str,
+    },
     #[error("the case is still with a bureau ({0})")]
     WithBureau(String),
     #[error("this kind of case takes no acceptance decision")]
@@ -318,7 +328,10 @@ impl CaseState {
             events.iter().find_map(|e| match &e.body {
                 EventBody::Received(intake) => {
                     let mut fixed = (*e).clone();
-                    fixed.body = EventBody::Received(Box::new(Intake { clocks: clocks.clone(), ..(**intake).clone() }));
+                    fixed.body = EventBody::Received(Box::new(Intake {
+                        clocks: clocks.clone(),
+                        ..(**intake).clone()
+                    }));
                     Some(fixed)
                 }
                 _ => None,
@@ -339,7 +352,8 @@ impl CaseState {
     /// and also flagged, so a supervisor looks at the case.
     pub fn absorb(&mut self, event: &Event) {
         let status = self.status;
-        let unseen_decision = is_decision(&event.body) && self.unseen_decision_by_other_device(event);
+        let unseen_decision =
+            is_decision(&event.body) && self.unseen_decision_by_other_device(event);
         match self.apply(event) {
             Err(err) => {
                 self.devices.push(event.device.0.clone());
@@ -354,7 +368,9 @@ impl CaseState {
                 event: event.id,
                 step: event.body.step().to_owned(),
                 status,
-                reason: "recorded while apart from another device's decision on this case; both kept".into(),
+                reason:
+                    "recorded while apart from another device's decision on this case; both kept"
+                        .into(),
             }),
             Ok(()) => {}
         }
@@ -391,7 +407,15 @@ impl CaseState {
     /// Each bureau's latest assignment, in the order they were first made: a reopened case is
     /// dispatched again to the same bureau, and only the latest says where it stands.
     pub fn latest_assignments(&self) -> impl Iterator<Item = &Assignment> {
-        self.assignments.iter().enumerate().filter(|(i, a)| !self.assignments[i + 1..].iter().any(|later| later.bureau == a.bureau)).map(|(_, a)| a)
+        self.assignments
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| {
+                !self.assignments[i + 1..]
+                    .iter()
+                    .any(|later| later.bureau == a.bureau)
+            })
+            .map(|(_, a)| a)
     }
 
     pub fn assignment(&self, bureau: &BureauCode) -> Option<&Assignment> {
@@ -399,11 +423,17 @@ impl CaseState {
     }
 
     pub fn clock(&self, r: &ClockRef) -> Option<&ClockInstance> {
-        self.clocks.iter().find(|c| c.spec.key == r.key && c.bureau == r.bureau)
+        self.clocks
+            .iter()
+            .find(|c| c.spec.key == r.key && c.bureau == r.bureau)
     }
 
     /// The current run of every clock that has started, read at `now`.
-    pub fn readings(&self, cal: &SlaCalendar, now: DateTime<Utc>) -> Vec<(&ClockInstance, Result<ClockReading, CalendarError>)> {
+    pub fn readings(
+        &self,
+        cal: &SlaCalendar,
+        now: DateTime<Utc>,
+    ) -> Vec<(&ClockInstance, Result<ClockReading, CalendarError>)> {
         self.clocks
             .iter()
             .filter_map(|c| c.current().map(|run| (c, run.read(cal, now))))
@@ -416,16 +446,24 @@ impl CaseState {
         self.clocks
             .iter()
             .filter_map(|c| {
-                let run = c.current().filter(|r| r.is_active() && r.paused_since.is_none())?;
-                Some((c.reference(), run.read(cal, run.started_at).ok().map(|r| r.due)))
+                let run = c
+                    .current()
+                    .filter(|r| r.is_active() && r.paused_since.is_none())?;
+                Some((
+                    c.reference(),
+                    run.read(cal, run.started_at).ok().map(|r| r.due),
+                ))
             })
             .min_by_key(|(_, due)| due.map_or(i64::MIN, |d| d.timestamp()))
     }
 
     /// Whether the nearest due ([`Self::next_due`]) rests on provisional calendar days (暂定).
     pub fn next_due_provisional(&self, cal: &SlaCalendar) -> bool {
-        let Some((clock, Some(due))) = self.next_due(cal) else { return false };
-        self.clock(&clock).is_some_and(|c| cal.is_provisional(c.spec.amount.unit(), due.timestamp()))
+        let Some((clock, Some(due))) = self.next_due(cal) else {
+            return false;
+        };
+        self.clock(&clock)
+            .is_some_and(|c| cal.is_provisional(c.spec.amount.unit(), due.timestamp()))
     }
 
     fn active_assignment(&self, bureau: &BureauCode) -> Option<&Assignment> {
@@ -439,7 +477,6 @@ impl CaseState {
     fn needs_acceptance(&self) -> bool {
         self.intake.as_ref().is_some_and(|i| i.needs_acceptance)
     }
-
 }
 
 /// Steps that decide where a case goes or how it ends; two of them made apart need a supervisor.

@@ -29,24 +29,78 @@ impl CaseState {
         let why = || "·".to_owned();
         let elsewhere = BureauCode(String::from("\u{0}"));
         let mut candidates: Vec<(EventBody, Option<BureauCode>, Option<ClockRef>)> = vec![
-            (EventBody::AnsweredOnSpot { answer: why(), article: None }, None, None),
-            (EventBody::Dispatched { bureau: elsewhere.clone(), note: String::new() }, None, None),
-            (EventBody::ProgressFedBack { bureau: None, note: why() }, None, None),
+            (
+                EventBody::AnsweredOnSpot {
+                    answer: why(),
+                    article: None,
+                },
+                None,
+                None,
+            ),
+            (
+                EventBody::Dispatched {
+                    bureau: elsewhere.clone(),
+                    note: String::new(),
+                },
+                None,
+                None,
+            ),
+            (
+                EventBody::ProgressFedBack {
+                    bureau: None,
+                    note: why(),
+                },
+                None,
+                None,
+            ),
             (EventBody::Paused { reason: why() }, None, None),
             (EventBody::Resumed, None, None),
             (EventBody::Escalated { note: why() }, None, None),
-            (EventBody::Replied { bureau: None, text: why() }, None, None),
-            (EventBody::CalledBack { satisfaction: Satisfaction::Satisfied, comment: String::new() }, None, None),
+            (
+                EventBody::Replied {
+                    bureau: None,
+                    text: why(),
+                },
+                None,
+                None,
+            ),
+            (
+                EventBody::CalledBack {
+                    satisfaction: Satisfaction::Satisfied,
+                    comment: String::new(),
+                },
+                None,
+                None,
+            ),
             (EventBody::Reopened { reason: why() }, None, None),
-            (EventBody::MergedInto { into: CaseId(Uuid::nil()) }, None, None),
-            (EventBody::Closed { note: String::new() }, None, None),
+            (
+                EventBody::MergedInto {
+                    into: CaseId(Uuid::nil()),
+                },
+                None,
+                None,
+            ),
+            (
+                EventBody::Closed {
+                    note: String::new(),
+                },
+                None,
+                None,
+            ),
         ];
         // A report is offered while a running clock waits for it (003 §5.3.7 c): the response
         // report the day after a fault or complaint closes).
-        for report in [crate::sla::ReportKind::Response, crate::sla::ReportKind::Incident] {
+        for report in [
+            crate::sla::ReportKind::Response,
+            crate::sla::ReportKind::Incident,
+        ] {
             let awaited = crate::sla::Trigger::ReportFiled(report);
             // The offer names the clock that waits, so the desk knows which report it is.
-            if let Some(c) = self.clocks.iter().find(|c| c.is_active() && c.spec.stop.contains(&awaited)) {
+            if let Some(c) = self
+                .clocks
+                .iter()
+                .find(|c| c.is_active() && c.spec.stop.contains(&awaited))
+            {
                 candidates.push((EventBody::ReportFiled { report }, None, Some(c.reference())));
             }
         }
@@ -56,27 +110,64 @@ impl CaseState {
             candidates.extend([
                 at(EventBody::SignedFor { bureau: b.clone() }),
                 at(EventBody::Accepted { bureau: b.clone() }),
-                at(EventBody::Declined { bureau: b.clone(), reason: why() }),
-                at(EventBody::ProgressFedBack { bureau: Some(b.clone()), note: why() }),
-                at(EventBody::Replied { bureau: Some(b.clone()), text: why() }),
-                at(EventBody::Returned { bureau: b.clone(), reason: why() }),
-                at(EventBody::ReturnDenied { bureau: b.clone(), reason: why() }),
-                at(EventBody::Redispatched { from: b.clone(), to: elsewhere.clone(), note: String::new() }),
-                at(EventBody::Urged { bureau: b.clone(), note: why() }),
+                at(EventBody::Declined {
+                    bureau: b.clone(),
+                    reason: why(),
+                }),
+                at(EventBody::ProgressFedBack {
+                    bureau: Some(b.clone()),
+                    note: why(),
+                }),
+                at(EventBody::Replied {
+                    bureau: Some(b.clone()),
+                    text: why(),
+                }),
+                at(EventBody::Returned {
+                    bureau: b.clone(),
+                    reason: why(),
+                }),
+                at(EventBody::ReturnDenied {
+                    bureau: b.clone(),
+                    reason: why(),
+                }),
+                at(EventBody::Redispatched {
+                    from: b.clone(),
+                    to: elsewhere.clone(),
+                    note: String::new(),
+                }),
+                at(EventBody::Urged {
+                    bureau: b.clone(),
+                    note: why(),
+                }),
             ]);
         }
         for c in self.clocks.iter().filter(|c| c.is_active()) {
             let r = c.reference();
             let on = |body: EventBody| (body, r.bureau.clone(), Some(r.clone()));
-            candidates.push(on(EventBody::ExtensionRequested { clock: r.clone(), amount: c.spec.amount, reason: why() }));
+            candidates.push(on(EventBody::ExtensionRequested {
+                clock: r.clone(),
+                amount: c.spec.amount,
+                reason: why(),
+            }));
         }
         for p in &self.pending_extensions {
             let r = p.clock.clone();
             let on = |body: EventBody| (body, r.bureau.clone(), Some(r.clone()));
-            candidates.push(on(EventBody::ExtensionApproved { clock: r.clone(), amount: None, note: String::new() }));
-            candidates.push(on(EventBody::ExtensionDenied { clock: r.clone(), reason: why() }));
+            candidates.push(on(EventBody::ExtensionApproved {
+                clock: r.clone(),
+                amount: None,
+                note: String::new(),
+            }));
+            candidates.push(on(EventBody::ExtensionDenied {
+                clock: r.clone(),
+                reason: why(),
+            }));
         }
-        let actor = Actor { user: String::new(), role, bureau: bureau.cloned() };
+        let actor = Actor {
+            user: String::new(),
+            role,
+            bureau: bureau.cloned(),
+        };
         candidates
             .into_iter()
             .filter(|(body, _, _)| permits(role, bureau, body))
@@ -92,7 +183,12 @@ impl CaseState {
                 };
                 self.check(&probe).is_ok()
             })
-            .map(|(body, bureau, clock)| Offer { step: body.step(), step_zh: body.step_zh(), bureau, clock })
+            .map(|(body, bureau, clock)| Offer {
+                step: body.step(),
+                step_zh: body.step_zh(),
+                bureau,
+                clock,
+            })
             .collect()
     }
 }
