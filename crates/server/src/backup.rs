@@ -19,7 +19,6 @@ use std::process::Command;
 
 use chrono::{DateTime, Utc};
 use hotline_domain::case::CaseId;
-use hotline_domain::sla::SlaCalendar;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::{PgPool, Row};
@@ -237,6 +236,7 @@ enum Line {
     Devices { rows: serde_json::Value },
     Tokens { rows: serde_json::Value },
     CalendarImports { rows: serde_json::Value },
+    PolicyVersions { rows: serde_json::Value },
     Audit { rows: serde_json::Value },
     Events { rows: serde_json::Value },
 }
@@ -249,6 +249,7 @@ const WHOLE: &[(&str, &str)] = &[
     ("devices", "device_id"),
     ("tokens", "hash"),
     ("calendar_imports", "id"),
+    ("policy_versions", "version"),
 ];
 
 /// An incremental backup of what changed since the newest backup in `dir` (a full one must exist).
@@ -284,6 +285,7 @@ pub async fn incremental(
             "users" => Line::Users { rows },
             "devices" => Line::Devices { rows },
             "tokens" => Line::Tokens { rows },
+            "policy_versions" => Line::PolicyVersions { rows },
             _ => Line::CalendarImports { rows },
         })?;
     }
@@ -401,6 +403,7 @@ pub async fn restore(pool: &PgPool, url: &str, dir: &Path) -> Result<Restored, B
                 Line::Devices { rows } => ("devices", rows),
                 Line::Tokens { rows } => ("tokens", rows),
                 Line::CalendarImports { rows } => ("calendar_imports", rows),
+                Line::PolicyVersions { rows } => ("policy_versions", rows),
                 Line::Audit { rows } => ("audit", rows),
                 Line::Events { rows } => {
                     touched.extend(
@@ -417,12 +420,9 @@ pub async fn restore(pool: &PgPool, url: &str, dir: &Path) -> Result<Restored, B
         tx.commit().await?;
     }
     // Snapshots are folded under the restored database's own calendar (its imports came back too).
-    let cal = SlaCalendar::new(
-        crate::calendar::load(pool)
-            .await
-            .map_err(|e| BackupError::Manifest(format!("calendar: {e}")))?,
-        Default::default(),
-    );
+    let cal = crate::calendar::load_sla(pool)
+        .await
+        .map_err(|e| BackupError::Manifest(format!("calendar: {e}")))?;
     let mut tx = pool.begin().await?;
     // The new cluster's transaction ids start low: keep the restored log's order under one id
     // below any a new transaction gets, numbering positions in that order.

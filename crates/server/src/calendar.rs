@@ -9,7 +9,8 @@ use std::sync::{Arc, RwLock};
 use chrono::{DateTime, NaiveDate, Utc};
 use hotline_domain::calendar::{self, CalendarError, ImportSummary, LegalCalendar};
 use hotline_domain::case::{CaseId, CaseState};
-use hotline_domain::sla::{SlaCalendar, SlaSettings};
+use hotline_domain::centre::PolicyHistory;
+use hotline_domain::sla::SlaCalendar;
 use hotline_domain::wire::{CalendarImport, CalendarImports};
 use sqlx::types::Json;
 use sqlx::{PgPool, Row};
@@ -47,48 +48,75 @@ pub async fn load(pool: &PgPool) -> Result<LegalCalendar, CalendarImportError> {
     Ok(imports(pool).await?.build()?)
 }
 
-/// How many imports there are: what a server process compares to know its calendar is stale.
-async fn generation(pool: &PgPool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT count(*) FROM calendar_imports")
-        .fetch_one(pool)
-        .await
+/// The calendar with the counting settings (business hours, day end) of the policy in force.
+pub async fn load_sla(pool: &PgPool) -> Result<SlaCalendar, CalendarImportError> {
+    let policy = crate::centre_policy::history(pool).await?;
+    Ok(SlaCalendar::new(
+        load(pool).await?,
+        policy.current().policy.counting.clone(),
+    ))
 }
 
-/// The calendar a server process counts with. An administrator imports a year from another
-/// process (`hotline-server calendar import`); every serving process picks it up at its next
-/// push or supervision pass, without a restart.
+/// How many imports and policy versions there are: what a server process compares to know its
+/// calendar or policy is stale (both tables only grow).
+async fn generation(pool: &PgPool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM calendar_imports) + (SELECT count(*) FROM policy_versions)",
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// What a server process counts with: the calendar (with the current counting settings) and
+/// every policy version.
+#[derive(Clone)]
+pub struct Centre {
+    pub sla: Arc<SlaCalendar>,
+    pub policy: Arc<PolicyHistory>,
+}
+
+/// The calendar and policy a server process counts with. An administrator imports a year or a
+/// policy version from another process (`hotline-server calendar import`, `policy import`); every
+/// serving process picks it up at its next push or supervision pass, without a restart.
 #[derive(Clone)]
 pub struct LiveCalendar {
-    settings: SlaSettings,
-    current: Arc<RwLock<(i64, Arc<SlaCalendar>)>>,
+    current: Arc<RwLock<(i64, Centre)>>,
 }
 
 impl LiveCalendar {
-    /// Starts from a calendar already loaded (at start, or a test's), counting the imports
-    /// recorded so far as seen.
+    /// Starts from a calendar already loaded (at start, or a test's) and the policy versions
+    /// recorded so far, counting both as seen.
     pub async fn starting_with(pool: &PgPool, cal: Arc<SlaCalendar>) -> Result<Self, sqlx::Error> {
         let generation = generation(pool).await?;
+        let policy = Arc::new(crate::centre_policy::history(pool).await?);
         Ok(Self {
-            settings: cal.settings().clone(),
-            current: Arc::new(RwLock::new((generation, cal))),
+            current: Arc::new(RwLock::new((generation, Centre { sla: cal, policy }))),
         })
     }
 
     /// The calendar as last loaded.
     pub fn get(&self) -> Arc<SlaCalendar> {
-        self.current.read().expect("not poisoned").1.clone()
+        self.current.read().expect("not poisoned").1.sla.clone()
     }
 
-    /// The calendar, reloaded first if an import was recorded since (one small query).
+    /// The calendar, reloaded first if an import or a policy version was recorded since.
     pub async fn fresh(&self, pool: &PgPool) -> Result<Arc<SlaCalendar>, CalendarImportError> {
+        Ok(self.fresh_centre(pool).await?.sla)
+    }
+
+    /// The calendar and the policy versions, reloaded first if either changed (one small query).
+    pub async fn fresh_centre(&self, pool: &PgPool) -> Result<Centre, CalendarImportError> {
         let seen = self.current.read().expect("not poisoned").0;
         let now = generation(pool).await?;
         if now == seen {
-            return Ok(self.get());
+            return Ok(self.current.read().expect("not poisoned").1.clone());
         }
-        let cal = Arc::new(SlaCalendar::new(load(pool).await?, self.settings.clone()));
-        *self.current.write().expect("not poisoned") = (now, cal.clone());
-        Ok(cal)
+        let centre = Centre {
+            sla: Arc::new(load_sla(pool).await?),
+            policy: Arc::new(crate::centre_policy::history(pool).await?),
+        };
+        *self.current.write().expect("not poisoned") = (now, centre.clone());
+        Ok(centre)
     }
 }
 
@@ -124,7 +152,12 @@ pub async fn import(
 ) -> Result<ImportOutcome, CalendarImportError> {
     let old = load(pool).await?;
     let (new, summary) = old.with_import(&years)?;
-    let settings = SlaSettings::default();
+    let settings = crate::centre_policy::history(pool)
+        .await?
+        .current()
+        .policy
+        .counting
+        .clone();
     let (old, new) = (
         SlaCalendar::new(old, settings.clone()),
         SlaCalendar::new(new, settings),
@@ -137,12 +170,8 @@ pub async fn import(
         .execute(&mut *tx)
         .await?;
     let first = first_changed_day(&summary, &years);
-    let cases = touched_cases(&mut tx, first).await?;
-    let moved = moved_dues(&mut tx, &cases, &old, &new, now).await?;
-    for chunk in cases.chunks(1000) {
-        let ids: Vec<CaseId> = chunk.iter().map(|id| CaseId(*id)).collect();
-        crate::snapshot::refold_many(&mut tx, &ids, &new).await?;
-    }
+    let cases = touched_cases(&mut tx, Some(first)).await?;
+    let moved = recompute(&mut tx, &cases, &old, &new, now).await?;
     tx.commit().await?;
     crate::admin::audit(
         pool,
@@ -182,13 +211,13 @@ fn first_changed_day(summary: &ImportSummary, years: &[calendar::YearSchedule]) 
         .unwrap_or(NaiveDate::from_ymd_opt(calendar::FIRST_YEAR, 1, 1).expect("a valid date"))
 }
 
-/// Cases with a clock run whose due can move: any run still running, any whose due falls on or
-/// after the first changed day, any whose due could not be computed.
+/// Cases with a clock run whose due can move: any run still running, any whose due could not be
+/// computed, and (for a calendar import) any whose due falls on or after the first changed day.
 async fn touched_cases(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    first: NaiveDate,
+    first: Option<NaiveDate>,
 ) -> Result<Vec<Uuid>, sqlx::Error> {
-    let from = hotline_domain::time::from_local(first.and_time(chrono::NaiveTime::MIN));
+    let from = first.map(|d| hotline_domain::time::from_local(d.and_time(chrono::NaiveTime::MIN)));
     sqlx::query_scalar(
         "SELECT DISTINCT case_id FROM clock_runs
           WHERE (stopped_at IS NULL AND NOT cancelled) OR due_at >= $1 OR (due_at IS NULL AND NOT cancelled)
@@ -197,6 +226,36 @@ async fn touched_cases(
     .bind(from)
     .fetch_all(&mut **tx)
     .await
+}
+
+/// Lists the running clocks whose due differs between `old` and `new` and rewrites the cases'
+/// snapshots and report facts with `new`.
+async fn recompute(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    cases: &[Uuid],
+    old: &SlaCalendar,
+    new: &SlaCalendar,
+    now: DateTime<Utc>,
+) -> Result<Vec<MovedDue>, sqlx::Error> {
+    let moved = moved_dues(tx, cases, old, new, now).await?;
+    for chunk in cases.chunks(1000) {
+        let ids: Vec<CaseId> = chunk.iter().map(|id| CaseId(*id)).collect();
+        crate::snapshot::refold_many(tx, &ids, new).await?;
+    }
+    Ok(moved)
+}
+
+/// After a change of counting settings: every case with a running clock recomputed; returns
+/// how many, and the clocks whose due moved.
+pub(crate) async fn recompute_running(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    old: &SlaCalendar,
+    new: &SlaCalendar,
+    now: DateTime<Utc>,
+) -> Result<(usize, Vec<MovedDue>), sqlx::Error> {
+    let cases = touched_cases(tx, None).await?;
+    let moved = recompute(tx, &cases, old, new, now).await?;
+    Ok((cases.len(), moved))
 }
 
 async fn moved_dues(

@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Duration, Utc};
 use hotline_domain::case::{
     Actor, BureauCode, Caller, CaseId, CaseNumber, CaseState, Channel, DeviceId, Event, EventBody,
-    EventId, IntakeDraft, KindCatalog, Level, Role, Satisfaction,
+    EventId, IntakeDraft, Level, Role, Satisfaction,
 };
-use hotline_domain::sla::{Policy, SlaCalendar};
+use hotline_domain::sla::SlaCalendar;
 use hotline_domain::text::index_token_set;
 use hotline_domain::time::local_date;
 use sqlx::PgPool;
@@ -227,8 +227,9 @@ pub async fn seed(
             .into_iter()
             .collect();
 
-    let catalog = KindCatalog::default();
-    let policy = Policy::default();
+    let history = crate::centre_policy::history(pool).await?;
+    let centre = &history.current().policy;
+    let (catalog, policy) = (&centre.catalog, &centre.deadlines);
     // A second run continues the city: other random ids, case numbers after the ones taken.
     let existing_cases: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
         .fetch_one(pool)
@@ -339,7 +340,7 @@ pub async fn seed(
                 description,
                 level,
             };
-            let Ok(intake) = draft.resolve(&catalog, &policy) else {
+            let Ok(intake) = draft.resolve(catalog, policy) else {
                 continue;
             };
             let case = CaseId(v7(at, &mut rng));

@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod backup;
 pub mod calendar;
+pub mod centre_policy;
 pub mod config;
 pub mod demo;
 pub mod error;

@@ -10,6 +10,8 @@ use hotline_domain::time::Clock;
 use hotline_server::{admin, api, config::Config, log, state::AppState, MIGRATOR};
 use sqlx::postgres::PgPoolOptions;
 
+mod policy_cmd;
+
 #[derive(Parser)]
 #[command(
     name = "hotline-server",
@@ -49,6 +51,9 @@ enum Command {
     /// The legal working-day calendar
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// The centre's policy: kinds, clocks, business hours, alert thresholds (versioned)
+    #[command(subcommand)]
+    Policy(policy_cmd::PolicyCommand),
     /// The knowledge base (知识库)
     #[command(subcommand)]
     Kb(KbCommand),
@@ -197,10 +202,7 @@ async fn main() -> anyhow::Result<()> {
             if let Some(w) = calendar.coverage_warning(hotline_domain::time::local_date(now)) {
                 log::info(&format!("warning: {w}"));
             }
-            let calendar = Arc::new(hotline_domain::sla::SlaCalendar::new(
-                calendar,
-                Default::default(),
-            ));
+            let calendar = Arc::new(hotline_server::calendar::load_sla(&pool).await?);
             let n = hotline_server::snapshot::backfill_facts(&pool, &calendar)
                 .await
                 .context("cannot derive report facts")?;
@@ -297,10 +299,7 @@ async fn main() -> anyhow::Result<()> {
                 "--cases must be 1..=2000000"
             );
             MIGRATOR.run(&pool).await.context("migration failed")?;
-            let cal = hotline_domain::sla::SlaCalendar::new(
-                hotline_server::calendar::load(&pool).await?,
-                Default::default(),
-            );
+            let cal = hotline_server::calendar::load_sla(&pool).await?;
             let started = std::time::Instant::now();
             let s = hotline_server::demo::seed(&pool, cases, now, &cal, &mut |n| {
                 if n % 100_000 == 0 || n == cases {
@@ -351,10 +350,7 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::Case(CaseCommand::Export { case, out }) => {
-            let cal = hotline_domain::sla::SlaCalendar::new(
-                hotline_server::calendar::load(&pool).await?,
-                Default::default(),
-            );
+            let cal = hotline_server::calendar::load_sla(&pool).await?;
             let record = hotline_server::record::case_record(&pool, &case, &cal, now)
                 .await?
                 .with_context(|| format!("no case {case} / 工单不存在"))?;
@@ -410,10 +406,7 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::Supervise => {
-            let cal = hotline_domain::sla::SlaCalendar::new(
-                hotline_server::calendar::load(&pool).await?,
-                Default::default(),
-            );
+            let cal = hotline_server::calendar::load_sla(&pool).await?;
             let n = hotline_server::supervise::run_once(&pool, &cal, now).await?;
             println!("supervision: {n} urging notices and escalations recorded");
         }
@@ -482,6 +475,7 @@ async fn main() -> anyhow::Result<()> {
                 &hotline_server::calendar::import(&pool, &name, vec![schedule], now).await?,
             );
         }
+        Command::Policy(cmd) => policy_cmd::run(&pool, cmd, now).await?,
         Command::Bureau(BureauCommand::Import { file }) => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;

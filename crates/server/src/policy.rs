@@ -6,10 +6,8 @@
 //! the case's timeline says that its deadlines were corrected and why.
 
 use chrono::{DateTime, Utc};
-use hotline_domain::case::{
-    Actor, DeviceId, Event, EventBody, EventId, IntakeDraft, KindCatalog, Role,
-};
-use hotline_domain::sla::Policy;
+use hotline_domain::case::{Actor, DeviceId, Event, EventBody, EventId, IntakeDraft, Role};
+use hotline_domain::centre::PolicyHistory;
 use sqlx::{Postgres, Transaction};
 use uuid::{NoContext, Timestamp, Uuid};
 
@@ -22,12 +20,19 @@ pub const POLICY_DEVICE: &str = "server-policy";
 /// A pushed `received` event resolved against the policy, once: refused when its intake does not
 /// resolve or is not in normal form; else the correction it needs, if its clocks are not the
 /// policy's. Any other event needs nothing.
-pub fn check_received(e: &Event, now: DateTime<Utc>) -> Result<Option<Event>, ApiError> {
+pub fn check_received(
+    e: &Event,
+    history: &PolicyHistory,
+    now: DateTime<Utc>,
+) -> Result<Option<Event>, ApiError> {
     let EventBody::Received(intake) = &e.body else {
         return Ok(None);
     };
+    // The version in force when the call was received, whatever version the seat had.
+    let in_force = history.in_force(e.at);
+    let centre = &in_force.policy;
     let policy = IntakeDraft::from(&**intake)
-        .resolve(&KindCatalog::default(), &Policy::default())
+        .resolve(&centre.catalog, &centre.deadlines)
         .map_err(|err| ApiError::unprocessable(err.code(), err.to_string()))?;
     if policy.caller.phone != intake.caller.phone || policy.description != intake.description {
         return Err(ApiError::unprocessable(
@@ -45,9 +50,11 @@ pub fn check_received(e: &Event, now: DateTime<Utc>) -> Result<Option<Event>, Ap
             .join(",")
     };
     let reason = format!(
-        "the seat wrote clocks [{}], the centre's policy runs [{}] / 受理时写入的时限与中心政策不符，已按政策更正",
+        "the seat wrote clocks [{}], the centre's policy (version {}) runs [{}] / 受理时写入的时限与中心时限政策（第{}版）不符，已按政策更正",
         keys(&intake.clocks),
-        keys(&policy.clocks)
+        in_force.version,
+        keys(&policy.clocks),
+        in_force.version
     );
     // The id follows the server's clock, as every id of an event the server records.
     let id = Uuid::new_v7(Timestamp::from_unix(

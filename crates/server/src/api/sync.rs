@@ -9,6 +9,7 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::Json;
 use chrono::Duration;
 use futures::Stream;
+use hotline_domain::centre::PolicyHistory;
 use hotline_domain::case::{permits, CaseId, Event, EventBody, Role};
 use hotline_domain::wire::{PullPage, PulledEvent, PushResponse, PushedEvent, Refusal, MAX_PUSH};
 use serde::Deserialize;
@@ -101,6 +102,7 @@ pub async fn push(
         .collect::<Result<Vec<_>, _>>()?;
     events.sort_by_key(|(seq, _)| *seq);
 
+    let centre = app.calendar.fresh_centre(&app.pool).await?;
     let mut tx = app.pool.begin().await?;
     sqlx::query("INSERT INTO devices (device_id, user_id) VALUES ($1, $2) ON CONFLICT (device_id) DO NOTHING")
         .bind(&who.device_id)
@@ -117,7 +119,7 @@ pub async fn push(
         mut refused,
         duplicates,
         last_seq,
-    } = judge(&mut tx, &who, events, last_seq, now).await?;
+    } = judge(&mut tx, &who, &centre.policy, events, last_seq, now).await?;
     refuse_unknown_bureaus(&mut tx, &mut verdicts).await?;
     refuse_replays(&mut tx, &mut verdicts).await?;
     let (mut fresh, mut corrections) = (Vec::new(), Vec::new());
@@ -141,8 +143,7 @@ pub async fn push(
         let mut touched: Vec<CaseId> = fresh.iter().map(|(_, e)| e.case).collect();
         touched.sort();
         touched.dedup();
-        let cal = app.calendar.fresh(&app.pool).await?;
-        refold_many(&mut tx, &touched, &cal).await?;
+        refold_many(&mut tx, &touched, &centre.sla).await?;
     }
     sqlx::query("UPDATE devices SET last_seq = $2 WHERE device_id = $1")
         .bind(&who.device_id)
@@ -179,6 +180,7 @@ struct Judged {
 async fn judge(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     who: &Principal,
+    policy: &PolicyHistory,
     events: Vec<(i64, serde_json::Value)>,
     mut last_seq: i64,
     now: chrono::DateTime<chrono::Utc>,
@@ -213,7 +215,7 @@ async fn judge(
                     ),
                 ),
             ),
-            Ok(PushedEvent { event, .. }) => match check_event(who, &event, now) {
+            Ok(PushedEvent { event, .. }) => match check_event(who, policy, &event, now) {
                 Ok(correction) => Verdict::Fresh(device_seq, event, correction.map(Box::new)),
                 Err(e) => Verdict::Refused(device_seq, raw, refusal(device_seq, Some(&event), &e)),
             },
@@ -377,6 +379,7 @@ pub(crate) async fn insert_events(
 /// clocks the server records beside it, if it needs one.
 fn check_event(
     who: &Principal,
+    policy: &PolicyHistory,
     e: &Event,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<Event>, ApiError> {
@@ -414,7 +417,7 @@ fn check_event(
             "event and case ids must be UUIDv7 / 标识须为 UUIDv7",
         ));
     }
-    crate::policy::check_received(e, now)
+    crate::policy::check_received(e, policy, now)
 }
 
 /// Every bureau a push dispatches to must exist (one query for the whole batch); a dispatch to

@@ -171,7 +171,13 @@ pub async fn compute(
     let (received, reached, on_time, callbacks, names) =
         tokio::try_join!(received, reached, on_time, callbacks, names)?;
 
-    let catalog = KindCatalog::default();
+    // Labels of kinds and categories as the centre's current policy names them.
+    let catalog = crate::centre_policy::history(pool)
+        .await?
+        .current()
+        .policy
+        .catalog
+        .clone();
     let names: BTreeMap<String, String> = names.into_iter().collect();
     let mut r = Report {
         period: period.clone(),

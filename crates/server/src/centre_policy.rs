@@ -1,0 +1,171 @@
+//! The centre's policy versions (`policy_versions`, migration 0007). An administrator exports the
+//! version in force, edits it, and imports it with a reason: validated whole (refused whole),
+//! compared with the current one, and kept as the next version, in force from the instant of the
+//! import. New cases run its clocks; open cases keep theirs. A change of business hours or day
+//! end moves the dues of running clocks counted in them, so those cases are recomputed here, as a
+//! calendar import does, and listed.
+
+use chrono::{DateTime, Utc};
+use hotline_domain::centre::{CentrePolicy, PolicyChanges, PolicyError, PolicyHistory, PolicyVersion};
+use hotline_domain::sla::SlaCalendar;
+use sqlx::types::Json;
+use sqlx::{PgPool, Row};
+
+use crate::calendar::{CalendarImportError, MovedDue};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyImportError {
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    #[error("nothing changes: the file is the policy in force (version {0}) / 与现行时限政策相同，未保存新版本")]
+    Unchanged(u32),
+    #[error("a change needs its reason (--reason) / 请填写变更原因")]
+    NoReason,
+    #[error("another administrator saved version {0} meanwhile: export it and try again / 其他管理员刚保存了新版本，请重新导出后再修改")]
+    Concurrent(u32),
+    #[error(transparent)]
+    Calendar(#[from] CalendarImportError),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+impl PolicyImportError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Policy(e) => e.code(),
+            Self::Unchanged(_) => "policy.unchanged",
+            Self::NoReason => "policy.no_reason",
+            Self::Concurrent(_) => "policy.concurrent",
+            Self::Calendar(_) => "policy.calendar",
+            Self::Db(_) => "server.database",
+        }
+    }
+}
+
+/// Every version, oldest first: the built-in version 0 until the first change writes it.
+pub async fn history(pool: &PgPool) -> Result<PolicyHistory, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT version, in_force_from, changed_by, reason, document FROM policy_versions ORDER BY version",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut versions: Vec<PolicyVersion> = rows
+        .iter()
+        .map(|r| {
+            let Json(policy) = r.get("document");
+            PolicyVersion {
+                version: r.get::<i32, _>("version") as u32,
+                in_force_from: r.get("in_force_from"),
+                changed_by: r.get("changed_by"),
+                reason: r.get("reason"),
+                policy,
+            }
+        })
+        .collect();
+    if versions.first().is_none_or(|v| v.version != 0) {
+        versions.insert(0, PolicyVersion::builtin());
+    }
+    Ok(PolicyHistory { versions })
+}
+
+/// What an import did (or, on a dry run, would do).
+#[derive(Debug, Clone)]
+pub struct PolicyImport {
+    pub version: u32,
+    pub changes: PolicyChanges,
+    /// Open cases whose dues were recomputed (a change of business hours or day end).
+    pub recomputed: usize,
+    pub moved: Vec<MovedDue>,
+    pub saved: bool,
+}
+
+/// Validates `text`, compares it with the version in force and, unless `dry_run`, keeps it as
+/// the next version (in force from `now`), recomputing the open cases a counting change moves.
+pub async fn import(
+    pool: &PgPool,
+    text: &str,
+    by: &str,
+    reason: &str,
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> Result<PolicyImport, PolicyImportError> {
+    let next = CentrePolicy::parse(text)?;
+    let old = history(pool).await?;
+    let current = old.current();
+    let changes = current.policy.changes_to(&next);
+    if changes.is_empty() {
+        return Err(PolicyImportError::Unchanged(current.version));
+    }
+    if reason.trim().is_empty() {
+        return Err(PolicyImportError::NoReason);
+    }
+    let version = current.version + 1;
+    let legal = crate::calendar::load(pool).await?;
+    let (before, after) = (
+        SlaCalendar::new(legal.clone(), current.policy.counting.clone()),
+        SlaCalendar::new(legal, next.counting.clone()),
+    );
+    let mut tx = pool.begin().await?;
+    // Numbers are taken under a lock: two administrators importing at once get 1 and 2, or one
+    // of them is told the other's version is now the one in force.
+    sqlx::query("LOCK TABLE policy_versions IN EXCLUSIVE MODE")
+        .execute(&mut *tx)
+        .await?;
+    let stored: Option<i32> = sqlx::query_scalar("SELECT max(version) FROM policy_versions")
+        .fetch_one(&mut *tx)
+        .await?;
+    if let Some(v) = stored.filter(|v| *v as u32 != current.version) {
+        return Err(PolicyImportError::Concurrent(v as u32));
+    }
+    if stored.is_none() {
+        insert(&mut tx, &PolicyVersion::builtin()).await?;
+    }
+    insert(
+        &mut tx,
+        &PolicyVersion {
+            version,
+            in_force_from: now,
+            changed_by: by.to_owned(),
+            reason: reason.trim().to_owned(),
+            policy: next,
+        },
+    )
+    .await?;
+    let (recomputed, moved) = if changes.counting_changed {
+        crate::calendar::recompute_running(&mut tx, &before, &after, now).await?
+    } else {
+        (0, Vec::new())
+    };
+    if dry_run {
+        tx.rollback().await?;
+    } else {
+        tx.commit().await?;
+        let target = format!("version {version} by {by}: {}", reason.trim());
+        crate::admin::audit(pool, now, None, "policy.import", &target).await?;
+    }
+    Ok(PolicyImport {
+        version,
+        changes,
+        recomputed,
+        moved,
+        saved: !dry_run,
+    })
+}
+
+async fn insert(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    v: &PolicyVersion,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO policy_versions (version, in_force_from, changed_by, reason, document)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(v.version as i32)
+    .bind(v.in_force_from)
+    .bind(&v.changed_by)
+    .bind(&v.reason)
+    .bind(Json(&v.policy))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
