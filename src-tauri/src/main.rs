@@ -77,6 +77,7 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::calendar::calendar_year,
             commands::calendar::sla_due,
+            commands::calendar::policy_view,
             commands::queue::queue,
             commands::queue::search,
             commands::case::case_detail,

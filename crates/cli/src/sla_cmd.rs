@@ -1,6 +1,6 @@
 use chrono::{DateTime, Utc};
 use clap::{ArgGroup, Args, Subcommand};
-use hotline_client::CalendarStore;
+use hotline_client::{CalendarStore, PolicySource, PolicyStore};
 use hotline_domain::sla::{ClockScope, Policy, SlaAmount, Trigger};
 use hotline_domain::time::{china, Clock};
 
@@ -10,7 +10,8 @@ use crate::{input, warn_coverage};
 pub enum SlaCommand {
     /// When does a clock started at --from fall due? First line: RFC 3339 in +08:00
     Due(DueArgs),
-    /// The default deadline policy, one clock per line, with its source in the standards
+    /// The deadline policy this seat counts with (the centre's current version once synced),
+    /// one clock per line, with its source in the standards
     Policy,
 }
 
@@ -71,7 +72,22 @@ pub fn run(cmd: SlaCommand, store: &CalendarStore, clock: &dyn Clock) -> anyhow:
             ))?;
             warn_coverage(cal.legal(), clock);
         }
-        SlaCommand::Policy => crate::emit(&policy_table(&Policy::default()))?,
+        SlaCommand::Policy => {
+            let policies = PolicyStore::new(store.data_dir().clone());
+            let history = policies.load()?;
+            let current = history.current();
+            let whose = match policies.source()? {
+                PolicySource::Centre => "the centre's policy / 热线中心时限政策",
+                PolicySource::Local => "built-in, standalone desk / 内置时限政策（未连接服务器）",
+            };
+            crate::emit(&format!(
+                "{whose}: version {} in force from {} ({})\n{}",
+                current.version,
+                current.in_force_from.with_timezone(&china()).to_rfc3339(),
+                current.reason,
+                policy_table(&current.policy.deadlines)
+            ))?;
+        }
     }
     Ok(())
 }

@@ -4,7 +4,7 @@ use clap::Args;
 use hotline_client::secret::TokenStore;
 use hotline_client::store::LocalStore;
 use hotline_client::sync::{sync_all, watch, ServerApi, SyncReport};
-use hotline_client::CalendarStore;
+use hotline_client::{CalendarStore, PolicyStore};
 use hotline_domain::sla::SlaCalendar;
 
 use crate::{emit, BadInput};
@@ -113,8 +113,8 @@ pub async fn sync(
         match report {
             Ok(r) => {
                 emit(&line(&r))?;
-                if r.calendar_changed {
-                    adopt_calendar(store, calendars).await?;
+                if r.centre_changed {
+                    adopt_centre(store, calendars).await?;
                 }
             }
             Err(e) => {
@@ -132,10 +132,10 @@ pub async fn sync(
                 Err(e) => eprintln!("offline, retrying: {e}"),
             })
             .await;
-            // Returned: the centre's calendar changed. Recompute (retried while the store is
+            // Returned: the centre's calendar or policy changed. Recompute (retried while the store is
             // busy with another process: a watcher must not stop), then watch with it.
             cal = loop {
-                match adopt_calendar(store, calendars).await {
+                match adopt_centre(store, calendars).await {
                     Ok(c) => break c,
                     Err(e) => {
                         eprintln!("cannot recompute the dues yet, retrying: {e}");
@@ -148,14 +148,18 @@ pub async fn sync(
     Ok(())
 }
 
-/// The centre's calendar changed: every snapshot's dues, lights and alert points recomputed.
-async fn adopt_calendar(
+/// The centre's calendar or policy changed: new calls run the policy's clocks, and every
+/// snapshot's dues, lights and alert points are recomputed.
+async fn adopt_centre(
     store: &LocalStore,
     calendars: &CalendarStore,
 ) -> anyhow::Result<SlaCalendar> {
+    let policy = PolicyStore::new(calendars.data_dir().clone()).load()?;
+    let version = policy.current().version;
+    store.set_policy(policy);
     let cal = calendars.load_sla()?;
     let n = store.refresh_snapshots(&cal, true).await?;
-    emit(&format!("the centre's calendar changed: dues of {n} cases recomputed (published through {}) / 节假日数据已更新\n", cal.legal().last_year()))?;
+    emit(&format!("the centre's calendar or policy changed: dues of {n} cases recomputed (calendar published through {}, policy version {version}) / 节假日数据或时限政策已更新\n", cal.legal().last_year()))?;
     Ok(cal)
 }
 

@@ -427,7 +427,10 @@ fn a_year_imported_on_the_server_moves_the_seats_dues_at_their_next_sync() {
 
     // The seat imports nothing: its next sync brings the centre's calendar.
     let synced = seat.ok_at(at, &["sync", "--once"]);
-    assert!(synced.contains("the centre's calendar changed"), "{synced}");
+    assert!(
+        synced.contains("the centre's calendar or policy changed"),
+        "{synced}"
+    );
     let after = reply(&seat.ok_at(at, &["case", "show", &number]));
     assert!(after.ends_with("due 2027-01-12T23:59:59+08:00"), "{after}");
     assert!(seat
@@ -582,4 +585,218 @@ fn a_seat_that_wrote_no_clocks_counts_the_policys_after_its_next_sync() {
     );
     let why = seat.sqlite("SELECT json_extract(body, '$.reason') FROM events WHERE json_extract(body, '$.type') = 'clocks_corrected'");
     assert!(why.len() == 1 && why[0].contains("已按政策更正"), "{why:?}");
+}
+
+/// The policy change: business consultations answered in 3 working days instead of 5.
+/// Saved on the server, it reaches the seats at their next sync and applies to calls received
+/// after it; a case received before keeps its deadline; a seat that had not synced since is
+/// corrected by the server with the version in force at the call's receipt; a bad file changes
+/// nothing.
+#[test]
+fn a_policy_version_saved_on_the_server_applies_on_every_seat_to_calls_received_after_it() {
+    let db = database();
+    setup(&db);
+    server_admin(
+        &db,
+        &[
+            "user",
+            "add",
+            "seat2",
+            "--role",
+            "seat",
+            "--seat-code",
+            "A018",
+            "--password-stdin",
+        ],
+        "seat2-password",
+    );
+    let port = free_port();
+    let root = tempfile::tempdir().unwrap();
+    let (seat, stale, bureau) = (
+        Seat::new(root.path(), "seat"),
+        Seat::new(root.path(), "stale"),
+        Seat::new(root.path(), "bureau"),
+    );
+    // The server's clock stands on Monday 2026-12-07 10:00 in Beijing; the policy is changed
+    // before it (at the machine's real time, in early December), the first call before that.
+    let _server = Server::start_at(&db, port, "2026-12-07 02:00:00");
+    seat.login(port, "seat1", "seat-password");
+    stale.login(port, "seat2", "seat2-password");
+    bureau.login(port, "hrss1", "hrss-password");
+    let consultation = |s: &Seat, at: &str| {
+        let out = s.ok_at(
+            at,
+            &[
+                "case",
+                "new",
+                "--kind",
+                "consultation",
+                "--phone",
+                "13800138000",
+                "--text",
+                "公积金提取需要哪些材料",
+                "--category",
+                "housing",
+            ],
+        );
+        let number = out.split_whitespace().nth(1).unwrap().to_owned();
+        s.ok_at(at, &["case", "dispatch", &number, "--bureau", "HRSS"]);
+        number
+    };
+    let due = |s: &Seat, at: &str, number: &str| {
+        let show = s.ok_at(at, &["case", "show", number]);
+        let line = show
+            .lines()
+            .find(|l| l.starts_with("clock reply [HRSS]"))
+            .unwrap_or_else(|| panic!("{show}"))
+            .to_owned();
+        line.split("due ").nth(1).unwrap().to_owned()
+    };
+    let before_at = "2026-12-01T10:00:00+08:00";
+    let old = consultation(&seat, before_at);
+    seat.ok_at(before_at, &["sync", "--once"]);
+    assert_eq!(
+        due(&seat, before_at, &old),
+        "2026-12-08T23:59:59+08:00",
+        "5 working days"
+    );
+
+    let file = root.path().join("policy.json");
+    let out = server_output(&db, &["policy", "export", "--out", file.to_str().unwrap()]);
+    assert!(out.starts_with("wrote version 0"), "{out}");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let rule = doc["deadlines"]["rules"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|r| {
+            r["clock"]["key"] == "reply"
+                && r["when"]["domain"] == "business"
+                && r["when"]["kinds"][0] == "consultation"
+        })
+        .unwrap();
+    rule["clock"]["amount"]["value"] = 3.into();
+    // A bad file first: an unknown unit is refused with where it is, and nothing is saved.
+    let mut bad = doc.clone();
+    bad["deadlines"]["rules"][0]["clock"]["amount"]["unit"] = "hours".into();
+    let bad_file = root.path().join("bad-policy.json");
+    std::fs::write(&bad_file, serde_json::to_string_pretty(&bad).unwrap()).unwrap();
+    let o = Command::new(support::bin("hotline-server"))
+        .args([
+            "policy",
+            "import",
+            bad_file.to_str().unwrap(),
+            "--reason",
+            "试错",
+        ])
+        .env("DATABASE_URL", &db)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success()
+            && err.contains("policy.unreadable")
+            && err.contains("unknown variant `hours`"),
+        "{err}"
+    );
+    std::fs::write(&file, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let dry = server_output(
+        &db,
+        &[
+            "policy",
+            "import",
+            file.to_str().unwrap(),
+            "--reason",
+            "地方性法规规定咨询3个工作日内答复",
+            "--dry-run",
+        ],
+    );
+    assert!(
+        dry.contains("clock 咨询 consultation·reply: 承办单位答复 5个工作日")
+            && dry.contains("-> 承办单位答复 3个工作日")
+            && dry.contains("住房公积金"),
+        "{dry}"
+    );
+    assert!(
+        dry.contains("open cases whose deadlines move: 0")
+            && dry.ends_with("nothing saved (--dry-run)\n"),
+        "{dry}"
+    );
+    assert_eq!(
+        server_output(&db, &["policy", "history"]).lines().count(),
+        1,
+        "a dry run and a bad file save nothing"
+    );
+    let saved = server_output(
+        &db,
+        &[
+            "policy",
+            "import",
+            file.to_str().unwrap(),
+            "--reason",
+            "地方性法规规定咨询3个工作日内答复",
+            "--by",
+            "admin",
+        ],
+    );
+    assert!(saved.contains("saved version 1"), "{saved}");
+    let history = server_output(&db, &["policy", "history"]);
+    assert!(
+        history
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("version 1")
+                && l.ends_with("by admin: 地方性法规规定咨询3个工作日内答复")),
+        "{history}"
+    );
+
+    // The seat's next sync brings version 1: a call received now runs 3 working days, the old
+    // case keeps its 5.
+    let at = "2026-12-07T10:00:00+08:00";
+    let synced = seat.ok_at(at, &["sync", "--once"]);
+    assert!(synced.contains("policy version 1"), "{synced}");
+    assert!(seat
+        .ok(&["sla", "policy"])
+        .starts_with("the centre's policy / 热线中心时限政策: version 1"));
+    let new = consultation(&seat, at);
+    assert_eq!(
+        due(&seat, at, &new),
+        "2026-12-10T23:59:59+08:00",
+        "3 working days"
+    );
+    assert_eq!(
+        due(&seat, at, &old),
+        "2026-12-08T23:59:59+08:00",
+        "received before: unchanged"
+    );
+    seat.ok_at(at, &["sync", "--once"]);
+    let server_due = |number: &str| {
+        psql(&db, &format!("SELECT to_char(r.due_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') FROM clock_runs r JOIN cases c ON c.id = r.case_id WHERE r.clock = 'reply' AND c.number = '{number}'"))
+    };
+    assert_eq!(
+        (server_due(&old), server_due(&new)),
+        ("2026-12-08".into(), "2026-12-10".into())
+    );
+
+    // A seat that has not synced since the change resolves with version 0; the server corrects
+    // the call to the version in force at its receipt, and the seat follows after its pull.
+    let late = consultation(&stale, "2026-12-07T11:00:00+08:00");
+    assert_eq!(
+        due(&stale, at, &late),
+        "2026-12-14T23:59:59+08:00",
+        "the stale seat's own 5 days"
+    );
+    stale.ok_at(at, &["sync", "--once"]);
+    assert_eq!(
+        due(&stale, at, &late),
+        "2026-12-10T23:59:59+08:00",
+        "corrected by the server"
+    );
+    let why = stale.sqlite("SELECT json_extract(body, '$.reason') FROM events WHERE json_extract(body, '$.type') = 'clocks_corrected'");
+    assert!(why.len() == 1 && why[0].contains("第1版"), "{why:?}");
+    // The bureau's desk counts the same dues for both.
+    bureau.ok_at(at, &["sync", "--once"]);
+    assert_eq!(due(&bureau, at, &new), "2026-12-10T23:59:59+08:00");
+    assert_eq!(due(&bureau, at, &old), "2026-12-08T23:59:59+08:00");
 }

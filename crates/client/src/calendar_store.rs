@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use hotline_domain::calendar::{self, ImportSummary, LegalCalendar};
-use hotline_domain::sla::{SlaCalendar, SlaSettings};
+use hotline_domain::sla::SlaCalendar;
 use hotline_domain::wire::{CalendarImport, CalendarImports};
 use serde::Serialize;
 
@@ -13,7 +13,6 @@ use crate::{ClientError, DataDir};
 
 const IMPORTS_FILE: &str = "calendar-imports.json";
 const CENTRE_FILE: &str = "centre-calendar.json";
-const SETTINGS_FILE: &str = "sla-settings.json";
 
 /// Whose imports the seat counts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -33,6 +32,10 @@ pub struct CalendarStore {
 impl CalendarStore {
     pub fn new(dir: DataDir) -> Self {
         Self { dir }
+    }
+
+    pub fn data_dir(&self) -> &DataDir {
+        &self.dir
     }
 
     /// The shipped calendar alone.
@@ -78,18 +81,14 @@ impl CalendarStore {
         self.read_imports(CENTRE_FILE)
     }
 
-    /// The calendar with the counting settings (`sla-settings.json` in the data folder, if any).
+    /// The calendar with the counting settings (business hours, day end) of the policy in
+    /// force: the centre's, or this desk's `sla-settings.json` when it runs standalone.
     pub fn load_sla(&self) -> Result<SlaCalendar, ClientError> {
-        let settings = match self.dir.read_optional(SETTINGS_FILE)? {
-            Some(text) => {
-                serde_json::from_str::<SlaSettings>(&text).map_err(|e| ClientError::Corrupt {
-                    path: self.dir.file(SETTINGS_FILE),
-                    reason: e.to_string(),
-                })?
-            }
-            None => SlaSettings::default(),
-        };
-        Ok(SlaCalendar::new(self.load()?, settings))
+        let policy = crate::PolicyStore::new(self.dir.clone()).load()?;
+        Ok(SlaCalendar::new(
+            self.load()?,
+            policy.current().policy.counting.clone(),
+        ))
     }
 
     /// Parses, validates and records an administrator's file. Nothing is written unless the
@@ -153,7 +152,7 @@ mod tests {
         let start = DateTime::parse_from_rfc3339("2026-09-30T10:00:00+08:00")
             .unwrap()
             .with_timezone(&Utc);
-        let settings = tmp.path().join(SETTINGS_FILE);
+        let settings = tmp.path().join("sla-settings.json");
         std::fs::write(&settings, r#"{"business_hours":{"periods":[["08:30:00","12:00:00"],["14:00:00","18:00:00"]]},"day_end":"17:30:00"}"#).unwrap();
         let due = store
             .load_sla()

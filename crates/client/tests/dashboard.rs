@@ -372,7 +372,7 @@ async fn callbacks_come_due_the_next_day_and_a_dissatisfied_caller_sends_the_cas
     // Replied yesterday: due today. Replied this morning: tomorrow.
     let due = wb.callbacks_due().await.unwrap();
     assert_eq!(
-        due.iter().map(|c| c.case.category.as_str()).count(),
+        due.len(),
         1,
         "{due:?}"
     );

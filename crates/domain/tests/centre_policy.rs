@@ -24,7 +24,11 @@ fn rule_index(v: &serde_json::Value, kind: &str, domain: &str, key: &str) -> usi
         .iter()
         .position(|r| {
             r["clock"]["key"] == key
-                && r["when"]["kinds"].as_array().unwrap().iter().any(|k| k == kind)
+                && r["when"]["kinds"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|k| k == kind)
                 && r["when"]["domain"] == domain
         })
         .expect("the rule exists")
@@ -38,10 +42,14 @@ fn the_default_document_round_trips_and_validates() {
 
 #[test]
 fn bad_documents_are_refused_with_a_code_and_where() {
-    let unknown_unit = edited(|v| v["deadlines"]["rules"][0]["clock"]["amount"]["unit"] = "hours".into());
+    let unknown_unit =
+        edited(|v| v["deadlines"]["rules"][0]["clock"]["amount"]["unit"] = "hours".into());
     let e = CentrePolicy::parse(&unknown_unit).unwrap_err();
     assert_eq!(e.code(), "policy.unreadable");
-    assert!(e.to_string().contains("unknown variant `hours`") && e.to_string().contains("行"), "{e}");
+    assert!(
+        e.to_string().contains("unknown variant `hours`") && e.to_string().contains("行"),
+        "{e}"
+    );
 
     let negative = edited(|v| v["deadlines"]["rules"][0]["clock"]["amount"]["value"] = (-3).into());
     let e = CentrePolicy::parse(&negative).unwrap_err();
@@ -51,30 +59,54 @@ fn bad_documents_are_refused_with_a_code_and_where() {
     let no_stop = edited(|v| v["deadlines"]["rules"][2]["clock"]["stop"] = serde_json::json!([]));
     let e = CentrePolicy::parse(&no_stop).unwrap_err();
     assert_eq!(e.code(), "policy.rule");
-    assert!(e.to_string().contains("rule 3") && e.to_string().contains("停止条件"), "{e}");
+    assert!(
+        e.to_string().contains("rule 3") && e.to_string().contains("停止条件"),
+        "{e}"
+    );
 
     let zero = edited(|v| v["deadlines"]["rules"][0]["clock"]["amount"]["value"] = 0.into());
-    assert_eq!(CentrePolicy::parse(&zero).unwrap_err().code(), "policy.rule");
+    assert_eq!(
+        CentrePolicy::parse(&zero).unwrap_err().code(),
+        "policy.rule"
+    );
 
-    let huge = edited(|v| v["deadlines"]["rules"][0]["clock"]["amount"] = serde_json::json!({"unit":"working_days","value":900}));
-    assert_eq!(CentrePolicy::parse(&huge).unwrap_err().code(), "policy.rule");
+    let huge = edited(|v| {
+        v["deadlines"]["rules"][0]["clock"]["amount"] =
+            serde_json::json!({"unit":"working_days","value":900})
+    });
+    assert_eq!(
+        CentrePolicy::parse(&huge).unwrap_err().code(),
+        "policy.rule"
+    );
 
-    let unknown_kind = edited(|v| v["deadlines"]["rules"][0]["when"]["kinds"] = serde_json::json!(["petition"]));
+    let unknown_kind =
+        edited(|v| v["deadlines"]["rules"][0]["when"]["kinds"] = serde_json::json!(["petition"]));
     let e = CentrePolicy::parse(&unknown_kind).unwrap_err();
     assert_eq!(e.code(), "policy.unknown_reference");
     assert!(e.to_string().contains("petition"), "{e}");
 
     let typo = edited(|v| v["deadline"] = v["deadlines"].clone());
-    assert_eq!(CentrePolicy::parse(&typo).unwrap_err().code(), "policy.unreadable");
+    assert_eq!(
+        CentrePolicy::parse(&typo).unwrap_err().code(),
+        "policy.unreadable"
+    );
 
     let calendar = r#"{"format":"hotline-calendar/1","years":[]}"#;
     assert!(CentrePolicy::parse(calendar).is_err());
 
     let percent = edited(|v| v["alerts"]["at_risk_percent"] = 150.into());
-    assert_eq!(CentrePolicy::parse(&percent).unwrap_err().code(), "policy.settings");
+    assert_eq!(
+        CentrePolicy::parse(&percent).unwrap_err().code(),
+        "policy.settings"
+    );
 
-    let hours = edited(|v| v["counting"]["business_hours"]["periods"] = serde_json::json!([["12:00:00","08:00:00"]]));
-    assert_eq!(CentrePolicy::parse(&hours).unwrap_err().code(), "policy.unreadable");
+    let hours = edited(|v| {
+        v["counting"]["business_hours"]["periods"] = serde_json::json!([["12:00:00", "08:00:00"]])
+    });
+    assert_eq!(
+        CentrePolicy::parse(&hours).unwrap_err().code(),
+        "policy.unreadable"
+    );
 }
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -126,13 +158,26 @@ fn the_changes_name_the_kind_the_clock_and_the_categories() {
     let changes = CentrePolicy::default().changes_to(&three_days());
     // The rule covers consultations, help requests and suggestions alike (001 §5.2).
     let kinds: Vec<&str> = changes.clocks.iter().map(|c| c.kind.as_str()).collect();
-    assert_eq!(kinds, ["consultation", "help", "suggestion"], "{changes:#?}");
+    assert_eq!(
+        kinds,
+        ["consultation", "help", "suggestion"],
+        "{changes:#?}"
+    );
     let c = &changes.clocks[0];
     assert_eq!((c.kind.as_str(), c.key.as_str()), ("consultation", "reply"));
     assert_eq!(c.before.as_ref().unwrap().amount, SlaAmount::WorkingDays(5));
     assert_eq!(c.after.as_ref().unwrap().amount, SlaAmount::WorkingDays(3));
-    assert!(c.applies_to.contains(&"住房公积金".to_string()), "{:?}", c.applies_to);
-    assert!(!c.applies_to.contains(&"账号登录".to_string()), "technical ones keep 2 days");
+    assert!(
+        c.applies_to.contains(&"住房公积金".to_string()),
+        "{:?}",
+        c.applies_to
+    );
+    assert!(
+        !c.applies_to.contains(&"账号登录".to_string()),
+        "technical ones keep 2 days"
+    );
     assert!(!changes.counting_changed && !changes.alerts_changed);
-    assert!(CentrePolicy::default().changes_to(&CentrePolicy::default()).is_empty());
+    assert!(CentrePolicy::default()
+        .changes_to(&CentrePolicy::default())
+        .is_empty());
 }

@@ -6,7 +6,9 @@
 //! calendar import does, and listed.
 
 use chrono::{DateTime, Utc};
-use hotline_domain::centre::{CentrePolicy, PolicyChanges, PolicyError, PolicyHistory, PolicyVersion};
+use hotline_domain::centre::{
+    CentrePolicy, PolicyChanges, PolicyError, PolicyHistory, PolicyVersion,
+};
 use hotline_domain::sla::SlaCalendar;
 use sqlx::types::Json;
 use sqlx::{PgPool, Row};

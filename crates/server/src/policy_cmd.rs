@@ -95,7 +95,10 @@ fn china(t: DateTime<Utc>) -> String {
 fn clock(c: &Option<ClockSpec>) -> String {
     match c {
         None => "-".into(),
-        Some(c) => format!("{} {} (from {:?}, stops at {:?})", c.label, c.amount, c.start, c.stop),
+        Some(c) => format!(
+            "{} {} (from {:?}, stops at {:?})",
+            c.label, c.amount, c.start, c.stop
+        ),
     }
 }
 
@@ -152,7 +155,10 @@ fn print_import(o: &PolicyImport) {
             "moved {} {}{}: {} -> {}",
             m.number,
             m.clock,
-            m.bureau.as_ref().map(|b| format!(" [{b}]")).unwrap_or_default(),
+            m.bureau
+                .as_ref()
+                .map(|b| format!(" [{b}]"))
+                .unwrap_or_default(),
             at(m.before),
             at(m.after)
         );

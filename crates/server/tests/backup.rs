@@ -139,7 +139,7 @@ async fn a_restored_backup_has_the_same_cases_events_and_clocks_and_carries_on()
             note: "已催促承办单位".into(),
         },
     );
-    let pushed = seat.push(&http, &base2, 4, &[reply.clone()]).await;
+    let pushed = seat.push(&http, &base2, 4, std::slice::from_ref(&reply)).await;
     assert!(
         pushed.status().is_success(),
         "{}",
@@ -224,6 +224,6 @@ async fn a_restored_backup_has_the_same_cases_events_and_clocks_and_carries_on()
         .into_iter()
         .map(|b| b.file)
         .collect();
-    assert_eq!(left, [newer.file.clone()]);
+    assert_eq!(left, std::slice::from_ref(&newer.file));
     assert!(!dir.path().join(&full.file).exists() && dir.path().join(&newer.file).exists());
 }

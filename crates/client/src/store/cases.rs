@@ -4,9 +4,9 @@
 use chrono::{DateTime, Utc};
 use hotline_domain::case::{
     Actor, Caller, CaseId, CaseNumber, CaseState, Channel, DeviceId, Event, EventBody, Intake,
-    IntakeDraft, KindCatalog, Level,
+    IntakeDraft, Level,
 };
-use hotline_domain::sla::{AlertSettings, Policy, SlaCalendar};
+use hotline_domain::sla::{AlertSettings, SlaCalendar};
 use hotline_domain::time::local_date;
 use sqlx::{Row, Sqlite, Transaction};
 
@@ -64,11 +64,17 @@ impl LocalStore {
             &mut tx,
             self.event(case, EventBody::Received(Box::new(intake)), now),
             cal,
-            &self.alerts,
+            &self.alert_settings(),
         )
         .await?;
         for body in then {
-            state = record(&mut tx, self.event(case, body, now), cal, &self.alerts).await?;
+            state = record(
+                &mut tx,
+                self.event(case, body, now),
+                cal,
+                &self.alert_settings(),
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(state)
@@ -88,13 +94,13 @@ impl LocalStore {
             let case = new_case_id(at);
             let intake = self.resolve_intake(&mut tx, input, at).await?;
             let mut event = self.event(case, EventBody::Received(Box::new(intake)), at);
-            write_event(&mut tx, &mut event, cal, &self.alerts, false).await?;
+            write_event(&mut tx, &mut event, cal, &self.alert_settings(), false).await?;
             for (body, at, actor) in steps {
                 let mut event = self.event(case, body, at);
                 if let Some(actor) = actor {
                     event.actor = actor;
                 }
-                match write_event(&mut tx, &mut event, cal, &self.alerts, false).await {
+                match write_event(&mut tx, &mut event, cal, &self.alert_settings(), false).await {
                     Err(ClientError::Step(_)) => break,
                     other => other?,
                 };
@@ -128,7 +134,15 @@ impl LocalStore {
         let mut tx = self.write().await?;
         let mut state = None;
         for body in bodies {
-            state = Some(record(&mut tx, self.event(case, body, now), cal, &self.alerts).await?);
+            state = Some(
+                record(
+                    &mut tx,
+                    self.event(case, body, now),
+                    cal,
+                    &self.alert_settings(),
+                )
+                .await?,
+            );
         }
         tx.commit().await?;
         state.ok_or_else(|| ClientError::Invalid {
@@ -176,7 +190,10 @@ impl LocalStore {
             description: input.description,
             level: input.level,
         };
-        Ok(draft.resolve(&KindCatalog::default(), &Policy::default())?)
+        // The version in force at the call's receipt (the server resolves it the same way).
+        let policy = self.policy();
+        let centre = &policy.in_force(now).policy;
+        Ok(draft.resolve(&centre.catalog, &centre.deadlines)?)
     }
 
     fn event(&self, case: CaseId, body: EventBody, now: DateTime<Utc>) -> Event {

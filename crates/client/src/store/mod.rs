@@ -14,9 +14,11 @@ mod sync;
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::{Arc, RwLock as StdRwLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use hotline_domain::centre::PolicyHistory;
 use hotline_domain::sla::AlertSettings;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -56,8 +58,10 @@ pub struct Identity {
 pub struct LocalStore {
     pool: SqlitePool,
     identity: Identity,
-    /// When clocks turn yellow and alert: part of every snapshot.
-    alerts: AlertSettings,
+    /// The centre's policy versions (or the standalone desk's): which clocks a new call runs,
+    /// and when clocks turn yellow and alert (part of every snapshot). Shared by every handle
+    /// on the store, so a version adopted by the sync loop reaches the desk's writes at once.
+    policy: Arc<StdRwLock<Arc<PolicyHistory>>>,
 }
 
 impl LocalStore {
@@ -83,17 +87,22 @@ impl LocalStore {
         backup_before_migrating(&pool, &path, now).await?;
         MIGRATOR.run(&pool).await?;
         let identity = load_or_create_identity(&pool, now).await?;
+        let policy = crate::PolicyStore::new(dir.clone()).load()?;
         Ok(Self {
             pool,
             identity,
-            alerts: AlertSettings::default(),
+            policy: Arc::new(StdRwLock::new(Arc::new(policy))),
         })
     }
 
-    /// Uses these alert settings for every snapshot from now on; `refresh_snapshots(cal, true)`
-    /// applies them to the stored ones.
-    pub fn set_alert_settings(&mut self, settings: AlertSettings) {
-        self.alerts = settings;
+    /// Uses these policy versions from now on (every handle on this store);
+    /// `refresh_snapshots(cal, true)` applies their alert settings to the stored snapshots.
+    pub fn set_policy(&self, policy: PolicyHistory) {
+        *self.policy.write().expect("not poisoned") = Arc::new(policy);
+    }
+
+    pub fn policy(&self) -> Arc<PolicyHistory> {
+        self.policy.read().expect("not poisoned").clone()
     }
 
     /// A write transaction that takes the write lock at once (BEGIN IMMEDIATE), so it waits its
@@ -105,8 +114,9 @@ impl LocalStore {
         self.pool.begin_with("BEGIN IMMEDIATE").await
     }
 
-    pub fn alert_settings(&self) -> &AlertSettings {
-        &self.alerts
+    /// The alert settings of the current policy version.
+    pub fn alert_settings(&self) -> AlertSettings {
+        self.policy().current().policy.alerts.clone()
     }
 
     pub fn identity(&self) -> &Identity {

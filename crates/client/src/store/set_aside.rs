@@ -75,7 +75,7 @@ impl LocalStore {
         }
         for case in &touched {
             let state = CaseState::fold(&history(&mut tx, *case).await?);
-            save_snapshot(&mut tx, &state, cal, &self.alerts).await?;
+            save_snapshot(&mut tx, &state, cal, &self.alert_settings()).await?;
         }
         tx.commit().await?;
         Ok(refused.len())

@@ -263,7 +263,7 @@ impl LocalStore {
                         message: format!("stored case id {id:?}"),
                     })?);
                 let state = CaseState::fold(&history(&mut tx, case).await?);
-                save_snapshot(&mut tx, &state, cal, &self.alerts).await?;
+                save_snapshot(&mut tx, &state, cal, &self.alert_settings()).await?;
                 done += 1;
             }
             tx.commit().await?;

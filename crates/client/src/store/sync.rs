@@ -96,7 +96,7 @@ impl LocalStore {
         }
         for case in touched {
             let state = CaseState::fold(&history(&mut tx, case).await?);
-            save_snapshot(&mut tx, &state, cal, &self.alerts).await?;
+            save_snapshot(&mut tx, &state, cal, &self.alert_settings()).await?;
         }
         sqlx::query("UPDATE sync_state SET cursor = ?, last_sync = datetime('now'), last_error = NULL WHERE id = 1")
             .bind(next)

@@ -109,6 +109,21 @@ impl ServerApi {
         answer(r).await
     }
 
+    /// The centre's policy: every version, oldest first.
+    pub async fn policy(
+        &self,
+        token: &Secret,
+    ) -> Result<hotline_domain::centre::PolicyHistory, ClientError> {
+        let r = self
+            .http
+            .get(format!("{}/api/v1/policy", self.base))
+            .bearer_auth(token.expose())
+            .timeout(Duration::from_secs(60))
+            .send()
+            .await;
+        answer(r).await
+    }
+
     /// The knowledge base's published set, or what changed in it since `since` (RFC 3339).
     pub async fn kb_published(
         &self,

@@ -8,7 +8,7 @@ use hotline_domain::wire::{PushRequest, PushedEvent};
 use super::{Notice, ServerApi};
 use crate::secret::Secret;
 use crate::store::LocalStore;
-use crate::{CalendarStore, ClientError};
+use crate::{CalendarStore, ClientError, PolicyStore};
 
 const PUSH_BATCH: i64 = 500;
 const PULL_PAGE: i64 = 1_000;
@@ -25,9 +25,9 @@ pub struct SyncReport {
     /// Events the server refused this time: set aside with the reason (`hotline sync --status`,
     /// the desk's banner); the rest went on.
     pub refused: usize,
-    /// The centre's calendar changed (a year imported on the server): every due must be
-    /// recomputed with the new one before the next sync.
-    pub calendar_changed: bool,
+    /// The centre's calendar or policy changed (a year imported, a policy version saved on the
+    /// server): every due must be recomputed with the new ones before the next sync.
+    pub centre_changed: bool,
 }
 
 /// Pushes the whole outbox, then pulls until caught up. `progress` sees every step, so a large
@@ -93,8 +93,8 @@ pub async fn sync_once(
     Ok(report)
 }
 
-/// [`sync_once`], then what changes seldom and sends no live notice: the centre's calendar and
-/// the knowledge base's published set (for those who answer from it). Fetched on connecting,
+/// [`sync_once`], then what changes seldom and sends no live notice: the centre's calendar, its
+/// policy and the knowledge base's published set (for those who answer from it). Fetched on connecting,
 /// every 30 s and on `hotline sync`, not on every case event.
 pub async fn sync_all(
     store: &LocalStore,
@@ -105,7 +105,9 @@ pub async fn sync_all(
     progress: &mut (dyn FnMut(&SyncReport) + Send),
 ) -> Result<SyncReport, ClientError> {
     let mut report = sync_once(store, api, token, cal, progress).await?;
-    report.calendar_changed = calendars.adopt_centre(&api.calendar(token).await?)?;
+    report.centre_changed = calendars.adopt_centre(&api.calendar(token).await?)?;
+    report.centre_changed |=
+        PolicyStore::new(calendars.data_dir().clone()).adopt_centre(&api.policy(token).await?)?;
     if matches!(store.identity().role, Role::Seat | Role::Supervisor) {
         let since = store.kb_since().await?;
         let changed = api.kb_published(token, since.as_deref()).await?;
@@ -154,8 +156,8 @@ fn same_cursor(a: &str, b: &str) -> bool {
 
 /// Syncs now, then on every live notice, on new local work (checked each second) and every 30 s,
 /// reconnecting with backoff while the server is unreachable. Runs until the task is dropped,
-/// or returns once the centre's calendar changed: the caller recomputes the dues with the new
-/// calendar and watches again with it.
+/// or returns once the centre's calendar or policy changed: the caller recomputes the dues with
+/// the new ones and watches again.
 pub async fn watch(
     store: &LocalStore,
     api: &ServerApi,
@@ -186,7 +188,7 @@ pub async fn watch(
                 Some(Ok(r)) => {
                     backoff = Duration::from_millis(500);
                     on_report(Ok(r));
-                    if r.calendar_changed {
+                    if r.centre_changed {
                         return;
                     }
                 }

@@ -36,8 +36,9 @@ pub struct FieldError {
 }
 
 impl IntakeForm {
-    /// Every problem with the form at once (not just the first), each on its field.
-    pub fn problems(&self) -> Vec<FieldError> {
+    /// Every problem with the form at once (not just the first), each on its field, against
+    /// the kinds and categories of the policy in force.
+    pub fn problems(&self, catalog: &KindCatalog) -> Vec<FieldError> {
         let mut out = Vec::new();
         let mut bad = |field, code, message: String| {
             out.push(FieldError {
@@ -59,7 +60,6 @@ impl IntakeForm {
                 "号码格式错误：应为3–20位数字，可含区号横线或开头的+ / 3–20 digits".into(),
             );
         }
-        let catalog = KindCatalog::default();
         let kind = catalog.kind(&self.kind);
         if kind.is_none() {
             bad(
@@ -140,8 +140,8 @@ impl IntakeForm {
     }
 
     /// The form as a new case, or every problem with it.
-    pub fn to_new_case(&self) -> Result<NewCase, Vec<FieldError>> {
-        let problems = self.problems();
+    pub fn to_new_case(&self, catalog: &KindCatalog) -> Result<NewCase, Vec<FieldError>> {
+        let problems = self.problems(catalog);
         if !problems.is_empty() {
             return Err(problems);
         }

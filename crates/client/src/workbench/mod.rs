@@ -6,6 +6,7 @@ mod demo;
 mod detail;
 mod intake;
 mod knowledge;
+mod policy;
 mod session;
 mod supervision;
 
@@ -13,7 +14,7 @@ use std::sync::{Arc, RwLock as StdRwLock};
 
 use chrono::{DateTime, Duration, Utc};
 use hotline_domain::case::{permits, BureauCode, CaseId, EventBody, KindCatalog, Level, Role};
-use hotline_domain::sla::{AlertSettings, SlaCalendar};
+use hotline_domain::sla::SlaCalendar;
 use hotline_domain::time::Clock;
 use serde::Serialize;
 use tokio::sync::RwLock;
@@ -21,14 +22,14 @@ use tokio::sync::RwLock;
 pub use demo::seed_cases as seed_demo;
 pub use detail::{CaseDetail, ClockView};
 pub use intake::{invalid_form, CallerLookup, Duplicate, FieldError, Finish, IntakeForm};
+pub use policy::{PolicyVersionView, PolicyView};
 
 use crate::store::{
     AlertScope, Article, Bureau, Draft, Identity, LocalStore, QueuePage, QueueQuery,
     RouteSuggestion, SyncState, TakenAlerts,
 };
-use crate::{CalendarStore, ClientError, DataDir};
+use crate::{CalendarStore, ClientError, DataDir, PolicyStore};
 
-const ALERT_SETTINGS_FILE: &str = "alert-settings.json";
 /// How long alarm data and downloaded reports are kept (seed 003 §8.2.6).
 const ALARM_MONTHS: u32 = 3;
 const REPORT_MONTHS: u32 = 12;
@@ -95,8 +96,7 @@ impl Workbench {
     pub async fn open(dir: DataDir, clock: Arc<dyn Clock>) -> Result<Self, ClientError> {
         let calendars = CalendarStore::new(dir.clone());
         let sla = calendars.load_sla()?;
-        let mut store = LocalStore::open(&dir, clock.now()).await?;
-        store.set_alert_settings(load_alert_settings(&dir)?);
+        let store = LocalStore::open(&dir, clock.now()).await?;
         store.refresh_snapshots(&sla, false).await?;
         // Retention (seed 003 §8.2.6): alarm data three months, downloaded reports twelve.
         let now = clock.now();
@@ -156,11 +156,15 @@ impl Workbench {
         self.status().await
     }
 
-    /// Reloads the calendar (after an import) and rebuilds every snapshot's dues.
-    pub async fn reload_calendar(&self) -> Result<u64, ClientError> {
+    /// Reloads the calendar and the policy (after an import here, or the centre's new ones
+    /// adopted at sync) and rebuilds every snapshot's dues, lights and alert points.
+    pub async fn reload_centre(&self) -> Result<u64, ClientError> {
+        let policy = PolicyStore::new(self.dir.clone()).load()?;
         let sla = Arc::new(self.calendars.load_sla()?);
         *self.sla.write().expect("not poisoned") = sla.clone();
-        self.store.read().await.refresh_snapshots(&sla, true).await
+        let store = self.store.read().await;
+        store.set_policy(policy);
+        store.refresh_snapshots(&sla, true).await
     }
 
     pub async fn identity(&self) -> Identity {
@@ -186,7 +190,7 @@ impl Workbench {
     pub async fn form_options(&self) -> Result<FormOptions, ClientError> {
         let store = self.store.read().await;
         Ok(FormOptions {
-            catalog: KindCatalog::default(),
+            catalog: store.policy().in_force(self.now()).policy.catalog.clone(),
             levels: Level::ALL
                 .iter()
                 .map(|l| (l.code(), l.label_zh()))
@@ -213,7 +217,7 @@ impl Workbench {
             events,
             store.identity(),
             &self.sla(),
-            store.alert_settings(),
+            &store.alert_settings(),
             self.now(),
         ))
     }
@@ -287,10 +291,12 @@ impl Workbench {
     ) -> Result<CaseDetail, ClientError> {
         // Every field to fix at once; what only the domain knows (the policy's clocks) it
         // refuses in the same transaction, before anything is written.
-        let input = form.to_new_case().map_err(invalid_form)?;
         let steps = finish.steps()?;
         let state = {
             let store = self.store.read().await;
+            let policy = store.policy();
+            let catalog = &policy.in_force(self.now()).policy.catalog;
+            let input = form.to_new_case(catalog).map_err(invalid_form)?;
             let state = store
                 .new_case_with(input, steps, &self.sla(), self.now())
                 .await?;
@@ -417,13 +423,3 @@ impl Workbench {
 
 /// The intake form's draft key.
 pub const INTAKE_DRAFT: &str = "intake";
-
-fn load_alert_settings(dir: &DataDir) -> Result<AlertSettings, ClientError> {
-    match dir.read_optional(ALERT_SETTINGS_FILE)? {
-        None => Ok(AlertSettings::default()),
-        Some(text) => serde_json::from_str(&text).map_err(|e| ClientError::Corrupt {
-            path: dir.file(ALERT_SETTINGS_FILE),
-            reason: e.to_string(),
-        }),
-    }
-}

@@ -37,9 +37,9 @@ impl Workbench {
             };
             let store = self.store().await;
             let sla = self.sla();
-            let mut calendar_changed = false;
+            let mut centre_changed = false;
             let mut report = |r: Result<crate::sync::SyncReport, &ClientError>| {
-                calendar_changed |= r.is_ok_and(|r| r.calendar_changed);
+                centre_changed |= r.is_ok_and(|r| r.centre_changed);
                 // Pulled or pushed: the queue and the sync state changed. An error: the banner.
                 if r.is_err() || r.is_ok_and(|r| r.pulled + r.pushed + r.refused > 0) {
                     self.touch();
@@ -49,11 +49,14 @@ impl Workbench {
                 () = watch(&store, &api, &token, &self.calendars, &sla, &mut report) => {}
                 () = self.logins.notified() => {}
             }
-            if calendar_changed {
-                // A year imported on the server: every due, light and alert point recomputed.
-                if let Err(e) = self.reload_calendar().await {
+            if centre_changed {
+                // A year or a policy version saved on the server: every due, light and alert
+                // point recomputed.
+                if let Err(e) = self.reload_centre().await {
                     let _ = store
-                        .record_sync_error(&format!("cannot use the centre's calendar: {e}"))
+                        .record_sync_error(&format!(
+                            "cannot use the centre's calendar or policy: {e}"
+                        ))
                         .await;
                 }
                 self.touch();

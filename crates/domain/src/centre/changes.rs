@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::CentrePolicy;
-use crate::case::{Level, KindCatalog};
+use crate::case::{KindCatalog, Level};
 use crate::sla::ClockSpec;
 
 /// One clock of one kind that changes, with the categories and levels it changes for.
@@ -64,9 +64,11 @@ impl CentrePolicy {
             kinds_removed: missing(codes(a), &codes(b)),
             categories_added: missing(cats(b), &cats(a)),
             categories_removed: missing(cats(a), &cats(b)),
-            catalog_changed: a.kinds.iter().any(|k| b.kind(&k.code).is_some_and(|n| n != k))
-                || a
-                    .categories
+            catalog_changed: a
+                .kinds
+                .iter()
+                .any(|k| b.kind(&k.code).is_some_and(|n| n != k))
+                || a.categories
                     .iter()
                     .any(|c| b.category(&c.code).is_some_and(|n| n != c)),
             clocks: clock_changes(self, next),
@@ -82,11 +84,12 @@ impl CentrePolicy {
 /// by kind, clock and the before/after pair.
 fn clock_changes(old: &CentrePolicy, new: &CentrePolicy) -> Vec<ClockChange> {
     let mut out: Vec<ClockChange> = Vec::new();
-    let kinds = new
-        .catalog
-        .kinds
-        .iter()
-        .chain(old.catalog.kinds.iter().filter(|k| new.catalog.kind(&k.code).is_none()));
+    let kinds = new.catalog.kinds.iter().chain(
+        old.catalog
+            .kinds
+            .iter()
+            .filter(|k| new.catalog.kind(&k.code).is_none()),
+    );
     for kind in kinds {
         let categories = new.catalog.categories.iter().chain(
             old.catalog
@@ -127,10 +130,9 @@ fn clock_changes(old: &CentrePolicy, new: &CentrePolicy) -> Vec<ClockChange> {
                     if b == a {
                         continue;
                     }
-                    match out
-                        .iter_mut()
-                        .find(|c| c.kind == kind.code && c.key == key && c.before == b && c.after == a)
-                    {
+                    match out.iter_mut().find(|c| {
+                        c.kind == kind.code && c.key == key && c.before == b && c.after == a
+                    }) {
                         Some(c) => c.applies_to.push(place.clone()),
                         None => out.push(ClockChange {
                             kind: kind.code.clone(),

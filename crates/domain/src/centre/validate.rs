@@ -125,7 +125,10 @@ impl CentrePolicy {
             return bad("the amount is longer than a year", "时限超过一年");
         }
         if clock.stop.is_empty() {
-            return bad("a clock needs at least one step that stops it", "时限须有停止条件");
+            return bad(
+                "a clock needs at least one step that stops it",
+                "时限须有停止条件",
+            );
         }
         if clock.stop.contains(&clock.start) || clock.restart.contains(&clock.start) {
             return bad(

@@ -1,0 +1,63 @@
+//! What the desk shows of the centre's policy: which configuration it counts with (the centre's
+//! version, or the built-in one of a standalone desk), its clocks as a table, and every version
+//! with what it changed relative to the one before.
+
+use chrono::{DateTime, Utc};
+use hotline_domain::centre::{CentrePolicy, PolicyChanges};
+use serde::Serialize;
+
+use super::Workbench;
+use crate::{ClientError, PolicySource, PolicyStore};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyVersionView {
+    pub version: u32,
+    pub in_force_from: DateTime<Utc>,
+    pub changed_by: String,
+    pub reason: String,
+    /// Relative to the version before (none for version 0).
+    pub changes: Option<PolicyChanges>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyView {
+    pub source: PolicySource,
+    /// The version new calls run now, with its document.
+    pub current: PolicyVersionView,
+    pub policy: CentrePolicy,
+    /// Newest first.
+    pub history: Vec<PolicyVersionView>,
+}
+
+impl Workbench {
+    pub async fn policy_view(&self) -> Result<PolicyView, ClientError> {
+        let history = self.store.read().await.policy();
+        let source = PolicyStore::new(self.dir.clone()).source()?;
+        let views: Vec<PolicyVersionView> = history
+            .versions
+            .iter()
+            .enumerate()
+            .map(|(i, v)| PolicyVersionView {
+                version: v.version,
+                in_force_from: v.in_force_from,
+                changed_by: v.changed_by.clone(),
+                reason: v.reason.clone(),
+                changes: i
+                    .checked_sub(1)
+                    .map(|p| history.versions[p].policy.changes_to(&v.policy)),
+            })
+            .collect();
+        let in_force = history.in_force(self.now());
+        let current = views
+            .iter()
+            .find(|v| v.version == in_force.version)
+            .cloned()
+            .expect("the version in force is in the history");
+        Ok(PolicyView {
+            source,
+            current,
+            policy: in_force.policy.clone(),
+            history: views.into_iter().rev().collect(),
+        })
+    }
+}
