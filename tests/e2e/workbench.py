@@ -384,7 +384,21 @@ def run(bins, shots, work, env, procs):
     check("no repeat after the desk restarts", len([c for c in notify_calls() if c[0] == title]) == 1,
           str([c for c in notify_calls() if c[0] == title]))
     seat.quit()
-    supervisor_day(boss_port=super_port, desk_bin=desk_bin, server=server, number=number, bureau=bureau, shots=None, data_dir=super_dir)
+    def change_policy():
+        # The centre changes its policy on the server: business consultations in 3 working days.
+        doc_file = os.path.join(work, "policy.json")
+        subprocess.run([server_bin, "policy", "export", "--out", doc_file], check=True, env=senv, stdout=subprocess.DEVNULL)
+        with open(doc_file) as f:
+            doc = json.load(f)
+        for r in doc["deadlines"]["rules"]:
+            if r["clock"]["key"] == "reply" and r["when"]["domain"] == "business" and "consultation" in r["when"]["kinds"]:
+                r["clock"]["amount"]["value"] = 3
+        with open(doc_file, "w") as f:
+            json.dump(doc, f, ensure_ascii=False)
+        subprocess.run([server_bin, "policy", "import", doc_file, "--reason", "地方性法规规定咨询3个工作日内答复", "--by", "admin"],
+                       check=True, env=senv, stdout=subprocess.DEVNULL)
+    supervisor_day(boss_port=super_port, desk_bin=desk_bin, server=server, number=number, bureau=bureau, shots=None, data_dir=super_dir,
+                   change_policy=change_policy)
     bureau.quit()
 
 
@@ -398,7 +412,7 @@ def late_fault(cli, seat_dir, env, phone, text):
     return re.search(r"\d{6}-[A-Z0-9]+-\d{4}", out.stdout).group(0)
 
 
-def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir):
+def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir, change_policy=None):
     """A supervisor's desk, in the next day: the dashboard counts the replied complaint and opens
     it from the figure; the caller is called back, dissatisfied, and the case goes back to the
     bureau's desk. (Run after the alert checks: a supervisor's desk sees every case and alerts too.)"""
@@ -471,6 +485,26 @@ def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir)
     boss.wait("[data-testid=kb-article][data-status=published]", what="approved and published")
     reviews = boss.content("[data-testid=kb-article] ul")
     check("an article is written, submitted and approved from the desk, its review kept", "提交审核" in reviews and "批准" in reviews, reviews)
+
+    if change_policy:
+        # The deadline policy: the desk says whose it counts with; a version saved on the server
+        # reaches it at its next sync, with what it changed.
+        boss.click("[data-tab=policy]")
+        boss.wait_until(lambda: "热线中心服务器下发" in boss.content("[data-testid=policy-source]"), what="the centre's policy in use")
+        check("the desk says it counts with the centre's policy", "第0版" in boss.content("[data-testid=policy-version]"))
+        change_policy()
+        boss.click("[data-tab=calendar]")
+        boss.click("[data-tab=policy]")
+        def version_one():
+            if "第1版" in boss.content("[data-testid=policy-version]"):
+                return True
+            boss.click("[data-tab=calendar]")
+            time.sleep(2)
+            boss.click("[data-tab=policy]")
+            return False
+        boss.wait_until(version_one, what="version 1 of the policy reached the desk at its sync")
+        change = boss.content("[data-version='1'] [data-change='consultation.reply']")
+        check("a policy version saved on the server reaches the desk with what it changed", "5个工作日" in change and "3个工作日" in change, change)
     boss.quit()
 
 def login(s, server, user):

@@ -197,6 +197,27 @@ export interface RouteSuggestion {
   cases: number;
 }
 
+export interface SlaAmount { unit: "minutes" | "working_minutes" | "working_days" | "days"; value: number }
+export interface ClockSpec {
+  key: string; label: string; amount: SlaAmount; scope: "case" | "bureau";
+  start: string | Record<string, string>; stop: (string | Record<string, string>)[]; restart: (string | Record<string, string>)[]; source: string;
+}
+export interface PolicyRule { when: { kinds: string[]; domain: string | null; category: string | null; level: string | null }; clock: ClockSpec }
+export interface CentrePolicy {
+  format: string;
+  catalog: FormOptions["catalog"];
+  deadlines: { rules: PolicyRule[]; maintenance_notice_working_days: number };
+  counting: { business_hours: { periods: [string, string][] }; day_end: string };
+  alerts: { at_risk_percent: number; at_risk_left: SlaAmount; notify_left: SlaAmount[]; notify_breach: boolean; callback_after_days: number };
+}
+export interface ClockChange { kind: string; kind_label: string; key: string; before: ClockSpec | null; after: ClockSpec | null; applies_to: string[] }
+export interface PolicyChanges {
+  kinds_added: string[]; kinds_removed: string[]; categories_added: string[]; categories_removed: string[];
+  catalog_changed: boolean; clocks: ClockChange[]; counting_changed: boolean; alerts_changed: boolean; maintenance_changed: boolean;
+}
+export interface PolicyVersionView { version: number; in_force_from: string; changed_by: string; reason: string; changes: PolicyChanges | null }
+export interface PolicyView { source: "centre" | "local"; current: PolicyVersionView; policy: CentrePolicy; history: PolicyVersionView[] }
+
 export interface FormOptions {
   catalog: {
     kinds: { code: string; label: string; has_level: boolean; answerable_on_spot: boolean }[];
@@ -239,6 +260,7 @@ export interface DueAlert {
 }
 
 export const calendarYear = (year: number) => invoke<YearView>("calendar_year", { year });
+export const policyView = () => invoke<PolicyView>("policy_view");
 export const slaDue = (from: string, unit: string, amount: number) =>
   invoke<DueView>("sla_due", { query: { from, unit, amount } });
 

@@ -3,7 +3,23 @@ export type Lang = "zh-CN" | "en";
 
 const zh = {
   appTitle: "热线工作台",
-  tabs: { queue: "工作队列", bureauQueue: "本单位工单", intake: "新建受理", calendar: "法定日历", dashboard: "监控看板", decisions: "待决策", callbacks: "待回访", knowledge: "知识库" },
+  tabs: { queue: "工作队列", bureauQueue: "本单位工单", intake: "新建受理", calendar: "法定日历", policy: "时限政策", dashboard: "监控看板", decisions: "待决策", callbacks: "待回访", knowledge: "知识库" },
+  policy: {
+    title: (v: number) => `时限政策 第${v}版`,
+    from: { centre: "热线中心服务器下发", local: "本机内置（单机模式，未连接服务器）" } as Record<string, string>,
+    inForce: (at: string, by: string) => `自 ${at} 起对新受理工单生效 · ${by}`,
+    appliesNote: "时限政策变更只适用于变更后受理的工单；已受理工单保持原时限。工作时间和每日截止时刻的变更会重新计算在办工单的到期时间。",
+    clocks: "各类工单的时限", kinds: "工单类型", domain: "领域", category: "分类", level: "等级", clock: "时限", limit: "时限值", scope: "计时范围", start: "起算", stop: "停止", basis: "依据",
+    any: "全部", perCase: "按工单", perBureau: "按承办单位",
+    counting: "计时设置", businessHours: "工作时间", dayEnd: "按日计算的截止时刻",
+    alerts: "提醒设置", atRisk: (p: number, left: string) => `剩余不足 ${p}% 或不足 ${left} 时预警（黄色）`, notify: "桌面提醒", breach: "超时提醒", callback: (d: number) => `答复后第 ${d} 天起回访`,
+    maintenance: (d: number) => `计划维护提前 ${d} 个工作日公告`,
+    history: "版本记录", changes: "本版变更", noChanges: "（初始版本）", before: "原", after: "新", none: "无",
+    kindsAdded: "新增类型", kindsRemoved: "删除类型", categoriesAdded: "新增分类", categoriesRemoved: "删除分类", catalogChanged: "类型或分类的名称/属性有变", countingChanged: "工作时间或截止时刻有变", alertsChanged: "提醒或回访设置有变", maintenanceChanged: "维护公告期有变",
+    amount: (a: { unit: string; value: number }) => a.unit === "working_days" ? `${a.value}个工作日` : a.unit === "days" ? (a.value === 1 ? "次日" : `${a.value}个自然日`) : `${a.unit === "working_minutes" ? "工作时间" : ""}${a.value % 60 === 0 ? `${a.value / 60}小时` : `${a.value}分钟`}`,
+    domains: { technical: "技术类", business: "业务类" } as Record<string, string>,
+    triggers: { received: "受理", dispatched: "派单", signed_for: "签收", decided: "决定是否受理", on_site: "到场", fed_back: "反馈", replied: "答复", closed: "办结", report_filed: "提交报告" } as Record<string, string>,
+  },
   roles: { seat: "坐席", supervisor: "班长", bureau: "承办单位", admin: "管理员" } as Record<string, string>,
   dash: {
     today: "今日", month: "本月", since: (s: string) => `统计自 ${s}（北京时间）`, updated: (s: string) => `更新于 ${s}`,
@@ -182,7 +198,23 @@ type Catalogue = typeof zh;
 
 const en: Catalogue = {
   appTitle: "Hotline Desk",
-  tabs: { queue: "Queue", bureauQueue: "Bureau cases", intake: "New intake", calendar: "Calendar", dashboard: "Dashboard", decisions: "Decisions", callbacks: "Callbacks", knowledge: "Knowledge" },
+  tabs: { queue: "Queue", bureauQueue: "Bureau cases", intake: "New intake", calendar: "Calendar", policy: "Deadlines", dashboard: "Dashboard", decisions: "Decisions", callbacks: "Callbacks", knowledge: "Knowledge" },
+  policy: {
+    title: (v: number) => `Deadline policy, version ${v}`,
+    from: { centre: "from the centre's server", local: "built in (standalone desk, no server)" } as Record<string, string>,
+    inForce: (at: string, by: string) => `for calls received from ${at} · ${by}`,
+    appliesNote: "A policy change applies to calls received after it; cases received before keep their deadlines. A change of business hours or day end recomputes the dues of open cases.",
+    clocks: "Clocks by kind", kinds: "Kinds", domain: "Domain", category: "Category", level: "Level", clock: "Clock", limit: "Limit", scope: "Runs", start: "Starts", stop: "Stops", basis: "Source",
+    any: "any", perCase: "per case", perBureau: "per bureau",
+    counting: "Counting", businessHours: "Business hours", dayEnd: "Day-based dues fall at",
+    alerts: "Alerts", atRisk: (p: number, left: string) => `at risk (yellow) under ${p}% or ${left} left`, notify: "Desktop alerts", breach: "alert on breach", callback: (d: number) => `callback from day ${d} after the reply`,
+    maintenance: (d: number) => `maintenance announced ${d} working days ahead`,
+    history: "Versions", changes: "Changes", noChanges: "(first version)", before: "was", after: "now", none: "none",
+    kindsAdded: "kinds added", kindsRemoved: "kinds removed", categoriesAdded: "categories added", categoriesRemoved: "categories removed", catalogChanged: "kind or category labels changed", countingChanged: "business hours or day end changed", alertsChanged: "alert or callback settings changed", maintenanceChanged: "maintenance notice changed",
+    amount: (a: { unit: string; value: number }) => a.unit === "working_days" ? `${a.value} working days` : a.unit === "days" ? `${a.value} calendar day(s)` : `${a.value} ${a.unit === "working_minutes" ? "working " : ""}minutes`,
+    domains: { technical: "technical", business: "business" } as Record<string, string>,
+    triggers: { received: "received", dispatched: "dispatched", signed_for: "signed for", decided: "acceptance decided", on_site: "on site", fed_back: "fed back", replied: "replied", closed: "closed", report_filed: "report filed" } as Record<string, string>,
+  },
   roles: { seat: "Seat", supervisor: "Supervisor", bureau: "Bureau", admin: "Admin" },
   dash: {
     today: "Today", month: "This month", since: (s: string) => `Since ${s} (Beijing time)`, updated: (s: string) => `Updated ${s}`,
