@@ -371,11 +371,7 @@ async fn callbacks_come_due_the_next_day_and_a_dissatisfied_caller_sends_the_cas
 
     // Replied yesterday: due today. Replied this morning: tomorrow.
     let due = wb.callbacks_due().await.unwrap();
-    assert_eq!(
-        due.len(),
-        1,
-        "{due:?}"
-    );
+    assert_eq!(due.len(), 1, "{due:?}");
     let case = due[0].case.id.clone();
     let e = wb
         .call_back(&case, Satisfaction::Dissatisfied, "  ")

@@ -139,7 +139,9 @@ async fn a_restored_backup_has_the_same_cases_events_and_clocks_and_carries_on()
             note: "已催促承办单位".into(),
         },
     );
-    let pushed = seat.push(&http, &base2, 4, std::slice::from_ref(&reply)).await;
+    let pushed = seat
+        .push(&http, &base2, 4, std::slice::from_ref(&reply))
+        .await;
     assert!(
         pushed.status().is_success(),
         "{}",
