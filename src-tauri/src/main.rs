@@ -78,6 +78,7 @@ fn main() {
             commands::calendar::calendar_year,
             commands::calendar::sla_due,
             commands::calendar::policy_view,
+            commands::calendar::propose_policy,
             commands::queue::queue,
             commands::queue::search,
             commands::case::case_detail,

@@ -384,21 +384,8 @@ def run(bins, shots, work, env, procs):
     check("no repeat after the desk restarts", len([c for c in notify_calls() if c[0] == title]) == 1,
           str([c for c in notify_calls() if c[0] == title]))
     seat.quit()
-    def change_policy():
-        # The centre changes its policy on the server: business consultations in 3 working days.
-        doc_file = os.path.join(work, "policy.json")
-        subprocess.run([server_bin, "policy", "export", "--out", doc_file], check=True, env=senv, stdout=subprocess.DEVNULL)
-        with open(doc_file) as f:
-            doc = json.load(f)
-        for r in doc["deadlines"]["rules"]:
-            if r["clock"]["key"] == "reply" and r["when"]["domain"] == "business" and "consultation" in r["when"]["kinds"]:
-                r["clock"]["amount"]["value"] = 3
-        with open(doc_file, "w") as f:
-            json.dump(doc, f, ensure_ascii=False)
-        subprocess.run([server_bin, "policy", "import", doc_file, "--reason", "地方性法规规定咨询3个工作日内答复", "--by", "admin"],
-                       check=True, env=senv, stdout=subprocess.DEVNULL)
     supervisor_day(boss_port=super_port, desk_bin=desk_bin, server=server, number=number, bureau=bureau, shots=None, data_dir=super_dir,
-                   change_policy=change_policy)
+                   change_policy=True)
     bureau.quit()
 
 
@@ -487,24 +474,35 @@ def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir,
     check("an article is written, submitted and approved from the desk, its review kept", "提交审核" in reviews and "批准" in reviews, reviews)
 
     if change_policy:
-        # The deadline policy: the desk says whose it counts with; a version saved on the server
-        # reaches it at its next sync, with what it changed.
+        # The deadline policy: the desk says whose it counts with; the supervisor changes a limit,
+        # sees what it changes before saving, saves it; the bureau's desk has it after its sync.
         boss.click("[data-tab=policy]")
         boss.wait_until(lambda: "热线中心服务器下发" in boss.content("[data-testid=policy-source]"), what="the centre's policy in use")
         check("the desk says it counts with the centre's policy", "第0版" in boss.content("[data-testid=policy-version]"))
-        change_policy()
-        boss.click("[data-tab=calendar]")
-        boss.click("[data-tab=policy]")
+        limit = "[data-testid=policy-clocks] tr[data-clock=reply][data-domain=business][data-kinds='consultation,help,suggestion'] input[data-field=amount]"
+        boss.type(limit, "3")
+        boss.click("[data-policy=save]")
+        boss.wait_until(lambda: "请填写变更原因" in boss.content("[data-testid=policy-error]"), what="a change without its reason refused")
+        boss.type("[data-testid=policy-propose] input[name=policy-reason]", "地方性法规规定咨询3个工作日内答复")
+        boss.click("[data-policy=preview]")
+        boss.wait("[data-testid=policy-outcome][data-saved=false] [data-change='consultation.reply']", what="the preview of the change")
+        preview = boss.content("[data-testid=policy-outcome]")
+        check("before saving, the desk shows what a policy change changes", "5个工作日" in preview and "3个工作日" in preview and "住房公积金" in preview, preview)
+        check("the preview saved nothing", "第0版" in boss.content("[data-testid=policy-version]"))
+        boss.click("[data-policy=save]")
+        boss.wait_until(lambda: "第1版" in boss.content("[data-testid=policy-version]"), what="version 1 saved and in use")
+        bureau.click("[data-tab=policy]")
         def version_one():
-            if "第1版" in boss.content("[data-testid=policy-version]"):
+            if "第1版" in bureau.content("[data-testid=policy-version]"):
                 return True
-            boss.click("[data-tab=calendar]")
+            bureau.click("[data-tab=queue]")
             time.sleep(2)
-            boss.click("[data-tab=policy]")
+            bureau.click("[data-tab=policy]")
             return False
-        boss.wait_until(version_one, what="version 1 of the policy reached the desk at its sync")
-        change = boss.content("[data-version='1'] [data-change='consultation.reply']")
-        check("a policy version saved on the server reaches the desk with what it changed", "5个工作日" in change and "3个工作日" in change, change)
+        bureau.wait_until(version_one, what="version 1 reached the bureau's desk at its sync")
+        change = bureau.content("[data-version='1'] [data-change='consultation.reply']")
+        check("a policy version saved from the supervisor's desk reaches another desk with what it changed",
+              "5个工作日" in change and "3个工作日" in change, change)
     boss.quit()
 
 def login(s, server, user):

@@ -261,6 +261,10 @@ export interface DueAlert {
 
 export const calendarYear = (year: number) => invoke<YearView>("calendar_year", { year });
 export const policyView = () => invoke<PolicyView>("policy_view");
+export interface MovedDue { number: string; clock: string; bureau: string | null; before: string | null; after: string | null; provisional: boolean }
+export interface PolicyOutcome { version: number; changes: PolicyChanges; recomputed: number; moved: MovedDue[]; saved: boolean }
+export const proposePolicy = (document: CentrePolicy, reason: string, dryRun: boolean) =>
+  invoke<PolicyOutcome>("propose_policy", { document, reason, dryRun });
 export const slaDue = (from: string, unit: string, amount: number) =>
   invoke<DueView>("sla_due", { query: { from, unit, amount } });
 

@@ -130,3 +130,35 @@ impl CalendarImports {
             })
     }
 }
+
+/// A new version of the centre's policy proposed from a desk (`POST /api/v1/policy`):
+/// previewed (`dry_run`) or saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyProposal {
+    pub document: crate::centre::CentrePolicy,
+    pub reason: String,
+    pub dry_run: bool,
+}
+
+/// A running clock whose due a change moved (a calendar import, new business hours).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MovedDue {
+    pub number: String,
+    pub clock: String,
+    pub bureau: Option<String>,
+    pub before: Option<DateTime<Utc>>,
+    pub after: Option<DateTime<Utc>>,
+    /// The new due still rests on a provisional year.
+    pub provisional: bool,
+}
+
+/// What a proposed version changes (and, unless a dry run, that it was saved).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyOutcome {
+    pub version: u32,
+    pub changes: crate::centre::PolicyChanges,
+    /// Open cases recomputed (a change of business hours or day end).
+    pub recomputed: usize,
+    pub moved: Vec<MovedDue>,
+    pub saved: bool,
+}

@@ -120,17 +120,7 @@ impl LiveCalendar {
     }
 }
 
-/// A running clock whose due an import moved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MovedDue {
-    pub number: String,
-    pub clock: String,
-    pub bureau: Option<String>,
-    pub before: Option<DateTime<Utc>>,
-    pub after: Option<DateTime<Utc>>,
-    /// The new due still rests on a provisional year.
-    pub provisional: bool,
-}
+pub use hotline_domain::wire::MovedDue;
 
 /// What an import did.
 #[derive(Debug, Clone)]

@@ -6,14 +6,13 @@
 //! calendar import does, and listed.
 
 use chrono::{DateTime, Utc};
-use hotline_domain::centre::{
-    CentrePolicy, PolicyChanges, PolicyError, PolicyHistory, PolicyVersion,
-};
+use hotline_domain::centre::{CentrePolicy, PolicyError, PolicyHistory, PolicyVersion};
+use hotline_domain::wire::PolicyOutcome;
 use hotline_domain::sla::SlaCalendar;
 use sqlx::types::Json;
 use sqlx::{PgPool, Row};
 
-use crate::calendar::{CalendarImportError, MovedDue};
+use crate::calendar::CalendarImportError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PolicyImportError {
@@ -71,15 +70,7 @@ pub async fn history(pool: &PgPool) -> Result<PolicyHistory, sqlx::Error> {
 }
 
 /// What an import did (or, on a dry run, would do).
-#[derive(Debug, Clone)]
-pub struct PolicyImport {
-    pub version: u32,
-    pub changes: PolicyChanges,
-    /// Open cases whose dues were recomputed (a change of business hours or day end).
-    pub recomputed: usize,
-    pub moved: Vec<MovedDue>,
-    pub saved: bool,
-}
+pub type PolicyImport = PolicyOutcome;
 
 /// Validates `text`, compares it with the version in force and, unless `dry_run`, keeps it as
 /// the next version (in force from `now`), recomputing the open cases a counting change moves.
@@ -91,7 +82,26 @@ pub async fn import(
     dry_run: bool,
     now: DateTime<Utc>,
 ) -> Result<PolicyImport, PolicyImportError> {
-    let next = CentrePolicy::parse(text)?;
+    let by = Author { name: by, user: None };
+    save(pool, CentrePolicy::parse(text)?, by, reason, dry_run, now).await
+}
+
+/// Who saves a version: a name, and the user's id when it comes through the API (the audit).
+pub struct Author<'a> {
+    pub name: &'a str,
+    pub user: Option<i64>,
+}
+
+/// [`import`] of a document already read (a desk's proposal): validated here all the same.
+pub async fn save(
+    pool: &PgPool,
+    next: CentrePolicy,
+    by: Author<'_>,
+    reason: &str,
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> Result<PolicyImport, PolicyImportError> {
+    next.validate()?;
     let old = history(pool).await?;
     let current = old.current();
     let changes = current.policy.changes_to(&next);
@@ -127,7 +137,7 @@ pub async fn import(
         &PolicyVersion {
             version,
             in_force_from: now,
-            changed_by: by.to_owned(),
+            changed_by: by.name.to_owned(),
             reason: reason.trim().to_owned(),
             policy: next,
         },
@@ -142,8 +152,8 @@ pub async fn import(
         tx.rollback().await?;
     } else {
         tx.commit().await?;
-        let target = format!("version {version} by {by}: {}", reason.trim());
-        crate::admin::audit(pool, now, None, "policy.import", &target).await?;
+        let target = format!("version {version} by {}: {}", by.name, reason.trim());
+        crate::admin::audit(pool, now, by.user, "policy.import", &target).await?;
     }
     Ok(PolicyImport {
         version,

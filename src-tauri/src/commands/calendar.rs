@@ -1,5 +1,7 @@
 use hotline_client::calendar_view::{self, DueQuery, DueView, YearView};
 use hotline_client::workbench::PolicyView;
+use hotline_domain::centre::CentrePolicy;
+use hotline_domain::wire::PolicyOutcome;
 use hotline_client::{CalendarStore, ErrorPayload};
 
 use super::Desk;
@@ -24,4 +26,18 @@ pub fn sla_due(desk: Desk<'_>, query: DueQuery) -> Result<DueView, ErrorPayload>
 #[tauri::command]
 pub async fn policy_view(desk: Desk<'_>) -> Result<PolicyView, ErrorPayload> {
     desk.policy_view().await.map_err(Into::into)
+}
+
+/// A new version of the centre's policy from a supervisor's or administrator's desk: previewed
+/// (`dry_run`: what it changes) or saved on the server.
+#[tauri::command]
+pub async fn propose_policy(
+    desk: Desk<'_>,
+    document: CentrePolicy,
+    reason: String,
+    dry_run: bool,
+) -> Result<PolicyOutcome, ErrorPayload> {
+    desk.propose_policy(document, reason, dry_run)
+        .await
+        .map_err(Into::into)
 }

@@ -124,6 +124,23 @@ impl ServerApi {
         answer(r).await
     }
 
+    /// Proposes a new version of the centre's policy: previewed, or saved.
+    pub async fn propose_policy(
+        &self,
+        token: &Secret,
+        proposal: &hotline_domain::wire::PolicyProposal,
+    ) -> Result<hotline_domain::wire::PolicyOutcome, ClientError> {
+        let r = self
+            .http
+            .post(format!("{}/api/v1/policy", self.base))
+            .bearer_auth(token.expose())
+            .json(proposal)
+            .timeout(Duration::from_secs(120))
+            .send()
+            .await;
+        answer(r).await
+    }
+
     /// The knowledge base's published set, or what changed in it since `since` (RFC 3339).
     pub async fn kb_published(
         &self,

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use hotline_domain::centre::{CentrePolicy, PolicyChanges};
+use hotline_domain::wire::{PolicyOutcome, PolicyProposal};
 use serde::Serialize;
 
 use super::Workbench;
@@ -59,5 +60,35 @@ impl Workbench {
             policy: in_force.policy.clone(),
             history: views.into_iter().rev().collect(),
         })
+    }
+}
+
+impl Workbench {
+    /// Sends a new version of the policy to the server: with `dry_run`, what it would change;
+    /// else saved there, then adopted here at once (other seats at their next sync).
+    pub async fn propose_policy(
+        &self,
+        document: CentrePolicy,
+        reason: String,
+        dry_run: bool,
+    ) -> Result<PolicyOutcome, ClientError> {
+        let (api, token) = self.logged_in().await.ok_or_else(|| ClientError::Invalid {
+            code: "policy.offline",
+            message: "the centre's policy is changed on the server: log in first / 时限政策须连接服务器修改，请先登录".into(),
+        })?;
+        let proposal = PolicyProposal {
+            document,
+            reason,
+            dry_run,
+        };
+        let outcome = api.propose_policy(&token, &proposal).await?;
+        if outcome.saved {
+            let policies = PolicyStore::new(self.dir.clone());
+            if policies.adopt_centre(&api.policy(&token).await?)? {
+                self.reload_centre().await?;
+                self.touch();
+            }
+        }
+        Ok(outcome)
     }
 }

@@ -3,14 +3,14 @@
 //! combination of kind, category and level would run, so a rule that is rewritten but
 //! resolves to the same clocks shows no change.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::CentrePolicy;
 use crate::case::{KindCatalog, Level};
 use crate::sla::ClockSpec;
 
 /// One clock of one kind that changes, with the categories and levels it changes for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClockChange {
     pub kind: String,
     pub kind_label: String,
@@ -21,7 +21,7 @@ pub struct ClockChange {
     pub applies_to: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyChanges {
     pub kinds_added: Vec<String>,
     pub kinds_removed: Vec<String>,
