@@ -7,8 +7,8 @@
 
 use chrono::{DateTime, Utc};
 use hotline_domain::centre::{CentrePolicy, PolicyError, PolicyHistory, PolicyVersion};
-use hotline_domain::wire::PolicyOutcome;
 use hotline_domain::sla::SlaCalendar;
+use hotline_domain::wire::PolicyOutcome;
 use sqlx::types::Json;
 use sqlx::{PgPool, Row};
 
@@ -82,7 +82,10 @@ pub async fn import(
     dry_run: bool,
     now: DateTime<Utc>,
 ) -> Result<PolicyImport, PolicyImportError> {
-    let by = Author { name: by, user: None };
+    let by = Author {
+        name: by,
+        user: None,
+    };
     save(pool, CentrePolicy::parse(text)?, by, reason, dry_run, now).await
 }
 

@@ -1,8 +1,8 @@
 use hotline_client::calendar_view::{self, DueQuery, DueView, YearView};
 use hotline_client::workbench::PolicyView;
+use hotline_client::{CalendarStore, ErrorPayload};
 use hotline_domain::centre::CentrePolicy;
 use hotline_domain::wire::PolicyOutcome;
-use hotline_client::{CalendarStore, ErrorPayload};
 
 use super::Desk;
 

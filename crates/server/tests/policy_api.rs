@@ -1,0 +1,111 @@
+//! The centre's policy over HTTP: any signed-in user reads every version; supervisors and
+//! administrators propose a new one (previewed or saved); a bad document or a forbidden role is
+//! refused with a code and changes nothing.
+
+mod support;
+
+use hotline_domain::centre::{CentrePolicy, PolicyHistory};
+use hotline_domain::sla::SlaAmount;
+use hotline_domain::wire::PolicyOutcome;
+use support::{error_of, login, seeded_server};
+
+fn three_days() -> CentrePolicy {
+    let mut p = CentrePolicy::default();
+    for r in &mut p.deadlines.rules {
+        if r.clock.key == "reply"
+            && r.when.kinds.first().is_some_and(|k| k == "consultation")
+            && r.when.domain == Some(hotline_domain::case::Domain::Business)
+        {
+            r.clock.amount = SlaAmount::WorkingDays(3);
+        }
+    }
+    p
+}
+
+#[tokio::test]
+async fn supervisors_propose_versions_and_others_cannot() {
+    let (_pool, base, http) = seeded_server().await;
+    let history = |token: String| {
+        let (http, base) = (http.clone(), base.clone());
+        async move {
+            http.get(format!("{base}/api/v1/policy"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json::<PolicyHistory>()
+                .await
+                .unwrap()
+        }
+    };
+    let propose = |token: &str, document: serde_json::Value, reason: &str, dry_run: bool| {
+        http.post(format!("{base}/api/v1/policy"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({"document": document, "reason": reason, "dry_run": dry_run}))
+            .send()
+    };
+    let hrss = login(&http, &base, "hrss1").await;
+    assert_eq!(
+        history(hrss.token.clone()).await.versions.len(),
+        1,
+        "version 0 for everyone"
+    );
+    let doc = serde_json::to_value(three_days()).unwrap();
+
+    for user in ["hrss1", "seat1"] {
+        let s = login(&http, &base, user).await;
+        let (status, code) =
+            error_of(propose(&s.token, doc.clone(), "理由", false).await.unwrap()).await;
+        assert_eq!((status, code.as_str()), (403, "policy.forbidden"), "{user}");
+    }
+    let boss = login(&http, &base, "super1").await;
+    let mut zero = doc.clone();
+    zero["deadlines"]["rules"][0]["clock"]["amount"]["value"] = 0.into();
+    let (status, code) = error_of(propose(&boss.token, zero, "理由", false).await.unwrap()).await;
+    assert_eq!((status, code.as_str()), (422, "policy.rule"));
+    let (status, code) = error_of(
+        propose(&boss.token, doc.clone(), "  ", false)
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (422, "policy.no_reason"));
+    let same = serde_json::to_value(CentrePolicy::default()).unwrap();
+    let (status, code) = error_of(propose(&boss.token, same, "理由", false).await.unwrap()).await;
+    assert_eq!((status, code.as_str()), (422, "policy.unchanged"));
+
+    let preview: PolicyOutcome = propose(&boss.token, doc.clone(), "地方法规", true)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        !preview.saved && preview.version == 1 && preview.changes.clocks.len() == 3,
+        "{preview:?}"
+    );
+    assert_eq!(
+        history(hrss.token.clone()).await.versions.len(),
+        1,
+        "a preview saves nothing"
+    );
+
+    let admin = login(&http, &base, "admin1").await;
+    let saved: PolicyOutcome = propose(&admin.token, doc, "地方法规", false)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(saved.saved && saved.version == 1);
+    let after = history(hrss.token).await;
+    assert_eq!(after.versions.len(), 2);
+    assert_eq!(
+        (
+            after.current().changed_by.as_str(),
+            after.current().reason.as_str()
+        ),
+        ("admin1", "地方法规")
+    );
+    assert_eq!(after.current().policy, three_days());
+}
