@@ -381,7 +381,7 @@ pub async fn seed(
             let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
             let _ = writeln!(
                 WriteVec(&mut cases_csv),
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                 case.0,
                 i.number,
                 i.kind,
@@ -408,6 +408,7 @@ pub async fn seed(
                 time(facts.closed_at),
                 facts.on_spot,
                 FACTS_VERSION,
+                state.next_due_provisional(cal),
             );
             for r in &facts.clock_runs {
                 let _ = writeln!(
@@ -455,7 +456,7 @@ pub async fn seed(
         copy(
             &mut tx,
             "COPY cases (id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, search_tokens, search_text,
-                         channel, bureau, first_replied_at, closed_at, on_spot, facts_version) FROM STDIN (FORMAT csv, NULL '')",
+                         channel, bureau, first_replied_at, closed_at, on_spot, facts_version, due_provisional) FROM STDIN (FORMAT csv, NULL '')",
             cases_csv,
         )
         .await?;

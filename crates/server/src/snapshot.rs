@@ -15,7 +15,7 @@ use uuid::Uuid;
 use hotline_domain::case::facts::CaseFacts;
 
 /// Bumped when the facts' derivation changes: the server re-derives older rows at start.
-pub const FACTS_VERSION: i16 = 1;
+pub const FACTS_VERSION: i16 = 2;
 
 /// The histories of `cases` in pull order (the order every device folds them), as this
 /// transaction sees them.
@@ -82,6 +82,7 @@ pub async fn refold_many(
         c.received_at.push(received_at);
         c.next_due
             .push(state.next_due(cal).and_then(|(_, due)| due));
+        c.due_provisional.push(state.next_due_provisional(cal));
         c.conflicts.push(state.conflicts.len() as i32);
         c.tokens.push(tokens.join(" "));
         c.text.push(text.to_lowercase());
@@ -114,15 +115,16 @@ pub async fn refold_many(
     // Tokens travel space-joined: a ragged text[][] has no UNNEST.
     sqlx::query(
         "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, search_tokens, search_text,
-                            channel, bureau, first_replied_at, closed_at, on_spot, facts_version)
+                            channel, bureau, first_replied_at, closed_at, on_spot, facts_version, due_provisional)
          SELECT id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, string_to_array(tokens, ' '), text,
-                channel, bureau, first_replied_at, closed_at, on_spot, $19
+                channel, bureau, first_replied_at, closed_at, on_spot, $19, due_provisional
          FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
                      $9::timestamptz[], $10::int[], $11::jsonb[], $12::text[], $13::text[],
-                     $14::text[], $15::text[], $16::timestamptz[], $17::timestamptz[], $18::bool[])
+                     $14::text[], $15::text[], $16::timestamptz[], $17::timestamptz[], $18::bool[], $20::bool[])
               AS t(id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, tokens, text,
-                   channel, bureau, first_replied_at, closed_at, on_spot)
+                   channel, bureau, first_replied_at, closed_at, on_spot, due_provisional)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, next_due = excluded.next_due,
+                                        due_provisional = excluded.due_provisional,
                                         conflicts = excluded.conflicts, state = excluded.state,
                                         channel = excluded.channel, bureau = excluded.bureau,
                                         first_replied_at = excluded.first_replied_at, closed_at = excluded.closed_at,
@@ -147,6 +149,7 @@ pub async fn refold_many(
     .bind(&c.closed_at)
     .bind(&c.on_spot)
     .bind(FACTS_VERSION)
+    .bind(&c.due_provisional)
     .execute(&mut **tx)
     .await?;
     sqlx::query("DELETE FROM clock_runs WHERE case_id = ANY($1)")
@@ -208,6 +211,7 @@ struct Columns {
     category: Vec<String>,
     received_at: Vec<DateTime<Utc>>,
     next_due: Vec<Option<DateTime<Utc>>>,
+    due_provisional: Vec<bool>,
     conflicts: Vec<i32>,
     state: Vec<Json<CaseState>>,
     tokens: Vec<String>,

@@ -109,3 +109,43 @@ async fn supervisors_propose_versions_and_others_cannot() {
     );
     assert_eq!(after.current().policy, three_days());
 }
+
+/// The server's case listing says when a case's nearest due rests on a provisional year: a
+/// business consultation dispatched on 2026-12-28 is due 5 working days later, across a New
+/// Year for which no notice was imported.
+#[tokio::test]
+async fn the_case_listing_marks_a_provisional_due() {
+    let (pool, _) = support::database().await;
+    support::seed(&pool).await;
+    let at = chrono::DateTime::parse_from_rfc3339("2026-12-28T10:00:00+08:00")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let base = support::serve(&pool, support::TestClock::at(&at.to_rfc3339())).await;
+    let http = reqwest::Client::new();
+    let seat = login(&http, &base, "seat1").await;
+    let received = seat.new_case(1, at, "consultation", "housing", "公积金提取");
+    let dispatch = seat.event(
+        received.case,
+        at,
+        hotline_domain::case::EventBody::Dispatched {
+            bureau: "HRSS".into(),
+            note: String::new(),
+        },
+    );
+    assert!(seat
+        .push(&http, &base, 1, &[received, dispatch])
+        .await
+        .status()
+        .is_success());
+    let list: Vec<serde_json::Value> = http
+        .get(format!("{base}/api/v1/cases"))
+        .bearer_auth(&seat.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list[0]["next_due"], "2027-01-05T15:59:59Z", "{list:?}");
+    assert_eq!(list[0]["due_provisional"], true, "{list:?}");
+}

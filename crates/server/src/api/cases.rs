@@ -28,6 +28,8 @@ pub struct CaseSummary {
     pub category: String,
     pub received_at: DateTime<Utc>,
     pub next_due: Option<DateTime<Utc>>,
+    /// The next due rests on a provisional year (暂定): no notice imported for it yet.
+    pub due_provisional: bool,
     pub conflicts: i32,
 }
 
@@ -38,7 +40,7 @@ pub struct ListQuery {
     pub limit: Option<i64>,
 }
 
-const COLUMNS: &str = "c.id, c.number, c.kind, c.status, c.phone, c.district, c.category, c.received_at, c.next_due, c.conflicts";
+const COLUMNS: &str = "c.id, c.number, c.kind, c.status, c.phone, c.district, c.category, c.received_at, c.next_due, c.due_provisional, c.conflicts";
 
 fn summary(r: &PgRow, who: &Principal) -> CaseSummary {
     let phone: String = r.get("phone");
@@ -56,6 +58,7 @@ fn summary(r: &PgRow, who: &Principal) -> CaseSummary {
         category: r.get("category"),
         received_at: r.get("received_at"),
         next_due: r.get("next_due"),
+        due_provisional: r.get("due_provisional"),
         conflicts: r.get("conflicts"),
     }
 }
