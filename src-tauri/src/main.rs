@@ -79,6 +79,7 @@ fn main() {
             commands::calendar::sla_due,
             commands::calendar::policy_view,
             commands::calendar::propose_policy,
+            commands::calendar::import_notice,
             commands::queue::queue,
             commands::queue::search,
             commands::case::case_detail,

@@ -503,6 +503,24 @@ def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir,
         change = bureau.content("[data-version='1'] [data-change='consultation.reply']")
         check("a policy version saved from the supervisor's desk reaches another desk with what it changed",
               "5个工作日" in change and "3个工作日" in change, change)
+
+        # Next year's notice, pasted into the desk (test data, not the real 2027 notice).
+        boss.click("[data-tab=calendar]")
+        boss.type("[data-testid=notice] textarea[name=notice-text]",
+                  "国务院办公厅关于2027年部分节假日安排的通知（测试数据）\n"
+                  "一、元旦：1月1日（周五）至3日（周日）放假，共3天。1月9日（周六）上班。\n"
+                  "二、春节：2月5日（除夕）至11日放假调休，共7天。2月20日（周六）上班。\n"
+                  "三、国庆节：10月1日至7日放假调休，共7天。9月26日（周日）、10月9日（周六）上班。\n")
+        boss.click("[data-notice=preview]")
+        try:
+            boss.wait("[data-testid=notice-outcome][data-saved=false]", what="the notice read")
+        except AssertionError as e:
+            raise AssertionError(f"{e}; the desk says {boss.content('[data-testid=notice-error]')!r}") from None
+        read = boss.content("[data-testid=notice-outcome]")
+        check("a pasted notice is read into rest and make-up days before it is imported", "元旦" in read and "01-09" in read and "10-01–10-07（7天）" in read, read)
+        boss.click("[data-notice=import]")
+        boss.wait("[data-testid=notice-outcome][data-saved=true]", what="the notice imported")
+        check("the notice is imported for the centre from the desk", "已导入2027年安排" in boss.content("[data-testid=notice-outcome]"))
     boss.quit()
 
 def login(s, server, user):

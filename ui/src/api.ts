@@ -263,6 +263,11 @@ export const calendarYear = (year: number) => invoke<YearView>("calendar_year", 
 export const policyView = () => invoke<PolicyView>("policy_view");
 export interface MovedDue { number: string; clock: string; bureau: string | null; before: string | null; after: string | null; provisional: boolean }
 export interface PolicyOutcome { version: number; changes: PolicyChanges; recomputed: number; moved: MovedDue[]; saved: boolean }
+export interface NoticeOutcome {
+  schedule: { year: number; festivals: { name: string; rest: string[]; work: string[] }[] };
+  saved: boolean; recomputed: number; moved: MovedDue[];
+}
+export const importNotice = (text: string, dryRun: boolean) => invoke<NoticeOutcome>("import_notice", { text, year: null, dryRun });
 export const proposePolicy = (document: CentrePolicy, reason: string, dryRun: boolean) =>
   invoke<PolicyOutcome>("propose_policy", { document, reason, dryRun });
 export const slaDue = (from: string, unit: string, amount: number) =>

@@ -4,6 +4,12 @@ export type Lang = "zh-CN" | "en";
 const zh = {
   appTitle: "热线工作台",
   tabs: { queue: "工作队列", bureauQueue: "本单位工单", intake: "新建受理", calendar: "法定日历", policy: "时限政策", dashboard: "监控看板", decisions: "待决策", callbacks: "待回访", knowledge: "知识库" },
+  notice: {
+    title: "导入国务院放假通知", hint: "粘贴《国务院办公厅关于某年部分节假日安排的通知》全文，先预览读出的放假和调休日期，核对后导入，全中心生效。",
+    preview: "预览", import: "导入全中心", rest: "放假", work: "调休上班", none: "无",
+    read: (y: number) => `${y}年安排：`, saved: (y: number) => `已导入${y}年安排，各席位下次同步后生效`,
+    moved: (n: number, m: number) => `在办工单重新计算 ${n} 件，到期时间变化 ${m} 项：`,
+  },
   policy: {
     title: (v: number) => `时限政策 第${v}版`,
     from: { centre: "热线中心服务器下发", local: "本机内置（单机模式，未连接服务器）" } as Record<string, string>,
@@ -206,6 +212,12 @@ type Catalogue = typeof zh;
 const en: Catalogue = {
   appTitle: "Hotline Desk",
   tabs: { queue: "Queue", bureauQueue: "Bureau cases", intake: "New intake", calendar: "Calendar", policy: "Deadlines", dashboard: "Dashboard", decisions: "Decisions", callbacks: "Callbacks", knowledge: "Knowledge" },
+  notice: {
+    title: "Import the State Council notice", hint: "Paste the whole notice on next year's holidays; preview the rest and make-up days read from it, then import it for the whole centre.",
+    preview: "Preview", import: "Import for the centre", rest: "rest", work: "make-up working day", none: "none",
+    read: (y: number) => `${y}:`, saved: (y: number) => `${y} imported; seats use it from their next sync`,
+    moved: (n: number, m: number) => `${n} open cases recomputed, ${m} dues moved:`,
+  },
   policy: {
     title: (v: number) => `Deadline policy, version ${v}`,
     from: { centre: "from the centre's server", local: "built in (standalone desk, no server)" } as Record<string, string>,

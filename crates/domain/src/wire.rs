@@ -162,3 +162,25 @@ pub struct PolicyOutcome {
     pub moved: Vec<MovedDue>,
     pub saved: bool,
 }
+
+/// The State Council's notice pasted into a desk (`POST /api/v1/calendar/notice`): read and
+/// previewed (`dry_run`), or imported for the whole centre.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeProposal {
+    pub text: String,
+    /// The notice's year, when its title is not in the text.
+    #[serde(default)]
+    pub year: Option<i32>,
+    pub dry_run: bool,
+}
+
+/// What a notice holds and what importing it does (or would do) to open cases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeOutcome {
+    pub schedule: crate::calendar::YearSchedule,
+    pub saved: bool,
+    /// Cases recomputed.
+    pub recomputed: usize,
+    /// Running clocks whose due moves, old and new.
+    pub moved: Vec<MovedDue>,
+}

@@ -140,6 +140,19 @@ pub async fn import(
     years: Vec<calendar::YearSchedule>,
     now: DateTime<Utc>,
 ) -> Result<ImportOutcome, CalendarImportError> {
+    import_as(pool, file_name, years, None, false, now).await
+}
+
+/// [`import`] by a signed-in user (kept in the audit), or only what it would do (`dry_run`:
+/// every step in a transaction that is rolled back, so the moved dues are the real ones).
+pub async fn import_as(
+    pool: &PgPool,
+    file_name: &str,
+    years: Vec<calendar::YearSchedule>,
+    user: Option<i64>,
+    dry_run: bool,
+    now: DateTime<Utc>,
+) -> Result<ImportOutcome, CalendarImportError> {
     let old = load(pool).await?;
     let (new, summary) = old.with_import(&years)?;
     let settings = crate::centre_policy::history(pool)
@@ -162,11 +175,19 @@ pub async fn import(
     let first = first_changed_day(&summary, &years);
     let cases = touched_cases(&mut tx, Some(first)).await?;
     let moved = recompute(&mut tx, &cases, &old, &new, now).await?;
+    if dry_run {
+        tx.rollback().await?;
+        return Ok(ImportOutcome {
+            summary,
+            recomputed: cases.len(),
+            moved,
+        });
+    }
     tx.commit().await?;
     crate::admin::audit(
         pool,
         now,
-        None,
+        user,
         "calendar.import",
         &format!(
             "{file_name}: {} cases recomputed, {} dues moved",

@@ -69,9 +69,6 @@ pub async fn history(pool: &PgPool) -> Result<PolicyHistory, sqlx::Error> {
     Ok(PolicyHistory { versions })
 }
 
-/// What an import did (or, on a dry run, would do).
-pub type PolicyImport = PolicyOutcome;
-
 /// Validates `text`, compares it with the version in force and, unless `dry_run`, keeps it as
 /// the next version (in force from `now`), recomputing the open cases a counting change moves.
 pub async fn import(
@@ -81,7 +78,7 @@ pub async fn import(
     reason: &str,
     dry_run: bool,
     now: DateTime<Utc>,
-) -> Result<PolicyImport, PolicyImportError> {
+) -> Result<PolicyOutcome, PolicyImportError> {
     let by = Author {
         name: by,
         user: None,
@@ -103,7 +100,7 @@ pub async fn save(
     reason: &str,
     dry_run: bool,
     now: DateTime<Utc>,
-) -> Result<PolicyImport, PolicyImportError> {
+) -> Result<PolicyOutcome, PolicyImportError> {
     next.validate()?;
     let old = history(pool).await?;
     let current = old.current();
@@ -158,7 +155,7 @@ pub async fn save(
         let target = format!("version {version} by {}: {}", by.name, reason.trim());
         crate::admin::audit(pool, now, by.user, "policy.import", &target).await?;
     }
-    Ok(PolicyImport {
+    Ok(PolicyOutcome {
         version,
         changes,
         recomputed,

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use clap::Subcommand;
 use hotline_domain::centre::{ClockChange, PolicyChanges};
 use hotline_domain::sla::ClockSpec;
-use hotline_server::centre_policy::{self, PolicyImport};
+use hotline_domain::wire::PolicyOutcome;
+use hotline_server::centre_policy;
 use sqlx::PgPool;
 
 #[derive(Subcommand)]
@@ -142,7 +143,7 @@ fn print_changes(c: &PolicyChanges) {
     }
 }
 
-fn print_import(o: &PolicyImport) {
+fn print_import(o: &PolicyOutcome) {
     println!("changes of version {}:", o.version);
     print_changes(&o.changes);
     println!(

@@ -2,7 +2,7 @@ use hotline_client::calendar_view::{self, DueQuery, DueView, YearView};
 use hotline_client::workbench::PolicyView;
 use hotline_client::{CalendarStore, ErrorPayload};
 use hotline_domain::centre::CentrePolicy;
-use hotline_domain::wire::PolicyOutcome;
+use hotline_domain::wire::{NoticeOutcome, PolicyOutcome};
 
 use super::Desk;
 
@@ -38,6 +38,20 @@ pub async fn propose_policy(
     dry_run: bool,
 ) -> Result<PolicyOutcome, ErrorPayload> {
     desk.propose_policy(document, reason, dry_run)
+        .await
+        .map_err(Into::into)
+}
+
+/// The State Council's notice pasted into a supervisor's or administrator's desk: previewed
+/// (the days read, the dues it moves) or imported for the centre.
+#[tauri::command]
+pub async fn import_notice(
+    desk: Desk<'_>,
+    text: String,
+    year: Option<i32>,
+    dry_run: bool,
+) -> Result<NoticeOutcome, ErrorPayload> {
+    desk.import_notice(text, year, dry_run)
         .await
         .map_err(Into::into)
 }

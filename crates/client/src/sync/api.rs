@@ -124,6 +124,23 @@ impl ServerApi {
         answer(r).await
     }
 
+    /// Sends the State Council's notice as pasted: previewed, or imported for the centre.
+    pub async fn import_notice(
+        &self,
+        token: &Secret,
+        proposal: &hotline_domain::wire::NoticeProposal,
+    ) -> Result<hotline_domain::wire::NoticeOutcome, ClientError> {
+        let r = self
+            .http
+            .post(format!("{}/api/v1/calendar/notice", self.base))
+            .bearer_auth(token.expose())
+            .json(proposal)
+            .timeout(Duration::from_secs(300))
+            .send()
+            .await;
+        answer(r).await
+    }
+
     /// Proposes a new version of the centre's policy: previewed, or saved.
     pub async fn propose_policy(
         &self,

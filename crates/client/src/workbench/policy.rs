@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use hotline_domain::centre::{CentrePolicy, PolicyChanges};
-use hotline_domain::wire::{PolicyOutcome, PolicyProposal};
+use hotline_domain::wire::{NoticeOutcome, NoticeProposal, PolicyOutcome, PolicyProposal};
 use serde::Serialize;
 
 use super::Workbench;
@@ -88,6 +88,34 @@ impl Workbench {
                 self.reload_centre().await?;
                 self.touch();
             }
+        }
+        Ok(outcome)
+    }
+}
+
+impl Workbench {
+    /// Sends the State Council's notice, pasted by a supervisor or administrator, to the server:
+    /// with `dry_run`, the days read and the dues it would move; else imported for the centre,
+    /// then adopted here at once (other seats at their next sync).
+    pub async fn import_notice(
+        &self,
+        text: String,
+        year: Option<i32>,
+        dry_run: bool,
+    ) -> Result<NoticeOutcome, ClientError> {
+        let (api, token) = self.logged_in().await.ok_or_else(|| ClientError::Invalid {
+            code: "calendar.offline",
+            message: "the centre's calendar is imported on the server: log in first / 节假日安排须连接服务器导入，请先登录".into(),
+        })?;
+        let proposal = NoticeProposal {
+            text,
+            year,
+            dry_run,
+        };
+        let outcome = api.import_notice(&token, &proposal).await?;
+        if outcome.saved && self.calendars.adopt_centre(&api.calendar(&token).await?)? {
+            self.reload_centre().await?;
+            self.touch();
         }
         Ok(outcome)
     }

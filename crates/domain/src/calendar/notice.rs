@@ -44,6 +44,9 @@ struct Written {
 
 struct Patterns {
     numbered: Regex,
+    /// An item that follows other text on the same line: a notice copied from a web page or
+    /// typed into a form can lose its line breaks.
+    run_on_item: Regex,
     date: Regex,
     days: Regex,
     title_year: Regex,
@@ -54,6 +57,7 @@ impl Patterns {
         let compile = |p: &str| Regex::new(p).expect("a valid pattern");
         Self {
             numbered: compile(r"^\s*([一二三四五六七八九十]+)、\s*(.+)$"),
+            run_on_item: compile(r"([。：:）)])[ \t　]*([一二三四五六七])、"),
             date: compile(r"(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日"),
             days: compile(r"共([0-9]+|[一二三四五六七八九十]+)天"),
             title_year: compile(r"(\d{4})年部分节假日安排"),
@@ -116,6 +120,8 @@ pub fn parse_notice(text: &str, year: Option<i32>) -> Result<YearSchedule, Calen
     let mut festivals: Vec<Festival> = Vec::new();
     let mut expected = 1;
     let mut last = (0, String::new());
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = p.run_on_item.replace_all(&text, "$1\n$2、");
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
         let Some(c) = p.numbered.captures(raw.trim_start_matches('\u{feff}')) else {
@@ -404,6 +410,17 @@ mod tests {
             text.lines().filter(|l| l.contains(" rest ")).count(),
             3 + 9 + 3 + 5 + 3 + 3 + 7
         );
+    }
+
+    #[test]
+    fn a_notice_that_lost_its_line_breaks_reads_the_same() {
+        let text = notice(2026);
+        let body: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        let joined = format!("经国务院批准，现将2026年部分节假日安排通知如下：{}", body.join(""));
+        let carriage = text.replace('\n', "\r");
+        let want = parse_notice(&text, Some(2026)).unwrap();
+        assert_eq!(parse_notice(&joined, Some(2026)).unwrap(), want);
+        assert_eq!(parse_notice(&carriage, Some(2026)).unwrap(), want);
     }
 
     #[test]

@@ -70,7 +70,7 @@ impl CentrePolicy {
         for (i, rule) in self.deadlines.rules.iter().enumerate() {
             self.check_rule(i + 1, rule)?;
         }
-        self.check_alerts()
+        self.check_settings()
     }
 
     fn check_catalog(&self) -> Result<(), PolicyError> {
@@ -185,7 +185,7 @@ impl CentrePolicy {
         Ok(())
     }
 
-    fn check_alerts(&self) -> Result<(), PolicyError> {
+    fn check_settings(&self) -> Result<(), PolicyError> {
         let a = &self.alerts;
         if a.at_risk_percent > 100 {
             return Err(PolicyError::Settings(format!(

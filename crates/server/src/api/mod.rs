@@ -26,6 +26,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/login", post(session::login))
         .route("/api/v1/me", get(session::me))
         .route("/api/v1/calendar", get(calendar::get))
+        .route("/api/v1/calendar/notice", post(calendar::notice))
         .route("/api/v1/policy", get(policy::get).post(policy::propose))
         .route("/api/v1/push", post(sync::push))
         .route("/api/v1/pull", get(sync::pull))
