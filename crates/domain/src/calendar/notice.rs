@@ -416,7 +416,10 @@ mod tests {
     fn a_notice_that_lost_its_line_breaks_reads_the_same() {
         let text = notice(2026);
         let body: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
-        let joined = format!("经国务院批准，现将2026年部分节假日安排通知如下：{}", body.join(""));
+        let joined = format!(
+            "经国务院批准，现将2026年部分节假日安排通知如下：{}",
+            body.join("")
+        );
         let carriage = text.replace('\n', "\r");
         let want = parse_notice(&text, Some(2026)).unwrap();
         assert_eq!(parse_notice(&joined, Some(2026)).unwrap(), want);
