@@ -236,6 +236,8 @@ export interface DeskStatus {
   sync: { server: string | null; last_sync: string | null; last_error: string | null };
   pending: number;
   standalone: boolean;
+  /** A supervisor or administrator of a connected desk: may change the centre's policy and import its notice. */
+  configures_centre: boolean;
   /** Events the server refused, set aside until dismissed. */
   refused: SetAside[];
 }

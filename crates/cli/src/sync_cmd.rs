@@ -156,8 +156,8 @@ async fn adopt_centre(
 ) -> anyhow::Result<SlaCalendar> {
     let policy = PolicyStore::new(calendars.data_dir().clone()).load()?;
     let version = policy.current().version;
+    let cal = calendars.load_sla_under(&policy)?;
     store.set_policy(policy);
-    let cal = calendars.load_sla()?;
     let n = store.refresh_snapshots(&cal, true).await?;
     emit(&format!("the centre's calendar or policy changed: dues of {n} cases recomputed (calendar published through {}, policy version {version}) / 节假日数据或时限政策已更新\n", cal.legal().last_year()))?;
     Ok(cal)

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use hotline_domain::calendar::{self, ImportSummary, LegalCalendar};
+use hotline_domain::centre::PolicyHistory;
 use hotline_domain::sla::SlaCalendar;
 use hotline_domain::wire::{CalendarImport, CalendarImports};
 use serde::Serialize;
@@ -84,7 +85,12 @@ impl CalendarStore {
     /// The calendar with the counting settings (business hours, day end) of the policy in
     /// force: the centre's, or this desk's `sla-settings.json` when it runs standalone.
     pub fn load_sla(&self) -> Result<SlaCalendar, ClientError> {
-        let policy = crate::PolicyStore::new(self.dir.clone()).load()?;
+        self.load_sla_under(&crate::PolicyStore::new(self.dir.clone()).load()?)
+    }
+
+    /// The calendar with the counting settings of `policy`'s current version (for a caller
+    /// that has just loaded the policy anyway).
+    pub fn load_sla_under(&self, policy: &PolicyHistory) -> Result<SlaCalendar, ClientError> {
         Ok(SlaCalendar::new(
             self.load()?,
             policy.current().policy.counting.clone(),
@@ -125,15 +131,7 @@ impl CalendarStore {
 
     /// The imports kept in `file` of the data folder; a file that does not read is corrupt.
     fn read_imports(&self, file: &str) -> Result<Option<CalendarImports>, ClientError> {
-        match self.dir.read_optional(file)? {
-            None => Ok(None),
-            Some(text) => serde_json::from_str(&text)
-                .map(Some)
-                .map_err(|e| ClientError::Corrupt {
-                    path: self.dir.file(file),
-                    reason: e.to_string(),
-                }),
-        }
+        self.dir.read_json(file)
     }
 }
 

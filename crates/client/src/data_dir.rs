@@ -49,6 +49,22 @@ impl DataDir {
         std::fs::rename(&tmp, &target).map_err(io("replace", &target))
     }
 
+    /// A JSON file of the folder, if present; one that does not read is corrupt.
+    pub(crate) fn read_json<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>, ClientError> {
+        match self.read_optional(name)? {
+            None => Ok(None),
+            Some(text) => serde_json::from_str(&text)
+                .map(Some)
+                .map_err(|e| ClientError::Corrupt {
+                    path: self.file(name),
+                    reason: e.to_string(),
+                }),
+        }
+    }
+
     pub(crate) fn read_optional(&self, name: &str) -> Result<Option<String>, ClientError> {
         let path = self.file(name);
         match std::fs::read_to_string(&path) {

@@ -4,7 +4,6 @@
 //! `sla-settings.json` and the thresholds of its `alert-settings.json`, if present.
 
 use hotline_domain::centre::{PolicyHistory, PolicyVersion};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::{ClientError, DataDir};
@@ -36,14 +35,14 @@ impl PolicyStore {
     /// The centre's versions once the seat has synced; else the built-in version with this
     /// desk's settings files.
     pub fn load(&self) -> Result<PolicyHistory, ClientError> {
-        if let Some(centre) = self.read::<PolicyHistory>(CENTRE_FILE)? {
+        if let Some(centre) = self.dir.read_json::<PolicyHistory>(CENTRE_FILE)? {
             return Ok(centre);
         }
         let mut local = PolicyVersion::builtin();
-        if let Some(counting) = self.read(SETTINGS_FILE)? {
+        if let Some(counting) = self.dir.read_json(SETTINGS_FILE)? {
             local.policy.counting = counting;
         }
-        if let Some(alerts) = self.read(ALERT_SETTINGS_FILE)? {
+        if let Some(alerts) = self.dir.read_json(ALERT_SETTINGS_FILE)? {
             local.policy.alerts = alerts;
         }
         Ok(PolicyHistory {
@@ -66,25 +65,12 @@ impl PolicyStore {
             code: e.code(),
             message: format!("the server's policy is not usable, the last one is kept: {e}"),
         })?;
-        if self.read::<PolicyHistory>(CENTRE_FILE)?.as_ref() == Some(centre) {
+        if self.dir.read_json::<PolicyHistory>(CENTRE_FILE)?.as_ref() == Some(centre) {
             return Ok(false);
         }
         let changed = self.load()? != *centre;
         let json = serde_json::to_vec_pretty(centre).expect("serialisable");
         self.dir.write_atomic(CENTRE_FILE, &json)?;
         Ok(changed)
-    }
-
-    /// A JSON file of the data folder, if present; one that does not read is corrupt.
-    fn read<T: DeserializeOwned>(&self, file: &str) -> Result<Option<T>, ClientError> {
-        match self.dir.read_optional(file)? {
-            None => Ok(None),
-            Some(text) => serde_json::from_str(&text)
-                .map(Some)
-                .map_err(|e| ClientError::Corrupt {
-                    path: self.dir.file(file),
-                    reason: e.to_string(),
-                }),
-        }
     }
 }

@@ -50,7 +50,14 @@ pub async fn load(pool: &PgPool) -> Result<LegalCalendar, CalendarImportError> {
 
 /// The calendar with the counting settings (business hours, day end) of the policy in force.
 pub async fn load_sla(pool: &PgPool) -> Result<SlaCalendar, CalendarImportError> {
-    let policy = crate::centre_policy::history(pool).await?;
+    load_sla_under(pool, &crate::centre_policy::history(pool).await?).await
+}
+
+/// The calendar with the counting settings of `policy`'s current version (already loaded).
+async fn load_sla_under(
+    pool: &PgPool,
+    policy: &PolicyHistory,
+) -> Result<SlaCalendar, CalendarImportError> {
     Ok(SlaCalendar::new(
         load(pool).await?,
         policy.current().policy.counting.clone(),
@@ -111,9 +118,10 @@ impl LiveCalendar {
         if now == seen {
             return Ok(self.current.read().expect("not poisoned").1.clone());
         }
+        let policy = crate::centre_policy::history(pool).await?;
         let centre = Centre {
-            sla: Arc::new(load_sla(pool).await?),
-            policy: Arc::new(crate::centre_policy::history(pool).await?),
+            sla: Arc::new(load_sla_under(pool, &policy).await?),
+            policy: Arc::new(policy),
         };
         *self.current.write().expect("not poisoned") = (now, centre.clone());
         Ok(centre)

@@ -3,7 +3,6 @@
 
 mod support;
 
-use hotline_domain::case::EventBody;
 use hotline_domain::wire::{CalendarImports, NoticeOutcome};
 use support::{error_of, login};
 
@@ -14,28 +13,13 @@ const NOTICE: &str = "国务院办公厅关于2027年部分节假日安排的通
 
 #[tokio::test]
 async fn a_pasted_notice_is_previewed_then_imported_and_a_bad_one_refused() {
-    let (pool, _) = support::database().await;
-    support::seed(&pool).await;
     let at = chrono::DateTime::parse_from_rfc3339("2026-12-15T10:00:00+08:00")
         .unwrap()
         .with_timezone(&chrono::Utc);
-    let base = support::serve(&pool, support::TestClock::at(&at.to_rfc3339())).await;
-    let http = reqwest::Client::new();
+    let (_pool, base, http) = support::seeded_server_at(at).await;
     let seat = login(&http, &base, "seat1").await;
-    let received = seat.new_case(1, at, "complaint", "social_security", "社保待遇核定投诉");
-    let dispatch = seat.event(
-        received.case,
-        at,
-        EventBody::Dispatched {
-            bureau: "HRSS".into(),
-            note: String::new(),
-        },
-    );
-    assert!(seat
-        .push(&http, &base, 1, &[received, dispatch])
-        .await
-        .status()
-        .is_success());
+    let what = ("complaint", "social_security", "社保待遇核定投诉");
+    seat.push_dispatched(&http, &base, at, what, "HRSS").await;
     let send = |token: &str, text: &str, dry_run: bool| {
         http.post(format!("{base}/api/v1/calendar/notice"))
             .bearer_auth(token)

@@ -115,28 +115,13 @@ async fn supervisors_propose_versions_and_others_cannot() {
 /// Year for which no notice was imported.
 #[tokio::test]
 async fn the_case_listing_marks_a_provisional_due() {
-    let (pool, _) = support::database().await;
-    support::seed(&pool).await;
     let at = chrono::DateTime::parse_from_rfc3339("2026-12-28T10:00:00+08:00")
         .unwrap()
         .with_timezone(&chrono::Utc);
-    let base = support::serve(&pool, support::TestClock::at(&at.to_rfc3339())).await;
-    let http = reqwest::Client::new();
+    let (_pool, base, http) = support::seeded_server_at(at).await;
     let seat = login(&http, &base, "seat1").await;
-    let received = seat.new_case(1, at, "consultation", "housing", "公积金提取");
-    let dispatch = seat.event(
-        received.case,
-        at,
-        hotline_domain::case::EventBody::Dispatched {
-            bureau: "HRSS".into(),
-            note: String::new(),
-        },
-    );
-    assert!(seat
-        .push(&http, &base, 1, &[received, dispatch])
-        .await
-        .status()
-        .is_success());
+    let what = ("consultation", "housing", "公积金提取");
+    seat.push_dispatched(&http, &base, at, what, "HRSS").await;
     let list: Vec<serde_json::Value> = http
         .get(format!("{base}/api/v1/cases"))
         .bearer_auth(&seat.token)

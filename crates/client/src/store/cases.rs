@@ -57,6 +57,7 @@ impl LocalStore {
         cal: &SlaCalendar,
         now: DateTime<Utc>,
     ) -> Result<CaseState, ClientError> {
+        let alerts = self.alert_settings();
         let mut tx = self.write().await?;
         let intake = self.resolve_intake(&mut tx, input, now).await?;
         let case = new_case_id(now);
@@ -64,17 +65,11 @@ impl LocalStore {
             &mut tx,
             self.event(case, EventBody::Received(Box::new(intake)), now),
             cal,
-            &self.alert_settings(),
+            &alerts,
         )
         .await?;
         for body in then {
-            state = record(
-                &mut tx,
-                self.event(case, body, now),
-                cal,
-                &self.alert_settings(),
-            )
-            .await?;
+            state = record(&mut tx, self.event(case, body, now), cal, &alerts).await?;
         }
         tx.commit().await?;
         Ok(state)
@@ -88,19 +83,20 @@ impl LocalStore {
         cases: Vec<LocalStory>,
         cal: &SlaCalendar,
     ) -> Result<usize, ClientError> {
+        let alerts = self.alert_settings();
         let mut tx = self.write().await?;
         let n = cases.len();
         for (input, at, steps) in cases {
             let case = new_case_id(at);
             let intake = self.resolve_intake(&mut tx, input, at).await?;
             let mut event = self.event(case, EventBody::Received(Box::new(intake)), at);
-            write_event(&mut tx, &mut event, cal, &self.alert_settings(), false).await?;
+            write_event(&mut tx, &mut event, cal, &alerts, false).await?;
             for (body, at, actor) in steps {
                 let mut event = self.event(case, body, at);
                 if let Some(actor) = actor {
                     event.actor = actor;
                 }
-                match write_event(&mut tx, &mut event, cal, &self.alert_settings(), false).await {
+                match write_event(&mut tx, &mut event, cal, &alerts, false).await {
                     Err(ClientError::Step(_)) => break,
                     other => other?,
                 };
@@ -131,18 +127,11 @@ impl LocalStore {
         cal: &SlaCalendar,
         now: DateTime<Utc>,
     ) -> Result<CaseState, ClientError> {
+        let alerts = self.alert_settings();
         let mut tx = self.write().await?;
         let mut state = None;
         for body in bodies {
-            state = Some(
-                record(
-                    &mut tx,
-                    self.event(case, body, now),
-                    cal,
-                    &self.alert_settings(),
-                )
-                .await?,
-            );
+            state = Some(record(&mut tx, self.event(case, body, now), cal, &alerts).await?);
         }
         tx.commit().await?;
         state.ok_or_else(|| ClientError::Invalid {

@@ -73,9 +73,10 @@ impl LocalStore {
                 }
             }
         }
+        let alerts = self.alert_settings();
         for case in &touched {
             let state = CaseState::fold(&history(&mut tx, *case).await?);
-            save_snapshot(&mut tx, &state, cal, &self.alert_settings()).await?;
+            save_snapshot(&mut tx, &state, cal, &alerts).await?;
         }
         tx.commit().await?;
         Ok(refused.len())

@@ -252,6 +252,7 @@ impl LocalStore {
             .iter()
             .map(|r| r.get("id"))
             .collect();
+        let alerts = self.alert_settings();
         let mut done = 0;
         // In chunks: one transaction per thousand cases keeps the write lock short for the CLI.
         for chunk in ids.chunks(1000) {
@@ -263,7 +264,7 @@ impl LocalStore {
                         message: format!("stored case id {id:?}"),
                     })?);
                 let state = CaseState::fold(&history(&mut tx, case).await?);
-                save_snapshot(&mut tx, &state, cal, &self.alert_settings()).await?;
+                save_snapshot(&mut tx, &state, cal, &alerts).await?;
                 done += 1;
             }
             tx.commit().await?;

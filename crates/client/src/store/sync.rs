@@ -94,9 +94,10 @@ impl LocalStore {
                 touched.push(pe.event.case);
             }
         }
+        let alerts = self.alert_settings();
         for case in touched {
             let state = CaseState::fold(&history(&mut tx, case).await?);
-            save_snapshot(&mut tx, &state, cal, &self.alert_settings()).await?;
+            save_snapshot(&mut tx, &state, cal, &alerts).await?;
         }
         sqlx::query("UPDATE sync_state SET cursor = ?, last_sync = datetime('now'), last_error = NULL WHERE id = 1")
             .bind(next)

@@ -13,7 +13,9 @@ mod supervision;
 use std::sync::{Arc, RwLock as StdRwLock};
 
 use chrono::{DateTime, Duration, Utc};
-use hotline_domain::case::{permits, BureauCode, CaseId, EventBody, KindCatalog, Level, Role};
+use hotline_domain::case::{
+    configures_centre, permits, BureauCode, CaseId, EventBody, KindCatalog, Level, Role,
+};
 use hotline_domain::sla::SlaCalendar;
 use hotline_domain::time::Clock;
 use serde::Serialize;
@@ -86,6 +88,9 @@ pub struct DeskStatus {
     /// Events recorded here and not yet on the server.
     pub pending: i64,
     pub standalone: bool,
+    /// The user may change the centre's policy and import its calendar notice from this desk
+    /// (a supervisor or administrator, connected to the server that keeps them).
+    pub configures_centre: bool,
     /// Events the server refused, set aside with its reason until dismissed.
     pub refused: Vec<crate::store::SetAside>,
 }
@@ -160,7 +165,7 @@ impl Workbench {
     /// adopted at sync) and rebuilds every snapshot's dues, lights and alert points.
     pub async fn reload_centre(&self) -> Result<u64, ClientError> {
         let policy = PolicyStore::new(self.dir.clone()).load()?;
-        let sla = Arc::new(self.calendars.load_sla()?);
+        let sla = Arc::new(self.calendars.load_sla_under(&policy)?);
         *self.sla.write().expect("not poisoned") = sla.clone();
         let store = self.store.read().await;
         store.set_policy(policy);
@@ -181,6 +186,7 @@ impl Workbench {
             bureau: who.bureau.clone(),
             seat_code: who.seat_code.clone(),
             standalone: sync.server.is_none(),
+            configures_centre: configures_centre(who.role) && sync.server.is_some(),
             pending: store.outbox_len().await?,
             refused: store.set_aside_events().await?,
             sync,

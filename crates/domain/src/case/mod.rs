@@ -19,4 +19,4 @@ pub use intake::{
 };
 pub use kinds::{CategoryDef, KindCatalog, KindDef};
 pub use model::{BureauCode, Caller, CaseNumber, Channel, Domain, Intake, Level, ModelError};
-pub use permission::permits;
+pub use permission::{configures_centre, permits};

@@ -4,6 +4,13 @@
 use super::event::{EventBody, Role};
 use super::model::BureauCode;
 
+/// May a user of `role` change the centre's configuration: save a policy version, import the
+/// calendar's notice? Supervisors and administrators; the server enforces it, the desk offers
+/// the forms only to them.
+pub fn configures_centre(role: Role) -> bool {
+    matches!(role, Role::Supervisor | Role::Admin)
+}
+
 /// May a user of `role` (of `bureau`, for bureau handlers) record `body`?
 pub fn permits(role: Role, bureau: Option<&BureauCode>, body: &EventBody) -> bool {
     use EventBody as B;

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
-use hotline_domain::case::Role;
+use hotline_domain::case::configures_centre;
 use hotline_domain::wire::{CalendarImports, NoticeOutcome, NoticeProposal};
 
 use crate::auth::authenticate;
@@ -29,7 +29,7 @@ pub async fn notice(
 ) -> Result<Json<NoticeOutcome>, ApiError> {
     let now = app.clock.now();
     let who = authenticate(&app.pool, &headers, now).await?;
-    if !matches!(who.role, Role::Supervisor | Role::Admin) {
+    if !configures_centre(who.role) {
         return Err(ApiError::forbidden(
             "calendar.forbidden",
             "only supervisors and administrators import the calendar / 仅班长和管理员可导入节假日安排",

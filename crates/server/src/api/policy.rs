@@ -5,7 +5,7 @@
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
-use hotline_domain::case::Role;
+use hotline_domain::case::configures_centre;
 use hotline_domain::centre::PolicyHistory;
 use hotline_domain::wire::{PolicyOutcome, PolicyProposal};
 
@@ -32,7 +32,7 @@ pub async fn propose(
 ) -> Result<Json<PolicyOutcome>, ApiError> {
     let now = app.clock.now();
     let who = authenticate(&app.pool, &headers, now).await?;
-    if !matches!(who.role, Role::Supervisor | Role::Admin) {
+    if !configures_centre(who.role) {
         return Err(ApiError::forbidden(
             "policy.forbidden",
             "only supervisors and administrators change the centre's policy / 仅班长和管理员可修改时限政策",

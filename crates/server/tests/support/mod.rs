@@ -159,9 +159,14 @@ pub async fn serve(pool: &PgPool, clock: Arc<TestClock>) -> String {
 
 /// The usual start of a test: a seeded database of its own, a server over it, an HTTP client.
 pub async fn seeded_server() -> (PgPool, String, reqwest::Client) {
+    seeded_server_at(Utc::now()).await
+}
+
+/// [`seeded_server`] with its clock standing at `at`.
+pub async fn seeded_server_at(at: DateTime<Utc>) -> (PgPool, String, reqwest::Client) {
     let (pool, _) = database().await;
     seed(&pool).await;
-    let base = serve(&pool, TestClock::at(&Utc::now().to_rfc3339())).await;
+    let base = serve(&pool, TestClock::at(&at.to_rfc3339())).await;
     (pool, base, reqwest::Client::new())
 }
 
@@ -291,6 +296,35 @@ impl Session {
             at,
             EventBody::Received(Box::new(intake)),
         )
+    }
+
+    /// A new case received and dispatched to `bureau` at `at`, pushed as this session's first
+    /// two events.
+    pub async fn push_dispatched(
+        &self,
+        http: &reqwest::Client,
+        base: &str,
+        at: DateTime<Utc>,
+        (kind, category, text): (&str, &str, &str),
+        bureau: &str,
+    ) -> CaseId {
+        let received = self.new_case(1, at, kind, category, text);
+        let case = received.case;
+        let dispatch = self.event(
+            case,
+            at,
+            EventBody::Dispatched {
+                bureau: bureau.into(),
+                note: String::new(),
+            },
+        );
+        let r = self.push(http, base, 1, &[received, dispatch]).await;
+        assert!(
+            r.status().is_success(),
+            "{}",
+            r.text().await.unwrap_or_default()
+        );
+        case
     }
 
     pub async fn push(
