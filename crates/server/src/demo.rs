@@ -413,7 +413,7 @@ pub async fn seed(
             for r in &facts.clock_runs {
                 let _ = writeln!(
                     WriteVec(&mut runs_csv),
-                    "{},{},{},{},{},{},{},{},{}",
+                    "{},{},{},{},{},{},{},{},{},{}",
                     case.0,
                     r.clock,
                     quote(&r.bureau),
@@ -422,7 +422,8 @@ pub async fn seed(
                     r.started_at.to_rfc3339(),
                     time(r.due_at),
                     time(r.stopped_at),
-                    r.cancelled
+                    r.cancelled,
+                    r.provisional
                 );
             }
             for b in &facts.callbacks {
@@ -467,7 +468,7 @@ pub async fn seed(
         )
         .await?;
         // An empty quoted bureau ("") is the centre's own clock; an unquoted empty field is NULL.
-        copy(&mut tx, "COPY clock_runs (case_id, clock, bureau, run, kind, started_at, due_at, stopped_at, cancelled) FROM STDIN (FORMAT csv, NULL '')", runs_csv).await?;
+        copy(&mut tx, "COPY clock_runs (case_id, clock, bureau, run, kind, started_at, due_at, stopped_at, cancelled, provisional) FROM STDIN (FORMAT csv, NULL '')", runs_csv).await?;
         copy(
             &mut tx,
             "COPY callbacks (case_id, seq, at, satisfaction, bureau, kind) FROM STDIN (FORMAT csv)",

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use hotline_domain::case::facts::CaseFacts;
 
 /// Bumped when the facts' derivation changes: the server re-derives older rows at start.
-pub const FACTS_VERSION: i16 = 2;
+pub const FACTS_VERSION: i16 = 3;
 
 /// The histories of `cases` in pull order (the order every device folds them), as this
 /// transaction sees them.
@@ -96,6 +96,7 @@ pub async fn refold_many(
             runs.due_at.push(r.due_at);
             runs.stopped_at.push(r.stopped_at);
             runs.cancelled.push(r.cancelled);
+            runs.provisional.push(r.provisional);
         }
         for b in facts.callbacks {
             calls.case.push(id);
@@ -157,8 +158,8 @@ pub async fn refold_many(
         .execute(&mut **tx)
         .await?;
     sqlx::query(
-        "INSERT INTO clock_runs (case_id, clock, bureau, run, kind, started_at, due_at, stopped_at, cancelled)
-         SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::bool[])",
+        "INSERT INTO clock_runs (case_id, clock, bureau, run, kind, started_at, due_at, stopped_at, cancelled, provisional)
+         SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::bool[], $10::bool[])",
     )
     .bind(&runs.case)
     .bind(&runs.clock)
@@ -169,6 +170,7 @@ pub async fn refold_many(
     .bind(&runs.due_at)
     .bind(&runs.stopped_at)
     .bind(&runs.cancelled)
+    .bind(&runs.provisional)
     .execute(&mut **tx)
     .await?;
     sqlx::query("DELETE FROM callbacks WHERE case_id = ANY($1)")
@@ -234,6 +236,7 @@ struct RunColumns {
     due_at: Vec<Option<DateTime<Utc>>>,
     stopped_at: Vec<Option<DateTime<Utc>>>,
     cancelled: Vec<bool>,
+    provisional: Vec<bool>,
 }
 
 #[derive(Default)]

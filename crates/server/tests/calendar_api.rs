@@ -4,6 +4,7 @@
 mod support;
 
 use hotline_domain::wire::{CalendarImports, NoticeOutcome};
+use hotline_server::report::{self, Period, PeriodKind};
 use support::{error_of, login};
 
 const NOTICE: &str = "国务院办公厅关于2027年部分节假日安排的通知（测试数据）\n\
@@ -16,7 +17,7 @@ async fn a_pasted_notice_is_previewed_then_imported_and_a_bad_one_refused() {
     let at = chrono::DateTime::parse_from_rfc3339("2026-12-15T10:00:00+08:00")
         .unwrap()
         .with_timezone(&chrono::Utc);
-    let (_pool, base, http) = support::seeded_server_at(at).await;
+    let (pool, base, http) = support::seeded_server_at(at).await;
     let seat = login(&http, &base, "seat1").await;
     let what = ("complaint", "social_security", "社保待遇核定投诉");
     seat.push_dispatched(&http, &base, at, what, "HRSS").await;
@@ -69,6 +70,20 @@ async fn a_pasted_notice_is_previewed_then_imported_and_a_bad_one_refused() {
         preview.moved
     );
     assert_eq!(imports().await, 0, "a preview imports nothing");
+    // January's report, read after the reply's provisional due passed, says that figure is 暂定.
+    let provisional_in_january = || async {
+        let january = Period::holding(PeriodKind::Month, "2027-01-15".parse().unwrap());
+        let now = "2027-01-20T00:00:00Z".parse().unwrap();
+        let r = report::compute(&pool, &january, now).await.unwrap();
+        let said = report::table::summary(&r)
+            .rows
+            .iter()
+            .any(|row| row[0].display().contains("暂定"));
+        assert_eq!(said, r.on_time.provisional > 0, "the summary says it");
+        (r.on_time.decided, r.on_time.provisional)
+    };
+    let (decided, provisional) = provisional_in_january().await;
+    assert!(decided >= 1 && provisional >= 1, "{decided} {provisional}");
 
     let saved: NoticeOutcome = send(&boss.token, NOTICE, false)
         .await
@@ -78,4 +93,6 @@ async fn a_pasted_notice_is_previewed_then_imported_and_a_bad_one_refused() {
         .unwrap();
     assert!(saved.saved && saved.moved == preview.moved);
     assert_eq!(imports().await, 1);
+    let (decided_after, provisional_after) = provisional_in_january().await;
+    assert_eq!((decided_after, provisional_after), (decided, 0));
 }

@@ -457,6 +457,22 @@ mod tests {
         let cut = format!("{}\n{half}", body[0]);
         let (line, reason) = code(&cut);
         assert_eq!(line, 2, "{reason}");
+        // The last line cut after 放假, alone or in a paste that lost its line breaks.
+        let national = body.iter().position(|l| l.contains("国庆")).unwrap();
+        let cut = body[national].split("放假").next().unwrap().to_owned() + "放假调";
+        let mut head: Vec<String> = body[..national].iter().map(|l| l.to_string()).collect();
+        head.push(cut);
+        assert_eq!(code(&head.join("\n")).0, national + 1);
+        assert!(matches!(
+            parse_notice(&head.join(""), Some(2026)),
+            Err(CalendarError::Notice { .. })
+        ));
+        // A line cut mid-way that runs into the next one: its 共N天 no longer fits.
+        let mut run_on = body.clone();
+        let mid_autumn = run_on[national - 1].split('，').next().unwrap().to_owned();
+        let joined = format!("{mid_autumn}{}", run_on[national]);
+        run_on.splice(national - 1..=national, [joined.as_str()]);
+        assert!(code(&run_on.join("\n")).1.contains("共7天"));
         // Stops before 国庆节.
         let (line, reason) = code(&body[..6].join("\n"));
         assert!(line == 6 && reason.contains("国庆"), "{line} {reason}");

@@ -30,6 +30,9 @@ pub struct ClockRunFact {
     pub due_at: Option<DateTime<Utc>>,
     pub stopped_at: Option<DateTime<Utc>>,
     pub cancelled: bool,
+    /// The due rests on a provisional year (no State Council notice imported for it yet), so
+    /// a report that decides this run against it says so (暂定).
+    pub provisional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -48,19 +51,20 @@ impl CaseFacts {
         for c in &state.clocks {
             for (i, r) in c.runs.iter().enumerate() {
                 // A run's due depends on the reading instant only while it is paused.
-                let due_at = if r.paused_since.is_some() {
+                let reading = if r.paused_since.is_some() {
                     None
                 } else {
-                    r.read(cal, r.started_at).ok().map(|x| x.due)
+                    r.read(cal, r.started_at).ok()
                 };
                 clock_runs.push(ClockRunFact {
                     clock: c.spec.key.clone(),
                     bureau: c.bureau.as_ref().map(|b| b.0.clone()).unwrap_or_default(),
                     run: i as i32,
                     started_at: r.started_at,
-                    due_at,
+                    due_at: reading.as_ref().map(|x| x.due),
                     stopped_at: r.stopped_at,
                     cancelled: r.cancelled,
+                    provisional: reading.is_some_and(|x| x.provisional),
                 });
             }
         }

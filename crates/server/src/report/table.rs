@@ -59,7 +59,7 @@ fn reached_cells(r: &Reached) -> [Cell; 2] {
 }
 
 pub fn summary(r: &Report) -> Table {
-    let rows = vec![
+    let mut rows = vec![
         vec![t("受理量"), Cell::Int(r.received)],
         vec![t("当场答复"), Cell::Int(r.on_spot)],
         vec![t("答复量"), Cell::Int(r.replied.count)],
@@ -72,6 +72,16 @@ pub fn summary(r: &Report) -> Table {
         vec![t("回访数"), Cell::Int(r.satisfaction.total())],
         vec![t("满意率"), Cell::Percent(r.satisfaction.rate())],
     ];
+    // Said only when it applies: these figures may change once the year's notice is imported.
+    if r.on_time.provisional > 0 {
+        rows.insert(
+            9,
+            vec![
+                t("其中按暂定日历判定（待国务院通知）"),
+                Cell::Int(r.on_time.provisional),
+            ],
+        );
+    }
     Table {
         name: "概览",
         headers: vec!["指标", "数值"],
