@@ -264,7 +264,7 @@ export interface DueAlert {
 export const calendarYear = (year: number) => invoke<YearView>("calendar_year", { year });
 export const policyView = () => invoke<PolicyView>("policy_view");
 export interface MovedDue { number: string; clock: string; bureau: string | null; before: string | null; after: string | null; provisional: boolean }
-export interface PolicyOutcome { version: number; changes: PolicyChanges; recomputed: number; moved: MovedDue[]; saved: boolean }
+export interface PolicyOutcome { version: number; changes: PolicyChanges; recomputed: number; moved: MovedDue[]; saved: boolean; calendar_years: number[] }
 export interface NoticeOutcome {
   schedule: { year: number; festivals: { name: string; rest: string[]; work: string[] }[] };
   saved: boolean; recomputed: number; moved: MovedDue[];

@@ -161,6 +161,9 @@ pub struct PolicyOutcome {
     pub recomputed: usize,
     pub moved: Vec<MovedDue>,
     pub saved: bool,
+    /// Calendar years the document replaced or added (a policy file can carry them).
+    #[serde(default)]
+    pub calendar_years: Vec<i32>,
 }
 
 /// The State Council's notice pasted into a desk (`POST /api/v1/calendar/notice`): read and

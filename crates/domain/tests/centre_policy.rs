@@ -181,3 +181,19 @@ fn the_changes_name_the_kind_the_clock_and_the_categories() {
         .changes_to(&CentrePolicy::default())
         .is_empty());
 }
+
+#[test]
+fn the_document_holds_the_policy_and_the_calendar_years_and_refuses_a_stray_field() {
+    use hotline_domain::centre::CentreDocument;
+    let shipped = hotline_domain::calendar::shipped();
+    let doc = CentreDocument::of(&CentrePolicy::default(), &shipped);
+    assert_eq!(CentreDocument::parse(&doc.to_json()).unwrap(), doc);
+    assert!(doc.changed_years(&shipped).is_empty());
+    let plain = serde_json::to_string(&CentrePolicy::default()).unwrap();
+    assert!(CentreDocument::parse(&plain).unwrap().calendar.is_empty());
+    let stray = doc.to_json().replacen("\"calendar\"", "\"calendars\"", 1);
+    assert_eq!(
+        CentreDocument::parse(&stray).unwrap_err().code(),
+        "policy.unreadable"
+    );
+}

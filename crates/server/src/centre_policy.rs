@@ -6,7 +6,9 @@
 //! calendar import does, and listed.
 
 use chrono::{DateTime, Utc};
-use hotline_domain::centre::{CentrePolicy, PolicyError, PolicyHistory, PolicyVersion};
+use hotline_domain::centre::{
+    CentreDocument, CentrePolicy, PolicyChanges, PolicyError, PolicyHistory, PolicyVersion,
+};
 use hotline_domain::sla::SlaCalendar;
 use hotline_domain::wire::PolicyOutcome;
 use sqlx::types::Json;
@@ -69,8 +71,10 @@ pub async fn history(pool: &PgPool) -> Result<PolicyHistory, sqlx::Error> {
     Ok(PolicyHistory { versions })
 }
 
-/// Validates `text`, compares it with the version in force and, unless `dry_run`, keeps it as
-/// the next version (in force from `now`), recomputing the open cases a counting change moves.
+/// Validates the document `text` (policy and calendar years), compares it with what is in force
+/// and, unless `dry_run`, imports each changed year (as `calendar import` does, recomputing the
+/// dues it moves) and keeps a changed policy as the next version (in force from `now`). Both
+/// halves are checked before either is saved.
 pub async fn import(
     pool: &PgPool,
     text: &str,
@@ -79,11 +83,66 @@ pub async fn import(
     dry_run: bool,
     now: DateTime<Utc>,
 ) -> Result<PolicyOutcome, PolicyImportError> {
+    let doc = CentreDocument::parse(text)?;
+    let held = crate::calendar::load(pool).await?;
+    let years = doc.changed_years(&held);
+    if !years.is_empty() {
+        held.with_import(&years)
+            .map_err(|e| PolicyImportError::Calendar(e.into()))?;
+    }
+    let current = history(pool).await?.current().clone();
+    let policy_changed = !current.policy.changes_to(&doc.policy).is_empty();
+    if !policy_changed && years.is_empty() {
+        return Err(PolicyImportError::Unchanged(current.version));
+    }
+    if reason.trim().is_empty() {
+        return Err(PolicyImportError::NoReason);
+    }
+    let calendar = if years.is_empty() {
+        None
+    } else {
+        let name = format!("policy document by {by}: {}", reason.trim());
+        Some(crate::calendar::import_as(pool, &name, years, None, dry_run, now).await?)
+    };
     let by = Author {
         name: by,
         user: None,
     };
-    save(pool, CentrePolicy::parse(text)?, by, reason, dry_run, now).await
+    let mut outcome = if policy_changed {
+        save(pool, doc.policy, by, reason, dry_run, now).await?
+    } else {
+        PolicyOutcome {
+            version: current.version,
+            changes: PolicyChanges::default(),
+            recomputed: 0,
+            moved: Vec::new(),
+            saved: !dry_run,
+            calendar_years: Vec::new(),
+        }
+    };
+    if let Some(c) = calendar {
+        outcome.calendar_years = c.summary.years;
+        outcome.recomputed += c.recomputed;
+        outcome.moved.extend(c.moved);
+    }
+    Ok(outcome)
+}
+
+/// The document an administrator edits: `version` (default: the one in force) with every
+/// published calendar year.
+pub async fn export(
+    pool: &PgPool,
+    version: Option<u32>,
+) -> Result<Option<(u32, CentreDocument)>, CalendarImportError> {
+    let history = history(pool).await?;
+    let Some(v) = (match version {
+        None => Some(history.current()),
+        Some(n) => history.versions.iter().find(|v| v.version == n),
+    }) else {
+        return Ok(None);
+    };
+    let calendar = crate::calendar::load(pool).await?;
+    Ok(Some((v.version, CentreDocument::of(&v.policy, &calendar))))
 }
 
 /// Who saves a version: a name, and the user's id when it comes through the API (the audit).
@@ -161,6 +220,7 @@ pub async fn save(
         recomputed,
         moved,
         saved: !dry_run,
+        calendar_years: Vec::new(),
     })
 }
 

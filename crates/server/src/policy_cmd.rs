@@ -74,18 +74,17 @@ pub async fn run(pool: &PgPool, cmd: PolicyCommand, now: DateTime<Utc>) -> anyho
 }
 
 async fn export(pool: &PgPool, out: &Path, version: Option<u32>) -> anyhow::Result<()> {
-    let history = centre_policy::history(pool).await?;
-    let v = match version {
-        None => history.current(),
-        Some(n) => history
-            .versions
-            .iter()
-            .find(|v| v.version == n)
-            .with_context(|| format!("no version {n}"))?,
-    };
-    let json = serde_json::to_string_pretty(&v.policy)?;
-    std::fs::write(out, json + "\n").with_context(|| format!("cannot write {}", out.display()))?;
-    println!("wrote version {} to {}", v.version, out.display());
+    let (n, doc) = centre_policy::export(pool, version)
+        .await?
+        .with_context(|| format!("no version {}", version.unwrap_or_default()))?;
+    std::fs::write(out, doc.to_json())
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    println!(
+        "wrote version {n} with calendar years {}–{} to {}",
+        doc.calendar.first().map_or(0, |y| y.year),
+        doc.calendar.last().map_or(0, |y| y.year),
+        out.display()
+    );
     Ok(())
 }
 
@@ -144,8 +143,17 @@ fn print_changes(c: &PolicyChanges) {
 }
 
 fn print_import(o: &PolicyOutcome) {
-    println!("changes of version {}:", o.version);
-    print_changes(&o.changes);
+    let policy_changed = !o.changes.is_empty();
+    if policy_changed {
+        println!("changes of version {}:", o.version);
+        print_changes(&o.changes);
+    } else {
+        println!("the policy is unchanged (version {})", o.version);
+    }
+    if !o.calendar_years.is_empty() {
+        let years: Vec<String> = o.calendar_years.iter().map(i32::to_string).collect();
+        println!("calendar years imported: {}", years.join(", "));
+    }
     println!(
         "open cases whose deadlines move: {} (a clock change applies to cases received after it)",
         o.moved.len()
@@ -164,10 +172,15 @@ fn print_import(o: &PolicyOutcome) {
             at(m.after)
         );
     }
-    if o.saved {
+    if o.saved && policy_changed {
         println!(
             "saved version {}: in force now for new cases; {} open cases recomputed; servers and seats use it from their next sync",
             o.version, o.recomputed
+        );
+    } else if o.saved {
+        println!(
+            "saved the calendar: {} open cases recomputed; seats use it from their next sync",
+            o.recomputed
         );
     } else {
         println!("nothing saved (--dry-run)");

@@ -134,3 +134,78 @@ async fn the_case_listing_marks_a_provisional_due() {
     assert_eq!(list[0]["next_due"], "2027-01-05T15:59:59Z", "{list:?}");
     assert_eq!(list[0]["due_provisional"], true, "{list:?}");
 }
+
+/// One document holds the policy and the calendar years: exported together; a year added to it
+/// is imported as a calendar import would be (the dues it moves listed) while the policy, left
+/// as it was, keeps its version; a broken year is refused with the year and nothing changes.
+#[tokio::test]
+async fn the_policy_document_carries_the_calendar_years() {
+    use hotline_domain::calendar::{parse_notice, YearSchedule};
+    use hotline_domain::centre::CentreDocument;
+    use hotline_server::centre_policy;
+
+    let at = chrono::DateTime::parse_from_rfc3339("2026-12-15T10:00:00+08:00")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let (pool, base, http) = support::seeded_server_at(at).await;
+    let seat = login(&http, &base, "seat1").await;
+    let what = ("complaint", "social_security", "社保待遇核定投诉");
+    seat.push_dispatched(&http, &base, at, what, "HRSS").await;
+
+    let (version, doc) = centre_policy::export(&pool, None).await.unwrap().unwrap();
+    assert_eq!(version, 0);
+    let years: Vec<i32> = doc.calendar.iter().map(|y| y.year).collect();
+    assert_eq!((years[0], *years.last().unwrap()), (2004, 2026));
+    assert_eq!(CentreDocument::parse(&doc.to_json()).unwrap(), doc);
+    let import = |doc: &CentreDocument, dry_run: bool| {
+        let text = doc.to_json();
+        let pool = pool.clone();
+        async move { centre_policy::import(&pool, &text, "admin", "2027年通知", dry_run, at).await }
+    };
+    let e = import(&doc, false).await.unwrap_err();
+    assert_eq!(e.code(), "policy.unchanged");
+
+    let notice = "一、元旦：1月1日至3日放假，共3天。1月9日（周六）上班。\n\
+                  二、春节：2月5日至11日放假调休，共7天。2月20日（周六）上班。\n\
+                  三、国庆节：10月1日至7日放假调休，共7天。9月26日（周日）、10月9日（周六）上班。\n";
+    let y2027: YearSchedule = parse_notice(notice, Some(2027)).unwrap();
+    let mut broken = doc.clone();
+    let mut bad_year = y2027.clone();
+    bad_year.festivals[0]
+        .work
+        .push("2027-01-08".parse().unwrap()); // a Friday
+    broken.calendar.push(bad_year);
+    let e = CentreDocument::parse(&broken.to_json()).unwrap_err();
+    assert!(
+        e.code() == "policy.calendar" && e.to_string().contains("2027"),
+        "{e}"
+    );
+    assert_eq!(
+        import(&broken, false).await.unwrap_err().code(),
+        "policy.calendar"
+    );
+
+    let mut next = doc.clone();
+    next.calendar.push(y2027);
+    let o: PolicyOutcome = import(&next, false).await.unwrap();
+    assert!(o.saved && o.changes.is_empty() && o.version == 0, "{o:?}");
+    assert_eq!(o.calendar_years, vec![2027]);
+    assert!(
+        o.moved
+            .iter()
+            .any(|m| m.clock == "reply"
+                && m.after.unwrap().to_rfc3339() == "2027-01-12T15:59:59+00:00"),
+        "{:?}",
+        o.moved
+    );
+    assert_eq!(
+        centre_policy::history(&pool).await.unwrap().versions.len(),
+        1
+    );
+    let (_, again) = centre_policy::export(&pool, None).await.unwrap().unwrap();
+    assert_eq!(again.calendar.last().unwrap().year, 2027);
+    assert_eq!(
+        import(&again, false).await.unwrap_err().code(),
+        "policy.unchanged"
+    );
+}

@@ -278,6 +278,19 @@ impl LegalCalendar {
         ))
     }
 
+    /// The years of `incoming` whose schedule differs from the one held (or that are not held):
+    /// what importing them would change. Compared in the form [`Self::with_import`] stores.
+    pub fn differing(&self, incoming: &[YearSchedule]) -> Vec<YearSchedule> {
+        incoming
+            .iter()
+            .filter(|y| {
+                let normal = schedule::schedule_from(y.year, y.festivals.iter().cloned());
+                self.schedules.get(&y.year) != Some(&normal)
+            })
+            .cloned()
+            .collect()
+    }
+
     pub fn schedules(&self) -> impl Iterator<Item = &YearSchedule> {
         self.schedules.values()
     }

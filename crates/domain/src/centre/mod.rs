@@ -9,6 +9,7 @@
 //! 期限的") replace the seeds' figures, and a centre's local regulations differ.
 
 mod changes;
+mod document;
 mod validate;
 
 use chrono::{DateTime, Utc};
@@ -18,6 +19,7 @@ use crate::case::{Domain, KindCatalog, Level};
 use crate::sla::{AlertSettings, ClockSpec, Policy, SlaSettings};
 
 pub use changes::{ClockChange, PolicyChanges};
+pub use document::CentreDocument;
 pub use validate::PolicyError;
 
 /// The tag every policy file carries, so a calendar or another JSON file is not taken for one.

@@ -44,6 +44,8 @@ pub enum PolicyError {
     Settings(String),
     #[error("the version history is out of order at version {0} / 时限政策版本顺序有误")]
     History(u32),
+    #[error("calendar year {year}: {reason} / 日历{year}年有误")]
+    Calendar { year: i32, reason: String },
 }
 
 impl PolicyError {
@@ -56,6 +58,7 @@ impl PolicyError {
             Self::Catalog(_) => "policy.catalog",
             Self::Settings(_) => "policy.settings",
             Self::History(_) => "policy.history",
+            Self::Calendar { .. } => "policy.calendar",
         }
     }
 }
