@@ -590,3 +590,40 @@ async fn a_first_run_without_a_server_gets_a_demo_queue_that_never_reaches_the_o
     );
     assert_eq!(wb.take_due_alerts(3).await.unwrap().clocks, 0);
 }
+
+/// A new policy version with other alert thresholds, adopted as a sync adopts it, re-plans the
+/// unsent alert points of open cases at once.
+#[tokio::test]
+async fn a_threshold_change_from_the_centre_replans_the_alerts() {
+    use hotline_client::PolicyStore;
+    use hotline_domain::centre::{PolicyHistory, PolicyVersion};
+    use hotline_domain::sla::SlaAmount;
+
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at("2026-11-26T10:00:00+08:00");
+    let wb = bench(dir.path(), clock.clone()).await;
+    wb.record_intake(
+        &form("13800138000", "fault", "app_fault", "电子证照无法加载"),
+        &Finish::default(),
+    )
+    .await
+    .unwrap();
+    let before = wb.next_alert_at().await.unwrap().unwrap();
+
+    // Version 1: warn 25 minutes before every due (the fault's 30-minute dispatch clock first).
+    let mut v1 = PolicyVersion::builtin();
+    v1.version = 1;
+    v1.in_force_from = t("2026-11-26T09:00:00+08:00");
+    v1.changed_by = "admin".into();
+    v1.reason = "提前提醒".into();
+    v1.policy.alerts.notify_left = vec![SlaAmount::Minutes(25)];
+    let centre = PolicyHistory {
+        versions: vec![PolicyVersion::builtin(), v1],
+    };
+    let store = PolicyStore::new(DataDir::resolve(Some(dir.path().to_owned())));
+    assert!(store.adopt_centre(&centre).unwrap());
+    wb.reload_centre().await.unwrap();
+    let after = wb.next_alert_at().await.unwrap().unwrap();
+    assert_eq!(after, t("2026-11-26T10:05:00+08:00"), "before: {before}");
+    assert!(after < before);
+}
