@@ -71,6 +71,31 @@ pub async fn history(pool: &PgPool) -> Result<PolicyHistory, sqlx::Error> {
     Ok(PolicyHistory { versions })
 }
 
+/// Stores the built-in version 0 when no version is stored yet (at `migrate` and `serve`), so the
+/// deadlines of cases received before a centre's first change never follow a later build's
+/// figures. Returns whether this build's built-in figures differ from the stored version 0: a
+/// new build's corrections then reach the centre only as a new version it imports.
+pub async fn keep_builtin(pool: &PgPool) -> Result<bool, sqlx::Error> {
+    let builtin = PolicyVersion::builtin();
+    let mut tx = pool.begin().await?;
+    sqlx::query("LOCK TABLE policy_versions IN EXCLUSIVE MODE")
+        .execute(&mut *tx)
+        .await?;
+    let stored: Option<Json<CentrePolicy>> =
+        sqlx::query_scalar("SELECT document FROM policy_versions WHERE version = 0")
+            .fetch_optional(&mut *tx)
+            .await?;
+    let differs = match stored {
+        Some(Json(policy)) => policy != builtin.policy,
+        None => {
+            insert(&mut tx, &builtin).await?;
+            false
+        }
+    };
+    tx.commit().await?;
+    Ok(differs)
+}
+
 /// Validates the document `text` (policy and calendar years), compares it with what is in force
 /// and, unless `dry_run`, imports each changed year (as `calendar import` does, recomputing the
 /// dues it moves) and keeps a changed policy as the next version (in force from `now`). Both

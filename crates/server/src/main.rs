@@ -190,6 +190,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Migrate => {
             MIGRATOR.run(&pool).await.context("migration failed")?;
+            keep_builtin_policy(&pool).await?;
             println!("migrated");
         }
         Command::Serve {
@@ -198,6 +199,7 @@ async fn main() -> anyhow::Result<()> {
             tls_key,
         } => {
             MIGRATOR.run(&pool).await.context("migration failed")?;
+            keep_builtin_policy(&pool).await?;
             let calendar = hotline_server::calendar::load(&pool).await?;
             if let Some(w) = calendar.coverage_warning(hotline_domain::time::local_date(now)) {
                 log::info(&format!("warning: {w}"));
@@ -487,6 +489,14 @@ async fn main() -> anyhow::Result<()> {
 }
 
 /// What an import did: the years, then every running clock whose due moved (old -> new).
+/// Pins version 0 of the centre's policy, and says when this build's figures differ from it.
+async fn keep_builtin_policy(pool: &sqlx::PgPool) -> anyhow::Result<()> {
+    if hotline_server::centre_policy::keep_builtin(pool).await? {
+        log::info("this build's built-in deadline policy differs from the centre's version 0; the centre keeps its versions (hotline-server policy export/import to adopt a change)");
+    }
+    Ok(())
+}
+
 fn print_import(o: &hotline_server::calendar::ImportOutcome) {
     let s = &o.summary;
     println!(

@@ -209,3 +209,34 @@ async fn the_policy_document_carries_the_calendar_years() {
         "policy.unchanged"
     );
 }
+
+/// Version 0 is pinned at the first start: a later build with other built-in figures does not
+/// change the deadlines of a centre that never saved a version, and says so.
+#[tokio::test]
+async fn version_0_is_stored_once_and_a_later_build_does_not_rewrite_it() {
+    use hotline_server::centre_policy;
+    let (pool, _base, _http) = seeded_server().await;
+    assert!(!centre_policy::keep_builtin(&pool).await.unwrap());
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM policy_versions WHERE version = 0")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+    // As if an older build had stored it: its consultations had 3 working days.
+    sqlx::query("UPDATE policy_versions SET document = $1 WHERE version = 0")
+        .bind(sqlx::types::Json(three_days()))
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(
+        centre_policy::keep_builtin(&pool).await.unwrap(),
+        "this build differs"
+    );
+    let history = centre_policy::history(&pool).await.unwrap();
+    assert_eq!(history.versions.len(), 1);
+    assert_eq!(
+        history.current().policy,
+        three_days(),
+        "the centre's version 0 stays"
+    );
+}
