@@ -30,6 +30,17 @@ impl Clock for FixedClock {
     }
 }
 
+/// The years a request may name (a report's date, …): wider than any hotline's records (the
+/// calendar starts in 2004) and far inside what date arithmetic can compute, so an extreme date
+/// from a caller is refused instead of overflowing.
+pub const SERVICE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
+
+/// Whether `d` lies in [`SERVICE_YEARS`].
+pub fn in_service_range(d: NaiveDate) -> bool {
+    use chrono::Datelike;
+    SERVICE_YEARS.contains(&d.year())
+}
+
 /// The local (China) calendar date of an instant.
 pub fn local_date(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&china()).date_naive()

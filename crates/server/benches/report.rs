@@ -47,7 +47,7 @@ async fn main() {
         (PeriodKind::Week, today),
         (PeriodKind::Day, today),
     ] {
-        let period = Period::holding(kind, date);
+        let period = Period::holding(kind, date).unwrap();
         let mut figures = Vec::new();
         let mut first = 0.0;
         let mut r = None;

@@ -84,3 +84,45 @@ impl IntoResponse for ApiError {
             .into_response()
     }
 }
+
+/// The answer to a handler that panicked (the `CatchPanicLayer`'s last resort): logged, and a
+/// 500 with a code instead of a dropped connection. Every panic reaching here is a bug to fix.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown");
+    crate::log::error(&format!("a request handler panicked: {what}"));
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "server.internal",
+        "the server could not answer this request; it was logged / 服务器内部错误，已记录",
+    )
+    .into_response()
+}
+
+/// Rewrites axum's own refusals (a query or body that does not parse, a body too large: plain
+/// text) into the `{code, message}` every other error has, so a desk shows a reason and a
+/// script reads a code. Answers that are already JSON, and successes, pass untouched.
+pub async fn json_refusals(response: Response) -> Response {
+    let status = response.status();
+    let plain = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/plain"));
+    if !status.is_client_error() || !plain {
+        return response;
+    }
+    // axum's rejection texts are short; a larger body is not one of them.
+    let text = match axum::body::to_bytes(response.into_body(), 64 * 1024).await {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(_) => String::new(),
+    };
+    let code = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "request.too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "request.not_json",
+        _ => "request.invalid",
+    };
+    ApiError::new(status, code, format!("{text} / 请求格式有误")).into_response()
+}

@@ -329,7 +329,7 @@ async fn main() -> anyhow::Result<()> {
             let period = Period::holding(
                 kind,
                 date.unwrap_or_else(|| hotline_domain::time::local_date(now)),
-            );
+            )?;
             let started = std::time::Instant::now();
             let r = report::compute(&pool, &period, now).await?;
             let computed = started.elapsed();

@@ -72,7 +72,7 @@ async fn a_pasted_notice_is_previewed_then_imported_and_a_bad_one_refused() {
     assert_eq!(imports().await, 0, "a preview imports nothing");
     // January's report, read after the reply's provisional due passed, says that figure is 暂定.
     let provisional_in_january = || async {
-        let january = Period::holding(PeriodKind::Month, "2027-01-15".parse().unwrap());
+        let january = Period::holding(PeriodKind::Month, "2027-01-15".parse().unwrap()).unwrap();
         let now = "2027-01-20T00:00:00Z".parse().unwrap();
         let r = report::compute(&pool, &january, now).await.unwrap();
         let said = report::table::summary(&r)

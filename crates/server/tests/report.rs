@@ -165,7 +165,7 @@ async fn report_figures_equal_the_fold_of_every_case() {
         (PeriodKind::Day, "2026-11-25"),
         (PeriodKind::Month, "2026-11-26"),
     ] {
-        let period = Period::holding(kind, date.parse().unwrap());
+        let period = Period::holding(kind, date.parse().unwrap()).unwrap();
         let r = report::compute(&pool, &period, now).await.unwrap();
         let (want, got) = (expected(&all, &period, now), observed(&r));
         assert_eq!(got, want, "{}", r.title);
@@ -203,7 +203,7 @@ async fn report_figures_equal_the_fold_of_every_case() {
         .await
         .status()
         .is_success());
-    let day = Period::holding(PeriodKind::Day, "2026-11-26".parse().unwrap());
+    let day = Period::holding(PeriodKind::Day, "2026-11-26".parse().unwrap()).unwrap();
     let r = report::compute(&pool, &day, now).await.unwrap();
     assert_eq!(observed(&r), expected(&histories(&pool).await, &day, now));
     let spot: bool = sqlx::query_scalar("SELECT on_spot FROM cases WHERE id = $1")
@@ -223,7 +223,7 @@ async fn exports_open_in_libreoffice_and_poppler_with_chinese_text_and_charts() 
         .unwrap();
     let r = report::compute(
         &pool,
-        &Period::holding(PeriodKind::Month, "2026-10-15".parse().unwrap()),
+        &Period::holding(PeriodKind::Month, "2026-10-15".parse().unwrap()).unwrap(),
         now,
     )
     .await
@@ -341,4 +341,61 @@ fn ppm_pixels(ppm: &[u8]) -> impl Iterator<Item = &[u8]> {
         fields += 1;
     }
     ppm[i + 1..].chunks_exact(3)
+}
+
+/// A quiet period (no case at all) gives a report of zeros in every format, and a date no report
+/// can cover is refused with a code instead of panicking the handler (which dropped the
+/// connection before: `Period::holding` overflowed at chrono's last date).
+#[tokio::test]
+async fn a_quiet_period_reports_zeros_and_an_extreme_date_is_refused_with_a_code() {
+    let (pool, base, http) = seeded_server_at(at("2026-11-28T08:00:00Z")).await;
+    let boss = login(&http, &base, "super1").await;
+    for (period, format) in [
+        ("day", "xlsx"),
+        ("week", "xlsx"),
+        ("day", "pdf"),
+        ("month", "pdf"),
+    ] {
+        let r = http
+            .get(format!(
+                "{base}/api/v1/reports?period={period}&date=2026-11-28&format={format}"
+            ))
+            .bearer_auth(&boss.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status().as_u16(),
+            200,
+            "{period} {format}: {:?}",
+            r.text().await
+        );
+    }
+    let quiet = Period::holding(PeriodKind::Day, "2026-11-28".parse().unwrap()).unwrap();
+    let r = report::compute(&pool, &quiet, at("2026-11-28T08:00:00Z"))
+        .await
+        .unwrap();
+    assert_eq!((r.received, r.on_time.decided), (0, 0));
+    assert!(serde_json::to_string(&r).is_ok());
+
+    for (period, date) in [
+        ("day", "%2B262142-12-31"),
+        ("week", "-262143-01-01"),
+        ("month", "1066-10-14"),
+    ] {
+        let r = http
+            .get(format!(
+                "{base}/api/v1/reports?period={period}&date={date}&format=xlsx"
+            ))
+            .bearer_auth(&boss.token)
+            .send()
+            .await
+            .unwrap();
+        let (status, code) = error_of(r).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (422, "report.date_out_of_range"),
+            "{date}"
+        );
+    }
 }

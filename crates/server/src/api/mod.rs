@@ -42,5 +42,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/kb/{id}/versions", post(knowledge::revise))
         .route("/api/v1/kb/{id}/{action}", post(knowledge::decide))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::map_response(crate::error::json_refusals))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            crate::error::panic_response,
+        ))
         .with_state(state)
 }

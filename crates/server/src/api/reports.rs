@@ -30,6 +30,9 @@ impl From<ReportError> for ApiError {
                 "report.no_font",
                 e.to_string(),
             ),
+            ReportError::OutOfRange(_) => {
+                ApiError::unprocessable("report.date_out_of_range", e.to_string())
+            }
             _ => ApiError::new(
                 axum::http::StatusCode::INTERNAL_SERVER_ERROR,
                 "report.failed",
@@ -56,7 +59,7 @@ pub async fn report(
         q.period,
         q.date
             .unwrap_or_else(|| hotline_domain::time::local_date(now)),
-    );
+    )?;
     let r = report::compute(&app.pool, &period, now).await?;
     let (bytes, mime, ext) = match q.format.as_str() {
         "xlsx" => (

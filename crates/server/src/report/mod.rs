@@ -23,4 +23,6 @@ pub enum ReportError {
         "no Chinese font found (looked for {0}); install fonts-noto-cjk or set HOTLINE_REPORT_FONT"
     )]
     NoFont(String),
+    #[error("date {0} is outside the years 2000–2099 a report can cover / 报表日期超出范围（2000–2099年）")]
+    OutOfRange(chrono::NaiveDate),
 }

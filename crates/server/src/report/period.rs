@@ -35,7 +35,12 @@ pub struct Period {
 }
 
 impl Period {
-    pub fn holding(kind: PeriodKind, date: NaiveDate) -> Self {
+    /// The period of `kind` holding `date`; a date outside the service years is refused (a
+    /// caller's extreme date must not overflow the arithmetic below).
+    pub fn holding(kind: PeriodKind, date: NaiveDate) -> Result<Self, super::ReportError> {
+        if !hotline_domain::time::in_service_range(date) {
+            return Err(super::ReportError::OutOfRange(date));
+        }
         let (first, last) = match kind {
             PeriodKind::Day => (date, date),
             PeriodKind::Week => {
@@ -47,7 +52,7 @@ impl Period {
                 (first, first + Months::new(1) - Days::new(1))
             }
         };
-        Self { kind, first, last }
+        Ok(Self { kind, first, last })
     }
 
     /// The period's first instant.
@@ -100,18 +105,20 @@ mod tests {
 
     #[test]
     fn periods_hold_their_date_in_china_time() {
-        let w = Period::holding(PeriodKind::Week, d("2026-11-26"));
+        let w = Period::holding(PeriodKind::Week, d("2026-11-26")).unwrap();
         assert_eq!((w.first, w.last), (d("2026-11-23"), d("2026-11-29")));
         assert_eq!(w.title_zh(), "2026年第48周 周报（11月23日—11月29日）");
-        let m = Period::holding(PeriodKind::Month, d("2026-02-14"));
+        let m = Period::holding(PeriodKind::Month, d("2026-02-14")).unwrap();
         assert_eq!((m.first, m.last), (d("2026-02-01"), d("2026-02-28")));
         assert_eq!(m.days().count(), 28);
         // Midnight in Beijing is 16:00 UTC the day before.
-        let day = Period::holding(PeriodKind::Day, d("2026-11-26"));
+        let day = Period::holding(PeriodKind::Day, d("2026-11-26")).unwrap();
         assert_eq!(day.start().to_rfc3339(), "2026-11-25T16:00:00+00:00");
         assert_eq!(day.end().to_rfc3339(), "2026-11-26T16:00:00+00:00");
         assert_eq!(
-            Period::holding(PeriodKind::Week, d("2027-01-01")).title_zh(),
+            Period::holding(PeriodKind::Week, d("2027-01-01"))
+                .unwrap()
+                .title_zh(),
             "2026年第53周 周报（12月28日—1月3日）"
         );
     }

@@ -35,9 +35,10 @@ pub fn write(r: &Report) -> Result<Vec<u8>, XlsxError> {
     let kinds = table::by_kind(r);
     let ws = wb.add_worksheet();
     let end = put_sheet(ws, &kinds, &bold, &pct, &hours)?;
-    ws.insert_chart(
-        end + 2,
-        0,
+    chart_or_note(
+        ws,
+        end,
+        (end + 2, 0),
         &column(kinds.name, "各类型受理量", end, 1, "受理量"),
     )?;
 
@@ -54,7 +55,7 @@ pub fn write(r: &Report) -> Result<Vec<u8>, XlsxError> {
     c.x_axis().set_num_format("0%");
     c.legend().set_hidden();
     c.set_height(40 + 24 * end);
-    ws.insert_chart(end + 2, 0, &c)?;
+    chart_or_note(ws, end, (end + 2, 0), &c)?;
 
     for (t, chart_title, kind) in [
         (table::by_day(r), "每日受理量", ChartType::Line),
@@ -76,9 +77,25 @@ pub fn write(r: &Report) -> Result<Vec<u8>, XlsxError> {
         if kind != ChartType::Pie {
             c.legend().set_hidden();
         }
-        ws.insert_chart(1, t.headers.len() as u16 + 1, &c)?;
+        chart_or_note(ws, end, (1, t.headers.len() as u16 + 1), &c)?;
     }
     wb.save_to_buffer()
+}
+
+/// The chart of a table's rows, or — for a quiet period whose table has none — a line saying so
+/// (a chart over no rows is not a valid workbook).
+fn chart_or_note(
+    ws: &mut Worksheet,
+    last_row: u32,
+    (row, col): (u32, u16),
+    chart: &Chart,
+) -> Result<(), XlsxError> {
+    if last_row == 0 {
+        ws.write_string(row, col, "本期无数据 / no data in this period")?;
+    } else {
+        ws.insert_chart(row, col, chart)?;
+    }
+    Ok(())
 }
 
 fn column(sheet: &str, title: &str, last_row: u32, col: u16, name: &str) -> Chart {
