@@ -152,7 +152,12 @@ fn main() -> ExitCode {
                     .is_some()
                 || e.downcast_ref::<hotline_client::ClientError>()
                     .is_some_and(hotline_client::ClientError::is_bad_input);
-            eprintln!("error: {}", one_line(&format!("{e:#}")));
+            // The machine code after the message, so a script can tell refusals apart.
+            let code = e
+                .downcast_ref::<hotline_client::ClientError>()
+                .map(|c| format!(" [{}]", c.code()))
+                .unwrap_or_default();
+            eprintln!("error: {}{code}", one_line(&format!("{e:#}")));
             ExitCode::from(if bad_input { BAD_INPUT } else { 1 })
         }
     }
@@ -202,7 +207,7 @@ fn run_async(
                 case_cmd::queue(&store, filter, json, now).await
             }
             Command::Search { text, json } => case_cmd::search(&store, &text, json, now).await,
-            Command::Login(a) => sync_cmd::login(a, &mut store).await,
+            Command::Login(a) => sync_cmd::login(a, &mut store, now).await,
             Command::Sync(a) => sync_cmd::sync(a, &store, calendars, &cal, now).await,
             Command::Demo { cases, open } => desk_cmd::demo(&store, &cal, now, cases, open).await,
             Command::Kb(KbCommand::Import { file }) => {

@@ -39,14 +39,18 @@ pub struct SyncArgs {
     dismiss: Option<String>,
 }
 
-pub async fn login(args: LoginArgs, store: &mut LocalStore) -> anyhow::Result<()> {
+pub async fn login(
+    args: LoginArgs,
+    store: &mut LocalStore,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
     let mut password = String::new();
     std::io::stdin().read_to_string(&mut password)?;
     let password = password.trim_end_matches(['\n', '\r']).to_owned();
     if password.is_empty() {
         return Err(BadInput("no password on standard input / 未输入密码".into()).into());
     }
-    let resp = hotline_client::sync::login(store, &args.server, &args.user, &password).await?;
+    let resp = hotline_client::sync::login(store, &args.server, &args.user, &password, now).await?;
     emit(&format!(
         "logged in as {} ({}) on {}; session until {}\n",
         resp.user,

@@ -800,3 +800,86 @@ fn a_policy_version_saved_on_the_server_applies_on_every_seat_to_calls_received_
     assert_eq!(due(&bureau, at, &new), "2026-12-10T23:59:59+08:00");
     assert_eq!(due(&bureau, at, &old), "2026-12-08T23:59:59+08:00");
 }
+
+/// A device belongs to the user that first logged in on it. A colleague taking over the desk
+/// (a shift change) gets a new device id of their own, unless the previous user's steps still
+/// wait to be sent; either way nothing jams and each push is its own user's.
+#[test]
+fn a_colleague_logging_in_on_the_same_desk_gets_a_device_of_their_own() {
+    let Centre {
+        seat,
+        port,
+        server: _server,
+        _root,
+        ..
+    } = centre();
+    let first_device = seat.sqlite("SELECT device_id FROM device");
+    seat.ok(&[
+        "case",
+        "new",
+        "--kind",
+        "consultation",
+        "--phone",
+        "13800138000",
+        "--text",
+        "社保卡补办",
+        "--category",
+        "social_security",
+    ]);
+    let login = |user: &str, password: &str| {
+        use std::io::Write;
+        let mut child = seat
+            .command(&[
+                "login",
+                "--server",
+                &format!("http://127.0.0.1:{port}"),
+                "--user",
+                user,
+                "--password-stdin",
+            ])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(password.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let refused = login("hrss1", "hrss-password");
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        !refused.status.success() && err.contains("login.pending_other_user"),
+        "{err}"
+    );
+    assert!(seat.ok(&["sync", "--once"]).contains("pending 0"));
+
+    assert!(login("hrss1", "hrss-password").status.success());
+    let second_device = seat.sqlite("SELECT device_id FROM device");
+    assert_ne!(first_device, second_device);
+    assert!(!seat.ok(&["sync", "--once"]).contains("refused"));
+
+    // Back to seat1: a device of its own again, and its work goes through.
+    assert!(login("seat1", "seat-password").status.success());
+    seat.ok(&[
+        "case",
+        "new",
+        "--kind",
+        "consultation",
+        "--phone",
+        "13800138001",
+        "--text",
+        "医保报销",
+        "--category",
+        "social_security",
+    ]);
+    let synced = seat.ok(&["sync", "--once"]);
+    assert!(
+        synced.contains("pending 0") && !synced.contains("refused"),
+        "{synced}"
+    );
+}

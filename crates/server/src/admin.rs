@@ -18,6 +18,8 @@ pub enum AdminError {
     UserExists(String),
     #[error("no user {0:?} / 用户不存在")]
     NoUser(String),
+    #[error("no device {0:?} has logged in / 设备不存在")]
+    NoDevice(String),
     #[error("the password must have at least 8 characters / 密码至少 8 位")]
     WeakPassword,
     #[error("{0}")]
@@ -88,8 +90,68 @@ pub async fn disable_user(pool: &PgPool, name: &str, now: DateTime<Utc>) -> Resu
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    // Open live streams of this user close in every server process when this commits.
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(crate::fanout::SESSIONS)
+        .bind(format!("user:{id}"))
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     audit(pool, now, None, "user.disable", name).await?;
+    Ok(())
+}
+
+/// Lifts a login lockout before its window passes (recorded as an attempt row, so the failures
+/// before it no longer count).
+pub async fn unlock_user(pool: &PgPool, name: &str, now: DateTime<Utc>) -> Result<(), AdminError> {
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE name = $1)")
+        .bind(name)
+        .fetch_one(pool)
+        .await?;
+    if !exists {
+        return Err(AdminError::NoUser(name.to_owned()));
+    }
+    let attempt = crate::login_guard::Attempt {
+        user: name,
+        address: "",
+        device_id: "",
+    };
+    crate::login_guard::record(pool, &attempt, crate::login_guard::Outcome::Unlocked, now).await?;
+    audit(pool, now, None, "user.unlock", name).await?;
+    Ok(())
+}
+
+/// Frees a device from the user it belongs to, so another user may log in on it (a desk handed
+/// to a colleague, a reinstalled workstation). Its sessions end.
+pub async fn release_device(
+    pool: &PgPool,
+    device_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AdminError> {
+    let mut tx = pool.begin().await?;
+    let found: Option<String> = sqlx::query_scalar(
+        "UPDATE devices SET user_id = NULL WHERE device_id = $1 RETURNING device_id",
+    )
+    .bind(device_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if found.is_none() {
+        return Err(AdminError::NoDevice(device_id.to_owned()));
+    }
+    let ended: Vec<Vec<u8>> =
+        sqlx::query_scalar("DELETE FROM tokens WHERE device_id = $1 RETURNING hash")
+            .bind(device_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    for hash in ended {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(crate::fanout::SESSIONS)
+            .bind(format!("token:{}", hex::encode(hash)))
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    audit(pool, now, None, "device.release", device_id).await?;
     Ok(())
 }
 

@@ -43,6 +43,9 @@ pub struct Principal {
     pub bureau: Option<BureauCode>,
     pub seat_code: Option<String>,
     pub device_id: String,
+    /// The session: the hex of its token's hash (what a logout names), and when it ends.
+    pub session: String,
+    pub expires_at: DateTime<Utc>,
 }
 
 pub fn parse_role(s: &str) -> Option<Role> {
@@ -103,11 +106,12 @@ pub async fn authenticate(
         .ok_or_else(|| {
             ApiError::unauthorized("auth.missing", "log in first: no bearer token / 请先登录")
         })?;
+    let hash = token_hash(token);
     let row = sqlx::query(
         "SELECT u.id, u.name, u.role, u.bureau, u.seat_code, u.disabled_at, t.device_id, t.expires_at
          FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.hash = $1",
     )
-    .bind(token_hash(token))
+    .bind(&hash)
     .fetch_optional(pool)
     .await?
     .ok_or_else(|| ApiError::unauthorized("auth.invalid", "the session token is not valid; log in again / 登录凭证无效，请重新登录"))?;
@@ -133,6 +137,8 @@ pub async fn authenticate(
         bureau: row.get::<Option<String>, _>("bureau").map(BureauCode),
         seat_code: row.get("seat_code"),
         device_id: row.get("device_id"),
+        session: hex::encode(&hash),
+        expires_at: expires,
     })
 }
 
@@ -148,4 +154,21 @@ mod tests {
         assert!(!verify_password("wrong", &h));
         assert!(!verify_password("x", "not a hash"));
     }
+}
+
+/// Ends the session `who` (logout): its token stops working, and its live streams close in every
+/// server process.
+pub async fn end_session(pool: &PgPool, who: &Principal) -> Result<(), sqlx::Error> {
+    let hash = hex::decode(&who.session).unwrap_or_default();
+    let mut tx = pool.begin().await?;
+    sqlx::query("DELETE FROM tokens WHERE hash = $1")
+        .bind(hash)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(crate::fanout::SESSIONS)
+        .bind(format!("token:{}", who.session))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
 }

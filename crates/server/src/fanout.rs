@@ -6,14 +6,24 @@ use sqlx::PgPool;
 use tokio::sync::broadcast;
 
 pub const CHANNEL: &str = "hotline_events";
+/// Sessions ended (a user disabled, a token logged out): payload `user:ID` or `token:HASH`, so
+/// every process closes the live streams that belong to them.
+pub const SESSIONS: &str = "hotline_sessions";
 
-/// Starts the listener task; notices go to `tx` until the process ends.
-pub async fn spawn(pool: &PgPool, tx: broadcast::Sender<()>) -> Result<(), sqlx::Error> {
+/// Starts the listener task; notices go to `tx`, ended sessions to `revoked`, until the process ends.
+pub async fn spawn(
+    pool: &PgPool,
+    tx: broadcast::Sender<()>,
+    revoked: broadcast::Sender<String>,
+) -> Result<(), sqlx::Error> {
     let mut listener = PgListener::connect_with(pool).await?;
-    listener.listen(CHANNEL).await?;
+    listener.listen_all([CHANNEL, SESSIONS]).await?;
     tokio::spawn(async move {
         loop {
             match listener.recv().await {
+                Ok(n) if n.channel() == SESSIONS => {
+                    let _ = revoked.send(n.payload().to_owned());
+                }
                 Ok(_) => {
                     let _ = tx.send(());
                 }

@@ -14,6 +14,7 @@ pub mod fanout;
 pub mod knowledge;
 pub mod live;
 pub mod log;
+pub mod login_guard;
 pub mod policy;
 pub mod record;
 pub mod report;

@@ -45,6 +45,9 @@ enum Command {
     /// Users and their roles
     #[command(subcommand)]
     User(UserCommand),
+    /// Devices (desks) and the users they belong to
+    #[command(subcommand)]
+    Device(DeviceCommand),
     /// Bureaus (承办单位)
     #[command(subcommand)]
     Bureau(BureauCommand),
@@ -161,6 +164,14 @@ enum UserCommand {
     },
     /// Disable a user and revoke their sessions at once
     Disable { name: String },
+    /// Lift a login lockout (too many failed passwords) before it ends by itself
+    Unlock { name: String },
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    /// Free a device (a desk's data folder) from its user, so another user may log in on it
+    Release { device_id: String },
 }
 
 #[derive(Subcommand)]
@@ -254,7 +265,7 @@ async fn main() -> anyhow::Result<()> {
                     log::info(&format!("listening on https://{addr}"));
                     axum_server::bind_rustls(addr, tls)
                         .handle(handle)
-                        .serve(router.into_make_service())
+                        .serve(router.into_make_service_with_connect_info::<std::net::SocketAddr>())
                         .await?;
                 }
                 (None, None) => {
@@ -262,7 +273,10 @@ async fn main() -> anyhow::Result<()> {
                         .await
                         .with_context(|| format!("cannot listen on {addr}"))?;
                     log::info(&format!("listening on http://{}", listener.local_addr()?));
-                    axum::serve(listener, router)
+                    // The peer's address counts login failures per address (login_guard).
+                    let service =
+                        router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+                    axum::serve(listener, service)
                         .with_graceful_shutdown(shutdown())
                         .await?;
                 }
@@ -294,6 +308,14 @@ async fn main() -> anyhow::Result<()> {
         Command::User(UserCommand::Disable { name }) => {
             admin::disable_user(&pool, &name, now).await?;
             println!("user {name} disabled; sessions revoked");
+        }
+        Command::User(UserCommand::Unlock { name }) => {
+            admin::unlock_user(&pool, &name, now).await?;
+            println!("user {name} may log in again");
+        }
+        Command::Device(DeviceCommand::Release { device_id }) => {
+            admin::release_device(&pool, &device_id, now).await?;
+            println!("device {device_id} released; its sessions ended; the next user to log in on it owns it");
         }
         Command::SeedDemo { cases } => {
             anyhow::ensure!(

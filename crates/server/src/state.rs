@@ -19,6 +19,10 @@ pub struct AppState {
     /// Serialised live pages for users who see every case (see [`crate::live`]).
     pub pages: broadcast::Sender<Arc<String>>,
     pub token_hours: i64,
+    /// Ended sessions (`user:ID`, `token:HASH`) from any process: live streams close on them.
+    pub revoked: broadcast::Sender<String>,
+    /// Password checks, off the async workers.
+    pub passwords: crate::login_guard::PasswordGate,
     /// This database's epoch (see migrations/postgres/0003_instance.sql), read at start.
     pub epoch: String,
 }
@@ -37,7 +41,8 @@ impl AppState {
             .fetch_one(&pool)
             .await?;
         let calendar = LiveCalendar::starting_with(&pool, calendar).await?;
-        crate::fanout::spawn(&pool, notices.clone()).await?;
+        let (revoked, _) = broadcast::channel(256);
+        crate::fanout::spawn(&pool, notices.clone(), revoked.clone()).await?;
         crate::live::spawn(pool.clone(), epoch.clone(), &notices, pages.clone()).await?;
         Ok(Self {
             pool,
@@ -46,6 +51,8 @@ impl AppState {
             notices,
             pages,
             token_hours,
+            revoked,
+            passwords: crate::login_guard::PasswordGate::new(),
             epoch,
         })
     }

@@ -13,6 +13,7 @@ pub async fn login(
     server: &str,
     user: &str,
     password: &str,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<LoginResponse, ClientError> {
     if user.trim().is_empty() || password.is_empty() {
         return Err(ClientError::Invalid {
@@ -20,6 +21,7 @@ pub async fn login(
             message: "user and password are required / 请输入用户名和密码".into(),
         });
     }
+    hand_over(store, user.trim(), now).await?;
     let api = ServerApi::new(server)?;
     let resp = api
         .login(&LoginRequest {
@@ -46,4 +48,29 @@ pub async fn login(
         )
         .await?;
     Ok(resp)
+}
+
+/// A desk's device belongs to the user that first logged in on it (the server refuses another
+/// user's login naming it). When a colleague logs in on the same desk (a shift change), the desk
+/// takes a new device id for them — unless the previous user's steps are still waiting to be
+/// sent: those are theirs, so they must log in and send them first.
+async fn hand_over(
+    store: &mut LocalStore,
+    user: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ClientError> {
+    let previous = store.identity().user.clone();
+    if previous == "local" || previous == user {
+        return Ok(());
+    }
+    let pending = store.outbox_len().await?;
+    if pending > 0 {
+        return Err(ClientError::Invalid {
+            code: "login.pending_other_user",
+            message: format!(
+                "{pending} steps recorded by {previous} are not sent yet: {previous} must log in and send them first / {previous} 还有 {pending} 条记录未发送，请先由 {previous} 登录发送"
+            ),
+        });
+    }
+    store.new_device(now).await
 }

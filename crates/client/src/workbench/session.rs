@@ -19,7 +19,7 @@ impl Workbench {
     ) -> Result<DeskStatus, ClientError> {
         {
             let mut store = self.store.write().await;
-            crate::sync::login(&mut store, server, user, password).await?;
+            crate::sync::login(&mut store, server, user, password, self.now()).await?;
         }
         self.logins.notify_waiters();
         self.touch();

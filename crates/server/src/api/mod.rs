@@ -24,6 +24,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/api/v1/health", get(|| async { "ok" }))
         .route("/api/v1/login", post(session::login))
+        .route("/api/v1/logout", post(session::logout))
         .route("/api/v1/me", get(session::me))
         .route("/api/v1/calendar", get(calendar::get))
         .route("/api/v1/calendar/notice", post(calendar::notice))

@@ -109,11 +109,19 @@ pub async fn push(
         .bind(who.user_id)
         .execute(&mut *tx)
         .await?;
-    let last_seq: i64 =
-        sqlx::query_scalar("SELECT last_seq FROM devices WHERE device_id = $1 FOR UPDATE")
+    let (last_seq, owner): (i64, Option<i64>) =
+        sqlx::query_as("SELECT last_seq, user_id FROM devices WHERE device_id = $1 FOR UPDATE")
             .bind(&who.device_id)
             .fetch_one(&mut *tx)
             .await?;
+    // A device pushes only for the user it belongs to (bound at login): another user's session
+    // naming it must not take its sequence and jam it.
+    if owner.is_some_and(|o| o != who.user_id) {
+        return Err(ApiError::forbidden(
+            "push.device_taken",
+            "this device is registered to another user / 该设备已登记给其他用户",
+        ));
+    }
     let Judged {
         mut verdicts,
         mut refused,
@@ -630,6 +638,35 @@ pub async fn stream(
     } else {
         Box::pin(BroadcastStream::new(app.notices.subscribe()).map(move |_| changed()))
     };
-    let all: EventStream = Box::pin(hello.chain(rest));
+    let ended = session_ended(&app, &who);
+    let all: EventStream = Box::pin(futures::StreamExt::take_until(hello.chain(rest), ended));
     Ok(Sse::new(all).keep_alive(KeepAlive::default()))
+}
+
+/// Resolves when `who`'s session ends: its token expires, is logged out, or its user is
+/// disabled (announced by any server process through [`crate::fanout::SESSIONS`]). The live
+/// stream closes then, and the desk's reconnect is told why.
+fn session_ended(app: &AppState, who: &Principal) -> impl std::future::Future<Output = ()> {
+    let mut revoked = app.revoked.subscribe();
+    let (user, token) = (
+        format!("user:{}", who.user_id),
+        format!("token:{}", who.session),
+    );
+    let left = (who.expires_at - app.clock.now())
+        .to_std()
+        .unwrap_or_default();
+    async move {
+        let expiry = tokio::time::sleep(left);
+        tokio::pin!(expiry);
+        loop {
+            tokio::select! {
+                _ = &mut expiry => return,
+                m = revoked.recv() => match m {
+                    Ok(p) if p == user || p == token => return,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                    _ => {}
+                },
+            }
+        }
+    }
 }
