@@ -142,20 +142,6 @@ pub async fn authenticate(
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_verify_only_against_their_own_hash() {
-        let h = hash_password("正确的密码 correct horse");
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("正确的密码 correct horse", &h));
-        assert!(!verify_password("wrong", &h));
-        assert!(!verify_password("x", "not a hash"));
-    }
-}
-
 /// Ends the session `who` (logout): its token stops working, and its live streams close in every
 /// server process.
 pub async fn end_session(pool: &PgPool, who: &Principal) -> Result<(), sqlx::Error> {
@@ -171,4 +157,18 @@ pub async fn end_session(pool: &PgPool, who: &Principal) -> Result<(), sqlx::Err
         .execute(&mut *tx)
         .await?;
     tx.commit().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_against_their_own_hash() {
+        let h = hash_password("正确的密码 correct horse");
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("正确的密码 correct horse", &h));
+        assert!(!verify_password("wrong", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
 }
