@@ -40,6 +40,24 @@ pub fn check_received(
             "phone or description not in normal form / 电话或内容格式未规范化",
         ));
     }
+    // What the catalog decides (the case's domain, whether it needs acceptance, whether it may
+    // be answered on the spot) is the policy's, never the seat's: a complaint written as
+    // answerable on the spot would close with no bureau ever seeing it.
+    if policy.domain != intake.domain
+        || policy.needs_acceptance != intake.needs_acceptance
+        || policy.answerable_on_spot != intake.answerable_on_spot
+    {
+        return Err(ApiError::unprocessable(
+            "intake.not_policy",
+            format!(
+                "the kind {:?} is {}answerable on the spot and {}needs acceptance under the centre's policy (version {}); the event says otherwise / 受理事件的类型属性与中心时限政策不符",
+                intake.kind,
+                if policy.answerable_on_spot { "" } else { "not " },
+                if policy.needs_acceptance { "" } else { "not " },
+                in_force.version
+            ),
+        ));
+    }
     if policy.clocks == intake.clocks {
         return Ok(None);
     }

@@ -158,3 +158,59 @@ async fn a_live_stream_closes_when_its_user_is_disabled_or_logs_out() {
         .unwrap();
     assert_eq!(error_of(me).await, (401, "auth.invalid".to_owned()));
 }
+
+/// Before: a complaint whose `received` said `answerable_on_spot: true` was closed on the spot
+/// with no bureau ever seeing it, and an event for a case id that does not exist was stored.
+#[tokio::test]
+async fn the_server_decides_what_a_kind_allows_and_which_cases_exist() {
+    use hotline_domain::case::{CaseId, EventBody};
+    let (_pool, base, http) = seeded_server().await;
+    let seat = login(&http, &base, "seat1").await;
+    let now = chrono::Utc::now();
+    let mut complaint = seat.new_case(1, now, "complaint", "housing", "物业不作为");
+    let case = complaint.case;
+    if let EventBody::Received(intake) = &mut complaint.body {
+        intake.answerable_on_spot = true;
+    }
+    let on_spot = seat.event(
+        case,
+        now,
+        EventBody::AnsweredOnSpot {
+            answer: "已答复".into(),
+            article: None,
+        },
+    );
+    let orphan = seat.event(
+        CaseId(uuid::Uuid::now_v7()),
+        now,
+        EventBody::Dispatched {
+            bureau: "HRSS".into(),
+            note: String::new(),
+        },
+    );
+    let fine = seat.new_case(2, now, "consultation", "housing", "公积金提取");
+    let mut again = seat.new_case(3, now, "consultation", "housing", "公积金提取");
+    again.case = fine.case;
+    let r = seat
+        .push(&http, &base, 1, &[complaint, on_spot, orphan, fine, again])
+        .await;
+    assert_eq!(
+        refusals_of(r).await,
+        [
+            "intake.not_policy",
+            "push.unknown_case",
+            "push.unknown_case",
+            "push.case_exists"
+        ]
+    );
+    let list: Vec<serde_json::Value> = http
+        .get(format!("{base}/api/v1/cases"))
+        .bearer_auth(&seat.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 1, "only the well-formed consultation: {list:?}");
+}

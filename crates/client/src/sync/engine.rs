@@ -154,6 +154,10 @@ fn same_cursor(a: &str, b: &str) -> bool {
     a == b || (beginning(a) && beginning(b))
 }
 
+/// The longest wait between reconnection attempts: a seat is back within seconds of the
+/// server's return (a failover, a restart) without hammering a server that is down.
+const MAX_BACKOFF: Duration = Duration::from_secs(8);
+
 /// Syncs now, then on every live notice, on new local work (checked each second) and every 30 s,
 /// reconnecting with backoff while the server is unreachable. Runs until the task is dropped,
 /// or returns once the centre's calendar or policy changed: the caller recomputes the dues with
@@ -174,7 +178,7 @@ pub async fn watch(
                 let _ = store.record_sync_error(&e.to_string()).await;
                 on_report(Err(&e));
                 tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(30));
+                backoff = (backoff * 2).min(MAX_BACKOFF);
                 continue;
             }
         };
@@ -196,7 +200,7 @@ pub async fn watch(
                     let _ = store.record_sync_error(&e.to_string()).await;
                     on_report(Err(&e));
                     tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_secs(30));
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
                     break; // reconnect
                 }
             }

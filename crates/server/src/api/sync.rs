@@ -130,6 +130,7 @@ pub async fn push(
     } = judge(&mut tx, &who, &centre.policy, events, last_seq, now).await?;
     refuse_unknown_bureaus(&mut tx, &mut verdicts).await?;
     refuse_replays(&mut tx, &mut verdicts).await?;
+    refuse_unknown_cases(&mut tx, &mut verdicts).await?;
     let (mut fresh, mut corrections) = (Vec::new(), Vec::new());
     for v in verdicts {
         match v {
@@ -426,6 +427,51 @@ fn check_event(
         ));
     }
     crate::policy::check_received(e, policy, now)
+}
+
+/// An event belongs to a case that exists — stored, or received earlier in this push — and a
+/// `received` event opens a case that does not exist yet (one query for the whole batch).
+async fn refuse_unknown_cases(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    verdicts: &mut [Verdict],
+) -> Result<(), sqlx::Error> {
+    let mut ids: Vec<uuid::Uuid> = verdicts
+        .iter()
+        .filter_map(Verdict::fresh)
+        .map(|e| e.case.0)
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    ids.sort();
+    ids.dedup();
+    let stored: std::collections::HashSet<uuid::Uuid> =
+        sqlx::query_scalar("SELECT id FROM cases WHERE id = ANY($1)")
+            .bind(&ids)
+            .fetch_all(&mut **tx)
+            .await?
+            .into_iter()
+            .collect();
+    let mut opened = std::collections::HashSet::new();
+    for v in verdicts.iter_mut() {
+        let Some(e) = v.fresh() else { continue };
+        let (case, receives) = (e.case.0, matches!(e.body, EventBody::Received(_)));
+        let exists = stored.contains(&case) || opened.contains(&case);
+        if receives && exists {
+            v.refuse(&ApiError::conflict(
+                "push.case_exists",
+                "this case was already received: a case has one `received` event / 该工单已受理，不能重复受理",
+            ));
+        } else if receives {
+            opened.insert(case);
+        } else if !exists {
+            v.refuse(&ApiError::unprocessable(
+                "push.unknown_case",
+                "no such case on the server / 服务器上不存在该工单",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Every bureau a push dispatches to must exist (one query for the whole batch); a dispatch to
