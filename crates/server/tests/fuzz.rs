@@ -78,7 +78,10 @@ fn mutate(v: &mut Value, rng: &mut StdRng, depth: u32) {
                     map.remove(key);
                 }
                 1 => {
-                    map.insert(format!("extra{}", rng.random::<u8>()), odd_value(rng, depth));
+                    map.insert(
+                        format!("extra{}", rng.random::<u8>()),
+                        odd_value(rng, depth),
+                    );
                 }
                 _ if descend => mutate(map.get_mut(key).unwrap(), rng, depth + 1),
                 _ => {
@@ -144,7 +147,11 @@ async fn mutated_pushes_get_an_answer_and_never_a_panic() {
         tries += 1;
     }
     eprintln!("{tries} mutated pushes in {:?}", started.elapsed());
-    assert_eq!(panics.load(Ordering::SeqCst), 0, "seed {seed}: a handler panicked");
+    assert_eq!(
+        panics.load(Ordering::SeqCst),
+        0,
+        "seed {seed}: a handler panicked"
+    );
 }
 
 fn mutate_text(text: &str, rng: &mut StdRng) -> String {
@@ -164,10 +171,15 @@ fn mutate_text(text: &str, rng: &mut StdRng) -> String {
                 chars.splice(at..at, copy);
             }
             3 => {
-                let pool = ['0', '9', '月', '日', '至', '，', '。', '"', '{', ']', '\u{0}', '-', '、', '\n'];
+                let pool = [
+                    '0', '9', '月', '日', '至', '，', '。', '"', '{', ']', '\u{0}', '-', '、', '\n',
+                ];
                 chars.insert(at, pool[rng.random_range(0..pool.len())]);
             }
-            4 => chars.insert(at, char::from_u32(rng.random_range(0..0x3_0000)).unwrap_or('?')),
+            4 => chars.insert(
+                at,
+                char::from_u32(rng.random_range(0..0x3_0000)).unwrap_or('?'),
+            ),
             _ => {
                 if at < chars.len() {
                     chars[at] = char::from_digit(rng.random_range(0..10), 10).unwrap();
@@ -213,7 +225,10 @@ fn mutated_calendars_notices_and_policies_are_read_or_refused_never_a_panic() {
             3 => drop(parse_any("x.ics", &text).map(|y| shipped().with_import(&y).is_ok())),
             _ => drop(CentreDocument::parse(&text)),
         });
-        assert!(outcome.is_ok(), "seed {seed}: panicked on input {which}: {text:?}");
+        assert!(
+            outcome.is_ok(),
+            "seed {seed}: panicked on input {which}: {text:?}"
+        );
         tries += 1;
     }
     eprintln!("{tries} mutated files in {:?}", started.elapsed());

@@ -214,3 +214,46 @@ async fn the_server_decides_what_a_kind_allows_and_which_cases_exist() {
         .unwrap();
     assert_eq!(list.len(), 1, "only the well-formed consultation: {list:?}");
 }
+
+/// Before: a bureau handler recovered a masked number in 22 phone-prefix searches, none audited.
+#[tokio::test]
+async fn a_masked_role_finds_a_phone_only_by_the_whole_number_and_each_search_is_audited() {
+    let (pool, base, http) = seeded_server().await;
+    let seat = login(&http, &base, "seat1").await;
+    let what = ("complaint", "social_security", "社保待遇核定投诉");
+    seat.push_dispatched(&http, &base, chrono::Utc::now(), what, "HRSS")
+        .await;
+    let bureau = login(&http, &base, "hrss1").await;
+    let search = |q: &'static str, token: String| {
+        let (http, base) = (http.clone(), base.clone());
+        async move {
+            http.get(format!("{base}/api/v1/search"))
+                .query(&[("q", q)])
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json::<Vec<serde_json::Value>>()
+                .await
+                .unwrap()
+                .len()
+        }
+    };
+    assert_eq!(
+        search("1381234", bureau.token.clone()).await,
+        0,
+        "no prefix"
+    );
+    assert_eq!(search("13812345678", bureau.token.clone()).await, 1);
+    assert_eq!(
+        search("1381234", seat.token.clone()).await,
+        1,
+        "a seat sees callers"
+    );
+    let audited: Vec<String> =
+        sqlx::query_scalar("SELECT target FROM audit WHERE action = 'search.phone' ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(audited, ["1381234: 0 found", "13812345678: 1 found"]);
+}

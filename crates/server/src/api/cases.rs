@@ -131,6 +131,7 @@ pub async fn search(
     let frequencies = token_frequencies(&app.pool).await?;
     let mut q = QueryBuilder::new(format!("SELECT {COLUMNS} FROM cases c WHERE TRUE"));
     scope(&mut q, &who)?;
+    let mut phone_searched = None;
     if let Ok(number) = sq.q.trim().parse::<hotline_domain::case::CaseNumber>() {
         q.push(" AND c.number = ").push_bind(number.to_string());
     } else {
@@ -165,6 +166,17 @@ pub async fn search(
                         .push_bind(term)
                         .push(") > 0");
                 }
+                // Digits: a phone. A role that sees callers masked matches the whole number only
+                // (prefixes would recover a masked number digit by digit), and each such search
+                // is audited.
+                QueryPart::Prefix(p)
+                    if p.len() >= 5
+                        && p.bytes().all(|b| b.is_ascii_digit())
+                        && !super::mask::sees_caller(who.role) =>
+                {
+                    q.push(" AND c.phone = ").push_bind(p.clone());
+                    phone_searched = Some(p);
+                }
                 QueryPart::Prefix(p) if p.len() >= 5 && p.bytes().all(|b| b.is_ascii_digit()) => {
                     q.push(" AND c.phone LIKE ").push_bind(format!("{p}%"));
                 }
@@ -190,6 +202,17 @@ pub async fn search(
     q.push(" ORDER BY c.received_at DESC LIMIT ")
         .push_bind(sq.limit.unwrap_or(50).clamp(1, 1_000));
     let rows = q.build().fetch_all(&app.pool).await?;
+    if let Some(phone) = phone_searched {
+        let target = format!("{phone}: {} found", rows.len());
+        crate::admin::audit(
+            &app.pool,
+            app.clock.now(),
+            Some(who.user_id),
+            "search.phone",
+            &target,
+        )
+        .await?;
+    }
     Ok(Json(rows.iter().map(|r| summary(r, &who)).collect()))
 }
 
