@@ -73,8 +73,16 @@ fn relay(
     let _ = server.set_read_timeout(Some(Duration::from_secs(30)));
     let drop_it = is_push && counter.fetch_add(1, Ordering::SeqCst) % 3 == 2;
     if drop_it {
-        // Wait for the server's whole answer (it has committed), then hang up without it.
-        let _ = server.read_to_end(&mut response);
+        // Wait for the server's whole answer (it has committed), then hang up without it. The
+        // answer ends at its Content-Length: the server keeps the connection open after it, so
+        // reading to the end would hold the seat for the whole read timeout.
+        let mut buf = [0u8; 65536];
+        while !complete(&response) {
+            match server.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => response.extend_from_slice(&buf[..n]),
+            }
+        }
         dropped.fetch_add(1, Ordering::SeqCst);
         let _ = client.shutdown(std::net::Shutdown::Both);
         return;
@@ -86,7 +94,7 @@ fn relay(
     let _ = std::io::copy(&mut server, &mut down);
 }
 
-/// A full HTTP/1.1 request: headers and a Content-Length body.
+/// A full HTTP/1.1 message (a request or an answer): headers and a Content-Length body.
 fn complete(req: &[u8]) -> bool {
     let Some(end) = req.windows(4).position(|w| w == b"\r\n\r\n") else {
         return false;
