@@ -92,6 +92,9 @@ fn relay(
         let _ = std::io::copy(&mut client, &mut up);
     });
     let _ = std::io::copy(&mut server, &mut down);
+    // The server went away (killed, restarted): the seat must see the connection end now, not
+    // wait out its request timeout while the other copying thread still holds the socket open.
+    let _ = down.shutdown(std::net::Shutdown::Both);
 }
 
 /// A full HTTP/1.1 message (a request or an answer): headers and a Content-Length body.

@@ -102,6 +102,7 @@ impl Manifest {
         let tmp = dir.join("manifest.json.tmp");
         std::fs::write(&tmp, serde_json::to_vec_pretty(self).expect("serialises"))
             .map_err(|e| BackupError::Io(tmp.clone(), e))?;
+        owner_only(&tmp)?;
         std::fs::rename(&tmp, &p).map_err(|e| BackupError::Io(p, e))
     }
 }
@@ -165,9 +166,46 @@ fn pg_tool(tool: &'static str) -> Result<PathBuf, BackupError> {
     dirs.pop().ok_or(BackupError::NoTool(tool))
 }
 
-fn run(tool: &'static str, args: &[&str]) -> Result<(), BackupError> {
-    let out = Command::new(pg_tool(tool)?)
-        .args(args)
+/// The database URL without its password, and the password: the password goes to the tool
+/// through `PGPASSWORD`, never on its command line, where every user of the machine sees it.
+fn without_password(url: &str) -> (String, Option<String>) {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let password = u.password().map(|p| {
+                url::form_urlencoded::parse(format!("p={p}").as_bytes())
+                    .next()
+                    .map(|(_, v)| v.into_owned())
+                    .unwrap_or_else(|| p.to_owned())
+            });
+            let _ = u.set_password(None);
+            (u.to_string(), password)
+        }
+        _ => (url.to_owned(), None),
+    }
+}
+
+/// Only the operator's account reads backups (they hold every caller's number).
+fn owner_only(path: &Path) -> Result<(), BackupError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if path.is_dir() { 0o700 } else { 0o600 };
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .map_err(|e| BackupError::Io(path.to_owned(), e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+fn run(tool: &'static str, args: &[&str], url: &str) -> Result<(), BackupError> {
+    let (dbname, password) = without_password(url);
+    let mut cmd = Command::new(pg_tool(tool)?);
+    cmd.args(args).arg("--dbname").arg(dbname);
+    if let Some(p) = password {
+        cmd.env("PGPASSWORD", p);
+    }
+    let out = cmd
         .output()
         .map_err(|e| BackupError::Io(PathBuf::from(tool), e))?;
     if out.status.success() {
@@ -193,6 +231,7 @@ pub async fn full(
     now: DateTime<Utc>,
 ) -> Result<Entry, BackupError> {
     std::fs::create_dir_all(dir).map_err(|e| BackupError::Io(dir.to_owned(), e))?;
+    owner_only(dir)?;
     let mut manifest = Manifest::load(dir)?;
     // Taken before the dump: whatever commits meanwhile is in the dump or in the next
     // incremental (or both — applying is idempotent), never in neither.
@@ -209,10 +248,10 @@ pub async fn full(
             "--no-owner",
             "--file",
             &path.to_string_lossy(),
-            "--dbname",
-            url,
         ],
+        url,
     )?;
+    owner_only(&path)?;
     let entry = Entry {
         kind: BackupKind::Full,
         sha256: sha256_of(&path)?,
@@ -266,10 +305,9 @@ pub async fn incremental(
     let file = format!("incr-{}.jsonl.gz", now.format("%Y%m%dT%H%M%SZ"));
     let path = dir.join(&file);
     let io = |e| BackupError::Io(path.clone(), e);
-    let mut gz = flate2::write::GzEncoder::new(
-        std::fs::File::create(&path).map_err(io)?,
-        flate2::Compression::default(),
-    );
+    let out = std::fs::File::create(&path).map_err(io)?;
+    owner_only(&path)?;
+    let mut gz = flate2::write::GzEncoder::new(out, flate2::Compression::default());
     let mut write_line = |line: &Line| -> Result<(), BackupError> {
         serde_json::to_writer(&mut gz, line).expect("serialises");
         gz.write_all(b"\n").map_err(io)
@@ -380,10 +418,9 @@ pub async fn restore(pool: &PgPool, url: &str, dir: &Path) -> Result<Restored, B
             "--no-owner",
             "--exit-on-error",
             "--single-transaction",
-            "--dbname",
-            url,
             &dir.join(&full.file).to_string_lossy(),
         ],
+        url,
     )?;
     // A newer server may have migrations the backup predates.
     crate::MIGRATOR.run(pool).await?;
@@ -524,4 +561,21 @@ pub fn prune(dir: &Path, now: DateTime<Utc>, years: u32) -> Result<Vec<String>, 
     }
     manifest.save(dir)?;
     Ok(removed.into_iter().map(|e| e.file).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_password;
+
+    #[test]
+    fn the_password_leaves_the_command_line() {
+        let (url, password) = without_password("postgres://hotline:s%40cret@db1:5432/hotline");
+        assert_eq!(url, "postgres://hotline@db1:5432/hotline");
+        assert_eq!(password.as_deref(), Some("s@cret"));
+        let (url, password) = without_password("postgres:///hotline?host=/run/postgresql");
+        assert_eq!(
+            (url.as_str(), password),
+            ("postgres:///hotline?host=/run/postgresql", None)
+        );
+    }
 }

@@ -109,6 +109,15 @@ async fn a_restored_backup_has_the_same_cases_events_and_clocks_and_carries_on()
         .await
         .unwrap();
     assert_eq!(again.events, 0, "nothing new since the last backup");
+    // Backups hold every caller's number: only the operator's account reads them.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(dir.path()), 0o700);
+        for f in [&full.file, &incr.file, &"manifest.json".to_owned()] {
+            assert_eq!(mode(&dir.path().join(f)), 0o600, "{f}");
+        }
+    }
 
     let (restored, restored_url) = empty_database().await;
     let r = backup::restore(&restored, &restored_url, dir.path())
