@@ -826,30 +826,7 @@ fn a_colleague_logging_in_on_the_same_desk_gets_a_device_of_their_own() {
         "--category",
         "social_security",
     ]);
-    let login = |user: &str, password: &str| {
-        use std::io::Write;
-        let mut child = seat
-            .command(&[
-                "login",
-                "--server",
-                &format!("http://127.0.0.1:{port}"),
-                "--user",
-                user,
-                "--password-stdin",
-            ])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(password.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    };
+    let login = |user: &str, password: &str| seat.try_login(port, user, password);
     let refused = login("hrss1", "hrss-password");
     let err = String::from_utf8_lossy(&refused.stderr);
     assert!(

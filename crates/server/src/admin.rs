@@ -91,11 +91,7 @@ pub async fn disable_user(pool: &PgPool, name: &str, now: DateTime<Utc>) -> Resu
         .execute(&mut *tx)
         .await?;
     // Open live streams of this user close in every server process when this commits.
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(crate::fanout::SESSIONS)
-        .bind(format!("user:{id}"))
-        .execute(&mut *tx)
-        .await?;
+    crate::fanout::end_session(&mut tx, &format!("user:{id}")).await?;
     tx.commit().await?;
     audit(pool, now, None, "user.disable", name).await?;
     Ok(())
@@ -144,11 +140,7 @@ pub async fn release_device(
             .fetch_all(&mut *tx)
             .await?;
     for hash in ended {
-        sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(crate::fanout::SESSIONS)
-            .bind(format!("token:{}", hex::encode(hash)))
-            .execute(&mut *tx)
-            .await?;
+        crate::fanout::end_session(&mut tx, &format!("token:{}", hex::encode(hash))).await?;
     }
     tx.commit().await?;
     audit(pool, now, None, "device.release", device_id).await?;

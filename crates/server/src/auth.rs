@@ -151,11 +151,7 @@ pub async fn end_session(pool: &PgPool, who: &Principal) -> Result<(), sqlx::Err
         .bind(hash)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(crate::fanout::SESSIONS)
-        .bind(format!("token:{}", who.session))
-        .execute(&mut *tx)
-        .await?;
+    crate::fanout::end_session(&mut tx, &format!("token:{}", who.session)).await?;
     tx.commit().await
 }
 

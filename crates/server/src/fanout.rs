@@ -10,6 +10,20 @@ pub const CHANNEL: &str = "hotline_events";
 /// every process closes the live streams that belong to them.
 pub const SESSIONS: &str = "hotline_sessions";
 
+/// Announces, when `tx` commits, that the session `token:HASH` or every session of `user:ID`
+/// ended: each server process then closes the live streams that belong to it.
+pub async fn end_session(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    which: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(SESSIONS)
+        .bind(which)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Starts the listener task; notices go to `tx`, ended sessions to `revoked`, until the process ends.
 pub async fn spawn(
     pool: &PgPool,

@@ -3,15 +3,11 @@
 
 mod support;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use hotline_domain::case::{BureauCode, EventBody};
 use hotline_server::backup;
 use sqlx::PgPool;
 use support::*;
-
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
 
 /// Everything a restore must bring back, in a comparable form.
 async fn contents(pool: &PgPool) -> Vec<Vec<String>> {

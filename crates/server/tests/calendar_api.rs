@@ -14,9 +14,7 @@ const NOTICE: &str = "国务院办公厅关于2027年部分节假日安排的通
 
 #[tokio::test]
 async fn a_pasted_notice_is_previewed_then_imported_and_a_bad_one_refused() {
-    let at = chrono::DateTime::parse_from_rfc3339("2026-12-15T10:00:00+08:00")
-        .unwrap()
-        .with_timezone(&chrono::Utc);
+    let at = support::at("2026-12-15T10:00:00+08:00");
     let (pool, base, http) = support::seeded_server_at(at).await;
     let seat = login(&http, &base, "seat1").await;
     let what = ("complaint", "social_security", "社保待遇核定投诉");
@@ -28,11 +26,8 @@ async fn a_pasted_notice_is_previewed_then_imported_and_a_bad_one_refused() {
             .send()
     };
     let imports = || async {
-        http.get(format!("{base}/api/v1/calendar"))
-            .bearer_auth(&seat.token)
-            .send()
+        seat.get(&http, &base, "/api/v1/calendar")
             .await
-            .unwrap()
             .json::<CalendarImports>()
             .await
             .unwrap()

@@ -115,19 +115,14 @@ async fn supervisors_propose_versions_and_others_cannot() {
 /// Year for which no notice was imported.
 #[tokio::test]
 async fn the_case_listing_marks_a_provisional_due() {
-    let at = chrono::DateTime::parse_from_rfc3339("2026-12-28T10:00:00+08:00")
-        .unwrap()
-        .with_timezone(&chrono::Utc);
+    let at = support::at("2026-12-28T10:00:00+08:00");
     let (_pool, base, http) = support::seeded_server_at(at).await;
     let seat = login(&http, &base, "seat1").await;
     let what = ("consultation", "housing", "公积金提取");
     seat.push_dispatched(&http, &base, at, what, "HRSS").await;
-    let list: Vec<serde_json::Value> = http
-        .get(format!("{base}/api/v1/cases"))
-        .bearer_auth(&seat.token)
-        .send()
+    let list: Vec<serde_json::Value> = seat
+        .get(&http, &base, "/api/v1/cases")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -144,9 +139,7 @@ async fn the_policy_document_carries_the_calendar_years() {
     use hotline_domain::centre::CentreDocument;
     use hotline_server::centre_policy;
 
-    let at = chrono::DateTime::parse_from_rfc3339("2026-12-15T10:00:00+08:00")
-        .unwrap()
-        .with_timezone(&chrono::Utc);
+    let at = support::at("2026-12-15T10:00:00+08:00");
     let (pool, base, http) = support::seeded_server_at(at).await;
     let seat = login(&http, &base, "seat1").await;
     let what = ("complaint", "social_security", "社保待遇核定投诉");

@@ -13,10 +13,6 @@ use hotline_server::report::{self, Period, PeriodKind, Report};
 use sqlx::Row;
 use support::*;
 
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
 /// The figures, counted case by case from the events.
 #[derive(Debug, Default, PartialEq)]
 struct Expected {

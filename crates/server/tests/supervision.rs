@@ -10,10 +10,6 @@ use hotline_domain::sla::SlaAmount;
 use sqlx::Row;
 use support::*;
 
-fn at(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-}
-
 #[tokio::test]
 async fn only_a_supervisor_decides_extensions_returns_and_redispatches() {
     let (pool, _) = database().await;

@@ -48,12 +48,7 @@ async fn a_device_belongs_to_its_user_and_another_cannot_log_in_on_it() {
     admin::release_device(&pool, &seat.device, chrono::Utc::now())
         .await
         .unwrap();
-    let old = http
-        .get(format!("{base}/api/v1/me"))
-        .bearer_auth(&seat.token)
-        .send()
-        .await
-        .unwrap();
+    let old = seat.get(&http, &base, "/api/v1/me").await;
     assert_eq!(old.status().as_u16(), 401);
     let r = login_as(&http, &base, "super1", PASSWORD, &seat.device).await;
     assert!(r.status().is_success());
@@ -150,12 +145,7 @@ async fn a_live_stream_closes_when_its_user_is_disabled_or_logs_out() {
         .unwrap();
     assert_eq!(out.status().as_u16(), 204);
     ends_within(open, 5).await;
-    let me = http
-        .get(format!("{base}/api/v1/me"))
-        .bearer_auth(&seat.token)
-        .send()
-        .await
-        .unwrap();
+    let me = seat.get(&http, &base, "/api/v1/me").await;
     assert_eq!(error_of(me).await, (401, "auth.invalid".to_owned()));
 }
 
@@ -203,12 +193,9 @@ async fn the_server_decides_what_a_kind_allows_and_which_cases_exist() {
             "push.case_exists"
         ]
     );
-    let list: Vec<serde_json::Value> = http
-        .get(format!("{base}/api/v1/cases"))
-        .bearer_auth(&seat.token)
-        .send()
+    let list: Vec<serde_json::Value> = seat
+        .get(&http, &base, "/api/v1/cases")
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();

@@ -221,7 +221,8 @@ impl Seat {
         String::from_utf8(o.stdout).unwrap()
     }
 
-    pub fn login(&self, port: u16, user: &str, password: &str) {
+    /// `hotline login` with the password on standard input; its output, whatever came of it.
+    pub fn try_login(&self, port: u16, user: &str, password: &str) -> Output {
         use std::io::Write;
         let mut child = self
             .command(&[
@@ -243,7 +244,11 @@ impl Seat {
             .unwrap()
             .write_all(password.as_bytes())
             .unwrap();
-        let o = child.wait_with_output().unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    pub fn login(&self, port: u16, user: &str, password: &str) {
+        let o = self.try_login(port, user, password);
         assert!(
             o.status.success(),
             "login {user}: {}",

@@ -13,15 +13,18 @@ use hotline_server::{admin, api, MIGRATOR};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Executor, PgPool};
 
+/// The instant an RFC 3339 time names (tests write China time: `2026-12-15T10:00:00+08:00`).
+pub fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
 /// A clock tests can move.
 #[derive(Debug)]
 pub struct TestClock(Mutex<DateTime<Utc>>);
 
 impl TestClock {
     pub fn at(s: &str) -> Arc<Self> {
-        Arc::new(Self(Mutex::new(
-            DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc),
-        )))
+        Arc::new(Self(Mutex::new(at(s))))
     }
 
     pub fn advance(&self, d: Duration) {
@@ -245,6 +248,15 @@ use hotline_domain::case::{
 use hotline_domain::sla::Policy;
 
 impl Session {
+    /// `GET base/path` with this session's token.
+    pub async fn get(&self, http: &reqwest::Client, base: &str, path: &str) -> reqwest::Response {
+        http.get(format!("{base}{path}"))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub fn event(&self, case: CaseId, at: DateTime<Utc>, body: EventBody) -> Event {
         Event {
             id: EventId(uuid::Uuid::now_v7()),
