@@ -13,8 +13,7 @@ async fn seed_demo_makes_a_consistent_city() {
     // A fixed instant (10:00 China time, a working morning): which statuses 600 cases reach
     // depends on the hour they are seeded at. Seeded at 15:00–16:00 China time none was
     // `replied` (seen on 2026-12-03; the cause in the demo is not yet found), and the suite must
-    // not depend on the
-    // hour CI runs.
+    // not depend on the hour CI runs.
     let now = at("2026-11-26T02:00:00Z");
     let s = hotline_server::demo::seed(&pool, 600, now, &calendar(), &mut |_| {})
         .await
