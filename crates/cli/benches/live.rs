@@ -114,7 +114,7 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, api::router(state)).await.unwrap() });
-    let server = ServerApi::new(&format!("http://{addr}")).unwrap();
+    let server = ServerApi::new(&format!("http://{addr}"), std::sync::Arc::new(Now)).unwrap();
     let root = tempfile::tempdir().unwrap();
 
     // When each case was recorded, and when it reached each watching seat.

@@ -97,7 +97,7 @@ async fn main() {
     let mut store = LocalStore::open(&DataDir::resolve(Some(dir.path().to_owned())), now)
         .await
         .unwrap();
-    let server = ServerApi::new(&format!("http://{addr}")).unwrap();
+    let server = ServerApi::new(&format!("http://{addr}"), std::sync::Arc::new(Now)).unwrap();
     let login = server
         .login(&LoginRequest {
             user: "seat1".into(),

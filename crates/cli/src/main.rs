@@ -208,7 +208,7 @@ fn run_async(
             }
             Command::Search { text, json } => case_cmd::search(&store, &text, json, now).await,
             Command::Login(a) => sync_cmd::login(a, &mut store, now).await,
-            Command::Sync(a) => sync_cmd::sync(a, &store, calendars, &cal, now).await,
+            Command::Sync(a) => sync_cmd::sync(a, &store, calendars, &cal, clock).await,
             Command::Demo { cases, open } => desk_cmd::demo(&store, &cal, now, cases, open).await,
             Command::Kb(KbCommand::Import { file }) => {
                 desk_cmd::kb_import(&store, &file, now).await

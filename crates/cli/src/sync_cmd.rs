@@ -4,8 +4,9 @@ use clap::Args;
 use hotline_client::secret::TokenStore;
 use hotline_client::store::LocalStore;
 use hotline_client::sync::{sync_all, watch, ServerApi, SyncReport};
-use hotline_client::{CalendarStore, PolicyStore};
+use hotline_client::{CalendarStore, OffsetClock, PolicyStore};
 use hotline_domain::sla::SlaCalendar;
+use hotline_domain::time::Clock;
 
 use crate::{emit, BadInput};
 
@@ -68,8 +69,9 @@ pub async fn sync(
     store: &LocalStore,
     calendars: &CalendarStore,
     cal: &SlaCalendar,
-    now: chrono::DateTime<chrono::Utc>,
+    clock: &OffsetClock,
 ) -> anyhow::Result<()> {
+    let now = clock.now();
     let state = store.sync_state().await?;
     if let Some(id) = &args.dismiss {
         store.dismiss_set_aside(id, now).await?;
@@ -106,7 +108,7 @@ pub async fn sync(
     let token = TokenStore::new(&server, &user).load()?.ok_or_else(|| {
         BadInput("no session token: log in again or set HOTLINE_TOKEN / 未找到登录凭证".into())
     })?;
-    let api = ServerApi::new(&server)?;
+    let api = ServerApi::new(&server, std::sync::Arc::new(*clock))?;
     if args.once {
         let report = sync_all(store, &api, &token, calendars, cal, &mut |r| {
             if r.pending > 0 {

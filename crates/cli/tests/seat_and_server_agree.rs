@@ -27,11 +27,21 @@ use proptest::prelude::*;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::Row;
 
-struct Now;
+/// The story's time, shared by the server and the seats' requests: each round's steps are made
+/// after the syncs before them and synced after they were made, as on real desks (the server
+/// refuses a step dated before its device's last sync).
+#[derive(Clone)]
+struct Story(Arc<std::sync::Mutex<DateTime<Utc>>>);
 
-impl Clock for Now {
+impl Story {
+    fn set(&self, at: DateTime<Utc>) {
+        *self.0.lock().unwrap() = at;
+    }
+}
+
+impl Clock for Story {
     fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        *self.0.lock().unwrap()
     }
 }
 
@@ -333,13 +343,18 @@ async fn agree(plans: Vec<Plan>) {
     .await
     .unwrap();
     let cal = hotline_server::calendar::load_sla(&pool).await.unwrap();
-    let state = AppState::start(pool.clone(), Arc::new(Now), Arc::new(cal), 12)
+    let first = now - Duration::days(3);
+    let story = Story(Arc::new(std::sync::Mutex::new(
+        first - Duration::minutes(1),
+    )));
+    // Sessions of a week: the story spans three days.
+    let state = AppState::start(pool.clone(), Arc::new(story.clone()), Arc::new(cal), 24 * 7)
         .await
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, api::router(state)).await.unwrap() });
-    let api = ServerApi::new(&format!("http://{addr}")).unwrap();
+    let api = ServerApi::new(&format!("http://{addr}"), Arc::new(story.clone())).unwrap();
     let root = tempfile::tempdir().unwrap();
     let (sdir, bdir) = (root.path().join("super"), root.path().join("bureau"));
     let (boss, boss_token) = seat(&api, &pool, &sdir, "super1", Role::Supervisor, now).await;
@@ -347,7 +362,6 @@ async fn agree(plans: Vec<Plan>) {
 
     // Version 1, in force from 18 hours after the first receipt: business consultations in 3
     // working days instead of 5.
-    let first = now - Duration::days(3);
     let mut doc = serde_json::to_value(CentrePolicy::default()).unwrap();
     for r in doc["deadlines"]["rules"].as_array_mut().unwrap() {
         if r["clock"]["key"] == "reply"
@@ -406,6 +420,8 @@ async fn agree(plans: Vec<Plan>) {
                 let _ = store.act(id.unwrap(), body, &cal, at).await;
             }
         }
+        // Steps are made within 10 hours of the round's start; the round syncs an hour later.
+        story.set(round_start(round as i64) + Duration::hours(11));
         cal = sync(store, &api, token, dir).await;
         sync(&boss, &api, &boss_token, &sdir).await;
         sync(&bureau, &api, &bureau_token, &bdir).await;

@@ -860,3 +860,63 @@ fn a_colleague_logging_in_on_the_same_desk_gets_a_device_of_their_own() {
         "{synced}"
     );
 }
+
+/// Before: a disabled user's desk kept its whole local store — every caller's name, phone and
+/// matter on it. Now its next contact is answered `auth.disabled`, and the desk removes its
+/// cases (a step not yet sent with them: the account can no longer send it) and logs out.
+#[test]
+fn a_disabled_accounts_desk_removes_its_cases_at_its_next_contact() {
+    let Centre {
+        db,
+        bureau,
+        seat,
+        server: _server,
+        _root,
+        ..
+    } = centre();
+    let new_case = |text: &str| {
+        seat.ok(&[
+            "case",
+            "new",
+            "--kind",
+            "complaint",
+            "--phone",
+            "13800138000",
+            "--text",
+            text,
+            "--category",
+            "social_security",
+        ])
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_owned()
+    };
+    let first = new_case("社保待遇核定有误");
+    seat.ok(&["case", "dispatch", &first, "--bureau", "HRSS"]);
+    seat.ok(&["sync", "--once"]);
+    bureau.ok(&["sync", "--once"]);
+    assert_eq!(bureau.queue().len(), 1);
+    new_case("养老金未到账");
+    assert_eq!(seat.queue().len(), 2);
+
+    server_admin(&db, &["user", "disable", "seat1"], "");
+    let out = seat.run(&["sync", "--once"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("auth.disabled"),
+        "{err}"
+    );
+    assert!(seat.queue().is_empty());
+    assert_eq!(seat.sqlite("SELECT count(*) FROM events"), ["0"]);
+    assert_eq!(seat.sqlite("SELECT count(*) FROM outbox"), ["0"]);
+    assert_eq!(
+        seat.sqlite("SELECT user_name IS NULL FROM sync_state"),
+        ["1"]
+    );
+    let status = seat.ok(&["sync", "--status"]);
+    assert!(status.contains("该账号已停用"), "{status}");
+    // The bureau, still enabled, keeps the case it was given.
+    assert_eq!(bureau.queue().len(), 1);
+}

@@ -129,7 +129,27 @@ async fn a_refused_step_or_a_bad_intake_writes_nothing() {
         )
         .await
         .unwrap_err();
-    assert_eq!(err.code(), "case.step_refused");
+    // Before: written, pushed, refused by the server (a seat may not sign for a bureau).
+    assert_eq!(err.code(), "case.forbidden");
+    let err = store
+        .act(c.id.unwrap(), EventBody::Resumed, &cal(), now)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "case.step_refused", "nothing was paused");
+    // Before: any length was written and pushed.
+    let err = store
+        .act(
+            c.id.unwrap(),
+            EventBody::Dispatched {
+                bureau: BureauCode::from("MARKET"),
+                note: "请".repeat(hotline_domain::case::limits::MAX_NOTE_CHARS + 1),
+            },
+            &cal(),
+            now,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "event.too_long");
     let err = store
         .new_case(
             new_case("complaint", "market_regulation", "not-a-phone", "x"),
@@ -311,4 +331,28 @@ async fn search_finds_two_character_chinese_terms_phrases_single_characters_and_
             .len(),
         1
     );
+}
+
+/// Before: the store was created with the umask's modes (0644): any account on the machine could
+/// read every caller's name and phone.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_store_is_readable_by_its_user_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("desk");
+    let _store = LocalStore::open(
+        &DataDir::resolve(Some(data.clone())),
+        t("2026-11-26T10:00:00+08:00"),
+    )
+    .await
+    .unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    let db = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "db"))
+        .expect("the store's file");
+    assert_eq!(mode(&db), 0o600);
 }

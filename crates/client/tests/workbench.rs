@@ -265,7 +265,7 @@ async fn an_alert_is_handed_out_once_per_clock_and_threshold_even_after_a_restar
     clock.set("2027-03-30T10:00:00+08:00");
     let wb = bench(dir.path(), clock.clone()).await;
     assert_eq!(sent().await, before, "an open case keeps its sent alerts");
-    // The bureau's steps, recorded straight into the store (this desk is a seat's), then closed.
+    // The bureau's steps arrive as a pull brings them (a seat may not record them), then closed.
     let store = wb.store().await;
     let id = hotline_domain::case::CaseId(fault.row.id.parse().unwrap());
     let sla = hotline_domain::sla::SlaCalendar::new(
@@ -273,17 +273,64 @@ async fn an_alert_is_handed_out_once_per_clock_and_threshold_even_after_a_restar
         Default::default(),
     );
     let govdata = BureauCode::from("GOVDATA");
-    for body in [
-        EventBody::SignedFor {
-            bureau: govdata.clone(),
+    let at_pos = |n: usize| format!("{:020}:{:020}", 1, n);
+    // The seat's own steps come back first, in their order, as a server returns them.
+    let own: Vec<hotline_domain::wire::PulledEvent> = {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", db.display()))
+            .await
+            .unwrap();
+        let bodies: Vec<String> =
+            sqlx::query_scalar("SELECT body FROM events WHERE case_id = ? ORDER BY local_seq")
+                .bind(id.0.to_string())
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        bodies
+            .iter()
+            .enumerate()
+            .map(|(i, b)| hotline_domain::wire::PulledEvent {
+                pos: at_pos(i + 1),
+                event: serde_json::from_str(b).unwrap(),
+            })
+            .collect()
+    };
+    let n = own.len();
+    let from_bureau = |k: usize, body| hotline_domain::wire::PulledEvent {
+        pos: at_pos(n + k),
+        event: hotline_domain::case::Event {
+            id: hotline_domain::case::EventId(uuid::Uuid::now_v7()),
+            case: id,
+            at: clock.now(),
+            actor: hotline_domain::case::Actor {
+                user: "govdata1".into(),
+                role: hotline_domain::case::Role::Bureau,
+                bureau: Some(govdata.clone()),
+            },
+            device: hotline_domain::case::DeviceId("govdata-desk".into()),
+            seen: u32::MAX,
+            body,
         },
-        EventBody::Replied {
-            bureau: Some(govdata),
-            text: "已修复".into(),
-        },
-    ] {
-        store.act(id, body, &sla, clock.now()).await.unwrap();
-    }
+    };
+    let mut pulled = own;
+    pulled.extend([
+        from_bureau(
+            1,
+            EventBody::SignedFor {
+                bureau: govdata.clone(),
+            },
+        ),
+        from_bureau(
+            2,
+            EventBody::Replied {
+                bureau: Some(govdata.clone()),
+                text: "已修复".into(),
+            },
+        ),
+    ]);
+    store
+        .apply_pulled(&pulled, &at_pos(n + 2), &sla)
+        .await
+        .unwrap();
     wb.act(
         &fault.row.number,
         EventBody::Closed {

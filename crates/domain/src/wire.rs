@@ -103,6 +103,10 @@ pub struct ErrorBody {
 /// At most this many events per push; a larger backlog goes in several pushes.
 pub const MAX_PUSH: usize = 1_000;
 
+/// The request header in which a seat sends its clock's reading (RFC 3339) with every push and
+/// pull: the server measures each device's offset and bounds the times its events may claim.
+pub const DEVICE_TIME_HEADER: &str = "x-hotline-device-time";
+
 /// One calendar import, as the centre's server recorded it: a notice (or correction) for one
 /// or more years. Seats replay the centre's imports in order over the shipped calendar, the
 /// same way the server does, so both count on the same days.

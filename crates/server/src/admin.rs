@@ -86,10 +86,8 @@ pub async fn disable_user(pool: &PgPool, name: &str, now: DateTime<Utc>) -> Resu
             .fetch_optional(&mut *tx)
             .await?;
     let id = id.ok_or_else(|| AdminError::NoUser(name.to_owned()))?;
-    sqlx::query("DELETE FROM tokens WHERE user_id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    // The tokens stay, refused with `auth.disabled` (every request reads the user row), so that
+    // the account's desks learn why at their next contact and remove the cases they hold.
     // Open live streams of this user close in every server process when this commits.
     crate::fanout::end_session(&mut tx, &format!("user:{id}")).await?;
     tx.commit().await?;

@@ -115,17 +115,18 @@ pub async fn authenticate(
     .fetch_optional(pool)
     .await?
     .ok_or_else(|| ApiError::unauthorized("auth.invalid", "the session token is not valid; log in again / 登录凭证无效，请重新登录"))?;
+    // Disabled before expired: the desk of a disabled account removes its cases when told so.
+    if row.get::<Option<DateTime<Utc>>, _>("disabled_at").is_some() {
+        return Err(ApiError::unauthorized(
+            "auth.disabled",
+            "this account is disabled / 该账号已停用",
+        ));
+    }
     let expires: DateTime<Utc> = row.get("expires_at");
     if expires <= now {
         return Err(ApiError::unauthorized(
             "auth.expired",
             "the session has expired; log in again / 登录已过期，请重新登录",
-        ));
-    }
-    if row.get::<Option<DateTime<Utc>>, _>("disabled_at").is_some() {
-        return Err(ApiError::unauthorized(
-            "auth.disabled",
-            "this account is disabled / 该账号已停用",
         ));
     }
     let role: String = row.get("role");

@@ -88,12 +88,22 @@ impl Manifest {
 
     pub fn load(dir: &Path) -> Result<Self, BackupError> {
         let p = Self::path(dir);
-        match std::fs::read_to_string(&p) {
+        let manifest: Self = match std::fs::read_to_string(&p) {
             Ok(s) => serde_json::from_str(&s)
-                .map_err(|e| BackupError::Manifest(format!("{}: {e}", p.display()))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(e) => Err(BackupError::Io(p, e)),
+                .map_err(|e| BackupError::Manifest(format!("{}: {e}", p.display())))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) => return Err(BackupError::Io(p, e)),
+        };
+        // A restore reads and a prune deletes the files the manifest names: an edited manifest
+        // must not reach outside the folder (`../../etc/…`, an absolute path).
+        if let Some(e) = manifest.backups.iter().find(|e| !is_plain_name(&e.file)) {
+            return Err(BackupError::Manifest(format!(
+                "{}: {:?} is not a file name inside the backup folder / 备份清单中的文件名无效",
+                p.display(),
+                e.file
+            )));
         }
+        Ok(manifest)
     }
 
     /// Written beside, then renamed over: a crash never leaves half a manifest.
@@ -105,6 +115,15 @@ impl Manifest {
         owner_only(&tmp)?;
         std::fs::rename(&tmp, &p).map_err(|e| BackupError::Io(p, e))
     }
+}
+
+/// A name of a file directly in the folder: one normal path component, nothing else.
+fn is_plain_name(file: &str) -> bool {
+    let mut parts = Path::new(file).components();
+    matches!(
+        (parts.next(), parts.next()),
+        (Some(std::path::Component::Normal(_)), None)
+    ) && !file.contains(['/', '\\'])
 }
 
 /// The newest point no running transaction can still precede (as pulls use), and the last audit
@@ -565,7 +584,25 @@ pub fn prune(dir: &Path, now: DateTime<Utc>, years: u32) -> Result<Vec<String>, 
 
 #[cfg(test)]
 mod tests {
-    use super::without_password;
+    use super::{is_plain_name, without_password, Manifest};
+
+    #[test]
+    fn a_manifest_names_files_inside_its_folder_only() {
+        for ok in ["full-20261203T020000Z.dump", "inc-1.jsonl.gz"] {
+            assert!(is_plain_name(ok), "{ok}");
+        }
+        for bad in ["", "..", "../x.dump", "/etc/passwd", "a/b", "a\\b", "."] {
+            assert!(!is_plain_name(bad), "{bad}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("manifest.json"),
+            r#"{"backups":[{"kind":"full","file":"../../etc/passwd","taken_at":"2026-12-01T00:00:00Z","cursor":[0,0],"audit_id":0,"events":0,"sha256":""}]}"#,
+        )
+        .unwrap();
+        let e = Manifest::load(dir.path()).unwrap_err();
+        assert_eq!(e.code(), "backup.manifest");
+    }
 
     #[test]
     fn the_password_leaves_the_command_line() {

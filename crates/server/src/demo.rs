@@ -357,14 +357,16 @@ pub async fn seed(
                 *seq += 1;
                 let user = user_ids.get(&e.actor.user).copied().unwrap_or_default();
                 let body = serde_json::to_string(e).expect("serialises");
+                // A demonstration's steps reached the server as they happened.
                 let _ = writeln!(
                     WriteVec(&mut events_csv),
-                    "{},{},{},{},{},{},{}",
+                    "{},{},{},{},{},{},{},{}",
                     e.id.0,
                     e.case.0,
                     device,
                     seq,
                     user,
+                    e.at.to_rfc3339(),
                     e.at.to_rfc3339(),
                     quote(&body)
                 );
@@ -453,7 +455,7 @@ pub async fn seed(
         }
         let mut conn = pool.acquire().await?;
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        copy(&mut tx, "COPY events (id, case_id, device_id, device_seq, user_id, at, body) FROM STDIN (FORMAT csv)", events_csv).await?;
+        copy(&mut tx, "COPY events (id, case_id, device_id, device_seq, user_id, at, stored_at, body) FROM STDIN (FORMAT csv)", events_csv).await?;
         copy(
             &mut tx,
             "COPY cases (id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, search_tokens, search_text,

@@ -45,6 +45,21 @@ impl ApiError {
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
         crate::log::error(&format!("database: {e}"));
+        // 57014 query_canceled: the serving pool's statement timeout (`state::PoolLimits`).
+        if matches!(&e, sqlx::Error::Database(d) if d.code().as_deref() == Some("57014")) {
+            return Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server.timeout",
+                "the request took too long and was stopped; narrow it or try again / 请求超时，请缩小范围或稍后重试",
+            );
+        }
+        if matches!(e, sqlx::Error::PoolTimedOut) {
+            return Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server.busy",
+                "the server is busy, try again / 服务器繁忙，请稍后重试",
+            );
+        }
         Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "server.database",

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod centre_policy;
 pub mod config;
 pub mod demo;
+pub mod device_time;
 pub mod error;
 pub mod fanout;
 pub mod knowledge;

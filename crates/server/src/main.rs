@@ -224,6 +224,14 @@ async fn main() -> anyhow::Result<()> {
                     "derived report facts of {n} cases saved before they existed"
                 ));
             }
+            // Migrating and deriving facts above may take long; serving may not.
+            pool.close().await;
+            let pool = hotline_server::state::serving_pool(
+                config.database_url()?,
+                &hotline_server::state::PoolLimits::default(),
+            )
+            .await
+            .context("cannot connect to PostgreSQL")?;
             let state =
                 AppState::start(pool, Arc::new(SystemClock), calendar, config.token_hours())
                     .await

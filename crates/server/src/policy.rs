@@ -103,6 +103,7 @@ pub fn check_received(
 pub async fn record(
     tx: &mut Transaction<'_, Postgres>,
     corrections: Vec<Event>,
+    now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     if corrections.is_empty() {
         return Ok(());
@@ -126,7 +127,7 @@ pub async fn record(
         .enumerate()
         .map(|(i, e)| (last + 1 + i as i64, e))
         .collect();
-    crate::api::sync::insert_events(tx, POLICY_DEVICE, user, &numbered).await?;
+    crate::api::sync::insert_events(tx, POLICY_DEVICE, user, &numbered, now).await?;
     sqlx::query("UPDATE devices SET last_seq = $2 WHERE device_id = $1")
         .bind(POLICY_DEVICE)
         .bind(last + numbered.len() as i64)

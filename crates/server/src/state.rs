@@ -57,3 +57,45 @@ impl AppState {
         })
     }
 }
+
+/// What bounds a request's use of the database, so that none can hold it: a statement runs at
+/// most `statement` (a month's report over 2,000,000 cases takes about 1 s, docs/BENCHMARKS.md),
+/// a transaction left idle is ended after `idle_transaction`, and a request waits at most
+/// `acquire` for a connection (then it is answered 503 `server.busy`, not queued for ever).
+#[derive(Debug, Clone)]
+pub struct PoolLimits {
+    pub connections: u32,
+    pub statement: std::time::Duration,
+    pub idle_transaction: std::time::Duration,
+    pub acquire: std::time::Duration,
+}
+
+impl Default for PoolLimits {
+    fn default() -> Self {
+        Self {
+            connections: 20,
+            statement: std::time::Duration::from_secs(30),
+            idle_transaction: std::time::Duration::from_secs(60),
+            acquire: std::time::Duration::from_secs(10),
+        }
+    }
+}
+
+/// The pool requests are served from, within `limits` (migrating and deriving facts at start
+/// may take long and use a pool of their own).
+pub async fn serving_pool(url: &str, limits: &PoolLimits) -> Result<PgPool, sqlx::Error> {
+    let options: sqlx::postgres::PgConnectOptions = url.parse()?;
+    let ms = |d: std::time::Duration| format!("{}ms", d.as_millis());
+    let options = options.options([
+        ("statement_timeout", ms(limits.statement)),
+        (
+            "idle_in_transaction_session_timeout",
+            ms(limits.idle_transaction),
+        ),
+    ]);
+    sqlx::postgres::PgPoolOptions::new()
+        .max_connections(limits.connections)
+        .acquire_timeout(limits.acquire)
+        .connect_with(options)
+        .await
+}

@@ -74,7 +74,7 @@ pub async fn run_once(
         if fresh.is_empty() {
             continue;
         }
-        crate::api::sync::insert_events(&mut tx, SYSTEM_DEVICE, user, &fresh).await?;
+        crate::api::sync::insert_events(&mut tx, SYSTEM_DEVICE, user, &fresh, now).await?;
         let mut touched: Vec<CaseId> = fresh.iter().map(|(_, e)| e.case).collect();
         touched.dedup();
         refold_many(&mut tx, &touched, cal).await?;

@@ -14,7 +14,7 @@ use support::*;
 async fn only_a_supervisor_decides_extensions_returns_and_redispatches() {
     let (pool, _) = database().await;
     seed(&pool).await;
-    let base = serve(&pool, TestClock::at("2026-11-03T02:00:00Z")).await;
+    let base = serve(&pool, TestClock::at("2026-11-02T01:00:00Z")).await;
     let http = reqwest::Client::new();
     let (seat, boss, hrss) = (
         login(&http, &base, "seat1").await,
@@ -212,7 +212,7 @@ fn local(t: DateTime<Utc>) -> String {
 async fn a_late_bureau_is_urged_the_next_working_day_and_the_case_escalated_after() {
     let (pool, _) = database().await;
     seed(&pool).await;
-    let base = serve(&pool, TestClock::at("2026-11-03T02:00:00Z")).await;
+    let base = serve(&pool, TestClock::at("2026-11-02T01:00:00Z")).await;
     let http = reqwest::Client::new();
     let (seat, hrss) = (
         login(&http, &base, "seat1").await,

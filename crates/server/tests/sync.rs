@@ -202,7 +202,7 @@ async fn the_pull_cursor_never_passes_an_event_that_commits_later_with_a_lower_n
     let slow = seat.new_case(1, now(), "consultation", "platform_usage", "慢事务里的工单");
     let mut t1 = pool.begin().await.unwrap();
     let slow_pos: i64 = sqlx::query_scalar(
-        "INSERT INTO events (id, case_id, device_id, device_seq, user_id, at, body) VALUES ($1, $2, 'slow-device', 1, $3, $4, $5) RETURNING pos",
+        "INSERT INTO events (id, case_id, device_id, device_seq, user_id, at, stored_at, body) VALUES ($1, $2, 'slow-device', 1, $3, $4, $4, $5) RETURNING pos",
     )
     .bind(slow.id.0)
     .bind(slow.case.0)

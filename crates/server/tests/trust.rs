@@ -244,3 +244,253 @@ async fn a_masked_role_finds_a_phone_only_by_the_whole_number_and_each_search_is
             .unwrap();
     assert_eq!(audited, ["1381234: 0 found", "13812345678: 1 found"]);
 }
+
+/// Before: after a supervisor moved a case from HRSS to MARKET, HRSS still listed, searched,
+/// unmasked and pulled it, the new bureau's dealings included. Now its seat receives the history
+/// up to the re-dispatch (so it learns the case went elsewhere) and nothing after.
+#[tokio::test]
+async fn a_bureau_loses_a_case_that_was_redispatched_away_from_it() {
+    use hotline_domain::case::EventBody;
+    let (_pool, base, http) = seeded_server().await;
+    let seat = login(&http, &base, "seat1").await;
+    let now = chrono::Utc::now();
+    let what = ("complaint", "social_security", "社保待遇核定投诉");
+    let case = seat.push_dispatched(&http, &base, now, what, "HRSS").await;
+    let hrss = login(&http, &base, "hrss1").await;
+    assert_eq!(hrss.pull_all(&http, &base).await.len(), 2);
+
+    let supervisor = login(&http, &base, "super1").await;
+    let moved = supervisor.event(
+        case,
+        now,
+        EventBody::Redispatched {
+            from: "HRSS".into(),
+            to: "MARKET".into(),
+            note: "属市场监管职责".into(),
+        },
+    );
+    let urged = supervisor.event(
+        case,
+        now,
+        EventBody::Urged {
+            bureau: "MARKET".into(),
+            note: "请尽快签收".into(),
+        },
+    );
+    let r = supervisor.push(&http, &base, 1, &[moved, urged]).await;
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["applied"], 2);
+
+    let listed: Vec<serde_json::Value> = hrss
+        .get(&http, &base, "/api/v1/cases")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(listed.is_empty(), "listed: {listed:?}");
+    let found: Vec<serde_json::Value> = hrss
+        .get(&http, &base, "/api/v1/search?q=%E7%A4%BE%E4%BF%9D")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(found.is_empty(), "searched: {found:?}");
+    let unmask = http
+        .post(format!("{base}/api/v1/cases/{}/unmask", case.0))
+        .bearer_auth(&hrss.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(unmask).await.1, "case.not_found");
+    let types: Vec<String> = hrss
+        .pull_all(&http, &base)
+        .await
+        .iter()
+        .map(|p| p["event"]["type"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(types, ["received", "dispatched", "redispatched"]);
+    // The supervisor still sees all of it.
+    assert_eq!(supervisor.pull_all(&http, &base).await.len(), 4);
+}
+
+/// A push as a seat sends it, with its clock's reading in the header.
+async fn push_with_clock(
+    http: &reqwest::Client,
+    base: &str,
+    session: &Session,
+    seq: i64,
+    events: &[hotline_domain::case::Event],
+    device_time: chrono::DateTime<chrono::Utc>,
+) -> reqwest::Response {
+    let items: Vec<serde_json::Value> = events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| serde_json::json!({ "device_seq": seq + i as i64, "event": e }))
+        .collect();
+    http.post(format!("{base}/api/v1/push"))
+        .bearer_auth(&session.token)
+        .header(
+            hotline_domain::wire::DEVICE_TIME_HEADER,
+            device_time.to_rfc3339(),
+        )
+        .json(&serde_json::json!({ "device_id": session.device, "events": items }))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Before: a bureau reply pushed today but dated weeks earlier was stored as dated, and turned a
+/// late clock into `met`. Offline work keeps its own time — but not a time the device could not
+/// have had: before its last pull, or before the server stored what it had seen of the case.
+#[tokio::test]
+async fn an_event_may_not_claim_a_time_its_device_could_not_have_had() {
+    use hotline_domain::case::EventBody;
+    let (pool, base, http) = seeded_server().await;
+    let now = chrono::Utc::now();
+    let days = chrono::Duration::days;
+    // Recorded offline two days ago and pushed now: that is fine.
+    let seat = login(&http, &base, "seat1").await;
+    let what = ("complaint", "social_security", "社保待遇核定投诉");
+    let case = seat
+        .push_dispatched(&http, &base, now - days(2), what, "HRSS")
+        .await;
+
+    // A bureau desk that pulled the case cannot have signed for it a day ago.
+    let desk = login(&http, &base, "hrss1").await;
+    assert_eq!(desk.pull_all(&http, &base).await.len(), 2);
+    let signed = |s: &Session, at, seen| {
+        let mut e = s.event(
+            case,
+            at,
+            EventBody::SignedFor {
+                bureau: "HRSS".into(),
+            },
+        );
+        e.seen = seen;
+        e
+    };
+    // Even claiming to have seen nothing of the case.
+    let r = desk
+        .push(&http, &base, 1, &[signed(&desk, now - days(1), 0)])
+        .await;
+    assert_eq!(refusals_of(r).await, ["push.before_contact"]);
+
+    // Another desk of the same handler never pulled, but had seen the case's two events.
+    let laptop = login(&http, &base, "hrss1").await;
+    let r = laptop
+        .push(&http, &base, 1, &[signed(&laptop, now - days(1), 2)])
+        .await;
+    assert_eq!(refusals_of(r).await, ["push.before_seen"]);
+
+    // Dated now, the same step is taken; a desk whose clock runs two hours behind dates it two
+    // hours back, and that is taken too, and its clock is flagged.
+    let r = push_with_clock(
+        &http,
+        &base,
+        &laptop,
+        2,
+        &[signed(&laptop, now - chrono::Duration::hours(2), 2)],
+        now - chrono::Duration::hours(2),
+    )
+    .await;
+    assert!(refusals_of(r).await.is_empty());
+    let skew: Vec<serde_json::Value> =
+        sqlx::query_scalar("SELECT detail FROM audit WHERE action = 'device.skew' AND target = $1")
+            .bind(&laptop.device)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(skew.len(), 1);
+    assert!((skew[0]["offset_secs"].as_i64().unwrap() + 7200).abs() < 60);
+
+    let supervisor = login(&http, &base, "super1").await;
+    let devices: Vec<serde_json::Value> = supervisor
+        .get(&http, &base, "/api/v1/devices")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(devices[0]["device_id"], laptop.device.as_str());
+    assert_eq!(devices[0]["skewed"], true);
+    let (status, code) = error_of(desk.get(&http, &base, "/api/v1/devices").await).await;
+    assert_eq!((status, code.as_str()), (403, "devices.role"));
+
+    // Both times are kept: the claimed and the server's.
+    let (claimed, stored): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>) =
+        sqlx::query_as("SELECT at, stored_at FROM events WHERE case_id = $1 AND device_id = $2")
+            .bind(case.0)
+            .bind(&laptop.device)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(stored - claimed > chrono::Duration::minutes(119));
+}
+
+/// Before: only the description, the address and knowledge articles had a length limit; a
+/// 1 MB urging note or caller name was stored and sent to every seat.
+#[tokio::test]
+async fn every_text_of_an_event_has_a_length_limit() {
+    use hotline_domain::case::{limits, EventBody};
+    let (_pool, base, http) = seeded_server().await;
+    let seat = login(&http, &base, "seat1").await;
+    let now = chrono::Utc::now();
+    let what = ("complaint", "social_security", "社保待遇核定投诉");
+    let case = seat.push_dispatched(&http, &base, now, what, "HRSS").await;
+    let urge = |n: usize| {
+        seat.event(
+            case,
+            now,
+            EventBody::Urged {
+                bureau: "HRSS".into(),
+                note: "催".repeat(n),
+            },
+        )
+    };
+    let mut named = seat.new_case(2, now, "consultation", "housing", "公积金");
+    if let EventBody::Received(intake) = &mut named.body {
+        intake.caller.name = Some("名".repeat(limits::MAX_NAME_CHARS + 1));
+    }
+    let r = seat
+        .push(
+            &http,
+            &base,
+            3,
+            &[
+                urge(limits::MAX_NOTE_CHARS + 1),
+                named,
+                urge(limits::MAX_NOTE_CHARS),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refusals_of(r).await,
+        ["event.too_long", "event.too_long"],
+        "the note at its limit is taken"
+    );
+}
+
+/// Before: no statement or acquire timeout: a slow query held its connection as long as it ran,
+/// and requests queued behind a full pool for ever.
+#[tokio::test]
+async fn the_serving_pool_stops_a_long_statement_and_a_long_wait_with_clear_codes() {
+    use hotline_server::error::ApiError;
+    use hotline_server::state::{serving_pool, PoolLimits};
+    use std::time::Duration;
+    let (_pool, url) = database().await;
+    let limits = PoolLimits {
+        connections: 1,
+        statement: Duration::from_millis(300),
+        idle_transaction: Duration::from_secs(5),
+        acquire: Duration::from_millis(300),
+    };
+    let pool = serving_pool(&url, &limits).await.unwrap();
+    let slow = sqlx::query("SELECT pg_sleep(3)")
+        .execute(&pool)
+        .await
+        .unwrap_err();
+    assert_eq!(ApiError::from(slow).code, "server.timeout");
+    let held = pool.acquire().await.unwrap();
+    let waited = pool.acquire().await.unwrap_err();
+    assert_eq!(ApiError::from(waited).code, "server.busy");
+    drop(held);
+    sqlx::query("SELECT 1").execute(&pool).await.unwrap();
+}

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use hotline_domain::case::{
-    Actor, Caller, CaseId, CaseNumber, CaseState, Channel, DeviceId, Event, EventBody, Intake,
-    IntakeDraft, Level,
+    permits, Actor, Caller, CaseId, CaseNumber, CaseState, Channel, DeviceId, Event, EventBody,
+    Intake, IntakeDraft, Level,
 };
 use hotline_domain::sla::{AlertSettings, SlaCalendar};
 use hotline_domain::time::local_date;
@@ -227,12 +227,30 @@ pub(super) async fn history(
         .collect()
 }
 
+/// Writes a step this seat takes: first what the server would refuse without looking at the case
+/// (the role's permission, the length of every text), so a step that cannot reach a bureau is
+/// never written to sit in the outbox; then the case's own rules ([`write_event`]).
 async fn record(
     tx: &mut Transaction<'_, Sqlite>,
     mut event: Event,
     cal: &SlaCalendar,
     alerts: &AlertSettings,
 ) -> Result<CaseState, ClientError> {
+    let actor = &event.actor;
+    if !permits(actor.role, actor.bureau.as_ref(), &event.body) {
+        return Err(ClientError::Invalid {
+            code: "case.forbidden",
+            message: format!(
+                "your role may not record {} / 您的角色无权执行「{}」",
+                event.body.step(),
+                event.body.step_zh()
+            ),
+        });
+    }
+    event.check_lengths().map_err(|e| ClientError::Invalid {
+        code: e.code(),
+        message: e.to_string(),
+    })?;
     write_event(tx, &mut event, cal, alerts, true).await
 }
 

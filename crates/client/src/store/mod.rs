@@ -4,6 +4,7 @@
 mod alerts;
 mod cases;
 mod dashboard;
+mod disabled;
 mod drafts;
 mod knowledge;
 mod queue;
@@ -31,6 +32,7 @@ pub use dashboard::{
     CallbackRow, DashPeriod, Dashboard, DecisionRow, DepthCell, Figure, OnTimeRow,
     SatisfactionCounts,
 };
+pub use disabled::Removed;
 pub use drafts::Draft;
 pub use knowledge::{Article, Bureau, RouteSuggestion, RoutingRule};
 pub use queue::{Light, LightCounts, QueuePage, QueueQuery, QueueRow};
@@ -84,6 +86,7 @@ impl LocalStore {
             .max_connections(4)
             .connect_with(opts)
             .await?;
+        owner_only(dir.path(), &path)?;
         backup_before_migrating(&pool, &path, now).await?;
         MIGRATOR.run(&pool).await?;
         let identity = load_or_create_identity(&pool, now).await?;
@@ -137,6 +140,28 @@ impl LocalStore {
 
 /// modrinth's lesson: a migration that goes wrong on a seat must not cost it its offline work.
 /// `VACUUM INTO` writes a consistent copy even while another process has the file open.
+/// The store holds callers' names and phones: on Unix its folder is the user's alone (0700, so
+/// the WAL, backups and settings beside it too) and the file 0600, whatever the umask. On
+/// Windows the folder is under the user's profile (%APPDATA%), which only its user can read.
+fn owner_only(dir: &Path, file: &Path) -> Result<(), ClientError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for (path, mode) in [(dir, 0o700), (file, 0o600)] {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(
+                |source| ClientError::Io {
+                    action: "protect",
+                    path: path.to_owned(),
+                    source,
+                },
+            )?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (dir, file);
+    Ok(())
+}
+
 async fn backup_before_migrating(
     pool: &SqlitePool,
     path: &Path,

@@ -111,10 +111,11 @@ impl LocalStore {
         }
         if let Some(b) = &f.bureau {
             // The bureau's cases as one set, checked against the index's ids (a lookup per row
-            // into case_bureaus cost ~100 ms over 50,000 cases).
+            // into case_bureaus cost ~100 ms over 50,000 cases). A case re-dispatched away is no
+            // longer the bureau's, as on the server (`api::cases::scope`).
             q.push(" AND c.id IN (SELECT cb.case_id FROM case_bureaus cb WHERE cb.bureau = ")
                 .push_bind(b.clone())
-                .push(")");
+                .push(" AND cb.status <> 'withdrawn')");
         }
         if f.mine {
             q.push(" AND c.owner = ")

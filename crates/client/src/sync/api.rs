@@ -2,23 +2,37 @@ use hotline_domain::knowledge::{Article, ArticleText};
 use std::time::Duration;
 
 use futures::{Stream, StreamExt};
+use hotline_domain::time::Clock;
 use hotline_domain::wire::{
     ErrorBody, LivePage, LoginRequest, LoginResponse, PullPage, PushRequest, PushResponse,
+    DEVICE_TIME_HEADER,
 };
 use serde::de::DeserializeOwned;
+use std::sync::Arc;
 
 use crate::secret::Secret;
 use crate::ClientError;
 
 /// The server's HTTP API, as a seat uses it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ServerApi {
     http: reqwest::Client,
     base: String,
+    /// The clock the seat dates its events by: its reading goes with every push and pull, so the
+    /// server knows how far off it is ([`DEVICE_TIME_HEADER`]).
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for ServerApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerApi")
+            .field("base", &self.base)
+            .finish()
+    }
 }
 
 impl ServerApi {
-    pub fn new(base: &str) -> Result<Self, ClientError> {
+    pub fn new(base: &str, clock: Arc<dyn Clock>) -> Result<Self, ClientError> {
         let base = base.trim().trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(ClientError::Invalid {
@@ -43,7 +57,7 @@ impl ServerApi {
         let http = builder
             .build()
             .map_err(|e| ClientError::Offline(e.to_string()))?;
-        Ok(Self { http, base })
+        Ok(Self { http, base, clock })
     }
 
     pub fn base(&self) -> &str {
@@ -70,6 +84,7 @@ impl ServerApi {
             .http
             .post(format!("{}/api/v1/push", self.base))
             .bearer_auth(token.expose())
+            .header(DEVICE_TIME_HEADER, self.clock.now().to_rfc3339())
             .json(req)
             .timeout(Duration::from_secs(60))
             .send()
@@ -87,6 +102,7 @@ impl ServerApi {
             .http
             .get(format!("{}/api/v1/pull", self.base))
             .bearer_auth(token.expose())
+            .header(DEVICE_TIME_HEADER, self.clock.now().to_rfc3339())
             .query(&[("after", after), ("limit", &limit.to_string())])
             .timeout(Duration::from_secs(60))
             .send()

@@ -31,8 +31,32 @@ pub struct SyncReport {
 }
 
 /// Pushes the whole outbox, then pulls until caught up. `progress` sees every step, so a large
-/// backlog shows how far it has drained.
+/// backlog shows how far it has drained. Told that the account is disabled, removes every case
+/// from this desk ([`LocalStore::remove_cases_of_disabled_account`]) before it answers.
 pub async fn sync_once(
+    store: &LocalStore,
+    api: &ServerApi,
+    token: &Secret,
+    cal: &SlaCalendar,
+    progress: &mut (dyn FnMut(&SyncReport) + Send),
+) -> Result<SyncReport, ClientError> {
+    let result = push_then_pull(store, api, token, cal, progress).await;
+    if let Err(e) = &result {
+        account_disabled(store, e).await?;
+    }
+    result
+}
+
+/// Whether `e` says this desk's account is disabled; if so, its cases are removed.
+async fn account_disabled(store: &LocalStore, e: &ClientError) -> Result<bool, ClientError> {
+    if e.code() != "auth.disabled" {
+        return Ok(false);
+    }
+    store.remove_cases_of_disabled_account().await?;
+    Ok(true)
+}
+
+async fn push_then_pull(
     store: &LocalStore,
     api: &ServerApi,
     token: &Secret,
@@ -66,7 +90,9 @@ pub async fn sync_once(
         report.pending = store.outbox_len().await?;
         progress(&report);
         if resp.last_seq < last {
-            break; // the server stopped short; the rest goes next time
+            // The server stopped short; the rest goes next time. No pull now: the server takes
+            // a pull to mean the outbox was empty, and dates what comes after it accordingly.
+            return Ok(report);
         }
     }
     // Events held back behind an older transaction on the server come within moments: wait
@@ -175,6 +201,10 @@ pub async fn watch(
         let notices = match api.notices(token).await {
             Ok(n) => n,
             Err(e) => {
+                if account_disabled(store, &e).await.unwrap_or(false) {
+                    on_report(Err(&e));
+                    return; // logged out: nothing more to watch
+                }
                 let _ = store.record_sync_error(&e.to_string()).await;
                 on_report(Err(&e));
                 tokio::time::sleep(backoff).await;
@@ -195,6 +225,10 @@ pub async fn watch(
                     if r.centre_changed {
                         return;
                     }
+                }
+                Some(Err(e)) if e.code() == "auth.disabled" => {
+                    on_report(Err(&e));
+                    return; // the cases are gone (sync_once) and the desk logged out
                 }
                 Some(Err(e)) => {
                     let _ = store.record_sync_error(&e.to_string()).await;

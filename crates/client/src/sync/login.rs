@@ -1,6 +1,7 @@
 //! Logging a device in: the server checks the password, the session token goes to the OS
 //! credential store, and the local store adopts the account (the CLI and the desktop share it).
 
+use hotline_domain::time::FixedClock;
 use hotline_domain::wire::{LoginRequest, LoginResponse};
 
 use super::ServerApi;
@@ -22,7 +23,8 @@ pub async fn login(
         });
     }
     hand_over(store, user.trim(), now).await?;
-    let api = ServerApi::new(server)?;
+    // Logging in sends no device time: the clock only marks the moment.
+    let api = ServerApi::new(server, std::sync::Arc::new(FixedClock(now)))?;
     let resp = api
         .login(&LoginRequest {
             user: user.trim().to_owned(),

@@ -80,6 +80,6 @@ impl Workbench {
                 return None;
             }
         };
-        Some((ServerApi::new(&server).ok()?, token))
+        Some((ServerApi::new(&server, self.clock.clone()).ok()?, token))
     }
 }

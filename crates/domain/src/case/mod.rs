@@ -5,6 +5,7 @@ pub mod facts;
 mod fold;
 mod intake;
 mod kinds;
+pub mod limits;
 mod model;
 mod permission;
 pub mod supervision;

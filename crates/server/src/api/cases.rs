@@ -63,7 +63,9 @@ fn summary(r: &PgRow, who: &Principal) -> CaseSummary {
     }
 }
 
-/// Bureau handlers see only cases dispatched to their bureau; administrators see none.
+/// Bureau handlers see only the cases assigned to their bureau now (a case re-dispatched away is
+/// gone from their lists, searches and unmasking; see `sync::bureau_sees` for what their seat
+/// keeps); administrators see none.
 fn scope<'a>(q: &mut QueryBuilder<'a, sqlx::Postgres>, who: &'a Principal) -> Result<(), ApiError> {
     match (who.role, &who.bureau) {
         (Role::Admin, _) => Err(ApiError::forbidden(
@@ -73,7 +75,7 @@ fn scope<'a>(q: &mut QueryBuilder<'a, sqlx::Postgres>, who: &'a Principal) -> Re
         (Role::Bureau, Some(b)) => {
             q.push(" AND c.id IN (SELECT case_id FROM case_bureaus WHERE bureau = ")
                 .push_bind(&b.0)
-                .push(")");
+                .push(" AND status <> 'withdrawn')");
             Ok(())
         }
         (Role::Bureau, None) => Err(ApiError::forbidden(

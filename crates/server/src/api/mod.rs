@@ -2,6 +2,7 @@
 
 mod calendar;
 mod cases;
+mod devices;
 mod knowledge;
 mod mask;
 mod policy;
@@ -37,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/cases/{id}/unmask", post(cases::unmask))
         .route("/api/v1/reports", get(reports::report))
         .route("/api/v1/roster", get(roster::get))
+        .route("/api/v1/devices", get(devices::list))
         .route("/api/v1/kb", get(knowledge::list).post(knowledge::create))
         .route("/api/v1/kb/published", get(knowledge::published))
         .route("/api/v1/kb/{id}", get(knowledge::get))

@@ -1,5 +1,6 @@
 //! Push (exactly once per device sequence), pull (never skipping), and the live stream.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 
 use axum::body::Bytes;
@@ -20,6 +21,7 @@ use tokio_stream::StreamExt;
 
 use super::mask::mask_event;
 use crate::auth::{authenticate, Principal};
+use crate::device_time;
 use crate::error::ApiError;
 use crate::fanout::CHANNEL;
 use crate::snapshot::refold_many;
@@ -69,6 +71,7 @@ pub async fn push(
 ) -> Result<Json<PushResponse>, ApiError> {
     let now = app.clock.now();
     let who = authenticate(&app.pool, &headers, now).await?;
+    let offset = device_time::offset_of(&headers, now);
     let req: RawPush = serde_json::from_slice(&body).map_err(|e| {
         ApiError::bad_request(
             "push.malformed",
@@ -131,6 +134,9 @@ pub async fn push(
     refuse_unknown_bureaus(&mut tx, &mut verdicts).await?;
     refuse_replays(&mut tx, &mut verdicts).await?;
     refuse_unknown_cases(&mut tx, &mut verdicts).await?;
+    let contact = device_time::contact(&mut tx, &who.device_id, offset).await?;
+    refuse_backdated(&mut tx, &who.device_id, &contact, &mut verdicts).await?;
+    device_time::note_push(&mut tx, &who.device_id, who.user_id, now, offset).await?;
     let (mut fresh, mut corrections) = (Vec::new(), Vec::new());
     for v in verdicts {
         match v {
@@ -146,9 +152,9 @@ pub async fn push(
     }
     let applied = fresh.len();
     if !fresh.is_empty() {
-        insert_events(&mut tx, &who.device_id, who.user_id, &fresh).await?;
+        insert_events(&mut tx, &who.device_id, who.user_id, &fresh, now).await?;
         // The server decides which clocks a case runs: corrections recorded beside the seat's events.
-        crate::policy::record(&mut tx, corrections).await?;
+        crate::policy::record(&mut tx, corrections, now).await?;
         let mut touched: Vec<CaseId> = fresh.iter().map(|(_, e)| e.case).collect();
         touched.sort();
         touched.dedup();
@@ -363,10 +369,11 @@ pub(crate) async fn insert_events(
     device: &str,
     user: i64,
     events: &[(i64, Event)],
+    stored_at: chrono::DateTime<chrono::Utc>,
 ) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query(
-        "INSERT INTO events (id, case_id, device_id, device_seq, user_id, at, body)
-         SELECT id, case_id, $3, seq, $5, at, body
+        "INSERT INTO events (id, case_id, device_id, device_seq, user_id, at, body, stored_at)
+         SELECT id, case_id, $3, seq, $5, at, body, $8
          FROM UNNEST($1::uuid[], $2::uuid[], $4::bigint[], $6::timestamptz[], $7::jsonb[]) AS t(id, case_id, seq, at, body)
          ON CONFLICT (id) DO NOTHING",
     )
@@ -377,6 +384,7 @@ pub(crate) async fn insert_events(
     .bind(user)
     .bind(events.iter().map(|(_, e)| e.at).collect::<Vec<_>>())
     .bind(events.iter().map(|(_, e)| SqlJson(e)).collect::<Vec<_>>())
+    .bind(stored_at)
     .execute(&mut **tx)
     .await?
     .rows_affected())
@@ -399,6 +407,8 @@ fn check_event(
     {
         return Err(ApiError::forbidden("push.actor", format!("event {} names another user or device than the session's / 事件的操作人与登录用户不符", e.id.0)));
     }
+    e.check_lengths()
+        .map_err(|t| ApiError::unprocessable(t.code(), t.to_string()))?;
     if !permits(who.role, who.bureau.as_ref(), &e.body) {
         return Err(ApiError::forbidden(
             "push.forbidden",
@@ -474,6 +484,85 @@ async fn refuse_unknown_cases(
     Ok(())
 }
 
+/// An event may not claim a time its device could not have had ([`device_time`]): before the
+/// device's last pull, or before the server stored what the device had seen of the case. Each
+/// is refused alone (set aside on the seat with the reason), the rest go on.
+async fn refuse_backdated(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    device: &str,
+    contact: &device_time::Contact,
+    verdicts: &mut [Verdict],
+) -> Result<(), sqlx::Error> {
+    for v in verdicts.iter_mut() {
+        let Verdict::Fresh(seq, e, _) = v else {
+            continue;
+        };
+        if let Some(earliest) = contact.after_pull(*seq).filter(|t| e.at < *t) {
+            let message = format!(
+                "event {} is dated {}, before this device's last sync (not before {earliest}) / 事件时间早于本设备上次同步",
+                e.id.0, e.at
+            );
+            v.refuse(&ApiError::unprocessable("push.before_contact", message));
+        }
+    }
+    let case_of = |v: &Verdict| match v {
+        Verdict::Fresh(_, e, _) => Some(e.case.0),
+        Verdict::Refused(_, raw, _) => raw
+            .pointer("/event/case")
+            .and_then(|c| c.as_str())
+            .and_then(|c| c.parse().ok()),
+    };
+    let mut cases: Vec<uuid::Uuid> = verdicts
+        .iter()
+        .filter_map(Verdict::fresh)
+        .filter(|e| e.seen > 0)
+        .map(|e| e.case.0)
+        .collect();
+    cases.sort();
+    cases.dedup();
+    if cases.is_empty() {
+        return Ok(());
+    }
+    let stored: Vec<(uuid::Uuid, bool, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(
+        "SELECT case_id, device_id = $2, stored_at FROM events WHERE case_id = ANY($1) ORDER BY stored_at",
+    )
+    .bind(&cases)
+    .bind(device)
+    .fetch_all(&mut **tx)
+    .await?;
+    // Refused events stay in the seat's history and count in `seen`: counted as its own (all of
+    // them, whatever their case: counting too many only loosens the bound).
+    let refused: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM refused_events WHERE device_id = $1")
+            .bind(device)
+            .fetch_one(&mut **tx)
+            .await?;
+    let mut own: HashMap<uuid::Uuid, usize> = HashMap::new();
+    let mut others: HashMap<uuid::Uuid, Vec<chrono::DateTime<chrono::Utc>>> = HashMap::new();
+    for (case, mine, at) in stored {
+        if mine {
+            *own.entry(case).or_default() += 1;
+        } else {
+            others.entry(case).or_default().push(at);
+        }
+    }
+    for v in verdicts.iter_mut() {
+        let Some(case) = case_of(v) else { continue };
+        let had = own.get(&case).copied().unwrap_or(0) + refused as usize;
+        *own.entry(case).or_default() += 1;
+        let Verdict::Fresh(_, e, _) = v else { continue };
+        let bound = device_time::after_seen(e.seen, had, others.get(&case).map_or(&[], |o| o));
+        if let Some(earliest) = bound.map(|s| contact.on_device(s)).filter(|t| e.at < *t) {
+            let message = format!(
+                "event {} is dated {}, before the server stored what its device had seen of the case (not before {earliest}) / 事件时间早于本设备已看到的记录",
+                e.id.0, e.at
+            );
+            v.refuse(&ApiError::unprocessable("push.before_seen", message));
+        }
+    }
+    Ok(())
+}
+
 /// Every bureau a push dispatches to must exist (one query for the whole batch); a dispatch to
 /// an unknown one is refused alone.
 async fn refuse_unknown_bureaus(
@@ -528,13 +617,14 @@ pub(crate) async fn visible_after(
     limit: i64,
     bureau: Option<&str>,
 ) -> Result<(Vec<(i64, i64, Event)>, bool), ApiError> {
-    let rows = sqlx::query(
-        "SELECT tx_id::text::bigint AS tx, pos, body FROM events
-         WHERE (tx_id, pos) > ($1::text::xid8, $2)
-           AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
-           AND ($4::text IS NULL OR case_id IN (SELECT case_id FROM case_bureaus WHERE bureau = $4))
-         ORDER BY tx_id, pos LIMIT $3",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT tx_id::text::bigint AS tx, pos, body FROM events e
+             WHERE (tx_id, pos) > ($1::text::xid8, $2)
+               AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+               AND ($4::text IS NULL OR {})
+             ORDER BY tx_id, pos LIMIT $3",
+        bureau_sees("$4")
+    ))
     .bind(after.0.to_string())
     .bind(after.1)
     .bind(limit)
@@ -558,17 +648,35 @@ pub(crate) async fn visible_after(
     Ok((events, more))
 }
 
+/// Which events (`e`) the bureau bound to `param` receives. Those of the cases assigned to it
+/// now; of a case taken away from it by a re-dispatch (改派), the events up to and including the
+/// one that took it away and nothing after: its seat learns the case went elsewhere and keeps what
+/// it already had, read-only (the fold refuses a withdrawn bureau's steps), while the caller's
+/// further dealings with the new bureau are none of its business. Dispatched to it again, it
+/// sees everything again. The cheap test of the withdrawn set comes first: the history lookup
+/// runs only for the few withdrawn cases.
+fn bureau_sees(param: &str) -> String {
+    format!(
+        "(e.case_id IN (SELECT case_id FROM case_bureaus WHERE bureau = {param} AND status <> 'withdrawn')
+          OR (e.case_id IN (SELECT case_id FROM case_bureaus WHERE bureau = {param} AND status = 'withdrawn')
+              AND EXISTS (SELECT 1 FROM events w WHERE w.case_id = e.case_id
+                  AND (w.tx_id, w.pos) >= (e.tx_id, e.pos)
+                  AND w.body @> jsonb_build_object('type', 'redispatched', 'from', {param}::text))))"
+    )
+}
+
 /// Whether committed events past `after` wait behind an older running transaction.
 pub(crate) async fn held_after(
     pool: &sqlx::PgPool,
     after: (i64, i64),
     bureau: Option<&str>,
 ) -> Result<bool, ApiError> {
-    Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM events WHERE (tx_id, pos) > ($1::text::xid8, $2)
-           AND tx_id >= pg_snapshot_xmin(pg_current_snapshot())
-           AND ($3::text IS NULL OR case_id IN (SELECT case_id FROM case_bureaus WHERE bureau = $3)))",
-    )
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT EXISTS (SELECT 1 FROM events e WHERE (tx_id, pos) > ($1::text::xid8, $2)
+               AND tx_id >= pg_snapshot_xmin(pg_current_snapshot())
+               AND ($3::text IS NULL OR {}))",
+        bureau_sees("$3")
+    ))
     .bind(after.0.to_string())
     .bind(after.1)
     .bind(bureau)
@@ -591,7 +699,8 @@ pub async fn pull(
     headers: HeaderMap,
     Query(q): Query<PullQuery>,
 ) -> Result<Json<PullPage>, ApiError> {
-    let who = authenticate(&app.pool, &headers, app.clock.now()).await?;
+    let now = app.clock.now();
+    let who = authenticate(&app.pool, &headers, now).await?;
     if who.role == Role::Admin {
         return Err(ApiError::forbidden(
             "pull.role",
@@ -605,6 +714,8 @@ pub async fn pull(
         })?,
     };
     let limit = q.limit.unwrap_or(500).clamp(1, 5_000);
+    let offset = device_time::offset_of(&headers, now);
+    device_time::note_pull(&app.pool, &who.device_id, who.user_id, now, offset).await?;
     let bureau = who.bureau.as_ref().map(|b| b.0.clone());
     let (rows, more) =
         visible_after(&app.pool, (tx_after, pos_after), limit, bureau.as_deref()).await?;
