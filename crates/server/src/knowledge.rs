@@ -125,10 +125,12 @@ pub async fn decide(
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
-    let publish = if action == KbAction::Approve {
-        ", published_version = latest_version"
-    } else {
-        ""
+    // Approving offers the new version (a retired article returns only so); retiring withdraws
+    // the article until then.
+    let publish = match action {
+        KbAction::Approve => ", published_version = latest_version, retired_at = NULL",
+        KbAction::Retire => ", retired_at = $3",
+        _ => "",
     };
     sqlx::query(&format!(
         "UPDATE kb_articles SET status = $2, updated_at = $3{publish} WHERE id = $1"
@@ -234,7 +236,7 @@ pub async fn published_since(
     since: Option<DateTime<Utc>>,
 ) -> Result<Vec<Published>, KbError> {
     let rows = sqlx::query(
-        "SELECT a.id, a.status, a.published_version, a.updated_at, v.title, v.body, v.category, v.level, v.tags, v.author, v.created_at
+        "SELECT a.id, a.retired_at IS NOT NULL AS retired, a.published_version, a.updated_at, v.title, v.body, v.category, v.level, v.tags, v.author, v.created_at
          FROM kb_articles a JOIN kb_versions v ON v.article_id = a.id AND v.version = a.published_version
          WHERE a.published_version IS NOT NULL AND ($1::timestamptz IS NULL OR a.updated_at >= $1) ORDER BY a.updated_at, a.id",
     )
@@ -245,7 +247,7 @@ pub async fn published_since(
         .iter()
         .map(|r| {
             let version: i32 = r.get("published_version");
-            let retired = r.get::<String, _>("status") == "retired";
+            let retired: bool = r.get("retired");
             Published {
                 id: r.get("id"),
                 version,
@@ -302,7 +304,8 @@ pub async fn import(
         let version: i32 = sqlx::query_scalar(
             "INSERT INTO kb_articles (id, status, latest_version, published_version, created_at, updated_at) VALUES ($1, 'published', 1, 1, $2, $2)
              ON CONFLICT (id) DO UPDATE SET status = 'published', latest_version = kb_articles.latest_version + 1,
-                                            published_version = kb_articles.latest_version + 1, updated_at = $2
+                                            published_version = kb_articles.latest_version + 1, updated_at = $2,
+                                            retired_at = NULL
              RETURNING latest_version",
         )
         .bind(&a.id)

@@ -236,6 +236,21 @@ async fn articles_are_written_reviewed_versioned_cited_and_withdrawn_by_the_righ
         .unwrap()
         .iter()
         .any(|p| p["id"] == id.as_str() && p["text"].is_null()));
+    // Before: writing a new version of a retired article sent its retired text back to every
+    // seat. It stays withdrawn until a new version is approved.
+    let v4 = json!({"title": "社保卡补办流程（新政策）", "body": "新政策草稿", "category": "social_security", "level": 1});
+    call(&http, &seat, "POST", format!("{kb}/{id}/versions"), v4).await;
+    let (_, published) = call(&http, &seat, "GET", format!("{kb}/published"), Value::Null).await;
+    let offered: Vec<&Value> = published
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["id"] == id.as_str())
+        .collect();
+    assert!(
+        offered.iter().all(|p| p["text"].is_null()),
+        "a retired article returned: {offered:?}"
+    );
 
     // Import (published as they are) and export (every version and review).
     let demo = std::fs::read_to_string(concat!(
@@ -262,5 +277,5 @@ async fn articles_are_written_reviewed_versioned_cited_and_withdrawn_by_the_righ
         "nothing of a refused import was kept"
     );
     let exported = all.articles.iter().find(|a| a.id == id).unwrap();
-    assert_eq!((exported.versions.len(), exported.reviews.len()), (3, 7));
+    assert_eq!((exported.versions.len(), exported.reviews.len()), (4, 7));
 }

@@ -494,3 +494,31 @@ async fn the_serving_pool_stops_a_long_statement_and_a_long_wait_with_clear_code
     drop(held);
     sqlx::query("SELECT 1").execute(&pool).await.unwrap();
 }
+
+/// Steps recorded offline keep their time, within the bounds; the report shows where they came
+/// in much later than they claim (事后补录): both times are kept, and they differ by days here.
+#[tokio::test]
+async fn the_report_shows_steps_that_reached_the_server_days_after_their_date() {
+    use hotline_server::report::{self, Period, PeriodKind};
+    let (pool, base, http) = seeded_server().await;
+    let seat = login(&http, &base, "seat1").await;
+    let now = chrono::Utc::now();
+    let what = ("complaint", "social_security", "社保待遇核定投诉");
+    seat.push_dispatched(&http, &base, now - chrono::Duration::days(3), what, "HRSS")
+        .await;
+    let when = hotline_domain::time::local_date(now - chrono::Duration::days(3));
+    let day = Period::holding(PeriodKind::Day, when).unwrap();
+    let r = report::compute(&pool, &day, now).await.unwrap();
+    assert_eq!(r.late_entries.count, 2, "received and dispatched");
+    assert!(
+        r.late_entries.max_hours >= 71.9,
+        "{}",
+        r.late_entries.max_hours
+    );
+    assert_eq!(r.late_entries.by_bureau[0].label, "热线中心");
+    let table = report::table::summary(&r);
+    assert!(table
+        .rows
+        .iter()
+        .any(|row| matches!(&row[0], report::table::Cell::Text(t) if t.starts_with("事后补录"))));
+}

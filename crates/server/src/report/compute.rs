@@ -122,7 +122,24 @@ pub struct Report {
     pub by_day: Vec<(NaiveDate, i64)>,
     /// The ten categories most received, most first.
     pub top_categories: Vec<Count>,
+    /// Steps dated in the period that reached the server more than a day after their date.
+    pub late_entries: LateEntries,
 }
+
+/// Steps recorded offline long before they were sent (事后补录): their claimed time (`at`) and
+/// the server's (`stored_at`) differ by more than [`LATE_AFTER_HOURS`]. Offline work is allowed;
+/// a supervisor sees where it is common and how late it came.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LateEntries {
+    pub count: i64,
+    /// The latest arrival, in hours after the step's date.
+    pub max_hours: f64,
+    /// Per bureau (code; the empty code is the centre's own seats), most first.
+    pub by_bureau: Vec<Count>,
+}
+
+/// Later than this, a step counts as entered late (the partial index of migration 0013).
+pub const LATE_AFTER_HOURS: i64 = 24;
 
 /// Computes the report of `period` as of `now` (runs due after `now` are not decided yet).
 pub async fn compute(
@@ -171,10 +188,19 @@ pub async fn compute(
     .bind(start)
     .bind(end)
     .fetch_all(pool);
+    let late = sqlx::query(
+        "SELECT coalesce(body->'actor'->>'bureau', '') AS bureau, count(*) AS n,
+                max(extract(epoch FROM stored_at - at))::float8 / 3600 AS hours
+         FROM events WHERE stored_at - at > interval '24 hours' AND at >= $1 AND at < $2
+         GROUP BY ROLLUP (1)",
+    )
+    .bind(start)
+    .bind(end)
+    .fetch_all(pool);
     let names =
         sqlx::query_as::<_, (String, String)>("SELECT code, name FROM bureaus").fetch_all(pool);
-    let (received, reached, on_time, callbacks, names) =
-        tokio::try_join!(received, reached, on_time, callbacks, names)?;
+    let (received, reached, on_time, callbacks, late, names) =
+        tokio::try_join!(received, reached, on_time, callbacks, late, names)?;
 
     // Labels of kinds and categories as the centre's current policy names them.
     let catalog = crate::centre_policy::history(pool)
@@ -200,7 +226,32 @@ pub async fn compute(
         by_hour: vec![0; 24],
         by_day: period.days().map(|d| (d, 0)).collect(),
         top_categories: Vec::new(),
+        late_entries: LateEntries::default(),
     };
+    for row in &late {
+        let bureau: Option<String> = row.get("bureau");
+        let (count, hours): (i64, Option<f64>) = (row.get("n"), row.get("hours"));
+        match bureau {
+            None => {
+                r.late_entries.count = count;
+                r.late_entries.max_hours = hours.unwrap_or(0.0);
+            }
+            Some(code) => r.late_entries.by_bureau.push(Count {
+                label: names.get(&code).cloned().unwrap_or_else(|| {
+                    if code.is_empty() {
+                        "热线中心".into()
+                    } else {
+                        code.clone()
+                    }
+                }),
+                code,
+                count,
+            }),
+        }
+    }
+    r.late_entries
+        .by_bureau
+        .sort_by(|a, b| b.count.cmp(&a.count));
     let mut kinds: BTreeMap<String, KindRow> = catalog
         .kinds
         .iter()

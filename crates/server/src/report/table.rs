@@ -82,6 +82,16 @@ pub fn summary(r: &Report) -> Table {
             ],
         );
     }
+    if r.late_entries.count > 0 {
+        rows.push(vec![
+            t("事后补录（晚于24小时送达的记录）"),
+            Cell::Int(r.late_entries.count),
+        ]);
+        rows.push(vec![
+            t("补录最晚送达（小时）"),
+            Cell::Hours(Some(r.late_entries.max_hours)),
+        ]);
+    }
     Table {
         name: "概览",
         headers: vec!["指标", "数值"],
