@@ -251,7 +251,7 @@ pub async fn compute(
     }
     r.late_entries
         .by_bureau
-        .sort_by(|a, b| b.count.cmp(&a.count));
+        .sort_by_key(|c| std::cmp::Reverse(c.count));
     let mut kinds: BTreeMap<String, KindRow> = catalog
         .kinds
         .iter()
