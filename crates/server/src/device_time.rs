@@ -44,6 +44,8 @@ pub struct Contact {
     /// The offset measured at that pull, and now.
     pub offset_at_pull: Option<Duration>,
     pub offset_now: Option<Duration>,
+    /// The offset last recorded before this push (a new skew is audited once).
+    pub offset_before: Option<Duration>,
 }
 
 impl Contact {
@@ -81,25 +83,37 @@ pub fn after_seen(seen: u32, own: usize, others: &[DateTime<Utc>]) -> Option<Dat
     others.get(k - 1).or(others.last()).copied()
 }
 
-/// Loads the device's contact; the row exists (a push inserts it before).
-pub async fn contact(
+/// Takes the device's row for a push (FOR UPDATE: two pushes of one device serialise; the row
+/// exists, the push inserts it before): its last sequence, the user it belongs to, and what the
+/// server knows of its time — one read of the row for all three.
+pub async fn lock(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     device: &str,
     offset_now: Option<Duration>,
-) -> Result<Contact, sqlx::Error> {
-    let (pulled_at, seq_at_pull, offset_ms): (Option<DateTime<Utc>>, i64, Option<i64>) =
-        sqlx::query_as(
-            "SELECT pulled_at, seq_at_pull, offset_at_pull_ms FROM devices WHERE device_id = $1",
-        )
-        .bind(device)
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok(Contact {
+) -> Result<(i64, Option<i64>, Contact), sqlx::Error> {
+    type Row = (
+        i64,
+        Option<i64>,
+        Option<DateTime<Utc>>,
+        i64,
+        Option<i64>,
+        Option<i64>,
+    );
+    let (last_seq, owner, pulled_at, seq_at_pull, at_pull_ms, before_ms): Row = sqlx::query_as(
+        "SELECT last_seq, user_id, pulled_at, seq_at_pull, offset_at_pull_ms, clock_offset_ms
+         FROM devices WHERE device_id = $1 FOR UPDATE",
+    )
+    .bind(device)
+    .fetch_one(&mut **tx)
+    .await?;
+    let contact = Contact {
         pulled_at,
         seq_at_pull,
-        offset_at_pull: offset_ms.map(Duration::milliseconds),
+        offset_at_pull: at_pull_ms.map(Duration::milliseconds),
         offset_now,
-    })
+        offset_before: before_ms.map(Duration::milliseconds),
+    };
+    Ok((last_seq, owner, contact))
 }
 
 /// Records a pull: when, what the device had pushed by then, and its clock's offset.
@@ -136,29 +150,24 @@ pub async fn note_pull(
     .await
 }
 
-/// Records the offset measured at a push (in the push's transaction).
+/// Records the offset measured at a push (in the push's transaction, on the row [`lock`] took).
 pub async fn note_push(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     device: &str,
     user: i64,
     now: DateTime<Utc>,
-    offset: Option<Duration>,
+    contact: &Contact,
 ) -> Result<(), sqlx::Error> {
-    let Some(offset) = offset else {
+    let Some(offset) = contact.offset_now else {
         return Ok(());
     };
-    let before: Option<i64> =
-        sqlx::query_scalar("SELECT clock_offset_ms FROM devices WHERE device_id = $1")
-            .bind(device)
-            .fetch_one(&mut **tx)
-            .await?;
     sqlx::query("UPDATE devices SET clock_offset_ms = $2, offset_at = $3 WHERE device_id = $1")
         .bind(device)
         .bind(offset.num_milliseconds())
         .bind(now)
         .execute(&mut **tx)
         .await?;
-    let was_skewed = before.is_some_and(|ms| ms.abs() > SKEW_LIMIT.num_milliseconds());
+    let was_skewed = contact.offset_before.is_some_and(|o| o.abs() > SKEW_LIMIT);
     audit_skew(&mut **tx, device, user, now, Some(offset), was_skewed).await
 }
 
@@ -240,6 +249,7 @@ mod tests {
             seq_at_pull: 7,
             offset_at_pull: Some(Duration::minutes(30)),
             offset_now: Some(Duration::minutes(-20)),
+            offset_before: None,
         };
         assert_eq!(c.after_pull(7), None, "pushed before the pull");
         assert_eq!(

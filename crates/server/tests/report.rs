@@ -352,14 +352,13 @@ async fn a_quiet_period_reports_zeros_and_an_extreme_date_is_refused_with_a_code
         ("day", "pdf"),
         ("month", "pdf"),
     ] {
-        let r = http
-            .get(format!(
-                "{base}/api/v1/reports?period={period}&date=2026-11-28&format={format}"
-            ))
-            .bearer_auth(&boss.token)
-            .send()
-            .await
-            .unwrap();
+        let r = boss
+            .get(
+                &http,
+                &base,
+                &format!("/api/v1/reports?period={period}&date=2026-11-28&format={format}"),
+            )
+            .await;
         assert_eq!(
             r.status().as_u16(),
             200,
@@ -379,14 +378,13 @@ async fn a_quiet_period_reports_zeros_and_an_extreme_date_is_refused_with_a_code
         ("week", "-262143-01-01"),
         ("month", "1066-10-14"),
     ] {
-        let r = http
-            .get(format!(
-                "{base}/api/v1/reports?period={period}&date={date}&format=xlsx"
-            ))
-            .bearer_auth(&boss.token)
-            .send()
-            .await
-            .unwrap();
+        let r = boss
+            .get(
+                &http,
+                &base,
+                &format!("/api/v1/reports?period={period}&date={date}&format=xlsx"),
+            )
+            .await;
         let (status, code) = error_of(r).await;
         assert_eq!(
             (status, code.as_str()),

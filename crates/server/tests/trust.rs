@@ -115,28 +115,19 @@ async fn ends_within(r: reqwest::Response, secs: u64) {
 #[tokio::test]
 async fn a_live_stream_closes_when_its_user_is_disabled_or_logs_out() {
     let (pool, base, http) = seeded_server().await;
-    let stream = |token: String| {
-        let (http, base) = (http.clone(), base.clone());
-        async move {
-            http.get(format!("{base}/api/v1/stream"))
-                .bearer_auth(token)
-                .send()
-                .await
-                .unwrap()
-        }
-    };
+    const STREAM: &str = "/api/v1/stream";
     let boss = login(&http, &base, "super1").await;
-    let open = stream(boss.token.clone()).await;
+    let open = boss.get(&http, &base, STREAM).await;
     assert!(open.status().is_success());
     admin::disable_user(&pool, "super1", chrono::Utc::now())
         .await
         .unwrap();
     ends_within(open, 5).await;
-    let again = stream(boss.token.clone()).await;
+    let again = boss.get(&http, &base, STREAM).await;
     assert_eq!(error_of(again).await.0, 401);
 
     let seat = login(&http, &base, "seat1").await;
-    let open = stream(seat.token.clone()).await;
+    let open = seat.get(&http, &base, STREAM).await;
     let out = http
         .post(format!("{base}/api/v1/logout"))
         .bearer_auth(&seat.token)
@@ -312,32 +303,6 @@ async fn a_bureau_loses_a_case_that_was_redispatched_away_from_it() {
     assert_eq!(supervisor.pull_all(&http, &base).await.len(), 4);
 }
 
-/// A push as a seat sends it, with its clock's reading in the header.
-async fn push_with_clock(
-    http: &reqwest::Client,
-    base: &str,
-    session: &Session,
-    seq: i64,
-    events: &[hotline_domain::case::Event],
-    device_time: chrono::DateTime<chrono::Utc>,
-) -> reqwest::Response {
-    let items: Vec<serde_json::Value> = events
-        .iter()
-        .enumerate()
-        .map(|(i, e)| serde_json::json!({ "device_seq": seq + i as i64, "event": e }))
-        .collect();
-    http.post(format!("{base}/api/v1/push"))
-        .bearer_auth(&session.token)
-        .header(
-            hotline_domain::wire::DEVICE_TIME_HEADER,
-            device_time.to_rfc3339(),
-        )
-        .json(&serde_json::json!({ "device_id": session.device, "events": items }))
-        .send()
-        .await
-        .unwrap()
-}
-
 /// Before: a bureau reply pushed today but dated weeks earlier was stored as dated, and turned a
 /// late clock into `met`. Offline work keeps its own time — but not a time the device could not
 /// have had: before its last pull, or before the server stored what it had seen of the case.
@@ -383,15 +348,15 @@ async fn an_event_may_not_claim_a_time_its_device_could_not_have_had() {
 
     // Dated now, the same step is taken; a desk whose clock runs two hours behind dates it two
     // hours back, and that is taken too, and its clock is flagged.
-    let r = push_with_clock(
-        &http,
-        &base,
-        &laptop,
-        2,
-        &[signed(&laptop, now - chrono::Duration::hours(2), 2)],
-        now - chrono::Duration::hours(2),
-    )
-    .await;
+    let r = laptop
+        .push_with_clock(
+            &http,
+            &base,
+            2,
+            &[signed(&laptop, now - chrono::Duration::hours(2), 2)],
+            Some(now - chrono::Duration::hours(2)),
+        )
+        .await;
     assert!(refusals_of(r).await.is_empty());
     let skew: Vec<serde_json::Value> =
         sqlx::query_scalar("SELECT detail FROM audit WHERE action = 'device.skew' AND target = $1")

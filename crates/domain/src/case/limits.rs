@@ -3,7 +3,8 @@
 //! The description and address of an intake are held to `MAX_DESCRIPTION_CHARS` and
 //! `MAX_ADDRESS_CHARS` with the draft (their own error codes); everything else is here.
 
-use super::{Actor, Caller, ClockRef, Event, EventBody, Intake, MAX_DESCRIPTION_CHARS};
+use super::{Actor, BureauCode, Caller, ClockRef, Event, EventBody, Intake, MAX_DESCRIPTION_CHARS};
+use crate::sla::ClockSpec;
 
 /// A code: kind, category, district, bureau, clock key, knowledge article id, user, device.
 pub const MAX_CODE_CHARS: usize = 64;
@@ -47,6 +48,18 @@ fn check(field: &'static str, text: &str, max: usize) -> Result<(), TooLong> {
     Ok(())
 }
 
+/// A bureau's code, when there is one.
+fn bureau(b: Option<&BureauCode>) -> Result<(), TooLong> {
+    b.map_or(Ok(()), |b| check("bureau", &b.0, MAX_CODE_CHARS))
+}
+
+/// The keys of the clocks a case runs (an intake's, or the server's correction of them).
+fn clock_keys(clocks: &[ClockSpec]) -> Result<(), TooLong> {
+    clocks
+        .iter()
+        .try_for_each(|c| check("clock", &c.key, MAX_CODE_CHARS))
+}
+
 impl Event {
     /// Every text of the event within its limit.
     pub fn check_lengths(&self) -> Result<(), TooLong> {
@@ -59,18 +72,14 @@ impl Event {
 impl Actor {
     fn check_lengths(&self) -> Result<(), TooLong> {
         check("user", &self.user, MAX_CODE_CHARS)?;
-        self.bureau
-            .as_ref()
-            .map_or(Ok(()), |b| check("bureau", &b.0, MAX_CODE_CHARS))
+        bureau(self.bureau.as_ref())
     }
 }
 
 impl ClockRef {
     fn check_lengths(&self) -> Result<(), TooLong> {
         check("clock", &self.key, MAX_CODE_CHARS)?;
-        self.bureau
-            .as_ref()
-            .map_or(Ok(()), |b| check("bureau", &b.0, MAX_CODE_CHARS))
+        bureau(self.bureau.as_ref())
     }
 }
 
@@ -98,9 +107,7 @@ impl Intake {
         // The description and the address are the intake's own (`IntakeDraft::validate`, codes
         // intake.description_too_long / intake.address_too_long), re-checked by the server.
         self.caller.check_lengths()?;
-        self.clocks
-            .iter()
-            .try_for_each(|c| check("clock", &c.key, MAX_CODE_CHARS))
+        clock_keys(&self.clocks)
     }
 }
 
@@ -108,7 +115,7 @@ impl EventBody {
     /// Every text of the step within its limit.
     pub fn check_lengths(&self) -> Result<(), TooLong> {
         use EventBody as B;
-        let code = |b: &super::BureauCode| check("bureau", &b.0, MAX_CODE_CHARS);
+        let code = |b: &BureauCode| bureau(Some(b));
         let note = |t: &str| check("note", t, MAX_NOTE_CHARS);
         let reason = |t: &str| check("reason", t, MAX_NOTE_CHARS);
         match self {
@@ -138,10 +145,10 @@ impl EventBody {
                 note(n)
             }
             B::ProgressFedBack { bureau, note: n } => {
-                bureau.as_ref().map_or(Ok(()), code)?;
+                self::bureau(bureau.as_ref())?;
                 note(n)
             }
-            B::ArrivedOnSite { bureau } => bureau.as_ref().map_or(Ok(()), code),
+            B::ArrivedOnSite { bureau } => self::bureau(bureau.as_ref()),
             B::Paused { reason: r } | B::Reopened { reason: r } => reason(r),
             B::ExtensionRequested {
                 clock, reason: r, ..
@@ -156,14 +163,12 @@ impl EventBody {
             }
             B::Escalated { note: n } | B::Closed { note: n } => note(n),
             B::Replied { bureau, text } => {
-                bureau.as_ref().map_or(Ok(()), code)?;
+                self::bureau(bureau.as_ref())?;
                 check("reply", text, MAX_ANSWER_CHARS)
             }
             B::CalledBack { comment, .. } => check("comment", comment, MAX_NOTE_CHARS),
             B::ClocksCorrected { clocks, reason: r } => {
-                clocks
-                    .iter()
-                    .try_for_each(|c| check("clock", &c.key, MAX_CODE_CHARS))?;
+                clock_keys(clocks)?;
                 reason(r)
             }
             B::Resumed | B::MergedInto { .. } | B::ReportFiled { .. } => Ok(()),

@@ -112,11 +112,7 @@ pub async fn push(
         .bind(who.user_id)
         .execute(&mut *tx)
         .await?;
-    let (last_seq, owner): (i64, Option<i64>) =
-        sqlx::query_as("SELECT last_seq, user_id FROM devices WHERE device_id = $1 FOR UPDATE")
-            .bind(&who.device_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let (last_seq, owner, contact) = device_time::lock(&mut tx, &who.device_id, offset).await?;
     // A device pushes only for the user it belongs to (bound at login): another user's session
     // naming it must not take its sequence and jam it.
     if owner.is_some_and(|o| o != who.user_id) {
@@ -134,9 +130,8 @@ pub async fn push(
     refuse_unknown_bureaus(&mut tx, &mut verdicts).await?;
     refuse_replays(&mut tx, &mut verdicts).await?;
     refuse_unknown_cases(&mut tx, &mut verdicts).await?;
-    let contact = device_time::contact(&mut tx, &who.device_id, offset).await?;
     refuse_backdated(&mut tx, &who.device_id, &contact, &mut verdicts).await?;
-    device_time::note_push(&mut tx, &who.device_id, who.user_id, now, offset).await?;
+    device_time::note_push(&mut tx, &who.device_id, who.user_id, now, &contact).await?;
     let (mut fresh, mut corrections) = (Vec::new(), Vec::new());
     for v in verdicts {
         match v {

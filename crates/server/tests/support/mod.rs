@@ -347,12 +347,29 @@ impl Session {
         from_seq: i64,
         events: &[Event],
     ) -> reqwest::Response {
+        self.push_with_clock(http, base, from_seq, events, None)
+            .await
+    }
+
+    /// [`Session::push`] as a seat sends it, with its clock's reading in the header.
+    pub async fn push_with_clock(
+        &self,
+        http: &reqwest::Client,
+        base: &str,
+        from_seq: i64,
+        events: &[Event],
+        device_time: Option<DateTime<Utc>>,
+    ) -> reqwest::Response {
         let items: Vec<serde_json::Value> = events
             .iter()
             .enumerate()
             .map(|(i, e)| serde_json::json!({ "device_seq": from_seq + i as i64, "event": e }))
             .collect();
-        http.post(format!("{base}/api/v1/push"))
+        let mut request = http.post(format!("{base}/api/v1/push"));
+        if let Some(t) = device_time {
+            request = request.header(hotline_domain::wire::DEVICE_TIME_HEADER, t.to_rfc3339());
+        }
+        request
             .bearer_auth(&self.token)
             .json(&serde_json::json!({ "device_id": self.device, "events": items }))
             .send()
