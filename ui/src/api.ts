@@ -160,6 +160,7 @@ export interface CaseDetail {
   pending_extensions: { clock: ClockRef; amount: Amount; reason: string }[];
   conflicts: { step: string; reason: string }[];
   merged_into: string | null;
+  former_numbers: string[];
   events: CaseEvent[];
   offers: Offer[];
 }

@@ -223,6 +223,17 @@ fn describe(row: &CaseRow, state: &CaseState, cal: &SlaCalendar, now: DateTime<U
         state.status.code(),
         state.status.label_zh()
     );
+    if !state.former_numbers.is_empty() {
+        let former: Vec<String> = state
+            .former_numbers
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        out.push_str(&format!(
+            "former number 原编号 (renumbered by the centre 中心编号更正): {}\n",
+            former.join(", ")
+        ));
+    }
     if let Some(i) = &state.intake {
         out.push_str(&format!(
             "caller: {}  district: {}  category: {}\n{}\n",

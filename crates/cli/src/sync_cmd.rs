@@ -105,9 +105,11 @@ pub async fn sync(
     let (Some(server), Some(user)) = (state.server, state.user) else {
         return Err(BadInput("not logged in: run `hotline login --server URL --user NAME --password-stdin` first / 请先登录".into()).into());
     };
-    let token = TokenStore::new(&server, &user).load()?.ok_or_else(|| {
-        BadInput("no session token: log in again or set HOTLINE_TOKEN / 未找到登录凭证".into())
-    })?;
+    let token = TokenStore::new(&server, &user, &store.identity().device_id)
+        .load()?
+        .ok_or_else(|| {
+            BadInput("no session token: log in again or set HOTLINE_TOKEN / 未找到登录凭证".into())
+        })?;
     let api = ServerApi::new(&server, std::sync::Arc::new(*clock))?;
     if args.once {
         let report = sync_all(store, &api, &token, calendars, cal, &mut |r| {

@@ -920,3 +920,80 @@ fn a_disabled_accounts_desk_removes_its_cases_at_its_next_contact() {
     // The bureau, still enabled, keeps the case it was given.
     assert_eq!(bureau.queue().len(), 1);
 }
+
+/// Before: two data folders of one seat (a second desk, a reinstall) each numbered the day's
+/// first call `…-A017-0001`, and the server stored both under that number. Now the server keeps
+/// the first, gives the second the next free number of the seat's prefix (the caller may have
+/// been told the first: it stays searchable), and the second folder numbers after it.
+#[test]
+fn two_data_folders_of_one_seat_never_give_one_number_to_two_cases() {
+    let Centre {
+        seat,
+        port,
+        server: _server,
+        _root,
+        ..
+    } = centre();
+    let other = Seat::new(_root.path(), "reinstalled");
+    other.login(port, "seat1", "seat-password");
+    let call = |desk: &Seat, phone: &str, text: &str| {
+        desk.ok(&[
+            "case",
+            "new",
+            "--kind",
+            "consultation",
+            "--phone",
+            phone,
+            "--text",
+            text,
+            "--category",
+            "social_security",
+        ]);
+    };
+    call(&seat, "13800138000", "社保卡补办");
+    call(&other, "13900139000", "医保报销");
+    let told = other.queue()[0]["number"].as_str().unwrap().to_owned();
+    assert_eq!(
+        seat.queue()[0]["number"].as_str().unwrap(),
+        told,
+        "both folders numbered 0001"
+    );
+    assert!(seat.ok(&["sync", "--once"]).contains("pending 0"));
+    let synced = other.ok(&["sync", "--once"]);
+    assert!(
+        synced.contains("pending 0") && !synced.contains("refused"),
+        "{synced}"
+    );
+
+    let numbers = |desk: &Seat| {
+        let mut n: Vec<String> = desk
+            .queue()
+            .iter()
+            .map(|r| r["number"].as_str().unwrap().to_owned())
+            .collect();
+        n.sort();
+        n
+    };
+    let prefix = &told[..told.len() - 4];
+    assert_eq!(numbers(&other), [told.clone(), format!("{prefix}0002")]);
+    // The caller who was told the first number is still found by it, with the case's new one.
+    let found: Vec<serde_json::Value> =
+        serde_json::from_str(&other.ok(&["search", &told, "--json"])).unwrap();
+    let found: Vec<&str> = found
+        .iter()
+        .map(|r| r["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    let shown = other.ok(&["case", "show", &format!("{prefix}0002")]);
+    assert!(
+        shown.contains(&format!(
+            "原编号 (renumbered by the centre 中心编号更正): {told}"
+        )),
+        "{shown}"
+    );
+    // The reinstalled folder numbers after what the server holds of its prefix.
+    call(&other, "13700137000", "公积金提取");
+    assert!(numbers(&other).contains(&format!("{prefix}0003")));
+    assert!(seat.ok(&["sync", "--once"]).contains("pending 0"));
+    assert_eq!(numbers(&seat), numbers(&other)[..2]);
+}

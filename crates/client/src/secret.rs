@@ -32,31 +32,25 @@ impl fmt::Debug for Secret {
 /// One account's token in the credential store.
 pub struct TokenStore {
     account: String,
+    /// The entry builds before 2026-12 used (one per user and server, whatever the data
+    /// folder): read when the folder's own entry is missing, until the next login.
+    legacy: String,
 }
 
 impl TokenStore {
-    /// The entry for `user` on `server`.
-    pub fn new(server: &str, user: &str) -> Self {
+    /// The entry for `user` on `server` from the data folder whose device is `device`: two data
+    /// folders of one Windows account (a second desk, a reinstall) each keep their own session,
+    /// since the server binds a session to its device.
+    pub fn new(server: &str, user: &str, device: &str) -> Self {
         Self {
-            account: format!("{user}@{server}"),
+            account: format!("{user}@{server}#{device}"),
+            legacy: format!("{user}@{server}"),
         }
     }
 
     /// The stores to use, preferred first.
     fn entries(&self) -> Result<Vec<keyring::Entry>, ClientError> {
-        #[allow(unused_mut)]
-        let mut entries = vec![keyring::Entry::new(SERVICE, &self.account).map_err(keyring_error)?];
-        #[cfg(target_os = "linux")]
-        {
-            let kernel = keyring::keyutils::KeyutilsCredential::new_with_target(
-                None,
-                SERVICE,
-                &self.account,
-            )
-            .map_err(keyring_error)?;
-            entries.push(keyring::Entry::new_with_credential(Box::new(kernel)));
-        }
-        Ok(entries)
+        entries_for(&self.account)
     }
 
     /// Saves in the first store that takes it.
@@ -84,7 +78,8 @@ impl TokenStore {
         }
         let mut unreachable = None;
         let mut reached = false;
-        for entry in self.entries()? {
+        let own = self.entries()?;
+        for entry in own.into_iter().chain(entries_for(&self.legacy)?) {
             match entry.get_password() {
                 Ok(t) => return Ok(Some(Secret::new(t))),
                 Err(keyring::Error::NoEntry) => reached = true,
@@ -113,6 +108,18 @@ impl TokenStore {
     }
 }
 
+fn entries_for(account: &str) -> Result<Vec<keyring::Entry>, ClientError> {
+    #[allow(unused_mut)]
+    let mut entries = vec![keyring::Entry::new(SERVICE, account).map_err(keyring_error)?];
+    #[cfg(target_os = "linux")]
+    {
+        let kernel = keyring::keyutils::KeyutilsCredential::new_with_target(None, SERVICE, account)
+            .map_err(keyring_error)?;
+        entries.push(keyring::Entry::new_with_credential(Box::new(kernel)));
+    }
+    Ok(entries)
+}
+
 fn keyring_error(e: keyring::Error) -> ClientError {
     ClientError::Invalid {
         code: "auth.keyring",
@@ -131,7 +138,7 @@ mod tests {
         keyring::set_default_credential_builder(keyring::mock::default_credential_builder());
         // The mock store keeps nothing between entries; this checks our plumbing, and the
         // real-backend test (tests/keyring.rs) checks the OS store.
-        let store = TokenStore::new("http://127.0.0.1:1", "seat1");
+        let store = TokenStore::new("http://127.0.0.1:1", "seat1", "device-1");
         assert!(store.forget().is_ok());
     }
 }

@@ -6,7 +6,7 @@
 //! the case's timeline says that its deadlines were corrected and why.
 
 use chrono::{DateTime, Utc};
-use hotline_domain::case::{Actor, DeviceId, Event, EventBody, EventId, IntakeDraft, Role};
+use hotline_domain::case::{Actor, CaseId, DeviceId, Event, EventBody, EventId, IntakeDraft, Role};
 use hotline_domain::centre::PolicyHistory;
 use sqlx::{Postgres, Transaction};
 use uuid::{NoContext, Timestamp, Uuid};
@@ -74,15 +74,27 @@ pub fn check_received(
         keys(&policy.clocks),
         in_force.version
     );
-    // The id follows the server's clock, as every id of an event the server records.
+    Ok(Some(correction(
+        e.case,
+        now,
+        EventBody::ClocksCorrected {
+            clocks: policy.clocks,
+            reason,
+        },
+    )))
+}
+
+/// A correction the server records of its own (as the system user, from its own device): its
+/// id and time follow the server's clock, as every event the server records.
+pub fn correction(case: CaseId, now: DateTime<Utc>, body: EventBody) -> Event {
     let id = Uuid::new_v7(Timestamp::from_unix(
         NoContext,
         now.timestamp().max(0) as u64,
         now.timestamp_subsec_nanos(),
     ));
-    Ok(Some(Event {
+    Event {
         id: EventId(id),
-        case: e.case,
+        case,
         at: now,
         actor: Actor {
             user: SYSTEM_USER.into(),
@@ -91,15 +103,12 @@ pub fn check_received(
         },
         device: DeviceId(POLICY_DEVICE.into()),
         seen: 1,
-        body: EventBody::ClocksCorrected {
-            clocks: policy.clocks,
-            reason,
-        },
-    }))
+        body,
+    }
 }
 
-/// Records the corrections of a push in its transaction (their cases are the push's own, which
-/// it refolds).
+/// Records the corrections of a push — clocks and numbers — in its transaction (their cases are
+/// the push's own, which it refolds).
 pub async fn record(
     tx: &mut Transaction<'_, Postgres>,
     corrections: Vec<Event>,

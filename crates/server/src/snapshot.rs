@@ -59,7 +59,7 @@ pub async fn refold_many(
         let (Some(intake), Some(received_at)) = (state.intake.as_ref(), state.received_at) else {
             continue; // its `received` event has not arrived yet
         };
-        let text = intake.search_text();
+        let text = state.search_text().unwrap_or_default();
         let tokens = index_token_set(&text);
         for a in state.latest_assignments() {
             b_case.push(id);

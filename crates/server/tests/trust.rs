@@ -487,3 +487,83 @@ async fn the_report_shows_steps_that_reached_the_server_days_after_their_date() 
         .iter()
         .any(|row| matches!(&row[0], report::table::Cell::Text(t) if t.starts_with("事后补录"))));
 }
+
+/// Item 3: case numbers unique across devices. Before, the server stored whatever number a
+/// `received` event carried: two desks of one seat pushing the day's `…-0001` at once, or a seat
+/// writing another seat's prefix, left two cases under one number.
+#[tokio::test]
+async fn a_case_number_is_confirmed_or_renumbered_into_the_seats_own_prefix() {
+    use chrono::Utc;
+    use hotline_domain::case::EventBody;
+    let (pool, base, http) = seeded_server().await;
+    let (desk, other_desk) = (
+        login(&http, &base, "seat1").await,
+        login(&http, &base, "seat1").await,
+    );
+    let at = Utc::now();
+    let first = desk.new_case(1, at, "consultation", "social_security", "社保卡补办");
+    let twin = other_desk.new_case(1, at, "consultation", "social_security", "医保报销");
+    let mut foreign = other_desk.new_case(2, at, "consultation", "social_security", "公积金提取");
+    let number = |e: &hotline_domain::case::Event| match &e.body {
+        EventBody::Received(i) => i.number.clone(),
+        _ => unreachable!(),
+    };
+    let told = number(&first);
+    let other_seat = hotline_domain::case::CaseNumber::new(told.date(), "B999", 7).unwrap();
+    if let EventBody::Received(i) = &mut foreign.body {
+        i.number = other_seat.clone();
+    }
+    // Both desks at once: one of them waits for the other's number.
+    let pair = [twin.clone(), foreign.clone()];
+    let (a, b) = tokio::join!(
+        desk.push(&http, &base, 1, std::slice::from_ref(&first)),
+        other_desk.push(&http, &base, 1, &pair)
+    );
+    assert!(refusals_of(a).await.is_empty() && refusals_of(b).await.is_empty());
+    let numbers: Vec<(String, String)> =
+        sqlx::query_as("SELECT number, search_text FROM cases ORDER BY number")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let prefix = format!("{}-{}-", told.date().format("%y%m%d"), told.seat());
+    let held: Vec<&str> = numbers.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        held,
+        [
+            format!("{prefix}0001"),
+            format!("{prefix}0002"),
+            format!("{prefix}0003")
+        ],
+        "three cases, three numbers, all of the seat's prefix"
+    );
+    // The numbers the callers were told stay searchable on the renumbered cases (the search
+    // text is kept lower-case).
+    let finds = |n: &str| {
+        let n = n.to_lowercase();
+        numbers.iter().filter(|(_, text)| text.contains(&n)).count()
+    };
+    assert_eq!(finds(&told.to_string()), 2);
+    assert_eq!(finds(&other_seat.to_string()), 1);
+    let reasons: Vec<String> = sqlx::query_scalar(
+        "SELECT body->>'reason' FROM events WHERE body->>'type' = 'renumbered' ORDER BY body->>'number'",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("已被其他工单使用")));
+    assert!(reasons.iter().any(|r| r.contains("不属于本坐席")));
+    // No user may renumber a case.
+    let forged = desk.event(
+        first.case,
+        Utc::now(),
+        EventBody::Renumbered {
+            number: other_seat,
+            reason: "换个号".into(),
+        },
+    );
+    assert_eq!(
+        refusals_of(desk.push(&http, &base, 2, &[forged]).await).await,
+        ["push.forbidden"]
+    );
+}

@@ -65,7 +65,7 @@ pub(super) async fn save_snapshot(
     let rid: i64 = sqlx::query_scalar(
         "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, next_clock, conflicts, owner, address, at_risk, next_label, due_provisional)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-         ON CONFLICT (id) DO UPDATE SET status = ?4, next_due = ?9, next_clock = ?10, conflicts = ?11, owner = ?12, address = ?13, at_risk = ?14, next_label = ?15, due_provisional = ?16
+         ON CONFLICT (id) DO UPDATE SET number = ?2, status = ?4, next_due = ?9, next_clock = ?10, conflicts = ?11, owner = ?12, address = ?13, at_risk = ?14, next_label = ?15, due_provisional = ?16
          RETURNING rid",
     )
     .bind(&case_id)
@@ -127,12 +127,21 @@ pub(super) async fn save_snapshot(
             .execute(&mut **tx)
             .await?;
     }
+    // The searchable text is fixed at intake, unless the server renumbered the case: then both
+    // numbers are searchable.
     if existed.is_some() {
-        return Ok(()); // the searchable text is fixed at intake
+        if state.former_numbers.is_empty() {
+            return Ok(());
+        }
+        sqlx::query("DELETE FROM case_search WHERE rowid = ?")
+            .bind(rid)
+            .execute(&mut **tx)
+            .await?;
     }
+    let text = state.search_text().unwrap_or_default();
     sqlx::query("INSERT INTO case_search (rowid, tokens) VALUES (?, ?)")
         .bind(rid)
-        .bind(index_tokens(&intake.search_text()).join(" "))
+        .bind(index_tokens(&text).join(" "))
         .execute(&mut **tx)
         .await?;
     Ok(())

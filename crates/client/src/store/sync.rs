@@ -2,7 +2,7 @@
 //! events, the cursor, and the identity a login brings.
 
 use chrono::{DateTime, Utc};
-use hotline_domain::case::{CaseId, CaseState, Event, Role};
+use hotline_domain::case::{CaseId, CaseNumber, CaseState, Event, Role};
 use hotline_domain::sla::SlaCalendar;
 use hotline_domain::wire::PulledEvent;
 use sqlx::Row;
@@ -99,6 +99,9 @@ impl LocalStore {
         for case in touched {
             let state = CaseState::fold(&history(&mut tx, case).await?);
             save_snapshot(&mut tx, &state, cal, &alerts).await?;
+            if let Some(intake) = &state.intake {
+                self.number_after(&mut tx, &intake.number).await?;
+            }
         }
         sqlx::query("UPDATE sync_state SET cursor = ?, last_sync = datetime('now'), last_error = NULL WHERE id = 1")
             .bind(next)
@@ -106,6 +109,28 @@ impl LocalStore {
             .await?;
         tx.commit().await?;
         Ok(added)
+    }
+
+    /// Numbers this seat gives later that day come after a number of its own prefix that the
+    /// server holds: another data folder of the same seat (a second desk, a reinstall) numbered
+    /// that day too, or the server renumbered one of its cases.
+    async fn number_after(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+        number: &CaseNumber,
+    ) -> Result<(), ClientError> {
+        if !number.seat().eq_ignore_ascii_case(&self.identity.seat_code) {
+            return Ok(());
+        }
+        sqlx::query(
+            "INSERT INTO seat_sequence (day, last) VALUES (?1, ?2)
+             ON CONFLICT (day) DO UPDATE SET last = max(last, ?2)",
+        )
+        .bind(number.date().to_string())
+        .bind(i64::from(number.seq()))
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
     }
 
     pub async fn sync_state(&self) -> Result<SyncState, ClientError> {

@@ -39,7 +39,8 @@ pub async fn login(
                 message: format!("the server sent an unknown role {:?}", resp.role),
             }
         })?;
-    TokenStore::new(api.base(), &resp.user).save(&Secret::new(resp.token.clone()))?;
+    TokenStore::new(api.base(), &resp.user, &store.identity().device_id)
+        .save(&Secret::new(resp.token.clone()))?;
     store
         .adopt_login(
             api.base(),

@@ -41,6 +41,8 @@ pub struct CaseDetail {
     pub pending_extensions: Vec<ExtensionRequest>,
     pub conflicts: Vec<Conflict>,
     pub merged_into: Option<String>,
+    /// Numbers the case had before the server renumbered it (the caller may know one).
+    pub former_numbers: Vec<String>,
     /// The history, oldest first; the UI words each step from its catalogue by `type`.
     pub events: Vec<Event>,
     pub offers: Vec<Offer>,
@@ -101,6 +103,11 @@ pub fn case_detail(
         pending_extensions: state.pending_extensions.clone(),
         conflicts: state.conflicts.clone(),
         merged_into: state.merged_into.map(|c| c.0.to_string()),
+        former_numbers: state
+            .former_numbers
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
         events,
         offers: state.offers(who.role, bureau.as_ref()),
     }

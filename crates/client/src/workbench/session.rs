@@ -66,9 +66,13 @@ impl Workbench {
     }
 
     pub(super) async fn logged_in(&self) -> Option<(ServerApi, crate::secret::Secret)> {
-        let state = self.store.read().await.sync_state().await.ok()?;
+        let (state, device) = {
+            let store = self.store.read().await;
+            let state = store.sync_state().await.ok()?;
+            (state, store.identity().device_id.clone())
+        };
         let (server, user) = (state.server?, state.user?);
-        let token = match TokenStore::new(&server, &user).load() {
+        let token = match TokenStore::new(&server, &user, &device).load() {
             Ok(Some(t)) => t,
             Ok(None) | Err(_) => {
                 let store = self.store.read().await;

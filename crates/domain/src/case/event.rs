@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::fold::ClockRef;
-use super::model::{BureauCode, Intake};
+use super::model::{BureauCode, CaseNumber, Intake};
 use crate::sla::{ClockSpec, ReportKind, SlaAmount};
 
 /// UUIDv7, made on the device that recorded the case.
@@ -173,6 +173,11 @@ pub enum EventBody {
         clocks: Vec<ClockSpec>,
         reason: String,
     },
+    /// 编号更正: the server, which keeps case numbers unique across devices, found the number the
+    /// seat gave another case's (two data folders of one seat numbering the same day) or outside
+    /// the seat's own prefix, and gave the case the next free number of the seat's prefix. The
+    /// caller may already have been told the first number: both stay searchable.
+    Renumbered { number: CaseNumber, reason: String },
 }
 
 impl EventBody {
@@ -204,6 +209,7 @@ impl EventBody {
             Self::ReportFiled { .. } => ("report_filed", "提交报告"),
             Self::Closed { .. } => ("closed", "办结"),
             Self::ClocksCorrected { .. } => ("clocks_corrected", "时限更正"),
+            Self::Renumbered { .. } => ("renumbered", "编号更正"),
         }
     }
 

@@ -171,6 +171,7 @@ impl EventBody {
                 clock_keys(clocks)?;
                 reason(r)
             }
+            B::Renumbered { reason: r, .. } => reason(r),
             B::Resumed | B::MergedInto { .. } | B::ReportFiled { .. } => Ok(()),
         }
     }

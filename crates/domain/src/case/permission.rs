@@ -61,10 +61,14 @@ pub fn permits(role: Role, bureau: Option<&BureauCode>, body: &EventBody) -> boo
             B::ExtensionRequested { clock, .. } => clock.bureau.as_ref().is_some_and(own),
             _ => false,
         },
-        // The server: urging and escalation, and the deadlines it decides (no user records those).
+        // The server: urging and escalation, and the deadlines and numbers it decides (no user
+        // records those).
         Role::System => matches!(
             body,
-            B::Urged { .. } | B::Escalated { .. } | B::ClocksCorrected { .. }
+            B::Urged { .. }
+                | B::Escalated { .. }
+                | B::ClocksCorrected { .. }
+                | B::Renumbered { .. }
         ),
         // Administrators manage users, bureaus, policies and the calendar, not cases.
         Role::Admin => false,

@@ -148,7 +148,9 @@ pub async fn push(
     let applied = fresh.len();
     if !fresh.is_empty() {
         insert_events(&mut tx, &who.device_id, who.user_id, &fresh, now).await?;
-        // The server decides which clocks a case runs: corrections recorded beside the seat's events.
+        // The server decides which clocks a case runs and keeps its number unique: corrections
+        // recorded beside the seat's events.
+        corrections.extend(crate::numbering::confirm(&mut tx, &who, &fresh, now).await?);
         crate::policy::record(&mut tx, corrections, now).await?;
         let mut touched: Vec<CaseId> = fresh.iter().map(|(_, e)| e.case).collect();
         touched.sort();

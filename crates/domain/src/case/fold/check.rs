@@ -227,7 +227,7 @@ impl CaseState {
                 not_with_bureau()
             }
             // Whatever the case's state: the fold has already counted it from receipt.
-            B::ClocksCorrected { .. } => Ok(()),
+            B::ClocksCorrected { .. } | B::Renumbered { .. } => Ok(()),
         }
     }
 }

@@ -177,7 +177,7 @@ impl CaseState {
             }
             B::Closed { .. } => self.close(at),
             // Read by `CaseState::fold` before the history is folded (see there).
-            B::ClocksCorrected { .. } => {}
+            B::ClocksCorrected { .. } | B::Renumbered { .. } => {}
         }
     }
 

@@ -15,7 +15,7 @@ mod offers;
 pub use offers::Offer;
 
 use super::event::{CaseId, Event, EventBody, EventId, Satisfaction};
-use super::model::{BureauCode, Intake};
+use super::model::{BureauCode, CaseNumber, Intake};
 use crate::calendar::CalendarError;
 use crate::sla::{ClockReading, ClockRun, ClockSpec, ReportKind, SlaAmount, SlaCalendar};
 
@@ -268,6 +268,10 @@ pub struct CaseState {
     /// forgotten; the month's figures must not be).
     #[serde(default)]
     pub callbacks: Vec<Callback>,
+    /// Numbers the case had before the server renumbered it (the caller may have been told one):
+    /// searchable, shown in its timeline.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub former_numbers: Vec<CaseNumber>,
 }
 
 /// One callback (回访): when, what the caller said, and whose reply it judged.
@@ -277,6 +281,46 @@ pub struct Callback {
     pub satisfaction: Satisfaction,
     #[serde(default)]
     pub bureau: Option<BureauCode>,
+}
+
+/// The `received` event as the server's corrections make it — the last corrected clocks, the
+/// last number given — with the numbers the case had before; None when nothing corrects it.
+fn corrected_receipt(events: &[&Event]) -> Option<(Event, Vec<CaseNumber>)> {
+    let clocks = events.iter().rev().find_map(|e| match &e.body {
+        EventBody::ClocksCorrected { clocks, .. } => Some(clocks),
+        _ => None,
+    });
+    let numbers: Vec<&CaseNumber> = events
+        .iter()
+        .filter_map(|e| match &e.body {
+            EventBody::Renumbered { number, .. } => Some(number),
+            _ => None,
+        })
+        .collect();
+    if clocks.is_none() && numbers.is_empty() {
+        return None;
+    }
+    let (received, intake) = events.iter().find_map(|e| match &e.body {
+        EventBody::Received(intake) => Some((*e, intake)),
+        _ => None,
+    })?;
+    let mut fixed = (**intake).clone();
+    if let Some(clocks) = clocks {
+        fixed.clocks = clocks.clone();
+    }
+    let mut former = Vec::new();
+    for number in numbers {
+        if *number != fixed.number {
+            let before = std::mem::replace(&mut fixed.number, number.clone());
+            former.retain(|n| n != number);
+            if !former.contains(&before) {
+                former.push(before);
+            }
+        }
+    }
+    let mut event = received.clone();
+    event.body = EventBody::Received(Box::new(fixed));
+    Some((event, former))
 }
 
 impl Default for CaseState {
@@ -306,6 +350,7 @@ impl Default for CaseState {
             answered_on_spot: false,
             replied_by: None,
             callbacks: vec![],
+            former_numbers: vec![],
         }
     }
 }
@@ -313,38 +358,40 @@ impl Default for CaseState {
 impl CaseState {
     /// Folds a whole history. Steps the history cannot take become [`Conflict`]s.
     ///
-    /// The server decides which clocks a case runs: when the history holds a `clocks_corrected`
-    /// event (the server's, whenever the `received` event carried other clocks than the policy's),
-    /// the case is folded as if it had been received with the corrected clocks — wherever the
+    /// The server decides which clocks a case runs and which number it has: when the history
+    /// holds a `clocks_corrected` event (the server's, whenever the `received` event carried other
+    /// clocks than the policy's) or a `renumbered` one (the number was another case's), the case
+    /// is folded as if it had been received with the corrected clocks and number — wherever the
     /// correction sits in the history, so the seat and the server agree whatever order the
     /// events arrived in.
     pub fn fold<'a>(events: impl IntoIterator<Item = &'a Event>) -> Self {
         let events: Vec<&Event> = events.into_iter().collect();
-        let corrected = events.iter().rev().find_map(|e| match &e.body {
-            EventBody::ClocksCorrected { clocks, .. } => Some(clocks),
-            _ => None,
-        });
-        let received = corrected.and_then(|clocks| {
-            events.iter().find_map(|e| match &e.body {
-                EventBody::Received(intake) => {
-                    let mut fixed = (*e).clone();
-                    fixed.body = EventBody::Received(Box::new(Intake {
-                        clocks: clocks.clone(),
-                        ..(**intake).clone()
-                    }));
-                    Some(fixed)
-                }
-                _ => None,
-            })
-        });
+        let received = corrected_receipt(&events);
         let mut state = Self::default();
         for e in events {
             match (&received, &e.body) {
-                (Some(fixed), EventBody::Received(_)) if fixed.id == e.id => state.absorb(fixed),
+                (Some((fixed, _)), EventBody::Received(_)) if fixed.id == e.id => {
+                    state.absorb(fixed)
+                }
                 _ => state.absorb(e),
             }
         }
+        if let Some((_, former)) = received {
+            state.former_numbers = former;
+        }
         state
+    }
+
+    /// What search finds the case by: its intake's text and every number it had (one
+    /// definition for the seat's index and the server's); None before it is received.
+    pub fn search_text(&self) -> Option<String> {
+        let intake = self.intake.as_ref()?;
+        let mut text = intake.search_text();
+        for n in &self.former_numbers {
+            text.push(' ');
+            text.push_str(&n.to_string());
+        }
+        Some(text)
     }
 
     /// Takes one event of a history: applies it, or records it as a conflict. A decision made
