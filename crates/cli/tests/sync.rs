@@ -240,10 +240,38 @@ fn after_a_restore_from_backup_seats_pull_again_and_carry_on() {
         "the seat knows the server's epoch after a pull"
     );
 
-    server_admin(&db, &["backup", "--dir", dir, "--full"], "");
+    // The operator's key pair: the public half on the server, the secret half elsewhere.
+    let keys = tempfile::tempdir().unwrap();
+    let key = keys.path().join("operator.key");
+    let key = key.to_str().unwrap();
+    let public = server_output(&db, &["backup-key", "--out", key]);
+    assert!(public.starts_with("age1"), "{public}");
+    let refused = Command::new(support::bin("hotline-server"))
+        .args(["backup", "--dir", dir, "--full"])
+        .env("DATABASE_URL", &db)
+        .env_remove("HOTLINE_BACKUP_RECIPIENT")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        !refused.status.success() && err.contains("backup.no_recipient"),
+        "no key, no backup in the clear unless asked: {err}"
+    );
+    server_admin(
+        &db,
+        &[
+            "backup",
+            "--dir",
+            dir,
+            "--full",
+            "--recipient",
+            public.trim(),
+        ],
+        "",
+    );
     drop(server); // the server's disk is lost
     let restored = support::database();
-    server_admin(&restored, &["restore", "--dir", dir], "");
+    server_admin(&restored, &["restore", "--dir", dir, "--identity", key], "");
     let _server = Server::start(&restored, port);
 
     // The seat's next sync notices the new epoch, pulls everything again and carries on.

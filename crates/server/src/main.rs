@@ -89,11 +89,28 @@ enum Command {
         /// Then remove the backups older than this many years that no restore needs (seed 003: 3)
         #[arg(long, default_value_t = 3)]
         keep_years: u32,
+        /// Encrypt to this age public key (age1…) or the keys in this file; default
+        /// HOTLINE_BACKUP_RECIPIENT (seed 003 §8.2.6: backups encrypted at rest)
+        #[arg(long)]
+        recipient: Option<String>,
+        /// Write callers' data in the clear (no key given): only where the disk is encrypted
+        #[arg(long, conflicts_with = "recipient")]
+        unencrypted: bool,
     },
     /// Restore the folder's newest full backup and the incrementals after it into an empty database
     Restore {
         #[arg(long)]
         dir: PathBuf,
+        /// The operator's secret key file (AGE-SECRET-KEY-1…) for encrypted backups; default
+        /// HOTLINE_BACKUP_IDENTITY
+        #[arg(long)]
+        identity: Option<PathBuf>,
+    },
+    /// Make the operator's backup key pair: the secret key into FILE (keep it off the server),
+    /// the public key printed for `backup --recipient`
+    BackupKey {
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Fill the database with a demo city: bureaus, seats, cases of every kind and state
     SeedDemo {
@@ -191,6 +208,9 @@ impl Clock for SystemClock {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Command::BackupKey { out } = &cli.command {
+        return backup_key(out);
+    }
     let config = Config::load(cli.config.as_deref())?;
     let pool = PgPoolOptions::new()
         .max_connections(20)
@@ -446,13 +466,22 @@ async fn main() -> anyhow::Result<()> {
             dir,
             full,
             keep_years,
+            recipient,
+            unencrypted,
         } => {
             use hotline_server::backup;
-            let e = if full {
-                backup::full(&pool, config.database_url()?, &dir, now).await?
-            } else {
-                backup::incremental(&pool, &dir, now).await?
+            let sealing = match recipient.or_else(|| std::env::var("HOTLINE_BACKUP_RECIPIENT").ok())
+            {
+                _ if unencrypted => backup::Sealing::InTheClear,
+                Some(spec) => backup::Sealing::recipients(&spec).map_err(coded)?,
+                None => return Err(coded(backup::BackupError::NoRecipient)),
             };
+            let e = if full {
+                backup::full(&pool, config.database_url()?, &dir, now, &sealing).await
+            } else {
+                backup::incremental(&pool, &dir, now, &sealing).await
+            }
+            .map_err(coded)?;
             println!(
                 "{:?} backup {} ({} events, sha256 {})",
                 e.kind,
@@ -469,8 +498,18 @@ async fn main() -> anyhow::Result<()> {
                 );
             }
         }
-        Command::Restore { dir } => {
-            let r = hotline_server::backup::restore(&pool, config.database_url()?, &dir).await?;
+        Command::BackupKey { out } => backup_key(&out)?,
+        Command::Restore { dir, identity } => {
+            use hotline_server::backup;
+            let keys = match identity
+                .or_else(|| std::env::var_os("HOTLINE_BACKUP_IDENTITY").map(PathBuf::from))
+            {
+                Some(file) => backup::Unsealing::identity_file(&file).map_err(coded)?,
+                None => backup::Unsealing::none(),
+            };
+            let r = backup::restore(&pool, config.database_url()?, &dir, &keys)
+                .await
+                .map_err(coded)?;
             println!("restored {} and {} incremental backups: {} events; {} cases refolded; seats will pull again from the start", r.full, r.incrementals, r.events, r.cases);
         }
         Command::Calendar(CalendarCommand::Import { file }) => {
@@ -562,4 +601,32 @@ fn print_import(o: &hotline_server::calendar::ImportOutcome) {
 
 async fn shutdown() {
     let _ = tokio::signal::ctrl_c().await;
+}
+
+/// A backup error with its machine code, as the command line prints it.
+fn coded(e: hotline_server::backup::BackupError) -> anyhow::Error {
+    anyhow::anyhow!("{e} [{}]", e.code())
+}
+
+/// Writes a new backup key pair's secret half to `out` (owner-only, never over an existing
+/// file: losing the old key loses every backup made with it) and prints the public half.
+fn backup_key(out: &std::path::Path) -> anyhow::Result<()> {
+    use std::io::Write;
+    let (secret, public) = hotline_server::backup::new_key_pair(&chrono::Utc::now().to_rfc3339());
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(out)
+        .with_context(|| format!("cannot create {} (it must not exist yet)", out.display()))?;
+    file.write_all(secret.as_bytes())?;
+    file.sync_all()?;
+    println!("{public}");
+    eprintln!(
+        "secret key written to {}: keep it off the server, with the operator; a restore needs it. \
+         Back up with: hotline-server backup --recipient {public} (or HOTLINE_BACKUP_RECIPIENT) / 私钥已写入，请离线保管",
+        out.display()
+    );
+    Ok(())
 }

@@ -49,7 +49,16 @@ async fn a_restored_backup_has_the_same_cases_events_and_clocks_and_carries_on()
         .status()
         .is_success());
     let dir = tempfile::tempdir().unwrap();
-    let full = backup::full(&pool, &url, dir.path(), now).await.unwrap();
+    // Encrypted to the operator's key (seed 003 §8.2.6); the secret half stays elsewhere.
+    let keys_dir = tempfile::tempdir().unwrap();
+    let (secret, public) = backup::new_key_pair("test");
+    let key_file = keys_dir.path().join("operator.key");
+    std::fs::write(&key_file, secret).unwrap();
+    let sealing = backup::Sealing::recipients(&public).unwrap();
+    let keys = backup::Unsealing::identity_file(&key_file).unwrap();
+    let full = backup::full(&pool, &url, dir.path(), now, &sealing)
+        .await
+        .unwrap();
     assert!(full.events > 400);
 
     // The day goes on: a dispatch, a bureau signs, a new bureau and user, another case.
@@ -97,11 +106,11 @@ async fn a_restored_backup_has_the_same_cases_events_and_clocks_and_carries_on()
     )
     .await
     .unwrap();
-    let incr = backup::incremental(&pool, dir.path(), now + Duration::hours(24))
+    let incr = backup::incremental(&pool, dir.path(), now + Duration::hours(24), &sealing)
         .await
         .unwrap();
     assert_eq!(incr.events, 3, "{incr:?}");
-    let again = backup::incremental(&pool, dir.path(), now + Duration::hours(48))
+    let again = backup::incremental(&pool, dir.path(), now + Duration::hours(48), &sealing)
         .await
         .unwrap();
     assert_eq!(again.events, 0, "nothing new since the last backup");
@@ -115,8 +124,37 @@ async fn a_restored_backup_has_the_same_cases_events_and_clocks_and_carries_on()
         }
     }
 
+    // Every file is age-encrypted: without the operator's secret key, or with another key, a
+    // restore is refused before it writes anything.
+    for f in [&full.file, &incr.file, &again.file] {
+        let head = std::fs::read(dir.path().join(f)).unwrap();
+        assert!(
+            head.starts_with(b"age-encryption.org/v1\n"),
+            "{f} is encrypted"
+        );
+    }
     let (restored, restored_url) = empty_database().await;
-    let r = backup::restore(&restored, &restored_url, dir.path())
+    let refused = |keys: backup::Unsealing| {
+        let (restored, restored_url, dir) = (&restored, &restored_url, dir.path());
+        async move {
+            backup::restore(restored, restored_url, dir, &keys)
+                .await
+                .unwrap_err()
+                .code()
+        }
+    };
+    assert_eq!(refused(backup::Unsealing::none()).await, "backup.no_key");
+    let other = keys_dir.path().join("other.key");
+    std::fs::write(&other, backup::new_key_pair("other").0).unwrap();
+    let other = backup::Unsealing::identity_file(&other).unwrap();
+    assert_eq!(refused(other).await, "backup.wrong_key");
+    let tables: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+            .fetch_one(&restored)
+            .await
+            .unwrap();
+    assert_eq!(tables, 0, "a refused restore wrote nothing");
+    let r = backup::restore(&restored, &restored_url, dir.path(), &keys)
         .await
         .unwrap();
     assert_eq!(r.incrementals, 2);
@@ -188,11 +226,11 @@ async fn a_restored_backup_has_the_same_cases_events_and_clocks_and_carries_on()
     // A damaged file is refused by name, and a database with tables is never overwritten.
     let (empty, empty_url) = empty_database().await;
     std::fs::write(dir.path().join(&incr.file), b"damaged").unwrap();
-    let e = backup::restore(&empty, &empty_url, dir.path())
+    let e = backup::restore(&empty, &empty_url, dir.path(), &keys)
         .await
         .unwrap_err();
     assert!(e.to_string().contains(&incr.file), "{e}");
-    let e = backup::restore(&restored, &restored_url, dir.path())
+    let e = backup::restore(&restored, &restored_url, dir.path(), &keys)
         .await
         .unwrap_err();
     assert_eq!(e.code(), "backup.manifest");
@@ -206,7 +244,7 @@ async fn a_restored_backup_has_the_same_cases_events_and_clocks_and_carries_on()
     )
     .unwrap();
     assert_eq!(
-        backup::restore(&migrated, &migrated_url, dir.path())
+        backup::restore(&migrated, &migrated_url, dir.path(), &keys)
             .await
             .unwrap_err()
             .code(),
@@ -216,7 +254,9 @@ async fn a_restored_backup_has_the_same_cases_events_and_clocks_and_carries_on()
     // Retention: a full backup two years on; three years after that, the chain before it goes
     // (nothing within three years needs it) and the chain from it stays.
     let later = now + Duration::days(2 * 365);
-    let newer = backup::full(&pool, &url, dir.path(), later).await.unwrap();
+    let newer = backup::full(&pool, &url, dir.path(), later, &sealing)
+        .await
+        .unwrap();
     assert!(
         backup::prune(dir.path(), later + Duration::days(365), 3)
             .unwrap()

@@ -7,13 +7,19 @@
 //!   and the small mutable tables whole (users, bureaus, devices, tokens, calendar imports).
 //!   Gzipped JSON lines; applying one twice changes nothing.
 //!
-//! Every backup is listed in the folder's `manifest.json` with its SHA-256. A restore goes into
+//! Every backup is encrypted to the operator's public key (`sealed`), unless the operator
+//! explicitly asks otherwise, and listed in the folder's `manifest.json` with the SHA-256 of
+//! the file as stored (a damaged file is found without the key). A restore goes into
 //! an empty database: the newest full backup, then every incremental after it, checked against
 //! the manifest; then the log is renumbered in its order under one low transaction id (the new
 //! cluster's transaction ids restart, and new events must follow the restored ones), every
 //! snapshot is refolded, and the server gets a new epoch so seats pull again from the start.
 
-use std::io::{BufRead, BufReader, Write};
+mod sealed;
+
+pub use sealed::{new_key_pair, Sealing, Unsealing};
+
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -44,6 +50,14 @@ pub enum BackupError {
     NotEmpty,
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("backup key: {0} / 备份密钥无效")]
+    Key(String),
+    #[error("the backups are encrypted: give the operator's secret key (--identity FILE) / 备份已加密，请提供运维密钥")]
+    NoKey,
+    #[error("{0}: not encrypted to this key; give the secret key the backup was made for / 密钥与备份不符")]
+    WrongKey(PathBuf),
+    #[error("no backup key: give the operator's public key (--recipient age1… or HOTLINE_BACKUP_RECIPIENT), or --unencrypted to write callers' data in the clear / 未指定备份加密公钥")]
+    NoRecipient,
 }
 
 impl BackupError {
@@ -52,6 +66,10 @@ impl BackupError {
             Self::NotEmpty => "restore.not_empty",
             Self::Manifest(_) => "backup.manifest",
             Self::NoTool(_) => "backup.no_tool",
+            Self::Key(_) => "backup.key",
+            Self::NoKey => "backup.no_key",
+            Self::WrongKey(_) => "backup.wrong_key",
+            Self::NoRecipient => "backup.no_recipient",
             _ => "backup.failed",
         }
     }
@@ -74,6 +92,9 @@ pub struct Entry {
     pub audit_id: i64,
     pub events: i64,
     pub sha256: String,
+    /// Encrypted to the operator's key (age); false for backups written in the clear.
+    #[serde(default)]
+    pub encrypted: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -217,37 +238,76 @@ fn owner_only(path: &Path) -> Result<(), BackupError> {
     Ok(())
 }
 
-fn run(tool: &'static str, args: &[&str], url: &str) -> Result<(), BackupError> {
+/// What flows through a PostgreSQL tool's standard streams: a dump comes out of `pg_dump` into
+/// the (encrypting) backup file, a restore goes into `pg_restore` from the (decrypting) reader;
+/// the clear dump never lands on disk.
+enum Piped<'a> {
+    Out(&'a mut dyn Write),
+    In(&'a mut dyn Read),
+}
+
+fn run(tool: &'static str, args: &[&str], url: &str, piped: Piped<'_>) -> Result<(), BackupError> {
+    use std::process::Stdio;
     let (dbname, password) = without_password(url);
     let mut cmd = Command::new(pg_tool(tool)?);
     cmd.args(args).arg("--dbname").arg(dbname);
     if let Some(p) = password {
         cmd.env("PGPASSWORD", p);
     }
-    let out = cmd
-        .output()
-        .map_err(|e| BackupError::Io(PathBuf::from(tool), e))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(BackupError::Tool {
+    let io = |e| BackupError::Io(PathBuf::from(tool), e);
+    let (stdin, stdout) = match piped {
+        Piped::Out(_) => (Stdio::null(), Stdio::piped()),
+        Piped::In(_) => (Stdio::piped(), Stdio::null()),
+    };
+    let mut child = cmd
+        .stdin(stdin)
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(io)?;
+    // Read beside the copy: a tool that fills its error pipe would otherwise wait forever.
+    let mut err = child.stderr.take().expect("piped");
+    let stderr = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = err.read_to_string(&mut text);
+        text
+    });
+    let copied = match piped {
+        Piped::Out(out) => std::io::copy(child.stdout.as_mut().expect("piped"), out),
+        Piped::In(input) => {
+            let mut stdin = child.stdin.take().expect("piped");
+            // Dropping stdin ends the tool's input.
+            std::io::copy(input, &mut stdin)
+        }
+    };
+    let status = child.wait().map_err(io)?;
+    let stderr = stderr.join().unwrap_or_default();
+    if !status.success() {
+        return Err(BackupError::Tool {
             tool: tool.into(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        })
+            stderr,
+        });
     }
+    copied.map_err(io)?;
+    Ok(())
 }
 
+/// Streamed: a full dump of a province's centre does not fit in memory.
 fn sha256_of(path: &Path) -> Result<String, BackupError> {
-    let bytes = std::fs::read(path).map_err(|e| BackupError::Io(path.to_owned(), e))?;
-    Ok(hex::encode(Sha256::digest(&bytes)))
+    let io = |e| BackupError::Io(path.to_owned(), e);
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let mut hash = Sha256::new();
+    std::io::copy(&mut file, &mut hash).map_err(io)?;
+    Ok(hex::encode(hash.finalize()))
 }
 
-/// A full backup into `dir`; returns its manifest entry.
+/// A full backup into `dir`, encrypted as `sealing` says; returns its manifest entry.
 pub async fn full(
     pool: &PgPool,
     url: &str,
     dir: &Path,
     now: DateTime<Utc>,
+    sealing: &Sealing,
 ) -> Result<Entry, BackupError> {
     std::fs::create_dir_all(dir).map_err(|e| BackupError::Io(dir.to_owned(), e))?;
     owner_only(dir)?;
@@ -258,19 +318,19 @@ pub async fn full(
     let events: i64 = sqlx::query_scalar("SELECT count(*) FROM events")
         .fetch_one(pool)
         .await?;
-    let file = format!("full-{}.dump", now.format("%Y%m%dT%H%M%SZ"));
+    let file = sealing.name(format!("full-{}.dump", now.format("%Y%m%dT%H%M%SZ")));
     let path = dir.join(&file);
+    let io = |e| BackupError::Io(path.clone(), e);
+    let out = std::fs::File::create(&path).map_err(io)?;
+    owner_only(&path)?;
+    let mut sealed = sealing.writer(out)?;
     run(
         "pg_dump",
-        &[
-            "--format=custom",
-            "--no-owner",
-            "--file",
-            &path.to_string_lossy(),
-        ],
+        &["--format=custom", "--no-owner"],
         url,
+        Piped::Out(&mut sealed),
     )?;
-    owner_only(&path)?;
+    sealed.finish().and_then(|f| f.sync_all()).map_err(io)?;
     let entry = Entry {
         kind: BackupKind::Full,
         sha256: sha256_of(&path)?,
@@ -279,6 +339,7 @@ pub async fn full(
         cursor,
         audit_id,
         events,
+        encrypted: sealing.encrypts(),
     };
     manifest.backups.push(entry.clone());
     manifest.save(dir)?;
@@ -310,23 +371,27 @@ const WHOLE: &[(&str, &str)] = &[
     ("policy_versions", "version"),
 ];
 
-/// An incremental backup of what changed since the newest backup in `dir` (a full one must exist).
+/// An incremental backup of what changed since the newest backup in `dir` (a full one must
+/// exist), encrypted as `sealing` says.
 pub async fn incremental(
     pool: &PgPool,
     dir: &Path,
     now: DateTime<Utc>,
+    sealing: &Sealing,
 ) -> Result<Entry, BackupError> {
     let mut manifest = Manifest::load(dir)?;
     let last = manifest.backups.last().cloned().ok_or_else(|| {
         BackupError::Manifest("no full backup yet: take one with --full first".into())
     })?;
     let (cursor, audit_id) = horizon(pool).await?;
-    let file = format!("incr-{}.jsonl.gz", now.format("%Y%m%dT%H%M%SZ"));
+    let file = sealing.name(format!("incr-{}.jsonl.gz", now.format("%Y%m%dT%H%M%SZ")));
     let path = dir.join(&file);
     let io = |e| BackupError::Io(path.clone(), e);
     let out = std::fs::File::create(&path).map_err(io)?;
     owner_only(&path)?;
-    let mut gz = flate2::write::GzEncoder::new(out, flate2::Compression::default());
+    // Compressed, then encrypted (encrypted data does not compress).
+    let mut gz =
+        flate2::write::GzEncoder::new(sealing.writer(out)?, flate2::Compression::default());
     let mut write_line = |line: &Line| -> Result<(), BackupError> {
         serde_json::to_writer(&mut gz, line).expect("serialises");
         gz.write_all(b"\n").map_err(io)
@@ -379,8 +444,8 @@ pub async fn incremental(
         })?;
     }
     gz.finish()
-        .map_err(|e| BackupError::Io(path.clone(), e))?
-        .sync_all()
+        .and_then(|sealed| sealed.finish())
+        .and_then(|f| f.sync_all())
         .map_err(|e| BackupError::Io(path.clone(), e))?;
     let entry = Entry {
         kind: BackupKind::Incremental,
@@ -390,6 +455,7 @@ pub async fn incremental(
         cursor: cursor.max(last.cursor),
         audit_id: audit_id.max(last.audit_id),
         events,
+        encrypted: sealing.encrypts(),
     };
     manifest.backups.push(entry.clone());
     manifest.save(dir)?;
@@ -406,8 +472,13 @@ pub struct Restored {
 }
 
 /// Restores the newest full backup in `dir` and every incremental after it into the empty
-/// database at `url`.
-pub async fn restore(pool: &PgPool, url: &str, dir: &Path) -> Result<Restored, BackupError> {
+/// database at `url`, decrypting with the operator's `keys` those that are encrypted.
+pub async fn restore(
+    pool: &PgPool,
+    url: &str,
+    dir: &Path,
+    keys: &Unsealing,
+) -> Result<Restored, BackupError> {
     let manifest = Manifest::load(dir)?;
     let start = manifest
         .backups
@@ -431,15 +502,16 @@ pub async fn restore(pool: &PgPool, url: &str, dir: &Path) -> Result<Restored, B
         return Err(BackupError::NotEmpty);
     }
     let full = &manifest.backups[start];
+    // Every key is checked before anything is written: a wrong key leaves the database empty.
+    for e in &manifest.backups[start..] {
+        keys.reader(&dir.join(&e.file), e.encrypted)?;
+    }
+    let mut dump = keys.reader(&dir.join(&full.file), full.encrypted)?;
     run(
         "pg_restore",
-        &[
-            "--no-owner",
-            "--exit-on-error",
-            "--single-transaction",
-            &dir.join(&full.file).to_string_lossy(),
-        ],
+        &["--no-owner", "--exit-on-error", "--single-transaction"],
         url,
+        Piped::In(&mut dump),
     )?;
     // A newer server may have migrations the backup predates.
     crate::MIGRATOR.run(pool).await?;
@@ -447,7 +519,7 @@ pub async fn restore(pool: &PgPool, url: &str, dir: &Path) -> Result<Restored, B
     let incrementals = &manifest.backups[start + 1..];
     for e in incrementals {
         let path = dir.join(&e.file);
-        let file = std::fs::File::open(&path).map_err(|err| BackupError::Io(path.clone(), err))?;
+        let file = keys.reader(&path, e.encrypted)?;
         let mut tx = pool.begin().await?;
         for line in BufReader::new(flate2::read::GzDecoder::new(file)).lines() {
             let line = line.map_err(|err| BackupError::Io(path.clone(), err))?;
