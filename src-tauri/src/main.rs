@@ -104,6 +104,7 @@ fn main() {
             commands::supervision::call_back,
             commands::supervision::download_report,
             commands::supervision::roster,
+            commands::supervision::skewed_devices,
             commands::knowledge::kb_list,
             commands::knowledge::kb_get,
             commands::knowledge::kb_write,

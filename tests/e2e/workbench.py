@@ -416,6 +416,11 @@ def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir,
     check("the dashboard counts the replied complaint", True)
     boss.wait_until(lambda: "值班长 super1" in boss.content("[data-testid=on-duty]"), what="who is on duty, from the roster")
     check("the dashboard shows who is on duty", True)
+    # This desk's clock runs hours ahead (the test aims it at the next morning): the server
+    # measured it at the desk's sync, and the dashboard names it.
+    boss.wait_until(lambda: "super1" in boss.content("[data-testid=skewed-devices]") and "快" in boss.content("[data-testid=skewed-devices]"),
+                    what="the supervisor's own fast desk listed among the skewed devices")
+    check("the dashboard lists the desks whose clocks the server found off", True)
     boss.wait("[data-chart=hour] canvas", what="the volume by hour drawn by ECharts")
     check("ECharts draws the dashboard's charts", True)
     if shots:

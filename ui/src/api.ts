@@ -357,6 +357,16 @@ export interface Duty {
   position: string;
   user: string;
 }
+/** A device whose clock the server measured off by more than its limit (`wire::DeviceClock`). */
+export interface DeviceClock {
+  device_id: string;
+  user_name: string | null;
+  pulled_at: string | null;
+  offset_at: string | null;
+  offset_secs: number | null;
+  skewed: boolean;
+}
+export const skewedDevices = () => invoke<DeviceClock[]>("skewed_devices");
 export const roster = (date: string) => invoke<{ day: string; duties: Duty[]; on_duty: Duty[] }>("roster", { date });
 export const downloadReport = (period: "day" | "week" | "month", date: string, format: "xlsx" | "pdf") =>
   invoke<string>("download_report", { period, date, format });

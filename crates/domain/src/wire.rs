@@ -191,3 +191,18 @@ pub struct NoticeOutcome {
     /// Running clocks whose due moves, old and new.
     pub moved: Vec<MovedDue>,
 }
+
+/// A device that syncs and how far its clock is off (`GET /api/v1/devices`, supervisors and
+/// administrators): which desks' countdowns and step times to distrust, which clocks IT sets
+/// right.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceClock {
+    pub device_id: String,
+    pub user_name: Option<String>,
+    pub pulled_at: Option<DateTime<Utc>>,
+    pub offset_at: Option<DateTime<Utc>>,
+    /// Device minus server, in seconds, as last measured.
+    pub offset_secs: Option<i64>,
+    /// Beyond the server's skew limit (5 minutes).
+    pub skewed: bool,
+}

@@ -196,22 +196,20 @@ async fn audit_skew<'e>(
     Ok(())
 }
 
-/// One device as supervisors and administrators see it.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, sqlx::FromRow)]
-pub struct DeviceClock {
-    pub device_id: String,
-    pub user_name: Option<String>,
-    pub pulled_at: Option<DateTime<Utc>>,
-    pub offset_at: Option<DateTime<Utc>>,
-    /// Device minus server, in seconds, as last measured.
-    pub offset_secs: Option<i64>,
-    /// Beyond [`SKEW_LIMIT`].
-    pub skewed: bool,
-}
+/// One device as supervisors and administrators see it (the wire type the desk reads too).
+pub use hotline_domain::wire::DeviceClock;
 
 /// Every device that has synced, the skewed first, then by last contact.
 pub async fn devices(pool: &sqlx::PgPool) -> Result<Vec<DeviceClock>, sqlx::Error> {
-    sqlx::query_as(
+    type Row = (
+        String,
+        Option<String>,
+        Option<DateTime<Utc>>,
+        Option<DateTime<Utc>>,
+        Option<i64>,
+        bool,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT d.device_id, u.name AS user_name, d.pulled_at, d.offset_at,
                 d.clock_offset_ms / 1000 AS offset_secs,
                 COALESCE(abs(d.clock_offset_ms) > $1, false) AS skewed
@@ -221,7 +219,20 @@ pub async fn devices(pool: &sqlx::PgPool) -> Result<Vec<DeviceClock>, sqlx::Erro
     )
     .bind(SKEW_LIMIT.num_milliseconds())
     .fetch_all(pool)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(device_id, user_name, pulled_at, offset_at, offset_secs, skewed)| DeviceClock {
+                device_id,
+                user_name,
+                pulled_at,
+                offset_at,
+                offset_secs,
+                skewed,
+            },
+        )
+        .collect())
 }
 
 #[cfg(test)]

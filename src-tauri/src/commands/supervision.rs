@@ -61,3 +61,10 @@ pub async fn roster(
 ) -> Result<hotline_domain::roster::RosterDay, ErrorPayload> {
     desk.roster(&date).await.map_err(Into::into)
 }
+
+#[tauri::command]
+pub async fn skewed_devices(
+    desk: Desk<'_>,
+) -> Result<Vec<hotline_domain::wire::DeviceClock>, ErrorPayload> {
+    desk.skewed_devices().await.map_err(Into::into)
+}

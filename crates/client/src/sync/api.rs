@@ -302,6 +302,20 @@ impl ServerApi {
         answer(r).await
     }
 
+    /// Every device that syncs with its clock offset, the skewed first.
+    pub async fn devices(
+        &self,
+        token: &Secret,
+    ) -> Result<Vec<hotline_domain::wire::DeviceClock>, ClientError> {
+        let r = self
+            .http
+            .get(format!("{}/api/v1/devices", self.base))
+            .bearer_auth(token.expose())
+            .send()
+            .await;
+        answer(r).await
+    }
+
     /// The live stream: a [`Notice`] whenever events committed on the server.
     pub async fn notices(&self, token: &Secret) -> Result<impl Stream<Item = Notice>, ClientError> {
         let r = self

@@ -79,6 +79,20 @@ impl Workbench {
         api.roster(&token, &date).await
     }
 
+    /// The devices whose clocks the server measured more than its skew limit off (their
+    /// countdowns and step times are not to be trusted until IT sets them right); empty on a
+    /// desk without a server.
+    pub async fn skewed_devices(
+        &self,
+    ) -> Result<Vec<hotline_domain::wire::DeviceClock>, ClientError> {
+        let Some((api, token)) = self.logged_in().await else {
+            return Ok(Vec::new());
+        };
+        let mut devices = api.devices(&token).await?;
+        devices.retain(|d| d.skewed);
+        Ok(devices)
+    }
+
     pub async fn decisions(&self) -> Result<Vec<DecisionRow>, ClientError> {
         self.store.read().await.decisions().await
     }
