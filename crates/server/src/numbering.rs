@@ -23,26 +23,50 @@ pub async fn confirm(
     fresh: &[(i64, Event)],
     now: DateTime<Utc>,
 ) -> Result<Vec<Event>, sqlx::Error> {
-    let mut given: HashSet<CaseNumber> = HashSet::new();
-    let mut corrections = Vec::new();
-    for (_, e) in fresh {
-        let EventBody::Received(intake) = &e.body else {
-            continue;
-        };
-        let number = &intake.number;
-        let seat = who.seat_code.as_deref().unwrap_or(number.seat());
-        // Pushes of one prefix take their turn here, so two desks of one seat cannot both
-        // confirm the same number before either is stored.
+    let received: Vec<(&Event, &CaseNumber)> = fresh
+        .iter()
+        .filter_map(|(_, e)| match &e.body {
+            EventBody::Received(intake) => Some((e, &intake.number)),
+            _ => None,
+        })
+        .collect();
+    if received.is_empty() {
+        return Ok(Vec::new());
+    }
+    let seat_of = |n: &CaseNumber| {
+        who.seat_code
+            .clone()
+            .unwrap_or_else(|| n.seat().to_owned())
+            .to_ascii_uppercase()
+    };
+    // Pushes of one prefix take their turn here (in one order, so two pushes cannot wait on
+    // each other), so two desks of one seat cannot both confirm the same number before either
+    // is stored. A push holds one prefix or two (its day, maybe yesterday's).
+    let mut prefixes: Vec<String> = received
+        .iter()
+        .map(|(_, n)| format!("case-number:{}-{}", n.date(), seat_of(n)))
+        .collect();
+    prefixes.sort();
+    prefixes.dedup();
+    for p in &prefixes {
         sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind(format!("case-number:{}-{}", number.date(), seat))
+            .bind(p)
             .execute(&mut **tx)
             .await?;
-        let own = number.seat().eq_ignore_ascii_case(seat);
-        if own && !given.contains(number) && !held_by_another(tx, number, e).await? {
-            given.insert(number.clone());
+    }
+    let held = held(tx, &received).await?;
+    let mut given: HashSet<CaseNumber> = HashSet::new();
+    let mut corrections = Vec::new();
+    for (e, number) in received {
+        let seat = seat_of(number);
+        let own = number.seat() == seat;
+        let taken = held
+            .iter()
+            .any(|(n, case)| n == number && *case != e.case.0);
+        if own && !taken && given.insert(number.clone()) {
             continue;
         }
-        let Some(next) = next_free(tx, number, seat, &given).await? else {
+        let Some(next) = next_free(tx, number, &seat, &given).await? else {
             crate::log::error(&format!(
                 "no free case number left on {} for seat {seat}",
                 number.date()
@@ -71,16 +95,21 @@ pub async fn confirm(
     Ok(corrections)
 }
 
-async fn held_by_another(
+/// The cases that hold any of these numbers (one query for the push).
+async fn held(
     tx: &mut Transaction<'_, Postgres>,
-    number: &CaseNumber,
-    e: &Event,
-) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM cases WHERE number = $1 AND id <> $2)")
-        .bind(number.to_string())
-        .bind(e.case.0)
-        .fetch_one(&mut **tx)
-        .await
+    received: &[(&Event, &CaseNumber)],
+) -> Result<Vec<(CaseNumber, uuid::Uuid)>, sqlx::Error> {
+    let numbers: Vec<String> = received.iter().map(|(_, n)| n.to_string()).collect();
+    let rows: Vec<(String, uuid::Uuid)> =
+        sqlx::query_as("SELECT number, id FROM cases WHERE number = ANY($1)")
+            .bind(&numbers)
+            .fetch_all(&mut **tx)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(n, id)| Some((n.parse().ok()?, id)))
+        .collect())
 }
 
 /// The next number of the seat's prefix on the number's day after every one the server holds
