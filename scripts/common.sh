@@ -58,6 +58,16 @@ ensure_rust() {
   fi
 }
 
+# ensure_lints: rustfmt and clippy (the test command's format and lint gates).
+ensure_lints() {
+  if cargo fmt --version >/dev/null 2>&1 && cargo clippy --version >/dev/null 2>&1; then return; fi
+  if command -v rustup >/dev/null 2>&1; then
+    rustup component add rustfmt clippy
+  else
+    apt_install rustfmt rust-clippy
+  fi
+}
+
 # ensure_node: node and npm, from the distribution if missing.
 ensure_node() {
   local need=()

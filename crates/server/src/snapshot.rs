@@ -15,7 +15,8 @@ use uuid::Uuid;
 use hotline_domain::case::facts::CaseFacts;
 
 /// Bumped when the facts' derivation changes: the server re-derives older rows at start.
-pub const FACTS_VERSION: i16 = 3;
+/// 4: a dissatisfied callback reopens its case by itself (the fold, not the seat).
+pub const FACTS_VERSION: i16 = 4;
 
 /// The histories of `cases` in pull order (the order every device folds them), as this
 /// transaction sees them.

@@ -831,3 +831,111 @@ async fn a_received_event_with_other_clocks_than_the_policys_is_corrected_by_the
         ["push.forbidden"]
     );
 }
+
+/// The callback rule is the domain's (issue: every rule written once). Before, the server stored
+/// a dissatisfied callback without the caller's words, and the case stayed replied unless the
+/// seat also sent a `reopened` step. Now the words are required at push, and the callback itself
+/// sends the case back to the bureau; a seat that still sends its own `reopened` after it (builds
+/// before 2026-12) gets the same case, and no conflict.
+#[tokio::test]
+async fn a_dissatisfied_callback_needs_the_callers_words_and_reopens_the_case_itself() {
+    use hotline_domain::case::Satisfaction;
+    let (pool, base, http) = seeded_server().await;
+    let seat = login(&http, &base, "seat1").await;
+    let hrss = login(&http, &base, "hrss1").await;
+    // Each step after the server stored the steps its author had seen.
+    let at = chrono::Utc::now();
+    let replied = |case, n: u32| {
+        let b = BureauCode::from("HRSS");
+        [
+            hrss.event(
+                case,
+                at + Duration::minutes(1),
+                EventBody::SignedFor { bureau: b.clone() },
+            ),
+            hrss.event(
+                case,
+                at + Duration::minutes(n as i64 + 2),
+                EventBody::Replied {
+                    bureau: Some(b),
+                    text: "已答复".into(),
+                },
+            ),
+        ]
+    };
+    let (a, b) = (
+        seat.new_case(1, at, "consultation", "social_security", "社保卡补办"),
+        seat.new_case(2, at, "consultation", "social_security", "医保报销"),
+    );
+    let dispatch = |e: &hotline_domain::case::Event| {
+        seat.event(
+            e.case,
+            at,
+            EventBody::Dispatched {
+                bureau: "HRSS".into(),
+                note: String::new(),
+            },
+        )
+    };
+    let (da, db) = (dispatch(&a), dispatch(&b));
+    let (case_a, case_b) = (a.case, b.case);
+    assert!(
+        refusals_of(seat.push(&http, &base, 1, &[a, da, b, db]).await)
+            .await
+            .is_empty()
+    );
+    let mut steps = replied(case_a, 0).to_vec();
+    steps.extend(replied(case_b, 1));
+    assert!(refusals_of(hrss.push(&http, &base, 1, &steps).await)
+        .await
+        .is_empty());
+
+    let call = |case, comment: &str| {
+        seat.event(
+            case,
+            at + Duration::hours(1),
+            EventBody::CalledBack {
+                satisfaction: Satisfaction::Dissatisfied,
+                comment: comment.into(),
+            },
+        )
+    };
+    assert_eq!(
+        refusals_of(seat.push(&http, &base, 5, &[call(case_a, "  ")]).await).await,
+        ["callback.reason_required"]
+    );
+    let legacy_reopen = seat.event(
+        case_b,
+        at + Duration::hours(1),
+        EventBody::Reopened {
+            reason: "回访不满意：没解决".into(),
+        },
+    );
+    let pushed = seat
+        .push(
+            &http,
+            &base,
+            6,
+            &[
+                call(case_a, "没解决"),
+                call(case_b, "没解决"),
+                legacy_reopen,
+            ],
+        )
+        .await;
+    assert!(refusals_of(pushed).await.is_empty());
+    for case in [case_a, case_b] {
+        let (status, conflicts, bureau): (String, i32, String) = sqlx::query_as(
+            "SELECT c.status, c.conflicts, b.status FROM cases c JOIN case_bureaus b ON b.case_id = c.id WHERE c.id = $1",
+        )
+        .bind(case.0)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            (status.as_str(), conflicts, bureau.as_str()),
+            ("dispatched", 0, "dispatched"),
+            "{case:?}: back with the bureau, as the seat's own reopening would have done"
+        );
+    }
+}

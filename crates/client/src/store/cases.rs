@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use hotline_domain::case::{
-    permits, Actor, Caller, CaseId, CaseNumber, CaseState, Channel, DeviceId, Event, EventBody,
+    admit, Actor, Caller, CaseId, CaseNumber, CaseState, Channel, DeviceId, Event, EventBody,
     Intake, IntakeDraft, Level,
 };
 use hotline_domain::sla::{AlertSettings, SlaCalendar};
@@ -228,26 +228,16 @@ pub(super) async fn history(
 }
 
 /// Writes a step this seat takes: first what the server would refuse without looking at the case
-/// (the role's permission, the length of every text), so a step that cannot reach a bureau is
-/// never written to sit in the outbox; then the case's own rules ([`write_event`]).
+/// (`hotline_domain::case::admit`: the role's permission, every text's length, the words a step
+/// cannot go without), so a step that cannot reach a bureau is never written to sit in the
+/// outbox; then the case's own rules ([`write_event`]).
 async fn record(
     tx: &mut Transaction<'_, Sqlite>,
     mut event: Event,
     cal: &SlaCalendar,
     alerts: &AlertSettings,
 ) -> Result<CaseState, ClientError> {
-    let actor = &event.actor;
-    if !permits(actor.role, actor.bureau.as_ref(), &event.body) {
-        return Err(ClientError::Invalid {
-            code: "case.forbidden",
-            message: format!(
-                "your role may not record {} / 您的角色无权执行「{}」",
-                event.body.step(),
-                event.body.step_zh()
-            ),
-        });
-    }
-    event.check_lengths().map_err(|e| ClientError::Invalid {
+    admit(&event).map_err(|e| ClientError::Invalid {
         code: e.code(),
         message: e.to_string(),
     })?;

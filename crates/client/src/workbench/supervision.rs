@@ -103,30 +103,19 @@ impl Workbench {
         store.callbacks_due(self.now(), after).await
     }
 
-    /// Records a callback. A dissatisfied caller's case is reopened in the same transaction (and
-    /// so goes back to the bureau that replied) with the caller's words as the reason.
+    /// Records a callback. A dissatisfied caller's words are required and the callback itself
+    /// reopens the case, back to the bureau that replied (both rules are the domain's:
+    /// `case::admit` and the fold).
     pub async fn call_back(
         &self,
         case: &str,
         satisfaction: Satisfaction,
         comment: &str,
     ) -> Result<CaseDetail, ClientError> {
-        let comment = comment.trim();
-        if satisfaction == Satisfaction::Dissatisfied && comment.is_empty() {
-            return Err(ClientError::Invalid {
-                code: "callback.reason_required",
-                message: "say why the caller is dissatisfied: the bureau redoes the case from it / 请填写不满意的原因，承办单位据此重新办理".into(),
-            });
-        }
-        let mut steps = vec![EventBody::CalledBack {
+        let step = EventBody::CalledBack {
             satisfaction,
-            comment: comment.to_owned(),
-        }];
-        if satisfaction == Satisfaction::Dissatisfied {
-            steps.push(EventBody::Reopened {
-                reason: format!("回访不满意：{comment}"),
-            });
-        }
-        self.act_steps(case, steps).await
+            comment: comment.trim().to_owned(),
+        };
+        self.act_steps(case, vec![step]).await
     }
 }

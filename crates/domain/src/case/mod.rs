@@ -1,5 +1,6 @@
 //! The case (工单) and its lifecycle as a pure fold of append-only events.
 
+mod admission;
 mod event;
 pub mod facts;
 mod fold;
@@ -10,6 +11,7 @@ mod model;
 mod permission;
 pub mod supervision;
 
+pub use admission::{admit, Inadmissible};
 pub use event::{Actor, CaseId, DeviceId, Event, EventBody, EventId, Role, Satisfaction};
 pub use fold::{
     Assignment, AssignmentStatus, Callback, CaseState, CaseStatus, ClockInstance, ClockRef,

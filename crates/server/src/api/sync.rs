@@ -10,7 +10,7 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::Json;
 use chrono::Duration;
 use futures::Stream;
-use hotline_domain::case::{permits, CaseId, Event, EventBody, Role};
+use hotline_domain::case::{admit, CaseId, Event, EventBody, Inadmissible, Role};
 use hotline_domain::centre::PolicyHistory;
 use hotline_domain::wire::{PullPage, PulledEvent, PushResponse, PushedEvent, Refusal, MAX_PUSH};
 use serde::Deserialize;
@@ -404,20 +404,17 @@ fn check_event(
     {
         return Err(ApiError::forbidden("push.actor", format!("event {} names another user or device than the session's / 事件的操作人与登录用户不符", e.id.0)));
     }
-    e.check_lengths()
-        .map_err(|t| ApiError::unprocessable(t.code(), t.to_string()))?;
-    if !permits(who.role, who.bureau.as_ref(), &e.body) {
-        return Err(ApiError::forbidden(
+    // The actor is the session's (above), so the domain's check of it is the session's.
+    admit(e).map_err(|err| match err {
+        Inadmissible::Forbidden { step, step_zh } => ApiError::forbidden(
             "push.forbidden",
             format!(
-                "a {} may not record {} ({}) / 无权执行「{}」",
+                "a {} may not record {step} ({step_zh}) / 无权执行「{step_zh}」",
                 crate::auth::role_name(who.role),
-                e.body.step(),
-                e.body.step_zh(),
-                e.body.step_zh()
             ),
-        ));
-    }
+        ),
+        other => ApiError::unprocessable(other.code(), other.to_string()),
+    })?;
     if e.at > now + Duration::hours(24) {
         return Err(ApiError::unprocessable(
             "push.future",

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use super::{
     Assignment, AssignmentStatus, Callback, CaseState, CaseStatus, ClockInstance, ExtensionRequest,
 };
-use crate::case::event::{Event, EventBody};
+use crate::case::event::{Event, EventBody, Satisfaction};
 use crate::case::model::BureauCode;
 use crate::sla::{ClockRun, ClockScope, ClockSpec, Trigger};
 
@@ -159,6 +159,12 @@ impl CaseState {
                     satisfaction: *satisfaction,
                     bureau: self.replied_by.clone(),
                 });
+                // A dissatisfied caller's case goes back to the bureau that replied (seed 001
+                // §5.3: 回访不满意的重新办理): the callback reopens it, whatever else the seat sent.
+                if *satisfaction == Satisfaction::Dissatisfied {
+                    self.reopen(at);
+                    self.reopened_by_callback = true;
+                }
             }
             B::Reopened { .. } => self.reopen(at),
             B::MergedInto { into } => {

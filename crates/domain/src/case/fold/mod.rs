@@ -272,6 +272,11 @@ pub struct CaseState {
     /// searchable, shown in its timeline.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub former_numbers: Vec<CaseNumber>,
+    /// The step just applied was a dissatisfied callback, which reopened the case itself: a
+    /// `reopened` that a seat sends right after it (as builds before 2026-12 did) echoes that
+    /// reopening and changes nothing. Kept in a stored snapshot, so folding on from it agrees.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    reopened_by_callback: bool,
 }
 
 /// One callback (回访): when, what the caller said, and whose reply it judged.
@@ -351,6 +356,7 @@ impl Default for CaseState {
             replied_by: None,
             callbacks: vec![],
             former_numbers: vec![],
+            reopened_by_callback: false,
         }
     }
 }
@@ -438,8 +444,14 @@ impl CaseState {
             status: self.status,
             refusal,
         };
-        self.check(event).map_err(refuse)?;
-        self.mutate(event);
+        let echo = self.reopened_by_callback && matches!(event.body, EventBody::Reopened { .. });
+        if !echo {
+            self.check(event).map_err(refuse)?;
+        }
+        self.reopened_by_callback = false;
+        if !echo {
+            self.mutate(event);
+        }
         self.devices.push(event.device.0.clone());
         self.events += 1;
         self.last_event_at = Some(self.last_event_at.map_or(event.at, |t| t.max(event.at)));
@@ -540,6 +552,10 @@ fn is_decision(body: &EventBody) -> bool {
             | B::Declined { .. }
             | B::Replied { .. }
             | B::Reopened { .. }
+            | B::CalledBack {
+                satisfaction: Satisfaction::Dissatisfied,
+                ..
+            }
             | B::MergedInto { .. }
             | B::Closed { .. }
     )
