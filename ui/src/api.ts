@@ -314,6 +314,7 @@ export interface Dashboard {
   period: DashPeriod;
   since: string;
   depth: { kind: string; status: string; count: number }[];
+  depth_statuses: string[];
   lights: { red: number; yellow: number; green: number; unknown: number; none: number };
   received: number;
   by_hour: number[];

@@ -356,3 +356,35 @@ async fn the_store_is_readable_by_its_user_only() {
         .expect("the store's file");
     assert_eq!(mode(&db), 0o600);
 }
+
+/// The queue reads `INDEXED BY cases_queue`, a partial index over the statuses on the desk: its
+/// predicate (a migration, written once as SQL) must be the domain's set, or every queue query
+/// fails. The queries themselves take the set from `CaseStatus::on_the_desk`.
+#[tokio::test]
+async fn the_queue_index_covers_exactly_the_statuses_the_domain_puts_on_the_desk() {
+    use hotline_domain::case::CaseStatus;
+    let dir = tempfile::tempdir().unwrap();
+    let store = LocalStore::open(
+        &DataDir::resolve(Some(dir.path().join("desk"))),
+        t("2026-11-26T10:00:00+08:00"),
+    )
+    .await
+    .unwrap();
+    let sql: String =
+        sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE name = 'cases_queue'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+    let sql = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    let predicate = format!(
+        "WHERE status IN {}",
+        CaseStatus::sql_list(CaseStatus::on_the_desk)
+    );
+    assert!(
+        sql.ends_with(&predicate),
+        "{sql}\n does not end with {predicate}"
+    );
+    assert!(CaseStatus::ALL
+        .into_iter()
+        .all(|s| !s.takes_merges() || s.on_the_desk()));
+}

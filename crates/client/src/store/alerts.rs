@@ -8,7 +8,7 @@ use hotline_domain::sla::SlaAmount;
 use serde::Serialize;
 use sqlx::Row;
 
-use super::read::OPEN;
+use super::read::on_the_desk;
 use super::LocalStore;
 use crate::ClientError;
 
@@ -168,8 +168,9 @@ impl LocalStore {
     /// (a case still open would write a removed point back as unsent and alert twice).
     pub async fn prune_alarm_data(&self, before: DateTime<Utc>) -> Result<u64, ClientError> {
         let mut tx = self.write().await?;
+        let open = on_the_desk();
         let n = sqlx::query(&format!(
-            "DELETE FROM alerts WHERE sent_at IS NOT NULL AND at < ? AND case_id NOT IN (SELECT id FROM cases WHERE status IN {OPEN})"
+            "DELETE FROM alerts WHERE sent_at IS NOT NULL AND at < ? AND case_id NOT IN (SELECT id FROM cases WHERE status IN {open})"
         ))
         .bind(before.timestamp())
         .execute(&mut *tx)

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Row, Sqlite};
 
 use super::queue::LightCounts;
-use super::read::{row, CaseRow, COLUMNS, OPEN};
+use super::read::{on_the_desk, row, CaseRow, COLUMNS};
 use super::LocalStore;
 use crate::ClientError;
 
@@ -62,6 +62,9 @@ pub struct Dashboard {
     pub since: DateTime<Utc>,
     /// Open cases by kind and status, now.
     pub depth: Vec<DepthCell>,
+    /// The statuses the depth counts, in their order (`CaseStatus::on_the_desk`): the columns
+    /// of the dashboard's table.
+    pub depth_statuses: Vec<&'static str>,
     pub lights: LightCounts,
     pub received: i64,
     pub by_hour: Vec<i64>,
@@ -141,7 +144,8 @@ impl LocalStore {
         // very second has not broken yet (it breaks after its due).
         let end = now + chrono::Duration::seconds(1);
         let (from, until) = (since.timestamp(), end.timestamp());
-        let depth = sqlx::query(&format!("SELECT kind, status, count(*) AS n FROM cases c WHERE status IN {OPEN} GROUP BY kind, status ORDER BY kind, status"))
+        let open = on_the_desk();
+        let depth = sqlx::query(&format!("SELECT kind, status, count(*) AS n FROM cases c WHERE status IN {open} GROUP BY kind, status ORDER BY kind, status"))
             .fetch_all(&self.pool)
             .await?
             .iter()
@@ -211,6 +215,11 @@ impl LocalStore {
             period,
             since,
             depth,
+            depth_statuses: hotline_domain::case::CaseStatus::ALL
+                .into_iter()
+                .filter(|s| s.on_the_desk())
+                .map(|s| s.code())
+                .collect(),
             lights,
             received,
             by_hour,
@@ -243,7 +252,7 @@ impl LocalStore {
         };
         match figure {
             Figure::Depth { kind, status } => {
-                q.push(format!("c.status IN {OPEN} AND c.kind = "))
+                q.push(format!("c.status IN {} AND c.kind = ", on_the_desk()))
                     .push_bind(kind.clone())
                     .push(" AND c.status = ")
                     .push_bind(status.clone());

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Row, Sqlite};
 
-use super::read::{row, CaseRow, COLUMNS, OPEN};
+use super::read::{on_the_desk, row, CaseRow, COLUMNS};
 use super::LocalStore;
 use crate::ClientError;
 
@@ -130,8 +130,9 @@ impl LocalStore {
         now: DateTime<Utc>,
     ) -> Result<QueuePage, ClientError> {
         let light_sql = light_sql(now.timestamp());
+        let open = on_the_desk();
         let mut counts_q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT light, count(*) AS n FROM (SELECT {light_sql} AS light FROM cases c INDEXED BY cases_queue WHERE c.status IN {OPEN}"
+            "SELECT light, count(*) AS n FROM (SELECT {light_sql} AS light FROM cases c INDEXED BY cases_queue WHERE c.status IN {open}"
         ));
         self.push_filters(&mut counts_q, f);
         counts_q.push(") GROUP BY light");
@@ -149,7 +150,7 @@ impl LocalStore {
         let total = counts.red + counts.yellow + counts.green + counts.unknown + counts.none;
 
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT {COLUMNS}, c.at_risk, {light_sql} AS light FROM cases c INDEXED BY cases_queue WHERE c.status IN {OPEN}"
+            "SELECT {COLUMNS}, c.at_risk, {light_sql} AS light FROM cases c INDEXED BY cases_queue WHERE c.status IN {open}"
         ));
         self.push_filters(&mut q, f);
         if let Some(light) = f.light {

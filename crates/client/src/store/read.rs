@@ -1,7 +1,7 @@
 //! Reading: the queue, one case, a caller's history, search.
 
 use chrono::{DateTime, Utc};
-use hotline_domain::case::CaseState;
+use hotline_domain::case::{CaseState, CaseStatus};
 use hotline_domain::text::{query_parts, QueryPart};
 use serde::Serialize;
 use sqlx::sqlite::SqliteRow;
@@ -43,7 +43,19 @@ pub struct QueueFilter {
 }
 
 pub(super) const COLUMNS: &str = "c.id, c.number, c.kind, c.status, c.phone, c.district, c.category, c.received_at, c.next_due, c.next_clock, c.next_label, c.conflicts, c.due_provisional";
-pub(super) const OPEN: &str = "('received', 'dispatched', 'handling', 'replied', 'evaluated')";
+/// The statuses on the desk (`CaseStatus::on_the_desk`) as an SQL list: the queue, the
+/// dashboard and alarm pruning name the set the domain defines. The queue's partial index
+/// (`cases_queue`, migration 0002) must have the same predicate; a test holds them together.
+pub(super) fn on_the_desk() -> &'static str {
+    static LIST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| CaseStatus::sql_list(CaseStatus::on_the_desk))
+}
+
+/// Cases a new call about the same matter may be merged into (`CaseStatus::takes_merges`).
+fn takes_merges() -> &'static str {
+    static LIST: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| CaseStatus::sql_list(CaseStatus::takes_merges))
+}
 
 pub(super) fn row(r: &SqliteRow) -> CaseRow {
     CaseRow {
@@ -79,8 +91,9 @@ impl LocalStore {
             district: f.district.clone(),
             ..Default::default()
         };
+        let open = on_the_desk();
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT {COLUMNS} FROM cases c INDEXED BY cases_queue WHERE c.status IN {OPEN}"
+            "SELECT {COLUMNS} FROM cases c INDEXED BY cases_queue WHERE c.status IN {open}"
         ));
         self.push_filters(&mut q, &filter);
         q.push(" ORDER BY c.next_due IS NULL, c.next_due, c.received_at LIMIT ")
@@ -161,9 +174,10 @@ impl LocalStore {
         if phone.is_empty() && address.is_empty() {
             return Ok(vec![]);
         }
+        let mergeable = takes_merges();
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS}, c.phone = ?1 AS same_caller FROM cases c
-             WHERE c.received_at >= ?4 AND c.status IN ('received', 'dispatched', 'handling', 'replied')
+             WHERE c.received_at >= ?4 AND c.status IN {mergeable}
                AND ((?1 <> '' AND c.phone = ?1) OR (?2 <> '' AND c.address = ?2 AND c.category = ?3))
              ORDER BY c.received_at DESC LIMIT ?5"
         ))

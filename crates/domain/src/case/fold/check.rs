@@ -31,7 +31,7 @@ impl CaseState {
             (_, Some(id)) if id != e.case => return Err(R::WrongCase),
             _ => {}
         }
-        let open = || need(st.is_open(), R::Status);
+        let open = || need(st.in_progress(), R::Status);
         let running = || open().and_then(|()| need(!self.is_paused(), R::Paused));
         let in_status = |b: &BureauCode, ok: &[AssignmentStatus], needs: &'static str| -> Step {
             let a = self
@@ -169,7 +169,7 @@ impl CaseState {
                     "with the case",
                 )
             }
-            B::Escalated { .. } => need(st.is_open() || st == CaseStatus::Replied, R::Status),
+            B::Escalated { .. } => need(st.in_progress() || st == CaseStatus::Replied, R::Status),
             B::Replied {
                 bureau: Some(b), ..
             } => {

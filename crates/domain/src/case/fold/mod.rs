@@ -67,8 +67,51 @@ impl CaseStatus {
         }
     }
 
-    fn is_open(self) -> bool {
+    pub const ALL: [CaseStatus; 8] = [
+        Self::Unreceived,
+        Self::Received,
+        Self::Dispatched,
+        Self::Handling,
+        Self::Replied,
+        Self::Evaluated,
+        Self::Closed,
+        Self::Merged,
+    ];
+
+    /// Still being worked towards a reply: the steps of handling (dispatch, feedback, pausing)
+    /// apply.
+    fn in_progress(self) -> bool {
         matches!(self, Self::Received | Self::Dispatched | Self::Handling)
+    }
+
+    /// On the desks' queue and the dashboard's depth: received and neither closed nor merged (a
+    /// replied case waits there for its callback, a called-back one for its closing).
+    pub fn on_the_desk(self) -> bool {
+        matches!(
+            self,
+            Self::Received | Self::Dispatched | Self::Handling | Self::Replied | Self::Evaluated
+        )
+    }
+
+    /// A new call about the same matter may be merged into a case in this state: received and
+    /// not yet called back.
+    pub fn takes_merges(self) -> bool {
+        matches!(
+            self,
+            Self::Received | Self::Dispatched | Self::Handling | Self::Replied
+        )
+    }
+
+    /// The SQL list `('received', …)` of the statuses `keep` holds for, in this order: how the
+    /// stores' SQL names a set of statuses without writing the rule again (the codes are fixed
+    /// words of ours, so they are safe to format in).
+    pub fn sql_list(keep: fn(CaseStatus) -> bool) -> String {
+        let codes: Vec<String> = Self::ALL
+            .into_iter()
+            .filter(|s| keep(*s))
+            .map(|s| format!("'{}'", s.code()))
+            .collect();
+        format!("({})", codes.join(", "))
     }
 }
 
