@@ -328,7 +328,12 @@ async fn an_alert_is_handed_out_once_per_clock_and_threshold_even_after_a_restar
         ),
     ]);
     store
-        .apply_pulled(&pulled, &at_pos(n + 2), &sla)
+        .apply_pulled(
+            &pulled,
+            &at_pos(n + 2),
+            &sla,
+            t("2026-11-26T10:00:00+08:00"),
+        )
         .await
         .unwrap();
     wb.act(

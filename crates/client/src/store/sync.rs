@@ -64,6 +64,7 @@ impl LocalStore {
         events: &[PulledEvent],
         next: &str,
         cal: &SlaCalendar,
+        now: DateTime<Utc>,
     ) -> Result<usize, ClientError> {
         let mut tx = self.write().await?;
         let mut touched: Vec<CaseId> = Vec::new();
@@ -103,10 +104,15 @@ impl LocalStore {
                 self.number_after(&mut tx, &intake.number).await?;
             }
         }
-        sqlx::query("UPDATE sync_state SET cursor = ?, last_sync = datetime('now'), last_error = NULL WHERE id = 1")
-            .bind(next)
-            .execute(&mut *tx)
-            .await?;
+        // Time through the seat's Clock, in the form `datetime('now')` gave before (what
+        // `hotline sync --status` prints and older stores hold).
+        sqlx::query(
+            "UPDATE sync_state SET cursor = ?, last_sync = ?, last_error = NULL WHERE id = 1",
+        )
+        .bind(next)
+        .bind(now.format("%Y-%m-%d %H:%M:%S").to_string())
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(added)
     }

@@ -302,6 +302,11 @@ impl ServerApi {
         answer(r).await
     }
 
+    /// The seat's time now, by the clock it dates its events by.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
     /// Every device that syncs with its clock offset, the skewed first.
     pub async fn devices(
         &self,

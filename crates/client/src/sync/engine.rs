@@ -104,7 +104,9 @@ async fn push_then_pull(
         if store.epoch_changed(page.epoch.as_deref()).await? {
             continue;
         }
-        report.pulled += store.apply_pulled(&page.events, &page.next, cal).await?;
+        report.pulled += store
+            .apply_pulled(&page.events, &page.next, cal, api.now())
+            .await?;
         progress(&report);
         if page.more {
             continue;
@@ -161,7 +163,7 @@ pub async fn on_notice(
             && store.outbox_len().await? == 0
         {
             let pulled = store
-                .apply_pulled(&live.page.events, &live.page.next, cal)
+                .apply_pulled(&live.page.events, &live.page.next, cal, api.now())
                 .await?;
             if !live.page.more {
                 return Ok(SyncReport {
