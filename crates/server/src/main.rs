@@ -612,7 +612,7 @@ fn coded(e: hotline_server::backup::BackupError) -> anyhow::Error {
 /// file: losing the old key loses every backup made with it) and prints the public half.
 fn backup_key(out: &std::path::Path) -> anyhow::Result<()> {
     use std::io::Write;
-    let (secret, public) = hotline_server::backup::new_key_pair(&chrono::Utc::now().to_rfc3339());
+    let (secret, public) = hotline_server::backup::new_key_pair(&SystemClock.now().to_rfc3339());
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
