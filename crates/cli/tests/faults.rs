@@ -116,18 +116,12 @@ fn complete(req: &[u8]) -> bool {
 fn new_cases(seat: &Seat, n: usize, tag: usize) {
     for i in 0..n {
         let phone = format!("139{:08}", tag * 100 + i);
-        seat.ok(&[
-            "case",
-            "new",
-            "--kind",
+        seat.new_case(
             "consultation",
-            "--phone",
-            &phone,
-            "--text",
-            &format!("故障测试{tag}-{i} 社保"),
-            "--category",
             "social_security",
-        ]);
+            &phone,
+            &format!("故障测试{tag}-{i} 社保"),
+        );
     }
 }
 

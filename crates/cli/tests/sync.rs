@@ -94,18 +94,12 @@ fn offline_work_drains_when_the_server_returns_and_the_bureau_sees_it() {
 
     // The seat keeps working: three cases, one dispatched, all local.
     for (i, text) in ["社保卡补办", "医保报销", "养老金发放"].iter().enumerate() {
-        let out = seat.ok(&[
-            "case",
-            "new",
-            "--kind",
+        let out = seat.new_case(
             "consultation",
-            "--phone",
-            &format!("1380013800{i}"),
-            "--text",
-            text,
-            "--category",
             "social_security",
-        ]);
+            &format!("1380013800{i}"),
+            text,
+        );
         assert!(
             out.trim().ends_with(&format!("A017-000{}", i + 1)),
             "numbered with the server's seat code: {out}"
@@ -174,18 +168,7 @@ fn a_watching_bureau_receives_a_dispatch_live() {
         .spawn()
         .unwrap();
 
-    let out = seat.ok(&[
-        "case",
-        "new",
-        "--kind",
-        "consultation",
-        "--phone",
-        "13800138000",
-        "--text",
-        "公积金提取",
-        "--category",
-        "housing",
-    ]);
+    let out = seat.new_case("consultation", "housing", "13800138000", "公积金提取");
     let number = out.split_whitespace().nth(1).unwrap().to_owned();
     seat.ok(&["case", "dispatch", &number, "--bureau", "HRSS"]);
     seat.ok(&["sync", "--once"]);
@@ -217,18 +200,12 @@ fn after_a_restore_from_backup_seats_pull_again_and_carry_on() {
         _root,
     } = centre();
     for (i, text) in ["社保卡补办", "医保报销"].iter().enumerate() {
-        seat.ok(&[
-            "case",
-            "new",
-            "--kind",
+        seat.new_case(
             "consultation",
-            "--phone",
-            &format!("1390013900{i}"),
-            "--text",
-            text,
-            "--category",
             "social_security",
-        ]);
+            &format!("1390013900{i}"),
+            text,
+        );
     }
     seat.ok(&["sync", "--once"]);
     let backups = tempfile::tempdir().unwrap();
@@ -275,18 +252,12 @@ fn after_a_restore_from_backup_seats_pull_again_and_carry_on() {
     let _server = Server::start(&restored, port);
 
     // The seat's next sync notices the new epoch, pulls everything again and carries on.
-    seat.ok(&[
-        "case",
-        "new",
-        "--kind",
+    seat.new_case(
         "consultation",
-        "--phone",
-        "13900139009",
-        "--text",
-        "养老金发放",
-        "--category",
         "social_security",
-    ]);
+        "13900139009",
+        "养老金发放",
+    );
     let out = seat.ok(&["sync", "--once"]);
     assert!(out.starts_with("pushed 1 (duplicates 0)"), "{out}");
     assert_ne!(seat.sqlite("SELECT epoch FROM sync_state"), epoch_before);
@@ -488,18 +459,12 @@ fn a_refused_dispatch_is_set_aside_and_the_seats_later_work_still_reaches_the_bu
         _root,
         ..
     } = centre();
-    let out = seat.ok(&[
-        "case",
-        "new",
-        "--kind",
+    let out = seat.new_case(
         "consultation",
-        "--phone",
-        "13800138000",
-        "--text",
-        "社保卡补办",
-        "--category",
         "social_security",
-    ]);
+        "13800138000",
+        "社保卡补办",
+    );
     let number = out.split_whitespace().nth(1).unwrap().to_owned();
     seat.ok(&["case", "dispatch", &number, "--bureau", "NOPE"]);
     let synced = seat.ok(&["sync", "--once"]);
@@ -521,18 +486,7 @@ fn a_refused_dispatch_is_set_aside_and_the_seats_later_work_still_reaches_the_bu
     let show = seat.ok(&["case", "show", &number]);
     assert!(show.lines().next().unwrap().contains("received"), "{show}");
     seat.ok(&["case", "dispatch", &number, "--bureau", "HRSS"]);
-    let second = seat.ok(&[
-        "case",
-        "new",
-        "--kind",
-        "consultation",
-        "--phone",
-        "13800138001",
-        "--text",
-        "医保报销",
-        "--category",
-        "social_security",
-    ]);
+    let second = seat.new_case("consultation", "social_security", "13800138001", "医保报销");
     let second = second.split_whitespace().nth(1).unwrap().to_owned();
     seat.ok(&["case", "dispatch", &second, "--bureau", "HRSS"]);
     let synced = seat.ok(&["sync", "--once"]);
@@ -568,18 +522,12 @@ fn a_seat_that_wrote_no_clocks_counts_the_policys_after_its_next_sync() {
         _root,
         ..
     } = centre();
-    let out = seat.ok(&[
-        "case",
-        "new",
-        "--kind",
+    let out = seat.new_case(
         "complaint",
-        "--phone",
-        "13800138000",
-        "--text",
-        "商家拒绝退款",
-        "--category",
         "social_security",
-    ]);
+        "13800138000",
+        "商家拒绝退款",
+    );
     let number = out.split_whitespace().nth(1).unwrap().to_owned();
     let honest = seat.ok(&["case", "show", &number]);
     let clocks = |show: &str| {
@@ -842,18 +790,12 @@ fn a_colleague_logging_in_on_the_same_desk_gets_a_device_of_their_own() {
         ..
     } = centre();
     let first_device = seat.sqlite("SELECT device_id FROM device");
-    seat.ok(&[
-        "case",
-        "new",
-        "--kind",
+    seat.new_case(
         "consultation",
-        "--phone",
-        "13800138000",
-        "--text",
-        "社保卡补办",
-        "--category",
         "social_security",
-    ]);
+        "13800138000",
+        "社保卡补办",
+    );
     let login = |user: &str, password: &str| seat.try_login(port, user, password);
     let refused = login("hrss1", "hrss-password");
     let err = String::from_utf8_lossy(&refused.stderr);
@@ -870,18 +812,7 @@ fn a_colleague_logging_in_on_the_same_desk_gets_a_device_of_their_own() {
 
     // Back to seat1: a device of its own again, and its work goes through.
     assert!(login("seat1", "seat-password").status.success());
-    seat.ok(&[
-        "case",
-        "new",
-        "--kind",
-        "consultation",
-        "--phone",
-        "13800138001",
-        "--text",
-        "医保报销",
-        "--category",
-        "social_security",
-    ]);
+    seat.new_case("consultation", "social_security", "13800138001", "医保报销");
     let synced = seat.ok(&["sync", "--once"]);
     assert!(
         synced.contains("pending 0") && !synced.contains("refused"),
@@ -903,23 +834,12 @@ fn a_disabled_accounts_desk_removes_its_cases_at_its_next_contact() {
         ..
     } = centre();
     let new_case = |text: &str| {
-        seat.ok(&[
-            "case",
-            "new",
-            "--kind",
-            "complaint",
-            "--phone",
-            "13800138000",
-            "--text",
-            text,
-            "--category",
-            "social_security",
-        ])
-        .trim()
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .to_owned()
+        seat.new_case("complaint", "social_security", "13800138000", text)
+            .trim()
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .to_owned()
     };
     let first = new_case("社保待遇核定有误");
     seat.ok(&["case", "dispatch", &first, "--bureau", "HRSS"]);
@@ -965,18 +885,7 @@ fn two_data_folders_of_one_seat_never_give_one_number_to_two_cases() {
     let other = Seat::new(_root.path(), "reinstalled");
     other.login(port, "seat1", "seat-password");
     let call = |desk: &Seat, phone: &str, text: &str| {
-        desk.ok(&[
-            "case",
-            "new",
-            "--kind",
-            "consultation",
-            "--phone",
-            phone,
-            "--text",
-            text,
-            "--category",
-            "social_security",
-        ]);
+        desk.new_case("consultation", "social_security", phone, text);
     };
     call(&seat, "13800138000", "社保卡补办");
     call(&other, "13900139000", "医保报销");

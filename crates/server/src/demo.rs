@@ -373,7 +373,7 @@ pub async fn seed(
                 summary.events += 1;
             }
             let i = state.intake.as_ref().expect("received");
-            let text = i.search_text();
+            let text = state.search_text().unwrap_or_default();
             let tokens = index_token_set(&text);
             let next_due = state
                 .next_due(cal)

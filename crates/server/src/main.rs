@@ -498,7 +498,7 @@ async fn main() -> anyhow::Result<()> {
                 );
             }
         }
-        Command::BackupKey { out } => backup_key(&out)?,
+        Command::BackupKey { .. } => unreachable!("answered before connecting to the database"),
         Command::Restore { dir, identity } => {
             use hotline_server::backup;
             let keys = match identity

@@ -112,19 +112,15 @@ async fn held(
         .collect())
 }
 
-/// The next number of the seat's prefix on the number's day after every one the server holds
-/// or this push gave.
+/// The next number of the seat's prefix (`seat` upper-case, as numbers hold it) on the number's
+/// day after every one the server holds or this push gave.
 async fn next_free(
     tx: &mut Transaction<'_, Postgres>,
     number: &CaseNumber,
     seat: &str,
     given: &HashSet<CaseNumber>,
 ) -> Result<Option<CaseNumber>, sqlx::Error> {
-    let prefix = format!(
-        "{}-{}-",
-        number.date().format("%y%m%d"),
-        seat.to_ascii_uppercase()
-    );
+    let prefix = format!("{}-{seat}-", number.date().format("%y%m%d"));
     let held: Option<i32> = sqlx::query_scalar(
         "SELECT max(split_part(number, '-', 3)::int) FROM cases
          WHERE starts_with(number, $1) AND split_part(number, '-', 3) ~ '^[0-9]{1,5}$'",
@@ -134,7 +130,7 @@ async fn next_free(
     .await?;
     let in_push = given
         .iter()
-        .filter(|n| n.date() == number.date() && n.seat().eq_ignore_ascii_case(seat))
+        .filter(|n| n.date() == number.date() && n.seat() == seat)
         .map(CaseNumber::seq)
         .max()
         .unwrap_or(0);

@@ -221,6 +221,23 @@ impl Seat {
         String::from_utf8(o.stdout).unwrap()
     }
 
+    /// `hotline case new`: a call of `kind` and `category` from `phone` about `text`; must
+    /// succeed; its output (the case's number is its second word).
+    pub fn new_case(&self, kind: &str, category: &str, phone: &str, text: &str) -> String {
+        self.ok(&[
+            "case",
+            "new",
+            "--kind",
+            kind,
+            "--phone",
+            phone,
+            "--text",
+            text,
+            "--category",
+            category,
+        ])
+    }
+
     /// `hotline login` with the password on standard input; its output, whatever came of it.
     pub fn try_login(&self, port: u16, user: &str, password: &str) -> Output {
         use std::io::Write;

@@ -2,7 +2,7 @@
 //! events, the cursor, and the identity a login brings.
 
 use chrono::{DateTime, Utc};
-use hotline_domain::case::{CaseId, CaseNumber, CaseState, Event, Role};
+use hotline_domain::case::{CaseId, CaseState, Event, Role};
 use hotline_domain::sla::SlaCalendar;
 use hotline_domain::wire::PulledEvent;
 use sqlx::Row;
@@ -97,12 +97,21 @@ impl LocalStore {
             }
         }
         let alerts = self.alert_settings();
+        // The highest number of this seat's prefix pulled, per day.
+        let mut own_numbers: std::collections::BTreeMap<chrono::NaiveDate, u32> =
+            Default::default();
         for case in touched {
             let state = CaseState::fold(&history(&mut tx, case).await?);
             save_snapshot(&mut tx, &state, cal, &alerts).await?;
-            if let Some(intake) = &state.intake {
-                self.number_after(&mut tx, &intake.number).await?;
+            if let Some(n) = state.intake.as_ref().map(|i| &i.number) {
+                if n.seat().eq_ignore_ascii_case(&self.identity.seat_code) {
+                    let last = own_numbers.entry(n.date()).or_default();
+                    *last = (*last).max(n.seq());
+                }
             }
+        }
+        for (day, last) in own_numbers {
+            number_after(&mut tx, day, last).await?;
         }
         // Time through the seat's Clock, in the form `datetime('now')` gave before (what
         // `hotline sync --status` prints and older stores hold).
@@ -115,28 +124,6 @@ impl LocalStore {
         .await?;
         tx.commit().await?;
         Ok(added)
-    }
-
-    /// Numbers this seat gives later that day come after a number of its own prefix that the
-    /// server holds: another data folder of the same seat (a second desk, a reinstall) numbered
-    /// that day too, or the server renumbered one of its cases.
-    async fn number_after(
-        &self,
-        tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-        number: &CaseNumber,
-    ) -> Result<(), ClientError> {
-        if !number.seat().eq_ignore_ascii_case(&self.identity.seat_code) {
-            return Ok(());
-        }
-        sqlx::query(
-            "INSERT INTO seat_sequence (day, last) VALUES (?1, ?2)
-             ON CONFLICT (day) DO UPDATE SET last = max(last, ?2)",
-        )
-        .bind(number.date().to_string())
-        .bind(i64::from(number.seq()))
-        .execute(&mut **tx)
-        .await?;
-        Ok(())
     }
 
     pub async fn sync_state(&self) -> Result<SyncState, ClientError> {
@@ -304,4 +291,23 @@ impl LocalStore {
         };
         Ok(())
     }
+}
+
+/// Numbers this seat gives later that day come after `last`, a number of its own prefix that the
+/// server holds: another data folder of the same seat (a second desk, a reinstall) numbered that
+/// day too, or the server renumbered one of its cases.
+async fn number_after(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    day: chrono::NaiveDate,
+    last: u32,
+) -> Result<(), ClientError> {
+    sqlx::query(
+        "INSERT INTO seat_sequence (day, last) VALUES (?1, ?2)
+         ON CONFLICT (day) DO UPDATE SET last = max(last, ?2)",
+    )
+    .bind(day.to_string())
+    .bind(i64::from(last))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

@@ -99,9 +99,7 @@ impl ServerApi {
         limit: i64,
     ) -> Result<PullPage, ClientError> {
         let r = self
-            .http
-            .get(format!("{}/api/v1/pull", self.base))
-            .bearer_auth(token.expose())
+            .get(token, "/api/v1/pull")
             .header(DEVICE_TIME_HEADER, self.clock.now().to_rfc3339())
             .query(&[("after", after), ("limit", &limit.to_string())])
             .timeout(Duration::from_secs(60))
@@ -116,9 +114,7 @@ impl ServerApi {
         token: &Secret,
     ) -> Result<hotline_domain::wire::CalendarImports, ClientError> {
         let r = self
-            .http
-            .get(format!("{}/api/v1/calendar", self.base))
-            .bearer_auth(token.expose())
+            .get(token, "/api/v1/calendar")
             .timeout(Duration::from_secs(60))
             .send()
             .await;
@@ -131,9 +127,7 @@ impl ServerApi {
         token: &Secret,
     ) -> Result<hotline_domain::centre::PolicyHistory, ClientError> {
         let r = self
-            .http
-            .get(format!("{}/api/v1/policy", self.base))
-            .bearer_auth(token.expose())
+            .get(token, "/api/v1/policy")
             .timeout(Duration::from_secs(60))
             .send()
             .await;
@@ -181,9 +175,7 @@ impl ServerApi {
         since: Option<&str>,
     ) -> Result<Vec<hotline_domain::knowledge::PublishedArticle>, ClientError> {
         let mut req = self
-            .http
-            .get(format!("{}/api/v1/kb/published", self.base))
-            .bearer_auth(token.expose())
+            .get(token, "/api/v1/kb/published")
             .timeout(Duration::from_secs(60));
         if let Some(s) = since {
             req = req.query(&[("since", s)]);
@@ -201,9 +193,7 @@ impl ServerApi {
         format: &str,
     ) -> Result<(Vec<u8>, String), ClientError> {
         let r = self
-            .http
-            .get(format!("{}/api/v1/reports", self.base))
-            .bearer_auth(token.expose())
+            .get(token, "/api/v1/reports")
             .query(&[("period", period), ("date", date), ("format", format)])
             .timeout(Duration::from_secs(120))
             .send()
@@ -226,9 +216,7 @@ impl ServerApi {
     /// The knowledge base's articles (optionally of one status), the most cited first.
     pub async fn kb_list(&self, token: &Secret, status: &str) -> Result<Vec<Article>, ClientError> {
         let r = self
-            .http
-            .get(format!("{}/api/v1/kb", self.base))
-            .bearer_auth(token.expose())
+            .get(token, "/api/v1/kb")
             .query(&[("status", status)])
             .send()
             .await;
@@ -237,12 +225,7 @@ impl ServerApi {
 
     /// One article with every version and review.
     pub async fn kb_get(&self, token: &Secret, id: &str) -> Result<Article, ClientError> {
-        let r = self
-            .http
-            .get(format!("{}/api/v1/kb/{id}", self.base))
-            .bearer_auth(token.expose())
-            .send()
-            .await;
+        let r = self.get(token, &format!("/api/v1/kb/{id}")).send().await;
         answer(r).await
     }
 
@@ -293,13 +276,18 @@ impl ServerApi {
         date: &str,
     ) -> Result<hotline_domain::roster::RosterDay, ClientError> {
         let r = self
-            .http
-            .get(format!("{}/api/v1/roster", self.base))
-            .bearer_auth(token.expose())
+            .get(token, "/api/v1/roster")
             .query(&[("date", date)])
             .send()
             .await;
         answer(r).await
+    }
+
+    /// A GET of `path` on the server with the session's token.
+    fn get(&self, token: &Secret, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token.expose())
     }
 
     /// The seat's time now, by the clock it dates its events by.
@@ -312,23 +300,13 @@ impl ServerApi {
         &self,
         token: &Secret,
     ) -> Result<Vec<hotline_domain::wire::DeviceClock>, ClientError> {
-        let r = self
-            .http
-            .get(format!("{}/api/v1/devices", self.base))
-            .bearer_auth(token.expose())
-            .send()
-            .await;
+        let r = self.get(token, "/api/v1/devices").send().await;
         answer(r).await
     }
 
     /// The live stream: a [`Notice`] whenever events committed on the server.
     pub async fn notices(&self, token: &Secret) -> Result<impl Stream<Item = Notice>, ClientError> {
-        let r = self
-            .http
-            .get(format!("{}/api/v1/stream", self.base))
-            .bearer_auth(token.expose())
-            .send()
-            .await;
+        let r = self.get(token, "/api/v1/stream").send().await;
         let r = check(r).await?;
         let mut buffer = String::new();
         Ok(r.bytes_stream()

@@ -33,10 +33,7 @@ impl Sealing {
         } else {
             std::fs::read_to_string(spec).map_err(|e| BackupError::Io(spec.into(), e))?
         };
-        let keys = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        let keys = key_lines(&text)
             .map(|l| {
                 l.parse::<age::x25519::Recipient>().map_err(|e| {
                     BackupError::Key(format!("{l:?} is not an age public key (age1…): {e}"))
@@ -125,10 +122,7 @@ impl Unsealing {
     /// `hotline-server backup-key` writes it).
     pub fn identity_file(path: &Path) -> Result<Self, BackupError> {
         let text = std::fs::read_to_string(path).map_err(|e| BackupError::Io(path.into(), e))?;
-        let keys = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        let keys = key_lines(&text)
             .map(|l| {
                 l.parse::<age::x25519::Identity>().map_err(|_| {
                     BackupError::Key(format!(
@@ -166,6 +160,14 @@ impl Unsealing {
             })?;
         Ok(Box::new(reader))
     }
+}
+
+/// The keys of a recipients or identity file: one per line, blank lines and `#` comments
+/// skipped (as age's own tools read them).
+fn key_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
 /// A new key pair: the identity file's text (secret) and its public key (what `backup

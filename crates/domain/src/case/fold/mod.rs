@@ -356,16 +356,15 @@ fn corrected_receipt(events: &[&Event]) -> Option<(Event, Vec<CaseNumber>)> {
     if let Some(clocks) = clocks {
         fixed.clocks = clocks.clone();
     }
+    // Every number the case had, in order, but the one it has now.
     let mut former = Vec::new();
     for number in numbers {
-        if *number != fixed.number {
-            let before = std::mem::replace(&mut fixed.number, number.clone());
-            former.retain(|n| n != number);
-            if !former.contains(&before) {
-                former.push(before);
-            }
+        let before = std::mem::replace(&mut fixed.number, number.clone());
+        if !former.contains(&before) {
+            former.push(before);
         }
     }
+    former.retain(|n| *n != fixed.number);
     let mut event = received.clone();
     event.body = EventBody::Received(Box::new(fixed));
     Some((event, former))
