@@ -66,8 +66,8 @@ export interface CaseRow {
 }
 
 export interface QueueRow extends CaseRow {
-  at_risk: string | null;
   light: Light;
+  light_changes: { at: string; light: Light }[];
 }
 
 export interface QueueQuery {

@@ -246,35 +246,11 @@ async fn server_view(
                 c.get("status"),
                 next_due.map(|d| d.timestamp()),
                 runs,
-                light(&state, cal, alerts, at),
+                state.light_schedule(cal, alerts).at(at),
             ),
         );
     }
     out
-}
-
-/// The light of a folded case at `at`: red past its nearest due, yellow past its earliest
-/// at-risk instant, none without a running clock.
-fn light(state: &CaseState, cal: &SlaCalendar, alerts: &AlertSettings, at: DateTime<Utc>) -> Light {
-    let Some((_, due)) = state.next_due(cal) else {
-        return Light::None;
-    };
-    let Some(due) = due else {
-        return Light::Unknown;
-    };
-    let at_risk = state
-        .clocks
-        .iter()
-        .filter_map(|c| c.current()?.milestones(cal, alerts).ok().flatten())
-        .map(|m| m.at_risk)
-        .min();
-    if due < at {
-        Light::Red
-    } else if at_risk.is_some_and(|r| r <= at) {
-        Light::Yellow
-    } else {
-        Light::Green
-    }
 }
 
 type Runs = Vec<(String, String, i32, Option<i64>)>;

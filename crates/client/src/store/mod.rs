@@ -34,8 +34,9 @@ pub use dashboard::{
 };
 pub use disabled::Removed;
 pub use drafts::Draft;
+pub use hotline_domain::sla::Light;
 pub use knowledge::{Article, Bureau, RouteSuggestion, RoutingRule};
-pub use queue::{Light, LightCounts, QueuePage, QueueQuery, QueueRow};
+pub use queue::{LightCounts, QueuePage, QueueQuery, QueueRow};
 pub use read::{CaseRow, QueueFilter};
 pub use set_aside::SetAside;
 pub use sync::SyncState;

@@ -3,46 +3,14 @@
 //! rather than in the page.
 
 use chrono::{DateTime, Utc};
+use hotline_domain::sla::{Light, LightChange};
 use serde::{Deserialize, Serialize};
+use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
 
 use super::read::{on_the_desk, row, CaseRow, COLUMNS};
 use super::LocalStore;
 use crate::ClientError;
-
-/// red: a clock is breached; yellow: one is at risk; green: all are comfortable; unknown: a due
-/// cannot be computed (no calendar data for its year); none: no clock runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Light {
-    Red,
-    Yellow,
-    Green,
-    Unknown,
-    None,
-}
-
-impl Light {
-    fn parse(s: &str) -> Self {
-        match s {
-            "red" => Self::Red,
-            "yellow" => Self::Yellow,
-            "green" => Self::Green,
-            "unknown" => Self::Unknown,
-            _ => Self::None,
-        }
-    }
-
-    fn sql(self) -> &'static str {
-        match self {
-            Self::Red => "red",
-            Self::Yellow => "yellow",
-            Self::Green => "green",
-            Self::Unknown => "unknown",
-            Self::None => "none",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -62,8 +30,10 @@ pub struct QueueQuery {
 pub struct QueueRow {
     #[serde(flatten)]
     pub case: CaseRow,
-    pub at_risk: Option<DateTime<Utc>>,
+    /// The light at the page's `now`, and the changes still to come (`LightSchedule`): the desk
+    /// follows them between reloads without knowing the rule.
     pub light: Light,
+    pub light_changes: Vec<LightChange>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -86,12 +56,24 @@ pub struct QueuePage {
     pub rows: Vec<QueueRow>,
 }
 
-/// The light of a row at unix second `t` (an integer we computed, so formatting it in is safe).
+/// The light of a row at unix second `t` (an integer we computed, so formatting it in is safe):
+/// the latest of the changes the snapshot stored from the domain's `LightSchedule` that has
+/// passed (`at_risk` is when it turns yellow, `red_from` red), else its first light.
 fn light_sql(t: i64) -> String {
     format!(
-        "CASE WHEN c.next_due = 0 THEN 'unknown' WHEN c.next_due IS NULL THEN 'none'
-         WHEN c.next_due < {t} THEN 'red' WHEN c.at_risk <= {t} THEN 'yellow' ELSE 'green' END"
+        "CASE WHEN c.red_from <= {t} THEN 'red' WHEN c.at_risk <= {t} THEN 'yellow' ELSE c.light_first END"
     )
+}
+
+/// A row's light changes after `now`, from the instants its snapshot stored.
+fn changes_after(r: &SqliteRow, now: DateTime<Utc>) -> Vec<LightChange> {
+    [("at_risk", Light::Yellow), ("red_from", Light::Red)]
+        .into_iter()
+        .filter_map(|(column, light)| {
+            let at = DateTime::from_timestamp(r.get::<Option<i64>, _>(column)?, 0)?;
+            (at > now).then_some(LightChange { at, light })
+        })
+        .collect()
 }
 
 /// The most rows one page may ask for.
@@ -140,22 +122,22 @@ impl LocalStore {
         for r in counts_q.build().fetch_all(&self.pool).await? {
             let n: i64 = r.get("n");
             match Light::parse(r.get("light")) {
-                Light::Red => counts.red = n,
-                Light::Yellow => counts.yellow = n,
-                Light::Green => counts.green = n,
-                Light::Unknown => counts.unknown = n,
-                Light::None => counts.none = n,
+                Some(Light::Red) => counts.red = n,
+                Some(Light::Yellow) => counts.yellow = n,
+                Some(Light::Green) => counts.green = n,
+                Some(Light::Unknown) => counts.unknown = n,
+                Some(Light::None) | None => counts.none += n,
             }
         }
         let total = counts.red + counts.yellow + counts.green + counts.unknown + counts.none;
 
         let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
-            "SELECT {COLUMNS}, c.at_risk, {light_sql} AS light FROM cases c INDEXED BY cases_queue WHERE c.status IN {open}"
+            "SELECT {COLUMNS}, c.at_risk, c.red_from, {light_sql} AS light FROM cases c INDEXED BY cases_queue WHERE c.status IN {open}"
         ));
         self.push_filters(&mut q, f);
         if let Some(light) = f.light {
             q.push(format!(" AND {light_sql} = "))
-                .push_bind(light.sql());
+                .push_bind(light.code());
         }
         q.push(" ORDER BY c.next_due IS NULL, c.next_due, c.received_at LIMIT ")
             .push_bind(f.limit.clamp(1, MAX_PAGE))
@@ -168,10 +150,8 @@ impl LocalStore {
             .iter()
             .map(|r| QueueRow {
                 case: row(r),
-                at_risk: r
-                    .get::<Option<i64>, _>("at_risk")
-                    .and_then(|s| DateTime::from_timestamp(s, 0)),
-                light: Light::parse(r.get("light")),
+                light: Light::parse(r.get("light")).unwrap_or(Light::None),
+                light_changes: changes_after(r, now),
             })
             .collect();
         Ok(QueuePage {

@@ -4,7 +4,7 @@
 
 use hotline_domain::case::facts::CaseFacts;
 use hotline_domain::case::{AssignmentStatus, CaseState};
-use hotline_domain::sla::{AlertSettings, SlaCalendar};
+use hotline_domain::sla::{AlertSettings, Light, SlaCalendar};
 use hotline_domain::text::index_tokens;
 use sqlx::{Row, Sqlite, Transaction};
 
@@ -13,7 +13,7 @@ use super::LocalStore;
 use crate::ClientError;
 
 /// What a snapshot holds; bump it when that changes and every snapshot is rebuilt on open.
-const SNAPSHOT_FORMAT: i64 = 3;
+const SNAPSHOT_FORMAT: i64 = 4;
 
 /// Rewrites the case's row, its bureaus, its alert points and (for a new case) its search tokens.
 pub(super) async fn save_snapshot(
@@ -29,16 +29,15 @@ pub(super) async fn save_snapshot(
     };
     let case_id = id.0.to_string();
     let next = state.next_due(cal);
-    // Every running clock's milestones; a clock whose due cannot be computed has none (its row
+    let light = state.light_schedule(cal, alerts);
+    // Every running clock's alert points; a clock whose due cannot be computed has none (its row
     // shows "due unknown" instead, first in the queue).
-    let mut at_risk: Option<i64> = None;
     let mut points = Vec::new();
     for clock in &state.clocks {
         let Some(run) = clock.current() else { continue };
         let Ok(Some(m)) = run.milestones(cal, alerts) else {
             continue;
         };
-        at_risk = Some(at_risk.map_or(m.at_risk.timestamp(), |t| t.min(m.at_risk.timestamp())));
         for p in m.alerts {
             let bureau = clock
                 .bureau
@@ -63,9 +62,9 @@ pub(super) async fn save_snapshot(
         .fetch_optional(&mut **tx)
         .await?;
     let rid: i64 = sqlx::query_scalar(
-        "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, next_clock, conflicts, owner, address, at_risk, next_label, due_provisional)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-         ON CONFLICT (id) DO UPDATE SET number = ?2, status = ?4, next_due = ?9, next_clock = ?10, conflicts = ?11, owner = ?12, address = ?13, at_risk = ?14, next_label = ?15, due_provisional = ?16
+        "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, next_clock, conflicts, owner, address, at_risk, next_label, due_provisional, light_first, red_from)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+         ON CONFLICT (id) DO UPDATE SET number = ?2, status = ?4, next_due = ?9, next_clock = ?10, conflicts = ?11, owner = ?12, address = ?13, at_risk = ?14, next_label = ?15, due_provisional = ?16, light_first = ?17, red_from = ?18
          RETURNING rid",
     )
     .bind(&case_id)
@@ -82,9 +81,11 @@ pub(super) async fn save_snapshot(
     .bind(state.conflicts.len() as i64)
     .bind(state.received_by.clone().unwrap_or_default())
     .bind(&intake.address)
-    .bind(at_risk)
+    .bind(light.turns(Light::Yellow).map(|t| t.timestamp()))
     .bind(next.as_ref().and_then(|(c, _)| state.clock(c)).map(|c| c.spec.label.clone()))
     .bind(state.next_due_provisional(cal))
+    .bind(light.first.code())
+    .bind(light.turns(Light::Red).map(|t| t.timestamp()))
     .fetch_one(&mut **tx)
     .await?;
     save_facts(tx, rid, state, cal).await?;

@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use hotline_domain::case::{
     Assignment, CaseState, Conflict, Event, ExtensionRequest, Intake, Offer,
 };
-use hotline_domain::sla::{AlertSettings, ClockStatus, SlaAmount, SlaCalendar};
+use hotline_domain::sla::{AlertSettings, ClockStatus, Light, SlaAmount, SlaCalendar};
 use serde::Serialize;
 
-use crate::store::{CaseRow, Identity, Light};
+use crate::store::{CaseRow, Identity};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ClockView {
@@ -69,13 +69,7 @@ pub fn case_detail(
                 .ok()
                 .flatten()
                 .map(|m| m.at_risk);
-            let light = match reading.map(|r| r.status) {
-                None => Light::Unknown,
-                Some(ClockStatus::Breached) => Light::Red,
-                Some(ClockStatus::Running) if at_risk.is_some_and(|t| t <= now) => Light::Yellow,
-                Some(ClockStatus::Running | ClockStatus::Paused) => Light::Green,
-                Some(ClockStatus::Met | ClockStatus::Cancelled) => Light::None,
-            };
+            let light = Light::of_reading(reading.map(|r| r.status), at_risk, now);
             Some(ClockView {
                 key: c.spec.key.clone(),
                 label: c.spec.label.clone(),

@@ -8,11 +8,13 @@
 mod alert;
 mod amount;
 mod clock;
+mod light;
 mod policy;
 mod timeline;
 
 pub use alert::{threshold_code, AlertPoint, AlertSettings, Milestones, BREACHED};
 pub use amount::{SlaAmount, Unit};
 pub use clock::{ClockReading, ClockRun, ClockStatus};
+pub use light::{Light, LightChange, LightSchedule, NearestDue};
 pub use policy::{ClockScope, ClockSpec, Policy, PolicyRule, ReportKind, Selector, Trigger};
 pub use timeline::{BusinessHours, SlaCalendar, SlaSettings};

@@ -17,7 +17,10 @@ pub use offers::Offer;
 use super::event::{CaseId, Event, EventBody, EventId, Satisfaction};
 use super::model::{BureauCode, CaseNumber, Intake};
 use crate::calendar::CalendarError;
-use crate::sla::{ClockReading, ClockRun, ClockSpec, ReportKind, SlaAmount, SlaCalendar};
+use crate::sla::{
+    AlertSettings, ClockReading, ClockRun, ClockSpec, LightSchedule, NearestDue, ReportKind,
+    SlaAmount, SlaCalendar,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -556,6 +559,27 @@ impl CaseState {
                 ))
             })
             .min_by_key(|(_, due)| due.map_or(i64::MIN, |d| d.timestamp()))
+    }
+
+    /// The nearest due of the running clocks, as far as it can be known.
+    pub fn nearest_due(&self, cal: &SlaCalendar) -> NearestDue {
+        match self.next_due(cal) {
+            None => NearestDue::NoClock,
+            Some((_, None)) => NearestDue::Unknown,
+            Some((_, Some(due))) => NearestDue::At(due),
+        }
+    }
+
+    /// The case's traffic light over time ([`LightSchedule::of_case`]): its nearest due and the
+    /// earliest at-risk instant of its running clocks.
+    pub fn light_schedule(&self, cal: &SlaCalendar, alerts: &AlertSettings) -> LightSchedule {
+        let at_risk = self
+            .clocks
+            .iter()
+            .filter_map(|c| c.current()?.milestones(cal, alerts).ok().flatten())
+            .map(|m| m.at_risk)
+            .min();
+        LightSchedule::of_case(self.nearest_due(cal), at_risk)
     }
 
     /// Whether the nearest due ([`Self::next_due`]) rests on provisional calendar days (暂定).
