@@ -18,6 +18,7 @@ const CENTRE_FILE: &str = "centre-calendar.json";
 /// Whose imports the seat counts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(ts_rs::TS)]
 pub enum CalendarSource {
     /// The centre's server (the last version fetched).
     Centre,

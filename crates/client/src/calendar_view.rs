@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{CalendarStore, ClientError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct DayView {
     pub date: NaiveDate,
     pub workday: bool,
@@ -21,7 +21,7 @@ pub struct DayView {
     pub provisional: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct YearView {
     pub year: i32,
     pub days: Vec<DayView>,
@@ -40,7 +40,7 @@ pub struct YearView {
 }
 
 /// The calendar is running out: the UI words it from its own string catalogue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct CoverageWarningView {
     pub last_year: i32,
     pub days_left: i64,
@@ -108,7 +108,7 @@ pub struct DueQuery {
     pub amount: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct DueView {
     /// RFC 3339 in +08:00.
     pub due: String,

@@ -44,12 +44,13 @@ pub enum ClientError {
 }
 
 /// How an error crosses to the UI: a stable code to branch on, a message to show.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct ErrorPayload {
     pub code: String,
     pub message: String,
     /// For a form: each field to fix.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<crate::workbench::FieldError>>", optional)]
     pub fields: Vec<crate::workbench::FieldError>,
 }
 

@@ -15,6 +15,7 @@ const ALERT_SETTINGS_FILE: &str = "alert-settings.json";
 /// Which configuration the seat uses (the desk says so).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(ts_rs::TS)]
 pub enum PolicySource {
     /// The centre's, as last fetched from the server.
     Centre,

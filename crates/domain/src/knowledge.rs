@@ -9,6 +9,7 @@ use crate::case::Role;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(ts_rs::TS)]
 pub enum ArticleStatus {
     /// Being written; not visible to seats (unless an earlier version is published).
     Draft,
@@ -54,7 +55,7 @@ pub const LEVELS: [(u8, &str); 3] = [
 ];
 
 /// One version's content, as an author writes it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ArticleText {
     pub title: String,
     pub body: String,
@@ -80,7 +81,8 @@ pub struct PublishedArticle {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "ArticleVersion")]
 pub struct Version {
     pub version: i32,
     #[serde(flatten)]
@@ -89,7 +91,8 @@ pub struct Version {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "ArticleReview")]
 pub struct Review {
     pub version: i32,
     pub action: String,
@@ -100,7 +103,8 @@ pub struct Review {
 
 /// An article as the management list and its page show it: the latest version's text, and
 /// which version seats answer from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "KbArticle")]
 pub struct Article {
     pub id: String,
     pub status: ArticleStatus,
@@ -111,13 +115,16 @@ pub struct Article {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     pub latest: Version,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<Version>>", optional)]
     pub versions: Vec<Version>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<Review>>", optional)]
     pub reviews: Vec<Review>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(ts_rs::TS)]
 pub enum KbAction {
     /// Write a new article or a new version of one.
     Write,
@@ -209,6 +216,16 @@ pub fn kb_transition(
         (A::Retire, Some(S::Published)) => Ok(S::Retired),
         (A::Retire, _) => refuse("published"),
     }
+}
+
+/// The steps `role` may take on an article in `status` (what the desk offers), probed through
+/// [`kb_transition`] so that what is offered and what is allowed never differ.
+pub fn kb_offers(role: Role, status: ArticleStatus) -> Vec<KbAction> {
+    use KbAction as A;
+    [A::Write, A::Submit, A::Approve, A::Reject, A::Retire]
+        .into_iter()
+        .filter(|a| kb_transition(role, "", Some(status), *a, "·").is_ok())
+        .collect()
 }
 
 /// The checks an article's text must pass before any version is stored.

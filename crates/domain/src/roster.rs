@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::time::{from_local, local_date};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Duty {
     pub day: NaiveDate,
     /// The shift's name as the centre calls it (早班, 中班, 夜班 …).
@@ -38,7 +38,7 @@ impl Duty {
 
 /// A day's roster as the server sends it, with who is on duty at the moment asked (a night
 /// shift from the day before included).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RosterDay {
     pub day: NaiveDate,
     pub duties: Vec<Duty>,

@@ -145,7 +145,7 @@ pub struct PolicyProposal {
 }
 
 /// A running clock whose due a change moved (a calendar import, new business hours).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct MovedDue {
     pub number: String,
     pub clock: String,
@@ -157,7 +157,7 @@ pub struct MovedDue {
 }
 
 /// What a proposed version changes (and, unless a dry run, that it was saved).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct PolicyOutcome {
     pub version: u32,
     pub changes: crate::centre::PolicyChanges,
@@ -182,7 +182,7 @@ pub struct NoticeProposal {
 }
 
 /// What a notice holds and what importing it does (or would do) to open cases.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct NoticeOutcome {
     pub schedule: crate::calendar::YearSchedule,
     pub saved: bool,
@@ -195,7 +195,7 @@ pub struct NoticeOutcome {
 /// A device that syncs and how far its clock is off (`GET /api/v1/devices`, supervisors and
 /// administrators): which desks' countdowns and step times to distrust, which clocks IT sets
 /// right.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct DeviceClock {
     pub device_id: String,
     pub user_name: Option<String>,

@@ -1,5 +1,6 @@
+use hotline_client::workbench::ArticleOnDesk as Article;
 use hotline_client::ErrorPayload;
-use hotline_domain::knowledge::{Article, ArticleText};
+use hotline_domain::knowledge::ArticleText;
 
 use super::Desk;
 

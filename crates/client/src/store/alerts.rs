@@ -24,7 +24,7 @@ pub enum AlertScope {
 }
 
 /// One alert to show: the most severe due point of one clock.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct DueAlert {
     pub case_id: String,
     pub number: String,

@@ -15,6 +15,7 @@ use crate::ClientError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(ts_rs::TS)]
 pub enum DashPeriod {
     #[default]
     Day,
@@ -33,14 +34,14 @@ impl DashPeriod {
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
 pub struct DepthCell {
     pub kind: String,
     pub status: String,
     pub count: i64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
 pub struct OnTimeRow {
     /// A bureau code ("" for the centre's own clocks) or a case kind.
     pub key: String,
@@ -48,16 +49,18 @@ pub struct OnTimeRow {
     pub met: i64,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, ts_rs::TS)]
 pub struct SatisfactionCounts {
     pub satisfied: i64,
     pub basically: i64,
     pub dissatisfied: i64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 pub struct Dashboard {
     pub now: DateTime<Utc>,
+    /// The centre's date at `now` (China time, by the desk's clock): the report form's default.
+    pub today: chrono::NaiveDate,
     pub period: DashPeriod,
     pub since: DateTime<Utc>,
     /// Open cases by kind and status, now.
@@ -83,6 +86,7 @@ pub struct Dashboard {
 /// The cases behind one figure of the dashboard.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(tag = "figure", rename_all = "snake_case")]
+#[derive(ts_rs::TS)]
 pub enum Figure {
     Depth {
         kind: String,
@@ -106,7 +110,7 @@ pub enum Figure {
 }
 
 /// A case waiting on a supervisor, and how many decisions it holds.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct DecisionRow {
     #[serde(flatten)]
     pub case: CaseRow,
@@ -115,7 +119,7 @@ pub struct DecisionRow {
     pub decision_due: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct CallbackRow {
     #[serde(flatten)]
     pub case: CaseRow,
@@ -212,6 +216,7 @@ impl LocalStore {
         .await?;
         Ok(Dashboard {
             now,
+            today: hotline_domain::time::local_date(now),
             period,
             since,
             depth,

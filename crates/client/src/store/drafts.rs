@@ -13,7 +13,7 @@ use crate::ClientError;
 /// must not fill the disk): 1 MiB.
 const MAX_DRAFT_BYTES: usize = 1 << 20;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Draft {
     pub form: String,
     /// The form's fields as the UI keeps them (JSON), stored as given.

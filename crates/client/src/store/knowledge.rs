@@ -10,7 +10,7 @@ use super::LocalStore;
 use crate::ClientError;
 use hotline_domain::text::index_tokens;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Article {
     pub id: String,
     pub title: String,
@@ -30,7 +30,7 @@ struct ArticleFile {
     articles: Vec<Article>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Bureau {
     pub code: String,
     pub name: String,
@@ -52,7 +52,7 @@ struct DirectoryFile {
 }
 
 /// A bureau dispatch suggests, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct RouteSuggestion {
     pub bureau: String,
     pub name: String,

@@ -14,6 +14,7 @@ use crate::ClientError;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
+#[derive(ts_rs::TS)]
 pub struct QueueQuery {
     pub kind: Option<String>,
     pub status: Option<String>,
@@ -26,7 +27,7 @@ pub struct QueueQuery {
     pub limit: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct QueueRow {
     #[serde(flatten)]
     pub case: CaseRow,
@@ -36,7 +37,7 @@ pub struct QueueRow {
     pub light_changes: Vec<LightChange>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, ts_rs::TS)]
 pub struct LightCounts {
     pub red: i64,
     pub yellow: i64,
@@ -45,7 +46,7 @@ pub struct LightCounts {
     pub none: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct QueuePage {
     /// The instant the lights were read at: the desktop counts down from it.
     pub now: DateTime<Utc>,

@@ -15,7 +15,7 @@ use super::LocalStore;
 use crate::ClientError;
 
 /// A refused event as the desk and `hotline sync --status` show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct SetAside {
     pub event_id: String,
     pub case_id: String,

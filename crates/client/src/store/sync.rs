@@ -13,7 +13,7 @@ use super::{Identity, LocalStore};
 use crate::ClientError;
 
 /// Where the seat syncs and how far it got.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct SyncState {
     pub server: Option<String>,
     pub user: Option<String>,

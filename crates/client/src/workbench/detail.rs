@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::store::{CaseRow, Identity};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ClockView {
     pub key: String,
     pub label: String,
@@ -29,7 +29,7 @@ pub struct ClockView {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct CaseDetail {
     pub now: DateTime<Utc>,
     pub row: CaseRow,

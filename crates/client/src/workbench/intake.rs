@@ -13,6 +13,7 @@ use crate::ClientError;
 /// through drafts unchanged).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[derive(ts_rs::TS)]
 pub struct IntakeForm {
     pub phone: String,
     pub name: String,
@@ -28,7 +29,7 @@ pub struct IntakeForm {
 }
 
 /// A field the form must fix, with its code and a message for the seat.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct FieldError {
     pub field: &'static str,
     pub code: &'static str,
@@ -195,14 +196,14 @@ impl Finish {
 }
 
 /// What the seat sees as soon as the number is typed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct CallerLookup {
     pub phone: String,
     pub history: Vec<CaseRow>,
     pub duplicates: Vec<Duplicate>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Duplicate {
     #[serde(flatten)]
     pub case: CaseRow,

@@ -6,6 +6,7 @@ mod demo;
 mod detail;
 mod intake;
 mod knowledge;
+pub use knowledge::ArticleOnDesk;
 mod policy;
 mod session;
 mod supervision;
@@ -69,7 +70,7 @@ pub struct Workbench {
 }
 
 /// What the forms offer: kinds, categories, levels, channels, districts and bureaus.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct FormOptions {
     pub catalog: KindCatalog,
     pub levels: Vec<(&'static str, &'static str)>,
@@ -78,7 +79,7 @@ pub struct FormOptions {
 }
 
 /// Who is working and how the desk stands with the server.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct DeskStatus {
     pub user: String,
     pub role: Role,

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::Workbench;
 use crate::{ClientError, PolicySource, PolicyStore};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct PolicyVersionView {
     pub version: u32,
     pub in_force_from: DateTime<Utc>,
@@ -20,7 +20,7 @@ pub struct PolicyVersionView {
     pub changes: Option<PolicyChanges>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct PolicyView {
     pub source: PolicySource,
     /// The version new calls run now, with its document.

@@ -28,7 +28,8 @@ impl Workbench {
     }
 
     /// Downloads a report the server computes over all data and saves it in the data folder's
-    /// `reports/`; returns where. Needs a supervisor's session on a server.
+    /// `reports/`; returns where. Needs a supervisor's session on a server. An empty `date` is
+    /// the centre's date today by the desk's clock.
     pub async fn download_report(
         &self,
         period: &str,
@@ -41,6 +42,8 @@ impl Workbench {
                 "reports are computed on the server: log in first / 报表由服务器统计，请先登录"
                     .into(),
         })?;
+        let today = hotline_domain::time::local_date(self.now()).to_string();
+        let date = if date.trim().is_empty() { &today } else { date };
         let (bytes, name) = api.report(&token, period, date, format).await?;
         // The server names the file; only its last component is used, never a path.
         let name = std::path::Path::new(&name).file_name().map_or_else(

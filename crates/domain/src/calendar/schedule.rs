@@ -15,7 +15,7 @@ pub const FORMAT: &str = "hotline-calendar/1";
 /// The first year whose schedule the product ships; earlier years are never computed.
 pub const FIRST_YEAR: i32 = 2004;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Festival {
     pub name: String,
     #[serde(default)]
@@ -24,7 +24,7 @@ pub struct Festival {
     pub work: Vec<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct YearSchedule {
     pub year: i32,
     pub festivals: Vec<Festival>,

@@ -11,19 +11,23 @@ use crate::sla::{ClockSpec, ReportKind, SlaAmount};
 /// UUIDv7, made on the device that recorded the case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
+#[derive(ts_rs::TS)]
 pub struct CaseId(pub Uuid);
 
 /// UUIDv7, made on the device that recorded the event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
+#[derive(ts_rs::TS)]
 pub struct EventId(pub Uuid);
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
+#[derive(ts_rs::TS)]
 pub struct DeviceId(pub String);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(ts_rs::TS)]
 pub enum Role {
     Seat,
     Supervisor,
@@ -33,7 +37,7 @@ pub enum Role {
     System,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Actor {
     pub user: String,
     pub role: Role,
@@ -43,6 +47,7 @@ pub struct Actor {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(ts_rs::TS)]
 pub enum Satisfaction {
     Satisfied,
     BasicallySatisfied,
@@ -59,7 +64,8 @@ impl Satisfaction {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "CaseEvent")]
 pub struct Event {
     pub id: EventId,
     pub case: CaseId,
@@ -76,6 +82,7 @@ pub struct Event {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[derive(ts_rs::TS)]
 pub enum EventBody {
     /// 受理
     Received(Box<Intake>),

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::model::Domain;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct KindDef {
     pub code: String,
     pub label: String,
@@ -16,14 +16,14 @@ pub struct KindDef {
     pub has_level: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct CategoryDef {
     pub code: String,
     pub label: String,
     pub domain: Domain,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct KindCatalog {
     pub kinds: Vec<KindDef>,
     pub categories: Vec<CategoryDef>,

@@ -21,6 +21,7 @@ pub enum ModelError {
 /// Technical questions are answered by the operator; business ones go to the responsible bureau.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(ts_rs::TS)]
 pub enum Domain {
     Technical,
     Business,
@@ -36,7 +37,7 @@ impl Domain {
 }
 
 /// Fault level A–D (seed 004 §2.3) or service level 1–4 (seed 003 §5.3.6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 pub enum Level {
     #[serde(rename = "A")]
     FaultA,
@@ -107,6 +108,7 @@ impl FromStr for Level {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(ts_rs::TS)]
 pub enum Channel {
     Phone,
     Web,
@@ -127,7 +129,7 @@ impl Channel {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Caller {
     pub phone: String,
     #[serde(default)]
@@ -139,6 +141,7 @@ pub struct Caller {
 /// A bureau (承办单位) by its code.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
+#[derive(ts_rs::TS)]
 pub struct BureauCode(pub String);
 
 impl fmt::Display for BureauCode {
@@ -159,6 +162,8 @@ impl From<&str> for BureauCode {
 /// own cases per day, so seats working offline never collide.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[derive(ts_rs::TS)]
+#[ts(type = "string")]
 pub struct CaseNumber {
     date: NaiveDate,
     seat: String,
@@ -236,7 +241,7 @@ impl From<CaseNumber> for String {
 }
 
 /// Everything recorded when a case is received; carried by the `received` event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Intake {
     pub number: CaseNumber,
     /// A kind code from the [`super::KindCatalog`]: consultation, complaint, fault, help, suggestion.

@@ -10,7 +10,7 @@ use crate::case::{KindCatalog, Level};
 use crate::sla::ClockSpec;
 
 /// One clock of one kind that changes, with the categories and levels it changes for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ClockChange {
     pub kind: String,
     pub kind_label: String,
@@ -21,7 +21,7 @@ pub struct ClockChange {
     pub applies_to: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct PolicyChanges {
     pub kinds_added: Vec<String>,
     pub kinds_removed: Vec<String>,

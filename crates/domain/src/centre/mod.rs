@@ -27,6 +27,7 @@ pub const POLICY_FORMAT: &str = "hotline-policy/1";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[derive(ts_rs::TS)]
 pub struct CentrePolicy {
     pub format: String,
     pub catalog: KindCatalog,

@@ -11,6 +11,7 @@ use crate::calendar::CalendarError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+#[derive(ts_rs::TS)]
 pub struct AlertSettings {
     /// A clock is at risk when less than this share of its budget is left (percent).
     pub at_risk_percent: u8,

@@ -19,6 +19,7 @@ pub enum Unit {
 /// A clock's limit: an amount in one unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "unit", content = "value", rename_all = "snake_case")]
+#[derive(ts_rs::TS)]
 pub enum SlaAmount {
     Minutes(u32),
     WorkingMinutes(u32),

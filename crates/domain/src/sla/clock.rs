@@ -29,6 +29,7 @@ pub struct ClockRun {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(ts_rs::TS)]
 pub enum ClockStatus {
     Running,
     Paused,

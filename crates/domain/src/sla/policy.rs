@@ -10,6 +10,7 @@ use crate::case::{Domain, Level};
 /// What starts, stops or restarts a clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(ts_rs::TS)]
 pub enum Trigger {
     Received,
     Dispatched,
@@ -25,6 +26,7 @@ pub enum Trigger {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(ts_rs::TS)]
 pub enum ReportKind {
     /// 响应服务报告: after a fault or complaint closes (003 §5.3.7 c).
     Response,
@@ -35,12 +37,13 @@ pub enum ReportKind {
 /// Whether a clock runs once per case or once per bureau the case is dispatched to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(ts_rs::TS)]
 pub enum ClockScope {
     Case,
     Bureau,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ClockSpec {
     /// Stable key within a case: `reply`, `accept`, `dispatch`, `feedback`, `respond`, …
     pub key: String,
@@ -57,7 +60,7 @@ pub struct ClockSpec {
 }
 
 /// Which cases a rule applies to; `None` matches anything.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Selector {
     #[serde(default)]
     pub kinds: Vec<String>,
@@ -84,13 +87,13 @@ impl Selector {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct PolicyRule {
     pub when: Selector,
     pub clock: ClockSpec,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Policy {
     pub rules: Vec<PolicyRule>,
     /// Planned maintenance is announced this many working days ahead (001 §3.2.3).

@@ -11,6 +11,7 @@ use crate::time::{local_day_start, split_local, DAY_SECS};
 /// Deserialising validates like [`BusinessHours::new`], so a bad settings file is refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "UncheckedBusinessHours")]
+#[derive(ts_rs::TS)]
 pub struct BusinessHours {
     periods: Vec<(NaiveTime, NaiveTime)>,
 }
@@ -56,7 +57,7 @@ impl Default for BusinessHours {
 }
 
 /// What an administrator may configure about counting.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SlaSettings {
     pub business_hours: BusinessHours,
     /// When a working-day or calendar-day clock falls due on its last day (default 23:59:59).

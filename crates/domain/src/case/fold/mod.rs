@@ -12,7 +12,7 @@ mod check;
 mod effects;
 mod offers;
 
-pub use offers::Offer;
+pub use offers::{InputKind, Offer, OfferInput};
 
 use super::event::{CaseId, Event, EventBody, EventId, Satisfaction};
 use super::model::{BureauCode, CaseNumber, Intake};
@@ -24,6 +24,7 @@ use crate::sla::{
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(ts_rs::TS)]
 pub enum CaseStatus {
     /// No `received` event yet.
     Unreceived,
@@ -120,6 +121,7 @@ impl CaseStatus {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(ts_rs::TS)]
 pub enum AssignmentStatus {
     Dispatched,
     SignedFor,
@@ -143,7 +145,7 @@ impl AssignmentStatus {
 }
 
 /// One bureau's part in a case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Assignment {
     pub bureau: BureauCode,
     pub status: AssignmentStatus,
@@ -156,7 +158,7 @@ pub struct Assignment {
 }
 
 /// Names one clock of a case: its key, and its bureau for per-bureau clocks.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 pub struct ClockRef {
     pub key: String,
     #[serde(default)]
@@ -194,7 +196,7 @@ impl ClockInstance {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ExtensionRequest {
     pub clock: ClockRef,
     pub amount: SlaAmount,
@@ -203,7 +205,7 @@ pub struct ExtensionRequest {
 }
 
 /// An event of the history that the state could not take.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Conflict {
     pub event: EventId,
     pub step: String,

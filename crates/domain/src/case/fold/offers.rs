@@ -10,15 +10,101 @@ use crate::case::event::{Actor, CaseId, DeviceId, Event, EventBody, EventId, Rol
 use crate::case::model::BureauCode;
 use crate::case::permission::permits;
 
-/// One step on offer; `bureau` and `clock` say which assignment or clock it is for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One step on offer; `bureau` and `clock` say which assignment or clock it is for. `body` is
+/// the event the step records with everything the domain knows filled in (its bureau, clock,
+/// report kind, the unit of an extension); the desk fills in `inputs` and sends it back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Offer {
     pub step: &'static str,
     pub step_zh: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub bureau: Option<BureauCode>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub clock: Option<ClockRef>,
+    pub body: EventBody,
+    pub inputs: Vec<OfferInput>,
+}
+
+/// A field of an offered step's body that the user gives, and the control that asks for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct OfferInput {
+    pub field: &'static str,
+    pub input: InputKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    /// A bureau of the centre's list.
+    Bureau,
+    /// Free text the caller or the bureau will read (an answer, a reply).
+    Text,
+    /// Why: a step that refuses, returns, pauses or reopens says why.
+    Reason,
+    /// An optional note.
+    Note,
+    /// How much more time, in the unit of the clock the body names.
+    Amount,
+    Satisfaction,
+    /// Another case, by number.
+    Case,
+}
+
+/// What the user gives for each step. Exhaustive: a new kind of event must say what it asks.
+fn inputs(body: &EventBody) -> Vec<OfferInput> {
+    use EventBody as B;
+    use InputKind as K;
+    let ask = |asked: &[(&'static str, InputKind)]| {
+        asked
+            .iter()
+            .map(|&(field, input)| OfferInput { field, input })
+            .collect()
+    };
+    match body {
+        B::Received(_)
+        | B::ClocksCorrected { .. }
+        | B::Renumbered { .. }
+        | B::SignedFor { .. }
+        | B::Accepted { .. }
+        | B::ArrivedOnSite { .. }
+        | B::Resumed
+        | B::ReportFiled { .. } => vec![],
+        B::AnsweredOnSpot { .. } => ask(&[("answer", K::Text)]),
+        B::Replied { .. } => ask(&[("text", K::Text)]),
+        B::Dispatched { .. } => ask(&[("bureau", K::Bureau), ("note", K::Note)]),
+        B::Redispatched { .. } => ask(&[("to", K::Bureau), ("note", K::Note)]),
+        B::Returned { .. }
+        | B::ReturnDenied { .. }
+        | B::Declined { .. }
+        | B::Paused { .. }
+        | B::Reopened { .. }
+        | B::ExtensionDenied { .. } => ask(&[("reason", K::Reason)]),
+        B::ProgressFedBack { .. }
+        | B::Urged { .. }
+        | B::Escalated { .. }
+        | B::Closed { .. }
+        | B::ExtensionApproved { .. } => ask(&[("note", K::Note)]),
+        B::CalledBack { .. } => ask(&[("satisfaction", K::Satisfaction), ("comment", K::Note)]),
+        B::ExtensionRequested { .. } => ask(&[("amount", K::Amount), ("reason", K::Reason)]),
+        B::MergedInto { .. } => ask(&[("into", K::Case)]),
+    }
+}
+
+/// The body as offered: the placeholder words the preconditions were probed with are blanked,
+/// so nothing the domain made up reaches the caller's record.
+fn blank(body: EventBody, asked: &[OfferInput]) -> EventBody {
+    let mut json = serde_json::to_value(&body).expect("an event body serialises");
+    for i in asked {
+        if matches!(
+            i.input,
+            InputKind::Text | InputKind::Reason | InputKind::Note | InputKind::Bureau
+        ) {
+            json[i.field] = serde_json::Value::String(String::new());
+        }
+    }
+    serde_json::from_value(json).unwrap_or(body)
 }
 
 impl CaseState {
@@ -183,11 +269,16 @@ impl CaseState {
                 };
                 self.check(&probe).is_ok()
             })
-            .map(|(body, bureau, clock)| Offer {
-                step: body.step(),
-                step_zh: body.step_zh(),
-                bureau,
-                clock,
+            .map(|(body, bureau, clock)| {
+                let asked = inputs(&body);
+                Offer {
+                    step: body.step(),
+                    step_zh: body.step_zh(),
+                    bureau,
+                    clock,
+                    body: blank(body, &asked),
+                    inputs: asked,
+                }
             })
             .collect()
     }
