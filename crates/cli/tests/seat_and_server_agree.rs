@@ -17,6 +17,7 @@ use hotline_client::{CalendarStore, DataDir};
 use hotline_domain::case::{
     BureauCode, CaseId, CaseState, Channel, ClockRef, Event, EventBody, Level, Role,
 };
+use hotline_domain::case::facts::CaseFacts;
 use hotline_domain::centre::CentrePolicy;
 use hotline_domain::sla::{AlertSettings, SlaAmount, SlaCalendar};
 use hotline_domain::time::Clock;
@@ -217,7 +218,7 @@ async fn server_view(
         .unwrap();
     for c in cases {
         let id: uuid::Uuid = c.get("id");
-        let runs = sqlx::query("SELECT clock, bureau, run, due_at FROM clock_runs WHERE case_id = $1 ORDER BY clock, bureau, run")
+        let mut runs: Runs = sqlx::query("SELECT clock, bureau, run, due_at, decided_at, met FROM clock_runs WHERE case_id = $1")
             .bind(id)
             .fetch_all(pool)
             .await
@@ -225,9 +226,16 @@ async fn server_view(
             .iter()
             .map(|r| {
                 let due: Option<DateTime<Utc>> = r.get("due_at");
-                (r.get("clock"), r.get("bureau"), r.get("run"), due.map(|d| d.timestamp()))
+                let decided: Option<DateTime<Utc>> = r.get("decided_at");
+                (
+                    (r.get("clock"), r.get("bureau"), r.get("run")),
+                    due.map(|d| d.timestamp()),
+                    decided.map(|d| d.timestamp()),
+                    r.get("met"),
+                )
             })
             .collect();
+        runs.sort();
         let events: Vec<Event> = sqlx::query_scalar::<_, serde_json::Value>(
             "SELECT body FROM events WHERE case_id = $1 ORDER BY tx_id, pos",
         )
@@ -239,6 +247,28 @@ async fn server_view(
         .map(|v| serde_json::from_value(v).unwrap())
         .collect();
         let state = CaseState::fold(&events);
+        // What the domain decides of each run (`ClockRunFact::decision`): PostgreSQL's
+        // generated columns must say the same.
+        let mut decided: Runs = CaseFacts::of(&state, cal)
+            .clock_runs
+            .iter()
+            .map(|f| {
+                let d = f.decision();
+                (
+                    (f.clock.clone(), f.bureau.clone(), f.run),
+                    f.due_at.map(|t| t.timestamp()),
+                    d.map(|d| d.at.timestamp()),
+                    d.is_some_and(|d| d.met),
+                )
+            })
+            .collect();
+        decided.sort();
+        assert_eq!(
+            runs,
+            decided,
+            "PostgreSQL's clock_runs and the domain's decisions of {}",
+            c.get::<String, _>("number")
+        );
         let next_due: Option<DateTime<Utc>> = c.get("next_due");
         out.insert(
             c.get("number"),
@@ -253,7 +283,8 @@ async fn server_view(
     out
 }
 
-type Runs = Vec<(String, String, i32, Option<i64>)>;
+/// Each run of each clock: (clock, bureau, run), its due, when it is decided and whether met.
+type Runs = Vec<((String, String, i32), Option<i64>, Option<i64>, bool)>;
 
 async fn seat_view(
     store: &LocalStore,
@@ -278,14 +309,22 @@ async fn seat_view(
     for r in rows {
         let rid: i64 = r.get("rid");
         let number: String = r.get("number");
-        let runs = sqlx::query("SELECT clock, bureau, run, due_at FROM clock_runs WHERE case_rid = ? ORDER BY clock, bureau, run")
+        let mut runs: Runs = sqlx::query("SELECT clock, bureau, run, due_at, decided_at, met FROM clock_runs WHERE case_rid = ?")
             .bind(rid)
             .fetch_all(pool)
             .await
             .unwrap()
             .iter()
-            .map(|r| (r.get("clock"), r.get("bureau"), r.get::<i64, _>("run") as i32, r.get("due_at")))
+            .map(|r| {
+                (
+                    (r.get("clock"), r.get("bureau"), r.get::<i64, _>("run") as i32),
+                    r.get("due_at"),
+                    r.get("decided_at"),
+                    r.get::<i64, _>("met") != 0,
+                )
+            })
             .collect();
+        runs.sort();
         // The light of a case the queue lists (open cases); compared with the server's below.
         let light = page
             .rows

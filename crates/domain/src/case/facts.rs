@@ -35,6 +35,35 @@ pub struct ClockRunFact {
     pub provisional: bool,
 }
 
+/// How a clock run ended for the reports: at which instant it is decided and whether it was met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    pub at: DateTime<Utc>,
+    pub met: bool,
+}
+
+impl ClockRunFact {
+    /// The one definition of decided and met: a run is met when it stopped by its due (decided
+    /// at its stop) and breached when its due passed first (decided at the due, whether or not it
+    /// stopped later). Cancelled runs, and runs without a due (paused now, or on days no calendar
+    /// covers), are never decided. A report counts the runs decided in its period; a run whose
+    /// due is still ahead is not decided yet at the report's end.
+    ///
+    /// The stores keep it as generated columns, `clock_runs.met` and `decided_at`, in
+    /// migrations/postgres/0002_report_facts.sql and migrations/sqlite/0003_supervision.sql;
+    /// crates/cli/tests/seat_and_server_agree.rs checks both against this on random histories.
+    pub fn decision(&self) -> Option<Decision> {
+        let due = self.due_at.filter(|_| !self.cancelled)?;
+        Some(match self.stopped_at {
+            Some(stop) if stop <= due => Decision { at: stop, met: true },
+            _ => Decision {
+                at: due,
+                met: false,
+            },
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallbackFact {
     pub seq: i32,
