@@ -934,3 +934,39 @@ fn two_data_folders_of_one_seat_never_give_one_number_to_two_cases() {
     assert!(seat.ok(&["sync", "--once"]).contains("pending 0"));
     assert_eq!(numbers(&seat), numbers(&other)[..2]);
 }
+
+/// A bureau handler may not dispatch (the centre does): the CLI refuses the step locally with
+/// the domain's `case.forbidden` before anything is written, so nothing waits in the outbox to
+/// be refused by the server, and the handler's own steps keep flowing.
+#[test]
+fn a_bureau_handlers_dispatch_is_refused_locally_and_its_outbox_keeps_flowing() {
+    let Centre {
+        seat,
+        bureau,
+        _root,
+        server: _server,
+        ..
+    } = centre();
+    seat.new_case("complaint", "market_regulation", "13800138001", "商家拒不退款");
+    let number = seat.queue()[0]["number"].as_str().unwrap().to_owned();
+    seat.ok(&["case", "dispatch", &number, "--bureau", "HRSS"]);
+    seat.ok(&["sync", "--once"]);
+    bureau.ok(&["sync", "--once"]);
+    let events_before = bureau.sqlite("SELECT count(*) FROM events");
+
+    let o = bureau.run(&["case", "dispatch", &number, "--bureau", "HRSS"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "the user's error: {err}");
+    assert!(err.contains("case.forbidden"), "{err}");
+    assert_eq!(
+        bureau.sqlite("SELECT count(*) FROM events"),
+        events_before,
+        "nothing written"
+    );
+    assert_eq!(bureau.sqlite("SELECT count(*) FROM outbox"), ["0"]);
+    let synced = bureau.ok(&["sync", "--once"]);
+    assert!(
+        synced.contains("pending 0") && !synced.contains("refused"),
+        "{synced}"
+    );
+}
