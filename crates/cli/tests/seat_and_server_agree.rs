@@ -14,10 +14,10 @@ use hotline_client::secret::Secret;
 use hotline_client::store::{Light, LocalStore, NewCase, QueueQuery};
 use hotline_client::sync::{sync_all, ServerApi};
 use hotline_client::{CalendarStore, DataDir};
+use hotline_domain::case::facts::CaseFacts;
 use hotline_domain::case::{
     BureauCode, CaseId, CaseState, Channel, ClockRef, Event, EventBody, Level, Role,
 };
-use hotline_domain::case::facts::CaseFacts;
 use hotline_domain::centre::CentrePolicy;
 use hotline_domain::sla::{AlertSettings, SlaAmount, SlaCalendar};
 use hotline_domain::time::Clock;
@@ -218,23 +218,25 @@ async fn server_view(
         .unwrap();
     for c in cases {
         let id: uuid::Uuid = c.get("id");
-        let mut runs: Runs = sqlx::query("SELECT clock, bureau, run, due_at, decided_at, met FROM clock_runs WHERE case_id = $1")
-            .bind(id)
-            .fetch_all(pool)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| {
-                let due: Option<DateTime<Utc>> = r.get("due_at");
-                let decided: Option<DateTime<Utc>> = r.get("decided_at");
-                (
-                    (r.get("clock"), r.get("bureau"), r.get("run")),
-                    due.map(|d| d.timestamp()),
-                    decided.map(|d| d.timestamp()),
-                    r.get("met"),
-                )
-            })
-            .collect();
+        let mut runs: Runs = sqlx::query(
+            "SELECT clock, bureau, run, due_at, decided_at, met FROM clock_runs WHERE case_id = $1",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let due: Option<DateTime<Utc>> = r.get("due_at");
+            let decided: Option<DateTime<Utc>> = r.get("decided_at");
+            (
+                (r.get("clock"), r.get("bureau"), r.get("run")),
+                due.map(|d| d.timestamp()),
+                decided.map(|d| d.timestamp()),
+                r.get("met"),
+            )
+        })
+        .collect();
         runs.sort();
         let events: Vec<Event> = sqlx::query_scalar::<_, serde_json::Value>(
             "SELECT body FROM events WHERE case_id = $1 ORDER BY tx_id, pos",
@@ -309,21 +311,27 @@ async fn seat_view(
     for r in rows {
         let rid: i64 = r.get("rid");
         let number: String = r.get("number");
-        let mut runs: Runs = sqlx::query("SELECT clock, bureau, run, due_at, decided_at, met FROM clock_runs WHERE case_rid = ?")
-            .bind(rid)
-            .fetch_all(pool)
-            .await
-            .unwrap()
-            .iter()
-            .map(|r| {
+        let mut runs: Runs = sqlx::query(
+            "SELECT clock, bureau, run, due_at, decided_at, met FROM clock_runs WHERE case_rid = ?",
+        )
+        .bind(rid)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
                 (
-                    (r.get("clock"), r.get("bureau"), r.get::<i64, _>("run") as i32),
-                    r.get("due_at"),
-                    r.get("decided_at"),
-                    r.get::<i64, _>("met") != 0,
-                )
-            })
-            .collect();
+                    r.get("clock"),
+                    r.get("bureau"),
+                    r.get::<i64, _>("run") as i32,
+                ),
+                r.get("due_at"),
+                r.get("decided_at"),
+                r.get::<i64, _>("met") != 0,
+            )
+        })
+        .collect();
         runs.sort();
         // The light of a case the queue lists (open cases); compared with the server's below.
         let light = page

@@ -947,7 +947,12 @@ fn a_bureau_handlers_dispatch_is_refused_locally_and_its_outbox_keeps_flowing() 
         server: _server,
         ..
     } = centre();
-    seat.new_case("complaint", "market_regulation", "13800138001", "商家拒不退款");
+    seat.new_case(
+        "complaint",
+        "market_regulation",
+        "13800138001",
+        "商家拒不退款",
+    );
     let number = seat.queue()[0]["number"].as_str().unwrap().to_owned();
     seat.ok(&["case", "dispatch", &number, "--bureau", "HRSS"]);
     seat.ok(&["sync", "--once"]);

@@ -1,4 +1,4 @@
-//! One test per figure of the DOMAIN.md clock table, each run through the event fold with the
+//! One test per deadline figure of the seeds (001 §5.2, §5.3; 003 §5.3; 004 §2.3), each run through the event fold with the
 //! default policy, with holiday and make-up-day crossings on the 2026 schedule.
 
 mod common;

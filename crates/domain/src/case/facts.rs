@@ -55,7 +55,10 @@ impl ClockRunFact {
     pub fn decision(&self) -> Option<Decision> {
         let due = self.due_at.filter(|_| !self.cancelled)?;
         Some(match self.stopped_at {
-            Some(stop) if stop <= due => Decision { at: stop, met: true },
+            Some(stop) if stop <= due => Decision {
+                at: stop,
+                met: true,
+            },
             _ => Decision {
                 at: due,
                 met: false,

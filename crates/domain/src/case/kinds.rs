@@ -1,4 +1,5 @@
-//! Case kinds and categories are configuration; these are the defaults from DOMAIN.md.
+//! Case kinds and categories are configuration; the defaults follow the seeds: consultations and
+//! complaints (001 §5.2, §5.3), faults by level (004 §2.3; 003 §5.3.6), help and suggestions.
 
 use serde::{Deserialize, Serialize};
 

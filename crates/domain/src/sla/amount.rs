@@ -2,7 +2,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// How a clock counts time (DOMAIN.md, "The clocks").
+/// How a clock counts time: natural minutes (004 §2.3), working hours and working days (001 §5.2,
+/// §5.3; 003 §5.3.6), calendar days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {

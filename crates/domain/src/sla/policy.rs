@@ -1,5 +1,5 @@
 //! Which clocks a case runs: configuration, with the defaults taken figure by figure from the
-//! seeds (DOMAIN.md, "The clocks"). The clocks a case runs are resolved once, at intake, and
+//! seeds (001 §5.2, §5.3; 003 §5.3; 004 §2.3 — each rule below names its own source). The clocks a case runs are resolved once, at intake, and
 //! written into its `received` event, so a later policy change never rewrites old deadlines.
 
 use serde::{Deserialize, Serialize};
@@ -125,7 +125,7 @@ impl Policy {
     }
 }
 
-/// Builds the default policy. Figures and their sources are DOMAIN.md's clock table.
+/// Builds the default policy, figure by figure from the seeds; each clock carries its source.
 impl Default for Policy {
     fn default() -> Self {
         use ClockScope::{Bureau, Case};
