@@ -8,7 +8,7 @@ use hotline_client::store::{QueueQuery, TakenAlerts};
 use hotline_client::workbench::Workbench;
 use tauri::{AppHandle, Emitter, Manager};
 
-use crate::tray;
+use crate::{tray, words};
 
 /// The longest nap: lights turn yellow and red with time alone, so the tray's counts are
 /// refreshed at least this often (one count query, not a scan of every case's clocks).
@@ -55,33 +55,18 @@ pub fn spawn(app: AppHandle, desk: Arc<Workbench>) {
 fn announce(app: &AppHandle, taken: TakenAlerts) {
     let _ = app.emit("alerts", &taken);
     if taken.alerts.is_empty() {
-        let body = format!(
-            "{} 件工单时限提醒，其中 {} 件已超时。点击查看队列。",
-            taken.clocks, taken.breached
-        );
-        notify(app.clone(), "热线工作台：时限提醒".into(), body, None);
+        let body = words::summary(taken.clocks, taken.breached);
+        notify(app.clone(), words::SUMMARY_TITLE.into(), body, None);
         return;
     }
     for a in taken.alerts {
-        let title = if a.threshold == "breached" {
-            format!("工单已超时：{}", a.number)
-        } else {
-            format!("工单即将超时：{}", a.number)
-        };
-        let bureau = a
-            .bureau
-            .as_deref()
-            .map(|b| format!("（{b}）"))
-            .unwrap_or_default();
-        let provisional = if a.provisional { "（暂定）" } else { "" };
-        let body = format!(
-            "{}{}：{}，时限 {}{provisional}",
-            a.label,
-            bureau,
-            a.threshold_zh(),
-            a.due
-                .with_timezone(&hotline_domain::time::china())
-                .format("%m-%d %H:%M")
+        let title = words::alert_title(&a.number, a.threshold == "breached");
+        let body = words::alert_body(
+            &a.label,
+            a.bureau.as_deref(),
+            &a.threshold_zh(),
+            a.due,
+            a.provisional,
         );
         notify(app.clone(), title, body, Some(a.case_id));
     }
@@ -92,10 +77,10 @@ fn announce(app: &AppHandle, taken: TakenAlerts) {
 fn notify(app: AppHandle, title: String, body: String, case: Option<String>) {
     std::thread::spawn(move || {
         let shown = notify_rust::Notification::new()
-            .appname("热线工作台")
+            .appname(words::APP)
             .summary(&title)
             .body(&body)
-            .action("default", "打开")
+            .action("default", words::OPEN)
             .timeout(notify_rust::Timeout::Never)
             .show();
         match shown {

@@ -6,6 +6,7 @@ mod alerts;
 mod commands;
 mod screen_pop;
 mod tray;
+mod words;
 
 use std::sync::Arc;
 

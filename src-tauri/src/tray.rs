@@ -5,6 +5,8 @@ use tauri::menu::{MenuBuilder, MenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::AppHandle;
 
+use crate::words;
+
 const TRAY: &str = "main";
 
 /// Is there a tray to put an icon in? On Linux the icon is a StatusNotifierItem and needs a
@@ -34,8 +36,8 @@ pub fn host_present() -> bool {
 }
 
 pub fn build(app: &AppHandle) -> tauri::Result<()> {
-    let show = MenuItem::with_id(app, "show", "显示工作台", true, None::<&str>)?;
-    let quit = MenuItem::with_id(app, "quit", "退出", true, None::<&str>)?;
+    let show = MenuItem::with_id(app, "show", words::TRAY_SHOW, true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", words::TRAY_QUIT, true, None::<&str>)?;
     let menu = MenuBuilder::new(app)
         .item(&show)
         .separator()
@@ -43,8 +45,8 @@ pub fn build(app: &AppHandle) -> tauri::Result<()> {
         .build()?;
     let mut tray = TrayIconBuilder::with_id(TRAY)
         .menu(&menu)
-        .tooltip("热线工作台")
-        .title("热线工作台");
+        .tooltip(words::APP)
+        .title(words::APP);
     if let Some(icon) = app.default_window_icon() {
         tray = tray.icon(icon.clone());
     }
@@ -63,8 +65,8 @@ pub fn is_shown(app: &AppHandle) -> bool {
 
 pub fn show_counts(app: &AppHandle, red: i64, yellow: i64) {
     if let Some(tray) = app.tray_by_id(TRAY) {
-        let text = format!("超时 {red} · 预警 {yellow}");
+        let text = words::tray_counts(red, yellow);
         let _ = tray.set_title(Some(&text));
-        let _ = tray.set_tooltip(Some(&format!("热线工作台 — {text}")));
+        let _ = tray.set_tooltip(Some(&words::tray_tooltip(&text)));
     }
 }

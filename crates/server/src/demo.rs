@@ -10,14 +10,12 @@ use hotline_domain::case::{
     EventId, IntakeDraft, Level, Role, Satisfaction,
 };
 use hotline_domain::sla::SlaCalendar;
-use hotline_domain::text::index_token_set;
 use hotline_domain::time::local_date;
 use sqlx::PgPool;
 use uuid::{NoContext, Timestamp, Uuid};
 
 use crate::admin::{self, AdminError};
-use crate::snapshot::FACTS_VERSION;
-use hotline_domain::case::facts::CaseFacts;
+use crate::snapshot::{copy, quote, SnapshotRows};
 
 /// Bureaus of a city (Guangzhou-like), with the categories they handle.
 const BUREAUS: &[(&str, &str, &[&str])] = &[
@@ -168,6 +166,202 @@ pub async fn seed(
     cal: &SlaCalendar,
     progress: &mut dyn FnMut(usize),
 ) -> Result<DemoSummary, AdminError> {
+    demo_users(pool, now).await?;
+
+    let history = crate::centre_policy::history(pool).await?;
+    let centre = &history.current().policy;
+    let (catalog, policy) = (&centre.catalog, &centre.deadlines);
+    // A second run continues the city: other random ids, case numbers after the ones taken.
+    let existing_cases: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
+        .fetch_one(pool)
+        .await?;
+    let mut rng = Rng(20_261_126 ^ existing_cases as u64);
+    let callers = (cases / 3).max(1) as u64;
+    let mut summary = DemoSummary::default();
+    let mut log = EventLog::load(pool).await?;
+    let mut seat_day_seq = taken_numbers(pool, existing_cases).await?;
+    const BATCH: usize = 5_000;
+    let mut made = 0;
+    while made < cases {
+        let n = BATCH.min(cases - made);
+        let mut events_csv = Vec::with_capacity(n * 4 * 1500);
+        let mut rows = SnapshotRows::default();
+        let (mut in_batch, mut attempts) = (0, 0);
+        while in_batch < n && attempts < n * 10 {
+            attempts += 1;
+            let at = random_moment(&mut rng, now);
+            if at > now {
+                continue;
+            }
+            let seat = 1 + rng.below(SEATS as u64) as usize;
+            let seq = seat_day_seq.entry((seat, local_date(at))).or_insert(0);
+            *seq += 1;
+            let number = CaseNumber::new(local_date(at), &format!("D{seat:03}"), *seq)
+                .expect("valid number");
+            let draft = random_draft(&mut rng, number, callers);
+            let category = draft.category.clone();
+            let Ok(intake) = draft.resolve(catalog, policy) else {
+                continue;
+            };
+            let case = CaseId(v7(at, &mut rng));
+            let bureau = BUREAUS
+                .iter()
+                .find(|(_, _, cats)| cats.contains(&category.as_str()))
+                .map_or("CIVIL", |(c, _, _)| *c);
+            let events = story(&mut rng, case, at, now, seat, bureau, intake);
+            let state = CaseState::fold(&events);
+            summary.events += log.add(&events, &mut events_csv);
+            rows.add(case.0, &state, cal);
+            summary.cases += 1;
+            in_batch += 1;
+        }
+        let mut conn = pool.acquire().await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        copy(&mut tx, "COPY events (id, case_id, device_id, device_seq, user_id, at, stored_at, body) FROM STDIN (FORMAT csv)", events_csv).await?;
+        rows.copy_new(&mut tx).await?;
+        tx.commit().await?;
+        made += n;
+        progress(made);
+    }
+    for (device, seq) in log.device_seq {
+        sqlx::query(
+            "INSERT INTO devices (device_id, last_seq) VALUES ($1, $2)
+             ON CONFLICT (device_id) DO UPDATE SET last_seq = $2",
+        )
+        .bind(device)
+        .bind(seq)
+        .execute(pool)
+        .await?;
+    }
+    sqlx::query("ANALYZE").execute(pool).await?;
+    Ok(summary)
+}
+
+/// A working-hours-weighted moment of the past year: a live city, where a few percent of the
+/// calls are today's and the rest spread over the year (it may lie after `now`: drawn again).
+fn random_moment(rng: &mut Rng, now: DateTime<Utc>) -> DateTime<Utc> {
+    let day = if rng.below(100) < 3 {
+        0
+    } else {
+        rng.below(365) as i64
+    };
+    let minute = 8 * 60 + rng.below(11 * 60) as i64;
+    let local_midnight = local_date(now - Duration::days(day))
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight");
+    hotline_domain::time::from_local(local_midnight) + Duration::minutes(minute)
+}
+
+/// The demo's events as the log holds them: each device numbers its events, each user by id.
+struct EventLog {
+    user_ids: std::collections::HashMap<String, i64>,
+    device_seq: std::collections::HashMap<String, i64>,
+}
+
+impl EventLog {
+    async fn load(pool: &PgPool) -> Result<Self, AdminError> {
+        let user_ids: std::collections::HashMap<String, i64> = sqlx::query_as::<_, (String, i64)>(
+            "SELECT name, id FROM users WHERE name LIKE 'demo_%'",
+        )
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .collect();
+        let device_seq: std::collections::HashMap<String, i64> =
+            sqlx::query_as::<_, (String, i64)>(
+                "SELECT device_id, last_seq FROM devices WHERE device_id LIKE 'demo-%'",
+            )
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .collect();
+        Ok(Self {
+            user_ids,
+            device_seq,
+        })
+    }
+
+    /// Writes `events` as COPY rows of `events`; returns how many.
+    fn add(&mut self, events: &[Event], csv: &mut Vec<u8>) -> usize {
+        for e in events {
+            let device = e.device.0.clone();
+            let seq = self.device_seq.entry(device.clone()).or_insert(0);
+            *seq += 1;
+            let user = self
+                .user_ids
+                .get(&e.actor.user)
+                .copied()
+                .unwrap_or_default();
+            let body = serde_json::to_string(e).expect("serialises");
+            // A demonstration's steps reached the server as they happened.
+            let _ = writeln!(
+                WriteVec(csv),
+                "{},{},{},{},{},{},{},{}",
+                e.id.0,
+                e.case.0,
+                device,
+                seq,
+                user,
+                e.at.to_rfc3339(),
+                e.at.to_rfc3339(),
+                quote(&body)
+            );
+        }
+        events.len()
+    }
+}
+
+/// A random call: its kind, category, caller (one of `callers`), district, address and words.
+fn random_draft(rng: &mut Rng, number: CaseNumber, callers: u64) -> IntakeDraft {
+    let (kind, category) = pick_kind(rng);
+    let texts = TEXTS
+        .iter()
+        .find(|(c, _)| *c == category)
+        .map_or(&["市民来电咨询"][..], |(_, t)| *t);
+    let district = *rng.pick(DISTRICTS);
+    let address = format!(
+        "{}{}街{}号",
+        district,
+        rng.pick(&["中山", "解放", "东风", "环市", "江南", "新港"]),
+        1 + rng.below(300)
+    );
+    let description = rng.pick(texts).to_string();
+    let level = (kind == "fault").then(|| {
+        *rng.pick(&[
+            Level::FaultA,
+            Level::FaultB,
+            Level::FaultC,
+            Level::FaultD,
+            Level::Service3,
+            Level::Service4,
+        ])
+    });
+    IntakeDraft {
+        number,
+        kind: kind.into(),
+        category: category.into(),
+        caller: Caller {
+            phone: format!("13{:09}", 100_000_000 + rng.below(callers)),
+            name: None,
+            id_number: None,
+        },
+        channel: *rng.pick(&[
+            Channel::Phone,
+            Channel::Phone,
+            Channel::Phone,
+            Channel::Web,
+            Channel::App,
+            Channel::MiniProgram,
+        ]),
+        district: district.into(),
+        address,
+        description,
+        level,
+    }
+}
+
+/// The demo's bureaus, seats, supervisor and bureau handlers (users once; bureaus refreshed).
+async fn demo_users(pool: &PgPool, now: DateTime<Utc>) -> Result<(), AdminError> {
     let mut csv = String::from("code,name,parent,district,phone\n");
     for (code, name, _) in BUREAUS {
         let _ = writeln!(csv, "{code},{name},,,12345");
@@ -220,33 +414,15 @@ pub async fn seed(
             .await?;
         }
     }
-    let user_ids: std::collections::HashMap<String, i64> =
-        sqlx::query_as::<_, (String, i64)>("SELECT name, id FROM users WHERE name LIKE 'demo_%'")
-            .fetch_all(pool)
-            .await?
-            .into_iter()
-            .collect();
+    Ok(())
+}
 
-    let history = crate::centre_policy::history(pool).await?;
-    let centre = &history.current().policy;
-    let (catalog, policy) = (&centre.catalog, &centre.deadlines);
-    // A second run continues the city: other random ids, case numbers after the ones taken.
-    let existing_cases: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
-        .fetch_one(pool)
-        .await?;
-    let mut rng = Rng(20_261_126 ^ existing_cases as u64);
-    let callers = (cases / 3).max(1) as u64;
-    let mut summary = DemoSummary::default();
-    let mut device_seq: std::collections::HashMap<String, i64> =
-        sqlx::query_as::<_, (String, i64)>(
-            "SELECT device_id, last_seq FROM devices WHERE device_id LIKE 'demo-%'",
-        )
-        .fetch_all(pool)
-        .await?
-        .into_iter()
-        .collect();
-    let mut seat_day_seq: std::collections::HashMap<(usize, chrono::NaiveDate), u32> =
-        std::collections::HashMap::new();
+/// The last number each demo seat gave each day, so a second run numbers after them.
+async fn taken_numbers(
+    pool: &PgPool,
+    existing_cases: i64,
+) -> Result<std::collections::HashMap<(usize, chrono::NaiveDate), u32>, AdminError> {
+    let mut seat_day_seq = std::collections::HashMap::new();
     if existing_cases > 0 {
         let taken: Vec<(String, String, i32)> = sqlx::query_as(
             "SELECT split_part(number, '-', 1), split_part(number, '-', 2), max(split_part(number, '-', 3)::int)
@@ -264,235 +440,7 @@ pub async fn seed(
             seat_day_seq.insert((seat, date), max as u32);
         }
     }
-    const BATCH: usize = 5_000;
-    let mut made = 0;
-    while made < cases {
-        let n = BATCH.min(cases - made);
-        let mut events_csv = Vec::with_capacity(n * 4 * 1500);
-        let mut cases_csv = Vec::with_capacity(n * 3000);
-        let mut bureaus_csv = Vec::with_capacity(n * 60);
-        let mut runs_csv = Vec::with_capacity(n * 400);
-        let mut callbacks_csv = Vec::with_capacity(n * 40);
-        let (mut in_batch, mut attempts) = (0, 0);
-        while in_batch < n && attempts < n * 10 {
-            attempts += 1;
-            // Received at a working-hours-weighted moment of the past year.
-            // A live city: a few percent of the calls are today's, the rest spread over the year.
-            let day = if rng.below(100) < 3 {
-                0
-            } else {
-                rng.below(365) as i64
-            };
-            let minute = 8 * 60 + rng.below(11 * 60) as i64;
-            let local_midnight = local_date(now - Duration::days(day))
-                .and_hms_opt(0, 0, 0)
-                .expect("midnight");
-            let at = hotline_domain::time::from_local(local_midnight) + Duration::minutes(minute);
-            if at > now {
-                continue;
-            }
-            let seat = 1 + rng.below(SEATS as u64) as usize;
-            let seq = seat_day_seq.entry((seat, local_date(at))).or_insert(0);
-            *seq += 1;
-            let (kind, category) = pick_kind(&mut rng);
-            let texts = TEXTS
-                .iter()
-                .find(|(c, _)| *c == category)
-                .map_or(&["市民来电咨询"][..], |(_, t)| *t);
-            let district = *rng.pick(DISTRICTS);
-            let address = format!(
-                "{}{}街{}号",
-                district,
-                rng.pick(&["中山", "解放", "东风", "环市", "江南", "新港"]),
-                1 + rng.below(300)
-            );
-            let description = rng.pick(texts).to_string();
-            let level = (kind == "fault").then(|| {
-                *rng.pick(&[
-                    Level::FaultA,
-                    Level::FaultB,
-                    Level::FaultC,
-                    Level::FaultD,
-                    Level::Service3,
-                    Level::Service4,
-                ])
-            });
-            let draft = IntakeDraft {
-                number: CaseNumber::new(local_date(at), &format!("D{seat:03}"), *seq)
-                    .expect("valid number"),
-                kind: kind.into(),
-                category: category.into(),
-                caller: Caller {
-                    phone: format!("13{:09}", 100_000_000 + rng.below(callers)),
-                    name: None,
-                    id_number: None,
-                },
-                channel: *rng.pick(&[
-                    Channel::Phone,
-                    Channel::Phone,
-                    Channel::Phone,
-                    Channel::Web,
-                    Channel::App,
-                    Channel::MiniProgram,
-                ]),
-                district: district.into(),
-                address,
-                description,
-                level,
-            };
-            let Ok(intake) = draft.resolve(catalog, policy) else {
-                continue;
-            };
-            let case = CaseId(v7(at, &mut rng));
-            let bureau = BUREAUS
-                .iter()
-                .find(|(_, _, cats)| cats.contains(&category))
-                .map_or("CIVIL", |(c, _, _)| *c);
-            let events = story(&mut rng, case, at, now, seat, bureau, intake);
-            let state = CaseState::fold(&events);
-            let facts = CaseFacts::of(&state, cal);
-            for e in &events {
-                let device = e.device.0.clone();
-                let seq = device_seq.entry(device.clone()).or_insert(0);
-                *seq += 1;
-                let user = user_ids.get(&e.actor.user).copied().unwrap_or_default();
-                let body = serde_json::to_string(e).expect("serialises");
-                // A demonstration's steps reached the server as they happened.
-                let _ = writeln!(
-                    WriteVec(&mut events_csv),
-                    "{},{},{},{},{},{},{},{}",
-                    e.id.0,
-                    e.case.0,
-                    device,
-                    seq,
-                    user,
-                    e.at.to_rfc3339(),
-                    e.at.to_rfc3339(),
-                    quote(&body)
-                );
-                summary.events += 1;
-            }
-            let i = state.intake.as_ref().expect("received");
-            let text = state.search_text().unwrap_or_default();
-            let tokens = index_token_set(&text);
-            let next_due = state
-                .next_due(cal)
-                .and_then(|(_, d)| d)
-                .map(|d| d.to_rfc3339())
-                .unwrap_or_default();
-            let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
-            let _ = writeln!(
-                WriteVec(&mut cases_csv),
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-                case.0,
-                i.number,
-                i.kind,
-                state.status.code(),
-                i.caller.phone,
-                i.district,
-                i.category,
-                state.received_at.expect("received").to_rfc3339(),
-                next_due,
-                state.conflicts.len(),
-                quote(&serde_json::to_string(&state).expect("serialises")),
-                quote(&format!(
-                    "{{{}}}",
-                    tokens
-                        .iter()
-                        .map(|t| format!("\"{t}\""))
-                        .collect::<Vec<_>>()
-                        .join(",")
-                )),
-                quote(&text.to_lowercase()),
-                facts.channel,
-                facts.bureau.as_deref().unwrap_or_default(),
-                time(facts.first_replied_at),
-                time(facts.closed_at),
-                facts.on_spot,
-                FACTS_VERSION,
-                state.next_due_provisional(cal),
-            );
-            for r in &facts.clock_runs {
-                let _ = writeln!(
-                    WriteVec(&mut runs_csv),
-                    "{},{},{},{},{},{},{},{},{},{}",
-                    case.0,
-                    r.clock,
-                    quote(&r.bureau),
-                    r.run,
-                    i.kind,
-                    r.started_at.to_rfc3339(),
-                    time(r.due_at),
-                    time(r.stopped_at),
-                    r.cancelled,
-                    r.provisional
-                );
-            }
-            for b in &facts.callbacks {
-                let _ = writeln!(
-                    WriteVec(&mut callbacks_csv),
-                    "{},{},{},{},{},{}",
-                    case.0,
-                    b.seq,
-                    b.at.to_rfc3339(),
-                    b.satisfaction,
-                    quote(&b.bureau),
-                    i.kind
-                );
-            }
-            for a in state.latest_assignments() {
-                let status = serde_json::to_value(a.status).expect("serialises");
-                let _ = writeln!(
-                    WriteVec(&mut bureaus_csv),
-                    "{},{},{}",
-                    case.0,
-                    a.bureau.0,
-                    status.as_str().unwrap_or_default()
-                );
-            }
-            summary.cases += 1;
-            in_batch += 1;
-        }
-        let mut conn = pool.acquire().await?;
-        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        copy(&mut tx, "COPY events (id, case_id, device_id, device_seq, user_id, at, stored_at, body) FROM STDIN (FORMAT csv)", events_csv).await?;
-        copy(
-            &mut tx,
-            "COPY cases (id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, search_tokens, search_text,
-                         channel, bureau, first_replied_at, closed_at, on_spot, facts_version, due_provisional) FROM STDIN (FORMAT csv, NULL '')",
-            cases_csv,
-        )
-        .await?;
-        copy(
-            &mut tx,
-            "COPY case_bureaus (case_id, bureau, status) FROM STDIN (FORMAT csv)",
-            bureaus_csv,
-        )
-        .await?;
-        // An empty quoted bureau ("") is the centre's own clock; an unquoted empty field is NULL.
-        copy(&mut tx, "COPY clock_runs (case_id, clock, bureau, run, kind, started_at, due_at, stopped_at, cancelled, provisional) FROM STDIN (FORMAT csv, NULL '')", runs_csv).await?;
-        copy(
-            &mut tx,
-            "COPY callbacks (case_id, seq, at, satisfaction, bureau, kind) FROM STDIN (FORMAT csv)",
-            callbacks_csv,
-        )
-        .await?;
-        tx.commit().await?;
-        made += n;
-        progress(made);
-    }
-    for (device, seq) in device_seq {
-        sqlx::query(
-            "INSERT INTO devices (device_id, last_seq) VALUES ($1, $2)
-             ON CONFLICT (device_id) DO UPDATE SET last_seq = $2",
-        )
-        .bind(device)
-        .bind(seq)
-        .execute(pool)
-        .await?;
-    }
-    sqlx::query("ANALYZE").execute(pool).await?;
-    Ok(summary)
+    Ok(seat_day_seq)
 }
 
 /// What happened to the case: a realistic prefix of the closed loop for its kind. Cases older
@@ -843,10 +791,6 @@ fn v7(at: DateTime<Utc>, rng: &mut Rng) -> Uuid {
     Uuid::from_bytes(bytes)
 }
 
-fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
 struct WriteVec<'a>(&'a mut Vec<u8>);
 
 impl std::fmt::Write for WriteVec<'_> {
@@ -854,18 +798,4 @@ impl std::fmt::Write for WriteVec<'_> {
         self.0.extend_from_slice(s.as_bytes());
         Ok(())
     }
-}
-
-async fn copy(
-    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    statement: &str,
-    data: Vec<u8>,
-) -> Result<(), sqlx::Error> {
-    if data.is_empty() {
-        return Ok(());
-    }
-    let mut copy = tx.copy_in_raw(statement).await?;
-    copy.send(data).await?;
-    copy.finish().await?;
-    Ok(())
 }

@@ -199,8 +199,11 @@ async fn audit_skew<'e>(
 /// One device as supervisors and administrators see it (the wire type the desk reads too).
 pub use hotline_domain::wire::DeviceClock;
 
-/// Every device that has synced, the skewed first, then by last contact.
-pub async fn devices(pool: &sqlx::PgPool) -> Result<Vec<DeviceClock>, sqlx::Error> {
+/// Every device that has synced (or only the skewed ones), the skewed first, then by last contact.
+pub async fn devices(
+    pool: &sqlx::PgPool,
+    only_skewed: bool,
+) -> Result<Vec<DeviceClock>, sqlx::Error> {
     type Row = (
         String,
         Option<String>,
@@ -214,10 +217,12 @@ pub async fn devices(pool: &sqlx::PgPool) -> Result<Vec<DeviceClock>, sqlx::Erro
                 d.clock_offset_ms / 1000 AS offset_secs,
                 COALESCE(abs(d.clock_offset_ms) > $1, false) AS skewed
          FROM devices d LEFT JOIN users u ON u.id = d.user_id
-         WHERE d.offset_at IS NOT NULL OR d.pulled_at IS NOT NULL
+         WHERE (d.offset_at IS NOT NULL OR d.pulled_at IS NOT NULL)
+           AND (NOT $2 OR COALESCE(abs(d.clock_offset_ms) > $1, false))
          ORDER BY skewed DESC, greatest(d.pulled_at, d.offset_at) DESC NULLS LAST",
     )
     .bind(SKEW_LIMIT.num_milliseconds())
+    .bind(only_skewed)
     .fetch_all(pool)
     .await?;
     Ok(rows

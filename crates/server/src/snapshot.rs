@@ -50,22 +50,53 @@ pub async fn refold_many(
     }
     let ids: Vec<Uuid> = cases.iter().map(|c| c.0).collect();
     let histories = histories(tx, &ids).await?;
-    let mut c = Columns::default();
-    let mut runs = RunColumns::default();
-    let mut calls = CallbackColumns::default();
-    let (mut b_case, mut b_bureau, mut b_status) = (Vec::new(), Vec::new(), Vec::new());
+    let mut rows = SnapshotRows::default();
     for (id, events) in histories {
-        let state = CaseState::fold(&events);
-        let facts = CaseFacts::of(&state, cal);
+        rows.add(id, &CaseState::fold(&events), cal);
+    }
+    rows.upsert(tx).await
+}
+
+/// The snapshot rows of a batch of cases — `cases`, `clock_runs`, `callbacks`, `case_bureaus` —
+/// derived from each folded state in one place and written by one of two statements: an upsert
+/// (a push, a refold) or COPY (cases new to the database: seed-demo's bulk load).
+#[derive(Default)]
+pub struct SnapshotRows {
+    c: Columns,
+    runs: RunColumns,
+    calls: CallbackColumns,
+    bureaus: BureauColumns,
+}
+
+#[derive(Default)]
+struct BureauColumns {
+    case: Vec<Uuid>,
+    bureau: Vec<String>,
+    status: Vec<String>,
+}
+
+impl SnapshotRows {
+    pub fn len(&self) -> usize {
+        self.c.id.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.c.id.is_empty()
+    }
+
+    /// Adds the rows of one case; a history without its `received` event yet adds nothing.
+    pub fn add(&mut self, id: Uuid, state: &CaseState, cal: &SlaCalendar) {
+        let (c, runs, calls) = (&mut self.c, &mut self.runs, &mut self.calls);
+        let facts = CaseFacts::of(state, cal);
         let (Some(intake), Some(received_at)) = (state.intake.as_ref(), state.received_at) else {
-            continue; // its `received` event has not arrived yet
+            return; // its `received` event has not arrived yet
         };
         let text = state.search_text().unwrap_or_default();
         let tokens = index_token_set(&text);
         for a in state.latest_assignments() {
-            b_case.push(id);
-            b_bureau.push(a.bureau.0.clone());
-            b_status.push(
+            self.bureaus.case.push(id);
+            self.bureaus.bureau.push(a.bureau.0.clone());
+            self.bureaus.status.push(
                 serde_json::to_value(a.status)
                     .expect("serialises")
                     .as_str()
@@ -112,94 +143,238 @@ pub async fn refold_many(
         c.first_replied_at.push(facts.first_replied_at);
         c.closed_at.push(facts.closed_at);
         c.on_spot.push(facts.on_spot);
-        c.state.push(Json(state));
+        c.state.push(Json(state.clone()));
     }
-    // Tokens travel space-joined: a ragged text[][] has no UNNEST.
-    sqlx::query(
-        "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, search_tokens, search_text,
-                            channel, bureau, first_replied_at, closed_at, on_spot, facts_version, due_provisional)
-         SELECT id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, string_to_array(tokens, ' '), text,
-                channel, bureau, first_replied_at, closed_at, on_spot, $19, due_provisional
-         FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
-                     $9::timestamptz[], $10::int[], $11::jsonb[], $12::text[], $13::text[],
-                     $14::text[], $15::text[], $16::timestamptz[], $17::timestamptz[], $18::bool[], $20::bool[])
-              AS t(id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, tokens, text,
-                   channel, bureau, first_replied_at, closed_at, on_spot, due_provisional)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, next_due = excluded.next_due,
-                                        due_provisional = excluded.due_provisional,
-                                        conflicts = excluded.conflicts, state = excluded.state,
-                                        channel = excluded.channel, bureau = excluded.bureau,
-                                        first_replied_at = excluded.first_replied_at, closed_at = excluded.closed_at,
-                                        on_spot = excluded.on_spot, facts_version = excluded.facts_version",
-    )
-    .bind(&c.id)
-    .bind(&c.number)
-    .bind(&c.kind)
-    .bind(&c.status)
-    .bind(&c.phone)
-    .bind(&c.district)
-    .bind(&c.category)
-    .bind(&c.received_at)
-    .bind(&c.next_due)
-    .bind(&c.conflicts)
-    .bind(&c.state)
-    .bind(&c.tokens)
-    .bind(&c.text)
-    .bind(&c.channel)
-    .bind(&c.bureau)
-    .bind(&c.first_replied_at)
-    .bind(&c.closed_at)
-    .bind(&c.on_spot)
-    .bind(FACTS_VERSION)
-    .bind(&c.due_provisional)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query("DELETE FROM clock_runs WHERE case_id = ANY($1)")
+
+    /// Writes the rows, replacing what the cases had.
+    pub async fn upsert(self, tx: &mut Transaction<'_, Postgres>) -> Result<(), sqlx::Error> {
+        let Self {
+            c,
+            runs,
+            calls,
+            bureaus,
+        } = self;
+        if c.id.is_empty() {
+            return Ok(());
+        }
+        // Tokens travel space-joined: a ragged text[][] has no UNNEST.
+        sqlx::query(
+            "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, search_tokens, search_text,
+                                channel, bureau, first_replied_at, closed_at, on_spot, facts_version, due_provisional)
+             SELECT id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, string_to_array(tokens, ' '), text,
+                    channel, bureau, first_replied_at, closed_at, on_spot, $19, due_provisional
+             FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
+                         $9::timestamptz[], $10::int[], $11::jsonb[], $12::text[], $13::text[],
+                         $14::text[], $15::text[], $16::timestamptz[], $17::timestamptz[], $18::bool[], $20::bool[])
+                  AS t(id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, tokens, text,
+                       channel, bureau, first_replied_at, closed_at, on_spot, due_provisional)
+             ON CONFLICT (id) DO UPDATE SET status = excluded.status, next_due = excluded.next_due,
+                                            due_provisional = excluded.due_provisional,
+                                            conflicts = excluded.conflicts, state = excluded.state,
+                                            channel = excluded.channel, bureau = excluded.bureau,
+                                            first_replied_at = excluded.first_replied_at, closed_at = excluded.closed_at,
+                                            on_spot = excluded.on_spot, facts_version = excluded.facts_version",
+        )
         .bind(&c.id)
+        .bind(&c.number)
+        .bind(&c.kind)
+        .bind(&c.status)
+        .bind(&c.phone)
+        .bind(&c.district)
+        .bind(&c.category)
+        .bind(&c.received_at)
+        .bind(&c.next_due)
+        .bind(&c.conflicts)
+        .bind(&c.state)
+        .bind(&c.tokens)
+        .bind(&c.text)
+        .bind(&c.channel)
+        .bind(&c.bureau)
+        .bind(&c.first_replied_at)
+        .bind(&c.closed_at)
+        .bind(&c.on_spot)
+        .bind(FACTS_VERSION)
+        .bind(&c.due_provisional)
         .execute(&mut **tx)
         .await?;
-    sqlx::query(
-        "INSERT INTO clock_runs (case_id, clock, bureau, run, kind, started_at, due_at, stopped_at, cancelled, provisional)
-         SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::bool[], $10::bool[])",
-    )
-    .bind(&runs.case)
-    .bind(&runs.clock)
-    .bind(&runs.bureau)
-    .bind(&runs.run)
-    .bind(&runs.kind)
-    .bind(&runs.started_at)
-    .bind(&runs.due_at)
-    .bind(&runs.stopped_at)
-    .bind(&runs.cancelled)
-    .bind(&runs.provisional)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query("DELETE FROM callbacks WHERE case_id = ANY($1)")
-        .bind(&c.id)
+        sqlx::query("DELETE FROM clock_runs WHERE case_id = ANY($1)")
+            .bind(&c.id)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO clock_runs (case_id, clock, bureau, run, kind, started_at, due_at, stopped_at, cancelled, provisional)
+             SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::int[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::bool[], $10::bool[])",
+        )
+        .bind(&runs.case)
+        .bind(&runs.clock)
+        .bind(&runs.bureau)
+        .bind(&runs.run)
+        .bind(&runs.kind)
+        .bind(&runs.started_at)
+        .bind(&runs.due_at)
+        .bind(&runs.stopped_at)
+        .bind(&runs.cancelled)
+        .bind(&runs.provisional)
         .execute(&mut **tx)
         .await?;
-    sqlx::query(
-        "INSERT INTO callbacks (case_id, seq, at, satisfaction, bureau, kind)
-         SELECT * FROM UNNEST($1::uuid[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::text[])",
-    )
-    .bind(&calls.case)
-    .bind(&calls.seq)
-    .bind(&calls.at)
-    .bind(&calls.satisfaction)
-    .bind(&calls.bureau)
-    .bind(&calls.kind)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query("DELETE FROM case_bureaus WHERE case_id = ANY($1)")
-        .bind(&c.id)
+        sqlx::query("DELETE FROM callbacks WHERE case_id = ANY($1)")
+            .bind(&c.id)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO callbacks (case_id, seq, at, satisfaction, bureau, kind)
+             SELECT * FROM UNNEST($1::uuid[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::text[])",
+        )
+        .bind(&calls.case)
+        .bind(&calls.seq)
+        .bind(&calls.at)
+        .bind(&calls.satisfaction)
+        .bind(&calls.bureau)
+        .bind(&calls.kind)
         .execute(&mut **tx)
         .await?;
-    sqlx::query("INSERT INTO case_bureaus (case_id, bureau, status) SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING")
-        .bind(&b_case)
-        .bind(&b_bureau)
-        .bind(&b_status)
-        .execute(&mut **tx)
+        sqlx::query("DELETE FROM case_bureaus WHERE case_id = ANY($1)")
+            .bind(&c.id)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("INSERT INTO case_bureaus (case_id, bureau, status) SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING")
+            .bind(&bureaus.case)
+            .bind(&bureaus.bureau)
+            .bind(&bureaus.status)
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Writes the rows of cases new to the database with COPY (seed-demo's bulk load: several
+    /// times faster than the upsert, and there is nothing to replace).
+    pub async fn copy_new(self, tx: &mut Transaction<'_, Postgres>) -> Result<(), sqlx::Error> {
+        let Self {
+            c,
+            runs,
+            calls,
+            bureaus,
+        } = self;
+        let time = |t: &Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
+        let mut out = Vec::with_capacity(c.id.len() * 3000);
+        for i in 0..c.id.len() {
+            // An array literal: each token quoted, its quotes and backslashes escaped.
+            let tokens = c.tokens[i]
+                .split(' ')
+                .filter(|t| !t.is_empty())
+                .map(|t| format!("\"{}\"", t.replace('\\', "\\\\").replace('"', "\\\"")))
+                .collect::<Vec<_>>()
+                .join(",");
+            csv_line(
+                &mut out,
+                &[
+                    c.id[i].to_string(),
+                    quote(&c.number[i]),
+                    quote(&c.kind[i]),
+                    c.status[i].clone(),
+                    quote(&c.phone[i]),
+                    quote(&c.district[i]),
+                    quote(&c.category[i]),
+                    c.received_at[i].to_rfc3339(),
+                    time(&c.next_due[i]),
+                    c.conflicts[i].to_string(),
+                    quote(&serde_json::to_string(&c.state[i].0).expect("a state serialises")),
+                    quote(&format!("{{{tokens}}}")),
+                    quote(&c.text[i]),
+                    quote(&c.channel[i]),
+                    c.bureau[i].as_deref().map(quote).unwrap_or_default(),
+                    time(&c.first_replied_at[i]),
+                    time(&c.closed_at[i]),
+                    c.on_spot[i].to_string(),
+                    FACTS_VERSION.to_string(),
+                    c.due_provisional[i].to_string(),
+                ],
+            );
+        }
+        copy(tx, "COPY cases (id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, search_tokens, search_text,
+                               channel, bureau, first_replied_at, closed_at, on_spot, facts_version, due_provisional) FROM STDIN (FORMAT csv, NULL '')", out).await?;
+        let mut out = Vec::with_capacity(runs.case.len() * 120);
+        for i in 0..runs.case.len() {
+            csv_line(
+                &mut out,
+                &[
+                    runs.case[i].to_string(),
+                    quote(&runs.clock[i]),
+                    // Quoted: an empty bureau is the centre's own clock, not NULL.
+                    quote(&runs.bureau[i]),
+                    runs.run[i].to_string(),
+                    quote(&runs.kind[i]),
+                    runs.started_at[i].to_rfc3339(),
+                    time(&runs.due_at[i]),
+                    time(&runs.stopped_at[i]),
+                    runs.cancelled[i].to_string(),
+                    runs.provisional[i].to_string(),
+                ],
+            );
+        }
+        copy(tx, "COPY clock_runs (case_id, clock, bureau, run, kind, started_at, due_at, stopped_at, cancelled, provisional) FROM STDIN (FORMAT csv, NULL '')", out).await?;
+        let mut out = Vec::with_capacity(calls.case.len() * 100);
+        for i in 0..calls.case.len() {
+            csv_line(
+                &mut out,
+                &[
+                    calls.case[i].to_string(),
+                    calls.seq[i].to_string(),
+                    calls.at[i].to_rfc3339(),
+                    quote(&calls.satisfaction[i]),
+                    quote(&calls.bureau[i]),
+                    quote(&calls.kind[i]),
+                ],
+            );
+        }
+        copy(
+            tx,
+            "COPY callbacks (case_id, seq, at, satisfaction, bureau, kind) FROM STDIN (FORMAT csv)",
+            out,
+        )
         .await?;
+        let mut out = Vec::with_capacity(bureaus.case.len() * 60);
+        for i in 0..bureaus.case.len() {
+            csv_line(
+                &mut out,
+                &[
+                    bureaus.case[i].to_string(),
+                    quote(&bureaus.bureau[i]),
+                    quote(&bureaus.status[i]),
+                ],
+            );
+        }
+        copy(
+            tx,
+            "COPY case_bureaus (case_id, bureau, status) FROM STDIN (FORMAT csv)",
+            out,
+        )
+        .await
+    }
+}
+
+/// One CSV field, quoted (COPY's csv format: quotes doubled).
+pub(crate) fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+fn csv_line(out: &mut Vec<u8>, fields: &[String]) {
+    out.extend_from_slice(fields.join(",").as_bytes());
+    out.push(b'\n');
+}
+
+/// Sends `data` (CSV) to a COPY … FROM STDIN statement.
+pub(crate) async fn copy(
+    tx: &mut Transaction<'_, Postgres>,
+    statement: &str,
+    data: Vec<u8>,
+) -> Result<(), sqlx::Error> {
+    if data.is_empty() {
+        return Ok(());
+    }
+    let mut copy = tx.copy_in_raw(statement).await?;
+    copy.send(data).await?;
+    copy.finish().await?;
     Ok(())
 }
 

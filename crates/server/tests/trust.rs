@@ -376,6 +376,16 @@ async fn an_event_may_not_claim_a_time_its_device_could_not_have_had() {
         .unwrap();
     assert_eq!(devices[0]["device_id"], laptop.device.as_str());
     assert_eq!(devices[0]["skewed"], true);
+    assert!(devices.len() > 1, "every device that synced: {devices:?}");
+    // The dashboard's panel asks for the skewed ones only.
+    let skewed: Vec<serde_json::Value> = supervisor
+        .get(&http, &base, "/api/v1/devices?skewed=true")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(skewed.len(), 1, "{skewed:?}");
+    assert_eq!(skewed[0]["device_id"], laptop.device.as_str());
     let (status, code) = error_of(desk.get(&http, &base, "/api/v1/devices").await).await;
     assert_eq!((status, code.as_str()), (403, "devices.role"));
 

@@ -3,7 +3,7 @@
 //! folded state in the transaction that changed the case.
 
 use hotline_domain::case::facts::CaseFacts;
-use hotline_domain::case::{AssignmentStatus, CaseState};
+use hotline_domain::case::{CaseState, Urgency};
 use hotline_domain::sla::{AlertSettings, Light, SlaCalendar};
 use hotline_domain::text::index_tokens;
 use sqlx::{Row, Sqlite, Transaction};
@@ -161,47 +161,18 @@ async fn save_facts(
         .map(|i| i.kind.clone())
         .unwrap_or_default();
     let facts = CaseFacts::of(state, cal);
-    // A decision's urgency: the due of the clock an extension concerns, else of the case's
-    // nearest clock; conflicts and returns without a running clock come first.
-    let due_of = |r: &hotline_domain::case::ClockRef| {
-        state
-            .clock(r)
-            .and_then(|c| c.current())
-            .and_then(|run| run.read(cal, run.started_at).ok())
-            .map(|x| x.due.timestamp())
-    };
-    let mut decisions = 0;
-    let mut decision_due: Option<i64> = None;
-    let mut urgent = |due: Option<i64>| {
-        decision_due = Some(decision_due.map_or(due.unwrap_or(0), |d| d.min(due.unwrap_or(0))))
-    };
-    for p in &state.pending_extensions {
-        decisions += 1;
-        urgent(due_of(&p.clock));
-    }
-    for a in state
-        .assignments
-        .iter()
-        .filter(|a| a.status == AssignmentStatus::Returned)
-    {
-        decisions += 1;
-        urgent(
-            state
-                .clocks
-                .iter()
-                .filter(|c| c.bureau.as_ref() == Some(&a.bureau))
-                .find_map(|c| due_of(&c.reference())),
-        );
-    }
-    if !state.conflicts.is_empty() {
-        decisions += state.conflicts.len() as i64;
-        urgent(None);
-    }
+    // What waits on a supervisor (the domain's rule); the most urgent first in the list, a
+    // decision before any due stored as 0.
+    let pending = state.pending_decisions(cal);
+    let decision_due = pending.most_urgent.map(|u| match u {
+        Urgency::First => 0,
+        Urgency::Before(due) => due.timestamp(),
+    });
     sqlx::query("UPDATE cases SET channel = ?, bureau = ?, replied_at = ?, decisions = ?, decision_due = ? WHERE rid = ?")
         .bind(&facts.channel)
         .bind(&facts.bureau)
         .bind(state.replied_at.map(|t| t.timestamp()))
-        .bind(decisions)
+        .bind(pending.count as i64)
         .bind(decision_due)
         .bind(rid)
         .execute(&mut **tx)

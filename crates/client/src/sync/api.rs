@@ -299,8 +299,13 @@ impl ServerApi {
     pub async fn devices(
         &self,
         token: &Secret,
+        only_skewed: bool,
     ) -> Result<Vec<hotline_domain::wire::DeviceClock>, ClientError> {
-        let r = self.get(token, "/api/v1/devices").send().await;
+        let r = self
+            .get(token, "/api/v1/devices")
+            .query(&[("skewed", only_skewed)])
+            .send()
+            .await;
         answer(r).await
     }
 

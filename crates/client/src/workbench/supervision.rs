@@ -91,9 +91,7 @@ impl Workbench {
         let Some((api, token)) = self.logged_in().await else {
             return Ok(Vec::new());
         };
-        let mut devices = api.devices(&token).await?;
-        devices.retain(|d| d.skewed);
-        Ok(devices)
+        api.devices(&token, true).await
     }
 
     pub async fn decisions(&self) -> Result<Vec<DecisionRow>, ClientError> {

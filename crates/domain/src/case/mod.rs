@@ -15,7 +15,8 @@ pub use admission::{admit, Inadmissible};
 pub use event::{Actor, CaseId, DeviceId, Event, EventBody, EventId, Role, Satisfaction};
 pub use fold::{
     Assignment, AssignmentStatus, Callback, CaseState, CaseStatus, ClockInstance, ClockRef,
-    Conflict, ExtensionRequest, InputKind, Offer, OfferInput, StepError, StepRefusal,
+    Conflict, ExtensionRequest, InputKind, Offer, OfferInput, PendingDecisions, StepError,
+    StepRefusal, Urgency,
 };
 pub use intake::{
     normalise_phone, IntakeDraft, IntakeError, MAX_ADDRESS_CHARS, MAX_DESCRIPTION_CHARS,

@@ -9,9 +9,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 mod check;
+mod decisions;
 mod effects;
 mod offers;
 
+pub use decisions::{PendingDecisions, Urgency};
 pub use offers::{InputKind, Offer, OfferInput};
 
 use super::event::{CaseId, Event, EventBody, EventId, Satisfaction};
