@@ -49,12 +49,7 @@ pub struct OnTimeRow {
     pub met: i64,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, ts_rs::TS)]
-pub struct SatisfactionCounts {
-    pub satisfied: i64,
-    pub basically: i64,
-    pub dissatisfied: i64,
-}
+pub use hotline_domain::case::facts::SatisfactionCounts;
 
 #[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 pub struct Dashboard {
@@ -196,11 +191,7 @@ impl LocalStore {
             .fetch_all(&self.pool)
             .await?
         {
-            match s.as_str() {
-                "satisfied" => satisfaction.satisfied = n,
-                "basically_satisfied" => satisfaction.basically = n,
-                _ => satisfaction.dissatisfied += n,
-            }
+            satisfaction.add(&s, n);
         }
         let conflicts: i64 = sqlx::query_scalar("SELECT count(*) FROM cases WHERE conflicts > 0")
             .fetch_one(&self.pool)

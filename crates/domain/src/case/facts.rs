@@ -67,6 +67,34 @@ impl ClockRunFact {
     }
 }
 
+/// Callbacks by the satisfaction the caller gave, as the dashboard and the reports count them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct SatisfactionCounts {
+    pub satisfied: i64,
+    pub basically: i64,
+    pub dissatisfied: i64,
+}
+
+impl SatisfactionCounts {
+    pub fn total(&self) -> i64 {
+        self.satisfied + self.basically + self.dissatisfied
+    }
+
+    /// The satisfaction rate: satisfied and basically satisfied over every callback.
+    pub fn rate(&self) -> Option<f64> {
+        (self.total() > 0).then(|| (self.satisfied + self.basically) as f64 / self.total() as f64)
+    }
+
+    /// Counts `n` callbacks of a stored satisfaction (`CallbackFact::satisfaction`).
+    pub fn add(&mut self, satisfaction: &str, n: i64) {
+        match satisfaction {
+            "satisfied" => self.satisfied += n,
+            "basically_satisfied" => self.basically += n,
+            _ => self.dissatisfied += n,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallbackFact {
     pub seq: i32,

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use hotline_domain::case::{Channel, KindCatalog};
 use serde::Serialize;
+use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row};
 
 use super::period::Period;
@@ -41,30 +42,8 @@ impl OnTime {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Satisfaction {
-    pub satisfied: i64,
-    pub basically: i64,
-    pub dissatisfied: i64,
-}
-
-impl Satisfaction {
-    pub fn total(&self) -> i64 {
-        self.satisfied + self.basically + self.dissatisfied
-    }
-
-    pub fn rate(&self) -> Option<f64> {
-        (self.total() > 0).then(|| (self.satisfied + self.basically) as f64 / self.total() as f64)
-    }
-
-    fn add(&mut self, satisfaction: &str, n: i64) {
-        match satisfaction {
-            "satisfied" => self.satisfied += n,
-            "basically_satisfied" => self.basically += n,
-            _ => self.dissatisfied += n,
-        }
-    }
-}
+/// Callbacks by satisfaction: the domain's counts, as the dashboard keeps them.
+pub use hotline_domain::case::facts::SatisfactionCounts as Satisfaction;
 
 /// Count and mean duration (hours) of cases that reached a step in the period.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -147,14 +126,73 @@ pub async fn compute(
     period: &Period,
     now: DateTime<Utc>,
 ) -> Result<Report, sqlx::Error> {
+    let scans = scan(pool, period, now).await?;
+    // Labels of kinds and categories as the centre's current policy names them.
+    let catalog = crate::centre_policy::history(pool)
+        .await?
+        .current()
+        .policy
+        .catalog
+        .clone();
+    let names = &scans.names;
+    let r = Report {
+        period: period.clone(),
+        title: period.title_zh(),
+        generated_at: now,
+        received: 0,
+        on_spot: 0,
+        replied: Reached::default(),
+        closed: Reached::default(),
+        on_time: OnTime::default(),
+        satisfaction: Satisfaction::default(),
+        by_kind: Vec::new(),
+        by_bureau: Vec::new(),
+        by_channel: Vec::new(),
+        by_hour: vec![0; 24],
+        by_day: period.days().map(|d| (d, 0)).collect(),
+        top_categories: Vec::new(),
+        late_entries: late_entries(&scans.late, names),
+    };
+    let mut tally = Tally {
+        kinds: catalog
+            .kinds
+            .iter()
+            .map(|k| (k.code.clone(), KindRow::new(&k.code, &k.label)))
+            .collect(),
+        bureaus: BTreeMap::new(),
+        categories: Vec::new(),
+        catalog: &catalog,
+        names,
+        r,
+    };
+    tally.received(&scans.received);
+    tally.reached(&scans.reached);
+    tally.on_time(&scans.on_time);
+    tally.callbacks(&scans.callbacks);
+    Ok(tally.finish())
+}
+
+/// The grouped scans a report is made of, run at once.
+struct Scans {
+    received: Vec<PgRow>,
+    reached: Vec<PgRow>,
+    on_time: Vec<PgRow>,
+    callbacks: Vec<PgRow>,
+    late: Vec<PgRow>,
+    names: BTreeMap<String, String>,
+}
+
+async fn scan(pool: &PgPool, period: &Period, now: DateTime<Utc>) -> Result<Scans, sqlx::Error> {
     let (start, end) = (period.start(), period.end());
     let decided_until = end.min(now);
+    // China time as the domain counts it (`hotline_domain::time::china()`: UTC+8, no summer
+    // time), as the seat's dashboard does (`store/dashboard.rs`, LOCAL_HOUR).
     let received = sqlx::query(
         "SELECT grouping(kind, channel, category, bureau, hour, day) AS g, kind, channel, category, bureau, hour, day,
                 count(*) AS n, count(*) FILTER (WHERE on_spot) AS spot
          FROM (SELECT kind, channel, category, coalesce(bureau, '') AS bureau, on_spot,
-                      extract(hour FROM received_at AT TIME ZONE 'Asia/Shanghai')::int AS hour,
-                      (received_at AT TIME ZONE 'Asia/Shanghai')::date AS day
+                      extract(hour FROM received_at AT TIME ZONE 'UTC' + interval '8 hours')::int AS hour,
+                      (received_at AT TIME ZONE 'UTC' + interval '8 hours')::date AS day
                FROM cases WHERE received_at >= $1 AND received_at < $2) c
          GROUP BY GROUPING SETS ((kind), (channel), (category), (bureau), (hour), (day), ())",
     )
@@ -201,42 +239,28 @@ pub async fn compute(
         sqlx::query_as::<_, (String, String)>("SELECT code, name FROM bureaus").fetch_all(pool);
     let (received, reached, on_time, callbacks, late, names) =
         tokio::try_join!(received, reached, on_time, callbacks, late, names)?;
+    Ok(Scans {
+        received,
+        reached,
+        on_time,
+        callbacks,
+        late,
+        names: names.into_iter().collect(),
+    })
+}
 
-    // Labels of kinds and categories as the centre's current policy names them.
-    let catalog = crate::centre_policy::history(pool)
-        .await?
-        .current()
-        .policy
-        .catalog
-        .clone();
-    let names: BTreeMap<String, String> = names.into_iter().collect();
-    let mut r = Report {
-        period: period.clone(),
-        title: period.title_zh(),
-        generated_at: now,
-        received: 0,
-        on_spot: 0,
-        replied: Reached::default(),
-        closed: Reached::default(),
-        on_time: OnTime::default(),
-        satisfaction: Satisfaction::default(),
-        by_kind: Vec::new(),
-        by_bureau: Vec::new(),
-        by_channel: Vec::new(),
-        by_hour: vec![0; 24],
-        by_day: period.days().map(|d| (d, 0)).collect(),
-        top_categories: Vec::new(),
-        late_entries: LateEntries::default(),
-    };
-    for row in &late {
+/// Steps recorded more than a day after they were taken (a seat long offline), per bureau.
+fn late_entries(late: &[PgRow], names: &BTreeMap<String, String>) -> LateEntries {
+    let mut out = LateEntries::default();
+    for row in late {
         let bureau: Option<String> = row.get("bureau");
         let (count, hours): (i64, Option<f64>) = (row.get("n"), row.get("hours"));
         match bureau {
             None => {
-                r.late_entries.count = count;
-                r.late_entries.max_hours = hours.unwrap_or(0.0);
+                out.count = count;
+                out.max_hours = hours.unwrap_or(0.0);
             }
-            Some(code) => r.late_entries.by_bureau.push(Count {
+            Some(code) => out.by_bureau.push(Count {
                 label: names.get(&code).cloned().unwrap_or_else(|| {
                     if code.is_empty() {
                         "热线中心".into()
@@ -249,136 +273,163 @@ pub async fn compute(
             }),
         }
     }
-    r.late_entries
-        .by_bureau
-        .sort_by_key(|c| std::cmp::Reverse(c.count));
-    let mut kinds: BTreeMap<String, KindRow> = catalog
-        .kinds
-        .iter()
-        .map(|k| (k.code.clone(), KindRow::new(&k.code, &k.label)))
-        .collect();
-    let mut bureaus: BTreeMap<String, BureauRow> = BTreeMap::new();
-    let mut categories = Vec::new();
-    // grouping() sets a bit per column left out, the first column the highest bit.
-    for row in &received {
-        let g: i32 = row.get("g");
-        let (n, spot): (i64, i64) = (row.get("n"), row.get("spot"));
-        match g {
-            0b011111 => {
-                let k = kind_entry(&mut kinds, &catalog, row.get("kind"));
-                k.received = n;
-                k.on_spot = spot;
-            }
-            0b101111 => {
-                let code: String = row.get("channel");
-                r.by_channel.push(Count {
-                    label: channel_label(&code),
-                    code,
-                    count: n,
-                });
-            }
-            0b110111 => {
-                let code: String = row.get("category");
-                let label = catalog
-                    .category(&code)
-                    .map_or_else(|| code.clone(), |c| c.label.clone());
-                categories.push(Count {
-                    code,
-                    label,
-                    count: n,
-                });
-            }
-            0b111011 => {
-                let b: String = row.get("bureau");
-                if b != CENTRE {
-                    bureau_entry(&mut bureaus, &names, &b).received = n;
+    out.by_bureau.sort_by_key(|c| std::cmp::Reverse(c.count));
+    out
+}
+
+/// The report as its scans' rows are added up.
+struct Tally<'a> {
+    r: Report,
+    kinds: BTreeMap<String, KindRow>,
+    bureaus: BTreeMap<String, BureauRow>,
+    categories: Vec<Count>,
+    catalog: &'a KindCatalog,
+    names: &'a BTreeMap<String, String>,
+}
+
+impl Tally<'_> {
+    fn received(&mut self, rows: &[PgRow]) {
+        for row in rows {
+            let g: i32 = row.get("g");
+            let (n, spot): (i64, i64) = (row.get("n"), row.get("spot"));
+            match g {
+                0b011111 => {
+                    let k = kind_entry(&mut self.kinds, self.catalog, row.get("kind"));
+                    k.received = n;
+                    k.on_spot = spot;
                 }
-            }
-            0b111101 => {
-                let h: i32 = row.get("hour");
-                r.by_hour[h.clamp(0, 23) as usize] = n;
-            }
-            0b111110 => {
-                let d: NaiveDate = row.get("day");
-                if let Some(slot) = r.by_day.iter_mut().find(|(day, _)| *day == d) {
-                    slot.1 = n;
+                0b101111 => {
+                    let code: String = row.get("channel");
+                    self.r.by_channel.push(Count {
+                        label: channel_label(&code),
+                        code,
+                        count: n,
+                    });
                 }
-            }
-            _ => {
-                r.received = n;
-                r.on_spot = spot;
+                0b110111 => {
+                    let code: String = row.get("category");
+                    let label = self
+                        .catalog
+                        .category(&code)
+                        .map_or_else(|| code.clone(), |c| c.label.clone());
+                    self.categories.push(Count {
+                        code,
+                        label,
+                        count: n,
+                    });
+                }
+                0b111011 => {
+                    let b: String = row.get("bureau");
+                    if b != CENTRE {
+                        bureau_entry(&mut self.bureaus, self.names, &b).received = n;
+                    }
+                }
+                0b111101 => {
+                    let h: i32 = row.get("hour");
+                    self.r.by_hour[h.clamp(0, 23) as usize] = n;
+                }
+                0b111110 => {
+                    let d: NaiveDate = row.get("day");
+                    if let Some(slot) = self.r.by_day.iter_mut().find(|(day, _)| *day == d) {
+                        slot.1 = n;
+                    }
+                }
+                _ => {
+                    self.r.received = n;
+                    self.r.on_spot = spot;
+                }
             }
         }
     }
-    for row in &reached {
-        let kind: Option<String> = row.get("kind");
-        let secs: Option<f64> = row.get("secs");
-        let step = Reached {
-            count: row.get("n"),
-            mean_hours: secs.map(|s| s / 3600.0),
-        };
-        let closed = row.get::<String, _>("step") == "closed";
-        let slot = match kind {
-            Some(k) => {
-                let k = kind_entry(&mut kinds, &catalog, &k);
-                if closed {
-                    &mut k.closed
-                } else {
-                    &mut k.replied
+
+    fn reached(&mut self, rows: &[PgRow]) {
+        for row in rows {
+            let kind: Option<String> = row.get("kind");
+            let secs: Option<f64> = row.get("secs");
+            let step = Reached {
+                count: row.get("n"),
+                mean_hours: secs.map(|s| s / 3600.0),
+            };
+            let closed = row.get::<String, _>("step") == "closed";
+            let slot = match kind {
+                Some(k) => {
+                    let k = kind_entry(&mut self.kinds, self.catalog, &k);
+                    if closed {
+                        &mut k.closed
+                    } else {
+                        &mut k.replied
+                    }
                 }
+                None if closed => &mut self.r.closed,
+                None => &mut self.r.replied,
+            };
+            *slot = step;
+        }
+    }
+
+    fn on_time(&mut self, rows: &[PgRow]) {
+        for row in rows {
+            let g: i32 = row.get("g");
+            let o = OnTime {
+                decided: row.get("n"),
+                met: row.get("met"),
+                provisional: row.get("provisional"),
+            };
+            match g {
+                0b01 => bureau_entry(&mut self.bureaus, self.names, row.get("bureau")).on_time = o,
+                0b10 => kind_entry(&mut self.kinds, self.catalog, row.get("kind")).on_time = o,
+                _ => self.r.on_time = o,
             }
-            None if closed => &mut r.closed,
-            None => &mut r.replied,
-        };
-        *slot = step;
-    }
-    for row in &on_time {
-        let g: i32 = row.get("g");
-        let o = OnTime {
-            decided: row.get("n"),
-            met: row.get("met"),
-            provisional: row.get("provisional"),
-        };
-        match g {
-            0b01 => bureau_entry(&mut bureaus, &names, row.get("bureau")).on_time = o,
-            0b10 => kind_entry(&mut kinds, &catalog, row.get("kind")).on_time = o,
-            _ => r.on_time = o,
         }
     }
-    for row in &callbacks {
-        let g: i32 = row.get("g");
-        let (s, n): (String, i64) = (row.get("satisfaction"), row.get("n"));
-        match g {
-            0b01 => bureau_entry(&mut bureaus, &names, row.get("bureau"))
-                .satisfaction
-                .add(&s, n),
-            0b10 => kind_entry(&mut kinds, &catalog, row.get("kind"))
-                .satisfaction
-                .add(&s, n),
-            _ => r.satisfaction.add(&s, n),
+
+    fn callbacks(&mut self, rows: &[PgRow]) {
+        for row in rows {
+            let g: i32 = row.get("g");
+            let (s, n): (String, i64) = (row.get("satisfaction"), row.get("n"));
+            match g {
+                0b01 => bureau_entry(&mut self.bureaus, self.names, row.get("bureau"))
+                    .satisfaction
+                    .add(&s, n),
+                0b10 => kind_entry(&mut self.kinds, self.catalog, row.get("kind"))
+                    .satisfaction
+                    .add(&s, n),
+                _ => self.r.satisfaction.add(&s, n),
+            }
         }
     }
-    categories.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
-    categories.truncate(10);
-    r.top_categories = categories;
-    r.by_channel
-        .sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
-    r.by_kind = kinds.into_values().collect();
-    r.by_kind.sort_by_key(|k| {
-        catalog
-            .kinds
-            .iter()
-            .position(|d| d.code == k.kind)
-            .unwrap_or(usize::MAX)
-    });
-    // The centre first, then bureaus by name.
-    r.by_bureau = bureaus.into_values().collect();
-    r.by_bureau.sort_by(|a, b| {
-        (a.bureau != CENTRE)
-            .cmp(&(b.bureau != CENTRE))
-            .then_with(|| a.name.cmp(&b.name))
-    });
-    Ok(r)
+
+    fn finish(self) -> Report {
+        let Tally {
+            mut r,
+            kinds,
+            bureaus,
+            mut categories,
+            catalog,
+            ..
+        } = self;
+        categories.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+        categories.truncate(10);
+        r.top_categories = categories;
+        r.by_channel
+            .sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+        r.by_kind = kinds.into_values().collect();
+        r.by_kind.sort_by_key(|k| {
+            catalog
+                .kinds
+                .iter()
+                .position(|d| d.code == k.kind)
+                .unwrap_or(usize::MAX)
+        });
+        // The centre first, then bureaus by name.
+        r.by_bureau = bureaus.into_values().collect();
+        r.by_bureau.sort_by(|a, b| {
+            (a.bureau != CENTRE)
+                .cmp(&(b.bureau != CENTRE))
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        r
+    }
 }
 
 impl KindRow {
