@@ -582,7 +582,7 @@ async fn a_seat_is_offered_only_its_steps_and_a_step_it_may_not_take_is_refused(
         .await
         .unwrap_err()
         .into();
-    assert_eq!(err.code, "case.not_permitted");
+    assert_eq!(err.code, "case.forbidden");
     let err: ErrorPayload = wb
         .act(
             &case.row.number,

@@ -14,9 +14,7 @@ mod supervision;
 use std::sync::{Arc, RwLock as StdRwLock};
 
 use chrono::{DateTime, Duration, Utc};
-use hotline_domain::case::{
-    configures_centre, permits, BureauCode, CaseId, EventBody, KindCatalog, Level, Role,
-};
+use hotline_domain::case::{configures_centre, CaseId, EventBody, KindCatalog, Level, Role};
 use hotline_domain::sla::SlaCalendar;
 use hotline_domain::time::Clock;
 use serde::Serialize;
@@ -332,22 +330,8 @@ impl Workbench {
     ) -> Result<CaseDetail, ClientError> {
         let id = {
             let store = self.store.read().await;
-            let who = store.identity();
-            let bureau = who.bureau.as_deref().map(BureauCode::from);
-            if let Some(body) = bodies
-                .iter()
-                .find(|b| !permits(who.role, bureau.as_ref(), b))
-            {
-                return Err(ClientError::Invalid {
-                    code: "case.not_permitted",
-                    message: format!(
-                        "a {:?} may not record {} / 无权执行「{}」",
-                        who.role,
-                        body.step(),
-                        body.step_zh()
-                    ),
-                });
-            }
+            // Who may take each step is checked once, where every step is written
+            // (`store::cases::record`: `hotline_domain::case::admit`), for the desk and the CLI alike.
             let (_, state) = store.case(id_or_number).await?;
             let id = state
                 .id
