@@ -196,6 +196,10 @@ depth: Array<DepthCell>,
  */
 depth_statuses: Array<string>, lights: LightCounts, received: number, by_hour: Array<number>, by_channel: Array<[string, number]>, on_time_by_bureau: Array<OnTimeRow>, on_time_by_kind: Array<OnTimeRow>, satisfaction: SatisfactionCounts, 
 /**
+ * `SatisfactionCounts::rate`; none without callbacks.
+ */
+satisfaction_rate: number | null, 
+/**
  * Cases with steps their history could not take (two seats acting apart).
  */
 conflicts: number, 
@@ -444,7 +448,11 @@ export type OnTimeRow = {
 /**
  * A bureau code ("" for the centre's own clocks) or a case kind.
  */
-key: string, decided: number, met: number, };
+key: string, decided: number, met: number, 
+/**
+ * `facts::on_time_rate`: the desk shows it, never divides itself.
+ */
+rate: number | null, };
 
 export type Policy = { rules: Array<PolicyRule>, 
 /**

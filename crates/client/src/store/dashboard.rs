@@ -41,14 +41,17 @@ pub struct DepthCell {
     pub count: i64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 pub struct OnTimeRow {
     /// A bureau code ("" for the centre's own clocks) or a case kind.
     pub key: String,
     pub decided: i64,
     pub met: i64,
+    /// `facts::on_time_rate`: the desk shows it, never divides itself.
+    pub rate: Option<f64>,
 }
 
+use hotline_domain::case::facts::on_time_rate;
 pub use hotline_domain::case::facts::SatisfactionCounts;
 
 #[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
@@ -70,6 +73,8 @@ pub struct Dashboard {
     pub on_time_by_bureau: Vec<OnTimeRow>,
     pub on_time_by_kind: Vec<OnTimeRow>,
     pub satisfaction: SatisfactionCounts,
+    /// `SatisfactionCounts::rate`; none without callbacks.
+    pub satisfaction_rate: Option<f64>,
     /// Cases with steps their history could not take (two seats acting apart).
     pub conflicts: i64,
     /// Cases waiting on a supervisor's decision.
@@ -180,7 +185,10 @@ impl LocalStore {
             .bind(now.timestamp())
             .fetch_all(&self.pool)
             .await
-            .map(|rows| rows.iter().map(|r| OnTimeRow { key: r.get("k"), decided: r.get("n"), met: r.get("met") }).collect::<Vec<_>>())
+            .map(|rows| rows.iter().map(|r| {
+                let (decided, met) = (r.get("n"), r.get("met"));
+                OnTimeRow { key: r.get("k"), decided, met, rate: on_time_rate(decided, met) }
+            }).collect::<Vec<_>>())
         };
         let on_time_by_bureau = on_time("bureau").await?;
         let on_time_by_kind = on_time("kind").await?;
@@ -222,6 +230,7 @@ impl LocalStore {
             by_channel,
             on_time_by_bureau,
             on_time_by_kind,
+            satisfaction_rate: satisfaction.rate(),
             satisfaction,
             conflicts,
             decisions,

@@ -67,6 +67,12 @@ impl ClockRunFact {
     }
 }
 
+/// The on-time rate: clock runs met over runs decided (`ClockRunFact::decision`); none decided,
+/// no rate.
+pub fn on_time_rate(decided: i64, met: i64) -> Option<f64> {
+    (decided > 0).then(|| met as f64 / decided as f64)
+}
+
 /// Callbacks by the satisfaction the caller gave, as the dashboard and the reports count them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct SatisfactionCounts {

@@ -38,7 +38,7 @@ impl OnTime {
     }
 
     pub fn rate(&self) -> Option<f64> {
-        (self.decided > 0).then(|| self.met as f64 / self.decided as f64)
+        hotline_domain::case::facts::on_time_rate(self.decided, self.met)
     }
 }
 
