@@ -30,7 +30,7 @@ const zh = {
     edit: "修改时限值后填写变更原因，先预览变更，再保存为新版本（对保存后受理的工单生效）。", reason: "变更原因", preview: "预览变更", save: "保存为新版本",
     previewTitle: (v: number) => `第${v}版将变更：`, savedTitle: (v: number) => `已保存为第${v}版，对此后受理的工单生效`, nothingChanges: "与现行版本相同，没有变更",
     touched: (n: number, moved: number) => `在办工单受影响：重新计算 ${n} 件，到期时间变化 ${moved} 项（时限值变更只适用于变更后受理的工单）`,
-    triggers: { received: "受理", dispatched: "派单", signed_for: "签收", decided: "决定是否受理", on_site: "到场", fed_back: "反馈", replied: "答复", closed: "办结", report_filed: "提交报告" } as Record<string, string>,
+    triggers: { received: "受理", dispatched: "派单", taken_on: "中心自办", signed_for: "签收", decided: "决定是否受理", on_site: "到场", fed_back: "反馈", replied: "答复", closed: "办结", report_filed: "提交报告" } as Record<string, string>,
   },
   roles: { seat: "坐席", supervisor: "班长", bureau: "承办单位", admin: "管理员" } as Record<string, string>,
   dash: {
@@ -95,7 +95,7 @@ const zh = {
   shortcuts: "快捷键：N 新建受理 · / 检索 · J/K 上下 · Enter 打开 · D 派单 · Esc 关闭",
   // Detail
   steps: {
-    received: "受理", answered_on_spot: "当场答复", dispatched: "派单", signed_for: "签收", returned: "退单",
+    received: "受理", answered_on_spot: "当场答复", dispatched: "派单", taken_on: "中心自办", signed_for: "签收", returned: "退单",
     return_denied: "驳回退单", redispatched: "改派", accepted: "受理投诉", declined: "不予受理",
     progress_fed_back: "进展反馈", arrived_on_site: "人员到场", paused: "挂起", resumed: "恢复",
     extension_requested: "申请延期", extension_approved: "批准延期", extension_denied: "驳回延期", urged: "催办",
@@ -244,7 +244,7 @@ const en: Catalogue = {
     edit: "Change limits, give the reason, preview what changes, then save as a new version (for calls received after it).", reason: "Reason", preview: "Preview changes", save: "Save as new version",
     previewTitle: (v: number) => `Version ${v} would change:`, savedTitle: (v: number) => `Saved as version ${v}, for calls received from now on`, nothingChanges: "Same as the version in force: nothing changes",
     touched: (n: number, moved: number) => `Open cases: ${n} recomputed, ${moved} dues moved (a limit change applies to calls received after it)`,
-    triggers: { received: "received", dispatched: "dispatched", signed_for: "signed for", decided: "acceptance decided", on_site: "on site", fed_back: "fed back", replied: "replied", closed: "closed", report_filed: "report filed" } as Record<string, string>,
+    triggers: { received: "received", dispatched: "dispatched", taken_on: "taken on in-house", signed_for: "signed for", decided: "acceptance decided", on_site: "on site", fed_back: "fed back", replied: "replied", closed: "closed", report_filed: "report filed" } as Record<string, string>,
   },
   roles: { seat: "Seat", supervisor: "Supervisor", bureau: "Bureau", admin: "Admin" },
   dash: {
@@ -307,7 +307,7 @@ const en: Catalogue = {
   calendarSource: { centre: "Calendar: the centre's server", local: "Calendar: this computer (standalone)" } as Record<string, string>,
   shortcuts: "Keys: N new intake · / search · J/K move · Enter open · D dispatch · Esc close",
   steps: {
-    received: "Received", answered_on_spot: "Answered on the spot", dispatched: "Dispatch", signed_for: "Sign for", returned: "Return",
+    received: "Received", answered_on_spot: "Answered on the spot", dispatched: "Dispatch", taken_on: "Handle in-house", signed_for: "Sign for", returned: "Return",
     return_denied: "Deny return", redispatched: "Re-dispatch", accepted: "Accept", declined: "Decline",
     progress_fed_back: "Progress", arrived_on_site: "On site", paused: "Pause", resumed: "Resume",
     extension_requested: "Ask extension", extension_approved: "Approve extension", extension_denied: "Deny extension", urged: "Urge",

@@ -25,6 +25,12 @@ pub enum CaseCommand {
         #[arg(long, default_value = "")]
         note: String,
     },
+    /// The centre handles the case itself instead of dispatching it (中心自办)
+    TakeOn {
+        id: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
 }
 
 #[derive(Args)]
@@ -139,6 +145,18 @@ pub async fn run(
                 "{} dispatched to {} ({})\n",
                 row.number,
                 bureau,
+                state.status.label_zh()
+            ))?;
+        }
+        CaseCommand::TakeOn { id, note } => {
+            let (row, _) = store.case(&id).await?;
+            let case = hotline_domain::case::CaseId(row.id.parse().expect("stored ids are UUIDs"));
+            let state = store
+                .act(case, EventBody::TakenOn { note }, cal, now)
+                .await?;
+            emit(&format!(
+                "{} taken on by the centre ({})\n",
+                row.number,
                 state.status.label_zh()
             ))?;
         }

@@ -261,8 +261,8 @@ async fn the_queue_puts_the_nearest_deadline_first_and_follows_dispatches() {
     assert_eq!(market[0].status, "dispatched");
     assert_eq!(
         market[0].next_clock.as_deref(),
-        Some("feedback"),
-        "the hourly feedback is now nearest"
+        Some("accept"),
+        "the bureau's acceptance decision is now nearest (a business complaint runs no hourly clock)"
     );
     let faults = store
         .queue(&QueueFilter {

@@ -63,6 +63,7 @@ fn received() -> impl Strategy<Value = EventBody> {
         Just(("consultation", "social_security", None)),
         Just(("complaint", "market_regulation", None)),
         Just(("complaint", "account_login", None)),
+        Just(("complaint", "platform_usage", None)),
         Just(("fault", "network", Some(Level::FaultA))),
         Just(("fault", "app_fault", Some(Level::FaultC))),
         Just(("fault", "network", Some(Level::Service3))),
@@ -80,6 +81,7 @@ fn body() -> impl Strategy<Value = EventBody> {
             article: None
         }),
         (bureau(), text()).prop_map(|(bureau, note)| B::Dispatched { bureau, note }),
+        text().prop_map(|note| B::TakenOn { note }),
         bureau().prop_map(|bureau| B::SignedFor { bureau }),
         (bureau(), text()).prop_map(|(bureau, reason)| B::Returned { bureau, reason }),
         (bureau(), text()).prop_map(|(bureau, reason)| B::ReturnDenied { bureau, reason }),
@@ -214,5 +216,54 @@ proptest! {
         let json = serde_json::to_string(&events).unwrap();
         let back: Vec<Event> = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(back, events);
+    }
+
+    #[test]
+    fn an_answer_the_centre_gives_itself_stops_its_assignment_and_response_clocks(events in history()) {
+        // A clock stops at the step that fulfils it, whoever takes it: once the centre takes a
+        // case on, or answers it itself, its dispatch and respond clocks no longer run, and a run
+        // the answer stopped before its due stays met whatever comes after.
+        static CAL: std::sync::OnceLock<hotline_domain::sla::SlaCalendar> = std::sync::OnceLock::new();
+        let cal = CAL.get_or_init(sla);
+        let in_house = |b: &EventBody| matches!(
+            b,
+            EventBody::TakenOn { .. }
+                | EventBody::AnsweredOnSpot { .. }
+                | EventBody::Replied { bureau: None, .. }
+        );
+        let assigning = |key: &str| key == "dispatch" || key == "respond";
+        let mut state = CaseState::default();
+        let mut met_by_answer: Vec<(String, usize)> = Vec::new();
+        for e in &events {
+            let applied_before = state.events;
+            let running_before: Vec<(String, usize, bool)> = state
+                .clocks
+                .iter()
+                .filter(|c| assigning(&c.spec.key) && c.bureau.is_none())
+                .filter_map(|c| {
+                    let run = c.runs.last()?;
+                    let in_time = run.read(cal, e.at).ok()?.due >= e.at;
+                    run.is_active().then(|| (c.spec.key.clone(), c.runs.len() - 1, in_time))
+                })
+                .collect();
+            state.absorb(e);
+            if state.events == applied_before || !in_house(&e.body) {
+                continue;
+            }
+            for (key, run, in_time) in running_before {
+                let clock = state.clocks.iter().find(|c| c.spec.key == key && c.bureau.is_none()).unwrap();
+                prop_assert!(!clock.runs[run].is_active(), "{} still runs after {}", key, e.body.step());
+                if in_time {
+                    met_by_answer.push((key, run));
+                }
+            }
+        }
+        for (key, run) in met_by_answer {
+            let clock = state.clocks.iter().find(|c| c.spec.key == key && c.bureau.is_none()).unwrap();
+            let reading = clock.runs[run].read(cal, t("2026-12-31 00:00"));
+            if let Ok(r) = reading {
+                prop_assert_eq!(r.status, hotline_domain::sla::ClockStatus::Met, "{}", key);
+            }
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{intake, t, Story};
+use common::{intake, sla, t, Story};
 use hotline_domain::case::{
     AssignmentStatus, BureauCode, CaseId, CaseState, CaseStatus, EventBody, Satisfaction,
     StepRefusal,
@@ -610,6 +610,68 @@ fn the_response_report_is_offered_after_closing_until_filed() {
     ))
     .unwrap();
     assert!(report(&s).is_none(), "filed once");
+}
+
+/// A complaint reopened by a dissatisfied callback and closed again owes a new response report
+/// (003 §5.3.7 c): the report is offered again, accepted, and its second clock is met.
+#[test]
+fn a_reopened_complaint_closed_again_gets_its_second_response_report_on_time() {
+    use hotline_domain::case::{Role, Satisfaction};
+    use hotline_domain::sla::{ClockStatus, ReportKind};
+    let mut story = Story::new();
+    let mut s = received(&mut story, "complaint", "platform_usage");
+    let mut step = |s: &mut CaseState, at: &str, body: EventBody| {
+        s.apply(&story.event(t(at), body)).unwrap();
+    };
+    let reply = || EventBody::Replied {
+        bureau: None,
+        text: "已处理".into(),
+    };
+    let close = || EventBody::Closed {
+        note: String::new(),
+    };
+    let report = || EventBody::ReportFiled {
+        report: ReportKind::Response,
+    };
+    step(&mut s, "2026-09-28 10:00", reply());
+    step(&mut s, "2026-09-28 10:05", close());
+    step(&mut s, "2026-09-29 09:00", report());
+    step(
+        &mut s,
+        "2026-09-29 10:00",
+        EventBody::Reopened {
+            reason: "来电人反映问题仍未解决".into(),
+        },
+    );
+    step(&mut s, "2026-09-29 15:00", reply());
+    step(
+        &mut s,
+        "2026-09-30 10:00",
+        EventBody::CalledBack {
+            satisfaction: Satisfaction::Satisfied,
+            comment: String::new(),
+        },
+    );
+    step(&mut s, "2026-09-30 10:05", close());
+    assert!(
+        s.offers(Role::Seat, None)
+            .iter()
+            .any(|o| o.step == "report_filed"),
+        "the second closing asks for a new report"
+    );
+    step(&mut s, "2026-09-30 16:00", report());
+    let clock = s
+        .clocks
+        .iter()
+        .find(|c| c.spec.key == "response_report")
+        .unwrap();
+    assert_eq!(clock.runs.len(), 2);
+    for run in &clock.runs {
+        assert_eq!(
+            run.read(&sla(), t("2026-10-10 00:00")).unwrap().status,
+            ClockStatus::Met
+        );
+    }
 }
 
 fn permits_and_applies(s: &CaseState, story: &mut Story, step: &str) -> bool {

@@ -175,21 +175,35 @@ fn complaint_is_dispatched_within_15_minutes() {
 }
 
 #[test]
-fn complaint_progress_is_fed_back_every_hour() {
-    // 003 §5.3.2 e) 3): each feedback meets the running hour and starts the next.
+fn a_complaint_the_centre_handles_is_fed_back_every_hour_of_service() {
+    // 003 §5.3.2 e) 3): a technical complaint (about the centre's own service) is taken on by the
+    // centre; each feedback meets the running hour and starts the next, counted in the policy's
+    // service hours (09:00–12:00, 13:30–17:30 by default).
     let (mut story, mut s) = case(
         "complaint",
-        "market_regulation",
+        "platform_usage",
         None,
-        "2026-09-25 16:00",
-        Some("2026-09-25 16:05"),
+        "2026-09-22 16:00",
+        None,
     );
-    assert_eq!(due(&s, "feedback", false), "2026-09-25 17:00:00");
+    assert_eq!(due(&s, "feedback", false), "2026-09-22 17:00:00");
     s.apply(&story.event(
-        t("2026-09-25 16:50"),
+        t("2026-09-22 16:05"),
+        EventBody::TakenOn {
+            note: String::new(),
+        },
+    ))
+    .unwrap();
+    assert_eq!(
+        reading(&s, "dispatch", false, t("2026-09-22 17:00")).0,
+        ClockStatus::Met,
+        "taking it on assigns it (003 §5.3.2 e) 2))"
+    );
+    s.apply(&story.event(
+        t("2026-09-22 16:50"),
         EventBody::ProgressFedBack {
             bureau: None,
-            note: "已联系承办单位".into(),
+            note: "已核查系统日志".into(),
         },
     ))
     .unwrap();
@@ -202,19 +216,86 @@ fn complaint_progress_is_fed_back_every_hour() {
     assert_eq!(clock.runs.len(), 2);
     assert_eq!(
         clock.runs[0]
-            .read(&sla(), t("2026-09-25 18:00"))
+            .read(&sla(), t("2026-09-22 18:00"))
             .unwrap()
             .status,
         ClockStatus::Met
     );
+    // 40 minutes are left of Tuesday's service hours; the other 20 count on Wednesday morning.
     assert_eq!(
-        reading(&s, "feedback", false, t("2026-09-25 17:50")),
-        (ClockStatus::Running, "2026-09-25 17:50:00".into())
+        reading(&s, "feedback", false, t("2026-09-22 20:00")),
+        (ClockStatus::Running, "2026-09-23 09:20:00".into())
     );
+}
+
+#[test]
+fn a_business_complaint_runs_no_hourly_clock() {
+    // The bureau answers it on 001 §5.3's 7 and 20 working days; 003 §5.3.2 e) 3)'s hourly
+    // feedback belongs to the complaints the centre handles itself.
+    let (_, s) = case(
+        "complaint",
+        "market_regulation",
+        None,
+        "2026-09-25 16:00",
+        Some("2026-09-25 16:05"),
+    );
+    let keys: Vec<String> = s.clocks.iter().map(|c| c.spec.key.clone()).collect();
+    assert!(!keys.contains(&"feedback".to_string()), "{keys:?}");
     assert_eq!(
-        reading(&s, "feedback", false, t("2026-09-25 17:51")).0,
-        ClockStatus::Breached
+        reading(&s, "dispatch", false, t("2026-09-26 12:00")).0,
+        ClockStatus::Met
     );
+}
+
+#[test]
+fn a_fault_the_centre_answers_itself_meets_its_dispatch_and_respond_clocks() {
+    // A clock stops at the step that fulfils it, whoever takes it: a network fault fixed by
+    // the centre's own staff 10 minutes after receipt never breaches its 30-minute dispatch
+    // (003 §5.3.3 c)) nor its 1-hour response (004 §2.3, level B).
+    let (mut story, mut s) = case(
+        "fault",
+        "network",
+        Some(Level::FaultB),
+        "2026-09-25 16:00",
+        None,
+    );
+    s.apply(&story.event(
+        t("2026-09-25 16:10"),
+        EventBody::Replied {
+            bureau: None,
+            text: "已远程重启交换机，恢复正常".into(),
+        },
+    ))
+    .unwrap();
+    for key in ["dispatch", "respond", "resolve"] {
+        assert_eq!(
+            reading(&s, key, false, t("2026-09-27 12:00")).0,
+            ClockStatus::Met,
+            "{key}"
+        );
+    }
+}
+
+#[test]
+fn a_level_a_app_fault_is_resolved_within_the_hour_not_the_next_working_day() {
+    // 004 §2.3 (level A: 1 hour) is stricter than 001 §3.2.4 (an application: 1 working day):
+    // the stricter holds.
+    let (_, s) = case(
+        "fault",
+        "app_fault",
+        Some(Level::FaultA),
+        "2026-09-25 16:00",
+        None,
+    );
+    assert_eq!(due(&s, "resolve", false), "2026-09-25 17:00:00");
+    let (_, b) = case(
+        "fault",
+        "app_fault",
+        Some(Level::FaultB),
+        "2026-09-25 16:00",
+        None,
+    );
+    assert_eq!(due(&b, "resolve", false), "2026-09-26 16:00:00");
 }
 
 #[test]

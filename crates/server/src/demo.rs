@@ -170,7 +170,6 @@ pub async fn seed(
 
     let history = crate::centre_policy::history(pool).await?;
     let centre = &history.current().policy;
-    let (catalog, policy) = (&centre.catalog, &centre.deadlines);
     // A second run continues the city: other random ids, case numbers after the ones taken.
     let existing_cases: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
         .fetch_one(pool)
@@ -200,7 +199,7 @@ pub async fn seed(
                 .expect("valid number");
             let draft = random_draft(&mut rng, number, callers);
             let category = draft.category.clone();
-            let Ok(intake) = draft.resolve(catalog, policy) else {
+            let Ok(intake) = draft.resolve(centre) else {
                 continue;
             };
             let case = CaseId(v7(at, &mut rng));

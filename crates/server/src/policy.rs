@@ -32,7 +32,7 @@ pub fn check_received(
     let in_force = history.in_force(e.at);
     let centre = &in_force.policy;
     let policy = IntakeDraft::from(&**intake)
-        .resolve(&centre.catalog, &centre.deadlines)
+        .resolve(centre)
         .map_err(|err| ApiError::unprocessable(err.code(), err.to_string()))?;
     if policy.caller.phone != intake.caller.phone || policy.description != intake.description {
         return Err(ApiError::unprocessable(

@@ -182,7 +182,7 @@ impl LocalStore {
         // The version in force at the call's receipt (the server resolves it the same way).
         let policy = self.policy();
         let centre = &policy.in_force(now).policy;
-        Ok(draft.resolve(&centre.catalog, &centre.deadlines)?)
+        Ok(draft.resolve(centre)?)
     }
 
     fn event(&self, case: CaseId, body: EventBody, now: DateTime<Utc>) -> Event {

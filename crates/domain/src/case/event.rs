@@ -98,6 +98,12 @@ pub enum EventBody {
         #[serde(default)]
         note: String,
     },
+    /// 中心自办: the centre takes the case on itself instead of dispatching it (a complaint
+    /// about its own service, a fault its own technicians fix): what assigns it (003 §5.3.2 e) 2)).
+    TakenOn {
+        #[serde(default)]
+        note: String,
+    },
     /// 签收
     SignedFor { bureau: BureauCode },
     /// 退单 (a request: a supervisor re-dispatches or denies it)
@@ -194,6 +200,7 @@ impl EventBody {
             Self::Received(_) => ("received", "受理"),
             Self::AnsweredOnSpot { .. } => ("answered_on_spot", "当场答复"),
             Self::Dispatched { .. } => ("dispatched", "派单"),
+            Self::TakenOn { .. } => ("taken_on", "中心自办"),
             Self::SignedFor { .. } => ("signed_for", "签收"),
             Self::Returned { .. } => ("returned", "退单"),
             Self::ReturnDenied { .. } => ("return_denied", "驳回退单"),

@@ -173,9 +173,8 @@ mod tests {
     use super::*;
     use crate::case::{
         Actor, BureauCode, Caller, CaseId, CaseNumber, Channel, DeviceId, Event, EventBody,
-        EventId, IntakeDraft, KindCatalog, Role, Satisfaction,
+        EventId, IntakeDraft, Role, Satisfaction,
     };
-    use crate::sla::Policy;
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -205,7 +204,7 @@ mod tests {
             description: "商家拒绝退款".into(),
             level: None,
         }
-        .resolve(&KindCatalog::default(), &Policy::default())
+        .resolve(&crate::centre::CentrePolicy::default())
         .unwrap();
         let m = BureauCode::from("MARKET");
         let seat = Actor {

@@ -4,9 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::kinds::KindCatalog;
 use super::model::{Caller, CaseNumber, Channel, Intake, Level};
-use crate::sla::Policy;
+use crate::centre::CentrePolicy;
 
 /// A description longer than this is refused (a call note, not a document).
 pub const MAX_DESCRIPTION_CHARS: usize = 10_000;
@@ -81,7 +80,8 @@ impl From<&Intake> for IntakeDraft {
 }
 
 impl IntakeDraft {
-    pub fn resolve(self, catalog: &KindCatalog, policy: &Policy) -> Result<Intake, IntakeError> {
+    pub fn resolve(self, centre: &CentrePolicy) -> Result<Intake, IntakeError> {
+        let catalog = &centre.catalog;
         let kind = catalog
             .kind(&self.kind)
             .ok_or_else(|| IntakeError::UnknownKind(self.kind.clone()))?;
@@ -108,7 +108,7 @@ impl IntakeDraft {
         if chars > MAX_ADDRESS_CHARS {
             return Err(IntakeError::AddressTooLong(chars));
         }
-        let clocks = policy.clocks_for(&kind.code, category.domain, &category.code, self.level);
+        let clocks = centre.clocks_for(&kind.code, category.domain, &category.code, self.level);
         Ok(Intake {
             number: self.number,
             kind: kind.code.clone(),
@@ -171,22 +171,21 @@ mod tests {
     #[test]
     fn a_valid_draft_resolves_its_clocks_and_flags_from_configuration() {
         let intake = draft("complaint", "market_regulation", None)
-            .resolve(&KindCatalog::default(), &Policy::default())
+            .resolve(&CentrePolicy::default())
             .unwrap();
         assert_eq!(intake.caller.phone, "13800138000");
         assert_eq!(intake.description, "医保报销进度");
         assert!(intake.needs_acceptance && !intake.answerable_on_spot);
         let keys: Vec<&str> = intake.clocks.iter().map(|c| c.key.as_str()).collect();
-        assert_eq!(
-            keys,
-            ["accept", "reply", "dispatch", "feedback", "response_report"]
-        );
+        // A business complaint is the bureau's: no hourly feedback (003 §5.3.2 e) 3) is for the
+        // complaints the centre handles itself).
+        assert_eq!(keys, ["accept", "reply", "dispatch", "response_report"]);
     }
 
     #[test]
     fn bad_drafts_are_refused_with_a_code() {
-        let (c, p) = (KindCatalog::default(), Policy::default());
-        let code = |d: IntakeDraft| d.resolve(&c, &p).unwrap_err().code();
+        let centre = CentrePolicy::default();
+        let code = |d: IntakeDraft| d.resolve(&centre).unwrap_err().code();
         assert_eq!(
             code(draft("rumour", "housing", None)),
             "intake.unknown_kind"
@@ -224,7 +223,7 @@ mod tests {
         let mut d = draft("complaint", "housing", None);
         d.description = "😀 <b>标记</b> 𠀀".into();
         assert!(
-            d.resolve(&c, &p).is_ok(),
+            d.resolve(&centre).is_ok(),
             "emoji and markup are text, kept as typed"
         );
     }

@@ -161,7 +161,7 @@ impl EventBody {
                 clock.check_lengths()?;
                 note(n)
             }
-            B::Escalated { note: n } | B::Closed { note: n } => note(n),
+            B::Escalated { note: n } | B::Closed { note: n } | B::TakenOn { note: n } => note(n),
             B::Replied { bureau, text } => {
                 self::bureau(bureau.as_ref())?;
                 check("reply", text, MAX_ANSWER_CHARS)

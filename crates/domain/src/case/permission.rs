@@ -20,6 +20,7 @@ pub fn permits(role: Role, bureau: Option<&BureauCode>, body: &EventBody) -> boo
         B::Received(_)
             | B::AnsweredOnSpot { .. }
             | B::Dispatched { .. }
+            | B::TakenOn { .. }
             | B::ProgressFedBack { bureau: None, .. }
             | B::ArrivedOnSite { bureau: None }
             | B::Paused { .. }

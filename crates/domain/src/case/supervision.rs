@@ -76,10 +76,8 @@ pub fn due_steps(
 mod tests {
     use super::*;
     use crate::case::{
-        Actor, Caller, CaseId, CaseNumber, Channel, DeviceId, EventId, IntakeDraft, KindCatalog,
-        Role,
+        Actor, Caller, CaseId, CaseNumber, Channel, DeviceId, EventId, IntakeDraft, Role,
     };
-    use crate::sla::Policy;
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -127,7 +125,7 @@ mod tests {
             description: "社保转移".into(),
             level: None,
         }
-        .resolve(&KindCatalog::default(), &Policy::default())
+        .resolve(&crate::centre::CentrePolicy::default())
         .unwrap();
         // Monday 2 November 2026, 09:00 Beijing; the bureau has five working days to reply.
         let mut events = vec![

@@ -72,7 +72,8 @@ impl CentrePolicy {
         category: &str,
         level: Option<Level>,
     ) -> Vec<ClockSpec> {
-        self.deadlines.clocks_for(kind, domain, category, level)
+        self.deadlines
+            .clocks_for(kind, domain, category, level, &self.counting)
     }
 }
 

@@ -10,6 +10,7 @@ mod amount;
 mod clock;
 mod light;
 mod policy;
+mod stricter;
 mod timeline;
 
 pub use alert::{threshold_code, AlertPoint, AlertSettings, Milestones, BREACHED};

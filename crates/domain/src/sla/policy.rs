@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::amount::SlaAmount;
+use super::stricter::always_within;
+use super::timeline::SlaSettings;
 use crate::case::{Domain, Level};
 
 /// What starts, stops or restarts a clock.
@@ -14,6 +16,8 @@ use crate::case::{Domain, Level};
 pub enum Trigger {
     Received,
     Dispatched,
+    /// The centre took the case on itself (中心自办) instead of dispatching it.
+    TakenOn,
     SignedFor,
     /// The bureau decided whether to accept a complaint (accepted or declined).
     Decided,
@@ -101,14 +105,17 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// The clocks a new case runs. A later rule with the same key replaces an earlier one, so
-    /// a specific rule (a category, a level) can override a general one.
+    /// The clocks a new case runs. Where several rules give one clock (the same key), the
+    /// stricter limit holds, whoever wrote it (a category must not loosen a level's limit); where
+    /// they are equal, or neither is stricter at every start ([`always_within`]), the later, more
+    /// specific rule holds.
     pub fn clocks_for(
         &self,
         kind: &str,
         domain: Domain,
         category: &str,
         level: Option<Level>,
+        counting: &SlaSettings,
     ) -> Vec<ClockSpec> {
         let mut out: Vec<ClockSpec> = Vec::new();
         for rule in self
@@ -117,12 +124,19 @@ impl Policy {
             .filter(|r| r.when.matches(kind, domain, category, level))
         {
             match out.iter_mut().find(|c| c.key == rule.clock.key) {
-                Some(existing) => *existing = rule.clock.clone(),
+                Some(held) if stricter(held.amount, rule.clock.amount, counting) => {}
+                Some(held) => *held = rule.clock.clone(),
                 None => out.push(rule.clock.clone()),
             }
         }
         out
     }
+}
+
+/// `a` ends before `b` at some start and never after it (equal limits are not stricter: the
+/// later rule then holds, with its own wording).
+fn stricter(a: SlaAmount, b: SlaAmount, counting: &SlaSettings) -> bool {
+    always_within(a, b, counting) && !always_within(b, a, counting)
 }
 
 /// Builds the default policy, figure by figure from the seeds; each clock carries its source.
@@ -158,6 +172,9 @@ impl Default for Policy {
         // (003 §5.3.6 b), so the clock can be met at all. Configurable like every rule.
         let immediate = Minutes(15);
         let reply_close = [Replied, Closed];
+        // A fault is responded to when a bureau signs for it, or when the centre takes it on or
+        // answers it itself: the clock stops at the step that fulfils it, whoever takes it.
+        let answered_in_house = [SignedFor, TakenOn, Replied, Closed];
 
         let mut rules = vec![
             // 001 §5.2: technical consultations are answered by the operator within 2 working days.
@@ -235,28 +252,34 @@ impl Default for Policy {
                     "001 §5.3",
                 ),
             ),
-            // 003 §5.3.2 e) 2): a complaint is recorded and dispatched within 15 minutes.
+            // 003 §5.3.2 e) 2): a complaint is recorded and its handling assigned within 15
+            // minutes: dispatched to a bureau, or taken on by the centre itself (中心自办); an
+            // answer given in-house assigns it too.
             rule(
                 sel(&["complaint"], None, None),
                 clock(
                     "dispatch",
-                    "记录并派单",
+                    "分派（派单或中心自办）",
                     Minutes(15),
                     Case,
                     Received,
-                    &[Dispatched, Replied, Closed],
+                    &[Dispatched, TakenOn, Replied, Closed],
                     "003 §5.3.2 e) 2)",
                 ),
             ),
-            // 003 §5.3.2 e) 3): progress is fed back to the complainant every hour.
+            // 003 §5.3.2 e) 3): progress is fed back to the complainant every hour — for the
+            // complaints the centre handles itself (about its own service: technical complaints).
+            // A business complaint is the bureau's, on 001 §5.3's 7 and 20 working days above,
+            // and runs no hourly clock. The hour counts in the service hours the policy sets
+            // (its business hours), so a complaint left at night is not late by morning.
             rule(
-                sel(&["complaint"], None, None),
+                sel(&["complaint"], Some(Technical), None),
                 ClockSpec {
                     restart: vec![FedBack],
                     ..clock(
                         "feedback",
-                        "进展反馈（每小时）",
-                        Minutes(60),
+                        "进展反馈（服务时间内每小时）",
+                        WorkingMinutes(60),
                         Case,
                         Received,
                         &reply_close,
@@ -299,7 +322,7 @@ impl Default for Policy {
                     Minutes(30),
                     Case,
                     Received,
-                    &[Dispatched, Closed],
+                    &[Dispatched, TakenOn, Replied, Closed],
                     "003 §5.3.3 c)",
                 ),
             ),
@@ -321,7 +344,7 @@ impl Default for Policy {
                     respond,
                     Case,
                     Received,
-                    &[SignedFor, Closed],
+                    &answered_in_house,
                     "004 §2.3",
                 ),
             ));
@@ -393,7 +416,7 @@ impl Default for Policy {
                     respond,
                     Case,
                     Received,
-                    &[SignedFor, Closed],
+                    &answered_in_house,
                     source,
                 ),
             ));
@@ -405,7 +428,7 @@ impl Default for Policy {
                     on_site,
                     Case,
                     Received,
-                    &[OnSite, Closed],
+                    &[OnSite, Replied, Closed],
                     source,
                 ),
             ));
@@ -422,9 +445,9 @@ impl Default for Policy {
                 ),
             ));
         }
-        // A category rule comes last so that it overrides the level's resolve figure.
         // 001 §3.2.4, §3.3.3: a faulty service application is fixed within 1 working day,
-        // otherwise taken offline.
+        // otherwise taken offline. Where the level's own resolve limit is stricter (a level-A
+        // fault's hour, 004 §2.3), that one holds (`clocks_for`).
         rules.push(rule(
             Selector {
                 kinds: vec!["fault".into()],

@@ -5,9 +5,9 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use hotline_domain::calendar::LegalCalendar;
 use hotline_domain::case::{
     Actor, Caller, CaseId, CaseNumber, Channel, DeviceId, Event, EventBody, EventId, Intake,
-    IntakeDraft, KindCatalog, Level, Role,
+    IntakeDraft, Level, Role,
 };
-use hotline_domain::sla::{Policy, SlaCalendar, SlaSettings};
+use hotline_domain::sla::{SlaCalendar, SlaSettings};
 use hotline_domain::time::from_local;
 use uuid::Uuid;
 
@@ -80,6 +80,6 @@ pub fn intake(kind: &str, category: &str, level: Option<Level>) -> Intake {
         description: "社保卡补办进度查询".into(),
         level,
     }
-    .resolve(&KindCatalog::default(), &Policy::default())
+    .resolve(&hotline_domain::centre::CentrePolicy::default())
     .unwrap_or_else(|e| panic!("{kind}/{category}: {e}"))
 }

@@ -243,9 +243,8 @@ pub async fn login(http: &reqwest::Client, base: &str, user: &str) -> Session {
 
 use hotline_domain::case::{
     Actor, BureauCode, Caller, CaseId, CaseNumber, Channel, DeviceId, Event, EventBody, EventId,
-    IntakeDraft, KindCatalog,
+    IntakeDraft,
 };
-use hotline_domain::sla::Policy;
 
 impl Session {
     /// `GET base/path` with this session's token.
@@ -302,7 +301,7 @@ impl Session {
             description: text.into(),
             level: None,
         }
-        .resolve(&KindCatalog::default(), &Policy::default())
+        .resolve(&hotline_domain::centre::CentrePolicy::default())
         .unwrap();
         self.event(
             CaseId(uuid::Uuid::now_v7()),

@@ -69,6 +69,11 @@ impl CaseState {
                     R::AlreadyAssigned(bureau.0.clone()),
                 )
             }
+            B::TakenOn { .. } => {
+                running()?;
+                not_with_bureau()?;
+                need(self.taken_on_at.is_none(), R::AlreadyTakenOn)
+            }
             B::SignedFor { bureau } => {
                 running()?;
                 in_status(bureau, &[A::Dispatched], "dispatched")
@@ -213,7 +218,18 @@ impl CaseState {
             }
             B::ReportFiled { report } => {
                 need(st != CaseStatus::Merged, R::Status)?;
-                need(!self.reports.contains(report), R::ReportAlreadyFiled)
+                // A clock waiting for the report takes it (a case reopened and closed again owes
+                // a new one, 003 §5.3.7 c)); otherwise a report is filed once.
+                let awaited = self.clocks.iter().any(|c| {
+                    c.is_active()
+                        && c.spec
+                            .stop
+                            .contains(&crate::sla::Trigger::ReportFiled(*report))
+                });
+                need(
+                    awaited || !self.reports.contains(report),
+                    R::ReportAlreadyFiled,
+                )
             }
             B::Closed { .. } => {
                 need(

@@ -38,6 +38,10 @@ impl CaseState {
                 self.close(at);
             }
             B::Dispatched { bureau, .. } => self.dispatch(bureau, at),
+            B::TakenOn { .. } => {
+                self.taken_on_at = Some(at);
+                self.fire_case(Trigger::TakenOn, at);
+            }
             B::SignedFor { bureau } => {
                 self.set_assignment(bureau, AssignmentStatus::SignedFor);
                 self.fire_both(Trigger::SignedFor, bureau, at);
@@ -199,6 +203,8 @@ impl CaseState {
             CaseStatus::Evaluated
         } else if self.replied_at.is_some() {
             CaseStatus::Replied
+        } else if self.taken_on_at.is_some() && self.with_bureau().is_none() {
+            CaseStatus::Handling
         } else if self
             .assignments
             .iter()
@@ -265,6 +271,8 @@ impl CaseState {
 
     fn reopen(&mut self, at: DateTime<Utc>) {
         self.reopenings += 1;
+        // Reopened, the case is assigned afresh: back to its bureaus, or taken on again.
+        self.taken_on_at = None;
         self.replied_at = None;
         self.satisfaction = None;
         self.closed_at = None;

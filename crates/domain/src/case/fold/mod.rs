@@ -259,6 +259,8 @@ pub enum StepRefusal {
     MergeIntoSelf,
     #[error("that report was already filed")]
     ReportAlreadyFiled,
+    #[error("the centre already handles this case itself")]
+    AlreadyTakenOn,
     #[error("a reason is required")]
     ReasonRequired,
 }
@@ -311,6 +313,9 @@ pub struct CaseState {
     pub first_replied_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub answered_on_spot: bool,
+    /// When the centre took the case on itself (中心自办); a reopening forgets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_on_at: Option<DateTime<Utc>>,
     /// Who gave the latest reply (None: the centre itself): what a callback judges.
     #[serde(default)]
     pub replied_by: Option<BureauCode>,
@@ -402,6 +407,7 @@ impl Default for CaseState {
             devices: vec![],
             first_replied_at: None,
             answered_on_spot: false,
+            taken_on_at: None,
             replied_by: None,
             callbacks: vec![],
             former_numbers: vec![],

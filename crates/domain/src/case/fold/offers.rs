@@ -85,6 +85,7 @@ fn inputs(body: &EventBody) -> Vec<OfferInput> {
         | B::Urged { .. }
         | B::Escalated { .. }
         | B::Closed { .. }
+        | B::TakenOn { .. }
         | B::ExtensionApproved { .. } => ask(&[("note", K::Note)]),
         B::CalledBack { .. } => ask(&[("satisfaction", K::Satisfaction), ("comment", K::Note)]),
         B::ExtensionRequested { .. } => ask(&[("amount", K::Amount), ("reason", K::Reason)]),
@@ -126,6 +127,13 @@ impl CaseState {
             (
                 EventBody::Dispatched {
                     bureau: elsewhere.clone(),
+                    note: String::new(),
+                },
+                None,
+                None,
+            ),
+            (
+                EventBody::TakenOn {
                     note: String::new(),
                 },
                 None,
