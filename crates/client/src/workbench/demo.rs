@@ -2,9 +2,10 @@
 //! repeat callers, likely duplicates), the demo knowledge base and the bureau directory. Stored
 //! outside the outbox, so it can never reach a server.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, Timelike, Utc};
 use hotline_domain::case::{Actor, BureauCode, Channel, EventBody, Level, Role, Satisfaction};
-use hotline_domain::sla::SlaCalendar;
+use hotline_domain::sla::{ReportKind, SlaCalendar};
+use hotline_domain::time::china;
 
 use crate::store::{LocalStore, NewCase};
 use crate::ClientError;
@@ -87,6 +88,15 @@ const CALLS: &[(&str, &str, &[&str])] = &[
         &["公司拖欠工资两个月", "加班费未足额发放"],
     ),
     ("complaint", "transport", &["出租车拒载投诉"]),
+    // About the centre's own service: a technical complaint the centre handles itself.
+    (
+        "complaint",
+        "platform_usage",
+        &[
+            "热线排队等待时间过长",
+            "网上办事平台多次提交失败，客服未解决",
+        ],
+    ),
     (
         "complaint",
         "environment",
@@ -208,7 +218,7 @@ pub async fn seed_cases(
                 b
             }
         };
-        let mut steps = story(&mut p, kind, at, now, BureauCode(bureau));
+        let mut steps = story(&mut p, kind, category, at, now, BureauCode(bureau));
         if open_only {
             // A queue to measure: every case still open, whatever its story would have been.
             steps.retain(|(b, _, _)| {
@@ -218,6 +228,7 @@ pub async fn seed_cases(
                         | EventBody::Replied { .. }
                         | EventBody::CalledBack { .. }
                         | EventBody::Closed { .. }
+                        | EventBody::ReportFiled { .. }
                 )
             });
         }
@@ -231,62 +242,136 @@ pub async fn seed_cases(
     Ok(made)
 }
 
-/// What happened to a case received at `at`, up to `now`.
+/// One step of a demonstration story: what, when, and by whom (none: the seat).
+type Step = (EventBody, DateTime<Utc>, Option<Actor>);
+
+/// What happened to a case received at `at`, up to `now`: the mix a centre sees — most cases
+/// handled in time, a few at risk, a handful late.
 fn story(
+    p: &mut Picks,
+    kind: &str,
+    category: &str,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    bureau: BureauCode,
+) -> Vec<Step> {
+    let technical = matches!(
+        category,
+        "platform_usage" | "account_login" | "app_fault" | "network"
+    );
+    let mut steps = Vec::new();
+    if matches!(kind, "consultation" | "help" | "suggestion") && p.below(100) < 45 {
+        steps.push((
+            EventBody::AnsweredOnSpot {
+                answer: "已按知识库答复".into(),
+                article: None,
+            },
+            at + Duration::minutes(3),
+            None,
+        ));
+        return steps;
+    }
+    if now - at < Duration::minutes(20) && p.below(100) < 50 {
+        return steps; // just recorded, not yet assigned
+    }
+    // The centre's own matters stay with the centre (a technical consultation or complaint is
+    // the operator's, 001 §5.2, §5.3); a third of technical faults its own staff fix.
+    let in_house = technical && (kind != "fault" || p.below(100) < 33);
+    let tail = if in_house {
+        in_house_story(p, kind, at, now)
+    } else {
+        bureau_story(p, kind, at, now, bureau)
+    };
+    steps.extend(tail);
+    steps
+}
+
+/// A case the centre handles itself: taken on, fed back every hour of service while it is open
+/// (complaints, 003 §5.3.2 e) 3)), answered by the operator, then the callback and closing.
+fn in_house_story(p: &mut Picks, kind: &str, at: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Step> {
+    let mut steps = vec![(
+        EventBody::TakenOn {
+            note: String::new(),
+        },
+        at + Duration::minutes(4),
+        None,
+    )];
+    let reply_after = if kind == "fault" {
+        Duration::minutes(40)
+    } else {
+        Duration::hours(2 + p.below(20) as i64)
+    };
+    let until = (at + reply_after).min(now);
+    if kind == "complaint" {
+        let mut fed = at + Duration::minutes(50);
+        while fed < until {
+            if in_service_hours(fed) {
+                steps.push((
+                    EventBody::ProgressFedBack {
+                        bureau: None,
+                        note: "已向来电人反馈处理进展".into(),
+                    },
+                    fed,
+                    None,
+                ));
+            }
+            fed += Duration::minutes(50);
+        }
+    }
+    steps.retain(|(_, when, _)| *when < now);
+    if at + reply_after >= now {
+        return steps;
+    }
+    steps.push((
+        EventBody::Replied {
+            bureau: None,
+            text: "已核实处理，结果已告知来电人".into(),
+        },
+        at + reply_after,
+        None,
+    ));
+    steps.extend(after_reply(p, kind, at + reply_after, now));
+    steps
+}
+
+/// A case dispatched to a bureau: signed for, accepted (complaints), replied, then the callback
+/// and closing. A few are late: nobody replies.
+fn bureau_story(
     p: &mut Picks,
     kind: &str,
     at: DateTime<Utc>,
     now: DateTime<Utc>,
     bureau: BureauCode,
-) -> Vec<(EventBody, DateTime<Utc>, Option<Actor>)> {
+) -> Vec<Step> {
     let handler = Actor {
         user: format!("{}-handler", bureau.0.to_lowercase()),
         role: Role::Bureau,
         bureau: Some(bureau.clone()),
     };
-    let age = now - at;
-    let mut steps = Vec::new();
-    let mut push = |body, after: Duration, actor: Option<Actor>| {
-        if at + after < now {
-            steps.push((body, at + after, actor));
-        }
-    };
-    if matches!(kind, "consultation" | "help" | "suggestion") && p.below(100) < 45 {
-        push(
-            EventBody::AnsweredOnSpot {
-                answer: "已按知识库答复".into(),
-                article: None,
-            },
-            Duration::minutes(3),
-            None,
-        );
-        return steps;
-    }
-    if age < Duration::minutes(20) && p.below(100) < 50 {
-        return steps; // just recorded, not yet dispatched
-    }
     let b = || bureau.clone();
-    push(
-        EventBody::Dispatched {
-            bureau: b(),
-            note: String::new(),
-        },
-        Duration::minutes(6),
-        None,
-    );
-    push(
-        EventBody::SignedFor { bureau: b() },
-        Duration::minutes(25),
-        Some(handler.clone()),
-    );
-    if kind == "complaint" {
-        push(
-            EventBody::Accepted { bureau: b() },
-            Duration::hours(3),
+    let mut steps: Vec<Step> = vec![
+        (
+            EventBody::Dispatched {
+                bureau: b(),
+                note: String::new(),
+            },
+            at + Duration::minutes(6),
+            None,
+        ),
+        (
+            EventBody::SignedFor { bureau: b() },
+            at + Duration::minutes(25),
             Some(handler.clone()),
-        );
+        ),
+    ];
+    if kind == "complaint" {
+        steps.push((
+            EventBody::Accepted { bureau: b() },
+            at + Duration::hours(3),
+            Some(handler.clone()),
+        ));
     }
-    // A few cases are late: nobody replies.
+    steps.retain(|(_, when, _)| *when < now);
     if p.below(100) < 8 {
         return steps;
     }
@@ -295,53 +380,65 @@ fn story(
     } else {
         Duration::hours(30 + p.below(40) as i64)
     };
-    if at + reply_after > now {
-        // Still with the bureau: the operator keeps the caller informed (hourly for complaints).
-        if kind == "complaint" {
-            let fed = now - Duration::minutes(p.below(70) as i64);
-            if fed > at + Duration::hours(3) {
-                steps.push((
-                    EventBody::ProgressFedBack {
-                        bureau: None,
-                        note: "已向来电人反馈进展".into(),
-                    },
-                    fed,
-                    None,
-                ));
-            }
-        }
+    if at + reply_after >= now {
         return steps;
     }
-    push(
+    steps.push((
         EventBody::Replied {
             bureau: Some(b()),
             text: "已核实处理，结果已告知来电人".into(),
         },
-        reply_after,
+        at + reply_after,
         Some(handler),
-    );
-    let callback = reply_after + Duration::hours(20);
+    ));
+    steps.extend(after_reply(p, kind, at + reply_after, now));
+    steps
+}
+
+/// The callback the next day, the closing, and for complaints and faults the response report
+/// the morning after (003 §5.3.7 c)).
+fn after_reply(p: &mut Picks, kind: &str, replied: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Step> {
     let satisfaction = if p.below(100) < 85 {
         Satisfaction::Satisfied
     } else {
         Satisfaction::BasicallySatisfied
     };
-    push(
-        EventBody::CalledBack {
-            satisfaction,
-            comment: String::new(),
-        },
-        callback,
-        None,
-    );
-    push(
-        EventBody::Closed {
-            note: String::new(),
-        },
-        callback + Duration::minutes(2),
-        None,
-    );
+    let callback = replied + Duration::hours(20);
+    let mut steps = vec![
+        (
+            EventBody::CalledBack {
+                satisfaction,
+                comment: String::new(),
+            },
+            callback,
+            None,
+        ),
+        (
+            EventBody::Closed {
+                note: String::new(),
+            },
+            callback + Duration::minutes(2),
+            None,
+        ),
+    ];
+    if matches!(kind, "complaint" | "fault") {
+        steps.push((
+            EventBody::ReportFiled {
+                report: ReportKind::Response,
+            },
+            callback + Duration::hours(18),
+            None,
+        ));
+    }
+    steps.retain(|(_, when, _)| *when < now);
     steps
+}
+
+/// 08:30–17:30 China time: when the demo's operators call complainants back.
+fn in_service_hours(t: DateTime<Utc>) -> bool {
+    let local = t.with_timezone(&china()).time();
+    let minutes = local.hour() * 60 + local.minute();
+    (8 * 60 + 30..17 * 60 + 30).contains(&minutes)
 }
 
 async fn route(store: &LocalStore, category: &str, district: &str) -> Result<String, ClientError> {
