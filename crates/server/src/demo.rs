@@ -442,8 +442,42 @@ async fn taken_numbers(
     Ok(seat_day_seq)
 }
 
+/// Who takes a step: user, role, bureau, device.
+type Who = (String, Role, Option<BureauCode>, String);
+
+/// A case's story as it is told: its events so far, up to `now`.
+struct Tale {
+    case: CaseId,
+    now: DateTime<Utc>,
+    events: Vec<Event>,
+}
+
+impl Tale {
+    /// Records a step; one dated after `now` has not happened yet, and the story stops there.
+    fn push(&mut self, rng: &mut Rng, when: DateTime<Utc>, actor: &Who, body: EventBody) -> bool {
+        if when > self.now {
+            return false;
+        }
+        let seen = u32::try_from(self.events.len()).unwrap_or(u32::MAX);
+        self.events.push(Event {
+            id: EventId(v7(when, rng)),
+            case: self.case,
+            at: when,
+            actor: Actor {
+                user: actor.0.clone(),
+                role: actor.1,
+                bureau: actor.2.clone(),
+            },
+            device: DeviceId(actor.3.clone()),
+            seen,
+            body,
+        });
+        true
+    }
+}
+
 /// What happened to the case: a realistic prefix of the closed loop for its kind. Cases older
-/// than ten days went the whole way (but for a few left late); recent ones are on their way.
+/// than ten days went the whole way (but for a handful left late); recent ones are on their way.
 /// Bureaus mostly reply in time, some late or after an approved extension; complaints get their
 /// progress fed back; closed faults and complaints get their response report; a dissatisfied
 /// caller reopens the case and the bureau replies again.
@@ -456,7 +490,6 @@ fn story(
     bureau: &str,
     intake: hotline_domain::case::Intake,
 ) -> Vec<Event> {
-    type Who = (String, Role, Option<BureauCode>, String);
     let seat_actor: Who = (
         format!("demo_seat{seat:02}"),
         Role::Seat,
@@ -480,43 +513,42 @@ fn story(
         intake.answerable_on_spot && intake.domain == hotline_domain::case::Domain::Technical;
     let needs_acceptance = intake.needs_acceptance;
     let (complaint, fault) = (intake.kind == "complaint", intake.kind == "fault");
+    // A level-A or service-level-1 fault is responded to at once and fixed within the hour or
+    // two (004 §2.3, 003 §5.3.6 a)), and a level-A outage is reported on the same day.
+    let urgent = matches!(
+        intake.level,
+        Some(hotline_domain::case::Level::FaultA | hotline_domain::case::Level::Service1)
+    );
+    let outage = intake.level == Some(hotline_domain::case::Level::FaultA);
     // Only business cases run the bureau's own reply clock an extension moves.
     let business = intake.domain == hotline_domain::case::Domain::Business;
-    let mut events: Vec<Event> = Vec::new();
-    let mut t = at;
-    // Steps dated after `now` have not happened yet: the story stops there.
-    let mut push = |rng: &mut Rng, when: DateTime<Utc>, actor: &Who, body: EventBody| -> bool {
-        if when > now {
-            return false;
-        }
-        let seen = u32::try_from(events.len()).unwrap_or(u32::MAX);
-        events.push(Event {
-            id: EventId(v7(when, rng)),
-            case,
-            at: when,
-            actor: Actor {
-                user: actor.0.clone(),
-                role: actor.1,
-                bureau: actor.2.clone(),
-            },
-            device: DeviceId(actor.3.clone()),
-            seen,
-            body,
-        });
-        true
+    let mut tale = Tale {
+        case,
+        now,
+        events: Vec::new(),
     };
-    push(rng, t, &seat_actor, EventBody::Received(Box::new(intake)));
+    let mut t = at;
+    tale.push(rng, t, &seat_actor, EventBody::Received(Box::new(intake)));
     let age_days = (now - at).num_days();
+    // How far the story goes. A centre's queue holds a handful of late cases, not months of
+    // abandoned ones: 1 in 2,000 older cases was left where it stood; of the last days' cases
+    // 3 in 100 still wait for their bureau, the rest are answered or being called back.
     let depth = if age_days >= 10 {
-        if rng.below(100) < 3 {
+        if rng.below(2000) < 1 {
             1 + rng.below(3) as usize
         } else {
             6
         }
     } else if age_days >= 2 {
-        2 + rng.below(5) as usize
+        if rng.below(100) < 3 {
+            2 + rng.below(2) as usize
+        } else {
+            4 + rng.below(3) as usize
+        }
+    } else if (now - at).num_minutes() < 20 {
+        rng.below(2) as usize // just recorded, perhaps dispatched already
     } else {
-        rng.below(7) as usize
+        1 + rng.below(6) as usize
     };
     let after = |rng: &mut Rng, t: &mut DateTime<Utc>, max_minutes: u64| {
         *t += Duration::minutes(1 + rng.below(max_minutes) as i64);
@@ -524,7 +556,7 @@ fn story(
     };
     if on_spot && rng.below(3) > 0 {
         let when = after(rng, &mut t, 10);
-        push(
+        tale.push(
             rng,
             when,
             &seat_actor,
@@ -533,14 +565,20 @@ fn story(
                 article: None,
             },
         );
-        return events;
+        return tale.events;
     }
     if depth == 0 {
-        return events;
+        return tale.events;
+    }
+    // The centre's own matters (a technical consultation, help request or complaint) stay with
+    // the centre (001 §5.2, §5.3): no bureau, no bureau clock.
+    if !business && !fault {
+        in_house(rng, &mut tale, t, depth, complaint, &seat_actor);
+        return tale.events;
     }
     // Complaints are dispatched within the 15 minutes; faults within the 30.
-    let when = after(rng, &mut t, if complaint { 12 } else { 25 });
-    if !push(
+    let when = after(rng, &mut t, if complaint || urgent { 12 } else { 25 });
+    if !tale.push(
         rng,
         when,
         &seat_actor,
@@ -549,23 +587,23 @@ fn story(
             note: String::new(),
         },
     ) {
-        return events;
-    }
-    if complaint {
-        let when = t + Duration::minutes(30 + rng.below(25) as i64);
-        push(
-            rng,
-            when,
-            &seat_actor,
-            EventBody::ProgressFedBack {
-                bureau: None,
-                note: "已向来电人反馈办理进展".into(),
-            },
-        );
+        return tale.events;
     }
     if depth >= 2 {
-        let when = after(rng, &mut t, if fault { 25 } else { 300 });
-        push(
+        let when = after(
+            rng,
+            &mut t,
+            if fault {
+                if urgent {
+                    2
+                } else {
+                    25
+                }
+            } else {
+                300
+            },
+        );
+        tale.push(
             rng,
             when,
             &bureau_actor,
@@ -574,7 +612,7 @@ fn story(
     }
     if depth >= 3 && needs_acceptance {
         let when = after(rng, &mut t, 1_440);
-        push(
+        tale.push(
             rng,
             when,
             &bureau_actor,
@@ -582,7 +620,7 @@ fn story(
         );
     }
     if depth < 4 {
-        return events;
+        return tale.events;
     }
     // The reply: mostly within a few days; one in twenty asks for more time first (and gets
     // it), one in twenty is simply late.
@@ -593,7 +631,7 @@ fn story(
             bureau: Some(b.clone()),
         };
         let ask = after(rng, &mut t, 1_440);
-        push(
+        tale.push(
             rng,
             ask,
             &bureau_actor,
@@ -604,7 +642,7 @@ fn story(
             },
         );
         let yes = after(rng, &mut t, 240);
-        push(
+        tale.push(
             rng,
             yes,
             &boss,
@@ -615,7 +653,9 @@ fn story(
             },
         );
     }
-    let reply_in = if fault {
+    let reply_in = if urgent {
+        30
+    } else if fault {
         180
     } else if roll >= 95 {
         8 * 1_440 + rng.below(4 * 1_440)
@@ -623,7 +663,7 @@ fn story(
         3 * 1_440
     };
     let when = after(rng, &mut t, reply_in);
-    if !push(
+    if !tale.push(
         rng,
         when,
         &bureau_actor,
@@ -632,10 +672,17 @@ fn story(
             text: "已核实处理，结果已告知来电人".into(),
         },
     ) {
-        return events;
+        return tale.events;
+    }
+    if outage {
+        let when = t + Duration::minutes(60 + rng.below(600) as i64);
+        let report = EventBody::ReportFiled {
+            report: hotline_domain::sla::ReportKind::Incident,
+        };
+        tale.push(rng, when, &seat_actor, report);
     }
     if depth < 5 {
-        return events;
+        return tale.events;
     }
     let satisfaction = *rng.pick(&[
         Satisfaction::Satisfied,
@@ -648,7 +695,7 @@ fn story(
     ]);
     let when = t.max(local_next_morning(t)) + Duration::minutes(rng.below(480) as i64);
     t = when;
-    if !push(
+    if !tale.push(
         rng,
         when,
         &seat_actor,
@@ -657,11 +704,11 @@ fn story(
             comment: String::new(),
         },
     ) {
-        return events;
+        return tale.events;
     }
     if satisfaction == Satisfaction::Dissatisfied {
         // Reopened: back to the bureau, which replies again; the caller is then satisfied.
-        push(
+        tale.push(
             rng,
             t + Duration::minutes(1),
             &seat_actor,
@@ -670,7 +717,7 @@ fn story(
             },
         );
         let when = after(rng, &mut t, 120);
-        push(
+        tale.push(
             rng,
             when,
             &bureau_actor,
@@ -678,7 +725,7 @@ fn story(
         );
         if needs_acceptance {
             let when = after(rng, &mut t, 60);
-            push(
+            tale.push(
                 rng,
                 when,
                 &bureau_actor,
@@ -686,7 +733,7 @@ fn story(
             );
         }
         let when = after(rng, &mut t, 2 * 1_440);
-        if !push(
+        if !tale.push(
             rng,
             when,
             &bureau_actor,
@@ -695,11 +742,11 @@ fn story(
                 text: "已再次核查并督促整改到位".into(),
             },
         ) {
-            return events;
+            return tale.events;
         }
         let when = t.max(local_next_morning(t)) + Duration::minutes(rng.below(480) as i64);
         t = when;
-        if !push(
+        if !tale.push(
             rng,
             when,
             &seat_actor,
@@ -708,14 +755,14 @@ fn story(
                 comment: String::new(),
             },
         ) {
-            return events;
+            return tale.events;
         }
     }
     if depth < 6 {
-        return events;
+        return tale.events;
     }
     let when = after(rng, &mut t, 60);
-    if push(
+    if tale.push(
         rng,
         when,
         &seat_actor,
@@ -726,7 +773,7 @@ fn story(
         && rng.below(100) < 92
     {
         let when = after(rng, &mut t, 600);
-        push(
+        tale.push(
             rng,
             when,
             &seat_actor,
@@ -735,7 +782,84 @@ fn story(
             },
         );
     }
-    events
+    tale.events
+}
+
+/// A case the centre handles itself: taken on within minutes, a complaint fed back every hour
+/// of service while open (003 §5.3.2 e) 3)), answered by the operator within the day or the
+/// next, called back the next morning, closed and, for a complaint, reported on.
+fn in_house(
+    rng: &mut Rng,
+    tale: &mut Tale,
+    at: DateTime<Utc>,
+    depth: usize,
+    complaint: bool,
+    seat: &Who,
+) {
+    let taken = at + Duration::minutes(1 + rng.below(10) as i64);
+    if !tale.push(
+        rng,
+        taken,
+        seat,
+        EventBody::TakenOn {
+            note: String::new(),
+        },
+    ) {
+        return;
+    }
+    let replied = taken + Duration::minutes(60 + rng.below(20 * 60) as i64);
+    let answers = depth >= 4;
+    if complaint {
+        let until = if answers { replied } else { tale.now };
+        let mut fed = taken + Duration::minutes(40 + rng.below(15) as i64);
+        while fed < until {
+            if in_service_hours(fed) {
+                tale.push(
+                    rng,
+                    fed,
+                    seat,
+                    EventBody::ProgressFedBack {
+                        bureau: None,
+                        note: "已向来电人反馈处理进展".into(),
+                    },
+                );
+            }
+            fed += Duration::minutes(45 + rng.below(10) as i64);
+        }
+    }
+    let reply = EventBody::Replied {
+        bureau: None,
+        text: "已核实处理，结果已告知来电人".into(),
+    };
+    if !answers || !tale.push(rng, replied, seat, reply) {
+        return;
+    }
+    let called = local_next_morning(replied) + Duration::minutes(rng.below(480) as i64);
+    let callback = EventBody::CalledBack {
+        satisfaction: *rng.pick(&[Satisfaction::Satisfied, Satisfaction::BasicallySatisfied]),
+        comment: String::new(),
+    };
+    if depth < 5 || !tale.push(rng, called, seat, callback) {
+        return;
+    }
+    let closed = called + Duration::minutes(1 + rng.below(60) as i64);
+    let close = EventBody::Closed {
+        note: String::new(),
+    };
+    if depth >= 6 && tale.push(rng, closed, seat, close) && complaint {
+        let report = EventBody::ReportFiled {
+            report: hotline_domain::sla::ReportKind::Response,
+        };
+        let when = closed + Duration::minutes(30 + rng.below(600) as i64);
+        tale.push(rng, when, seat, report);
+    }
+}
+
+/// 08:30–17:30 China time: when the demo's seats call complainants back.
+fn in_service_hours(t: DateTime<Utc>) -> bool {
+    use chrono::Timelike;
+    let local = t.with_timezone(&hotline_domain::time::china()).time();
+    (8 * 60 + 30..17 * 60 + 30).contains(&(local.hour() * 60 + local.minute()))
 }
 
 /// 09:00 (China time) of the day after `t`: when callbacks start.

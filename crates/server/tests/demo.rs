@@ -117,6 +117,73 @@ async fn seed_demo_makes_a_consistent_city() {
     assert_eq!(total, 650);
 }
 
+/// seed-demo tells the truth as the desk's demo does: every clock of every case is one the
+/// policy gives that case (a seed's section as its source), no business complaint runs the
+/// hourly feedback, and under 10% of the open cases are red at a working morning.
+#[tokio::test]
+async fn seed_demo_runs_only_the_seeds_clocks_and_few_of_its_open_cases_are_red() {
+    use hotline_domain::case::Domain;
+    use hotline_domain::centre::CentrePolicy;
+    use hotline_domain::sla::{AlertSettings, Light};
+
+    let (pool, _) = database().await;
+    let now = at("2026-11-26T02:00:00Z");
+    hotline_server::demo::seed(&pool, 3000, now, &calendar(), &mut |_| {})
+        .await
+        .unwrap();
+    let states: Vec<serde_json::Value> = sqlx::query_scalar("SELECT state FROM cases")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    let policy = CentrePolicy::default();
+    let cal = calendar();
+    let (mut open, mut red) = (0, 0);
+    for state in states {
+        let state: CaseState = serde_json::from_value(state).unwrap();
+        let intake = state.intake.as_ref().unwrap();
+        let expected =
+            policy.clocks_for(&intake.kind, intake.domain, &intake.category, intake.level);
+        for clock in &state.clocks {
+            let spec = &clock.spec;
+            assert!(
+                expected.contains(spec),
+                "{} ({} {}) runs {}, not the policy's",
+                intake.number,
+                intake.kind,
+                intake.category,
+                spec.key
+            );
+            assert!(
+                ["001 §", "003 §", "004 §"]
+                    .iter()
+                    .any(|s| spec.source.starts_with(s)),
+                "{}",
+                spec.source
+            );
+            assert!(
+                !(intake.kind == "complaint"
+                    && intake.domain == Domain::Business
+                    && spec.key == "feedback"),
+                "{}: a business complaint runs an hourly feedback",
+                intake.number
+            );
+        }
+        if state.status.on_the_desk() {
+            open += 1;
+            if state
+                .light_schedule(&cal, &AlertSettings::default())
+                .at(now)
+                == Light::Red
+            {
+                red += 1;
+            }
+        }
+    }
+    eprintln!("seed-demo at a working morning: {red} red of {open} open cases");
+    assert!(open > 50, "{open} open cases");
+    assert!(red * 10 < open, "{red} red of {open} open cases");
+}
+
 /// Every row of a case as the database holds it, in a stable order.
 async fn rows_of(pool: &sqlx::PgPool, ids: &[uuid::Uuid]) -> Vec<String> {
     let mut out = Vec::new();
