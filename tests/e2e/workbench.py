@@ -234,6 +234,15 @@ def run(bins, shots, work, env, procs):
 
     seat.wait("[data-testid=queue-list] button.row", what="the demo queue")
     check("a first run without a server shows a demo queue", "单机模式" in seat.text("[data-testid=sync]"))
+    seat.wait_until(lambda: re.search(r"\d+", seat.text("[data-testid=queue-total]")), what="the queue's total")
+    red = int(re.search(r"\d+", seat.text(".counts .chip.red")).group())
+    total = int(re.search(r"\d+", seat.text("[data-testid=queue-total]")).group())
+    check("the demo queue is believable: under 10% of its open cases red", 0 < total and red * 10 < total, f"{red} red of {total}")
+    seat.click("[data-testid=queue-list] button.row")
+    seat.wait("[data-source]", what="the case's clocks")
+    source = seat.text("[data-source]")
+    check("each clock of a case names its source in the seeds", re.search(r"依据 00[134] §", source) is not None, source)
+    seat.press("escape")
     if shots:
         time.sleep(1)
         seat.screenshot(os.path.join(shots, "queue.png"))

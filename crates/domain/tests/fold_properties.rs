@@ -129,8 +129,12 @@ fn body() -> impl Strategy<Value = EventBody> {
         (0u128..9).prop_map(|n| B::MergedInto {
             into: CaseId(Uuid::from_u128(n))
         }),
-        prop_oneof![Just(ReportKind::Response), Just(ReportKind::Incident)]
-            .prop_map(|report| B::ReportFiled { report }),
+        prop_oneof![Just(ReportKind::Response), Just(ReportKind::Incident)].prop_map(|report| {
+            B::ReportFiled {
+                report,
+                content: Default::default(),
+            }
+        }),
         text().prop_map(|note| B::Closed { note }),
     ]
 }

@@ -606,6 +606,7 @@ fn the_response_report_is_offered_after_closing_until_filed() {
         t("2026-09-29 09:00"),
         EventBody::ReportFiled {
             report: ReportKind::Response,
+            content: common::response_report(),
         },
     ))
     .unwrap();
@@ -632,6 +633,7 @@ fn a_reopened_complaint_closed_again_gets_its_second_response_report_on_time() {
     };
     let report = || EventBody::ReportFiled {
         report: ReportKind::Response,
+        content: common::response_report(),
     };
     step(&mut s, "2026-09-28 10:00", reply());
     step(&mut s, "2026-09-28 10:05", close());
@@ -672,6 +674,56 @@ fn a_reopened_complaint_closed_again_gets_its_second_response_report_on_time() {
             ClockStatus::Met
         );
     }
+}
+
+/// A report says what it must (003 §5.3.7 c); 004 §2.3 (3)): one without a section its kind
+/// needs is not admitted, with a code and the section named in Chinese; the desk asks for each.
+#[test]
+fn a_report_without_its_sections_is_not_admitted() {
+    use hotline_domain::case::{admit, InputKind, ReportContent, Role};
+    use hotline_domain::sla::ReportKind;
+    let mut story = Story::new();
+    let mut s = received(&mut story, "complaint", "platform_usage");
+    for body in [
+        EventBody::Replied {
+            bureau: None,
+            text: "已处理".into(),
+        },
+        EventBody::Closed {
+            note: String::new(),
+        },
+    ] {
+        s.apply(&story.event(t("2026-09-28 10:00"), body)).unwrap();
+    }
+    let offer = s
+        .offers(Role::Seat, None)
+        .into_iter()
+        .find(|o| o.step == "report_filed")
+        .unwrap();
+    let asked: Vec<&str> = offer.inputs.iter().map(|i| i.field).collect();
+    assert_eq!(asked, ["happened", "done", "result"]);
+    assert!(offer.inputs.iter().all(|i| i.input == InputKind::Section));
+
+    let mut content = ReportContent {
+        happened: "来电反映平台提交失败".into(),
+        done: "  ".into(),
+        result: "已恢复".into(),
+        ..Default::default()
+    };
+    let filed = |content: ReportContent, story: &mut Story| {
+        story.event(
+            t("2026-09-29 09:00"),
+            EventBody::ReportFiled {
+                report: ReportKind::Response,
+                content,
+            },
+        )
+    };
+    let err = admit(&filed(content.clone(), &mut story)).unwrap_err();
+    assert_eq!(err.code(), "report.incomplete");
+    assert!(err.to_string().contains("处理措施"), "{err}");
+    content.done = "重启应用服务".into();
+    assert!(admit(&filed(content, &mut story)).is_ok());
 }
 
 fn permits_and_applies(s: &CaseState, story: &mut Story, step: &str) -> bool {

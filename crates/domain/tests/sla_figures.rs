@@ -351,6 +351,7 @@ fn response_report_is_due_the_day_after_a_complaint_closes() {
         t("2026-10-01 20:00"),
         EventBody::ReportFiled {
             report: ReportKind::Response,
+            content: common::response_report(),
         },
     ))
     .unwrap();

@@ -676,9 +676,7 @@ fn story(
     }
     if outage {
         let when = t + Duration::minutes(60 + rng.below(600) as i64);
-        let report = EventBody::ReportFiled {
-            report: hotline_domain::sla::ReportKind::Incident,
-        };
+        let report = filed_report(hotline_domain::sla::ReportKind::Incident);
         tale.push(rng, when, &seat_actor, report);
     }
     if depth < 5 {
@@ -777,9 +775,7 @@ fn story(
             rng,
             when,
             &seat_actor,
-            EventBody::ReportFiled {
-                report: hotline_domain::sla::ReportKind::Response,
-            },
+            filed_report(hotline_domain::sla::ReportKind::Response),
         );
     }
     tale.events
@@ -847,12 +843,32 @@ fn in_house(
         note: String::new(),
     };
     if depth >= 6 && tale.push(rng, closed, seat, close) && complaint {
-        let report = EventBody::ReportFiled {
-            report: hotline_domain::sla::ReportKind::Response,
-        };
+        let report = filed_report(hotline_domain::sla::ReportKind::Response);
         let when = closed + Duration::minutes(30 + rng.below(600) as i64);
         tale.push(rng, when, seat, report);
     }
+}
+
+/// A report with every section its kind needs (003 §5.3.7 c), 004 §2.3 (3)).
+fn filed_report(report: hotline_domain::sla::ReportKind) -> EventBody {
+    use hotline_domain::sla::ReportKind;
+    let content = match report {
+        ReportKind::Response => hotline_domain::case::ReportContent {
+            happened: "来电人反映的问题已受理并转办".into(),
+            done: "承办单位核实后处理，坐席跟进反馈".into(),
+            result: "问题已解决，来电人已获告知".into(),
+            ..Default::default()
+        },
+        ReportKind::Incident => hotline_domain::case::ReportContent {
+            fault_type: "系统瘫痪，业务系统不能运转".into(),
+            cause: "数据库主节点磁盘故障".into(),
+            done: "切换至备用节点，恢复业务后更换磁盘".into(),
+            loss: "业务中断约40分钟，无数据丢失".into(),
+            prevention: "增加磁盘健康监测告警，每季度演练切换".into(),
+            ..Default::default()
+        },
+    };
+    EventBody::ReportFiled { report, content }
 }
 
 /// 08:30–17:30 China time: when the demo's seats call complainants back.

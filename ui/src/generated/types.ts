@@ -95,7 +95,7 @@ export type CaseEvent = { id: EventId, case: CaseId, at: string, actor: Actor, d
  * How many events of the case the recording device had when it recorded this one: what it
  * had seen. An event that arrives after others it never saw was made while apart.
  */
-seen: number, } & ({ "type": "received" } & Intake | { "type": "answered_on_spot", answer: string, article: string | null, } | { "type": "dispatched", bureau: BureauCode, note: string, } | { "type": "taken_on", note: string, } | { "type": "signed_for", bureau: BureauCode, } | { "type": "returned", bureau: BureauCode, reason: string, } | { "type": "return_denied", bureau: BureauCode, reason: string, } | { "type": "redispatched", from: BureauCode, to: BureauCode, note: string, } | { "type": "accepted", bureau: BureauCode, } | { "type": "declined", bureau: BureauCode, reason: string, } | { "type": "progress_fed_back", bureau: BureauCode | null, note: string, } | { "type": "arrived_on_site", bureau: BureauCode | null, } | { "type": "paused", reason: string, } | { "type": "resumed" } | { "type": "extension_requested", clock: ClockRef, amount: SlaAmount, reason: string, } | { "type": "extension_approved", clock: ClockRef, amount: SlaAmount | null, note: string, } | { "type": "extension_denied", clock: ClockRef, reason: string, } | { "type": "urged", bureau: BureauCode, note: string, } | { "type": "escalated", note: string, } | { "type": "replied", bureau: BureauCode | null, text: string, } | { "type": "called_back", satisfaction: Satisfaction, comment: string, } | { "type": "reopened", reason: string, } | { "type": "merged_into", into: CaseId, } | { "type": "report_filed", report: ReportKind, } | { "type": "closed", note: string, } | { "type": "clocks_corrected", clocks: Array<ClockSpec>, reason: string, } | { "type": "renumbered", number: CaseNumber, reason: string, });
+seen: number, } & ({ "type": "received" } & Intake | { "type": "answered_on_spot", answer: string, article: string | null, } | { "type": "dispatched", bureau: BureauCode, note: string, } | { "type": "taken_on", note: string, } | { "type": "signed_for", bureau: BureauCode, } | { "type": "returned", bureau: BureauCode, reason: string, } | { "type": "return_denied", bureau: BureauCode, reason: string, } | { "type": "redispatched", from: BureauCode, to: BureauCode, note: string, } | { "type": "accepted", bureau: BureauCode, } | { "type": "declined", bureau: BureauCode, reason: string, } | { "type": "progress_fed_back", bureau: BureauCode | null, note: string, } | { "type": "arrived_on_site", bureau: BureauCode | null, } | { "type": "paused", reason: string, } | { "type": "resumed" } | { "type": "extension_requested", clock: ClockRef, amount: SlaAmount, reason: string, } | { "type": "extension_approved", clock: ClockRef, amount: SlaAmount | null, note: string, } | { "type": "extension_denied", clock: ClockRef, reason: string, } | { "type": "urged", bureau: BureauCode, note: string, } | { "type": "escalated", note: string, } | { "type": "replied", bureau: BureauCode | null, text: string, } | { "type": "called_back", satisfaction: Satisfaction, comment: string, } | { "type": "reopened", reason: string, } | { "type": "merged_into", into: CaseId, } | { "type": "report_filed", report: ReportKind, content: ReportContent, } | { "type": "closed", note: string, } | { "type": "clocks_corrected", clocks: Array<ClockSpec>, reason: string, } | { "type": "renumbered", number: CaseNumber, reason: string, });
 
 export type CaseId = string;
 
@@ -347,7 +347,7 @@ export type ErrorPayload = { code: string, message: string,
  */
 fields?: Array<FieldError>, };
 
-export type EventBody = { "type": "received" } & Intake | { "type": "answered_on_spot", answer: string, article: string | null, } | { "type": "dispatched", bureau: BureauCode, note: string, } | { "type": "taken_on", note: string, } | { "type": "signed_for", bureau: BureauCode, } | { "type": "returned", bureau: BureauCode, reason: string, } | { "type": "return_denied", bureau: BureauCode, reason: string, } | { "type": "redispatched", from: BureauCode, to: BureauCode, note: string, } | { "type": "accepted", bureau: BureauCode, } | { "type": "declined", bureau: BureauCode, reason: string, } | { "type": "progress_fed_back", bureau: BureauCode | null, note: string, } | { "type": "arrived_on_site", bureau: BureauCode | null, } | { "type": "paused", reason: string, } | { "type": "resumed" } | { "type": "extension_requested", clock: ClockRef, amount: SlaAmount, reason: string, } | { "type": "extension_approved", clock: ClockRef, amount: SlaAmount | null, note: string, } | { "type": "extension_denied", clock: ClockRef, reason: string, } | { "type": "urged", bureau: BureauCode, note: string, } | { "type": "escalated", note: string, } | { "type": "replied", bureau: BureauCode | null, text: string, } | { "type": "called_back", satisfaction: Satisfaction, comment: string, } | { "type": "reopened", reason: string, } | { "type": "merged_into", into: CaseId, } | { "type": "report_filed", report: ReportKind, } | { "type": "closed", note: string, } | { "type": "clocks_corrected", clocks: Array<ClockSpec>, reason: string, } | { "type": "renumbered", number: CaseNumber, reason: string, };
+export type EventBody = { "type": "received" } & Intake | { "type": "answered_on_spot", answer: string, article: string | null, } | { "type": "dispatched", bureau: BureauCode, note: string, } | { "type": "taken_on", note: string, } | { "type": "signed_for", bureau: BureauCode, } | { "type": "returned", bureau: BureauCode, reason: string, } | { "type": "return_denied", bureau: BureauCode, reason: string, } | { "type": "redispatched", from: BureauCode, to: BureauCode, note: string, } | { "type": "accepted", bureau: BureauCode, } | { "type": "declined", bureau: BureauCode, reason: string, } | { "type": "progress_fed_back", bureau: BureauCode | null, note: string, } | { "type": "arrived_on_site", bureau: BureauCode | null, } | { "type": "paused", reason: string, } | { "type": "resumed" } | { "type": "extension_requested", clock: ClockRef, amount: SlaAmount, reason: string, } | { "type": "extension_approved", clock: ClockRef, amount: SlaAmount | null, note: string, } | { "type": "extension_denied", clock: ClockRef, reason: string, } | { "type": "urged", bureau: BureauCode, note: string, } | { "type": "escalated", note: string, } | { "type": "replied", bureau: BureauCode | null, text: string, } | { "type": "called_back", satisfaction: Satisfaction, comment: string, } | { "type": "reopened", reason: string, } | { "type": "merged_into", into: CaseId, } | { "type": "report_filed", report: ReportKind, content: ReportContent, } | { "type": "closed", note: string, } | { "type": "clocks_corrected", clocks: Array<ClockSpec>, reason: string, } | { "type": "renumbered", number: CaseNumber, reason: string, };
 
 export type EventId = string;
 
@@ -361,7 +361,7 @@ export type Figure = { "figure": "depth", kind: string, status: string, } | { "f
 
 export type FormOptions = { catalog: KindCatalog, levels: Array<[string, string]>, districts: Array<string>, bureaus: Array<Bureau>, };
 
-export type InputKind = "bureau" | "text" | "reason" | "note" | "amount" | "satisfaction" | "case";
+export type InputKind = "bureau" | "text" | "reason" | "note" | "amount" | "satisfaction" | "case" | "section";
 
 export type Intake = { number: CaseNumber, 
 /**
@@ -539,6 +539,36 @@ due_provisional: boolean, next_clock: string | null,
  * The clock's name (响应, 答复…).
  */
 next_label: string | null, conflicts: number, };
+
+export type ReportContent = { 
+/**
+ * 事件经过
+ */
+happened?: string, 
+/**
+ * 故障种类
+ */
+fault_type?: string, 
+/**
+ * 故障原因
+ */
+cause?: string, 
+/**
+ * 处理措施（解决方法）
+ */
+done?: string, 
+/**
+ * 处理结果
+ */
+result?: string, 
+/**
+ * 故障损失
+ */
+loss?: string, 
+/**
+ * 防范措施
+ */
+prevention?: string, };
 
 export type ReportKind = "response" | "incident";
 

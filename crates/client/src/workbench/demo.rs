@@ -3,7 +3,9 @@
 //! outside the outbox, so it can never reach a server.
 
 use chrono::{DateTime, Duration, Timelike, Utc};
-use hotline_domain::case::{Actor, BureauCode, Channel, EventBody, Level, Role, Satisfaction};
+use hotline_domain::case::{
+    Actor, BureauCode, Channel, EventBody, Level, ReportContent, Role, Satisfaction,
+};
 use hotline_domain::sla::{ReportKind, SlaCalendar};
 use hotline_domain::time::china;
 
@@ -425,6 +427,12 @@ fn after_reply(p: &mut Picks, kind: &str, replied: DateTime<Utc>, now: DateTime<
         steps.push((
             EventBody::ReportFiled {
                 report: ReportKind::Response,
+                content: ReportContent {
+                    happened: "来电人反映的问题已受理".into(),
+                    done: "已核实处理并跟进反馈".into(),
+                    result: "问题已解决，来电人已获告知".into(),
+                    ..Default::default()
+                },
             },
             callback + Duration::hours(18),
             None,

@@ -2,7 +2,8 @@
 //! it writes a step (so a step the server would refuse never sits in its outbox) and by the
 //! server at push: the author's role may record it ([`permits`]), every text is within its
 //! limit ([`limits`](super::limits)), and it carries the words it cannot go without (a
-//! dissatisfied caller's: the bureau redoes the case from them, seed 001 §5.3).
+//! dissatisfied caller's: the bureau redoes the case from them, seed 001 §5.3; a report's
+//! sections, 003 §5.3.7 c), 004 §2.3 (3)).
 
 use super::limits::TooLong;
 use super::{permits, Event, EventBody, Satisfaction};
@@ -19,6 +20,11 @@ pub enum Inadmissible {
     TooLong(#[from] TooLong),
     #[error("say why the caller is dissatisfied: the bureau redoes the case from it / 请填写不满意的原因，承办单位据此重新办理")]
     CallerWordsMissing,
+    #[error("the report needs its section {field} / 报告缺少「{zh}」")]
+    ReportIncomplete {
+        field: &'static str,
+        zh: &'static str,
+    },
 }
 
 impl Inadmissible {
@@ -27,6 +33,7 @@ impl Inadmissible {
             Self::Forbidden { .. } => "case.forbidden",
             Self::TooLong(t) => t.code(),
             Self::CallerWordsMissing => "callback.reason_required",
+            Self::ReportIncomplete { .. } => "report.incomplete",
         }
     }
 }
@@ -48,6 +55,15 @@ pub fn admit(event: &Event) -> Result<(), Inadmissible> {
     {
         if comment.trim().is_empty() {
             return Err(Inadmissible::CallerWordsMissing);
+        }
+    }
+    // A report says what happened and what was done (003 §5.3.7 c); 004 §2.3 (3)).
+    if let EventBody::ReportFiled { report, content } = &event.body {
+        if let Some(s) = content.missing(*report) {
+            return Err(Inadmissible::ReportIncomplete {
+                field: s.field,
+                zh: s.zh,
+            });
         }
     }
     Ok(())

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::fold::ClockRef;
 use super::model::{BureauCode, CaseNumber, Intake};
+use super::report::ReportContent;
 use crate::sla::{ClockSpec, ReportKind, SlaAmount};
 
 /// UUIDv7, made on the device that recorded the case.
@@ -172,8 +173,13 @@ pub enum EventBody {
     Reopened { reason: String },
     /// 并单: this case is merged into `into`.
     MergedInto { into: CaseId },
-    /// 报告已提交
-    ReportFiled { report: ReportKind },
+    /// 报告已提交, with what it says (the sections its kind needs; empty in reports filed
+    /// before reports had content).
+    ReportFiled {
+        report: ReportKind,
+        #[serde(default)]
+        content: ReportContent,
+    },
     /// 办结
     Closed {
         #[serde(default)]

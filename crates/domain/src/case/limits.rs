@@ -172,7 +172,11 @@ impl EventBody {
                 reason(r)
             }
             B::Renumbered { reason: r, .. } => reason(r),
-            B::Resumed | B::MergedInto { .. } | B::ReportFiled { .. } => Ok(()),
+            B::ReportFiled { content, .. } => content
+                .texts()
+                .iter()
+                .try_for_each(|(field, text)| check(field, text, MAX_ANSWER_CHARS)),
+            B::Resumed | B::MergedInto { .. } => Ok(()),
         }
     }
 }

@@ -9,6 +9,7 @@ mod kinds;
 pub mod limits;
 mod model;
 mod permission;
+mod report;
 pub mod supervision;
 
 pub use admission::{admit, Inadmissible};
@@ -24,3 +25,4 @@ pub use intake::{
 pub use kinds::{CategoryDef, KindCatalog, KindDef};
 pub use model::{BureauCode, Caller, CaseNumber, Channel, Domain, Intake, Level, ModelError};
 pub use permission::{configures_centre, permits};
+pub use report::{ReportContent, Section};

@@ -83,3 +83,13 @@ pub fn intake(kind: &str, category: &str, level: Option<Level>) -> Intake {
     .resolve(&hotline_domain::centre::CentrePolicy::default())
     .unwrap_or_else(|e| panic!("{kind}/{category}: {e}"))
 }
+
+/// A response report with the sections it needs (003 §5.3.7 c)).
+pub fn response_report() -> hotline_domain::case::ReportContent {
+    hotline_domain::case::ReportContent {
+        happened: "来电反映问题".into(),
+        done: "已核实处理".into(),
+        result: "已解决".into(),
+        ..Default::default()
+    }
+}

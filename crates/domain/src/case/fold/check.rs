@@ -216,7 +216,7 @@ impl CaseState {
                 )?;
                 need(Some(*into) != self.id, R::MergeIntoSelf)
             }
-            B::ReportFiled { report } => {
+            B::ReportFiled { report, .. } => {
                 need(st != CaseStatus::Merged, R::Status)?;
                 // A clock waiting for the report takes it (a case reopened and closed again owes
                 // a new one, 003 §5.3.7 c)); otherwise a report is filed once.

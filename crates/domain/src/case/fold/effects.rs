@@ -181,7 +181,7 @@ impl CaseState {
                 }
                 self.pending_extensions.clear();
             }
-            B::ReportFiled { report } => {
+            B::ReportFiled { report, .. } => {
                 self.reports.push(*report);
                 self.fire_case(Trigger::ReportFiled(*report), at);
             }

@@ -50,6 +50,8 @@ pub enum InputKind {
     Satisfaction,
     /// Another case, by number.
     Case,
+    /// A section of a report (`content.<field>`), a paragraph the report must have.
+    Section,
 }
 
 /// What the user gives for each step. Exhaustive: a new kind of event must say what it asks.
@@ -69,8 +71,15 @@ fn inputs(body: &EventBody) -> Vec<OfferInput> {
         | B::SignedFor { .. }
         | B::Accepted { .. }
         | B::ArrivedOnSite { .. }
-        | B::Resumed
-        | B::ReportFiled { .. } => vec![],
+        | B::Resumed => vec![],
+        B::ReportFiled { report, .. } => report
+            .sections()
+            .iter()
+            .map(|s| OfferInput {
+                field: s.field,
+                input: K::Section,
+            })
+            .collect(),
         B::AnsweredOnSpot { .. } => ask(&[("answer", K::Text)]),
         B::Replied { .. } => ask(&[("text", K::Text)]),
         B::Dispatched { .. } => ask(&[("bureau", K::Bureau), ("note", K::Note)]),
@@ -195,7 +204,11 @@ impl CaseState {
                 .iter()
                 .find(|c| c.is_active() && c.spec.stop.contains(&awaited))
             {
-                candidates.push((EventBody::ReportFiled { report }, None, Some(c.reference())));
+                let body = EventBody::ReportFiled {
+                    report,
+                    content: Default::default(),
+                };
+                candidates.push((body, None, Some(c.reference())));
             }
         }
         for a in &self.assignments {
