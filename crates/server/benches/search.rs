@@ -47,7 +47,7 @@ async fn main() {
         .expect("DATABASE_URL of a seeded database (hotline-server seed-demo)");
     let pool = PgPoolOptions::new()
         .max_connections(8)
-        .connect(&url)
+        .connect_with(hotline_server::state::connect_options(&url).unwrap())
         .await
         .unwrap();
     let cases: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")

@@ -216,7 +216,9 @@ async fn main() -> anyhow::Result<()> {
     let config = Config::load(cli.config.as_deref())?;
     let pool = PgPoolOptions::new()
         .max_connections(20)
-        .connect(config.database_url()?)
+        .connect_with(hotline_server::state::connect_options(
+            config.database_url()?,
+        )?)
         .await
         .context("cannot connect to PostgreSQL")?;
     let now = SystemClock.now();

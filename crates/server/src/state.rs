@@ -81,10 +81,19 @@ impl Default for PoolLimits {
     }
 }
 
+/// How every connection of ours is opened: `url` with PostgreSQL's JIT off. Our queries are
+/// index scans and grouped index-only scans; JIT never pays on them, and on a misestimated one it
+/// costs more than the query (the report's late-entry count: 0 rows, 200 ms of JIT compiling out
+/// of 503 ms, `EXPLAIN ANALYZE` over 2,000,000 cases, docs/BENCHMARKS.md).
+pub fn connect_options(url: &str) -> Result<sqlx::postgres::PgConnectOptions, sqlx::Error> {
+    let options: sqlx::postgres::PgConnectOptions = url.parse()?;
+    Ok(options.options([("jit", "off")]))
+}
+
 /// The pool requests are served from, within `limits` (migrating and deriving facts at start
 /// may take long and use a pool of their own).
 pub async fn serving_pool(url: &str, limits: &PoolLimits) -> Result<PgPool, sqlx::Error> {
-    let options: sqlx::postgres::PgConnectOptions = url.parse()?;
+    let options = connect_options(url)?;
     let ms = |d: std::time::Duration| format!("{}ms", d.as_millis());
     let options = options.options([
         ("statement_timeout", ms(limits.statement)),
