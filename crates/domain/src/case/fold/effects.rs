@@ -203,13 +203,13 @@ impl CaseState {
             CaseStatus::Evaluated
         } else if self.replied_at.is_some() {
             CaseStatus::Replied
-        } else if self.taken_on_at.is_some() && self.with_bureau().is_none() {
-            CaseStatus::Handling
-        } else if self
-            .assignments
-            .iter()
-            .any(|a| matches!(a.status, A::SignedFor | A::Accepted))
+        } else if (self.taken_on_at.is_some() && self.with_bureau().is_none())
+            || self
+                .assignments
+                .iter()
+                .any(|a| matches!(a.status, A::SignedFor | A::Accepted))
         {
+            // Being handled: by the centre itself (中心自办), or by a bureau that signed for it.
             CaseStatus::Handling
         } else if self.assignments.iter().any(|a| a.status == A::Dispatched) {
             CaseStatus::Dispatched
