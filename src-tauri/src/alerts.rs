@@ -60,7 +60,7 @@ fn announce(app: &AppHandle, taken: TakenAlerts) {
         return;
     }
     for a in taken.alerts {
-        let title = words::alert_title(&a.number, a.threshold == "breached");
+        let title = words::alert_title(&a.number, &a.threshold);
         let body = words::alert_body(
             &a.label,
             a.bureau.as_deref(),

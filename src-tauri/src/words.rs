@@ -15,11 +15,13 @@ pub fn summary(clocks: i64, breached: i64) -> String {
     format!("{clocks} 件工单时限提醒，其中 {breached} 件已超时。点击查看队列。")
 }
 
-pub fn alert_title(number: &str, breached: bool) -> String {
-    if breached {
-        format!("工单已超时：{number}")
-    } else {
-        format!("工单即将超时：{number}")
+/// By the alert's threshold (`hotline_client::store::DueAlert::threshold`).
+pub fn alert_title(number: &str, threshold: &str) -> String {
+    match threshold {
+        "breached" => format!("工单已超时：{number}"),
+        "escalated" => format!("工单已升级，请接手：{number}"),
+        "ladder_alert" => format!("督办提醒：{number}"),
+        _ => format!("工单即将超时：{number}"),
     }
 }
 

@@ -156,6 +156,8 @@ async fn main() {
             },
             EventBody::Escalated {
                 note: "重点关注".into(),
+                clock: None,
+                to: vec![],
             },
         ];
         for body in steps.into_iter().take(EVENTS_PER_CASE - 1) {

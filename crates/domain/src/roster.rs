@@ -51,6 +51,24 @@ pub fn days_around(t: DateTime<Utc>) -> [NaiveDate; 2] {
     [today.pred_opt().unwrap_or(today), today]
 }
 
+/// Who escalations and ladder alerts go to: the supervisors among those on duty (the roster's
+/// 值班长), or every supervisor when the roster has none on duty — an escalation must reach
+/// someone.
+pub fn escalation_targets(on_duty: &[Duty], supervisors: &[String]) -> Vec<String> {
+    let mut on: Vec<String> = on_duty
+        .iter()
+        .filter(|d| supervisors.contains(&d.user))
+        .map(|d| d.user.clone())
+        .collect();
+    on.sort();
+    on.dedup();
+    if on.is_empty() {
+        supervisors.to_vec()
+    } else {
+        on
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,5 +103,24 @@ mod tests {
             days_around(at("2026-11-27T03:00:00+08:00")).map(|d| d.to_string()),
             ["2026-11-26", "2026-11-27"]
         );
+    }
+
+    #[test]
+    fn escalations_go_to_the_supervisors_on_duty_or_else_to_every_supervisor() {
+        let duty = |user: &str| Duty {
+            day: "2026-11-26".parse().unwrap(),
+            shift: "早班".into(),
+            starts: "08:00:00".parse().unwrap(),
+            ends: "16:00:00".parse().unwrap(),
+            position: user.into(),
+            user: user.into(),
+        };
+        let sups = vec!["lead1".to_owned(), "lead2".to_owned()];
+        assert_eq!(
+            escalation_targets(&[duty("seat1"), duty("lead2")], &sups),
+            ["lead2"],
+            "a seat on duty is not who escalations go to"
+        );
+        assert_eq!(escalation_targets(&[duty("seat1")], &sups), sups);
     }
 }

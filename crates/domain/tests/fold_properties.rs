@@ -113,7 +113,12 @@ fn body() -> impl Strategy<Value = EventBody> {
         }),
         (clock_ref(), text()).prop_map(|(clock, reason)| B::ExtensionDenied { clock, reason }),
         (bureau(), text()).prop_map(|(bureau, note)| B::Urged { bureau, note }),
-        text().prop_map(|note| B::Escalated { note }),
+        text().prop_map(|note| B::Escalated {
+            note,
+            clock: None,
+            to: vec![],
+        }),
+        text().prop_map(|note| B::EscalationTaken { note }),
         (proptest::option::of(bureau()), text())
             .prop_map(|(bureau, text)| B::Replied { bureau, text }),
         prop_oneof![

@@ -43,6 +43,10 @@ enum Command {
         /// PEM private key for --tls-cert
         #[arg(long)]
         tls_key: Option<PathBuf>,
+        /// Seconds between supervision passes (the escalation ladder: alerts, urgings,
+        /// escalations). Every server process runs them; each step is recorded once.
+        #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        supervise_every: u64,
     },
     /// Users and their roles
     #[command(subcommand)]
@@ -232,7 +236,11 @@ async fn main() -> anyhow::Result<()> {
             listen,
             tls_cert,
             tls_key,
-        } => serve_cmd::run(&config, pool, listen, tls_cert, tls_key, now).await?,
+            supervise_every,
+        } => {
+            let every = std::time::Duration::from_secs(supervise_every);
+            serve_cmd::run(&config, pool, listen, tls_cert, tls_key, every, now).await?
+        }
         Command::User(UserCommand::Add {
             name,
             role,

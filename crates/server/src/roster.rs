@@ -2,7 +2,7 @@
 //! (a day's roster, and who is on duty now).
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use hotline_domain::roster::{days_around, Duty};
+use hotline_domain::roster::{days_around, escalation_targets, Duty};
 use sqlx::{PgPool, Row};
 
 #[derive(Debug, thiserror::Error)]
@@ -112,4 +112,23 @@ pub async fn roster(
         duties,
         on_duty,
     })
+}
+
+/// Who the escalation ladder's alerts and escalations go to at `now`: the supervisors the roster
+/// has on duty, or every supervisor when it has none (`roster::escalation_targets`).
+pub async fn supervisors_for(
+    pool: &PgPool,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, sqlx::Error> {
+    let on_duty: Vec<Duty> = duties_of(pool, &days_around(now))
+        .await?
+        .into_iter()
+        .filter(|d| d.covers(now))
+        .collect();
+    let supervisors: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM users WHERE role = 'supervisor' AND disabled_at IS NULL ORDER BY name",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(escalation_targets(&on_duty, &supervisors))
 }

@@ -17,6 +17,7 @@ pub async fn run(
     listen: Option<String>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
+    supervise_every: std::time::Duration,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     MIGRATOR.run(&pool).await.context("migration failed")?;
@@ -49,7 +50,7 @@ pub async fn run(
         state.pool.clone(),
         state.clock.clone(),
         state.calendar.clone(),
-        std::time::Duration::from_secs(60),
+        supervise_every,
     );
     let addr = listen
         .or(config.listen.clone())

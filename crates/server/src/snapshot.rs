@@ -13,10 +13,12 @@ use sqlx::{PgPool, Postgres, Row, Transaction};
 use uuid::Uuid;
 
 use hotline_domain::case::facts::CaseFacts;
+use hotline_domain::case::supervision::next_rung_at;
 
 /// Bumped when the facts' derivation changes: the server re-derives older rows at start.
 /// 4: a dissatisfied callback reopens its case by itself (the fold, not the seat).
-pub const FACTS_VERSION: i16 = 4;
+/// 5: `supervise_at`, when the next rung of the case's escalation ladder is due.
+pub const FACTS_VERSION: i16 = 5;
 
 /// The histories of `cases` in pull order (the order every device folds them), as this
 /// transaction sees them.
@@ -143,6 +145,7 @@ impl SnapshotRows {
         c.first_replied_at.push(facts.first_replied_at);
         c.closed_at.push(facts.closed_at);
         c.on_spot.push(facts.on_spot);
+        c.supervise_at.push(next_rung_at(state, cal));
         c.state.push(Json(state.clone()));
     }
 
@@ -160,20 +163,21 @@ impl SnapshotRows {
         // Tokens travel space-joined: a ragged text[][] has no UNNEST.
         sqlx::query(
             "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, search_tokens, search_text,
-                                channel, bureau, first_replied_at, closed_at, on_spot, facts_version, due_provisional)
+                                channel, bureau, first_replied_at, closed_at, on_spot, facts_version, due_provisional, supervise_at)
              SELECT id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, string_to_array(tokens, ' '), text,
-                    channel, bureau, first_replied_at, closed_at, on_spot, $19, due_provisional
+                    channel, bureau, first_replied_at, closed_at, on_spot, $19, due_provisional, supervise_at
              FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
                          $9::timestamptz[], $10::int[], $11::jsonb[], $12::text[], $13::text[],
-                         $14::text[], $15::text[], $16::timestamptz[], $17::timestamptz[], $18::bool[], $20::bool[])
+                         $14::text[], $15::text[], $16::timestamptz[], $17::timestamptz[], $18::bool[], $20::bool[], $21::timestamptz[])
                   AS t(id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, tokens, text,
-                       channel, bureau, first_replied_at, closed_at, on_spot, due_provisional)
+                       channel, bureau, first_replied_at, closed_at, on_spot, due_provisional, supervise_at)
              ON CONFLICT (id) DO UPDATE SET status = excluded.status, next_due = excluded.next_due,
                                             due_provisional = excluded.due_provisional,
                                             conflicts = excluded.conflicts, state = excluded.state,
                                             channel = excluded.channel, bureau = excluded.bureau,
                                             first_replied_at = excluded.first_replied_at, closed_at = excluded.closed_at,
-                                            on_spot = excluded.on_spot, facts_version = excluded.facts_version",
+                                            on_spot = excluded.on_spot, facts_version = excluded.facts_version,
+                                            supervise_at = excluded.supervise_at",
         )
         .bind(&c.id)
         .bind(&c.number)
@@ -195,6 +199,7 @@ impl SnapshotRows {
         .bind(&c.on_spot)
         .bind(FACTS_VERSION)
         .bind(&c.due_provisional)
+        .bind(&c.supervise_at)
         .execute(&mut **tx)
         .await?;
         sqlx::query("DELETE FROM clock_runs WHERE case_id = ANY($1)")
@@ -288,11 +293,12 @@ impl SnapshotRows {
                     c.on_spot[i].to_string(),
                     FACTS_VERSION.to_string(),
                     c.due_provisional[i].to_string(),
+                    time(&c.supervise_at[i]),
                 ],
             );
         }
         copy(tx, "COPY cases (id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, search_tokens, search_text,
-                               channel, bureau, first_replied_at, closed_at, on_spot, facts_version, due_provisional) FROM STDIN (FORMAT csv, NULL '')", out).await?;
+                               channel, bureau, first_replied_at, closed_at, on_spot, facts_version, due_provisional, supervise_at) FROM STDIN (FORMAT csv, NULL '')", out).await?;
         let mut out = Vec::with_capacity(runs.case.len() * 120);
         for i in 0..runs.case.len() {
             csv_line(
@@ -399,6 +405,7 @@ struct Columns {
     first_replied_at: Vec<Option<DateTime<Utc>>>,
     closed_at: Vec<Option<DateTime<Utc>>>,
     on_spot: Vec<bool>,
+    supervise_at: Vec<Option<DateTime<Utc>>>,
 }
 
 #[derive(Default)]

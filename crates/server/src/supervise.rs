@@ -1,7 +1,8 @@
-//! The server's supervision pass (督办): for every case with a bureau's clock past its due, the
-//! steps `hotline_domain::case::supervision::due_steps` says are due (urging the next working
-//! day, escalating after a repeated breach) are recorded as the `system` user from the server's
-//! own device, like any push: in the log, folded, and announced to every seat.
+//! The server's supervision pass (督办): for every case whose next ladder rung is due
+//! (`cases.supervise_at`, the domain's `next_rung_at`), the steps
+//! `hotline_domain::case::supervision::due_steps` says are due (the duty supervisor alerted, the
+//! bureau urged, the case escalated to the supervisors on duty) are recorded as the `system` user
+//! from the server's own device, like any push: in the log, folded, and announced to every seat.
 
 use std::time::Duration;
 
@@ -25,12 +26,15 @@ pub async fn run_once(
     cal: &SlaCalendar,
     now: DateTime<Utc>,
 ) -> Result<usize, sqlx::Error> {
-    let late: Vec<Uuid> = sqlx::query_scalar(
-        "SELECT DISTINCT case_id FROM clock_runs WHERE stopped_at IS NULL AND NOT cancelled AND bureau <> '' AND due_at < $1",
-    )
-    .bind(now)
-    .fetch_all(pool)
-    .await?;
+    let late: Vec<Uuid> =
+        sqlx::query_scalar("SELECT id FROM cases WHERE supervise_at <= $1 ORDER BY id")
+            .bind(now)
+            .fetch_all(pool)
+            .await?;
+    if late.is_empty() {
+        return Ok(0);
+    }
+    let duty = crate::roster::supervisors_for(pool, now).await?;
     let user: i64 = sqlx::query_scalar("SELECT id FROM users WHERE name = $1")
         .bind(SYSTEM_USER)
         .fetch_one(pool)
@@ -50,7 +54,7 @@ pub async fn run_once(
         let mut fresh: Vec<(i64, Event)> = Vec::new();
         for (case, events) in &histories {
             let mut state = CaseState::fold(events);
-            for body in due_steps(&state, events, cal, now) {
+            for body in due_steps(&state, cal, now, &duty) {
                 let e = Event {
                     id: EventId(Uuid::now_v7()),
                     case: CaseId(*case),

@@ -62,6 +62,8 @@ async fn a_push_applies_once_whatever_the_retries_and_a_gap_is_refused() {
         now(),
         EventBody::Escalated {
             note: "升级".into(),
+            clock: None,
+            to: vec![],
         },
     );
     let (status, code) = error_of(seat.push(&http, &base, 4, &[e.clone()]).await).await;
@@ -145,6 +147,8 @@ async fn a_refused_event_never_blocks_the_events_after_it() {
         now(),
         EventBody::Escalated {
             note: "升级".into(),
+            clock: None,
+            to: vec![],
         },
     );
     let r: serde_json::Value = seat
@@ -181,6 +185,8 @@ async fn a_refused_event_never_blocks_the_events_after_it() {
         now(),
         EventBody::Escalated {
             note: "另一个".into(),
+            clock: None,
+            to: vec![],
         },
     );
     assert_eq!(

@@ -74,13 +74,25 @@ due_provisional: boolean, next_clock: string | null,
 /**
  * The clock's name (响应, 答复…).
  */
-next_label: string | null, conflicts: number, };
+next_label: string | null, conflicts: number, 
+/**
+ * An open escalation (升级): to whom (empty: every supervisor) …
+ */
+escalated_to: Array<string> | null, 
+/**
+ * … and the supervisor who took it.
+ */
+escalation_taken_by: string | null, };
 
 export type Caller = { phone: string, name: string | null, id_number: string | null, };
 
 export type CallerLookup = { phone: string, history: Array<CaseRow>, duplicates: Array<Duplicate>, };
 
-export type CaseDetail = { now: string, row: CaseRow, intake: Intake | null, received_by: string | null, paused_since: string | null, assignments: Array<Assignment>, clocks: Array<ClockView>, pending_extensions: Array<ExtensionRequest>, conflicts: Array<Conflict>, merged_into: string | null, 
+export type CaseDetail = { now: string, row: CaseRow, intake: Intake | null, received_by: string | null, paused_since: string | null, assignments: Array<Assignment>, clocks: Array<ClockView>, pending_extensions: Array<ExtensionRequest>, conflicts: Array<Conflict>, 
+/**
+ * The open escalation (升级): to whom, why, and who took it.
+ */
+escalation: Escalation | null, merged_into: string | null, 
 /**
  * Numbers the case had before the server renumbered it (the caller may know one).
  */
@@ -95,7 +107,7 @@ export type CaseEvent = { id: EventId, case: CaseId, at: string, actor: Actor, d
  * How many events of the case the recording device had when it recorded this one: what it
  * had seen. An event that arrives after others it never saw was made while apart.
  */
-seen: number, } & ({ "type": "received" } & Intake | { "type": "answered_on_spot", answer: string, article: string | null, } | { "type": "dispatched", bureau: BureauCode, note: string, } | { "type": "taken_on", note: string, } | { "type": "signed_for", bureau: BureauCode, } | { "type": "returned", bureau: BureauCode, reason: string, } | { "type": "return_denied", bureau: BureauCode, reason: string, } | { "type": "redispatched", from: BureauCode, to: BureauCode, note: string, } | { "type": "accepted", bureau: BureauCode, } | { "type": "declined", bureau: BureauCode, reason: string, } | { "type": "progress_fed_back", bureau: BureauCode | null, note: string, } | { "type": "arrived_on_site", bureau: BureauCode | null, } | { "type": "paused", reason: string, } | { "type": "resumed" } | { "type": "extension_requested", clock: ClockRef, amount: SlaAmount, reason: string, } | { "type": "extension_approved", clock: ClockRef, amount: SlaAmount | null, note: string, } | { "type": "extension_denied", clock: ClockRef, reason: string, } | { "type": "urged", bureau: BureauCode, note: string, } | { "type": "escalated", note: string, } | { "type": "replied", bureau: BureauCode | null, text: string, } | { "type": "called_back", satisfaction: Satisfaction, comment: string, } | { "type": "reopened", reason: string, } | { "type": "merged_into", into: CaseId, } | { "type": "report_filed", report: ReportKind, content: ReportContent, } | { "type": "closed", note: string, } | { "type": "clocks_corrected", clocks: Array<ClockSpec>, reason: string, } | { "type": "renumbered", number: CaseNumber, reason: string, });
+seen: number, } & ({ "type": "received" } & Intake | { "type": "answered_on_spot", answer: string, article: string | null, } | { "type": "dispatched", bureau: BureauCode, note: string, } | { "type": "taken_on", note: string, } | { "type": "signed_for", bureau: BureauCode, } | { "type": "returned", bureau: BureauCode, reason: string, } | { "type": "return_denied", bureau: BureauCode, reason: string, } | { "type": "redispatched", from: BureauCode, to: BureauCode, note: string, } | { "type": "accepted", bureau: BureauCode, } | { "type": "declined", bureau: BureauCode, reason: string, } | { "type": "progress_fed_back", bureau: BureauCode | null, note: string, } | { "type": "arrived_on_site", bureau: BureauCode | null, } | { "type": "paused", reason: string, } | { "type": "resumed" } | { "type": "extension_requested", clock: ClockRef, amount: SlaAmount, reason: string, } | { "type": "extension_approved", clock: ClockRef, amount: SlaAmount | null, note: string, } | { "type": "extension_denied", clock: ClockRef, reason: string, } | { "type": "urged", bureau: BureauCode, note: string, } | { "type": "escalated", note: string, clock?: ClockRef | null, to?: Array<string>, } | { "type": "alerted", clock: ClockRef, note: string, to: Array<string>, } | { "type": "escalation_taken", note: string, } | { "type": "replied", bureau: BureauCode | null, text: string, } | { "type": "called_back", satisfaction: Satisfaction, comment: string, } | { "type": "reopened", reason: string, } | { "type": "merged_into", into: CaseId, } | { "type": "report_filed", report: ReportKind, content: ReportContent, } | { "type": "closed", note: string, } | { "type": "clocks_corrected", clocks: Array<ClockSpec>, reason: string, } | { "type": "renumbered", number: CaseNumber, reason: string, });
 
 export type CaseId = string;
 
@@ -117,7 +129,15 @@ due_provisional: boolean, next_clock: string | null,
 /**
  * The clock's name (响应, 答复…).
  */
-next_label: string | null, conflicts: number, };
+next_label: string | null, conflicts: number, 
+/**
+ * An open escalation (升级): to whom (empty: every supervisor) …
+ */
+escalated_to: Array<string> | null, 
+/**
+ * … and the supervisor who took it.
+ */
+escalation_taken_by: string | null, };
 
 export type CaseStatus = "unreceived" | "received" | "dispatched" | "handling" | "replied" | "evaluated" | "closed" | "merged";
 
@@ -157,7 +177,14 @@ restart: Array<Trigger>,
 /**
  * The seed and section the figure comes from.
  */
-source: string, };
+source: string, 
+/**
+ * What the server does as the clock runs late (督办阶梯); none: [`default_ladder`] for its
+ * unit and scope.
+ *
+ * [`default_ladder`]: super::ladder::default_ladder
+ */
+ladder?: Array<Rung>, };
 
 export type ClockStatus = "running" | "paused" | "met" | "breached" | "cancelled";
 
@@ -246,7 +273,15 @@ due_provisional: boolean, next_clock: string | null,
 /**
  * The clock's name (响应, 答复…).
  */
-next_label: string | null, conflicts: number, };
+next_label: string | null, conflicts: number, 
+/**
+ * An open escalation (升级): to whom (empty: every supervisor) …
+ */
+escalated_to: Array<string> | null, 
+/**
+ * … and the supervisor who took it.
+ */
+escalation_taken_by: string | null, };
 
 export type DepthCell = { kind: string, status: string, count: number, };
 
@@ -291,7 +326,7 @@ export type DueAlert = { case_id: string, number: string, kind: string, category
  */
 label: string, bureau: string | null, 
 /**
- * `breached`, or `left:<unit>:<amount>`.
+ * `breached`, `left:<unit>:<amount>`, or the ladder's `ladder_alert` and `escalated`.
  */
 threshold: string, due: string, 
 /**
@@ -329,7 +364,15 @@ due_provisional: boolean, next_clock: string | null,
 /**
  * The clock's name (响应, 答复…).
  */
-next_label: string | null, conflicts: number, };
+next_label: string | null, conflicts: number, 
+/**
+ * An open escalation (升级): to whom (empty: every supervisor) …
+ */
+escalated_to: Array<string> | null, 
+/**
+ * … and the supervisor who took it.
+ */
+escalation_taken_by: string | null, };
 
 export type Duty = { day: string, 
 /**
@@ -347,7 +390,17 @@ export type ErrorPayload = { code: string, message: string,
  */
 fields?: Array<FieldError>, };
 
-export type EventBody = { "type": "received" } & Intake | { "type": "answered_on_spot", answer: string, article: string | null, } | { "type": "dispatched", bureau: BureauCode, note: string, } | { "type": "taken_on", note: string, } | { "type": "signed_for", bureau: BureauCode, } | { "type": "returned", bureau: BureauCode, reason: string, } | { "type": "return_denied", bureau: BureauCode, reason: string, } | { "type": "redispatched", from: BureauCode, to: BureauCode, note: string, } | { "type": "accepted", bureau: BureauCode, } | { "type": "declined", bureau: BureauCode, reason: string, } | { "type": "progress_fed_back", bureau: BureauCode | null, note: string, } | { "type": "arrived_on_site", bureau: BureauCode | null, } | { "type": "paused", reason: string, } | { "type": "resumed" } | { "type": "extension_requested", clock: ClockRef, amount: SlaAmount, reason: string, } | { "type": "extension_approved", clock: ClockRef, amount: SlaAmount | null, note: string, } | { "type": "extension_denied", clock: ClockRef, reason: string, } | { "type": "urged", bureau: BureauCode, note: string, } | { "type": "escalated", note: string, } | { "type": "replied", bureau: BureauCode | null, text: string, } | { "type": "called_back", satisfaction: Satisfaction, comment: string, } | { "type": "reopened", reason: string, } | { "type": "merged_into", into: CaseId, } | { "type": "report_filed", report: ReportKind, content: ReportContent, } | { "type": "closed", note: string, } | { "type": "clocks_corrected", clocks: Array<ClockSpec>, reason: string, } | { "type": "renumbered", number: CaseNumber, reason: string, };
+export type Escalation = { at: string, note: string, 
+/**
+ * The late clock, when the server's ladder escalated it.
+ */
+clock: ClockRef | null, 
+/**
+ * The supervisors on duty it went to; empty: every supervisor.
+ */
+to: Array<string>, taken_by: string | null, taken_at: string | null, };
+
+export type EventBody = { "type": "received" } & Intake | { "type": "answered_on_spot", answer: string, article: string | null, } | { "type": "dispatched", bureau: BureauCode, note: string, } | { "type": "taken_on", note: string, } | { "type": "signed_for", bureau: BureauCode, } | { "type": "returned", bureau: BureauCode, reason: string, } | { "type": "return_denied", bureau: BureauCode, reason: string, } | { "type": "redispatched", from: BureauCode, to: BureauCode, note: string, } | { "type": "accepted", bureau: BureauCode, } | { "type": "declined", bureau: BureauCode, reason: string, } | { "type": "progress_fed_back", bureau: BureauCode | null, note: string, } | { "type": "arrived_on_site", bureau: BureauCode | null, } | { "type": "paused", reason: string, } | { "type": "resumed" } | { "type": "extension_requested", clock: ClockRef, amount: SlaAmount, reason: string, } | { "type": "extension_approved", clock: ClockRef, amount: SlaAmount | null, note: string, } | { "type": "extension_denied", clock: ClockRef, reason: string, } | { "type": "urged", bureau: BureauCode, note: string, } | { "type": "escalated", note: string, clock?: ClockRef | null, to?: Array<string>, } | { "type": "alerted", clock: ClockRef, note: string, to: Array<string>, } | { "type": "escalation_taken", note: string, } | { "type": "replied", bureau: BureauCode | null, text: string, } | { "type": "called_back", satisfaction: Satisfaction, comment: string, } | { "type": "reopened", reason: string, } | { "type": "merged_into", into: CaseId, } | { "type": "report_filed", report: ReportKind, content: ReportContent, } | { "type": "closed", note: string, } | { "type": "clocks_corrected", clocks: Array<ClockSpec>, reason: string, } | { "type": "renumbered", number: CaseNumber, reason: string, };
 
 export type EventId = string;
 
@@ -538,7 +591,15 @@ due_provisional: boolean, next_clock: string | null,
 /**
  * The clock's name (响应, 答复…).
  */
-next_label: string | null, conflicts: number, };
+next_label: string | null, conflicts: number, 
+/**
+ * An open escalation (升级): to whom (empty: every supervisor) …
+ */
+escalated_to: Array<string> | null, 
+/**
+ * … and the supervisor who took it.
+ */
+escalation_taken_by: string | null, };
 
 export type ReportContent = { 
 /**
@@ -582,6 +643,12 @@ export type RouteSuggestion = { bureau: string, name: string,
  * such cases before.
  */
 source: string, cases: number, };
+
+export type Rung = { at: RungAt, action: RungAction, };
+
+export type RungAction = "alert" | "urge" | "escalate";
+
+export type RungAt = { "after": "budget_percent", "value": number } | { "after": "working_days_after_due", "value": number };
 
 export type Satisfaction = "satisfied" | "basically_satisfied" | "dissatisfied";
 

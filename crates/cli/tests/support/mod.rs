@@ -81,6 +81,11 @@ impl Server {
     /// through libfaketime (Debian's faketime): a centre on another day than the test machine's.
     /// Monotonic time stays real, so timers and timeouts behave.
     pub fn start_at(db: &str, port: u16, at: &str) -> Self {
+        Self::start_at_with(db, port, at, &[])
+    }
+
+    /// [`Server::start_at`] with more `serve` arguments.
+    pub fn start_at_with(db: &str, port: u16, at: &str, args: &[&str]) -> Self {
         let lib = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
         assert!(
             Path::new(lib).exists(),
@@ -88,6 +93,7 @@ impl Server {
         );
         let mut serve = Self::serve(db, port);
         serve
+            .args(args)
             .env("LD_PRELOAD", lib)
             .env("FAKETIME", format!("@{at}"))
             .env("FAKETIME_DONT_FAKE_MONOTONIC", "1")

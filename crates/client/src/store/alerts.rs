@@ -12,6 +12,11 @@ use super::read::on_the_desk;
 use super::LocalStore;
 use crate::ClientError;
 
+/// The threshold of an alert the server's escalation ladder recorded for a supervisor (督办提醒)…
+pub const LADDER_ALERT: &str = "ladder_alert";
+/// … and of an escalation to them (升级).
+pub const ESCALATED: &str = "escalated";
+
 /// Whose cases alert on this desktop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -34,7 +39,7 @@ pub struct DueAlert {
     /// The clock's name (响应, 答复…).
     pub label: String,
     pub bureau: Option<String>,
-    /// `breached`, or `left:<unit>:<amount>`.
+    /// `breached`, `left:<unit>:<amount>`, or the ladder's `ladder_alert` and `escalated`.
     pub threshold: String,
     pub due: DateTime<Utc>,
     /// The due rests on a year whose holiday notice is not imported yet (暂定).
@@ -50,7 +55,11 @@ impl DueAlert {
             parts.next(),
             parts.next().and_then(|v| v.parse().ok()),
         ) else {
-            return "已超时".into();
+            return match self.threshold.as_str() {
+                ESCALATED => "已升级至值班长".into(),
+                LADDER_ALERT => "督办提醒".into(),
+                _ => "已超时".into(),
+            };
         };
         let amount = match unit {
             "working_minutes" => SlaAmount::WorkingMinutes(value),
@@ -63,14 +72,26 @@ impl DueAlert {
 }
 
 impl LocalStore {
-    fn scope_sql(&self, scope: AlertScope) -> (&'static str, String) {
-        match scope {
-            AlertScope::All => ("1 = 1", String::new()),
+    /// The alerts this desk shows: the clock points of the cases in `scope`, and the ladder's
+    /// alerts and escalations addressed to this user (or, `*`, to every supervisor when this user
+    /// is one). The second part is the filter's parameters, in order.
+    fn scope_sql(&self, scope: AlertScope) -> (String, Vec<String>) {
+        let user = self.identity.user.clone();
+        let supervisor = i32::from(self.identity.role == hotline_domain::case::Role::Supervisor);
+        let (mine, mut binds) = match scope {
+            AlertScope::All => ("1 = 1", vec![]),
             AlertScope::Mine => (
                 "case_id IN (SELECT id FROM cases WHERE owner = ?)",
-                self.identity.user.clone(),
+                vec![user.clone()],
             ),
-        }
+        };
+        binds.push(user);
+        (
+            format!(
+                "((for_user = '' AND {mine}) OR for_user = ? OR (for_user = '*' AND {supervisor} = 1))"
+            ),
+            binds,
+        )
     }
 
     /// When the next unsent alert point in scope falls due: what the scheduler sleeps until.
@@ -78,11 +99,11 @@ impl LocalStore {
         &self,
         scope: AlertScope,
     ) -> Result<Option<DateTime<Utc>>, ClientError> {
-        let (filter, user) = self.scope_sql(scope);
+        let (filter, binds) = self.scope_sql(scope);
         let sql = format!("SELECT min(at) FROM alerts WHERE sent_at IS NULL AND {filter}");
         let mut q = sqlx::query_scalar::<_, Option<i64>>(&sql);
-        if scope == AlertScope::Mine {
-            q = q.bind(user);
+        for b in binds {
+            q = q.bind(b);
         }
         Ok(q.fetch_one(&self.pool)
             .await?
@@ -100,14 +121,14 @@ impl LocalStore {
         now: DateTime<Utc>,
         at_most: usize,
     ) -> Result<TakenAlerts, ClientError> {
-        let (filter, user) = self.scope_sql(scope);
+        let (filter, binds) = self.scope_sql(scope);
         let tag = format!("{} {}", now.to_rfc3339(), crate::ids::new_event_id(now).0);
         let mut tx = self.write().await?;
         let update =
             format!("UPDATE alerts SET sent_at = ? WHERE sent_at IS NULL AND at <= ? AND {filter}");
         let mut q = sqlx::query(&update).bind(&tag).bind(now.timestamp());
-        if scope == AlertScope::Mine {
-            q = q.bind(user);
+        for b in binds {
+            q = q.bind(b);
         }
         q.execute(&mut *tx).await?;
         // Per clock run, its latest due point: the worst it reached.
@@ -137,7 +158,7 @@ impl LocalStore {
                     clock: r.get("clock"),
                     label: r.get("label"),
                     bureau: (!bureau.is_empty()).then_some(bureau),
-                    threshold: r.get("threshold"),
+                    threshold: ladder_threshold(r.get("threshold")),
                     due: DateTime::from_timestamp(r.get("due"), 0).unwrap_or_default(),
                     provisional: r.get("provisional"),
                 });
@@ -149,6 +170,14 @@ impl LocalStore {
             breached: counts.get("breached"),
             alerts,
         })
+    }
+}
+
+/// A ladder point's threshold without the user it was stored for (`escalated:lead1`).
+fn ladder_threshold(stored: String) -> String {
+    match stored.split_once(':') {
+        Some((t @ (ESCALATED | LADDER_ALERT), _)) => t.to_owned(),
+        _ => stored,
     }
 }
 

@@ -31,6 +31,10 @@ pub struct CaseRow {
     /// The clock's name (响应, 答复…).
     pub next_label: Option<String>,
     pub conflicts: i64,
+    /// An open escalation (升级): to whom (empty: every supervisor) …
+    pub escalated_to: Option<Vec<String>>,
+    /// … and the supervisor who took it.
+    pub escalation_taken_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -42,7 +46,7 @@ pub struct QueueFilter {
     pub limit: Option<i64>,
 }
 
-pub(super) const COLUMNS: &str = "c.id, c.number, c.kind, c.status, c.phone, c.district, c.category, c.received_at, c.next_due, c.next_clock, c.next_label, c.conflicts, c.due_provisional";
+pub(super) const COLUMNS: &str = "c.id, c.number, c.kind, c.status, c.phone, c.district, c.category, c.received_at, c.next_due, c.next_clock, c.next_label, c.conflicts, c.due_provisional, c.escalated_to, c.escalation_taken_by";
 /// The statuses on the desk (`CaseStatus::on_the_desk`) as an SQL list: the queue, the
 /// dashboard and alarm pruning name the set the domain defines. The queue's partial index
 /// (`cases_queue`, migration 0002) must have the same predicate; a test holds them together.
@@ -76,6 +80,13 @@ pub(super) fn row(r: &SqliteRow) -> CaseRow {
         next_clock: r.get("next_clock"),
         next_label: r.get("next_label"),
         conflicts: r.get("conflicts"),
+        escalated_to: r.get::<Option<String>, _>("escalated_to").map(|to| {
+            to.split(',')
+                .filter(|u| !u.is_empty())
+                .map(str::to_owned)
+                .collect()
+        }),
+        escalation_taken_by: r.get("escalation_taken_by"),
     }
 }
 

@@ -4,18 +4,66 @@
 
 use hotline_domain::case::facts::CaseFacts;
 use hotline_domain::case::{CaseState, Urgency};
-use hotline_domain::sla::{AlertSettings, Light, SlaCalendar};
+use hotline_domain::sla::{AlertSettings, Light, RungAction, SlaCalendar};
 use hotline_domain::text::index_tokens;
 use sqlx::{Row, Sqlite, Transaction};
 
+use super::alerts::{ESCALATED, LADDER_ALERT};
 use super::cases::history;
 use super::LocalStore;
 use crate::ClientError;
 
 /// What a snapshot holds; bump it when that changes and every snapshot is rebuilt on open.
-const SNAPSHOT_FORMAT: i64 = 4;
+const SNAPSHOT_FORMAT: i64 = 5;
 
 /// Rewrites the case's row, its bureaus, its alert points and (for a new case) its search tokens.
+/// One desktop alert row: clock, label, bureau, run, threshold, at, due, provisional, for whom.
+type AlertRow = (String, String, String, i64, String, i64, i64, bool, String);
+
+/// The alerts the server's escalation ladder recorded, one per supervisor they went to (`*`:
+/// every supervisor): `run` is the record's place among the case's ladder records, negated so
+/// it never meets a clock run's number; `at` is when it was recorded, `due` the clock's due.
+fn ladder_points(state: &CaseState, cal: &SlaCalendar) -> Vec<AlertRow> {
+    let mut out = Vec::new();
+    for (i, rec) in state.ladder_marks.iter().enumerate() {
+        let threshold = match rec.action {
+            RungAction::Alert => LADDER_ALERT,
+            RungAction::Escalate => ESCALATED,
+            RungAction::Urge => continue, // the bureau's, not a supervisor's
+        };
+        let clock = rec.clock.as_ref();
+        let instance = clock.and_then(|c| state.clock(c));
+        let label = instance.map(|c| c.spec.label.clone()).unwrap_or_default();
+        let due = instance
+            .and_then(|c| c.current())
+            .and_then(|r| r.read(cal, rec.at).ok())
+            .map_or(rec.at, |r| r.due);
+        let bureau = clock
+            .and_then(|c| c.bureau.as_ref())
+            .map(|b| b.0.clone())
+            .unwrap_or_default();
+        let to = if rec.to.is_empty() {
+            vec!["*".to_owned()]
+        } else {
+            rec.to.clone()
+        };
+        for user in to {
+            out.push((
+                clock.map(|c| c.key.clone()).unwrap_or_default(),
+                label.clone(),
+                bureau.clone(),
+                -(i as i64) - 1,
+                format!("{threshold}:{user}"),
+                rec.at.timestamp(),
+                due.timestamp(),
+                false,
+                user,
+            ));
+        }
+    }
+    out
+}
+
 pub(super) async fn save_snapshot(
     tx: &mut Transaction<'_, Sqlite>,
     state: &CaseState,
@@ -49,22 +97,24 @@ pub(super) async fn save_snapshot(
                 clock.spec.key.clone(),
                 clock.spec.label.clone(),
                 bureau,
-                clock.runs.len() - 1,
+                clock.runs.len() as i64 - 1,
                 p.threshold,
                 p.at.timestamp(),
                 m.due.timestamp(),
                 provisional,
+                String::new(),
             ));
         }
     }
+    points.extend(ladder_points(state, cal));
     let existed: Option<i64> = sqlx::query_scalar("SELECT rid FROM cases WHERE id = ?")
         .bind(&case_id)
         .fetch_optional(&mut **tx)
         .await?;
     let rid: i64 = sqlx::query_scalar(
-        "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, next_clock, conflicts, owner, address, at_risk, next_label, due_provisional, light_first, red_from)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
-         ON CONFLICT (id) DO UPDATE SET number = ?2, status = ?4, next_due = ?9, next_clock = ?10, conflicts = ?11, owner = ?12, address = ?13, at_risk = ?14, next_label = ?15, due_provisional = ?16, light_first = ?17, red_from = ?18
+        "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, next_clock, conflicts, owner, address, at_risk, next_label, due_provisional, light_first, red_from, escalated_to, escalation_taken_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+         ON CONFLICT (id) DO UPDATE SET number = ?2, status = ?4, next_due = ?9, next_clock = ?10, conflicts = ?11, owner = ?12, address = ?13, at_risk = ?14, next_label = ?15, due_provisional = ?16, light_first = ?17, red_from = ?18, escalated_to = ?19, escalation_taken_by = ?20
          RETURNING rid",
     )
     .bind(&case_id)
@@ -86,6 +136,8 @@ pub(super) async fn save_snapshot(
     .bind(state.next_due_provisional(cal))
     .bind(light.first.code())
     .bind(light.turns(Light::Red).map(|t| t.timestamp()))
+    .bind(state.escalation.as_ref().map(|x| x.to.join(",")))
+    .bind(state.escalation.as_ref().and_then(|x| x.taken_by.clone()))
     .fetch_one(&mut **tx)
     .await?;
     save_facts(tx, rid, state, cal).await?;
@@ -113,18 +165,19 @@ pub(super) async fn save_snapshot(
         .bind(&case_id)
         .execute(&mut **tx)
         .await?;
-    for (clock, label, bureau, run, threshold, at, due, provisional) in points {
+    for (clock, label, bureau, run, threshold, at, due, provisional, for_user) in points {
         // A point already sent stays sent: OR IGNORE keeps its row.
-        sqlx::query("INSERT OR IGNORE INTO alerts (case_id, clock, label, bureau, run, threshold, at, due, provisional) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        sqlx::query("INSERT OR IGNORE INTO alerts (case_id, clock, label, bureau, run, threshold, at, due, provisional, for_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(&case_id)
             .bind(clock)
             .bind(label)
             .bind(bureau)
-            .bind(run as i64)
+            .bind(run)
             .bind(threshold)
             .bind(at)
             .bind(due)
             .bind(provisional)
+            .bind(for_user)
             .execute(&mut **tx)
             .await?;
     }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use hotline_domain::case::{
-    Assignment, CaseState, Conflict, Event, ExtensionRequest, Intake, Offer,
+    Assignment, CaseState, Conflict, Escalation, Event, ExtensionRequest, Intake, Offer,
 };
 use hotline_domain::sla::{AlertSettings, ClockStatus, Light, SlaAmount, SlaCalendar};
 use serde::Serialize;
@@ -40,6 +40,8 @@ pub struct CaseDetail {
     pub clocks: Vec<ClockView>,
     pub pending_extensions: Vec<ExtensionRequest>,
     pub conflicts: Vec<Conflict>,
+    /// The open escalation (升级): to whom, why, and who took it.
+    pub escalation: Option<Escalation>,
     pub merged_into: Option<String>,
     /// Numbers the case had before the server renumbered it (the caller may know one).
     pub former_numbers: Vec<String>,
@@ -96,6 +98,7 @@ pub fn case_detail(
         clocks,
         pending_extensions: state.pending_extensions.clone(),
         conflicts: state.conflicts.clone(),
+        escalation: state.escalation.clone(),
         merged_into: state.merged_into.map(|c| c.0.to_string()),
         former_numbers: state
             .former_numbers

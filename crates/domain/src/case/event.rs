@@ -155,8 +155,28 @@ pub enum EventBody {
     ExtensionDenied { clock: ClockRef, reason: String },
     /// 催办
     Urged { bureau: BureauCode, note: String },
-    /// 升级 / 督办
-    Escalated { note: String },
+    /// 升级 / 督办: the case goes to a supervisor, who must take it. The server's ladder names
+    /// the clock and the supervisors on duty it went to; a seat's own escalation names neither
+    /// (it goes to every supervisor).
+    Escalated {
+        note: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        clock: Option<ClockRef>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        to: Vec<String>,
+    },
+    /// 督办提醒: the server's ladder told the supervisors on duty that a clock is running late;
+    /// the case stays where it is.
+    Alerted {
+        clock: ClockRef,
+        note: String,
+        to: Vec<String>,
+    },
+    /// 接手升级: a supervisor takes an escalated case.
+    EscalationTaken {
+        #[serde(default)]
+        note: String,
+    },
     /// 答复 (by a bureau, or by the operator when `bureau` is none)
     Replied {
         #[serde(default)]
@@ -222,6 +242,8 @@ impl EventBody {
             Self::ExtensionDenied { .. } => ("extension_denied", "驳回延期"),
             Self::Urged { .. } => ("urged", "催办"),
             Self::Escalated { .. } => ("escalated", "升级"),
+            Self::Alerted { .. } => ("alerted", "督办提醒"),
+            Self::EscalationTaken { .. } => ("escalation_taken", "接手升级"),
             Self::Replied { .. } => ("replied", "答复"),
             Self::CalledBack { .. } => ("called_back", "回访"),
             Self::Reopened { .. } => ("reopened", "重启"),

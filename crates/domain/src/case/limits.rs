@@ -53,6 +53,13 @@ fn bureau(b: Option<&BureauCode>) -> Result<(), TooLong> {
     b.map_or(Ok(()), |b| check("bureau", &b.0, MAX_CODE_CHARS))
 }
 
+/// The supervisors an alert or escalation went to: each a user name, all of them together no
+/// longer than a note.
+fn recipients(to: &[String]) -> Result<(), TooLong> {
+    to.iter().try_for_each(|u| check("to", u, MAX_CODE_CHARS))?;
+    check("to", &to.join(","), MAX_NOTE_CHARS)
+}
+
 /// The keys of the clocks a case runs (an intake's, or the server's correction of them).
 fn clock_keys(clocks: &[ClockSpec]) -> Result<(), TooLong> {
     clocks
@@ -161,7 +168,19 @@ impl EventBody {
                 clock.check_lengths()?;
                 note(n)
             }
-            B::Escalated { note: n } | B::Closed { note: n } | B::TakenOn { note: n } => note(n),
+            B::Escalated { note: n, clock, to } => {
+                clock.as_ref().map_or(Ok(()), ClockRef::check_lengths)?;
+                recipients(to)?;
+                note(n)
+            }
+            B::Alerted { clock, note: n, to } => {
+                clock.check_lengths()?;
+                recipients(to)?;
+                note(n)
+            }
+            B::Closed { note: n } | B::TakenOn { note: n } | B::EscalationTaken { note: n } => {
+                note(n)
+            }
             B::Replied { bureau, text } => {
                 self::bureau(bureau.as_ref())?;
                 check("reply", text, MAX_ANSWER_CHARS)

@@ -16,8 +16,8 @@ pub use admission::{admit, Inadmissible};
 pub use event::{Actor, CaseId, DeviceId, Event, EventBody, EventId, Role, Satisfaction};
 pub use fold::{
     Assignment, AssignmentStatus, Callback, CaseState, CaseStatus, ClockInstance, ClockRef,
-    Conflict, ExtensionRequest, InputKind, Offer, OfferInput, PendingDecisions, StepError,
-    StepRefusal, Urgency,
+    Conflict, Escalation, ExtensionRequest, InputKind, LadderMark, Offer, OfferInput,
+    PendingDecisions, StepError, StepRefusal, Urgency,
 };
 pub use intake::{
     normalise_phone, IntakeDraft, IntakeError, MAX_ADDRESS_CHARS, MAX_DESCRIPTION_CHARS,

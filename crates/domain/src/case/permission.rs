@@ -26,7 +26,6 @@ pub fn permits(role: Role, bureau: Option<&BureauCode>, body: &EventBody) -> boo
             | B::Paused { .. }
             | B::Resumed
             | B::Urged { .. }
-            | B::Escalated { .. }
             | B::Replied { bureau: None, .. }
             | B::CalledBack { .. }
             | B::Reopened { .. }
@@ -34,6 +33,10 @@ pub fn permits(role: Role, bureau: Option<&BureauCode>, body: &EventBody) -> boo
             | B::ReportFiled { .. }
             | B::Closed { .. }
     );
+    // A seat may escalate a case to the supervisors; which clock broke and who is on duty are the
+    // server's ladder's to say.
+    let seat_step =
+        seat_step || matches!(body, B::Escalated { clock: None, to, .. } if to.is_empty());
     match role {
         Role::Seat => seat_step,
         // Supervisors decide what seats and bureaus ask for: returns, re-dispatches, extensions.
@@ -42,6 +45,7 @@ pub fn permits(role: Role, bureau: Option<&BureauCode>, body: &EventBody) -> boo
                 || matches!(
                     body,
                     B::ReturnDenied { .. }
+                        | B::EscalationTaken { .. }
                         | B::Redispatched { .. }
                         | B::ExtensionApproved { .. }
                         | B::ExtensionDenied { .. }
@@ -68,6 +72,7 @@ pub fn permits(role: Role, bureau: Option<&BureauCode>, body: &EventBody) -> boo
             body,
             B::Urged { .. }
                 | B::Escalated { .. }
+                | B::Alerted { .. }
                 | B::ClocksCorrected { .. }
                 | B::Renumbered { .. }
         ),

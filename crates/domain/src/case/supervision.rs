@@ -1,72 +1,176 @@
-//! What the system does to a late case on its own (督办): a bureau whose clock broke is urged
-//! (催办) on the next working day after the due date; if the clock is still broken on the next
-//! working day after that urging, the case is escalated (升级督办) — a repeated breach. Pure:
-//! the server's supervision loop records the returned steps as the `System` role.
+//! What the system does to a late case on its own (督办): each running clock climbs its ladder
+//! (`sla::ladder`) — the supervisor on duty alerted, the bureau urged (催办), the case escalated
+//! (升级督办) — one rung at a time, each rung once per run (a granted extension moves the rungs
+//! and they may fire again). Pure: the server's supervision loop records the returned steps as
+//! the `System` role and stores [`next_rung_at`] so that it reads only the cases with a rung due.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 
-use super::event::{Event, EventBody};
-use super::fold::CaseState;
-use super::model::BureauCode;
-use crate::sla::{ClockStatus, SlaCalendar};
-use crate::time::local_date;
+use super::event::EventBody;
+use super::fold::{CaseState, ClockInstance, ClockRef, LadderMark};
+use crate::sla::{RungAction, RungAt, SlaCalendar};
+use crate::time::{from_local, local_date};
 
-/// The steps due on `state` (whose history is `events`) at `now`, at most one per bureau.
+/// The next rung of one running clock, and when it is due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextRung {
+    pub clock: ClockRef,
+    pub label: String,
+    pub action: RungAction,
+    pub at: DateTime<Utc>,
+    pub due: DateTime<Utc>,
+}
+
+/// When the rung (`action` on `clock`, due at `at`) fired, if it has. An urging is the bureau's,
+/// whichever of its clocks it was for; an escalation a seat recorded names no clock and counts
+/// for every clock.
+fn fired(
+    marks: &[LadderMark],
+    action: RungAction,
+    clock: &ClockRef,
+    at: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    marks
+        .iter()
+        .find(|m| {
+            m.action == action
+                && m.at >= at
+                && match action {
+                    RungAction::Urge => m.bureau.is_some() && m.bureau == clock.bureau,
+                    RungAction::Alert => m.clock.as_ref() == Some(clock),
+                    RungAction::Escalate => m.clock.as_ref().is_none_or(|c| c == clock),
+                }
+        })
+        .map(|m| m.at)
+}
+
+/// The first rung of `c`'s ladder that has not fired, if its current run is running (a paused
+/// run's rungs keep moving) and the case can take the step at all.
+fn next_of(state: &CaseState, c: &ClockInstance, cal: &SlaCalendar) -> Option<NextRung> {
+    let run = c
+        .current()
+        .filter(|r| r.is_active() && r.paused_since.is_none())?;
+    let clock = c.reference();
+    let due = run.read(cal, run.started_at).ok()?.due;
+    let mut previous: Option<DateTime<Utc>> = None;
+    for rung in c.spec.ladder() {
+        // A rung whose instant the calendar cannot place (a year far off) waits: nothing fires.
+        let mut at = run.rung_instant(cal, rung.at).ok()?;
+        // A rung counted in working days comes a working day after the rung before it fired
+        // (urged late on a Friday, a bureau is escalated on Monday, not on Saturday).
+        if let (RungAt::WorkingDaysAfterDue(_), Some(t)) = (rung.at, previous) {
+            let day = cal.legal().add_workdays(local_date(t), 1).ok()?;
+            at = at.max(from_local(day.and_time(NaiveTime::MIN)));
+        }
+        if let Some(t) = fired(&state.ladder_marks, rung.action, &clock, at) {
+            previous = Some(t);
+            continue;
+        }
+        // A case already escalated is a supervisor's: another clock breaking does not escalate
+        // it again (it alerts them, where its ladder says so).
+        if rung.action == RungAction::Escalate && state.escalation.is_some() {
+            continue;
+        }
+        let probe = step(rung.action, &clock, String::new(), vec![]);
+        if !probe.is_some_and(|b| state.takes(&b)) {
+            return None;
+        }
+        return Some(NextRung {
+            clock,
+            label: c.spec.label.clone(),
+            action: rung.action,
+            at,
+            due,
+        });
+    }
+    None
+}
+
+/// The next rung of every running clock of the case.
+pub fn next_rungs(state: &CaseState, cal: &SlaCalendar) -> Vec<NextRung> {
+    state
+        .clocks
+        .iter()
+        .filter_map(|c| next_of(state, c, cal))
+        .collect()
+}
+
+/// When the server must next look at the case: the earliest next rung.
+pub fn next_rung_at(state: &CaseState, cal: &SlaCalendar) -> Option<DateTime<Utc>> {
+    next_rungs(state, cal).into_iter().map(|r| r.at).min()
+}
+
+fn step(action: RungAction, clock: &ClockRef, note: String, to: Vec<String>) -> Option<EventBody> {
+    Some(match action {
+        RungAction::Alert => EventBody::Alerted {
+            clock: clock.clone(),
+            note,
+            to,
+        },
+        RungAction::Urge => EventBody::Urged {
+            bureau: clock.bureau.clone()?,
+            note,
+        },
+        RungAction::Escalate => EventBody::Escalated {
+            note,
+            clock: Some(clock.clone()),
+            to,
+        },
+    })
+}
+
+/// The steps due on `state` at `now`: the next rung of each clock whose instant has come, at
+/// most one urging per bureau and one escalation per case. `duty` is who alerts and escalations
+/// go to: the supervisors on duty (the server's roster), or every supervisor.
 pub fn due_steps(
     state: &CaseState,
-    events: &[Event],
     cal: &SlaCalendar,
     now: DateTime<Utc>,
+    duty: &[String],
 ) -> Vec<EventBody> {
-    let mut steps = Vec::new();
-    let today = local_date(now);
-    let next_working_day = |t: DateTime<Utc>| cal.legal().add_workdays(local_date(t), 1).ok();
-    let mut seen: Vec<&BureauCode> = Vec::new();
-    for c in &state.clocks {
-        let (Some(bureau), Some(run)) = (c.bureau.as_ref(), c.current()) else {
-            continue;
-        };
-        if !run.is_active() || run.paused_since.is_some() || seen.contains(&bureau) {
-            continue;
-        }
-        let Ok(reading) = run.read(cal, now) else {
-            continue;
-        };
-        if reading.status != ClockStatus::Breached
-            || next_working_day(reading.due).is_none_or(|d| today < d)
-        {
-            continue;
-        }
-        seen.push(bureau);
-        let urged = events
-            .iter()
-            .filter(|e| e.at >= reading.due)
-            .rfind(|e| matches!(&e.body, EventBody::Urged { bureau: b, .. } if b == bureau));
-        let due_local = reading
-            .due
-            .with_timezone(&crate::time::china())
-            .format("%m月%d日 %H:%M");
-        match urged {
-            None => steps.push(EventBody::Urged {
-                bureau: bureau.clone(),
-                note: format!(
-                    "「{}」时限已于{due_local}届满，请尽快办理并答复（系统催办）",
-                    c.spec.label
-                ),
-            }),
-            Some(u) => {
-                let escalated = events
-                    .iter()
-                    .any(|e| e.at >= u.at && matches!(e.body, EventBody::Escalated { .. }));
-                if !escalated && next_working_day(u.at).is_some_and(|d| today >= d) {
-                    steps.push(EventBody::Escalated {
-                        note: format!(
-                            "{}「{}」催办后仍未办理（{due_local}届满），升级督办",
-                            bureau.0, c.spec.label
-                        ),
-                    });
-                }
+    let mut steps: Vec<EventBody> = Vec::new();
+    let china = crate::time::china();
+    for r in next_rungs(state, cal).into_iter().filter(|r| r.at <= now) {
+        let due = r.due.with_timezone(&china).format("%m月%d日 %H:%M");
+        let whose = r
+            .clock
+            .bureau
+            .as_ref()
+            .map(|b| b.0.as_str())
+            .unwrap_or("中心");
+        let note = match r.action {
+            RungAction::Alert if r.at > r.due => {
+                format!(
+                    "{whose}「{}」时限已于{due}届满，请督办（系统提醒）",
+                    r.label
+                )
             }
+            RungAction::Alert => {
+                format!(
+                    "{whose}「{}」时限将于{due}届满，已过半，请关注（系统提醒）",
+                    r.label
+                )
+            }
+            RungAction::Urge => {
+                format!(
+                    "「{}」时限已于{due}届满，请尽快办理并答复（系统催办）",
+                    r.label
+                )
+            }
+            RungAction::Escalate => {
+                format!("{whose}「{}」时限{due}届满后仍未办理，升级督办", r.label)
+            }
+        };
+        let Some(body) = step(r.action, &r.clock, note, duty.to_vec()) else {
+            continue;
+        };
+        let twice = steps.iter().any(|s| match (s, &body) {
+            (EventBody::Urged { bureau: a, .. }, EventBody::Urged { bureau: b, .. }) => a == b,
+            (EventBody::Escalated { .. }, EventBody::Escalated { .. }) => true,
+            _ => false,
+        });
+        if !twice {
+            steps.push(body);
         }
     }
     steps
@@ -76,7 +180,8 @@ pub fn due_steps(
 mod tests {
     use super::*;
     use crate::case::{
-        Actor, Caller, CaseId, CaseNumber, Channel, DeviceId, EventId, IntakeDraft, Role,
+        Actor, BureauCode, Caller, CaseId, CaseNumber, Channel, DeviceId, Event, EventId,
+        IntakeDraft, Role,
     };
 
     fn at(s: &str) -> DateTime<Utc> {
@@ -153,9 +258,8 @@ mod tests {
                 },
             ),
         ];
-        let steps = |events: &[Event], now: &str| {
-            due_steps(&CaseState::fold(events), events, &cal, at(now))
-        };
+        let steps =
+            |events: &[Event], now: &str| due_steps(&CaseState::fold(events), &cal, at(now), &[]);
         let state = CaseState::fold(&events);
         let reply = state
             .clocks
@@ -242,5 +346,171 @@ mod tests {
             },
         ));
         assert!(steps(&replied, "2026-11-20T00:30:00Z").is_empty());
+    }
+}
+
+#[cfg(test)]
+mod ladder_tests {
+    use super::*;
+    use crate::case::{
+        permits, Actor, Caller, CaseId, CaseNumber, Channel, DeviceId, Event, EventId, IntakeDraft,
+        Level, Role,
+    };
+
+    fn china(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(&format!("{s}+08:00"))
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn event(case: CaseId, t: DateTime<Utc>, role: Role, user: &str, body: EventBody) -> Event {
+        Event {
+            id: EventId(uuid::Uuid::now_v7()),
+            case,
+            at: t,
+            actor: Actor {
+                user: user.into(),
+                role,
+                bureau: None,
+            },
+            device: DeviceId("d".into()),
+            seen: u32::MAX,
+            body,
+        }
+    }
+
+    /// A level-A application fault received on Saturday 28 November 2026 at 10:00 Beijing.
+    fn level_a_fault() -> Vec<Event> {
+        let intake = IntakeDraft {
+            number: CaseNumber::new(
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+                "A001",
+                1,
+            )
+            .unwrap(),
+            kind: "fault".into(),
+            category: "app_fault".into(),
+            caller: Caller {
+                phone: "13800138000".into(),
+                name: None,
+                id_number: None,
+            },
+            channel: Channel::Phone,
+            district: "越秀区".into(),
+            address: String::new(),
+            description: "政务服务网无法登录".into(),
+            level: Some(Level::FaultA),
+        }
+        .resolve(&crate::centre::CentrePolicy::default())
+        .unwrap();
+        let case = CaseId(uuid::Uuid::now_v7());
+        vec![event(
+            case,
+            china("2026-11-28T10:00:00"),
+            Role::Seat,
+            "seat1",
+            EventBody::Received(Box::new(intake)),
+        )]
+    }
+
+    #[test]
+    fn a_level_a_fault_left_alone_alerts_the_duty_supervisor_at_half_and_escalates_once_at_the_breach(
+    ) {
+        let cal = SlaCalendar::new(crate::calendar::shipped(), Default::default());
+        let duty = vec!["lead2".to_owned()];
+        let mut events = level_a_fault();
+        let case = events[0].case;
+        let steps =
+            |events: &[Event], t: &str| due_steps(&CaseState::fold(events), &cal, china(t), &duty);
+        let record = |events: &mut Vec<Event>, t: &str, body: &EventBody| {
+            events.push(event(case, china(t), Role::System, "system", body.clone()));
+        };
+        assert!(steps(&events, "2026-11-28T10:07:29").is_empty());
+        assert_eq!(
+            next_rung_at(&CaseState::fold(&events), &cal),
+            Some(china("2026-11-28T10:07:30")),
+            "half of the 15-minute response, on a Saturday: minutes run 7×24"
+        );
+        let half = steps(&events, "2026-11-28T10:07:30");
+        assert!(
+            matches!(half.as_slice(), [EventBody::Alerted { clock, to, note }]
+                if clock.key == "respond" && *to == duty && note.contains("已过半")),
+            "{half:?}"
+        );
+        record(&mut events, "2026-11-28T10:07:30", &half[0]);
+        assert!(steps(&events, "2026-11-28T10:10:00").is_empty(), "once");
+        let breach = steps(&events, "2026-11-28T10:15:01");
+        assert!(
+            breach.iter().any(
+                |b| matches!(b, EventBody::Escalated { clock: Some(c), to, .. }
+                if c.key == "respond" && *to == duty)
+            ),
+            "{breach:?}"
+        );
+        for b in &breach {
+            record(&mut events, "2026-11-28T10:15:01", b);
+        }
+        let state = CaseState::fold(&events);
+        let x = state.escalation.as_ref().expect("escalated");
+        assert!(x.is_waiting() && x.to == duty);
+        // The dispatch (30 min) and resolve (1 h) clocks break later: the supervisor is told, the
+        // case is not escalated again.
+        let later = steps(&events, "2026-11-28T11:00:01");
+        assert!(
+            !later
+                .iter()
+                .any(|b| matches!(b, EventBody::Escalated { .. })),
+            "{later:?}"
+        );
+        assert!(later.iter().all(|b| matches!(b, EventBody::Alerted { .. })));
+        // Only a supervisor takes it, and only once.
+        let take = EventBody::EscalationTaken {
+            note: "已联系运维".into(),
+        };
+        assert!(!permits(Role::Seat, None, &take));
+        assert!(permits(Role::Supervisor, None, &take));
+        let mut taken = CaseState::fold(&events);
+        taken
+            .apply(&event(
+                case,
+                china("2026-11-28T10:20:00"),
+                Role::Supervisor,
+                "lead2",
+                take.clone(),
+            ))
+            .unwrap();
+        assert_eq!(
+            taken.escalation.as_ref().unwrap().taken_by.as_deref(),
+            Some("lead2")
+        );
+        assert!(!taken.takes(&take), "taken once");
+    }
+
+    #[test]
+    fn a_seat_escalates_to_every_supervisor_but_names_neither_clock_nor_recipients() {
+        let own = EventBody::Escalated {
+            note: "来电人情绪激动".into(),
+            clock: None,
+            to: vec![],
+        };
+        assert!(permits(Role::Seat, None, &own));
+        let forged = EventBody::Escalated {
+            note: "x".into(),
+            clock: None,
+            to: vec!["lead2".into()],
+        };
+        assert!(!permits(Role::Seat, None, &forged));
+        assert!(!permits(
+            Role::Seat,
+            None,
+            &EventBody::Alerted {
+                clock: ClockRef {
+                    key: "respond".into(),
+                    bureau: None
+                },
+                note: "x".into(),
+                to: vec![],
+            }
+        ));
     }
 }

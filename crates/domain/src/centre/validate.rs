@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use super::{CentrePolicy, POLICY_FORMAT};
-use crate::sla::{PolicyRule, SlaAmount};
+use crate::sla::{ClockScope, ClockSpec, PolicyRule, Rung, RungAction, RungAt, SlaAmount};
 
 /// The longest limit a clock may have: a year in any unit (a longer one is a typing error, and
 /// the calendar does not reach that far).
@@ -61,6 +61,41 @@ impl PolicyError {
             Self::Calendar { .. } => "policy.calendar",
         }
     }
+}
+
+/// What is wrong with a clock's own escalation ladder, in English and Chinese.
+fn ladder_problem(clock: &ClockSpec, ladder: &[Rung]) -> Option<(&'static str, &'static str)> {
+    let mut seen = HashSet::new();
+    for rung in ladder {
+        if !seen.insert(rung.action) {
+            return Some((
+                "a ladder takes each action (alert, urge, escalate) once",
+                "督办阶梯中每种动作（提醒、催办、升级）只能出现一次",
+            ));
+        }
+        if rung.action == RungAction::Urge && clock.scope != ClockScope::Bureau {
+            return Some((
+                "only a bureau's clock can urge a bureau",
+                "只有承办单位的时限才能催办",
+            ));
+        }
+        match rung.at {
+            RungAt::BudgetPercent(p) if p == 0 || p > 100 => {
+                return Some((
+                    "a share of the budget is 1 to 100 percent",
+                    "时限比例须在1%到100%之间",
+                ))
+            }
+            RungAt::WorkingDaysAfterDue(d) if d > 30 => {
+                return Some((
+                    "a ladder step comes at most 30 working days after the due",
+                    "督办步骤最晚在到期后30个工作日",
+                ))
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 impl CentrePolicy {
@@ -138,6 +173,13 @@ impl CentrePolicy {
                 "the step that starts the clock cannot also stop or restart it",
                 "起算条件不能同时是停止或重新起算条件",
             );
+        }
+        if let Some(problem) = clock
+            .ladder
+            .as_deref()
+            .and_then(|l| ladder_problem(clock, l))
+        {
+            return bad(problem.0, problem.1);
         }
         self.check_selector(n, rule)
     }

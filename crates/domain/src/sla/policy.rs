@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::amount::SlaAmount;
+use super::ladder::Rung;
 use super::stricter::always_within;
 use super::timeline::SlaSettings;
 use crate::case::{Domain, Level};
@@ -61,6 +62,13 @@ pub struct ClockSpec {
     pub restart: Vec<Trigger>,
     /// The seed and section the figure comes from.
     pub source: String,
+    /// What the server does as the clock runs late (督办阶梯); none: [`default_ladder`] for its
+    /// unit and scope.
+    ///
+    /// [`default_ladder`]: super::ladder::default_ladder
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub ladder: Option<Vec<Rung>>,
 }
 
 /// Which cases a rule applies to; `None` matches anything.
@@ -164,6 +172,7 @@ impl Default for Policy {
                     stop: stop.to_vec(),
                     restart: vec![],
                     source: source.into(),
+                    ladder: None,
                 }
             };
         let rule = |when, clock| PolicyRule { when, clock };

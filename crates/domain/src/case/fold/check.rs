@@ -175,6 +175,18 @@ impl CaseState {
                 )
             }
             B::Escalated { .. } => need(st.in_progress() || st == CaseStatus::Replied, R::Status),
+            // An alert is about a clock, wherever the case is (a report's clock runs after the
+            // case is closed).
+            B::Alerted { clock, .. } => need(
+                self.clocks
+                    .iter()
+                    .any(|c| c.reference() == *clock && c.is_active()),
+                R::NoClock(clock.key.clone()),
+            ),
+            B::EscalationTaken { .. } => need(
+                self.escalation.as_ref().is_some_and(|x| x.is_waiting()),
+                R::NoEscalationWaiting,
+            ),
             B::Replied {
                 bureau: Some(b), ..
             } => {

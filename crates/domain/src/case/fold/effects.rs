@@ -3,11 +3,12 @@
 use chrono::{DateTime, Utc};
 
 use super::{
-    Assignment, AssignmentStatus, Callback, CaseState, CaseStatus, ClockInstance, ExtensionRequest,
+    Assignment, AssignmentStatus, Callback, CaseState, CaseStatus, ClockInstance, ClockRef,
+    Escalation, ExtensionRequest, LadderMark,
 };
 use crate::case::event::{Event, EventBody, Satisfaction};
 use crate::case::model::BureauCode;
-use crate::sla::{ClockRun, ClockScope, ClockSpec, Trigger};
+use crate::sla::{ClockRun, ClockScope, ClockSpec, RungAction, Trigger};
 
 impl CaseState {
     pub(super) fn mutate(&mut self, e: &Event) {
@@ -141,8 +142,29 @@ impl CaseState {
                 if let Some(a) = self.assignment_mut(bureau) {
                     a.urges += 1;
                 }
+                self.mark(RungAction::Urge, None, Some(bureau.clone()), at, &[]);
             }
-            B::Escalated { .. } => self.escalations += 1,
+            B::Escalated { note, clock, to } => {
+                self.escalations += 1;
+                self.escalation = Some(Escalation {
+                    at,
+                    note: note.clone(),
+                    clock: clock.clone(),
+                    to: to.clone(),
+                    taken_by: None,
+                    taken_at: None,
+                });
+                self.mark(RungAction::Escalate, clock.clone(), None, at, to);
+            }
+            B::Alerted { clock, to, .. } => {
+                self.mark(RungAction::Alert, Some(clock.clone()), None, at, to);
+            }
+            B::EscalationTaken { .. } => {
+                if let Some(x) = self.escalation.as_mut() {
+                    x.taken_by = Some(e.actor.user.clone());
+                    x.taken_at = Some(at);
+                }
+            }
             B::Replied {
                 bureau: Some(b), ..
             } => {
@@ -174,6 +196,7 @@ impl CaseState {
             B::MergedInto { into } => {
                 self.merged_into = Some(*into);
                 self.paused_since = None;
+                self.escalation = None;
                 for c in &mut self.clocks {
                     if let Some(run) = c.active_mut() {
                         run.cancel(at);
@@ -254,8 +277,27 @@ impl CaseState {
         self.fire_case(Trigger::Replied, at);
     }
 
+    fn mark(
+        &mut self,
+        action: RungAction,
+        clock: Option<ClockRef>,
+        bureau: Option<BureauCode>,
+        at: DateTime<Utc>,
+        to: &[String],
+    ) {
+        self.ladder_marks.push(LadderMark {
+            action,
+            clock,
+            bureau,
+            at,
+            to: to.to_vec(),
+        });
+    }
+
     fn close(&mut self, at: DateTime<Utc>) {
         self.closed_at = Some(at);
+        // Closed, the case needs no supervisor any more.
+        self.escalation = None;
         for c in &mut self.clocks {
             if let Some(run) = c.active_mut() {
                 run.resume(at);

@@ -21,7 +21,7 @@ use super::model::{BureauCode, CaseNumber, Intake};
 use crate::calendar::CalendarError;
 use crate::sla::{
     AlertSettings, ClockReading, ClockRun, ClockSpec, LightSchedule, NearestDue, ReportKind,
-    SlaAmount, SlaCalendar,
+    RungAction, SlaAmount, SlaCalendar,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -263,6 +263,8 @@ pub enum StepRefusal {
     AlreadyTakenOn,
     #[error("a reason is required")]
     ReasonRequired,
+    #[error("the case is not escalated, or its escalation was already taken")]
+    NoEscalationWaiting,
 }
 
 /// A refused step: names the step, the state, and why.
@@ -332,6 +334,52 @@ pub struct CaseState {
     /// reopening and changes nothing. Kept in a stored snapshot, so folding on from it agrees.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     reopened_by_callback: bool,
+    /// The open escalation (升级): a supervisor must take it; closing the case ends it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<Escalation>,
+    /// Every alert, urging and escalation recorded, so each rung of a clock's ladder fires once
+    /// (see `case::supervision`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ladder_marks: Vec<LadderMark>,
+}
+
+/// An escalated case (升级): why, to whom, and who took it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Escalation {
+    pub at: DateTime<Utc>,
+    pub note: String,
+    /// The late clock, when the server's ladder escalated it.
+    #[serde(default)]
+    pub clock: Option<ClockRef>,
+    /// The supervisors on duty it went to; empty: every supervisor.
+    #[serde(default)]
+    pub to: Vec<String>,
+    #[serde(default)]
+    pub taken_by: Option<String>,
+    #[serde(default)]
+    pub taken_at: Option<DateTime<Utc>>,
+}
+
+impl Escalation {
+    /// Waiting for a supervisor to take it.
+    pub fn is_waiting(&self) -> bool {
+        self.taken_by.is_none()
+    }
+}
+
+/// One step of supervision that happened: a rung of `clock` (or, for an urging, of any clock
+/// of `bureau`) whose instant is at or before `at` has fired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LadderMark {
+    pub action: RungAction,
+    #[serde(default)]
+    pub clock: Option<ClockRef>,
+    #[serde(default)]
+    pub bureau: Option<BureauCode>,
+    pub at: DateTime<Utc>,
+    /// The supervisors an alert or escalation went to (empty: every supervisor).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub to: Vec<String>,
 }
 
 /// One callback (回访): when, what the caller said, and whose reply it judged.
@@ -412,6 +460,8 @@ impl Default for CaseState {
             callbacks: vec![],
             former_numbers: vec![],
             reopened_by_callback: false,
+            escalation: None,
+            ladder_marks: vec![],
         }
     }
 }

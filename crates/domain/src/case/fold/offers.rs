@@ -93,6 +93,8 @@ fn inputs(body: &EventBody) -> Vec<OfferInput> {
         B::ProgressFedBack { .. }
         | B::Urged { .. }
         | B::Escalated { .. }
+        | B::Alerted { .. }
+        | B::EscalationTaken { .. }
         | B::Closed { .. }
         | B::TakenOn { .. }
         | B::ExtensionApproved { .. } => ask(&[("note", K::Note)]),
@@ -118,6 +120,26 @@ fn blank(body: EventBody, asked: &[OfferInput]) -> EventBody {
 }
 
 impl CaseState {
+    /// Would the state take `body` as its next step now (its preconditions only: who records
+    /// it is `permits`'s question)?
+    pub fn takes(&self, body: &EventBody) -> bool {
+        let Some(case) = self.id else { return false };
+        let probe = Event {
+            id: EventId(Uuid::nil()),
+            case,
+            at: self.last_event_at.unwrap_or_default(),
+            actor: Actor {
+                user: String::new(),
+                role: Role::System,
+                bureau: None,
+            },
+            device: DeviceId(String::new()),
+            seen: self.events,
+            body: body.clone(),
+        };
+        self.check(&probe).is_ok()
+    }
+
     /// Every step `role` (of `bureau`, for handlers) may take on the case in its current state.
     pub fn offers(&self, role: Role, bureau: Option<&BureauCode>) -> Vec<Offer> {
         let Some(case) = self.id else { return vec![] };
@@ -158,7 +180,22 @@ impl CaseState {
             ),
             (EventBody::Paused { reason: why() }, None, None),
             (EventBody::Resumed, None, None),
-            (EventBody::Escalated { note: why() }, None, None),
+            (
+                EventBody::Escalated {
+                    note: why(),
+                    clock: None,
+                    to: vec![],
+                },
+                None,
+                None,
+            ),
+            (
+                EventBody::EscalationTaken {
+                    note: String::new(),
+                },
+                None,
+                None,
+            ),
             (
                 EventBody::Replied {
                     bureau: None,
