@@ -200,7 +200,8 @@ def run(bins, shots, work, env, procs):
     subprocess.run([server_bin, "roster", "import", roster_csv], check=True, env=senv, stdout=subprocess.DEVNULL)
     port = free_port()
     server = f"http://127.0.0.1:{port}"
-    procs.start([server_bin, "serve", "--listen", f"127.0.0.1:{port}"], env=senv, log=os.path.join(work, "server.log"))
+    # Supervision passes every 2 s (the escalation ladder of the late faults below acts at once).
+    procs.start([server_bin, "serve", "--listen", f"127.0.0.1:{port}", "--supervise-every", "2"], env=senv, log=os.path.join(work, "server.log"))
 
     # The desk runs through a wrapper that keeps its own output with the other logs.
     desk_bin = os.path.join(work, "hotline-desk")
@@ -393,8 +394,12 @@ def run(bins, shots, work, env, procs):
     check("no repeat after the desk restarts", len([c for c in notify_calls() if c[0] == title]) == 1,
           str([c for c in notify_calls() if c[0] == title]))
     seat.quit()
+    # A level-A fault recorded 20 minutes ago on a second computer of the seat's that had not
+    # synced before (the server refuses backdated events from a device that has), pushed: the
+    # server's escalation ladder takes it up at once.
+    escalated = centre_late_fault(cli, os.path.join(os.path.dirname(seat_dir), "seat-laptop"), env, server)
     supervisor_day(boss_port=super_port, desk_bin=desk_bin, server=server, number=number, bureau=bureau, shots=None, data_dir=super_dir,
-                   change_policy=True)
+                   change_policy=True, escalated=escalated)
     bureau.quit()
 
 
@@ -408,7 +413,41 @@ def late_fault(cli, seat_dir, env, phone, text):
     return re.search(r"\d{6}-[A-Z0-9]+-\d{4}", out.stdout).group(0)
 
 
-def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir, change_policy=None):
+def centre_late_fault(cli, data_dir, env, server):
+    """A late level-A fault on the centre's server, recorded and pushed by a fresh seat device;
+    its number (the server may renumber it: the number the server holds)."""
+    login = subprocess.run([cli, "--data-dir", data_dir, "login", "--server", server, "--user", "seat1", "--password-stdin"],
+                           input="secret-pass\n", env=env, capture_output=True, text=True)
+    assert login.returncode == 0, f"hotline login: {login.stderr}"
+    late_fault(cli, data_dir, env, "13900003333", "市民中心排队叫号系统瘫痪")
+    sync = subprocess.run([cli, "--data-dir", data_dir, "sync", "--once"], env=env, capture_output=True, text=True)
+    assert sync.returncode == 0, f"hotline sync --once: {sync.stderr}"
+    queue = subprocess.run([cli, "--data-dir", data_dir, "queue", "--json"], env=env, capture_output=True, text=True)
+    rows = [r for r in json.loads(queue.stdout) if r["phone"] == "13900003333"]
+    assert rows, f"the late fault after sync: {queue.stdout[:500]} {queue.stderr}"
+    return rows[0]["number"]
+
+
+def take_escalation(boss, number):
+    """The level-A fault nobody took: the server's ladder escalated it to the supervisor on duty
+    (super1, by the roster); the queue marks it, the case says so, and the supervisor takes it."""
+    row = f"[data-testid=queue-list] button.row[data-number='{number}']"
+    boss.wait(f"{row} [data-escalation]", what="the escalated fault marked on the supervisor's queue")
+    badge = boss.content(f"{row} [data-escalation]")
+    check("the server escalates a late level-A fault to the duty supervisor; the queue marks it", "升级·待接手" in badge, badge)
+    boss.click(row)
+    boss.wait("[data-escalation-banner]", what="the escalation shown in the case")
+    banner = boss.content("[data-escalation-banner]")
+    check("the case names the escalation, its clock and the supervisor on duty", "super1" in banner and "升级督办" in banner, banner)
+    boss.click("[data-step=escalation_taken]")
+    boss.click(".step-form button.confirm")
+    boss.wait_until(lambda: "由 super1 接手" in boss.content("[data-escalation-banner]"), what="the escalation taken")
+    boss.wait_until(lambda: "升级·已接手" in boss.content(f"{row} [data-escalation]"), what="the queue shows it taken")
+    check("the supervisor takes the escalation from the window", True)
+    boss.press("escape")
+
+
+def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir, change_policy=None, escalated=None):
     """A supervisor's desk, in the next day: the dashboard counts the replied complaint and opens
     it from the figure; the caller is called back, dissatisfied, and the case goes back to the
     bureau's desk. (Run after the alert checks: a supervisor's desk sees every case and alerts too.)"""
@@ -417,6 +456,8 @@ def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir,
     boss.wait("[data-testid=queue-list]")
     login(boss, server, "super1")
     boss.wait_until(lambda: "班长" in boss.text("[data-testid=who]"), what="the supervisor logged in")
+    if escalated:
+        take_escalation(boss, escalated)
     boss.click("[data-tab=dashboard]")
     cell = "[data-testid=dashboard] button[data-depth='complaint/replied']"
     # Exactly one in the test's own centre; more behind the screenshots (a seeded city).
@@ -496,7 +537,11 @@ def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir,
         limit = "[data-testid=policy-clocks] tr[data-clock=reply][data-domain=business][data-kinds='consultation,help,suggestion'] input[data-field=amount]"
         boss.type(limit, "3")
         boss.click("[data-policy=save]")
-        boss.wait_until(lambda: "请填写变更原因" in boss.content("[data-testid=policy-error]"), what="a change without its reason refused")
+        try:
+            boss.wait_until(lambda: "请填写变更原因" in boss.content("[data-testid=policy-error]"), what="a change without its reason refused")
+        except AssertionError as e:
+            raise AssertionError(f"{e}; the desk says {boss.content('[data-testid=policy-error]')!r} "
+                                 f"{boss.content('[data-testid=error]')!r}") from None
         boss.type("[data-testid=policy-propose] input[name=policy-reason]", "地方性法规规定咨询3个工作日内答复")
         boss.click("[data-policy=preview]")
         boss.wait("[data-testid=policy-outcome][data-saved=false] [data-change='consultation.reply']", what="the preview of the change")
