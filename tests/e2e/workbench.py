@@ -428,6 +428,50 @@ def centre_late_fault(cli, data_dir, env, server):
     return rows[0]["number"]
 
 
+def set_local_time(desk, css, when):
+    """Sets a datetime-local input to `when` (seconds since the epoch) as Beijing wall-clock time."""
+    value = time.strftime("%Y-%m-%dT%H:%M", time.gmtime(when + 8 * 3600))
+    desk.js("const e = document.querySelector(arguments[0]); e.value = arguments[1];"
+            " e.dispatchEvent(new Event('input', {bubbles: true})); return 1", css, value)
+
+
+def announce_maintenance(boss, bureau):
+    """001 §3.2.3: maintenance is announced 3 working days ahead. Tomorrow's window is refused
+    without an override; one three weeks ahead is accepted, and every desk shows its banner, and
+    intake names it for a caller of its category."""
+    boss.click("[data-tab=dashboard]")
+    form = "[data-testid=maintenance-form]"
+    boss.wait(form, what="the maintenance form on the supervisor's dashboard")
+    # The dashboard scrolls: bring the whole form into the window before typing in it.
+    boss.js("document.querySelector(arguments[0]).scrollIntoView({block: 'center'}); return 1", form)
+    boss.type(f"{form} input[name=mt-service]", "粤省事社保查询")
+    boss.select(f"{form} select[name=mt-category]", "social_security")
+    boss.type(f"{form} textarea[name=mt-text]", "系统升级，社保查询暂停")
+    soon = time.time() + 86400
+    set_local_time(boss, f"{form} input[name=mt-starts]", soon)
+    set_local_time(boss, f"{form} input[name=mt-ends]", soon + 4 * 3600)
+    boss.click("[data-testid=mt-announce]")
+    boss.wait_until(lambda: "特批理由" in boss.content("[data-testid=mt-error]"), what="a short notice refused without an override")
+    check("maintenance announced less than 3 working days ahead is refused without an override", True)
+    later = time.time() + 21 * 86400
+    set_local_time(boss, f"{form} input[name=mt-starts]", later)
+    set_local_time(boss, f"{form} input[name=mt-ends]", later + 4 * 3600)
+    boss.click("[data-testid=mt-announce]")
+    try:
+        boss.wait_until(lambda: "维护公告" in boss.content("[data-testid=toast]"), what="the notice announced")
+    except AssertionError as e:
+        raise AssertionError(f"{e}; the form says {boss.content('[data-testid=mt-error]')!r}") from None
+    for desk, who in ((boss, "supervisor"), (bureau, "bureau")):
+        desk.wait_until(lambda: "粤省事社保查询" in desk.content("[data-testid=maintenance-banner]"), timeout=60,
+                        what=f"the maintenance banner on the {who}'s desk")
+    check("with enough notice it is accepted, and every desk shows the banner", "维护预告" in bureau.content("[data-testid=maintenance-banner]"))
+    boss.click("[data-tab=intake]")
+    boss.select("select[name=category]", "social_security")
+    boss.wait("[data-testid=intake-maintenance]", what="intake naming the maintenance for the caller's category")
+    check("intake names the service under maintenance for a caller of its category", "粤省事社保查询" in boss.content("[data-testid=intake-maintenance]"))
+    boss.select("select[name=category]", "")
+
+
 def take_escalation(boss, number):
     """The level-A fault nobody took: the server's ladder escalated it to the supervisor on duty
     (super1, by the roster); the queue marks it, the case says so, and the supervisor takes it."""
@@ -458,6 +502,7 @@ def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir,
     boss.wait_until(lambda: "班长" in boss.text("[data-testid=who]"), what="the supervisor logged in")
     if escalated:
         take_escalation(boss, escalated)
+        announce_maintenance(boss, bureau)
     boss.click("[data-tab=dashboard]")
     cell = "[data-testid=dashboard] button[data-depth='complaint/replied']"
     # Exactly one in the test's own centre; more behind the screenshots (a seeded city).

@@ -6,7 +6,7 @@ import type {
   Article, ArticleText, CallbackRow, CallerLookup, CaseDetail, CaseRow, DashPeriod, Dashboard, DecisionRow,
   DeskStatus, DeviceClock, Draft, DueView, ErrorPayload, Figure, FormOptions, IntakeForm, KbAction, ArticleOnDesk,
   NoticeOutcome, PolicyOutcome, PolicyView, CentrePolicy, QueuePage, QueueQuery, RosterDay, RouteSuggestion,
-  Satisfaction, YearView,
+  Satisfaction, YearView, MaintenanceBanner, MaintenanceDraft, MaintenanceNotice,
 } from "./generated/types";
 export type * from "./generated/types";
 
@@ -55,6 +55,9 @@ export const decisions = () => invoke<DecisionRow[]>("decisions");
 export const callbacksDue = () => invoke<CallbackRow[]>("callbacks_due");
 export const skewedDevices = () => invoke<DeviceClock[]>("skewed_devices");
 export const roster = (date: string) => invoke<RosterDay>("roster", { date });
+export const maintenanceBanner = () => invoke<MaintenanceBanner[]>("maintenance_banner");
+export const maintenanceFor = (category: string) => invoke<MaintenanceBanner[]>("maintenance_for", { category });
+export const announceMaintenance = (draft: MaintenanceDraft) => invoke<MaintenanceNotice>("announce_maintenance", { draft });
 export const downloadReport = (period: "day" | "week" | "month", date: string, format: "xlsx" | "pdf") =>
   invoke<string>("download_report", { period, date, format });
 export const callBack = (caseId: string, satisfaction: Satisfaction, comment: string) =>

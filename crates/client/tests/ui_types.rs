@@ -82,6 +82,8 @@ fn generate() -> String {
     d.visit::<DeviceClock>();
     d.visit::<RosterDay>();
     d.visit::<hotline_client::workbench::ArticleOnDesk>();
+    d.visit::<hotline_client::workbench::MaintenanceBanner>();
+    d.visit::<hotline_domain::maintenance::MaintenanceDraft>();
     d.visit::<ArticleText>();
     d.visit::<KbAction>();
     d.visit::<Light>();

@@ -5,6 +5,7 @@
 //! - [`sla`]: deadline clocks in natural time, working hours, working days and calendar days.
 //! - [`case`]: the case model and the lifecycle as a pure fold of append-only events.
 //! - [`centre`]: the centre's versioned policy document (kinds, clocks, counting, alerts).
+//! - [`maintenance`]: planned maintenance notices and their notice period.
 //! - [`text`]: search tokens for Chinese text (bigrams), shared by the local and server indexes.
 //! - [`wire`]: the sync protocol messages shared by the server and the seats.
 //! - [`time`]: the [`time::Clock`] trait through which "now" enters, and the China time zone.
@@ -13,6 +14,7 @@ pub mod calendar;
 pub mod case;
 pub mod centre;
 pub mod knowledge;
+pub mod maintenance;
 pub mod roster;
 pub mod sla;
 pub mod text;

@@ -119,6 +119,10 @@ fn body() -> impl Strategy<Value = EventBody> {
             to: vec![],
         }),
         text().prop_map(|note| B::EscalationTaken { note }),
+        (text(), text()).prop_map(|(service, note)| B::ServiceTakenOffline { service, note }),
+        text().prop_map(|note| B::PartiesNotified { note }),
+        text().prop_map(|note| B::ServiceVerified { note }),
+        text().prop_map(|note| B::ServiceRestored { note }),
         (proptest::option::of(bureau()), text())
             .prop_map(|(bureau, text)| B::Replied { bureau, text }),
         prop_oneof![

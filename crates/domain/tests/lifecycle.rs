@@ -763,3 +763,107 @@ fn permits_and_applies(s: &CaseState, story: &mut Story, step: &str) -> bool {
         .apply(&story.event(t("2026-09-28 09:40"), body))
         .is_ok()
 }
+
+#[test]
+fn a_fault_takes_its_service_offline_tells_the_parties_verifies_and_restores_in_that_order() {
+    // 001 §3.2.4 / §3.3.3: an application not fixed within 1 working day stops serving; the
+    // access party and management are told; it serves again once the fix is verified.
+    let mut story = Story::new();
+    let mut s = CaseState::default();
+    s.apply(&story.event(
+        t("2026-09-28 09:00"),
+        EventBody::Received(Box::new(intake(
+            "fault",
+            "app_fault",
+            Some(hotline_domain::case::Level::FaultD),
+        ))),
+    ))
+    .unwrap();
+    let step = |s: &mut CaseState, story: &mut Story, at: &str, body: EventBody| {
+        s.apply(&story.event(t(&format!("2026-09-29 {at}")), body))
+    };
+    let note = String::new;
+    let offers = |s: &CaseState| -> Vec<&'static str> {
+        s.offers(hotline_domain::case::Role::Seat, None)
+            .iter()
+            .map(|o| o.step)
+            .filter(|x| x.starts_with("service_") || *x == "parties_notified")
+            .collect()
+    };
+    assert_eq!(offers(&s), ["service_taken_offline"]);
+    let restore_early = step(
+        &mut s,
+        &mut story,
+        "09:00",
+        EventBody::ServiceRestored { note: note() },
+    );
+    assert!(matches!(
+        restore_early.map_err(|e| e.refusal),
+        Err(StepRefusal::OfflineOrder(_))
+    ));
+    let nameless = step(
+        &mut s,
+        &mut story,
+        "09:00",
+        EventBody::ServiceTakenOffline {
+            service: " ".into(),
+            note: note(),
+        },
+    );
+    assert!(matches!(
+        nameless.map_err(|e| e.refusal),
+        Err(StepRefusal::Offline)
+    ));
+    step(
+        &mut s,
+        &mut story,
+        "09:00",
+        EventBody::ServiceTakenOffline {
+            service: "电子证照".into(),
+            note: "1个工作日内无法修复".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(offers(&s), ["parties_notified"]);
+    let verify_early = step(
+        &mut s,
+        &mut story,
+        "09:10",
+        EventBody::ServiceVerified { note: note() },
+    );
+    assert!(verify_early.is_err(), "the parties are told first");
+    step(
+        &mut s,
+        &mut story,
+        "09:10",
+        EventBody::PartiesNotified {
+            note: "已短信告知接入方、邮件报管理方".into(),
+        },
+    )
+    .unwrap();
+    step(
+        &mut s,
+        &mut story,
+        "15:00",
+        EventBody::ServiceVerified { note: note() },
+    )
+    .unwrap();
+    step(
+        &mut s,
+        &mut story,
+        "15:30",
+        EventBody::ServiceRestored { note: note() },
+    )
+    .unwrap();
+    let o = s.offline.as_ref().unwrap();
+    assert!(!o.is_down() && o.service == "电子证照" && o.notified_at.is_some());
+    assert_eq!(
+        offers(&s),
+        ["service_taken_offline"],
+        "it may go down again"
+    );
+    // A consultation has no service to take offline.
+    let mut story = Story::new();
+    let c = received(&mut story, "consultation", "social_security");
+    assert!(offers(&c).is_empty());
+}

@@ -41,8 +41,19 @@ pub async fn export_case(
     let record = hotline_server::record::case_record(pool, &case, &cal, now)
         .await?
         .with_context(|| format!("no case {case} / 工单不存在"))?;
-    std::fs::write(&out, serde_json::to_vec_pretty(&record)?)
-        .with_context(|| format!("cannot write {}", out.display()))?;
+    // FILE.pdf: the case printed (its steps and its incident reports); anything else: the JSON.
+    let pdf = out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    let bytes = if pdf {
+        let font = hotline_server::report::pdf::ReportFont::find()?;
+        let policy = hotline_server::centre_policy::history(pool).await?;
+        let catalog = &policy.current().policy.catalog;
+        hotline_server::report::case_pdf::write(&record, catalog, &font)?
+    } else {
+        serde_json::to_vec_pretty(&record)?
+    };
+    std::fs::write(&out, bytes).with_context(|| format!("cannot write {}", out.display()))?;
     hotline_server::admin::audit(pool, now, None, "case.export", &record.id.to_string()).await?;
     println!(
         "case {} ({} events, {} audit entries) written to {}",

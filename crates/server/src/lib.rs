@@ -16,6 +16,7 @@ pub mod knowledge;
 pub mod live;
 pub mod log;
 pub mod login_guard;
+pub mod maintenance;
 pub mod numbering;
 pub mod policy;
 pub mod record;

@@ -128,7 +128,8 @@ enum Command {
 
 #[derive(Subcommand)]
 enum CaseCommand {
-    /// One case's full record (intake, every event with who and when, clocks, audit) as JSON
+    /// One case's full record (intake, every event with who and when, clocks, audit) as JSON,
+    /// or printed as PDF (its steps and its incident reports) when FILE ends in .pdf
     Export {
         /// The case's number or id
         case: String,

@@ -393,3 +393,59 @@ async fn a_quiet_period_reports_zeros_and_an_extreme_date_is_refused_with_a_code
         );
     }
 }
+
+#[tokio::test]
+async fn a_case_prints_as_pdf_with_its_steps_and_its_incident_report() {
+    let (pool, _) = database().await;
+    let now = at("2026-11-26T08:00:00Z");
+    let cal = calendar();
+    hotline_server::demo::seed(&pool, 400, now, &cal, &mut |_| {})
+        .await
+        .unwrap();
+    let row = sqlx::query(
+        "SELECT c.number, e.body FROM events e JOIN cases c ON c.id = e.case_id
+         WHERE e.body->>'type' = 'report_filed' ORDER BY c.number LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("the demo files incident reports");
+    let number: String = row.get("number");
+    let filed: Event = serde_json::from_value(row.get("body")).unwrap();
+    let EventBody::ReportFiled { report, content } = &filed.body else {
+        unreachable!()
+    };
+    let record = hotline_server::record::case_record(&pool, &number, &cal, now)
+        .await
+        .unwrap()
+        .unwrap();
+    let font = report::pdf::ReportFont::find().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("case.pdf");
+    std::fs::write(
+        &pdf,
+        report::case_pdf::write(
+            &record,
+            &hotline_domain::case::KindCatalog::default(),
+            &font,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    // pdftotext keeps the words, not our line breaks: compare without white space.
+    let text: String = pdf_text(&pdf).split_whitespace().collect();
+    let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+    let mut needles = vec![
+        format!("工单{number}办理记录"),
+        "办理过程".to_owned(),
+        "受理".to_owned(),
+    ];
+    for s in report.sections() {
+        needles.push(format!("{}：{}", s.zh, squeeze(content.get(s.field))));
+    }
+    for needle in needles {
+        assert!(
+            text.contains(&needle),
+            "the printed case lacks {needle:?}: {text}"
+        );
+    }
+}

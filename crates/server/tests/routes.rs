@@ -69,6 +69,12 @@ async fn every_route_answers_every_role_as_the_table_says() {
             [401, 200, 200, 403, 403],
         ),
         ("GET", "/api/v1/roster".into(), [401, 200, 200, 403, 403]),
+        // Maintenance notices are shown on every desk.
+        (
+            "GET",
+            "/api/v1/maintenance".into(),
+            [401, 200, 200, 200, 200],
+        ),
         // Reports are the supervisors'.
         (
             "GET",

@@ -68,3 +68,26 @@ pub async fn skewed_devices(
 ) -> Result<Vec<hotline_domain::wire::DeviceClock>, ErrorPayload> {
     desk.skewed_devices().await.map_err(Into::into)
 }
+
+#[tauri::command]
+pub async fn maintenance_banner(
+    desk: Desk<'_>,
+) -> Result<Vec<hotline_client::workbench::MaintenanceBanner>, ErrorPayload> {
+    Ok(desk.maintenance_banner().await)
+}
+
+#[tauri::command]
+pub async fn announce_maintenance(
+    desk: Desk<'_>,
+    draft: hotline_domain::maintenance::MaintenanceDraft,
+) -> Result<hotline_domain::maintenance::MaintenanceNotice, ErrorPayload> {
+    desk.announce_maintenance(&draft).await.map_err(Into::into)
+}
+
+#[tauri::command]
+pub fn maintenance_for(
+    desk: Desk<'_>,
+    category: String,
+) -> Vec<hotline_client::workbench::MaintenanceBanner> {
+    desk.maintenance_for(&category)
+}

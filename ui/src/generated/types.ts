@@ -107,7 +107,7 @@ export type CaseEvent = { id: EventId, case: CaseId, at: string, actor: Actor, d
  * How many events of the case the recording device had when it recorded this one: what it
  * had seen. An event that arrives after others it never saw was made while apart.
  */
-seen: number, } & ({ "type": "received" } & Intake | { "type": "answered_on_spot", answer: string, article: string | null, } | { "type": "dispatched", bureau: BureauCode, note: string, } | { "type": "taken_on", note: string, } | { "type": "signed_for", bureau: BureauCode, } | { "type": "returned", bureau: BureauCode, reason: string, } | { "type": "return_denied", bureau: BureauCode, reason: string, } | { "type": "redispatched", from: BureauCode, to: BureauCode, note: string, } | { "type": "accepted", bureau: BureauCode, } | { "type": "declined", bureau: BureauCode, reason: string, } | { "type": "progress_fed_back", bureau: BureauCode | null, note: string, } | { "type": "arrived_on_site", bureau: BureauCode | null, } | { "type": "paused", reason: string, } | { "type": "resumed" } | { "type": "extension_requested", clock: ClockRef, amount: SlaAmount, reason: string, } | { "type": "extension_approved", clock: ClockRef, amount: SlaAmount | null, note: string, } | { "type": "extension_denied", clock: ClockRef, reason: string, } | { "type": "urged", bureau: BureauCode, note: string, } | { "type": "escalated", note: string, clock?: ClockRef | null, to?: Array<string>, } | { "type": "alerted", clock: ClockRef, note: string, to: Array<string>, } | { "type": "escalation_taken", note: string, } | { "type": "replied", bureau: BureauCode | null, text: string, } | { "type": "called_back", satisfaction: Satisfaction, comment: string, } | { "type": "reopened", reason: string, } | { "type": "merged_into", into: CaseId, } | { "type": "report_filed", report: ReportKind, content: ReportContent, } | { "type": "closed", note: string, } | { "type": "clocks_corrected", clocks: Array<ClockSpec>, reason: string, } | { "type": "renumbered", number: CaseNumber, reason: string, });
+seen: number, } & ({ "type": "received" } & Intake | { "type": "answered_on_spot", answer: string, article: string | null, } | { "type": "dispatched", bureau: BureauCode, note: string, } | { "type": "taken_on", note: string, } | { "type": "service_taken_offline", service: string, note: string, } | { "type": "parties_notified", note: string, } | { "type": "service_verified", note: string, } | { "type": "service_restored", note: string, } | { "type": "signed_for", bureau: BureauCode, } | { "type": "returned", bureau: BureauCode, reason: string, } | { "type": "return_denied", bureau: BureauCode, reason: string, } | { "type": "redispatched", from: BureauCode, to: BureauCode, note: string, } | { "type": "accepted", bureau: BureauCode, } | { "type": "declined", bureau: BureauCode, reason: string, } | { "type": "progress_fed_back", bureau: BureauCode | null, note: string, } | { "type": "arrived_on_site", bureau: BureauCode | null, } | { "type": "paused", reason: string, } | { "type": "resumed" } | { "type": "extension_requested", clock: ClockRef, amount: SlaAmount, reason: string, } | { "type": "extension_approved", clock: ClockRef, amount: SlaAmount | null, note: string, } | { "type": "extension_denied", clock: ClockRef, reason: string, } | { "type": "urged", bureau: BureauCode, note: string, } | { "type": "escalated", note: string, clock?: ClockRef | null, to?: Array<string>, } | { "type": "alerted", clock: ClockRef, note: string, to: Array<string>, } | { "type": "escalation_taken", note: string, } | { "type": "replied", bureau: BureauCode | null, text: string, } | { "type": "called_back", satisfaction: Satisfaction, comment: string, } | { "type": "reopened", reason: string, } | { "type": "merged_into", into: CaseId, } | { "type": "report_filed", report: ReportKind, content: ReportContent, } | { "type": "closed", note: string, } | { "type": "clocks_corrected", clocks: Array<ClockSpec>, reason: string, } | { "type": "renumbered", number: CaseNumber, reason: string, });
 
 export type CaseId = string;
 
@@ -400,7 +400,7 @@ clock: ClockRef | null,
  */
 to: Array<string>, taken_by: string | null, taken_at: string | null, };
 
-export type EventBody = { "type": "received" } & Intake | { "type": "answered_on_spot", answer: string, article: string | null, } | { "type": "dispatched", bureau: BureauCode, note: string, } | { "type": "taken_on", note: string, } | { "type": "signed_for", bureau: BureauCode, } | { "type": "returned", bureau: BureauCode, reason: string, } | { "type": "return_denied", bureau: BureauCode, reason: string, } | { "type": "redispatched", from: BureauCode, to: BureauCode, note: string, } | { "type": "accepted", bureau: BureauCode, } | { "type": "declined", bureau: BureauCode, reason: string, } | { "type": "progress_fed_back", bureau: BureauCode | null, note: string, } | { "type": "arrived_on_site", bureau: BureauCode | null, } | { "type": "paused", reason: string, } | { "type": "resumed" } | { "type": "extension_requested", clock: ClockRef, amount: SlaAmount, reason: string, } | { "type": "extension_approved", clock: ClockRef, amount: SlaAmount | null, note: string, } | { "type": "extension_denied", clock: ClockRef, reason: string, } | { "type": "urged", bureau: BureauCode, note: string, } | { "type": "escalated", note: string, clock?: ClockRef | null, to?: Array<string>, } | { "type": "alerted", clock: ClockRef, note: string, to: Array<string>, } | { "type": "escalation_taken", note: string, } | { "type": "replied", bureau: BureauCode | null, text: string, } | { "type": "called_back", satisfaction: Satisfaction, comment: string, } | { "type": "reopened", reason: string, } | { "type": "merged_into", into: CaseId, } | { "type": "report_filed", report: ReportKind, content: ReportContent, } | { "type": "closed", note: string, } | { "type": "clocks_corrected", clocks: Array<ClockSpec>, reason: string, } | { "type": "renumbered", number: CaseNumber, reason: string, };
+export type EventBody = { "type": "received" } & Intake | { "type": "answered_on_spot", answer: string, article: string | null, } | { "type": "dispatched", bureau: BureauCode, note: string, } | { "type": "taken_on", note: string, } | { "type": "service_taken_offline", service: string, note: string, } | { "type": "parties_notified", note: string, } | { "type": "service_verified", note: string, } | { "type": "service_restored", note: string, } | { "type": "signed_for", bureau: BureauCode, } | { "type": "returned", bureau: BureauCode, reason: string, } | { "type": "return_denied", bureau: BureauCode, reason: string, } | { "type": "redispatched", from: BureauCode, to: BureauCode, note: string, } | { "type": "accepted", bureau: BureauCode, } | { "type": "declined", bureau: BureauCode, reason: string, } | { "type": "progress_fed_back", bureau: BureauCode | null, note: string, } | { "type": "arrived_on_site", bureau: BureauCode | null, } | { "type": "paused", reason: string, } | { "type": "resumed" } | { "type": "extension_requested", clock: ClockRef, amount: SlaAmount, reason: string, } | { "type": "extension_approved", clock: ClockRef, amount: SlaAmount | null, note: string, } | { "type": "extension_denied", clock: ClockRef, reason: string, } | { "type": "urged", bureau: BureauCode, note: string, } | { "type": "escalated", note: string, clock?: ClockRef | null, to?: Array<string>, } | { "type": "alerted", clock: ClockRef, note: string, to: Array<string>, } | { "type": "escalation_taken", note: string, } | { "type": "replied", bureau: BureauCode | null, text: string, } | { "type": "called_back", satisfaction: Satisfaction, comment: string, } | { "type": "reopened", reason: string, } | { "type": "merged_into", into: CaseId, } | { "type": "report_filed", report: ReportKind, content: ReportContent, } | { "type": "closed", note: string, } | { "type": "clocks_corrected", clocks: Array<ClockSpec>, reason: string, } | { "type": "renumbered", number: CaseNumber, reason: string, };
 
 export type EventId = string;
 
@@ -476,6 +476,52 @@ export type Light = "red" | "yellow" | "green" | "unknown" | "none";
 export type LightChange = { at: string, light: Light, };
 
 export type LightCounts = { red: number, yellow: number, green: number, unknown: number, none: number, };
+
+export type MaintenanceBanner = { notice: MaintenanceNotice, 
+/**
+ * The service is down now (else: announced, not yet started).
+ */
+under_way: boolean, };
+
+export type MaintenanceDraft = { 
+/**
+ * The service as callers know it (粤省事社保查询).
+ */
+service: string, 
+/**
+ * The category of calls it affects, if one: intake names the notice for those calls.
+ */
+category: string | null, starts: string, ends: string, 
+/**
+ * What seats tell callers.
+ */
+text: string, 
+/**
+ * Why a notice shorter than the policy's period is accepted (a supervisor's override).
+ */
+override_reason: string | null, };
+
+export type MaintenanceNotice = { id: number, announced_at: string, announced_by: string, 
+/**
+ * Working days between the announcement and the start (the day of the start counted).
+ */
+notice_working_days: number, 
+/**
+ * The service as callers know it (粤省事社保查询).
+ */
+service: string, 
+/**
+ * The category of calls it affects, if one: intake names the notice for those calls.
+ */
+category: string | null, starts: string, ends: string, 
+/**
+ * What seats tell callers.
+ */
+text: string, 
+/**
+ * Why a notice shorter than the policy's period is accepted (a supervisor's override).
+ */
+override_reason: string | null, };
 
 export type MovedDue = { number: string, clock: string, bureau: string | null, before: string | null, after: string | null, 
 /**

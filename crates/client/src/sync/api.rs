@@ -269,6 +269,31 @@ impl ServerApi {
         answer(r).await
     }
 
+    /// The maintenance notices shown now.
+    pub async fn maintenance(
+        &self,
+        token: &Secret,
+    ) -> Result<Vec<hotline_domain::maintenance::MaintenanceNotice>, ClientError> {
+        answer(self.get(token, "/api/v1/maintenance").send().await).await
+    }
+
+    /// Announces planned maintenance (supervisors and administrators; the server checks the
+    /// notice period at its own time).
+    pub async fn announce_maintenance(
+        &self,
+        token: &Secret,
+        draft: &hotline_domain::maintenance::MaintenanceDraft,
+    ) -> Result<hotline_domain::maintenance::MaintenanceNotice, ClientError> {
+        let r = self
+            .http
+            .post(format!("{}/api/v1/maintenance", self.base))
+            .bearer_auth(token.expose())
+            .json(draft)
+            .send()
+            .await;
+        answer(r).await
+    }
+
     /// The duty roster of `date` (YYYY-MM-DD), and who is on duty now.
     pub async fn roster(
         &self,

@@ -7,6 +7,8 @@ mod detail;
 mod intake;
 mod knowledge;
 pub use knowledge::ArticleOnDesk;
+pub use maintenance::MaintenanceBanner;
+mod maintenance;
 mod policy;
 mod session;
 mod supervision;
@@ -65,6 +67,8 @@ pub struct Workbench {
     changes: tokio::sync::Notify,
     /// Woken by a login: the sync loop restarts on the new account.
     logins: tokio::sync::Notify,
+    /// The maintenance notices last fetched from the server: shown while it cannot be reached.
+    maintenance: StdRwLock<Vec<hotline_domain::maintenance::MaintenanceNotice>>,
 }
 
 /// What the forms offer: kinds, categories, levels, channels, districts and bureaus.
@@ -119,6 +123,7 @@ impl Workbench {
             clock,
             changes: tokio::sync::Notify::new(),
             logins: tokio::sync::Notify::new(),
+            maintenance: StdRwLock::new(Vec::new()),
         })
     }
 

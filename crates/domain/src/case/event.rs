@@ -105,6 +105,28 @@ pub enum EventBody {
         #[serde(default)]
         note: String,
     },
+    /// 应用暂时下线 (001 §3.2.4, §3.3.3): a service application's fault that cannot be fixed
+    /// within 1 working day: the service stops serving the public until it is fixed and verified.
+    ServiceTakenOffline {
+        service: String,
+        #[serde(default)]
+        note: String,
+    },
+    /// 已告知接入方和管理方 (001 §3.3.3: 及时报告接入方和管理方).
+    PartiesNotified {
+        #[serde(default)]
+        note: String,
+    },
+    /// 验证通过 (001 §3.3.3: 待功能完善并验证通过后再重新开放).
+    ServiceVerified {
+        #[serde(default)]
+        note: String,
+    },
+    /// 重新开放: the service serves again.
+    ServiceRestored {
+        #[serde(default)]
+        note: String,
+    },
     /// 签收
     SignedFor { bureau: BureauCode },
     /// 退单 (a request: a supervisor re-dispatches or denies it)
@@ -227,6 +249,10 @@ impl EventBody {
             Self::AnsweredOnSpot { .. } => ("answered_on_spot", "当场答复"),
             Self::Dispatched { .. } => ("dispatched", "派单"),
             Self::TakenOn { .. } => ("taken_on", "中心自办"),
+            Self::ServiceTakenOffline { .. } => ("service_taken_offline", "应用暂时下线"),
+            Self::PartiesNotified { .. } => ("parties_notified", "告知接入方和管理方"),
+            Self::ServiceVerified { .. } => ("service_verified", "验证通过"),
+            Self::ServiceRestored { .. } => ("service_restored", "重新开放"),
             Self::SignedFor { .. } => ("signed_for", "签收"),
             Self::Returned { .. } => ("returned", "退单"),
             Self::ReturnDenied { .. } => ("return_denied", "驳回退单"),

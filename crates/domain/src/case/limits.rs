@@ -178,7 +178,14 @@ impl EventBody {
                 recipients(to)?;
                 note(n)
             }
-            B::Closed { note: n } | B::TakenOn { note: n } | B::EscalationTaken { note: n } => {
+            B::Closed { note: n }
+            | B::TakenOn { note: n }
+            | B::EscalationTaken { note: n }
+            | B::PartiesNotified { note: n }
+            | B::ServiceVerified { note: n }
+            | B::ServiceRestored { note: n } => note(n),
+            B::ServiceTakenOffline { service, note: n } => {
+                check("service", service, MAX_NAME_CHARS)?;
                 note(n)
             }
             B::Replied { bureau, text } => {

@@ -17,7 +17,7 @@ pub use event::{Actor, CaseId, DeviceId, Event, EventBody, EventId, Role, Satisf
 pub use fold::{
     Assignment, AssignmentStatus, Callback, CaseState, CaseStatus, ClockInstance, ClockRef,
     Conflict, Escalation, ExtensionRequest, InputKind, LadderMark, Offer, OfferInput,
-    PendingDecisions, StepError, StepRefusal, Urgency,
+    PendingDecisions, ServiceOffline, StepError, StepRefusal, Urgency,
 };
 pub use intake::{
     normalise_phone, IntakeDraft, IntakeError, MAX_ADDRESS_CHARS, MAX_DESCRIPTION_CHARS,

@@ -21,6 +21,10 @@ pub fn permits(role: Role, bureau: Option<&BureauCode>, body: &EventBody) -> boo
             | B::AnsweredOnSpot { .. }
             | B::Dispatched { .. }
             | B::TakenOn { .. }
+            | B::ServiceTakenOffline { .. }
+            | B::PartiesNotified { .. }
+            | B::ServiceVerified { .. }
+            | B::ServiceRestored { .. }
             | B::ProgressFedBack { bureau: None, .. }
             | B::ArrivedOnSite { bureau: None }
             | B::Paused { .. }

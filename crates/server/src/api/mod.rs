@@ -4,6 +4,7 @@ mod calendar;
 mod cases;
 mod devices;
 mod knowledge;
+mod maintenance;
 mod mask;
 mod policy;
 mod reports;
@@ -38,6 +39,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/cases/{id}/unmask", post(cases::unmask))
         .route("/api/v1/reports", get(reports::report))
         .route("/api/v1/roster", get(roster::get))
+        .route(
+            "/api/v1/maintenance",
+            get(maintenance::list).post(maintenance::announce),
+        )
         .route("/api/v1/devices", get(devices::list))
         .route("/api/v1/kb", get(knowledge::list).post(knowledge::create))
         .route("/api/v1/kb/published", get(knowledge::published))

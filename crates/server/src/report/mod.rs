@@ -1,6 +1,7 @@
 //! Reports (日报 / 周报 / 月报): figures computed over all cases, exported to XLSX (with Excel's
 //! own charts) and to PDF (Chinese text, charts drawn by plotters).
 
+pub mod case_pdf;
 mod charts;
 pub mod compute;
 pub mod pdf;

@@ -83,17 +83,25 @@ impl ReportFont {
     }
 }
 
+impl ReportFont {
+    /// The font for the PDF's text, and the options its charts' SVG is read with.
+    pub(super) fn for_pdf(&self) -> Result<(Font, usvg::Options<'static>), ReportError> {
+        let pdf_font = Font::new(self.data.clone().into(), self.index)
+            .ok_or_else(|| ReportError::Pdf("the font cannot be read".into()))?;
+        let mut db = fontdb::Database::new();
+        db.load_font_data(self.data.to_vec());
+        db.set_sans_serif_family(self.family.clone());
+        let svg_options = usvg::Options {
+            fontdb: Arc::new(db),
+            font_family: self.family.clone(),
+            ..Default::default()
+        };
+        Ok((pdf_font, svg_options))
+    }
+}
+
 pub fn write(r: &Report, font: &ReportFont) -> Result<Vec<u8>, ReportError> {
-    let pdf_font = Font::new(font.data.clone().into(), font.index)
-        .ok_or_else(|| ReportError::Pdf("the font cannot be read".into()))?;
-    let mut db = fontdb::Database::new();
-    db.load_font_data(font.data.to_vec());
-    db.set_sans_serif_family(font.family.clone());
-    let svg_options = usvg::Options {
-        fontdb: Arc::new(db),
-        font_family: font.family.clone(),
-        ..Default::default()
-    };
+    let (pdf_font, svg_options) = font.for_pdf()?;
 
     let mut blocks = vec![
         Block::Title(r.title.clone()),
@@ -173,6 +181,16 @@ pub fn write(r: &Report, font: &ReportFont) -> Result<Vec<u8>, ReportError> {
     blocks.push(Block::Table(table::by_channel(r), vec![2.0, 1.0], 0.4));
     blocks.push(Block::Table(table::satisfaction(r), vec![2.0, 1.0], 0.4));
 
+    lay_out(&blocks, &r.title, &pdf_font, &svg_options)
+}
+
+/// Flows `blocks` down A4 landscape pages, each with its footer.
+pub(super) fn lay_out(
+    blocks: &[Block],
+    title: &str,
+    pdf_font: &Font,
+    svg_options: &usvg::Options,
+) -> Result<Vec<u8>, ReportError> {
     let mut doc = Document::new();
     let mut page = doc.start_page_with(PageSettings::new(
         Size::from_wh(PAGE.0, PAGE.1).expect("A4"),
@@ -180,8 +198,8 @@ pub fn write(r: &Report, font: &ReportFont) -> Result<Vec<u8>, ReportError> {
     let mut surface = page.surface();
     let mut y = MARGIN;
     let mut page_no = 1;
-    footer(&mut surface, &pdf_font, &r.title, page_no);
-    for block in &blocks {
+    footer(&mut surface, pdf_font, title, page_no);
+    for block in blocks {
         let h = block.height();
         if y + h > PAGE.1 - MARGIN && y > MARGIN {
             surface.finish();
@@ -191,10 +209,10 @@ pub fn write(r: &Report, font: &ReportFont) -> Result<Vec<u8>, ReportError> {
             ));
             surface = page.surface();
             page_no += 1;
-            footer(&mut surface, &pdf_font, &r.title, page_no);
+            footer(&mut surface, pdf_font, title, page_no);
             y = MARGIN;
         }
-        block.draw(&mut surface, &pdf_font, &svg_options, y)?;
+        block.draw(&mut surface, pdf_font, svg_options, y)?;
         y += h + 12.0;
     }
     surface.finish();
@@ -202,13 +220,39 @@ pub fn write(r: &Report, font: &ReportFont) -> Result<Vec<u8>, ReportError> {
     doc.finish().map_err(|e| ReportError::Pdf(format!("{e:?}")))
 }
 
-enum Block {
+pub(super) enum Block {
     Title(String),
     Line(String),
     /// The table, its columns' relative widths, and the share of the page width it takes.
     Table(Table, Vec<f32>, f32),
     /// An SVG chart drawn the page's width wide, this tall.
     Chart(String, f32),
+    /// A text wrapped to the page's width, line by line.
+    Para(Vec<String>),
+}
+
+impl Block {
+    /// `text` wrapped to the page's width at 10 pt: a Chinese character about 10 pt wide, a
+    /// Latin one about half (a width estimate rather than shaping: our texts are short).
+    pub(super) fn para(text: String) -> Self {
+        let mut lines = Vec::new();
+        let mut line = String::new();
+        let mut width = 0.0;
+        for c in text.chars() {
+            let w = if c.is_ascii() { 5.6 } else { 10.0 };
+            if c == '\n' || width + w > WIDTH {
+                lines.push(std::mem::take(&mut line));
+                width = 0.0;
+                if c == '\n' {
+                    continue;
+                }
+            }
+            line.push(c);
+            width += w;
+        }
+        lines.push(line);
+        Self::Para(lines)
+    }
 }
 
 const ROW: f32 = 16.0;
@@ -220,6 +264,7 @@ impl Block {
             Self::Line(_) => 14.0,
             Self::Table(t, _, _) => 18.0 + ROW * (t.rows.len() as f32 + 1.0),
             Self::Chart(_, h) => *h,
+            Self::Para(lines) => 14.0 * lines.len() as f32,
         }
     }
 
@@ -233,6 +278,11 @@ impl Block {
         match self {
             Self::Title(t) => text(s, font, 18.0, MARGIN, y + 18.0, t),
             Self::Line(t) => text(s, font, 10.0, MARGIN, y + 10.0, t),
+            Self::Para(lines) => {
+                for (i, l) in lines.iter().enumerate() {
+                    text(s, font, 10.0, MARGIN, y + 10.0 + 14.0 * i as f32, l);
+                }
+            }
             Self::Table(t, widths, share) => {
                 text(s, font, 11.0, MARGIN, y + 11.0, t.name);
                 let total: f32 = widths.iter().sum();

@@ -69,6 +69,33 @@ impl CaseState {
                     R::AlreadyAssigned(bureau.0.clone()),
                 )
             }
+            B::ServiceTakenOffline { service, .. } => {
+                open()?;
+                let fault = self.intake.as_ref().is_some_and(|i| i.kind == "fault");
+                let down = self.offline.as_ref().is_some_and(|o| o.is_down());
+                need(fault && !down && !service.trim().is_empty(), R::Offline)
+            }
+            B::PartiesNotified { .. } => {
+                let o = self.offline.as_ref().filter(|o| o.is_down());
+                need(
+                    o.is_some_and(|o| o.notified_at.is_none()),
+                    R::OfflineOrder("the service must be offline and the parties not yet told"),
+                )
+            }
+            B::ServiceVerified { .. } => {
+                let o = self.offline.as_ref().filter(|o| o.is_down());
+                need(
+                    o.is_some_and(|o| o.notified_at.is_some() && o.verified_at.is_none()),
+                    R::OfflineOrder("the parties must be told before the fix is verified"),
+                )
+            }
+            B::ServiceRestored { .. } => {
+                let o = self.offline.as_ref().filter(|o| o.is_down());
+                need(
+                    o.is_some_and(|o| o.verified_at.is_some()),
+                    R::OfflineOrder("a service serves again only once verified"),
+                )
+            }
             B::TakenOn { .. } => {
                 running()?;
                 not_with_bureau()?;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     Assignment, AssignmentStatus, Callback, CaseState, CaseStatus, ClockInstance, ClockRef,
-    Escalation, ExtensionRequest, LadderMark,
+    Escalation, ExtensionRequest, LadderMark, ServiceOffline,
 };
 use crate::case::event::{Event, EventBody, Satisfaction};
 use crate::case::model::BureauCode;
@@ -39,6 +39,30 @@ impl CaseState {
                 self.close(at);
             }
             B::Dispatched { bureau, .. } => self.dispatch(bureau, at),
+            B::ServiceTakenOffline { service, .. } => {
+                self.offline = Some(ServiceOffline {
+                    service: service.trim().to_owned(),
+                    since: at,
+                    notified_at: None,
+                    verified_at: None,
+                    restored_at: None,
+                });
+            }
+            B::PartiesNotified { .. } => {
+                if let Some(o) = self.offline.as_mut() {
+                    o.notified_at = Some(at);
+                }
+            }
+            B::ServiceVerified { .. } => {
+                if let Some(o) = self.offline.as_mut() {
+                    o.verified_at = Some(at);
+                }
+            }
+            B::ServiceRestored { .. } => {
+                if let Some(o) = self.offline.as_mut() {
+                    o.restored_at = Some(at);
+                }
+            }
             B::TakenOn { .. } => {
                 self.taken_on_at = Some(at);
                 self.fire_case(Trigger::TakenOn, at);

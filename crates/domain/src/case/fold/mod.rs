@@ -265,6 +265,10 @@ pub enum StepRefusal {
     ReasonRequired,
     #[error("the case is not escalated, or its escalation was already taken")]
     NoEscalationWaiting,
+    #[error("only a fault takes a service offline, once at a time, naming the service")]
+    Offline,
+    #[error("that step of taking the service offline is not next: {0}")]
+    OfflineOrder(&'static str),
 }
 
 /// A refused step: names the step, the state, and why.
@@ -334,6 +338,9 @@ pub struct CaseState {
     /// reopening and changes nothing. Kept in a stored snapshot, so folding on from it agrees.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     reopened_by_callback: bool,
+    /// The service this fault took offline (001 §3.2.4, §3.3.3), until it is restored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offline: Option<ServiceOffline>,
     /// The open escalation (升级): a supervisor must take it; closing the case ends it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalation: Option<Escalation>,
@@ -341,6 +348,27 @@ pub struct CaseState {
     /// (see `case::supervision`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ladder_marks: Vec<LadderMark>,
+}
+
+/// A service taken offline for a fault: when, whether the access party and management were
+/// told, when it was verified, when it served again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ServiceOffline {
+    pub service: String,
+    pub since: DateTime<Utc>,
+    #[serde(default)]
+    pub notified_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub verified_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub restored_at: Option<DateTime<Utc>>,
+}
+
+impl ServiceOffline {
+    /// Still offline.
+    pub fn is_down(&self) -> bool {
+        self.restored_at.is_none()
+    }
 }
 
 /// An escalated case (升级): why, to whom, and who took it.
@@ -460,6 +488,7 @@ impl Default for CaseState {
             callbacks: vec![],
             former_numbers: vec![],
             reopened_by_callback: false,
+            offline: None,
             escalation: None,
             ladder_marks: vec![],
         }

@@ -97,7 +97,11 @@ fn inputs(body: &EventBody) -> Vec<OfferInput> {
         | B::EscalationTaken { .. }
         | B::Closed { .. }
         | B::TakenOn { .. }
+        | B::PartiesNotified { .. }
+        | B::ServiceVerified { .. }
+        | B::ServiceRestored { .. }
         | B::ExtensionApproved { .. } => ask(&[("note", K::Note)]),
+        B::ServiceTakenOffline { .. } => ask(&[("service", K::Text), ("note", K::Note)]),
         B::CalledBack { .. } => ask(&[("satisfaction", K::Satisfaction), ("comment", K::Note)]),
         B::ExtensionRequested { .. } => ask(&[("amount", K::Amount), ("reason", K::Reason)]),
         B::MergedInto { .. } => ask(&[("into", K::Case)]),
@@ -191,6 +195,35 @@ impl CaseState {
             ),
             (
                 EventBody::EscalationTaken {
+                    note: String::new(),
+                },
+                None,
+                None,
+            ),
+            (
+                EventBody::ServiceTakenOffline {
+                    service: why(),
+                    note: String::new(),
+                },
+                None,
+                None,
+            ),
+            (
+                EventBody::PartiesNotified {
+                    note: String::new(),
+                },
+                None,
+                None,
+            ),
+            (
+                EventBody::ServiceVerified {
+                    note: String::new(),
+                },
+                None,
+                None,
+            ),
+            (
+                EventBody::ServiceRestored {
                     note: String::new(),
                 },
                 None,
