@@ -109,6 +109,7 @@ fn main() {
             commands::supervision::maintenance_banner,
             commands::supervision::announce_maintenance,
             commands::supervision::maintenance_for,
+            commands::supervision::print_case,
             commands::knowledge::kb_list,
             commands::knowledge::kb_get,
             commands::knowledge::kb_write,

@@ -488,6 +488,12 @@ def take_escalation(boss, number):
     boss.wait_until(lambda: "由 super1 接手" in boss.content("[data-escalation-banner]"), what="the escalation taken")
     boss.wait_until(lambda: "升级·已接手" in boss.content(f"{row} [data-escalation]"), what="the queue shows it taken")
     check("the supervisor takes the escalation from the window", True)
+    # The case printed by the server, saved beside the reports.
+    boss.click("[data-testid=print-case]")
+    boss.wait_until(lambda: "工单已打印为 PDF" in boss.content("[data-testid=toast]"), what="the case printed")
+    path = re.search(r"PDF：(\S+\.pdf)", boss.content("[data-testid=toast]")).group(1)
+    with open(path, "rb") as f:
+        check("a case prints as PDF from its window", f.read(4) == b"%PDF", path)
     boss.press("escape")
 
 

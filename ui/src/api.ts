@@ -56,8 +56,9 @@ export const callbacksDue = () => invoke<CallbackRow[]>("callbacks_due");
 export const skewedDevices = () => invoke<DeviceClock[]>("skewed_devices");
 export const roster = (date: string) => invoke<RosterDay>("roster", { date });
 export const maintenanceBanner = () => invoke<MaintenanceBanner[]>("maintenance_banner");
-export const maintenanceFor = (category: string) => invoke<MaintenanceBanner[]>("maintenance_for", { category });
+export const maintenanceFor = (category: string, text: string) => invoke<MaintenanceBanner[]>("maintenance_for", { category, text });
 export const announceMaintenance = (draft: MaintenanceDraft) => invoke<MaintenanceNotice>("announce_maintenance", { draft });
+export const printCase = (id: string) => invoke<string>("print_case", { id });
 export const downloadReport = (period: "day" | "week" | "month", date: string, format: "xlsx" | "pdf") =>
   invoke<string>("download_report", { period, date, format });
 export const callBack = (caseId: string, satisfaction: Satisfaction, comment: string) =>

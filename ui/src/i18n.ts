@@ -93,6 +93,7 @@ const zh = {
     overridden: (reason: string) => `特批：${reason}`,
   },
   inputLabels: { service: "暂时下线的服务" } as Record<string, string>,
+  print: "打印 PDF", printed: (p: string) => `工单已打印为 PDF：${p}`,
   escalation: {
     badge: "升级·待接手", taken: "升级·已接手",
     waiting: (to: string[]) => (to.length ? `已升级至值班长 ${to.join("、")}，待接手` : "已升级，待值班长接手"),
@@ -209,6 +210,7 @@ const zh = {
     "maintenance.text": "请填写服务名称和公告内容。",
     "maintenance.forbidden": "仅班长和管理员可发布维护公告。",
     "maintenance.offline": "维护公告须连接服务器发布，请先登录。",
+    "print.offline": "工单打印须连接服务器，请先登录。",
     "policy.forbidden": "仅班长和管理员可修改时限政策。",
     "push.unknown_bureau": "服务器上没有该承办单位：请改派到正确的单位。",
     "push.forbidden": "您的角色无权执行该操作（服务器拒绝）。",
@@ -333,6 +335,7 @@ const en: Catalogue = {
     overridden: (reason: string) => `Override: ${reason}`,
   },
   inputLabels: { service: "The service taken offline" } as Record<string, string>,
+  print: "Print PDF", printed: (p: string) => `Case printed to PDF: ${p}`,
   escalation: {
     badge: "Escalated · waiting", taken: "Escalated · taken",
     waiting: (to: string[]) => (to.length ? `Escalated to ${to.join(", ")} on duty, waiting to be taken` : "Escalated, waiting for a supervisor"),
@@ -445,6 +448,7 @@ const en: Catalogue = {
     "maintenance.text": "Give the service's name and the notice.",
     "maintenance.forbidden": "Only supervisors and administrators announce maintenance.",
     "maintenance.offline": "Maintenance is announced on the server: log in first.",
+    "print.offline": "A case is printed by the server: log in first.",
     "policy.forbidden": "Only supervisors and administrators change the centre's policy.",
     "push.unknown_bureau": "The server has no such bureau: dispatch to the right one.",
     "push.forbidden": "Your role may not take that step (refused by the server).",

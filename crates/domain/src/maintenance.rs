@@ -52,6 +52,14 @@ impl MaintenanceNotice {
         self.announced_at <= now && now < self.draft.ends
     }
 
+    /// Does the notice concern a call of `category` about `text`? Its category, or a description
+    /// that names the service (what a knowledge suggestion offers while the seat types).
+    pub fn concerns(&self, category: &str, text: &str) -> bool {
+        let service = self.draft.service.trim();
+        (!category.is_empty() && self.draft.category.as_deref() == Some(category))
+            || (!service.is_empty() && text.contains(service))
+    }
+
     /// The service is down now.
     pub fn under_way(&self, now: DateTime<Utc>) -> bool {
         self.draft.starts <= now && now < self.draft.ends
@@ -231,5 +239,12 @@ mod tests {
         assert!(!n.under_way(china("2026-12-03T21:59:59")));
         assert!(n.under_way(china("2026-12-04T01:00:00")));
         assert!(!n.shown_at(china("2026-12-04T02:00:00")));
+        assert!(n.concerns("social_security", ""));
+        assert!(
+            n.concerns("housing", "粤省事社保查询打不开"),
+            "named in the description"
+        );
+        assert!(!n.concerns("housing", "公积金提取"));
+        assert!(!n.concerns("", ""));
     }
 }

@@ -48,6 +48,7 @@ async fn every_route_answers_every_role_as_the_table_says() {
 
     // (method, path, expected status for anonymous, seat, supervisor, bureau, admin)
     let unmask = format!("/api/v1/cases/{}/unmask", c.case.0);
+    let print = format!("/api/v1/cases/{}/pdf", c.case.0);
     let table: Vec<(&str, String, [u16; 5])> = vec![
         ("GET", "/api/v1/health".into(), [200, 200, 200, 200, 200]),
         ("GET", "/api/v1/me".into(), [401, 200, 200, 200, 200]),
@@ -61,6 +62,8 @@ async fn every_route_answers_every_role_as_the_table_says() {
             [401, 200, 200, 200, 403],
         ),
         ("POST", unmask, [401, 200, 200, 200, 403]),
+        // A case prints for whoever's scope holds it (HRSS has it).
+        ("GET", print, [401, 200, 200, 200, 403]),
         // The knowledge base is the seats' and supervisors'.
         ("GET", "/api/v1/kb".into(), [401, 200, 200, 403, 403]),
         (

@@ -88,6 +88,15 @@ pub async fn announce_maintenance(
 pub fn maintenance_for(
     desk: Desk<'_>,
     category: String,
+    text: String,
 ) -> Vec<hotline_client::workbench::MaintenanceBanner> {
-    desk.maintenance_for(&category)
+    desk.maintenance_for(&category, &text)
+}
+
+#[tauri::command]
+pub async fn print_case(desk: Desk<'_>, id: String) -> Result<String, ErrorPayload> {
+    desk.print_case(&id)
+        .await
+        .map(|p| p.display().to_string())
+        .map_err(Into::into)
 }

@@ -198,19 +198,21 @@ impl ServerApi {
             .timeout(Duration::from_secs(120))
             .send()
             .await;
-        let r = check(r).await?;
-        let name = r
-            .headers()
-            .get(reqwest::header::CONTENT_DISPOSITION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split("filename=\"").nth(1))
-            .map(|v| v.trim_end_matches('"').to_owned())
-            .unwrap_or_else(|| format!("report.{format}"));
-        let bytes = r
-            .bytes()
-            .await
-            .map_err(|e| ClientError::Offline(format!("the report was cut off: {e}")))?;
-        Ok((bytes.to_vec(), name))
+        file(r, &format!("report.{format}")).await
+    }
+
+    /// A case printed as PDF by the server (its steps and incident reports), and its file name.
+    pub async fn case_pdf(
+        &self,
+        token: &Secret,
+        case: &str,
+    ) -> Result<(Vec<u8>, String), ClientError> {
+        let r = self
+            .get(token, &format!("/api/v1/cases/{case}/pdf"))
+            .timeout(Duration::from_secs(120))
+            .send()
+            .await;
+        file(r, "case.pdf").await
     }
 
     /// The knowledge base's articles (optionally of one status), the most cited first.
@@ -408,6 +410,26 @@ async fn answer<T: DeserializeOwned>(
         .json()
         .await
         .map_err(|e| ClientError::Offline(format!("the server's answer was cut off: {e}")))
+}
+
+/// A file the server sends: its bytes and the name it gives (`fallback` when it gives none).
+async fn file(
+    r: Result<reqwest::Response, reqwest::Error>,
+    fallback: &str,
+) -> Result<(Vec<u8>, String), ClientError> {
+    let r = check(r).await?;
+    let name = r
+        .headers()
+        .get(reqwest::header::CONTENT_DISPOSITION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split("filename=\"").nth(1))
+        .map(|v| v.trim_end_matches('"').to_owned())
+        .unwrap_or_else(|| fallback.to_owned());
+    let bytes = r
+        .bytes()
+        .await
+        .map_err(|e| ClientError::Offline(format!("the file was cut off: {e}")))?;
+    Ok((bytes.to_vec(), name))
 }
 
 #[cfg(test)]

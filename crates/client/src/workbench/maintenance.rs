@@ -30,10 +30,10 @@ impl Workbench {
         self.shown(|_| true)
     }
 
-    /// The notices shown now that concern calls of `category` (from the last list the server
-    /// gave): what intake names while a caller is on the line.
-    pub fn maintenance_for(&self, category: &str) -> Vec<MaintenanceBanner> {
-        self.shown(|n| !category.is_empty() && n.draft.category.as_deref() == Some(category))
+    /// The notices shown now that concern a call of `category` about `text` (from the last list
+    /// the server gave): what intake offers while a caller is on the line.
+    pub fn maintenance_for(&self, category: &str, text: &str) -> Vec<MaintenanceBanner> {
+        self.shown(|n| n.concerns(category, text))
     }
 
     fn shown(&self, keep: impl Fn(&MaintenanceNotice) -> bool) -> Vec<MaintenanceBanner> {

@@ -45,11 +45,33 @@ impl Workbench {
         let today = hotline_domain::time::local_date(self.now()).to_string();
         let date = if date.trim().is_empty() { &today } else { date };
         let (bytes, name) = api.report(&token, period, date, format).await?;
-        // The server names the file; only its last component is used, never a path.
-        let name = std::path::Path::new(&name).file_name().map_or_else(
-            || format!("report.{format}"),
-            |n| n.to_string_lossy().into_owned(),
-        );
+        self.save_download(&bytes, &name, &format!("report.{format}"))
+    }
+
+    /// Prints a case: the server's PDF of it (its steps and incident reports), saved in the
+    /// data folder's `reports/`; returns where.
+    pub async fn print_case(&self, id: &str) -> Result<std::path::PathBuf, ClientError> {
+        let (api, token) = self.logged_in().await.ok_or_else(|| ClientError::Invalid {
+            code: "print.offline",
+            message:
+                "a case is printed by the server: log in first / 工单打印须连接服务器，请先登录"
+                    .into(),
+        })?;
+        let (bytes, name) = api.case_pdf(&token, id).await?;
+        self.save_download(&bytes, &name, "case.pdf")
+    }
+
+    /// Saves a file the server sent in the data folder's `reports/`. The server names the file;
+    /// only its last component is used, never a path.
+    fn save_download(
+        &self,
+        bytes: &[u8],
+        name: &str,
+        fallback: &str,
+    ) -> Result<std::path::PathBuf, ClientError> {
+        let name = std::path::Path::new(name)
+            .file_name()
+            .map_or_else(|| fallback.to_owned(), |n| n.to_string_lossy().into_owned());
         let dir = self.data_dir().path().join("reports");
         std::fs::create_dir_all(&dir).map_err(|e| ClientError::Invalid {
             code: "report.save",

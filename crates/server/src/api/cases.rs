@@ -66,7 +66,10 @@ fn summary(r: &PgRow, who: &Principal) -> CaseSummary {
 /// Bureau handlers see only the cases assigned to their bureau now (a case re-dispatched away is
 /// gone from their lists, searches and unmasking; see `sync::bureau_sees` for what their seat
 /// keeps); administrators see none.
-fn scope<'a>(q: &mut QueryBuilder<'a, sqlx::Postgres>, who: &'a Principal) -> Result<(), ApiError> {
+pub(super) fn scope<'a>(
+    q: &mut QueryBuilder<'a, sqlx::Postgres>,
+    who: &'a Principal,
+) -> Result<(), ApiError> {
     match (who.role, &who.bureau) {
         (Role::Admin, _) => Err(ApiError::forbidden(
             "cases.role",

@@ -7,6 +7,7 @@ mod knowledge;
 mod maintenance;
 mod mask;
 mod policy;
+mod print;
 mod reports;
 mod roster;
 mod session;
@@ -37,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/cases", get(cases::list))
         .route("/api/v1/search", get(cases::search))
         .route("/api/v1/cases/{id}/unmask", post(cases::unmask))
+        .route("/api/v1/cases/{id}/pdf", get(print::case_pdf))
         .route("/api/v1/reports", get(reports::report))
         .route("/api/v1/roster", get(roster::get))
         .route(
