@@ -84,7 +84,8 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// One supervision pass now: urge late bureaus, escalate repeated breaches (serve does it every minute)
+    /// One supervision pass now: each late clock's escalation ladder (alert the duty supervisor,
+    /// urge the bureau, escalate); serve does it every minute
     Supervise,
     /// Back up into a folder: a full dump (--full; weekly) or what changed since the last backup (daily)
     Backup {
@@ -279,7 +280,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Supervise => {
             let cal = hotline_server::calendar::load_sla(&pool).await?;
             let n = hotline_server::supervise::run_once(&pool, &cal, now).await?;
-            println!("supervision: {n} urging notices and escalations recorded");
+            println!("supervision: {n} alerts, urging notices and escalations recorded");
         }
         Command::Backup {
             dir,

@@ -117,7 +117,7 @@ pub fn spawn(
             match run_once(&pool, &current, clock.now()).await {
                 Ok(0) => {}
                 Ok(n) => crate::log::info(&format!(
-                    "supervision: {n} urging notices and escalations recorded"
+                    "supervision: {n} alerts, urging notices and escalations recorded"
                 )),
                 Err(e) => crate::log::error(&format!("supervision: {e}")),
             }
