@@ -4,12 +4,11 @@
 //! and they may fire again). Pure: the server's supervision loop records the returned steps as
 //! the `System` role and stores [`next_rung_at`] so that it reads only the cases with a rung due.
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 
 use super::event::EventBody;
 use super::fold::{CaseState, ClockInstance, ClockRef, LadderMark};
-use crate::sla::{RungAction, RungAt, SlaCalendar};
-use crate::time::{from_local, local_date};
+use crate::sla::{working_days_after, RungAction, RungAt, SlaCalendar};
 
 /// The next rung of one running clock, and when it is due.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,8 +58,7 @@ fn next_of(state: &CaseState, c: &ClockInstance, cal: &SlaCalendar) -> Option<Ne
         // A rung counted in working days comes a working day after the rung before it fired
         // (urged late on a Friday, a bureau is escalated on Monday, not on Saturday).
         if let (RungAt::WorkingDaysAfterDue(_), Some(t)) = (rung.at, previous) {
-            let day = cal.legal().add_workdays(local_date(t), 1).ok()?;
-            at = at.max(from_local(day.and_time(NaiveTime::MIN)));
+            at = at.max(working_days_after(cal, t, 1).ok()?);
         }
         if let Some(t) = fired(&state.ladder_marks, rung.action, &clock, at) {
             previous = Some(t);
@@ -180,22 +178,30 @@ pub fn due_steps(
 mod tests {
     use super::*;
     use crate::case::{
-        Actor, BureauCode, Caller, CaseId, CaseNumber, Channel, DeviceId, Event, EventId,
-        IntakeDraft, Role,
+        Actor, BureauCode, Caller, CaseId, CaseNumber, Channel, DeviceId, Event, EventId, Intake,
+        IntakeDraft, Level, Role,
     };
+    use crate::time::local_date;
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
     }
 
-    fn event(case: CaseId, t: &str, role: Role, body: EventBody) -> Event {
+    /// A step by `user` of `role` (a bureau's handler is HRSS's) at `t`.
+    pub(super) fn event_as(
+        case: CaseId,
+        t: DateTime<Utc>,
+        role: Role,
+        user: &str,
+        body: EventBody,
+    ) -> Event {
         let bureau = (role == Role::Bureau).then(|| BureauCode::from("HRSS"));
         Event {
             id: EventId(uuid::Uuid::now_v7()),
             case,
-            at: at(t),
+            at: t,
             actor: Actor {
-                user: "u".into(),
+                user: user.into(),
                 role,
                 bureau,
             },
@@ -205,20 +211,25 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_late_bureau_is_urged_the_next_working_day_then_escalated_the_next() {
-        let cal = SlaCalendar::new(crate::calendar::shipped(), Default::default());
-        let case = CaseId(uuid::Uuid::now_v7());
-        let hrss = BureauCode::from("HRSS");
-        let intake = IntakeDraft {
+    fn event(case: CaseId, t: &str, role: Role, body: EventBody) -> Event {
+        event_as(case, at(t), role, "u", body)
+    }
+
+    /// A call of `kind` and `category` recorded on `day`, under the built-in policy.
+    pub(super) fn intake(
+        day: (i32, u32, u32),
+        (kind, category, level): (&str, &str, Option<Level>),
+        description: &str,
+    ) -> Intake {
+        IntakeDraft {
             number: CaseNumber::new(
-                chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+                chrono::NaiveDate::from_ymd_opt(day.0, day.1, day.2).unwrap(),
                 "A001",
                 1,
             )
             .unwrap(),
-            kind: "consultation".into(),
-            category: "social_security".into(),
+            kind: kind.into(),
+            category: category.into(),
             caller: Caller {
                 phone: "13800138000".into(),
                 name: None,
@@ -227,11 +238,23 @@ mod tests {
             channel: Channel::Phone,
             district: "越秀区".into(),
             address: String::new(),
-            description: "社保转移".into(),
-            level: None,
+            description: description.into(),
+            level,
         }
         .resolve(&crate::centre::CentrePolicy::default())
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn a_late_bureau_is_urged_the_next_working_day_then_escalated_the_next() {
+        let cal = SlaCalendar::new(crate::calendar::shipped(), Default::default());
+        let case = CaseId(uuid::Uuid::now_v7());
+        let hrss = BureauCode::from("HRSS");
+        let intake = intake(
+            (2026, 11, 2),
+            ("consultation", "social_security", None),
+            "社保转移",
+        );
         // Monday 2 November 2026, 09:00 Beijing; the bureau has five working days to reply.
         let mut events = vec![
             event(
@@ -351,11 +374,9 @@ mod tests {
 
 #[cfg(test)]
 mod ladder_tests {
+    use super::tests::{event_as, intake};
     use super::*;
-    use crate::case::{
-        permits, Actor, Caller, CaseId, CaseNumber, Channel, DeviceId, Event, EventId, IntakeDraft,
-        Level, Role,
-    };
+    use crate::case::{permits, CaseId, Event, Level, Role};
 
     fn china(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(&format!("{s}+08:00"))
@@ -363,48 +384,15 @@ mod ladder_tests {
             .with_timezone(&Utc)
     }
 
-    fn event(case: CaseId, t: DateTime<Utc>, role: Role, user: &str, body: EventBody) -> Event {
-        Event {
-            id: EventId(uuid::Uuid::now_v7()),
-            case,
-            at: t,
-            actor: Actor {
-                user: user.into(),
-                role,
-                bureau: None,
-            },
-            device: DeviceId("d".into()),
-            seen: u32::MAX,
-            body,
-        }
-    }
-
     /// A level-A application fault received on Saturday 28 November 2026 at 10:00 Beijing.
     fn level_a_fault() -> Vec<Event> {
-        let intake = IntakeDraft {
-            number: CaseNumber::new(
-                chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
-                "A001",
-                1,
-            )
-            .unwrap(),
-            kind: "fault".into(),
-            category: "app_fault".into(),
-            caller: Caller {
-                phone: "13800138000".into(),
-                name: None,
-                id_number: None,
-            },
-            channel: Channel::Phone,
-            district: "越秀区".into(),
-            address: String::new(),
-            description: "政务服务网无法登录".into(),
-            level: Some(Level::FaultA),
-        }
-        .resolve(&crate::centre::CentrePolicy::default())
-        .unwrap();
+        let intake = intake(
+            (2026, 11, 28),
+            ("fault", "app_fault", Some(Level::FaultA)),
+            "政务服务网无法登录",
+        );
         let case = CaseId(uuid::Uuid::now_v7());
-        vec![event(
+        vec![event_as(
             case,
             china("2026-11-28T10:00:00"),
             Role::Seat,
@@ -423,7 +411,13 @@ mod ladder_tests {
         let steps =
             |events: &[Event], t: &str| due_steps(&CaseState::fold(events), &cal, china(t), &duty);
         let record = |events: &mut Vec<Event>, t: &str, body: &EventBody| {
-            events.push(event(case, china(t), Role::System, "system", body.clone()));
+            events.push(event_as(
+                case,
+                china(t),
+                Role::System,
+                "system",
+                body.clone(),
+            ));
         };
         assert!(steps(&events, "2026-11-28T10:07:29").is_empty());
         assert_eq!(
@@ -471,7 +465,7 @@ mod ladder_tests {
         assert!(permits(Role::Supervisor, None, &take));
         let mut taken = CaseState::fold(&events);
         taken
-            .apply(&event(
+            .apply(&event_as(
                 case,
                 china("2026-11-28T10:20:00"),
                 Role::Supervisor,

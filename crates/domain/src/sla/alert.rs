@@ -81,8 +81,7 @@ impl ClockRun {
         let due_pos = self.due_position(cal)?;
         let due = cal.instant_at(unit, due_pos)?;
         let start = self.started_at.timestamp();
-        let budget =
-            cal.budget(self.amount) + self.extensions.iter().map(|e| cal.budget(*e)).sum::<i64>();
+        let budget = self.budget(cal);
         // `left` before the due, measured on `left`'s own timeline.
         let before = |left: SlaAmount| -> Result<i64, CalendarError> {
             let u = left.unit();

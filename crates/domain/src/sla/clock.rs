@@ -110,13 +110,17 @@ impl ClockRun {
         }
     }
 
+    /// The clock's whole budget on its unit's timeline: its amount and every extension granted.
+    pub fn budget(&self, cal: &SlaCalendar) -> i64 {
+        cal.budget(self.amount) + self.extensions.iter().map(|e| cal.budget(*e)).sum::<i64>()
+    }
+
     /// Where on its unit's timeline the clock falls due, closed pauses and extensions included
     /// (an open pause is not: it keeps moving the due).
     pub fn due_position(&self, cal: &SlaCalendar) -> Result<i64, CalendarError> {
         let unit = self.amount.unit();
         let pos = |t: DateTime<Utc>| cal.position(unit, t.timestamp());
-        let budget =
-            cal.budget(self.amount) + self.extensions.iter().map(|e| cal.budget(*e)).sum::<i64>();
+        let budget = self.budget(cal);
         let mut due_pos = cal.start_position(unit, self.started_at.timestamp())? + budget;
         for (from, to) in &self.pauses {
             due_pos += (pos(*to)? - pos(*from)?).max(0);
@@ -132,8 +136,7 @@ impl ClockRun {
     ) -> Result<ClockReading, CalendarError> {
         let unit = self.amount.unit();
         let pos = |t: DateTime<Utc>| cal.position(unit, t.timestamp());
-        let budget =
-            cal.budget(self.amount) + self.extensions.iter().map(|e| cal.budget(*e)).sum::<i64>();
+        let budget = self.budget(cal);
         let due_pos = self.due_position(cal)?;
         let at = |p: i64| -> Result<DateTime<Utc>, CalendarError> {
             Ok(DateTime::from_timestamp(cal.instant_at(unit, p)?, 0).expect("in range"))

@@ -114,9 +114,7 @@ impl ClockRun {
         let due_pos = self.due_position(cal)?;
         match at {
             RungAt::BudgetPercent(p) => {
-                let budget = cal.budget(self.amount)
-                    + self.extensions.iter().map(|e| cal.budget(*e)).sum::<i64>();
-                let left = budget * (100 - i64::from(p.min(100))) / 100;
+                let left = self.budget(cal) * (100 - i64::from(p.min(100))) / 100;
                 // At 100 % the rung is the breach: the second after the last one within the limit.
                 let t = if left == 0 {
                     cal.instant_at(unit, due_pos)? + 1
@@ -128,11 +126,20 @@ impl ClockRun {
             RungAt::WorkingDaysAfterDue(n) => {
                 let due = cal.instant_at(unit, due_pos)?;
                 let due = DateTime::from_timestamp(due, 0).expect("in chrono's range");
-                let day = cal.legal().add_workdays(local_date(due), n)?;
-                Ok(from_local(day.and_time(NaiveTime::MIN)))
+                working_days_after(cal, due, n)
             }
         }
     }
+}
+
+/// The start (00:00, China time) of the `n`-th working day after the day of `t`.
+pub fn working_days_after(
+    cal: &SlaCalendar,
+    t: DateTime<Utc>,
+    n: u32,
+) -> Result<DateTime<Utc>, CalendarError> {
+    let day = cal.legal().add_workdays(local_date(t), n)?;
+    Ok(from_local(day.and_time(NaiveTime::MIN)))
 }
 
 #[cfg(test)]

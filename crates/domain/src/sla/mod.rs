@@ -17,7 +17,7 @@ mod timeline;
 pub use alert::{threshold_code, AlertPoint, AlertSettings, Milestones, BREACHED};
 pub use amount::{SlaAmount, Unit};
 pub use clock::{ClockReading, ClockRun, ClockStatus};
-pub use ladder::{default_ladder, Rung, RungAction, RungAt};
+pub use ladder::{default_ladder, working_days_after, Rung, RungAction, RungAt};
 pub use light::{Light, LightChange, LightSchedule, NearestDue};
 pub use policy::{ClockScope, ClockSpec, Policy, PolicyRule, ReportKind, Selector, Trigger};
 pub use timeline::{BusinessHours, SlaCalendar, SlaSettings};

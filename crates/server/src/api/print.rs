@@ -4,12 +4,13 @@
 //! every print is audited.
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use sqlx::QueryBuilder;
 use uuid::Uuid;
 
 use super::cases::scope;
+use super::reports::{attachment, off_workers};
 use crate::admin::audit;
 use crate::auth::authenticate;
 use crate::error::ApiError;
@@ -49,18 +50,8 @@ pub async fn case_pdf(
         .clone();
     let font = ReportFont::find()?;
     let name = format!("case-{}.pdf", record.number);
-    // Font loading and PDF writing are CPU work: off the async workers.
-    let bytes = tokio::task::spawn_blocking(move || {
-        crate::report::case_pdf::write(&record, &catalog, &font)
-    })
-    .await
-    .map_err(|e| {
-        ApiError::new(
-            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-            "report.failed",
-            e.to_string(),
-        )
-    })??;
+    let bytes =
+        off_workers(move || crate::report::case_pdf::write(&record, &catalog, &font)).await?;
     audit(
         &app.pool,
         now,
@@ -69,13 +60,5 @@ pub async fn case_pdf(
         &id.to_string(),
     )
     .await?;
-    let mut resp = bytes.into_response();
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(resp)
+    Ok(attachment(bytes, "application/pdf", &name))
 }

@@ -68,17 +68,8 @@ pub async fn report(
             "xlsx",
         ),
         "pdf" => {
-            // Font loading and PDF writing are CPU work: off the async workers.
             let font = ReportFont::find()?;
-            let bytes = tokio::task::spawn_blocking(move || report::pdf::write(&r, &font))
-                .await
-                .map_err(|e| {
-                    ApiError::new(
-                        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                        "report.failed",
-                        e.to_string(),
-                    )
-                })??;
+            let bytes = off_workers(move || report::pdf::write(&r, &font)).await?;
             (bytes, "application/pdf", "pdf")
         }
         _ => {
@@ -96,11 +87,32 @@ pub async fn report(
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default()
     );
+    Ok(attachment(bytes, mime, &name))
+}
+
+/// Runs CPU work (font loading, PDF writing) off the async workers.
+pub(super) async fn off_workers<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ReportError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| {
+            ApiError::new(
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "report.failed",
+                e.to_string(),
+            )
+        })?
+        .map_err(Into::into)
+}
+
+/// A file to download, of type `mime`, named `name`.
+pub(super) fn attachment(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {
     let mut resp = bytes.into_response();
     resp.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
-    Ok(resp)
+    resp
 }
