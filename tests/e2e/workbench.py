@@ -37,6 +37,16 @@ PASSED = []
 _handed_out = set()
 # tauri-driver's log per port: where it says a request never reached the browser.
 DRIVER_LOGS = {}
+# The whole centre (server, desks, command line) runs at 14:00 Beijing of the latest day that
+# has reached it, whatever the hour the test starts: a reply "today" and its callback due "the
+# next day" must not depend on when CI runs (a start just after midnight once left the
+# supervisor's day the reply's own). Seconds to add to the system time.
+WORLD = -int((time.time() + 8 * 3600 - 14 * 3600) % 86400)
+
+
+def world_now():
+    """Seconds since the epoch on the centre's clock (see WORLD)."""
+    return time.time() + WORLD
 
 
 def open_desk(port, desk_bin):
@@ -146,6 +156,7 @@ def notify_calls():
 
 
 def run(bins, shots, work, env, procs):
+    env["HOTLINE_CLOCK_OFFSET_SECS"] = str(WORLD)
     step("D-Bus session services: GNOME Keyring and the notification daemon")
     keyring = subprocess.run(["gnome-keyring-daemon", "--unlock", "--components=secrets"], input="e2e\n", capture_output=True, text=True, env=env)
     for line in keyring.stdout.splitlines():
@@ -193,7 +204,7 @@ def run(bins, shots, work, env, procs):
                               ("super1", "supervisor", ["--seat-code", "S001"])]:
         subprocess.run([server_bin, "user", "add", name, "--role", role, *extra, "--password-stdin"], input="secret-pass\n", text=True, check=True, env=senv, stdout=subprocess.DEVNULL)
     # Today's duty roster (Beijing): the supervisor on the day post all day.
-    today = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 8 * 3600))
+    today = time.strftime("%Y-%m-%d", time.gmtime(world_now() + 8 * 3600))
     roster_csv = os.path.join(work, "roster.csv")
     with open(roster_csv, "w") as f:
         f.write(f"day,shift,start,end,position,user\n{today},全天,00:00,00:00,值班长,super1\n{today},早班,08:00,16:00,A区01席,seat1\n")
@@ -224,11 +235,10 @@ def run(bins, shots, work, env, procs):
         return p
 
     seat_port, bureau_port = driver(seat_dir, "seat"), driver(bureau_dir, "bureau")
-    # The supervisor works the next morning in Beijing, when the reply's callback is due
-    # (less than a day ahead: the server refuses events dated more than a day in the future).
-    beijing = time.time() + 8 * 3600
-    tomorrow = int(min(86400 - beijing % 86400 + 10 * 3600, 23 * 3600))
-    super_port = driver(super_dir, "super", {"HOTLINE_CLOCK_OFFSET_SECS": str(tomorrow)})
+    # The supervisor works the next morning at 10:00, 20 hours after the centre's 14:00, when
+    # the reply's callback is due (less than a day ahead: the server refuses events dated more
+    # than a day in the future).
+    super_port = driver(super_dir, "super", {"HOTLINE_CLOCK_OFFSET_SECS": str(WORLD + 20 * 3600)})
 
     step("the seat's desk: first run without a server shows the demo queue; log in")
     seat = open_desk(seat_port, desk_bin)
@@ -408,7 +418,7 @@ def late_fault(cli, seat_dir, env, phone, text):
     assignment clock has breached); its number."""
     out = subprocess.run([cli, "--data-dir", seat_dir, "case", "new", "--kind", "fault", "--level", "A", "--category", "app_fault",
                           "--phone", phone, "--text", text],
-                         env=dict(env, HOTLINE_CLOCK_OFFSET_SECS="-1200"), capture_output=True, text=True)
+                         env=dict(env, HOTLINE_CLOCK_OFFSET_SECS=str(WORLD - 1200)), capture_output=True, text=True)
     assert out.returncode == 0, f"hotline case new: {out.stderr}"
     return re.search(r"\d{6}-[A-Z0-9]+-\d{4}", out.stdout).group(0)
 
@@ -447,13 +457,13 @@ def announce_maintenance(boss, bureau):
     boss.type(f"{form} input[name=mt-service]", "粤省事社保查询")
     boss.select(f"{form} select[name=mt-category]", "social_security")
     boss.type(f"{form} textarea[name=mt-text]", "系统升级，社保查询暂停")
-    soon = time.time() + 86400
+    soon = world_now() + 86400
     set_local_time(boss, f"{form} input[name=mt-starts]", soon)
     set_local_time(boss, f"{form} input[name=mt-ends]", soon + 4 * 3600)
     boss.click("[data-testid=mt-announce]")
     boss.wait_until(lambda: "特批理由" in boss.content("[data-testid=mt-error]"), what="a short notice refused without an override")
     check("maintenance announced less than 3 working days ahead is refused without an override", True)
-    later = time.time() + 21 * 86400
+    later = world_now() + 21 * 86400
     set_local_time(boss, f"{form} input[name=mt-starts]", later)
     set_local_time(boss, f"{form} input[name=mt-ends]", later + 4 * 3600)
     boss.click("[data-testid=mt-announce]")

@@ -4,7 +4,7 @@
 
 mod calendar_store;
 pub mod calendar_view;
-mod clock;
+
 mod data_dir;
 mod error;
 pub mod ids;
@@ -15,7 +15,7 @@ pub mod sync;
 pub mod workbench;
 
 pub use calendar_store::{CalendarSource, CalendarStore};
-pub use clock::{OffsetClock, SystemClock};
 pub use data_dir::DataDir;
 pub use error::{ClientError, ErrorPayload};
+pub use hotline_domain::time::{OffsetClock, SystemClock};
 pub use policy_store::{PolicySource, PolicyStore};

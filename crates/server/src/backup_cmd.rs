@@ -5,10 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use hotline_domain::time::Clock;
+use hotline_domain::time::{Clock, SystemClock};
 use hotline_server::config::Config;
-
-use crate::SystemClock;
 
 pub struct BackupArgs {
     pub dir: PathBuf,

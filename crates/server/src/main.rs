@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use hotline_domain::time::Clock;
+use hotline_domain::time::{Clock, OffsetClock};
 use hotline_server::{admin, config::Config, log, MIGRATOR};
 use sqlx::postgres::PgPoolOptions;
 
@@ -205,14 +205,6 @@ enum BureauCommand {
     Import { file: PathBuf },
 }
 
-struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        chrono::Utc::now()
-    }
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
@@ -227,7 +219,8 @@ async fn main() -> anyhow::Result<()> {
         )?)
         .await
         .context("cannot connect to PostgreSQL")?;
-    let now = SystemClock.now();
+    // The same moved clock as `serve`'s, so a centre run at a chosen hour is one world.
+    let now = OffsetClock::from_env().now();
     match cli.command {
         Command::Migrate => {
             MIGRATOR.run(&pool).await.context("migration failed")?;

@@ -9,7 +9,9 @@ use chrono::{DateTime, Utc};
 use hotline_server::config::Config;
 use hotline_server::{api, log, state::AppState, MIGRATOR};
 
-use crate::{keep_builtin_policy, shutdown, SystemClock};
+use hotline_domain::time::OffsetClock;
+
+use crate::{keep_builtin_policy, shutdown};
 
 pub async fn run(
     config: &Config,
@@ -43,7 +45,15 @@ pub async fn run(
     )
     .await
     .context("cannot connect to PostgreSQL")?;
-    let state = AppState::start(pool, Arc::new(SystemClock), calendar, config.token_hours())
+    let clock = OffsetClock::from_env();
+    if clock.offset_secs() != 0 {
+        log::info(&format!(
+            "warning: the server's clock runs {} s from the system's ({}): for demonstrations and tests only",
+            clock.offset_secs(),
+            OffsetClock::VAR
+        ));
+    }
+    let state = AppState::start(pool, Arc::new(clock), calendar, config.token_hours())
         .await
         .context("cannot LISTEN")?;
     hotline_server::supervise::spawn(
