@@ -2,6 +2,7 @@
 //! callers who called before — deterministic, and fast enough for 2,000,000 cases: each case is
 //! built as real events, folded by the domain in memory, and written with COPY in batches.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Duration, Utc};
@@ -179,6 +180,7 @@ pub async fn seed(
     let mut summary = DemoSummary::default();
     let mut log = EventLog::load(pool).await?;
     let mut seat_day_seq = taken_numbers(pool, existing_cases).await?;
+    let mut last_complaint = BTreeMap::new();
     const BATCH: usize = 5_000;
     let mut made = 0;
     while made < cases {
@@ -197,8 +199,9 @@ pub async fn seed(
             *seq += 1;
             let number = CaseNumber::new(local_date(at), &format!("D{seat:03}"), *seq)
                 .expect("valid number");
-            let draft = random_draft(&mut rng, number, callers);
+            let mut draft = random_draft(&mut rng, number, callers);
             let category = draft.category.clone();
+            repeat_caller(&mut rng, &mut draft, at, &mut last_complaint);
             let Ok(intake) = draft.resolve(centre) else {
                 continue;
             };
@@ -496,19 +499,15 @@ fn story(
         None,
         format!("demo-seat{seat:02}"),
     );
-    let bureau_actor: Who = (
-        format!("demo_{}", bureau.to_ascii_lowercase()),
-        Role::Bureau,
-        Some(BureauCode::from(bureau)),
-        format!("demo-{}", bureau.to_ascii_lowercase()),
-    );
+    let bureau_actor = bureau_who(bureau);
     let boss: Who = (
         "demo_super".into(),
         Role::Supervisor,
         None,
         "demo-super".into(),
     );
-    let b = BureauCode::from(bureau);
+    let mut b = BureauCode::from(bureau);
+    let mut bureau_actor = bureau_actor;
     let on_spot =
         intake.answerable_on_spot && intake.domain == hotline_domain::case::Domain::Technical;
     let needs_acceptance = intake.needs_acceptance;
@@ -589,6 +588,18 @@ fn story(
     ) {
         return tale.events;
     }
+    // One in forty is sent back by the bureau (退单): a supervisor re-dispatches two of three
+    // (the case was not theirs) and denies the third.
+    if depth >= 2 && !urgent && rng.below(40) == 0 {
+        match returned(rng, &mut tale, &mut t, &b, &boss) {
+            Some(Some(to)) => {
+                bureau_actor = bureau_who(&to.0);
+                b = to;
+            }
+            Some(None) => {}
+            None => return tale.events,
+        }
+    }
     if depth >= 2 {
         let when = after(
             rng,
@@ -612,6 +623,20 @@ fn story(
     }
     if depth >= 3 && needs_acceptance {
         let when = after(rng, &mut t, 1_440);
+        // One complaint in twenty-five is not the bureau's to accept (不予受理): its decision is
+        // its answer, and the story ends there.
+        if rng.below(25) == 0 {
+            tale.push(
+                rng,
+                when,
+                &bureau_actor,
+                EventBody::Declined {
+                    bureau: b.clone(),
+                    reason: "不属于本单位受理范围，已告知来电人".into(),
+                },
+            );
+            return tale.events;
+        }
         tale.push(
             rng,
             when,
@@ -652,6 +677,10 @@ fn story(
                 note: "同意延期".into(),
             },
         );
+    }
+    // The late ones are urged after a week, and one in two escalated by the ladder.
+    if roll >= 95 && !fault {
+        urged(rng, &mut tale, &mut t, &b, &boss);
     }
     let reply_in = if urgent {
         30
@@ -779,6 +808,105 @@ fn story(
         );
     }
     tale.events
+}
+
+/// One complaint in four is a caller complaining again about the same matter (重复投诉): the
+/// caller of the last complaint of its category, when that one was received within 20 days.
+fn repeat_caller(
+    rng: &mut Rng,
+    draft: &mut IntakeDraft,
+    at: DateTime<Utc>,
+    last: &mut BTreeMap<String, (String, DateTime<Utc>)>,
+) {
+    if draft.kind != "complaint" {
+        return;
+    }
+    if let Some((phone, when)) = last.get(&draft.category) {
+        if at.signed_duration_since(*when).num_days().abs() <= 20 && rng.below(4) == 0 {
+            draft.caller.phone = phone.clone();
+        }
+    }
+    last.insert(draft.category.clone(), (draft.caller.phone.clone(), at));
+}
+
+/// A bureau handler of the demo.
+fn bureau_who(bureau: &str) -> Who {
+    (
+        format!("demo_{}", bureau.to_ascii_lowercase()),
+        Role::Bureau,
+        Some(BureauCode::from(bureau)),
+        format!("demo-{}", bureau.to_ascii_lowercase()),
+    )
+}
+
+/// The bureau `b` sends the case back; the supervisor re-dispatches it (to another bureau:
+/// `Some(Some(to))`) or denies the return (`Some(None)`). None: the story stops (not yet).
+fn returned(
+    rng: &mut Rng,
+    tale: &mut Tale,
+    t: &mut DateTime<Utc>,
+    b: &BureauCode,
+    boss: &Who,
+) -> Option<Option<BureauCode>> {
+    *t += Duration::minutes(30 + rng.below(600) as i64);
+    let body = EventBody::Returned {
+        bureau: b.clone(),
+        reason: "非本单位职责，建议改派".into(),
+    };
+    if !tale.push(rng, *t, &bureau_who(&b.0), body) {
+        return None;
+    }
+    *t += Duration::minutes(10 + rng.below(120) as i64);
+    if rng.below(3) < 2 {
+        let others: Vec<&str> = BUREAUS
+            .iter()
+            .map(|(c, _, _)| *c)
+            .filter(|c| *c != b.0)
+            .collect();
+        let to = BureauCode::from(*rng.pick(&others));
+        let body = EventBody::Redispatched {
+            from: b.clone(),
+            to: to.clone(),
+            note: "误派，改派".into(),
+        };
+        tale.push(rng, *t, boss, body).then_some(Some(to))
+    } else {
+        let body = EventBody::ReturnDenied {
+            bureau: b.clone(),
+            reason: "属本单位职责，请按时办理".into(),
+        };
+        tale.push(rng, *t, boss, body).then_some(None)
+    }
+}
+
+/// A late bureau urged by the supervisor (催办) a week on; one in two also escalated over its
+/// reply clock (升级督办) and taken by the supervisor.
+fn urged(rng: &mut Rng, tale: &mut Tale, t: &mut DateTime<Utc>, b: &BureauCode, boss: &Who) {
+    *t += Duration::days(7) + Duration::minutes(rng.below(600) as i64);
+    let body = EventBody::Urged {
+        bureau: b.clone(),
+        note: "已超期，请尽快答复".into(),
+    };
+    if !tale.push(rng, *t, boss, body) || rng.below(2) == 0 {
+        return;
+    }
+    *t += Duration::minutes(1 + rng.below(60) as i64);
+    let clock = hotline_domain::case::ClockRef {
+        key: "reply".into(),
+        bureau: Some(b.clone()),
+    };
+    let body = EventBody::Escalated {
+        note: "超期未答复，升级督办".into(),
+        clock: Some(clock),
+        to: vec![boss.0.clone()],
+    };
+    if tale.push(rng, *t, boss, body) {
+        *t += Duration::minutes(5 + rng.below(60) as i64);
+        let body = EventBody::EscalationTaken {
+            note: "已接手督办".into(),
+        };
+        tale.push(rng, *t, boss, body);
+    }
 }
 
 /// A case the centre handles itself: taken on within minutes, a complaint fed back every hour

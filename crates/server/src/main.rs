@@ -72,9 +72,10 @@ enum Command {
     /// Duty rosters (值班管理)
     #[command(subcommand)]
     Roster(RosterCommand),
-    /// A day's, week's or month's report over all cases, to XLSX, PDF or JSON
+    /// A day's, week's, month's, quarter's or half-year's report over all cases, with the
+    /// bureaus' assessment ranking, to XLSX, PDF or JSON
     Report {
-        #[arg(long, value_parser = ["day", "week", "month"])]
+        #[arg(long, value_parser = ["day", "week", "month", "quarter", "half-year"])]
         period: String,
         /// A date in the period (YYYY-MM-DD, China time); default today
         #[arg(long)]

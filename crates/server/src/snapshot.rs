@@ -18,7 +18,8 @@ use hotline_domain::case::supervision::next_rung_at;
 /// Bumped when the facts' derivation changes: the server re-derives older rows at start.
 /// 4: a dissatisfied callback reopens its case by itself (the fold, not the seat).
 /// 5: `supervise_at`, when the next rung of the case's escalation ladder is due.
-pub const FACTS_VERSION: i16 = 5;
+/// 6: `bureau_steps`, what the bureaus' assessment counts.
+pub const FACTS_VERSION: i16 = 6;
 
 /// The histories of `cases` in pull order (the order every device folds them), as this
 /// transaction sees them.
@@ -68,6 +69,7 @@ pub struct SnapshotRows {
     runs: RunColumns,
     calls: CallbackColumns,
     bureaus: BureauColumns,
+    steps: crate::bureau_steps::StepColumns,
 }
 
 #[derive(Default)]
@@ -132,6 +134,7 @@ impl SnapshotRows {
             runs.cancelled.push(r.cancelled);
             runs.provisional.push(r.provisional);
         }
+        self.steps.add(id, state, &intake.kind);
         for b in facts.callbacks {
             calls.case.push(id);
             calls.seq.push(b.seq);
@@ -156,6 +159,7 @@ impl SnapshotRows {
             runs,
             calls,
             bureaus,
+            steps,
         } = self;
         if c.id.is_empty() {
             return Ok(());
@@ -248,7 +252,7 @@ impl SnapshotRows {
             .bind(&bureaus.status)
             .execute(&mut **tx)
             .await?;
-        Ok(())
+        steps.upsert(tx, &c.id).await
     }
 
     /// Writes the rows of cases new to the database with COPY (seed-demo's bulk load: several
@@ -259,6 +263,7 @@ impl SnapshotRows {
             runs,
             calls,
             bureaus,
+            steps,
         } = self;
         let time = |t: &Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
         let mut out = Vec::with_capacity(c.id.len() * 3000);
@@ -355,7 +360,8 @@ impl SnapshotRows {
             "COPY case_bureaus (case_id, bureau, status) FROM STDIN (FORMAT csv)",
             out,
         )
-        .await
+        .await?;
+        steps.copy_new(tx).await
     }
 }
 
@@ -364,7 +370,7 @@ pub(crate) fn quote(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-fn csv_line(out: &mut Vec<u8>, fields: &[String]) {
+pub(crate) fn csv_line(out: &mut Vec<u8>, fields: &[String]) {
     out.extend_from_slice(fields.join(",").as_bytes());
     out.push(b'\n');
 }

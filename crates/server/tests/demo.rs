@@ -192,6 +192,7 @@ async fn rows_of(pool: &sqlx::PgPool, ids: &[uuid::Uuid]) -> Vec<String> {
         "SELECT to_jsonb(r) FROM clock_runs r WHERE case_id = ANY($1) ORDER BY case_id, clock, bureau, run",
         "SELECT to_jsonb(b) FROM callbacks b WHERE case_id = ANY($1) ORDER BY case_id, seq",
         "SELECT to_jsonb(b) FROM case_bureaus b WHERE case_id = ANY($1) ORDER BY case_id, bureau",
+        "SELECT to_jsonb(s) FROM bureau_steps s WHERE case_id = ANY($1) ORDER BY case_id, seq",
     ] {
         let rows: Vec<serde_json::Value> = sqlx::query_scalar(sql)
             .bind(ids)
@@ -219,7 +220,7 @@ async fn the_bulk_load_writes_the_rows_a_refold_writes() {
     let copied = rows_of(&pool, &ids).await;
     let mut tx = pool.begin().await.unwrap();
     // From nothing: the refold inserts every column, not only those an update refreshes.
-    for table in ["case_bureaus", "clock_runs", "callbacks", "cases"] {
+    for table in ["bureau_steps", "case_bureaus", "clock_runs", "callbacks", "cases"] {
         sqlx::query(&format!("DELETE FROM {table}"))
             .execute(&mut *tx)
             .await

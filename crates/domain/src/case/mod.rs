@@ -1,6 +1,7 @@
 //! The case (工单) and its lifecycle as a pure fold of append-only events.
 
 mod admission;
+pub mod assessment;
 mod event;
 pub mod facts;
 mod fold;

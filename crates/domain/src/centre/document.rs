@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{CentrePolicy, PolicyError};
 use crate::calendar::{LegalCalendar, YearSchedule};
+use crate::case::assessment::AssessmentWeights;
 use crate::case::KindCatalog;
 use crate::sla::{AlertSettings, Policy, SlaSettings};
 
@@ -29,6 +30,8 @@ struct DocumentFile {
     deadlines: Policy,
     counting: SlaSettings,
     alerts: AlertSettings,
+    #[serde(default)]
+    assessment: AssessmentWeights,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     calendar: Vec<YearSchedule>,
 }
@@ -58,6 +61,7 @@ impl CentreDocument {
                 deadlines: file.deadlines,
                 counting: file.counting,
                 alerts: file.alerts,
+                assessment: file.assessment,
             },
             calendar: file.calendar,
         };
@@ -79,6 +83,7 @@ impl CentreDocument {
             deadlines: p.deadlines,
             counting: p.counting,
             alerts: p.alerts,
+            assessment: p.assessment,
             calendar: self.calendar.clone(),
         };
         serde_json::to_string_pretty(&file).expect("a policy document serialises") + "\n"

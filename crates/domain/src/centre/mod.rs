@@ -15,6 +15,7 @@ mod validate;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::case::assessment::AssessmentWeights;
 use crate::case::{Domain, KindCatalog, Level};
 use crate::sla::{AlertSettings, ClockSpec, Policy, SlaSettings};
 
@@ -36,6 +37,9 @@ pub struct CentrePolicy {
     pub counting: SlaSettings,
     /// At-risk and alert thresholds, and the callback delay.
     pub alerts: AlertSettings,
+    /// How the bureaus' assessment weighs its components (absent in documents from before it).
+    #[serde(default)]
+    pub assessment: AssessmentWeights,
 }
 
 impl Default for CentrePolicy {
@@ -47,6 +51,7 @@ impl Default for CentrePolicy {
             deadlines: Policy::default(),
             counting: SlaSettings::default(),
             alerts: AlertSettings::default(),
+            assessment: AssessmentWeights::default(),
         }
     }
 }

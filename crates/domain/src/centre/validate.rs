@@ -255,6 +255,13 @@ impl CentrePolicy {
                 "maintenance_notice_working_days is over 60".into(),
             ));
         }
+        let w = &self.assessment;
+        if w.total() == 0 || w.total() > 1_000 {
+            return Err(PolicyError::Settings(format!(
+                "the assessment weights add up to {} (1 to 1000)",
+                w.total()
+            )));
+        }
         Ok(())
     }
 }

@@ -139,6 +139,22 @@ impl Policy {
         }
         out
     }
+
+    /// A name for each clock key: the label of the first bureau-scoped rule with it (the one a
+    /// bureau's figures are read under), else of the first rule. Rules of one key may word it
+    /// differently ("答复", "回复处理结果"); a table of keys needs one.
+    pub fn clock_labels(&self) -> std::collections::BTreeMap<String, String> {
+        let mut out = std::collections::BTreeMap::new();
+        for bureau_first in [true, false] {
+            for r in &self.rules {
+                if (r.clock.scope == super::ClockScope::Bureau) == bureau_first {
+                    out.entry(r.clock.key.clone())
+                        .or_insert_with(|| r.clock.label.clone());
+                }
+            }
+        }
+        out
+    }
 }
 
 /// `a` ends before `b` at some start and never after it (equal limits are not stricter: the

@@ -1,5 +1,6 @@
-//! Reports from the desk: a supervisor asks for a day's, week's or month's report and gets the
-//! file (XLSX or PDF), computed here over all data like `hotline-server report`.
+//! Reports from the desk: a supervisor asks for a day's, week's, month's, quarter's or
+//! half-year's report and gets the file (XLSX, PDF or JSON), computed here over all data like
+//! `hotline-server report`.
 
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -72,10 +73,15 @@ pub async fn report(
             let bytes = off_workers(move || report::pdf::write(&r, &font)).await?;
             (bytes, "application/pdf", "pdf")
         }
+        "json" => (
+            serde_json::to_vec_pretty(&r).map_err(ReportError::from)?,
+            "application/json",
+            "json",
+        ),
         _ => {
             return Err(ApiError::bad_request(
                 "report.format",
-                "format is xlsx or pdf / 格式须为 xlsx 或 pdf",
+                "format is xlsx, pdf or json / 格式须为 xlsx、pdf 或 json",
             ))
         }
     };

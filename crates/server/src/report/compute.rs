@@ -103,6 +103,8 @@ pub struct Report {
     pub top_categories: Vec<Count>,
     /// Steps dated in the period that reached the server more than a day after their date.
     pub late_entries: LateEntries,
+    /// The bureaus ranked (考核), against the period before.
+    pub assessment: super::assessment::Assessment,
 }
 
 /// Steps recorded offline long before they were sent (事后补录): their claimed time (`at`) and
@@ -125,16 +127,26 @@ pub async fn compute(
     pool: &PgPool,
     period: &Period,
     now: DateTime<Utc>,
-) -> Result<Report, sqlx::Error> {
+) -> Result<Report, super::ReportError> {
     let scans = scan(pool, period, now).await?;
-    // Labels of kinds and categories as the centre's current policy names them.
-    let catalog = crate::centre_policy::history(pool)
+    // Labels of kinds, categories and clocks, and the assessment's weights, as the centre's
+    // current policy has them.
+    let policy = crate::centre_policy::history(pool)
         .await?
         .current()
         .policy
-        .catalog
         .clone();
+    let catalog = policy.catalog.clone();
     let names = &scans.names;
+    let assessment = super::assessment::compute(
+        pool,
+        period,
+        now,
+        &policy.assessment,
+        &policy.deadlines.clock_labels(),
+        names,
+    )
+    .await?;
     let r = Report {
         period: period.clone(),
         title: period.title_zh(),
@@ -152,6 +164,7 @@ pub async fn compute(
         by_day: period.days().map(|d| (d, 0)).collect(),
         top_categories: Vec::new(),
         late_entries: late_entries(&scans.late, names),
+        assessment,
     };
     let mut tally = Tally {
         kinds: catalog

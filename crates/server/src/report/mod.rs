@@ -1,6 +1,7 @@
 //! Reports (日报 / 周报 / 月报): figures computed over all cases, exported to XLSX (with Excel's
 //! own charts) and to PDF (Chinese text, charts drawn by plotters).
 
+pub mod assessment;
 pub mod case_pdf;
 mod charts;
 pub mod compute;
@@ -20,6 +21,8 @@ pub enum ReportError {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("PDF: {0}")]
     Pdf(String),
+    #[error("JSON: {0}")]
+    Json(#[from] serde_json::Error),
     #[error(
         "no Chinese font found (looked for {0}); install fonts-noto-cjk or set HOTLINE_REPORT_FONT"
     )]

@@ -166,6 +166,38 @@ pub fn write(r: &Report, font: &ReportFont) -> Result<Vec<u8>, ReportError> {
         )?);
     }
     blocks.push(Block::Table(
+        table::assessment(r),
+        vec![
+            0.8, 3.2, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.8, 1.0, 1.1, 1.0, 1.0, 0.9, 1.1, 1.0,
+        ],
+        1.0,
+    ));
+    let scored: Vec<_> = r
+        .assessment
+        .rows
+        .iter()
+        .filter_map(|a| a.score.map(|s| (a.name.clone(), s / 100.0)))
+        .collect();
+    if !scored.is_empty() {
+        let (names, values): (Vec<String>, Vec<f64>) = scored.into_iter().unzip();
+        let h = 60 + 26 * names.len() as u32;
+        blocks.push(chart(
+            charts::rates(
+                "承办单位考核得分（100%即满分100分；红色：低于90分）",
+                &names,
+                &values,
+                0.9,
+                (1000, h),
+            ),
+            h as f32 * 0.77,
+        )?);
+    }
+    blocks.push(Block::Table(
+        table::assessment_clocks(r),
+        vec![3.2, 2.4, 1.0, 1.0, 1.0, 1.0],
+        0.8,
+    ));
+    blocks.push(Block::Table(
         table::top_categories(r),
         vec![0.6, 3.0, 1.0],
         0.5,

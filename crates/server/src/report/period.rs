@@ -1,5 +1,7 @@
-//! A report's period: the day, the ISO week (Monday to Sunday) or the month holding a date, in
-//! China time, as the UTC instants the facts are compared with.
+//! A report's period: the day, the ISO week (Monday to Sunday), the month, the quarter or the
+//! half-year holding a date, in China time, as the UTC instants the facts are compared with.
+//! 003 §5.3.7 asks for a monthly routine report, a quarterly optimisation report and a
+//! half-yearly evaluation report.
 
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
 use hotline_domain::time::from_local;
@@ -11,6 +13,8 @@ pub enum PeriodKind {
     Day,
     Week,
     Month,
+    Quarter,
+    HalfYear,
 }
 
 impl std::str::FromStr for PeriodKind {
@@ -20,7 +24,11 @@ impl std::str::FromStr for PeriodKind {
             "day" => Ok(Self::Day),
             "week" => Ok(Self::Week),
             "month" => Ok(Self::Month),
-            _ => Err(format!("period must be day, week or month, not {s:?}")),
+            "quarter" => Ok(Self::Quarter),
+            "half-year" | "half_year" => Ok(Self::HalfYear),
+            _ => Err(format!(
+                "period must be day, week, month, quarter or half-year, not {s:?}"
+            )),
         }
     }
 }
@@ -47,12 +55,16 @@ impl Period {
                 let first = date - Days::new(u64::from(date.weekday().num_days_from_monday()));
                 (first, first + Days::new(6))
             }
-            PeriodKind::Month => {
-                let first = date.with_day(1).expect("day 1 exists");
-                (first, first + Months::new(1) - Days::new(1))
-            }
+            PeriodKind::Month => months_from(date, 1),
+            PeriodKind::Quarter => months_from(date, 3),
+            PeriodKind::HalfYear => months_from(date, 6),
         };
         Ok(Self { kind, first, last })
+    }
+
+    /// The period of the same kind just before this one (what a ranking's change is against).
+    pub fn previous(&self) -> Result<Self, super::ReportError> {
+        Self::holding(self.kind, self.first - Days::new(1))
     }
 
     /// The period's first instant.
@@ -91,8 +103,22 @@ impl Period {
                 )
             }
             PeriodKind::Month => format!("{}年{}月 月报", f.year(), f.month()),
+            PeriodKind::Quarter => format!("{}年第{}季度 季报", f.year(), f.month().div_ceil(3)),
+            PeriodKind::HalfYear => format!(
+                "{}年{} 半年报",
+                f.year(),
+                if f.month() <= 6 { "上半年" } else { "下半年" }
+            ),
         }
     }
+}
+
+/// The block of `months` months (1, 3 or 6, dividing the year) holding `date`: its first and
+/// last days.
+fn months_from(date: NaiveDate, months: u32) -> (NaiveDate, NaiveDate) {
+    let month0 = (date.month0() / months) * months;
+    let first = NaiveDate::from_ymd_opt(date.year(), month0 + 1, 1).expect("day 1 exists");
+    (first, first + Months::new(months) - Days::new(1))
 }
 
 #[cfg(test)]
@@ -115,6 +141,23 @@ mod tests {
         let day = Period::holding(PeriodKind::Day, d("2026-11-26")).unwrap();
         assert_eq!(day.start().to_rfc3339(), "2026-11-25T16:00:00+00:00");
         assert_eq!(day.end().to_rfc3339(), "2026-11-26T16:00:00+00:00");
+        let q = Period::holding(PeriodKind::Quarter, d("2026-11-26")).unwrap();
+        assert_eq!((q.first, q.last), (d("2026-10-01"), d("2026-12-31")));
+        assert_eq!(q.title_zh(), "2026年第4季度 季报");
+        let prev = q.previous().unwrap();
+        assert_eq!((prev.first, prev.last), (d("2026-07-01"), d("2026-09-30")));
+        let h = Period::holding(PeriodKind::HalfYear, d("2026-03-31")).unwrap();
+        assert_eq!((h.first, h.last), (d("2026-01-01"), d("2026-06-30")));
+        assert_eq!(h.title_zh(), "2026年上半年 半年报");
+        assert_eq!(h.previous().unwrap().first, d("2025-07-01"));
+        assert_eq!(
+            Period::holding(PeriodKind::Month, d("2026-03-01"))
+                .unwrap()
+                .previous()
+                .unwrap()
+                .last,
+            d("2026-02-28")
+        );
         assert_eq!(
             Period::holding(PeriodKind::Week, d("2027-01-01"))
                 .unwrap()

@@ -11,6 +11,10 @@ pub enum Cell {
     Percent(Option<f64>),
     /// Hours, one decimal; None: nothing reached the step.
     Hours(Option<f64>),
+    /// Points of a score, one decimal; None: nothing to score.
+    Score(Option<f64>),
+    /// A change of points, signed; None: nothing to compare with.
+    Change(Option<f64>),
 }
 
 impl Cell {
@@ -19,8 +23,11 @@ impl Cell {
             Self::Text(s) => s.clone(),
             Self::Int(n) => n.to_string(),
             Self::Percent(Some(p)) => format!("{:.1}%", p * 100.0),
-            Self::Hours(Some(h)) => format!("{h:.1}"),
-            Self::Percent(None) | Self::Hours(None) => "—".into(),
+            Self::Hours(Some(h)) | Self::Score(Some(h)) => format!("{h:.1}"),
+            Self::Change(Some(c)) => format!("{c:+.1}"),
+            Self::Percent(None) | Self::Hours(None) | Self::Score(None) | Self::Change(None) => {
+                "—".into()
+            }
         }
     }
 }
@@ -226,6 +233,91 @@ pub fn satisfaction(r: &Report) -> Table {
     Table {
         name: "满意度",
         headers: vec!["评价", "回访数"],
+        rows,
+    }
+}
+
+/// The bureaus ranked (考核): score, rank and both against the period before, then what the
+/// score is made of.
+pub fn assessment(r: &Report) -> Table {
+    use hotline_domain::case::assessment::BureauStepKind as K;
+    let rank = |r: Option<u32>| r.map_or_else(|| t("—"), |r| Cell::Int(i64::from(r)));
+    let rows = r
+        .assessment
+        .rows
+        .iter()
+        .map(|a| {
+            let f = &a.figures;
+            let mut row = vec![
+                rank(a.rank),
+                t(&a.name),
+                Cell::Score(a.score),
+                Cell::Change(a.score_change()),
+                rank(a.previous_rank),
+                Cell::Int(f.received),
+                Cell::Percent(hotline_domain::case::facts::on_time_rate(f.decided(), f.met())),
+                Cell::Percent(f.satisfaction.rate()),
+            ];
+            row.extend(
+                [
+                    K::Returned,
+                    K::ReturnUpheld,
+                    K::ReturnDenied,
+                    K::Declined,
+                    K::ExtensionGranted,
+                    K::Urged,
+                    K::Escalated,
+                ]
+                .map(|k| Cell::Int(f.step(k))),
+            );
+            row.push(Cell::Int(f.repeats));
+            row
+        })
+        .collect();
+    Table {
+        name: "承办单位考核排名",
+        headers: vec![
+            "排名",
+            "承办单位",
+            "得分",
+            "较上期",
+            "上期排名",
+            "受理派往",
+            "按时率",
+            "满意率",
+            "退单",
+            "退单获准",
+            "退单被驳回",
+            "不予受理",
+            "获准延期",
+            "被催办",
+            "被升级督办",
+            "重复投诉",
+        ],
+        rows,
+    }
+}
+
+/// Each bureau's on-time rate clock by clock (受理决定, 答复, …).
+pub fn assessment_clocks(r: &Report) -> Table {
+    let mut rows = Vec::new();
+    for a in &r.assessment.rows {
+        for (key, label) in &r.assessment.clocks {
+            if let Some(c) = a.figures.on_time.get(key) {
+                rows.push(vec![
+                    t(&a.name),
+                    t(label),
+                    Cell::Int(c.decided),
+                    Cell::Int(c.met),
+                    Cell::Int(c.decided - c.met),
+                    Cell::Percent(hotline_domain::case::facts::on_time_rate(c.decided, c.met)),
+                ]);
+            }
+        }
+    }
+    Table {
+        name: "分时限按时率",
+        headers: vec!["承办单位", "时限", "到期", "按时", "超时", "按时率"],
         rows,
     }
 }

@@ -57,6 +57,24 @@ pub fn write(r: &Report) -> Result<Vec<u8>, XlsxError> {
     c.set_height(40 + 24 * end);
     chart_or_note(ws, end, (end + 2, 0), &c)?;
 
+    // The ranking, its score drawn bar by bar, then each clock's rate.
+    let ranked = table::assessment(r);
+    let ws = wb.add_worksheet();
+    let end = put_sheet(ws, &ranked, &bold, &pct, &hours)?;
+    ws.set_column_width(1, 26)?;
+    let mut c = Chart::new(ChartType::Bar);
+    c.title().set_name("承办单位考核得分");
+    c.add_series()
+        .set_name("得分")
+        .set_categories((ranked.name, 1, 1, end, 1))
+        .set_values((ranked.name, 1, 2, end, 2));
+    c.legend().set_hidden();
+    c.set_height(40 + 24 * end);
+    chart_or_note(ws, end, (end + 2, 0), &c)?;
+    let ws = wb.add_worksheet();
+    put_sheet(ws, &table::assessment_clocks(r), &bold, &pct, &hours)?;
+    ws.set_column_width(0, 26)?;
+
     for (t, chart_title, kind) in [
         (table::by_day(r), "每日受理量", ChartType::Line),
         (table::by_hour(r), "各时段受理量", ChartType::Column),
@@ -151,8 +169,12 @@ fn put(
                 Cell::Text(s) => ws.write_string(row, c, s)?,
                 Cell::Int(n) => ws.write_number(row, c, *n as f64)?,
                 Cell::Percent(Some(p)) => ws.write_number_with_format(row, c, *p, pct)?,
-                Cell::Hours(Some(h)) => ws.write_number_with_format(row, c, *h, hours)?,
-                Cell::Percent(None) | Cell::Hours(None) => ws.write_string(row, c, "—")?,
+                Cell::Hours(Some(h)) | Cell::Score(Some(h)) | Cell::Change(Some(h)) => {
+                    ws.write_number_with_format(row, c, *h, hours)?
+                }
+                Cell::Percent(None) | Cell::Hours(None) | Cell::Score(None) | Cell::Change(None) => {
+                    ws.write_string(row, c, "—")?
+                }
             };
         }
     }

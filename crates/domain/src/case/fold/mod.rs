@@ -138,7 +138,7 @@ pub enum AssignmentStatus {
 
 impl AssignmentStatus {
     /// The bureau still owes the case something.
-    fn is_active(self) -> bool {
+    pub(crate) fn is_active(self) -> bool {
         matches!(
             self,
             Self::Dispatched | Self::SignedFor | Self::Accepted | Self::Returned
@@ -348,6 +348,10 @@ pub struct CaseState {
     /// (see `case::supervision`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ladder_marks: Vec<LadderMark>,
+    /// The steps the assessment counts for a bureau (returns, declines, extensions, urgings,
+    /// escalations), in order (`case::assessment`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bureau_steps: Vec<crate::case::assessment::BureauStep>,
 }
 
 /// A service taken offline for a fault: when, whether the access party and management were
@@ -491,6 +495,7 @@ impl Default for CaseState {
             offline: None,
             escalation: None,
             ladder_marks: vec![],
+            bureau_steps: vec![],
         }
     }
 }
@@ -584,6 +589,9 @@ impl CaseState {
         }
         self.reopened_by_callback = false;
         if !echo {
+            if let Some(step) = self.bureau_step_of(event) {
+                self.bureau_steps.push(step);
+            }
             self.mutate(event);
         }
         self.devices.push(event.device.0.clone());

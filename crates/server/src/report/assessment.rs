@@ -1,0 +1,214 @@
+//! The bureaus' assessment (考核) in a report: each bureau's figures for the period
+//! (`hotline_domain::case::assessment::BureauFigures`, every figure defined there), its score
+//! under the centre's weights, its rank, and both against the period before.
+//!
+//! Counted from the report facts in grouped scans: cases received that went to the bureau
+//! (`cases.bureau`, as the report's bureau table), clock runs decided in the period
+//! (`clock_runs.decided_at`, as the report's on-time figures), callbacks judging its replies,
+//! the steps the fold keeps for it (`bureau_steps`, migration 0016), and repeat complaints.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use hotline_domain::case::assessment::{
+    ranks, AssessmentWeights, BureauFigures, OnTimeCount, REPEAT_KIND, REPEAT_WITHIN_DAYS,
+};
+use serde::Serialize;
+use sqlx::{PgPool, Row};
+
+use super::compute::CENTRE;
+use super::period::Period;
+use super::ReportError;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    pub weights: AssessmentWeights,
+    /// The title of the period the changes are against.
+    pub previous: String,
+    /// Clock keys with the label the centre's policy gives them, in the order shown.
+    pub clocks: Vec<(String, String)>,
+    /// Ranked: best first; bureaus without a score last, by code.
+    pub rows: Vec<AssessmentRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AssessmentRow {
+    pub bureau: String,
+    pub name: String,
+    pub figures: BureauFigures,
+    pub score: Option<f64>,
+    pub rank: Option<u32>,
+    pub previous_score: Option<f64>,
+    pub previous_rank: Option<u32>,
+}
+
+impl AssessmentRow {
+    /// Points gained since the period before (None: unscored in either).
+    pub fn score_change(&self) -> Option<f64> {
+        Some(self.score? - self.previous_score?)
+    }
+}
+
+/// The assessment of `period` as of `now`, against the period before it.
+pub async fn compute(
+    pool: &PgPool,
+    period: &Period,
+    now: DateTime<Utc>,
+    weights: &AssessmentWeights,
+    clock_labels: &BTreeMap<String, String>,
+    names: &BTreeMap<String, String>,
+) -> Result<Assessment, ReportError> {
+    let before = period.previous()?;
+    let (this, last) = tokio::try_join!(
+        figures(pool, period, now),
+        figures(pool, &before, now)
+    )?;
+    let score = |f: &BTreeMap<String, BureauFigures>| -> BTreeMap<String, f64> {
+        f.iter()
+            .filter_map(|(b, f)| Some((b.clone(), f.score(weights)?)))
+            .collect()
+    };
+    let (scores, last_scores) = (score(&this), score(&last));
+    let rank_of = |s: &BTreeMap<String, f64>| -> BTreeMap<String, u32> {
+        let codes: Vec<&String> = s.keys().collect();
+        let r = ranks(&s.values().map(|v| Some(*v)).collect::<Vec<_>>());
+        codes
+            .into_iter()
+            .zip(r)
+            .filter_map(|(c, r)| Some((c.clone(), r?)))
+            .collect()
+    };
+    let (now_ranks, last_ranks) = (rank_of(&scores), rank_of(&last_scores));
+    let mut rows: Vec<AssessmentRow> = this
+        .into_iter()
+        .map(|(bureau, figures)| AssessmentRow {
+            name: names.get(&bureau).cloned().unwrap_or_else(|| bureau.clone()),
+            score: scores.get(&bureau).copied(),
+            rank: now_ranks.get(&bureau).copied(),
+            previous_score: last_scores.get(&bureau).copied(),
+            previous_rank: last_ranks.get(&bureau).copied(),
+            figures,
+            bureau,
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        (a.rank.is_none(), a.rank, &a.bureau).cmp(&(b.rank.is_none(), b.rank, &b.bureau))
+    });
+    let mut keys: Vec<String> = rows
+        .iter()
+        .flat_map(|r| r.figures.on_time.keys().cloned())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    Ok(Assessment {
+        weights: weights.clone(),
+        previous: before.title_zh(),
+        clocks: keys
+            .into_iter()
+            .map(|k| {
+                let label = clock_labels.get(&k).cloned().unwrap_or_else(|| k.clone());
+                (k, label)
+            })
+            .collect(),
+        rows,
+    })
+}
+
+/// Every bureau's figures for `period` (the centre's own clocks are no bureau's: left out).
+pub async fn figures(
+    pool: &PgPool,
+    period: &Period,
+    now: DateTime<Utc>,
+) -> Result<BTreeMap<String, BureauFigures>, sqlx::Error> {
+    let (start, end) = (period.start(), period.end());
+    let received = sqlx::query(
+        "SELECT bureau, count(*) AS n FROM cases
+         WHERE received_at >= $1 AND received_at < $2 AND bureau IS NOT NULL GROUP BY bureau",
+    )
+    .bind(start)
+    .bind(end)
+    .fetch_all(pool);
+    let on_time = sqlx::query(
+        "SELECT bureau, clock, count(*) AS n, count(*) FILTER (WHERE met) AS met
+         FROM clock_runs WHERE decided_at >= $1 AND decided_at < $2 AND bureau <> ''
+         GROUP BY bureau, clock",
+    )
+    .bind(start)
+    .bind(end.min(now))
+    .fetch_all(pool);
+    let callbacks = sqlx::query(
+        "SELECT bureau, satisfaction, count(*) AS n FROM callbacks
+         WHERE at >= $1 AND at < $2 AND bureau <> '' GROUP BY bureau, satisfaction",
+    )
+    .bind(start)
+    .bind(end)
+    .fetch_all(pool);
+    let steps = sqlx::query(
+        "SELECT bureau, step, count(*) AS n FROM bureau_steps
+         WHERE at >= $1 AND at < $2 GROUP BY bureau, step",
+    )
+    .bind(start)
+    .bind(end)
+    .fetch_all(pool);
+    let repeats = repeats(pool, start, end);
+    let (received, on_time, callbacks, steps, repeats) =
+        tokio::try_join!(received, on_time, callbacks, steps, repeats)?;
+
+    let mut out: BTreeMap<String, BureauFigures> = BTreeMap::new();
+    for r in received {
+        out.entry(r.get("bureau")).or_default().received = r.get("n");
+    }
+    for r in on_time {
+        out.entry(r.get("bureau")).or_default().on_time.insert(
+            r.get("clock"),
+            OnTimeCount {
+                decided: r.get("n"),
+                met: r.get("met"),
+            },
+        );
+    }
+    for r in callbacks {
+        let s: String = r.get("satisfaction");
+        out.entry(r.get("bureau"))
+            .or_default()
+            .satisfaction
+            .add(&s, r.get("n"));
+    }
+    for r in steps {
+        let code: String = r.get("step");
+        if let Some(kind) = hotline_domain::case::assessment::BureauStepKind::from_code(&code) {
+            out.entry(r.get("bureau")).or_default().add_step(kind, r.get("n"));
+        }
+    }
+    for (bureau, n) in repeats {
+        out.entry(bureau).or_default().repeats = n;
+    }
+    out.remove(CENTRE);
+    Ok(out)
+}
+
+/// Complaints received in [start, end) repeating the same caller's complaint of the same
+/// category received at most `REPEAT_WITHIN_DAYS` before (`assessment::repeats`), counted
+/// against the bureau that held that earlier one (the centre's own: the empty code).
+async fn repeats(
+    pool: &PgPool,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.bureau, count(*) FROM cases c
+         CROSS JOIN LATERAL (
+             SELECT coalesce(e.bureau, '') AS bureau FROM cases e
+             WHERE e.kind = $3 AND e.phone = c.phone AND e.category = c.category AND e.phone <> ''
+               AND e.received_at < c.received_at AND e.received_at >= c.received_at - make_interval(days => $4)
+             ORDER BY e.received_at DESC LIMIT 1) p
+         WHERE c.kind = $3 AND c.phone <> '' AND c.received_at >= $1 AND c.received_at < $2
+         GROUP BY p.bureau",
+    )
+    .bind(start)
+    .bind(end)
+    .bind(REPEAT_KIND)
+    .bind(REPEAT_WITHIN_DAYS as i32)
+    .fetch_all(pool)
+    .await
+}
