@@ -56,7 +56,10 @@ impl StepColumns {
     }
 
     /// Writes the steps of cases new to the database with COPY.
-    pub(crate) async fn copy_new(self, tx: &mut Transaction<'_, Postgres>) -> Result<(), sqlx::Error> {
+    pub(crate) async fn copy_new(
+        self,
+        tx: &mut Transaction<'_, Postgres>,
+    ) -> Result<(), sqlx::Error> {
         let mut out = Vec::with_capacity(self.case.len() * 100);
         for i in 0..self.case.len() {
             csv_line(

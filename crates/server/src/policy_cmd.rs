@@ -140,6 +140,9 @@ fn print_changes(c: &PolicyChanges) {
     if c.maintenance_changed {
         println!("  maintenance notice period changed");
     }
+    if c.assessment_changed {
+        println!("  assessment weights changed: rankings are recomputed with them");
+    }
 }
 
 fn print_import(o: &PolicyOutcome) {

@@ -220,7 +220,13 @@ async fn the_bulk_load_writes_the_rows_a_refold_writes() {
     let copied = rows_of(&pool, &ids).await;
     let mut tx = pool.begin().await.unwrap();
     // From nothing: the refold inserts every column, not only those an update refreshes.
-    for table in ["bureau_steps", "case_bureaus", "clock_runs", "callbacks", "cases"] {
+    for table in [
+        "bureau_steps",
+        "case_bureaus",
+        "clock_runs",
+        "callbacks",
+        "cases",
+    ] {
         sqlx::query(&format!("DELETE FROM {table}"))
             .execute(&mut *tx)
             .await

@@ -42,6 +42,28 @@ export type ArticleText = { title: string, body: string, category: string, level
 
 export type ArticleVersion = { version: number, author: string, created_at: string, title: string, body: string, category: string, level: number, tags: Array<string>, };
 
+export type AssessmentWeights = { 
+/**
+ * Clock runs met over runs decided (every clock of the bureau's).
+ */
+on_time: number, 
+/**
+ * Callbacks satisfied or basically satisfied over all callbacks of its replies.
+ */
+satisfaction: number, 
+/**
+ * 1 − denied returns per case received: a return a supervisor denied was the bureau's.
+ */
+returns: number, 
+/**
+ * 1 − repeat complaints per case received.
+ */
+repeats: number, 
+/**
+ * 1 − urgings and escalations per case received.
+ */
+supervision: number, };
+
 export type Assignment = { bureau: BureauCode, status: AssignmentStatus, dispatched_at: string, 
 /**
  * What a denied return goes back to.
@@ -151,7 +173,11 @@ deadlines: Policy, counting: SlaSettings,
 /**
  * At-risk and alert thresholds, and the callback delay.
  */
-alerts: AlertSettings, };
+alerts: AlertSettings, 
+/**
+ * How the bureaus' assessment weighs its components (absent in documents from before it).
+ */
+assessment: AssessmentWeights, };
 
 export type Channel = "phone" | "web" | "app" | "mini_program" | "walk_in";
 
@@ -568,7 +594,11 @@ catalog_changed: boolean, clocks: Array<ClockChange>,
  * Business hours or day end: these move the dues of running clocks counted in working
  * hours or days, as a calendar import does.
  */
-counting_changed: boolean, alerts_changed: boolean, maintenance_changed: boolean, };
+counting_changed: boolean, alerts_changed: boolean, maintenance_changed: boolean, 
+/**
+ * The weights of the bureaus' assessment.
+ */
+assessment_changed: boolean, };
 
 export type PolicyOutcome = { version: number, changes: PolicyChanges, 
 /**

@@ -115,7 +115,14 @@ impl CaseState {
                     .rev()
                     .find(|a| a.bureau == *from)
                     .is_some_and(|a| a.status == AssignmentStatus::Returned);
-                (from.clone(), if returned { K::ReturnUpheld } else { return None })
+                (
+                    from.clone(),
+                    if returned {
+                        K::ReturnUpheld
+                    } else {
+                        return None;
+                    },
+                )
             }
             B::Declined { bureau, .. } => (bureau.clone(), K::Declined),
             B::ExtensionRequested { clock, .. } => (clock.bureau.clone()?, K::ExtensionRequested),
@@ -231,11 +238,13 @@ impl BureauFigures {
     /// measure (no decided clock, no callback, no case received: that component is left out
     /// rather than counted as perfect or as nothing). None when no component has.
     pub fn score(&self, w: &AssessmentWeights) -> Option<f64> {
-        let per_case = |n: i64| {
-            (self.received > 0).then(|| 1.0 - (n as f64 / self.received as f64).min(1.0))
-        };
+        let per_case =
+            |n: i64| (self.received > 0).then(|| 1.0 - (n as f64 / self.received as f64).min(1.0));
         let parts = [
-            (w.on_time, crate::case::facts::on_time_rate(self.decided(), self.met())),
+            (
+                w.on_time,
+                crate::case::facts::on_time_rate(self.decided(), self.met()),
+            ),
             (w.satisfaction, self.satisfaction.rate()),
             (w.returns, per_case(self.step(BureauStepKind::ReturnDenied))),
             (w.repeats, per_case(self.repeats)),
@@ -279,13 +288,8 @@ mod tests {
         let w = AssessmentWeights::default();
         let mut f = BureauFigures::default();
         assert_eq!(f.score(&w), None);
-        f.on_time.insert(
-            "reply".into(),
-            OnTimeCount {
-                decided: 4,
-                met: 3,
-            },
-        );
+        f.on_time
+            .insert("reply".into(), OnTimeCount { decided: 4, met: 3 });
         // Only on time measures something: the score is its rate.
         assert_eq!(f.score(&w), Some(75.0));
         f.received = 10;
@@ -294,7 +298,10 @@ mod tests {
         f.repeats = 1;
         // (40·0.75 + 10·0.9 + 10·0.9 + 10·0.8) / 70
         let s = f.score(&w).unwrap();
-        assert!((s - 100.0 * (30.0 + 9.0 + 9.0 + 8.0) / 70.0).abs() < 1e-9, "{s}");
+        assert!(
+            (s - 100.0 * (30.0 + 9.0 + 9.0 + 8.0) / 70.0).abs() < 1e-9,
+            "{s}"
+        );
         f.satisfaction.add("dissatisfied", 1);
         assert!(f.score(&w).unwrap() < s);
     }
@@ -304,6 +311,97 @@ mod tests {
         assert_eq!(
             ranks(&[Some(80.0), None, Some(90.0), Some(80.001), Some(70.0)]),
             vec![Some(2), None, Some(1), Some(2), Some(4)]
+        );
+    }
+
+    #[test]
+    fn only_a_redispatch_after_a_return_upholds_it() {
+        use crate::case::{
+            Actor, BureauCode, Caller, CaseId, CaseNumber, Channel, DeviceId, EventId, IntakeDraft,
+            Role,
+        };
+        let t: DateTime<Utc> = "2026-11-02T01:00:00Z".parse().unwrap();
+        let intake = IntakeDraft {
+            number: CaseNumber::new(t.date_naive(), "D001", 1).unwrap(),
+            kind: "complaint".into(),
+            category: "market_regulation".into(),
+            caller: Caller {
+                phone: "13800138000".into(),
+                name: None,
+                id_number: None,
+            },
+            channel: Channel::Phone,
+            district: "天河区".into(),
+            address: String::new(),
+            description: "商家拒绝退款".into(),
+            level: None,
+        }
+        .resolve(&crate::centre::CentrePolicy::default())
+        .unwrap();
+        let (m, h, c) = (
+            BureauCode::from("MARKET"),
+            BureauCode::from("HRSS"),
+            BureauCode::from("CIVIL"),
+        );
+        let boss = Actor {
+            user: "boss".into(),
+            role: Role::Supervisor,
+            bureau: None,
+        };
+        let case = CaseId(uuid::Uuid::now_v7());
+        let bodies = [
+            EventBody::Received(Box::new(intake)),
+            EventBody::Dispatched {
+                bureau: m.clone(),
+                note: String::new(),
+            },
+            // Moved without a return: no step of MARKET's.
+            EventBody::Redispatched {
+                from: m.clone(),
+                to: h.clone(),
+                note: String::new(),
+            },
+            EventBody::Returned {
+                bureau: h.clone(),
+                reason: "非本单位职责".into(),
+            },
+            EventBody::Redispatched {
+                from: h.clone(),
+                to: c.clone(),
+                note: String::new(),
+            },
+            EventBody::Urged {
+                bureau: c.clone(),
+                note: "请尽快办理".into(),
+            },
+        ];
+        let events: Vec<Event> = bodies
+            .into_iter()
+            .enumerate()
+            .map(|(i, body)| Event {
+                id: EventId(uuid::Uuid::now_v7()),
+                case,
+                at: t + Duration::minutes(i as i64),
+                actor: boss.clone(),
+                device: DeviceId("d".into()),
+                seen: i as u32,
+                body,
+            })
+            .collect();
+        let state = CaseState::fold(&events);
+        assert!(state.conflicts.is_empty(), "{:?}", state.conflicts);
+        let steps: Vec<(&str, BureauStepKind)> = state
+            .bureau_steps
+            .iter()
+            .map(|s| (s.bureau.0.as_str(), s.step))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                ("HRSS", BureauStepKind::Returned),
+                ("HRSS", BureauStepKind::ReturnUpheld),
+                ("CIVIL", BureauStepKind::Urged),
+            ]
         );
     }
 

@@ -35,6 +35,9 @@ pub struct PolicyChanges {
     pub counting_changed: bool,
     pub alerts_changed: bool,
     pub maintenance_changed: bool,
+    /// The weights of the bureaus' assessment.
+    #[serde(default)]
+    pub assessment_changed: bool,
 }
 
 impl PolicyChanges {
@@ -76,6 +79,7 @@ impl CentrePolicy {
             alerts_changed: self.alerts != next.alerts,
             maintenance_changed: self.deadlines.maintenance_notice_working_days
                 != next.deadlines.maintenance_notice_working_days,
+            assessment_changed: self.assessment != next.assessment,
         }
     }
 }

@@ -59,10 +59,7 @@ pub async fn compute(
     names: &BTreeMap<String, String>,
 ) -> Result<Assessment, ReportError> {
     let before = period.previous()?;
-    let (this, last) = tokio::try_join!(
-        figures(pool, period, now),
-        figures(pool, &before, now)
-    )?;
+    let (this, last) = tokio::try_join!(figures(pool, period, now), figures(pool, &before, now))?;
     let score = |f: &BTreeMap<String, BureauFigures>| -> BTreeMap<String, f64> {
         f.iter()
             .filter_map(|(b, f)| Some((b.clone(), f.score(weights)?)))
@@ -82,7 +79,10 @@ pub async fn compute(
     let mut rows: Vec<AssessmentRow> = this
         .into_iter()
         .map(|(bureau, figures)| AssessmentRow {
-            name: names.get(&bureau).cloned().unwrap_or_else(|| bureau.clone()),
+            name: names
+                .get(&bureau)
+                .cloned()
+                .unwrap_or_else(|| bureau.clone()),
             score: scores.get(&bureau).copied(),
             rank: now_ranks.get(&bureau).copied(),
             previous_score: last_scores.get(&bureau).copied(),
@@ -177,7 +177,9 @@ pub async fn figures(
     for r in steps {
         let code: String = r.get("step");
         if let Some(kind) = hotline_domain::case::assessment::BureauStepKind::from_code(&code) {
-            out.entry(r.get("bureau")).or_default().add_step(kind, r.get("n"));
+            out.entry(r.get("bureau"))
+                .or_default()
+                .add_step(kind, r.get("n"));
         }
     }
     for (bureau, n) in repeats {

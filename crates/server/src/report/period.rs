@@ -107,7 +107,11 @@ impl Period {
             PeriodKind::HalfYear => format!(
                 "{}年{} 半年报",
                 f.year(),
-                if f.month() <= 6 { "上半年" } else { "下半年" }
+                if f.month() <= 6 {
+                    "上半年"
+                } else {
+                    "下半年"
+                }
             ),
         }
     }

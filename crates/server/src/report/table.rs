@@ -255,7 +255,10 @@ pub fn assessment(r: &Report) -> Table {
                 Cell::Change(a.score_change()),
                 rank(a.previous_rank),
                 Cell::Int(f.received),
-                Cell::Percent(hotline_domain::case::facts::on_time_rate(f.decided(), f.met())),
+                Cell::Percent(hotline_domain::case::facts::on_time_rate(
+                    f.decided(),
+                    f.met(),
+                )),
                 Cell::Percent(f.satisfaction.rate()),
             ];
             row.extend(

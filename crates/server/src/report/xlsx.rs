@@ -172,9 +172,10 @@ fn put(
                 Cell::Hours(Some(h)) | Cell::Score(Some(h)) | Cell::Change(Some(h)) => {
                     ws.write_number_with_format(row, c, *h, hours)?
                 }
-                Cell::Percent(None) | Cell::Hours(None) | Cell::Score(None) | Cell::Change(None) => {
-                    ws.write_string(row, c, "—")?
-                }
+                Cell::Percent(None)
+                | Cell::Hours(None)
+                | Cell::Score(None)
+                | Cell::Change(None) => ws.write_string(row, c, "—")?,
             };
         }
     }
