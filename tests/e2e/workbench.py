@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 from webdriver import Session  # noqa: E402
@@ -573,6 +574,14 @@ def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir,
         saved = [os.path.join(data_dir, "reports", f) for f in os.listdir(os.path.join(data_dir, "reports")) if f.endswith(fmt)]
         with open(saved[0], "rb") as f:
             check(f"the month's report downloads from the desk as {fmt.upper()}", f.read(len(magic)) == magic, saved[0])
+    # The quarter's report (003 §5.3.7) carries the bureaus' assessment ranking.
+    boss.select("[data-testid=report] select[name=report-period]", "quarter")
+    boss.click("[data-testid=report] [data-format=xlsx]")
+    boss.wait_until(lambda: "quarter.xlsx" in boss.content("[data-testid=toast]"), what="the quarter's report saved")
+    path = next(os.path.join(data_dir, "reports", f) for f in os.listdir(os.path.join(data_dir, "reports")) if f.endswith("quarter.xlsx"))
+    with zipfile.ZipFile(path) as z:
+        sheets = z.read("xl/workbook.xml").decode()
+    check("the quarter's report downloads with the assessment ranking", "承办单位考核排名" in sheets and "分时限按时率" in sheets, path)
 
     # The knowledge base: a new article, submitted and approved from the desk.
     boss.click("[data-tab=knowledge]")

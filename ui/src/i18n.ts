@@ -43,7 +43,7 @@ const zh = {
     skewed: "时钟偏差的坐席", noSkew: "各设备时钟正常（偏差在5分钟内）",
     ahead: (m: number) => `快${m}分钟`, behind: (m: number) => `慢${m}分钟`,
     skewedHint: "这些设备的倒计时与操作时间不可信，请信息科校准系统时间",
-    report: "导出报表", periods: { day: "日报", week: "周报", month: "月报" } as Record<string, string>, saved: (p: string) => `报表已保存：${p}`, exporting: "正在生成报表…",
+    report: "导出报表", periods: { day: "日报", week: "周报", month: "月报", quarter: "季报", half_year: "半年报" } as Record<string, string>, saved: (p: string) => `报表已保存：${p}`, exporting: "正在生成报表…",
   },
   satisfactionLabels: { satisfied: "满意", basically_satisfied: "基本满意", dissatisfied: "不满意" } as Record<string, string>,
   kb: {
@@ -286,7 +286,7 @@ const en: Catalogue = {
     skewed: "Desks with a wrong clock", noSkew: "Every device's clock is right (within 5 minutes)",
     ahead: (m: number) => `${m} min fast`, behind: (m: number) => `${m} min slow`,
     skewedHint: "Their countdowns and step times are not to be trusted: IT should set their clocks",
-    report: "Export a report", periods: { day: "Daily", week: "Weekly", month: "Monthly" }, saved: (p: string) => `Report saved: ${p}`, exporting: "Making the report…",
+    report: "Export a report", periods: { day: "Daily", week: "Weekly", month: "Monthly", quarter: "Quarterly", half_year: "Half-yearly" }, saved: (p: string) => `Report saved: ${p}`, exporting: "Making the report…",
   },
   satisfactionLabels: { satisfied: "Satisfied", basically_satisfied: "Basically satisfied", dissatisfied: "Dissatisfied" },
   kb: {

@@ -140,7 +140,7 @@ pub fn kb_permits(role: Role, action: KbAction) -> bool {
     match role {
         Role::Seat => matches!(action, KbAction::Write | KbAction::Submit),
         Role::Supervisor => true,
-        Role::Bureau | Role::Admin | Role::System => false,
+        Role::Bureau | Role::Admin | Role::Management | Role::System => false,
     }
 }
 

@@ -54,6 +54,7 @@ pub fn parse_role(s: &str) -> Option<Role> {
         "supervisor" => Some(Role::Supervisor),
         "bureau" => Some(Role::Bureau),
         "admin" => Some(Role::Admin),
+        "management" => Some(Role::Management),
         _ => None,
     }
 }
@@ -64,6 +65,7 @@ pub fn role_name(role: Role) -> &'static str {
         Role::Supervisor => "supervisor",
         Role::Bureau => "bureau",
         Role::Admin => "admin",
+        Role::Management => "management",
         Role::System => "system",
     }
 }

@@ -312,3 +312,139 @@ async fn the_centre_sets_the_weights_and_the_ranking_follows() {
     let e = policy.validate().unwrap_err();
     assert_eq!(e.code(), "policy.settings", "{e}");
 }
+
+/// Reports by audience: a bureau handler downloads its own report (its own cases only);
+/// management (管理方) reads the whole centre's, and its cases with every caller masked, and
+/// records nothing.
+#[tokio::test]
+async fn a_bureau_gets_its_own_report_and_management_the_whole_centre_masked() {
+    let (pool, _) = database().await;
+    let now = at("2026-11-26T08:00:00Z");
+    seed(&pool).await;
+    hotline_server::demo::seed(&pool, 1_500, now, &calendar(), &mut |_| {})
+        .await
+        .unwrap();
+    let base = serve(&pool, TestClock::at("2026-11-26T08:00:00Z")).await;
+    let http = reqwest::Client::new();
+    let json = |who: &'static str| {
+        let (http, base) = (http.clone(), base.clone());
+        async move {
+            let s = login(&http, &base, who).await;
+            let r = http
+                .get(format!(
+                    "{base}/api/v1/reports?period=quarter&date=2026-10-15&format=json"
+                ))
+                .bearer_auth(&s.token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 200, "{who}");
+            let name = r.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            (name, r.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    let (centre_name, centre) = json("super1").await;
+    let (hrss_name, hrss) = json("hrss1").await;
+    let (_, boss) = json("boss1").await;
+
+    // The bureau's report counts its cases and nothing else.
+    let period = Period::holding(PeriodKind::Quarter, "2026-10-15".parse().unwrap()).unwrap();
+    let own: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM cases WHERE received_at >= $1 AND received_at < $2 AND bureau = 'HRSS'",
+    )
+    .bind(period.start())
+    .bind(period.end())
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(own > 0);
+    assert_eq!(hrss["bureau"], "HRSS");
+    assert_eq!(hrss["received"], own);
+    assert!(
+        hrss["title"]
+            .as_str()
+            .unwrap()
+            .ends_with("（市人力资源和社会保障局）"),
+        "{}",
+        hrss["title"]
+    );
+    assert!(hrss_name.contains("quarter-HRSS.json"), "{hrss_name}");
+    assert!(centre["received"].as_i64().unwrap() > own);
+    let bureaus: Vec<&str> = hrss["by_bureau"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["bureau"].as_str().unwrap())
+        .collect();
+    assert_eq!(bureaus, ["HRSS"]);
+    let hrss_centre = centre["by_bureau"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["bureau"] == "HRSS")
+        .unwrap();
+    assert_eq!(
+        hrss["by_bureau"][0], *hrss_centre,
+        "its row as the centre counts it"
+    );
+    // The ranking is the centre's, published to every bureau.
+    assert_eq!(hrss["assessment"], centre["assessment"]);
+
+    // Management reads the whole centre's report…
+    assert!(!centre_name.contains("HRSS"));
+    assert_eq!(boss["received"], centre["received"]);
+    assert_eq!(boss["assessment"], centre["assessment"]);
+    // …and its cases, every caller masked…
+    let boss_session = login(&http, &base, "boss1").await;
+    let cases: Vec<serde_json::Value> = http
+        .get(format!("{base}/api/v1/cases"))
+        .bearer_auth(&boss_session.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(!cases.is_empty());
+    assert!(cases
+        .iter()
+        .all(|c| c["phone"].as_str().unwrap().contains("****")));
+    let page: serde_json::Value = http
+        .get(format!("{base}/api/v1/pull?limit=200"))
+        .bearer_auth(&boss_session.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let phones: Vec<&str> = page["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e.pointer("/event/caller/phone").and_then(|p| p.as_str()))
+        .collect();
+    assert!(
+        !phones.is_empty() && phones.iter().all(|p| p.contains("****")),
+        "{phones:?}"
+    );
+    // …and records nothing: a step it pushes is refused, and the push goes on.
+    let case = hotline_domain::case::CaseId(
+        uuid::Uuid::parse_str(cases[0]["id"].as_str().unwrap()).unwrap(),
+    );
+    let urge = boss_session.event(
+        case,
+        now,
+        EventBody::Urged {
+            bureau: "HRSS".into(),
+            note: "请尽快办理".into(),
+        },
+    );
+    let r = boss_session.push(&http, &base, 1, &[urge]).await;
+    assert!(r.status().is_success());
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["refused"].as_array().unwrap().len(), 1, "{body}");
+}

@@ -219,7 +219,8 @@ async fn exports_open_in_libreoffice_and_poppler_with_chinese_text_and_charts() 
         .unwrap();
     let r = report::compute(
         &pool,
-        &Period::holding(PeriodKind::Month, "2026-10-15".parse().unwrap()).unwrap(),
+        // A quarter (003 §5.3.7's optimisation report): everything a month has, and the ranking.
+        &Period::holding(PeriodKind::Quarter, "2026-10-15".parse().unwrap()).unwrap(),
         now,
     )
     .await
@@ -247,13 +248,17 @@ async fn exports_open_in_libreoffice_and_poppler_with_chinese_text_and_charts() 
     );
     let converted = pdf_text(&dir.path().join("report.pdf"));
     for needle in [
-        "2026年10月 月报",
+        "2026年第4季度 季报",
         "受理量",
         "按时率",
         "市人力资源和社会保障局",
         "各承办单位按时率",
         "每日受理量",
         "热点分类",
+        "承办单位考核排名",
+        "退单被驳回",
+        "承办单位考核得分",
+        "分时限按时率",
     ] {
         assert!(
             converted.contains(needle),
@@ -271,12 +276,15 @@ async fn exports_open_in_libreoffice_and_poppler_with_chinese_text_and_charts() 
     .unwrap();
     let text = pdf_text(&pdf);
     for needle in [
-        "2026年10月 月报",
+        "2026年第4季度 季报",
         "概览",
         "按时率",
         "满意率",
         "热线中心",
         "各承办单位按时率",
+        "承办单位考核排名",
+        "承办单位考核得分",
+        "分时限按时率",
         &format!("{}", r.received),
     ] {
         assert!(text.contains(needle), "the PDF's text lacks {needle:?}");

@@ -25,5 +25,7 @@ pub use intake::{
 };
 pub use kinds::{CategoryDef, KindCatalog, KindDef};
 pub use model::{BureauCode, Caller, CaseNumber, Channel, Domain, Intake, Level, ModelError};
-pub use permission::{configures_centre, permits};
+pub use permission::{
+    configures_centre, may_unmask, permits, reads_centre_figures, reads_own_report,
+};
 pub use report::{ReportContent, Section};

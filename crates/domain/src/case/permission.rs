@@ -11,6 +11,24 @@ pub fn configures_centre(role: Role) -> bool {
     matches!(role, Role::Supervisor | Role::Admin)
 }
 
+/// Does `role` read the whole centre's figures — the live dashboard, every report? Supervisors
+/// and management (管理方); a bureau handler gets its own bureau's report only
+/// (`reads_own_report`).
+pub fn reads_centre_figures(role: Role) -> bool {
+    matches!(role, Role::Supervisor | Role::Management)
+}
+
+/// Does `role` get the report of its own bureau (its own cases only)?
+pub fn reads_own_report(role: Role) -> bool {
+    role == Role::Bureau
+}
+
+/// May `role` ask to see a caller's unmasked number (an audited request)? Those who deal with
+/// callers or their cases; management reads figures and sees nothing personal.
+pub fn may_unmask(role: Role) -> bool {
+    matches!(role, Role::Seat | Role::Supervisor | Role::Bureau)
+}
+
 /// May a user of `role` (of `bureau`, for bureau handlers) record `body`?
 pub fn permits(role: Role, bureau: Option<&BureauCode>, body: &EventBody) -> bool {
     use EventBody as B;
@@ -80,8 +98,9 @@ pub fn permits(role: Role, bureau: Option<&BureauCode>, body: &EventBody) -> boo
                 | B::ClocksCorrected { .. }
                 | B::Renumbered { .. }
         ),
-        // Administrators manage users, bureaus, policies and the calendar, not cases.
-        Role::Admin => false,
+        // Administrators manage users, bureaus, policies and the calendar, not cases;
+        // management reads.
+        Role::Admin | Role::Management => false,
     }
 }
 

@@ -252,6 +252,12 @@ pub async fn unmask(
 ) -> Result<Json<Unmasked>, ApiError> {
     let now = app.clock.now();
     let who = authenticate(&app.pool, &headers, now).await?;
+    if !hotline_domain::case::may_unmask(who.role) {
+        return Err(ApiError::forbidden(
+            "unmask.role",
+            "this role sees no caller's details / 该角色无权查看来电人信息",
+        ));
+    }
     let mut q = QueryBuilder::new("SELECT c.phone, c.state FROM cases c WHERE c.id = ");
     q.push_bind(id);
     scope(&mut q, &who)?;

@@ -2,7 +2,8 @@
 
 use hotline_domain::case::{EventBody, Role};
 
-/// Seats and supervisors call citizens back; bureau handlers and administrators see masks.
+/// Seats and supervisors call citizens back; bureau handlers, management and administrators
+/// see masks.
 pub fn sees_caller(role: Role) -> bool {
     matches!(role, Role::Seat | Role::Supervisor)
 }

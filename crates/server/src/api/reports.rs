@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
-use hotline_domain::case::Role;
+use hotline_domain::case;
 use serde::Deserialize;
 
 use crate::auth::authenticate;
@@ -50,18 +50,23 @@ pub async fn report(
 ) -> Result<Response, ApiError> {
     let now = app.clock.now();
     let who = authenticate(&app.pool, &headers, now).await?;
-    if who.role != Role::Supervisor {
+    // The whole centre's for supervisors and management; a bureau's own for its handlers.
+    let bureau = if case::reads_centre_figures(who.role) {
+        None
+    } else if let (true, Some(b)) = (case::reads_own_report(who.role), &who.bureau) {
+        Some(b.0.clone())
+    } else {
         return Err(ApiError::forbidden(
             "report.not_permitted",
-            "reports are for supervisors / 报表仅供班长导出",
+            "reports are for supervisors, management and each bureau's own / 报表仅供班长、管理方及承办单位（本单位）导出",
         ));
-    }
+    };
     let period = Period::holding(
         q.period,
         q.date
             .unwrap_or_else(|| hotline_domain::time::local_date(now)),
     )?;
-    let r = report::compute(&app.pool, &period, now).await?;
+    let r = report::compute::compute_for(&app.pool, &period, now, bureau.as_deref()).await?;
     let (bytes, mime, ext) = match q.format.as_str() {
         "xlsx" => (
             report::xlsx::write(&r).map_err(ReportError::from)?,
@@ -85,8 +90,15 @@ pub async fn report(
             ))
         }
     };
+    // A bureau's own report names it (only its letters and digits: a code is an imported word).
+    let whose: String = bureau
+        .map(|b| format!("-{b}"))
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
     let name = format!(
-        "hotline-{}-{}.{ext}",
+        "hotline-{}-{}{whose}.{ext}",
         period.first,
         serde_json::to_value(q.period)
             .ok()

@@ -86,6 +86,8 @@ pub struct Count {
 pub struct Report {
     pub period: Period,
     pub title: String,
+    /// The bureau whose own report this is (its cases only); None: the whole centre's.
+    pub bureau: Option<String>,
     pub generated_at: DateTime<Utc>,
     pub received: i64,
     pub on_spot: i64,
@@ -128,7 +130,19 @@ pub async fn compute(
     period: &Period,
     now: DateTime<Utc>,
 ) -> Result<Report, super::ReportError> {
-    let scans = scan(pool, period, now).await?;
+    compute_for(pool, period, now, None).await
+}
+
+/// The report of `period` over the cases of one bureau (its own report: what went to it, its
+/// clocks, the callbacks on its replies, its late entries), or of the whole centre (None). The
+/// assessment ranking is the centre's either way: a centre publishes it to every bureau.
+pub async fn compute_for(
+    pool: &PgPool,
+    period: &Period,
+    now: DateTime<Utc>,
+    bureau: Option<&str>,
+) -> Result<Report, super::ReportError> {
+    let scans = scan(pool, period, now, bureau).await?;
     // Labels of kinds, categories and clocks, and the assessment's weights, as the centre's
     // current policy has them.
     let policy = crate::centre_policy::history(pool)
@@ -149,7 +163,15 @@ pub async fn compute(
     .await?;
     let r = Report {
         period: period.clone(),
-        title: period.title_zh(),
+        title: match bureau {
+            Some(b) => format!(
+                "{}（{}）",
+                period.title_zh(),
+                names.get(b).map_or(b, String::as_str)
+            ),
+            None => period.title_zh(),
+        },
+        bureau: bureau.map(str::to_owned),
         generated_at: now,
         received: 0,
         on_spot: 0,
@@ -195,59 +217,78 @@ struct Scans {
     names: BTreeMap<String, String>,
 }
 
-async fn scan(pool: &PgPool, period: &Period, now: DateTime<Utc>) -> Result<Scans, sqlx::Error> {
+async fn scan(
+    pool: &PgPool,
+    period: &Period,
+    now: DateTime<Utc>,
+    bureau: Option<&str>,
+) -> Result<Scans, sqlx::Error> {
     let (start, end) = (period.start(), period.end());
     let decided_until = end.min(now);
+    // A bureau's own report: the same scans over its rows only (the predicate appended, its
+    // code bound as $3), so the centre's report keeps its index-only plans untouched.
+    let only = |column: &str| match bureau {
+        Some(_) => format!(" AND {column} = $3"),
+        None => String::new(),
+    };
+    let run = |sql: String, from: DateTime<Utc>, to: DateTime<Utc>| {
+        let owned = bureau.map(str::to_owned);
+        async move {
+            let q = sqlx::query(&sql).bind(from).bind(to);
+            match owned {
+                Some(b) => q.bind(b).fetch_all(pool).await,
+                None => q.fetch_all(pool).await,
+            }
+        }
+    };
     // China time as the domain counts it (`hotline_domain::time::china()`: UTC+8, no summer
     // time), as the seat's dashboard does (`store/dashboard.rs`, LOCAL_HOUR).
-    let received = sqlx::query(
+    let received = run(format!(
         "SELECT grouping(kind, channel, category, bureau, hour, day) AS g, kind, channel, category, bureau, hour, day,
                 count(*) AS n, count(*) FILTER (WHERE on_spot) AS spot
          FROM (SELECT kind, channel, category, coalesce(bureau, '') AS bureau, on_spot,
                       extract(hour FROM received_at AT TIME ZONE 'UTC' + interval '8 hours')::int AS hour,
                       (received_at AT TIME ZONE 'UTC' + interval '8 hours')::date AS day
-               FROM cases WHERE received_at >= $1 AND received_at < $2) c
+               FROM cases WHERE received_at >= $1 AND received_at < $2{}) c
          GROUP BY GROUPING SETS ((kind), (channel), (category), (bureau), (hour), (day), ())",
-    )
-    .bind(start)
-    .bind(end)
-    .fetch_all(pool);
-    let reached = sqlx::query(
+        only("bureau")
+    ), start, end);
+    let reached = run(format!(
         "SELECT 'replied' AS step, kind, count(*) AS n, avg(extract(epoch FROM first_replied_at - received_at))::float8 AS secs
-         FROM cases WHERE first_replied_at >= $1 AND first_replied_at < $2 GROUP BY ROLLUP (kind)
+         FROM cases WHERE first_replied_at >= $1 AND first_replied_at < $2{0} GROUP BY ROLLUP (kind)
          UNION ALL
          SELECT 'closed', kind, count(*), avg(extract(epoch FROM closed_at - received_at))::float8
-         FROM cases WHERE closed_at >= $1 AND closed_at < $2 GROUP BY ROLLUP (kind)",
-    )
-    .bind(start)
-    .bind(end)
-    .fetch_all(pool);
-    let on_time = sqlx::query(
+         FROM cases WHERE closed_at >= $1 AND closed_at < $2{0} GROUP BY ROLLUP (kind)",
+        only("bureau")
+    ), start, end);
+    let on_time = run(format!(
         "SELECT grouping(bureau, kind) AS g, bureau, kind, count(*) AS n, count(*) FILTER (WHERE met) AS met,
                 count(*) FILTER (WHERE provisional) AS provisional
-         FROM clock_runs WHERE decided_at >= $1 AND decided_at < $2
+         FROM clock_runs WHERE decided_at >= $1 AND decided_at < $2{}
          GROUP BY GROUPING SETS ((bureau), (kind), ())",
-    )
-    .bind(start)
-    .bind(decided_until)
-    .fetch_all(pool);
-    let callbacks = sqlx::query(
-        "SELECT grouping(bureau, kind) AS g, bureau, kind, satisfaction, count(*) AS n
-         FROM callbacks WHERE at >= $1 AND at < $2
+        only("bureau")
+    ), start, decided_until);
+    let callbacks = run(
+        format!(
+            "SELECT grouping(bureau, kind) AS g, bureau, kind, satisfaction, count(*) AS n
+         FROM callbacks WHERE at >= $1 AND at < $2{}
          GROUP BY GROUPING SETS ((bureau, satisfaction), (kind, satisfaction), (satisfaction))",
-    )
-    .bind(start)
-    .bind(end)
-    .fetch_all(pool);
-    let late = sqlx::query(
-        "SELECT coalesce(body->'actor'->>'bureau', '') AS bureau, count(*) AS n,
+            only("bureau")
+        ),
+        start,
+        end,
+    );
+    let late = run(
+        format!(
+            "SELECT coalesce(body->'actor'->>'bureau', '') AS bureau, count(*) AS n,
                 max(extract(epoch FROM stored_at - at))::float8 / 3600 AS hours
-         FROM events WHERE stored_at - at > interval '24 hours' AND at >= $1 AND at < $2
+         FROM events WHERE stored_at - at > interval '24 hours' AND at >= $1 AND at < $2{}
          GROUP BY ROLLUP (1)",
-    )
-    .bind(start)
-    .bind(end)
-    .fetch_all(pool);
+            only("body->'actor'->>'bureau'")
+        ),
+        start,
+        end,
+    );
     let names =
         sqlx::query_as::<_, (String, String)>("SELECT code, name FROM bureaus").fetch_all(pool);
     let (received, reached, on_time, callbacks, late, names) =

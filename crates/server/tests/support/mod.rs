@@ -176,7 +176,7 @@ pub async fn seeded_server_at(at: DateTime<Utc>) -> (PgPool, String, reqwest::Cl
 
 pub const PASSWORD: &str = "密码 correct horse";
 
-/// Bureaus HRSS and MARKET; users seat1, super1, hrss1 (bureau HRSS), admin1.
+/// Bureaus HRSS and MARKET; users seat1, super1, hrss1 (bureau HRSS), admin1, boss1 (management).
 pub async fn seed(pool: &PgPool) {
     let now = Utc::now();
     admin::import_bureaus(
@@ -191,6 +191,7 @@ pub async fn seed(pool: &PgPool) {
         ("super1", "supervisor", None, Some("S900")),
         ("hrss1", "bureau", Some("HRSS"), None),
         ("admin1", "admin", None, None),
+        ("boss1", "management", None, None),
     ] {
         admin::add_user(
             pool,
