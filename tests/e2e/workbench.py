@@ -411,7 +411,23 @@ def run(bins, shots, work, env, procs):
     escalated = centre_late_fault(cli, os.path.join(os.path.dirname(seat_dir), "seat-laptop"), env, server)
     supervisor_day(boss_port=super_port, desk_bin=desk_bin, server=server, number=number, bureau=bureau, shots=None, data_dir=super_dir,
                    change_policy=True, escalated=escalated)
+    bureau_report(bureau, bureau_dir)
     bureau.quit()
+
+
+def bureau_report(bureau, data_dir):
+    """A bureau handler downloads its own bureau's report from its desk (the server counts its
+    cases only and names the file after the bureau); no dashboard, no intake on its desk."""
+    step("the bureau's own report")
+    bureau.click("[data-tab=reports]")
+    bureau.wait("[data-testid=own-report] [data-format=xlsx]", what="the bureau's report form")
+    check("a bureau's desk offers no intake and no centre dashboard",
+          not bureau.find_all("[data-tab=intake]") and not bureau.find_all("[data-tab=dashboard]"))
+    bureau.click("[data-testid=own-report] [data-format=xlsx]")
+    bureau.wait_until(lambda: "MARKET.xlsx" in bureau.content("[data-testid=toast]"), what="the bureau's own report saved")
+    path = next(os.path.join(data_dir, "reports", f) for f in os.listdir(os.path.join(data_dir, "reports")) if f.endswith("MARKET.xlsx"))
+    with open(path, "rb") as f:
+        check("a bureau handler downloads its own bureau's report", f.read(2) == b"PK", path)
 
 
 def late_fault(cli, seat_dir, env, phone, text):

@@ -59,7 +59,7 @@ export const maintenanceBanner = () => invoke<MaintenanceBanner[]>("maintenance_
 export const maintenanceFor = (category: string, text: string) => invoke<MaintenanceBanner[]>("maintenance_for", { category, text });
 export const announceMaintenance = (draft: MaintenanceDraft) => invoke<MaintenanceNotice>("announce_maintenance", { draft });
 export const printCase = (id: string) => invoke<string>("print_case", { id });
-export const downloadReport = (period: "day" | "week" | "month", date: string, format: "xlsx" | "pdf") =>
+export const downloadReport = (period: "day" | "week" | "month" | "quarter" | "half_year", date: string, format: "xlsx" | "pdf") =>
   invoke<string>("download_report", { period, date, format });
 export const callBack = (caseId: string, satisfaction: Satisfaction, comment: string) =>
   invoke<CaseDetail>("call_back", { case: caseId, satisfaction, comment });

@@ -3,7 +3,8 @@ export type Lang = "zh-CN" | "en";
 
 const zh = {
   appTitle: "热线工作台",
-  tabs: { queue: "工作队列", bureauQueue: "本单位工单", intake: "新建受理", calendar: "法定日历", policy: "时限政策", dashboard: "监控看板", decisions: "待决策", callbacks: "待回访", knowledge: "知识库" },
+  tabs: { queue: "工作队列", bureauQueue: "本单位工单", intake: "新建受理", calendar: "法定日历", policy: "时限政策", dashboard: "监控看板", decisions: "待决策", callbacks: "待回访", knowledge: "知识库", ownReport: "本单位报表" },
+  ownReportNote: "报表由服务器统计：只含派往本单位的工单；考核排名为全市统一发布。",
   notice: {
     title: "导入国务院放假通知", hint: "粘贴《国务院办公厅关于某年部分节假日安排的通知》全文，先预览读出的放假和调休日期，核对后导入，全中心生效。",
     preview: "预览", import: "导入全中心", rest: "放假", work: "调休上班", none: "无",
@@ -32,7 +33,7 @@ const zh = {
     touched: (n: number, moved: number) => `在办工单受影响：重新计算 ${n} 件，到期时间变化 ${moved} 项（时限值变更只适用于变更后受理的工单）`,
     triggers: { received: "受理", dispatched: "派单", taken_on: "中心自办", signed_for: "签收", decided: "决定是否受理", on_site: "到场", fed_back: "反馈", replied: "答复", closed: "办结", report_filed: "提交报告" } as Record<string, string>,
   },
-  roles: { seat: "坐席", supervisor: "班长", bureau: "承办单位", admin: "管理员" } as Record<string, string>,
+  roles: { seat: "坐席", supervisor: "班长", bureau: "承办单位", admin: "管理员", management: "管理方" } as Record<string, string>,
   dash: {
     today: "今日", month: "本月", since: (s: string) => `统计自 ${s}（北京时间）`, updated: (s: string) => `更新于 ${s}`,
     depth: "在办工单（按类型与状态）", red: "超时", yellow: "预警", received: "受理量", conflicts: "同步冲突", decisions: "待决策", callbacks: "待回访",
@@ -246,7 +247,8 @@ type Catalogue = typeof zh;
 
 const en: Catalogue = {
   appTitle: "Hotline Desk",
-  tabs: { queue: "Queue", bureauQueue: "Bureau cases", intake: "New intake", calendar: "Calendar", policy: "Deadlines", dashboard: "Dashboard", decisions: "Decisions", callbacks: "Callbacks", knowledge: "Knowledge" },
+  tabs: { queue: "Queue", bureauQueue: "Bureau cases", intake: "New intake", calendar: "Calendar", policy: "Deadlines", dashboard: "Dashboard", decisions: "Decisions", callbacks: "Callbacks", knowledge: "Knowledge", ownReport: "Our report" },
+  ownReportNote: "Computed by the server: only the cases sent to your bureau; the assessment ranking is the centre's, published to every bureau.",
   notice: {
     title: "Import the State Council notice", hint: "Paste the whole notice on next year's holidays; preview the rest and make-up days read from it, then import it for the whole centre.",
     preview: "Preview", import: "Import for the centre", rest: "rest", work: "make-up working day", none: "none",
@@ -275,7 +277,7 @@ const en: Catalogue = {
     touched: (n: number, moved: number) => `Open cases: ${n} recomputed, ${moved} dues moved (a limit change applies to calls received after it)`,
     triggers: { received: "received", dispatched: "dispatched", taken_on: "taken on in-house", signed_for: "signed for", decided: "acceptance decided", on_site: "on site", fed_back: "fed back", replied: "replied", closed: "closed", report_filed: "report filed" } as Record<string, string>,
   },
-  roles: { seat: "Seat", supervisor: "Supervisor", bureau: "Bureau", admin: "Admin" },
+  roles: { seat: "Seat", supervisor: "Supervisor", bureau: "Bureau", admin: "Admin", management: "Management" },
   dash: {
     today: "Today", month: "This month", since: (s: string) => `Since ${s} (Beijing time)`, updated: (s: string) => `Updated ${s}`,
     depth: "Open cases by kind and status", red: "Overdue", yellow: "At risk", received: "Received", conflicts: "Sync conflicts", decisions: "Decisions", callbacks: "Callbacks due",

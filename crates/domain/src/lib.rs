@@ -13,6 +13,7 @@
 pub mod calendar;
 pub mod case;
 pub mod centre;
+pub mod hotspot;
 pub mod knowledge;
 pub mod maintenance;
 pub mod roster;

@@ -84,6 +84,9 @@ enum Command {
         format: String,
         #[arg(long)]
         out: PathBuf,
+        /// One bureau's own report (its cases only), as its handlers download it
+        #[arg(long)]
+        bureau: Option<String>,
     },
     /// One supervision pass now: each late clock's escalation ladder (alert the duty supervisor,
     /// urge the bureau, escalate); serve does it every minute
@@ -178,6 +181,8 @@ enum UserCommand {
     /// Add a user; the password is read from standard input
     Add {
         name: String,
+        /// seat, supervisor, bureau (with --bureau), admin, or management (管理方: reads the
+        /// whole centre's reports and cases, callers masked, records nothing)
         #[arg(long)]
         role: String,
         #[arg(long)]
@@ -262,7 +267,8 @@ async fn main() -> anyhow::Result<()> {
             date,
             format,
             out,
-        } => report_cmd::report(&pool, period, date, format, out, now).await?,
+            bureau,
+        } => report_cmd::report(&pool, period, date, format, out, bureau, now).await?,
         Command::Case(CaseCommand::Export { case, out }) => {
             admin_cmd::export_case(&pool, case, out, now).await?
         }

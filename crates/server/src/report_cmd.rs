@@ -12,6 +12,7 @@ pub async fn report(
     date: Option<NaiveDate>,
     format: String,
     out: PathBuf,
+    bureau: Option<String>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     use hotline_server::report::{self, Period};
@@ -20,8 +21,16 @@ pub async fn report(
         kind,
         date.unwrap_or_else(|| hotline_domain::time::local_date(now)),
     )?;
+    if let Some(b) = &bureau {
+        let known: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM bureaus WHERE code = $1)")
+                .bind(b)
+                .fetch_one(pool)
+                .await?;
+        anyhow::ensure!(known, "no bureau {b:?} / 无此承办单位");
+    }
     let started = std::time::Instant::now();
-    let r = report::compute(pool, &period, now).await?;
+    let r = report::compute::compute_for(pool, &period, now, bureau.as_deref()).await?;
     let computed = started.elapsed();
     let bytes = match format.as_str() {
         "xlsx" => report::xlsx::write(&r)?,

@@ -129,7 +129,11 @@ export type CaseEvent = { id: EventId, case: CaseId, at: string, actor: Actor, d
  * How many events of the case the recording device had when it recorded this one: what it
  * had seen. An event that arrives after others it never saw was made while apart.
  */
-seen: number, } & ({ "type": "received" } & Intake | { "type": "answered_on_spot", answer: string, article: string | null, } | { "type": "dispatched", bureau: BureauCode, note: string, } | { "type": "taken_on", note: string, } | { "type": "service_taken_offline", service: string, note: string, } | { "type": "parties_notified", note: string, } | { "type": "service_verified", note: string, } | { "type": "service_restored", note: string, } | { "type": "signed_for", bureau: BureauCode, } | { "type": "returned", bureau: BureauCode, reason: string, } | { "type": "return_denied", bureau: BureauCode, reason: string, } | { "type": "redispatched", from: BureauCode, to: BureauCode, note: string, } | { "type": "accepted", bureau: BureauCode, } | { "type": "declined", bureau: BureauCode, reason: string, } | { "type": "progress_fed_back", bureau: BureauCode | null, note: string, } | { "type": "arrived_on_site", bureau: BureauCode | null, } | { "type": "paused", reason: string, } | { "type": "resumed" } | { "type": "extension_requested", clock: ClockRef, amount: SlaAmount, reason: string, } | { "type": "extension_approved", clock: ClockRef, amount: SlaAmount | null, note: string, } | { "type": "extension_denied", clock: ClockRef, reason: string, } | { "type": "urged", bureau: BureauCode, note: string, } | { "type": "escalated", note: string, clock?: ClockRef | null, to?: Array<string>, } | { "type": "alerted", clock: ClockRef, note: string, to: Array<string>, } | { "type": "escalation_taken", note: string, } | { "type": "replied", bureau: BureauCode | null, text: string, } | { "type": "called_back", satisfaction: Satisfaction, comment: string, } | { "type": "reopened", reason: string, } | { "type": "merged_into", into: CaseId, } | { "type": "report_filed", report: ReportKind, content: ReportContent, } | { "type": "closed", note: string, } | { "type": "clocks_corrected", clocks: Array<ClockSpec>, reason: string, } | { "type": "renumbered", number: CaseNumber, reason: string, });
+seen: number, } & ({ "type": "received" } & Intake | { "type": "answered_on_spot", answer: string, article: string | null, } | { "type": "dispatched", bureau: BureauCode, note: string, } | { "type": "taken_on", note: string, } | { "type": "service_taken_offline", service: string, note: string, } | { "type": "parties_notified", note: string, } | { "type": "service_verified", note: string, } | { "type": "service_restored", note: string, } | { "type": "signed_for", bureau: BureauCode, } | { "type": "returned", bureau: BureauCode, reason: string, } | { "type": "return_denied", bureau: BureauCode, reason: string, } | { "type": "redispatched", from: BureauCode, to: BureauCode, note: string, } | { "type": "accepted", bureau: BureauCode, } | { "type": "declined", bureau: BureauCode, reason: string, } | { "type": "progress_fed_back", bureau: BureauCode | null, note: string, } | { "type": "arrived_on_site", bureau: BureauCode | null, } | { "type": "paused", reason: string, } | { "type": "resumed" } | { "type": "extension_requested", clock: ClockRef, amount: SlaAmount, reason: string, } | { "type": "extension_approved", clock: ClockRef, amount: SlaAmount | null, note: string, } | { "type": "extension_denied", clock: ClockRef, reason: string, } | { "type": "urged", bureau: BureauCode, note: string, } | { "type": "escalated", note: string, clock?: ClockRef | null, to?: Array<string>, } | { "type": "alerted", clock: ClockRef, note: string, to: Array<string>, } | { "type": "hotspot_raised", category: string, place: HotspotPlace, count: number, 
+/**
+ * Cases of the category in the place over the `baseline_days` before the day.
+ */
+baseline: number, baseline_days: number, cases: Array<CaseId>, to: Array<string>, } | { "type": "escalation_taken", note: string, } | { "type": "replied", bureau: BureauCode | null, text: string, } | { "type": "called_back", satisfaction: Satisfaction, comment: string, } | { "type": "reopened", reason: string, } | { "type": "merged_into", into: CaseId, } | { "type": "report_filed", report: ReportKind, content: ReportContent, } | { "type": "closed", note: string, } | { "type": "clocks_corrected", clocks: Array<ClockSpec>, reason: string, } | { "type": "renumbered", number: CaseNumber, reason: string, });
 
 export type CaseId = string;
 
@@ -177,7 +181,11 @@ alerts: AlertSettings,
 /**
  * How the bureaus' assessment weighs its components (absent in documents from before it).
  */
-assessment: AssessmentWeights, };
+assessment: AssessmentWeights, 
+/**
+ * When a category's calls in one place are a hotspot (热点预警).
+ */
+hotspot: HotspotRule, };
 
 export type Channel = "phone" | "web" | "app" | "mini_program" | "walk_in";
 
@@ -322,6 +330,22 @@ pending: number, standalone: boolean,
  */
 configures_centre: boolean, 
 /**
+ * Intake, callbacks and the knowledge base: the user deals with callers.
+ */
+takes_calls: boolean, 
+/**
+ * Decisions and maintenance notices: the user supervises the centre.
+ */
+supervises: boolean, 
+/**
+ * The live dashboard and every report of the whole centre (supervisors, management).
+ */
+reads_centre_figures: boolean, 
+/**
+ * The report of the user's own bureau, from the server (bureau handlers, connected).
+ */
+reads_own_report: boolean, 
+/**
  * Events the server refused, set aside with its reason until dismissed.
  */
 refused: Array<SetAside>, };
@@ -426,7 +450,11 @@ clock: ClockRef | null,
  */
 to: Array<string>, taken_by: string | null, taken_at: string | null, };
 
-export type EventBody = { "type": "received" } & Intake | { "type": "answered_on_spot", answer: string, article: string | null, } | { "type": "dispatched", bureau: BureauCode, note: string, } | { "type": "taken_on", note: string, } | { "type": "service_taken_offline", service: string, note: string, } | { "type": "parties_notified", note: string, } | { "type": "service_verified", note: string, } | { "type": "service_restored", note: string, } | { "type": "signed_for", bureau: BureauCode, } | { "type": "returned", bureau: BureauCode, reason: string, } | { "type": "return_denied", bureau: BureauCode, reason: string, } | { "type": "redispatched", from: BureauCode, to: BureauCode, note: string, } | { "type": "accepted", bureau: BureauCode, } | { "type": "declined", bureau: BureauCode, reason: string, } | { "type": "progress_fed_back", bureau: BureauCode | null, note: string, } | { "type": "arrived_on_site", bureau: BureauCode | null, } | { "type": "paused", reason: string, } | { "type": "resumed" } | { "type": "extension_requested", clock: ClockRef, amount: SlaAmount, reason: string, } | { "type": "extension_approved", clock: ClockRef, amount: SlaAmount | null, note: string, } | { "type": "extension_denied", clock: ClockRef, reason: string, } | { "type": "urged", bureau: BureauCode, note: string, } | { "type": "escalated", note: string, clock?: ClockRef | null, to?: Array<string>, } | { "type": "alerted", clock: ClockRef, note: string, to: Array<string>, } | { "type": "escalation_taken", note: string, } | { "type": "replied", bureau: BureauCode | null, text: string, } | { "type": "called_back", satisfaction: Satisfaction, comment: string, } | { "type": "reopened", reason: string, } | { "type": "merged_into", into: CaseId, } | { "type": "report_filed", report: ReportKind, content: ReportContent, } | { "type": "closed", note: string, } | { "type": "clocks_corrected", clocks: Array<ClockSpec>, reason: string, } | { "type": "renumbered", number: CaseNumber, reason: string, };
+export type EventBody = { "type": "received" } & Intake | { "type": "answered_on_spot", answer: string, article: string | null, } | { "type": "dispatched", bureau: BureauCode, note: string, } | { "type": "taken_on", note: string, } | { "type": "service_taken_offline", service: string, note: string, } | { "type": "parties_notified", note: string, } | { "type": "service_verified", note: string, } | { "type": "service_restored", note: string, } | { "type": "signed_for", bureau: BureauCode, } | { "type": "returned", bureau: BureauCode, reason: string, } | { "type": "return_denied", bureau: BureauCode, reason: string, } | { "type": "redispatched", from: BureauCode, to: BureauCode, note: string, } | { "type": "accepted", bureau: BureauCode, } | { "type": "declined", bureau: BureauCode, reason: string, } | { "type": "progress_fed_back", bureau: BureauCode | null, note: string, } | { "type": "arrived_on_site", bureau: BureauCode | null, } | { "type": "paused", reason: string, } | { "type": "resumed" } | { "type": "extension_requested", clock: ClockRef, amount: SlaAmount, reason: string, } | { "type": "extension_approved", clock: ClockRef, amount: SlaAmount | null, note: string, } | { "type": "extension_denied", clock: ClockRef, reason: string, } | { "type": "urged", bureau: BureauCode, note: string, } | { "type": "escalated", note: string, clock?: ClockRef | null, to?: Array<string>, } | { "type": "alerted", clock: ClockRef, note: string, to: Array<string>, } | { "type": "hotspot_raised", category: string, place: HotspotPlace, count: number, 
+/**
+ * Cases of the category in the place over the `baseline_days` before the day.
+ */
+baseline: number, baseline_days: number, cases: Array<CaseId>, to: Array<string>, } | { "type": "escalation_taken", note: string, } | { "type": "replied", bureau: BureauCode | null, text: string, } | { "type": "called_back", satisfaction: Satisfaction, comment: string, } | { "type": "reopened", reason: string, } | { "type": "merged_into", into: CaseId, } | { "type": "report_filed", report: ReportKind, content: ReportContent, } | { "type": "closed", note: string, } | { "type": "clocks_corrected", clocks: Array<ClockSpec>, reason: string, } | { "type": "renumbered", number: CaseNumber, reason: string, };
 
 export type EventId = string;
 
@@ -439,6 +467,26 @@ export type FieldError = { field: string, code: string, message: string, };
 export type Figure = { "figure": "depth", kind: string, status: string, } | { "figure": "late", bureau: string | null, kind: string | null, } | { "figure": "hour", hour: number, } | { "figure": "channel", channel: string, } | { "figure": "satisfaction", satisfaction: string, } | { "figure": "conflicts" };
 
 export type FormOptions = { catalog: KindCatalog, levels: Array<[string, string]>, districts: Array<string>, bureaus: Array<Bureau>, };
+
+export type HotspotPlace = { district: string, 
+/**
+ * Empty: the district as a whole.
+ */
+street: string, };
+
+export type HotspotRule = { 
+/**
+ * The day's count must reach this many times the daily mean of the baseline days…
+ */
+factor: number, 
+/**
+ * …and at least this many cases.
+ */
+min_cases: number, 
+/**
+ * The days before today the mean is taken over.
+ */
+baseline_days: number, };
 
 export type InputKind = "bureau" | "text" | "reason" | "note" | "amount" | "satisfaction" | "case" | "section";
 
@@ -598,7 +646,11 @@ counting_changed: boolean, alerts_changed: boolean, maintenance_changed: boolean
 /**
  * The weights of the bureaus' assessment.
  */
-assessment_changed: boolean, };
+assessment_changed: boolean, 
+/**
+ * The hotspot rule.
+ */
+hotspot_changed: boolean, };
 
 export type PolicyOutcome = { version: number, changes: PolicyChanges, 
 /**
@@ -709,7 +761,7 @@ prevention?: string, };
 
 export type ReportKind = "response" | "incident";
 
-export type Role = "seat" | "supervisor" | "bureau" | "admin" | "system";
+export type Role = "seat" | "supervisor" | "bureau" | "admin" | "management" | "system";
 
 export type RosterDay = { day: string, duties: Array<Duty>, on_duty: Array<Duty>, };
 

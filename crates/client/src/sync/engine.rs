@@ -1,7 +1,6 @@
 use std::time::Duration;
 
 use futures::StreamExt;
-use hotline_domain::case::Role;
 use hotline_domain::sla::SlaCalendar;
 use hotline_domain::wire::{PushRequest, PushedEvent};
 
@@ -136,7 +135,7 @@ pub async fn sync_all(
     report.centre_changed = calendars.adopt_centre(&api.calendar(token).await?)?;
     report.centre_changed |=
         PolicyStore::new(calendars.data_dir().clone()).adopt_centre(&api.policy(token).await?)?;
-    if matches!(store.identity().role, Role::Seat | Role::Supervisor) {
+    if hotline_domain::case::takes_calls(store.identity().role) {
         let since = store.kb_since().await?;
         let changed = api.kb_published(token, since.as_deref()).await?;
         if !changed.is_empty() {

@@ -16,7 +16,7 @@ mod supervision;
 use std::sync::{Arc, RwLock as StdRwLock};
 
 use chrono::{DateTime, Duration, Utc};
-use hotline_domain::case::{configures_centre, CaseId, EventBody, KindCatalog, Level, Role};
+use hotline_domain::case::{self, configures_centre, CaseId, EventBody, KindCatalog, Level, Role};
 use hotline_domain::sla::SlaCalendar;
 use hotline_domain::time::Clock;
 use serde::Serialize;
@@ -94,6 +94,14 @@ pub struct DeskStatus {
     /// The user may change the centre's policy and import its calendar notice from this desk
     /// (a supervisor or administrator, connected to the server that keeps them).
     pub configures_centre: bool,
+    /// Intake, callbacks and the knowledge base: the user deals with callers.
+    pub takes_calls: bool,
+    /// Decisions and maintenance notices: the user supervises the centre.
+    pub supervises: bool,
+    /// The live dashboard and every report of the whole centre (supervisors, management).
+    pub reads_centre_figures: bool,
+    /// The report of the user's own bureau, from the server (bureau handlers, connected).
+    pub reads_own_report: bool,
     /// Events the server refused, set aside with its reason until dismissed.
     pub refused: Vec<crate::store::SetAside>,
 }
@@ -191,6 +199,10 @@ impl Workbench {
             seat_code: who.seat_code.clone(),
             standalone: sync.server.is_none(),
             configures_centre: configures_centre(who.role) && sync.server.is_some(),
+            takes_calls: case::takes_calls(who.role),
+            supervises: case::supervises(who.role),
+            reads_centre_figures: case::reads_centre_figures(who.role),
+            reads_own_report: case::reads_own_report(who.role) && sync.server.is_some(),
             pending: store.outbox_len().await?,
             refused: store.set_aside_events().await?,
             sync,
@@ -386,7 +398,9 @@ impl Workbench {
     /// every case their store holds.
     pub async fn alert_scope(&self) -> AlertScope {
         match self.store.read().await.identity().role {
-            Role::Seat => AlertScope::Mine,
+            // Management reads figures and records nothing: "its" cases are none, so it is
+            // not woken by every breach in the city.
+            Role::Seat | Role::Management => AlertScope::Mine,
             _ => AlertScope::All,
         }
     }

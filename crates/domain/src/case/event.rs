@@ -198,6 +198,19 @@ pub enum EventBody {
         note: String,
         to: Vec<String>,
     },
+    /// 热点预警: the server found this case's category rising in its place today (the centre's
+    /// `hotspot` rule); this case, the cluster's first, leads it. `cases` is the cluster (the
+    /// lead first) as it stood; the supervisors on duty (`to`; empty: every supervisor) are told.
+    HotspotRaised {
+        category: String,
+        place: crate::hotspot::HotspotPlace,
+        count: u32,
+        /// Cases of the category in the place over the `baseline_days` before the day.
+        baseline: u32,
+        baseline_days: u32,
+        cases: Vec<CaseId>,
+        to: Vec<String>,
+    },
     /// 接手升级: a supervisor takes an escalated case.
     EscalationTaken {
         #[serde(default)]
@@ -273,6 +286,7 @@ impl EventBody {
             Self::Urged { .. } => ("urged", "催办"),
             Self::Escalated { .. } => ("escalated", "升级"),
             Self::Alerted { .. } => ("alerted", "督办提醒"),
+            Self::HotspotRaised { .. } => ("hotspot_raised", "热点预警"),
             Self::EscalationTaken { .. } => ("escalation_taken", "接手升级"),
             Self::Replied { .. } => ("replied", "答复"),
             Self::CalledBack { .. } => ("called_back", "回访"),

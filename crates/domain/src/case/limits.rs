@@ -18,6 +18,8 @@ pub const MAX_PHONE_CHARS: usize = 32;
 pub const MAX_NOTE_CHARS: usize = 2_000;
 /// A reply or an answer to the caller: as long as the matter it answers.
 pub const MAX_ANSWER_CHARS: usize = MAX_DESCRIPTION_CHARS;
+/// The cases a hotspot names (a day's cluster; more stay findable by category and place).
+pub const MAX_CLUSTER_CASES: usize = 200;
 
 /// A text longer than its field allows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -177,6 +179,25 @@ impl EventBody {
                 clock.check_lengths()?;
                 recipients(to)?;
                 note(n)
+            }
+            B::HotspotRaised {
+                category,
+                place,
+                cases,
+                to,
+                ..
+            } => {
+                check("category", category, MAX_CODE_CHARS)?;
+                check("district", &place.district, MAX_NAME_CHARS)?;
+                check("street", &place.street, MAX_NAME_CHARS)?;
+                if cases.len() > MAX_CLUSTER_CASES {
+                    return Err(TooLong {
+                        field: "cases",
+                        chars: cases.len(),
+                        max: MAX_CLUSTER_CASES,
+                    });
+                }
+                recipients(to)
             }
             B::Closed { note: n }
             | B::TakenOn { note: n }

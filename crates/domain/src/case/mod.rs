@@ -17,7 +17,7 @@ pub use admission::{admit, Inadmissible};
 pub use event::{Actor, CaseId, DeviceId, Event, EventBody, EventId, Role, Satisfaction};
 pub use fold::{
     Assignment, AssignmentStatus, Callback, CaseState, CaseStatus, ClockInstance, ClockRef,
-    Conflict, Escalation, ExtensionRequest, InputKind, LadderMark, Offer, OfferInput,
+    Conflict, Escalation, ExtensionRequest, Hotspot, InputKind, LadderMark, Offer, OfferInput,
     PendingDecisions, ServiceOffline, StepError, StepRefusal, Urgency,
 };
 pub use intake::{
@@ -26,6 +26,7 @@ pub use intake::{
 pub use kinds::{CategoryDef, KindCatalog, KindDef};
 pub use model::{BureauCode, Caller, CaseNumber, Channel, Domain, Intake, Level, ModelError};
 pub use permission::{
-    configures_centre, may_unmask, permits, reads_centre_figures, reads_own_report,
+    configures_centre, may_unmask, permits, reads_centre_figures, reads_own_report, supervises,
+    takes_calls,
 };
 pub use report::{ReportContent, Section};

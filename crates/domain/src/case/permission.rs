@@ -11,6 +11,17 @@ pub fn configures_centre(role: Role) -> bool {
     matches!(role, Role::Supervisor | Role::Admin)
 }
 
+/// Does `role` deal with callers — take calls, call them back, answer from the knowledge base —
+/// and so see their numbers unmasked? Seats and supervisors; every other role sees masks.
+pub fn takes_calls(role: Role) -> bool {
+    matches!(role, Role::Seat | Role::Supervisor)
+}
+
+/// Does `role` decide for the centre — extensions, returns, escalations, maintenance notices?
+pub fn supervises(role: Role) -> bool {
+    role == Role::Supervisor
+}
+
 /// Does `role` read the whole centre's figures — the live dashboard, every report? Supervisors
 /// and management (管理方); a bureau handler gets its own bureau's report only
 /// (`reads_own_report`).
@@ -95,6 +106,7 @@ pub fn permits(role: Role, bureau: Option<&BureauCode>, body: &EventBody) -> boo
             B::Urged { .. }
                 | B::Escalated { .. }
                 | B::Alerted { .. }
+                | B::HotspotRaised { .. }
                 | B::ClocksCorrected { .. }
                 | B::Renumbered { .. }
         ),

@@ -38,6 +38,9 @@ pub struct PolicyChanges {
     /// The weights of the bureaus' assessment.
     #[serde(default)]
     pub assessment_changed: bool,
+    /// The hotspot rule.
+    #[serde(default)]
+    pub hotspot_changed: bool,
 }
 
 impl PolicyChanges {
@@ -80,6 +83,7 @@ impl CentrePolicy {
             maintenance_changed: self.deadlines.maintenance_notice_working_days
                 != next.deadlines.maintenance_notice_working_days,
             assessment_changed: self.assessment != next.assessment,
+            hotspot_changed: self.hotspot != next.hotspot,
         }
     }
 }

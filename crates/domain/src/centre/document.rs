@@ -10,6 +10,7 @@ use super::{CentrePolicy, PolicyError};
 use crate::calendar::{LegalCalendar, YearSchedule};
 use crate::case::assessment::AssessmentWeights;
 use crate::case::KindCatalog;
+use crate::hotspot::HotspotRule;
 use crate::sla::{AlertSettings, Policy, SlaSettings};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +33,8 @@ struct DocumentFile {
     alerts: AlertSettings,
     #[serde(default)]
     assessment: AssessmentWeights,
+    #[serde(default)]
+    hotspot: HotspotRule,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     calendar: Vec<YearSchedule>,
 }
@@ -62,6 +65,7 @@ impl CentreDocument {
                 counting: file.counting,
                 alerts: file.alerts,
                 assessment: file.assessment,
+                hotspot: file.hotspot,
             },
             calendar: file.calendar,
         };
@@ -84,6 +88,7 @@ impl CentreDocument {
             counting: p.counting,
             alerts: p.alerts,
             assessment: p.assessment,
+            hotspot: p.hotspot,
             calendar: self.calendar.clone(),
         };
         serde_json::to_string_pretty(&file).expect("a policy document serialises") + "\n"

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::assessment::AssessmentWeights;
 use crate::case::{Domain, KindCatalog, Level};
+use crate::hotspot::HotspotRule;
 use crate::sla::{AlertSettings, ClockSpec, Policy, SlaSettings};
 
 pub use changes::{ClockChange, PolicyChanges};
@@ -40,6 +41,9 @@ pub struct CentrePolicy {
     /// How the bureaus' assessment weighs its components (absent in documents from before it).
     #[serde(default)]
     pub assessment: AssessmentWeights,
+    /// When a category's calls in one place are a hotspot (热点预警).
+    #[serde(default)]
+    pub hotspot: HotspotRule,
 }
 
 impl Default for CentrePolicy {
@@ -52,6 +56,7 @@ impl Default for CentrePolicy {
             counting: SlaSettings::default(),
             alerts: AlertSettings::default(),
             assessment: AssessmentWeights::default(),
+            hotspot: HotspotRule::default(),
         }
     }
 }

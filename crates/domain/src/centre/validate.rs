@@ -262,6 +262,9 @@ impl CentrePolicy {
                 w.total()
             )));
         }
+        if let Some(p) = self.hotspot.problem() {
+            return Err(PolicyError::Settings(p.into()));
+        }
         Ok(())
     }
 }

@@ -5,7 +5,7 @@ use hotline_domain::case::{EventBody, Role};
 /// Seats and supervisors call citizens back; bureau handlers, management and administrators
 /// see masks.
 pub fn sees_caller(role: Role) -> bool {
-    matches!(role, Role::Seat | Role::Supervisor)
+    hotline_domain::case::takes_calls(role)
 }
 
 /// Keeps the first three and last four digits: 13812345678 → 138****5678.

@@ -210,6 +210,8 @@ impl CaseState {
                     .any(|c| c.reference() == *clock && c.is_active()),
                 R::NoClock(clock.key.clone()),
             ),
+            // The server's warning about the day's cluster: on any received case.
+            B::HotspotRaised { .. } => Ok(()),
             B::EscalationTaken { .. } => need(
                 self.escalation.as_ref().is_some_and(|x| x.is_waiting()),
                 R::NoEscalationWaiting,

@@ -180,6 +180,26 @@ impl CaseState {
                 });
                 self.mark(RungAction::Escalate, clock.clone(), None, at, to);
             }
+            B::HotspotRaised {
+                category,
+                place,
+                count,
+                baseline,
+                baseline_days,
+                cases,
+                to,
+            } => {
+                self.hotspot = Some(super::Hotspot {
+                    at,
+                    category: category.clone(),
+                    place: place.clone(),
+                    count: *count,
+                    baseline: *baseline,
+                    baseline_days: *baseline_days,
+                    cases: cases.clone(),
+                    to: to.clone(),
+                });
+            }
             B::Alerted { clock, to, .. } => {
                 self.mark(RungAction::Alert, Some(clock.clone()), None, at, to);
             }

@@ -352,6 +352,24 @@ pub struct CaseState {
     /// escalations), in order (`case::assessment`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bureau_steps: Vec<crate::case::assessment::BureauStep>,
+    /// The hotspot this case leads (热点预警), as the server raised it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hotspot: Option<Hotspot>,
+}
+
+/// A cluster of one day's cases of one category in one place, led by this case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Hotspot {
+    pub at: DateTime<Utc>,
+    pub category: String,
+    pub place: crate::hotspot::HotspotPlace,
+    pub count: u32,
+    pub baseline: u32,
+    pub baseline_days: u32,
+    /// The cluster, the lead first.
+    pub cases: Vec<CaseId>,
+    /// The supervisors told (empty: every supervisor).
+    pub to: Vec<String>,
 }
 
 /// A service taken offline for a fault: when, whether the access party and management were
@@ -496,6 +514,7 @@ impl Default for CaseState {
             escalation: None,
             ladder_marks: vec![],
             bureau_steps: vec![],
+            hotspot: None,
         }
     }
 }

@@ -94,6 +94,7 @@ fn inputs(body: &EventBody) -> Vec<OfferInput> {
         | B::Urged { .. }
         | B::Escalated { .. }
         | B::Alerted { .. }
+        | B::HotspotRaised { .. }
         | B::EscalationTaken { .. }
         | B::Closed { .. }
         | B::TakenOn { .. }
