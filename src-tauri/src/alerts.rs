@@ -61,6 +61,11 @@ fn announce(app: &AppHandle, taken: TakenAlerts) {
     }
     for a in taken.alerts {
         let title = words::alert_title(&a.number, &a.threshold);
+        // A hotspot's label says it all (place, category, today against before).
+        if a.threshold == hotline_client::store::HOTSPOT {
+            notify(app.clone(), title, a.label.clone(), Some(a.case_id));
+            continue;
+        }
         let body = words::alert_body(
             &a.label,
             a.bureau.as_deref(),

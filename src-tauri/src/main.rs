@@ -104,6 +104,7 @@ fn main() {
             commands::supervision::callbacks_due,
             commands::supervision::call_back,
             commands::supervision::download_report,
+            commands::supervision::merge_hotspot,
             commands::supervision::roster,
             commands::supervision::skewed_devices,
             commands::supervision::maintenance_banner,

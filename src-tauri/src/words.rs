@@ -21,6 +21,7 @@ pub fn alert_title(number: &str, threshold: &str) -> String {
         "breached" => format!("工单已超时：{number}"),
         "escalated" => format!("工单已升级，请接手：{number}"),
         "ladder_alert" => format!("督办提醒：{number}"),
+        "hotspot" => format!("热点预警：{number} 等同类诉求"),
         _ => format!("工单即将超时：{number}"),
     }
 }

@@ -410,7 +410,8 @@ def run(bins, shots, work, env, procs):
     # server's escalation ladder takes it up at once.
     escalated = centre_late_fault(cli, os.path.join(os.path.dirname(seat_dir), "seat-laptop"), env, server)
     supervisor_day(boss_port=super_port, desk_bin=desk_bin, server=server, number=number, bureau=bureau, shots=None, data_dir=super_dir,
-                   change_policy=True, escalated=escalated)
+                   change_policy=True, escalated=escalated,
+                   burst=lambda: noise_burst(cli, os.path.join(os.path.dirname(seat_dir), "seat-burst"), env, server))
     bureau_report(bureau, bureau_dir)
     bureau.quit()
 
@@ -438,6 +439,38 @@ def late_fault(cli, seat_dir, env, phone, text):
                          env=dict(env, HOTLINE_CLOCK_OFFSET_SECS=str(WORLD - 1200)), capture_output=True, text=True)
     assert out.returncode == 0, f"hotline case new: {out.stderr}"
     return re.search(r"\d{6}-[A-Z0-9]+-\d{4}", out.stdout).group(0)
+
+
+def noise_burst(cli, data_dir, env, server):
+    """Twelve noise complaints from one street today, recorded and pushed by a seat's second
+    computer: a hotspot for the server's supervision pass (3x the usual level, at least 5)."""
+    login = subprocess.run([cli, "--data-dir", data_dir, "login", "--server", server, "--user", "seat1", "--password-stdin"],
+                           input="secret-pass\n", env=env, capture_output=True, text=True)
+    assert login.returncode == 0, f"hotline login: {login.stderr}"
+    for i in range(12):
+        out = subprocess.run([cli, "--data-dir", data_dir, "case", "new", "--kind", "complaint", "--category", "environment",
+                              "--district", "越秀区", "--address", f"越秀区中山街{10 + i}号", "--phone", f"1390001{i:04d}",
+                              "--text", "工地夜间施工噪音扰民"], env=env, capture_output=True, text=True)
+        assert out.returncode == 0, f"hotline case new: {out.stderr}"
+    sync = subprocess.run([cli, "--data-dir", data_dir, "sync", "--once"], env=env, capture_output=True, text=True)
+    assert sync.returncode == 0, f"hotline sync --once: {sync.stderr}"
+
+
+def hotspot_merged(boss, burst):
+    """A burst of noise complaints in one street: the server raises one hotspot to the duty
+    supervisor, whose desk notifies and lists it; merging the cluster leaves one case to dispatch."""
+    step("a hotspot: twelve noise complaints in one street")
+    burst()
+    boss.wait_until(lambda: any(s.startswith("热点预警") for s, _ in notify_calls()), what="the hotspot notification")
+    raised = [(s, b) for s, b in notify_calls() if s.startswith("热点预警")]
+    check("a burst in one street raises one hotspot alert on the duty supervisor's desk",
+          len(raised) == 1 and "越秀区中山街" in raised[0][1] and "今日12件" in raised[0][1], str(raised))
+    boss.click("[data-tab=dashboard]")
+    boss.wait("[data-testid=hotspots] [data-testid=merge-hotspot]", what="the hotspot listed with its merge button")
+    boss.click("[data-testid=hotspots] [data-testid=merge-hotspot]")
+    boss.wait_until(lambda: "已合并 11 件" in boss.content("[data-testid=toast]"), what="the cluster merged")
+    boss.wait("[data-testid=hotspots] [data-open='1']", what="one case of the cluster left on the desk")
+    check("merging the cluster leaves one case to dispatch", True)
 
 
 def centre_late_fault(cli, data_dir, env, server):
@@ -524,7 +557,7 @@ def take_escalation(boss, number):
     boss.press("escape")
 
 
-def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir, change_policy=None, escalated=None):
+def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir, change_policy=None, escalated=None, burst=None):
     """A supervisor's desk, in the next day: the dashboard counts the replied complaint and opens
     it from the figure; the caller is called back, dissatisfied, and the case goes back to the
     bureau's desk. (Run after the alert checks: a supervisor's desk sees every case and alerts too.)"""
@@ -536,6 +569,8 @@ def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir,
     if escalated:
         take_escalation(boss, escalated)
         announce_maintenance(boss, bureau)
+    if burst:
+        hotspot_merged(boss, burst)
     boss.click("[data-tab=dashboard]")
     cell = "[data-testid=dashboard] button[data-depth='complaint/replied']"
     # Exactly one in the test's own centre; more behind the screenshots (a seeded city).

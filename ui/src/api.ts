@@ -50,6 +50,7 @@ export const deskReady = () => invoke<number>("desk_ready");
 
 // Supervision: the live dashboard, the cases behind a figure, decisions waiting, callbacks due.
 export const dashboard = (period: DashPeriod) => invoke<Dashboard>("dashboard", { period });
+export const mergeHotspot = (lead: string) => invoke<number>("merge_hotspot", { lead });
 export const figureCases = (figure: Figure, period: DashPeriod) => invoke<CaseRow[]>("figure_cases", { figure, period });
 export const decisions = () => invoke<DecisionRow[]>("decisions");
 export const callbacksDue = () => invoke<CallbackRow[]>("callbacks_due");

@@ -198,8 +198,14 @@ fn kills_dropped_answers_and_restarts_lose_nothing_and_apply_nothing_twice() {
     pg("restart", Some(PG_PORT));
     new_cases(&seat, 5, 93);
 
-    // The watcher drains everything by itself (no user action), within a minute.
-    let expected_total = seat.sqlite("SELECT id FROM events").len();
+    // The watcher drains everything by itself (no user action), within a minute. The seat's own
+    // events are counted: the server's supervision may add its own (these many like cases in
+    // one district today are a hotspot), which the seat then pulls too.
+    const SEATS_OWN: &str = "json_extract(body, '$.device') <> 'server-supervision'";
+    const SERVERS_SEAT: &str = "device_id <> 'server-supervision'";
+    let expected_total = seat
+        .sqlite(&format!("SELECT id FROM events WHERE {SEATS_OWN}"))
+        .len();
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let pending = seat.sqlite("SELECT count(*) FROM outbox")[0]
@@ -208,7 +214,12 @@ fn kills_dropped_answers_and_restarts_lose_nothing_and_apply_nothing_twice() {
         let unplaced = seat.sqlite("SELECT count(*) FROM events WHERE server_pos IS NULL")[0]
             .parse::<usize>()
             .unwrap();
-        let on_server: usize = psql(&db, "SELECT count(*) FROM events").parse().unwrap();
+        let on_server: usize = psql(
+            &db,
+            &format!("SELECT count(*) FROM events WHERE {SERVERS_SEAT}"),
+        )
+        .parse()
+        .unwrap();
         if pending == 0 && unplaced == 0 && on_server == expected_total {
             break;
         }
@@ -223,11 +234,16 @@ fn kills_dropped_answers_and_restarts_lose_nothing_and_apply_nothing_twice() {
     drop(server);
 
     // The checker: the same events on both sides, each once, device sequence without gaps.
-    let local = seat.sqlite("SELECT id FROM events ORDER BY id");
-    let remote: Vec<String> = psql(&db, "SELECT id FROM events ORDER BY id")
-        .lines()
-        .map(str::to_owned)
-        .collect();
+    let local = seat.sqlite(&format!(
+        "SELECT id FROM events WHERE {SEATS_OWN} ORDER BY id"
+    ));
+    let remote: Vec<String> = psql(
+        &db,
+        &format!("SELECT id FROM events WHERE {SERVERS_SEAT} ORDER BY id"),
+    )
+    .lines()
+    .map(str::to_owned)
+    .collect();
     assert_eq!(
         local, remote,
         "the seat's history and the server's are the same events"
@@ -235,7 +251,9 @@ fn kills_dropped_answers_and_restarts_lose_nothing_and_apply_nothing_twice() {
     let (n, min, max): (usize, usize, usize) = {
         let row = psql(
             &db,
-            "SELECT count(*), min(device_seq), max(device_seq) FROM events",
+            &format!(
+                "SELECT count(*), min(device_seq), max(device_seq) FROM events WHERE {SERVERS_SEAT}"
+            ),
         );
         let v: Vec<usize> = row.split('|').map(|x| x.parse().unwrap()).collect();
         (v[0], v[1], v[2])

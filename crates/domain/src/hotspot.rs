@@ -55,6 +55,37 @@ impl HotspotRule {
     }
 }
 
+/// One category's count in one place today, and over the baseline days before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayTally {
+    pub category: String,
+    pub place: HotspotPlace,
+    pub today: u32,
+    pub baseline: u32,
+}
+
+impl HotspotRule {
+    /// The tallies to warn about: the hot ones, but not a district whose category is hot in one
+    /// of its streets (the street says where; one alert, not two, for one cluster).
+    pub fn to_raise<'a>(&self, tallies: &'a [DayTally]) -> Vec<&'a DayTally> {
+        let hot: Vec<&DayTally> = tallies
+            .iter()
+            .filter(|t| self.is_hot(t.today, t.baseline))
+            .collect();
+        hot.iter()
+            .copied()
+            .filter(|t| {
+                !t.place.street.is_empty()
+                    || !hot.iter().any(|s| {
+                        !s.place.street.is_empty()
+                            && s.category == t.category
+                            && s.place.district == t.place.district
+                    })
+            })
+            .collect()
+    }
+}
+
 /// The street of an address: what comes before its first number (天河区中山街12号 →
 /// 天河区中山街). None when that leaves less than two characters (no street to group by).
 pub fn street_of(address: &str) -> Option<String> {
@@ -111,6 +142,33 @@ mod tests {
         }
         .problem()
         .is_some());
+    }
+
+    #[test]
+    fn a_hot_street_stands_for_its_district() {
+        let tally = |street: &str, today| DayTally {
+            category: "environment".into(),
+            place: HotspotPlace {
+                district: "天河区".into(),
+                street: street.into(),
+            },
+            today,
+            baseline: 0,
+        };
+        let day = [
+            tally("", 13),
+            tally("天河区中山街", 12),
+            tally("天河区东风路", 1),
+        ];
+        let raised = HotspotRule::default().to_raise(&day);
+        assert_eq!(raised, vec![&day[1]]);
+        // Spread over the district, no street hot: the district is raised.
+        let spread = [
+            tally("", 9),
+            tally("天河区中山街", 3),
+            tally("天河区东风路", 3),
+        ];
+        assert_eq!(HotspotRule::default().to_raise(&spread), vec![&spread[0]]);
     }
 
     #[test]

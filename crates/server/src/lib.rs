@@ -13,6 +13,7 @@ pub mod demo;
 pub mod device_time;
 pub mod error;
 pub mod fanout;
+pub mod hotspot;
 pub mod knowledge;
 pub mod live;
 pub mod log;

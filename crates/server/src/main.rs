@@ -89,7 +89,7 @@ enum Command {
         bureau: Option<String>,
     },
     /// One supervision pass now: each late clock's escalation ladder (alert the duty supervisor,
-    /// urge the bureau, escalate); serve does it every minute
+    /// urge the bureau, escalate) and the day's hotspots (热点预警); serve does it every minute
     Supervise,
     /// Back up into a folder: a full dump (--full; weekly) or what changed since the last backup (daily)
     Backup {
@@ -281,6 +281,8 @@ async fn main() -> anyhow::Result<()> {
             let cal = hotline_server::calendar::load_sla(&pool).await?;
             let n = hotline_server::supervise::run_once(&pool, &cal, now).await?;
             println!("supervision: {n} alerts, urging notices and escalations recorded");
+            let n = hotline_server::hotspot::run_once(&pool, &cal, now).await?;
+            println!("supervision: {n} hotspots raised");
         }
         Command::Backup {
             dir,

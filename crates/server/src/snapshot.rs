@@ -19,7 +19,8 @@ use hotline_domain::case::supervision::next_rung_at;
 /// 4: a dissatisfied callback reopens its case by itself (the fold, not the seat).
 /// 5: `supervise_at`, when the next rung of the case's escalation ladder is due.
 /// 6: `bureau_steps`, what the bureaus' assessment counts.
-pub const FACTS_VERSION: i16 = 6;
+/// 7: `street`, what a hotspot groups by.
+pub const FACTS_VERSION: i16 = 7;
 
 /// The histories of `cases` in pull order (the order every device folds them), as this
 /// transaction sees them.
@@ -114,6 +115,8 @@ impl SnapshotRows {
         c.status.push(state.status.code().to_owned());
         c.phone.push(intake.caller.phone.clone());
         c.district.push(intake.district.clone());
+        c.street
+            .push(hotline_domain::hotspot::street_of(&intake.address).unwrap_or_default());
         c.category.push(intake.category.clone());
         c.received_at.push(received_at);
         c.next_due
@@ -167,21 +170,21 @@ impl SnapshotRows {
         // Tokens travel space-joined: a ragged text[][] has no UNNEST.
         sqlx::query(
             "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, search_tokens, search_text,
-                                channel, bureau, first_replied_at, closed_at, on_spot, facts_version, due_provisional, supervise_at)
+                                channel, bureau, first_replied_at, closed_at, on_spot, facts_version, due_provisional, supervise_at, street)
              SELECT id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, string_to_array(tokens, ' '), text,
-                    channel, bureau, first_replied_at, closed_at, on_spot, $19, due_provisional, supervise_at
+                    channel, bureau, first_replied_at, closed_at, on_spot, $19, due_provisional, supervise_at, street
              FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
                          $9::timestamptz[], $10::int[], $11::jsonb[], $12::text[], $13::text[],
-                         $14::text[], $15::text[], $16::timestamptz[], $17::timestamptz[], $18::bool[], $20::bool[], $21::timestamptz[])
+                         $14::text[], $15::text[], $16::timestamptz[], $17::timestamptz[], $18::bool[], $20::bool[], $21::timestamptz[], $22::text[])
                   AS t(id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, tokens, text,
-                       channel, bureau, first_replied_at, closed_at, on_spot, due_provisional, supervise_at)
+                       channel, bureau, first_replied_at, closed_at, on_spot, due_provisional, supervise_at, street)
              ON CONFLICT (id) DO UPDATE SET status = excluded.status, next_due = excluded.next_due,
                                             due_provisional = excluded.due_provisional,
                                             conflicts = excluded.conflicts, state = excluded.state,
                                             channel = excluded.channel, bureau = excluded.bureau,
                                             first_replied_at = excluded.first_replied_at, closed_at = excluded.closed_at,
                                             on_spot = excluded.on_spot, facts_version = excluded.facts_version,
-                                            supervise_at = excluded.supervise_at",
+                                            supervise_at = excluded.supervise_at, street = excluded.street",
         )
         .bind(&c.id)
         .bind(&c.number)
@@ -204,6 +207,7 @@ impl SnapshotRows {
         .bind(FACTS_VERSION)
         .bind(&c.due_provisional)
         .bind(&c.supervise_at)
+        .bind(&c.street)
         .execute(&mut **tx)
         .await?;
         sqlx::query("DELETE FROM clock_runs WHERE case_id = ANY($1)")
@@ -299,11 +303,12 @@ impl SnapshotRows {
                     FACTS_VERSION.to_string(),
                     c.due_provisional[i].to_string(),
                     time(&c.supervise_at[i]),
+                    quote(&c.street[i]),
                 ],
             );
         }
         copy(tx, "COPY cases (id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, search_tokens, search_text,
-                               channel, bureau, first_replied_at, closed_at, on_spot, facts_version, due_provisional, supervise_at) FROM STDIN (FORMAT csv, NULL '')", out).await?;
+                               channel, bureau, first_replied_at, closed_at, on_spot, facts_version, due_provisional, supervise_at, street) FROM STDIN (FORMAT csv, NULL '')", out).await?;
         let mut out = Vec::with_capacity(runs.case.len() * 120);
         for i in 0..runs.case.len() {
             csv_line(
@@ -398,6 +403,7 @@ struct Columns {
     status: Vec<String>,
     phone: Vec<String>,
     district: Vec<String>,
+    street: Vec<String>,
     category: Vec<String>,
     received_at: Vec<DateTime<Utc>>,
     next_due: Vec<Option<DateTime<Utc>>>,

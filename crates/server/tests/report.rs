@@ -255,10 +255,10 @@ async fn exports_open_in_libreoffice_and_poppler_with_chinese_text_and_charts() 
         "各承办单位按时率",
         "每日受理量",
         "热点分类",
-        "承办单位考核排名",
+        "上期排名",
         "退单被驳回",
         "承办单位考核得分",
-        "分时限按时率",
+        "决定是否受理",
     ] {
         assert!(
             converted.contains(needle),

@@ -41,6 +41,12 @@ pub async fn call_back(
         .map_err(Into::into)
 }
 
+/// Merges a hotspot's cluster under its lead case; how many cases were merged.
+#[tauri::command]
+pub async fn merge_hotspot(desk: Desk<'_>, lead: String) -> Result<usize, ErrorPayload> {
+    desk.merge_hotspot(&lead).await.map_err(Into::into)
+}
+
 #[tauri::command]
 pub async fn download_report(
     desk: Desk<'_>,

@@ -129,7 +129,11 @@ export type CaseEvent = { id: EventId, case: CaseId, at: string, actor: Actor, d
  * How many events of the case the recording device had when it recorded this one: what it
  * had seen. An event that arrives after others it never saw was made while apart.
  */
-seen: number, } & ({ "type": "received" } & Intake | { "type": "answered_on_spot", answer: string, article: string | null, } | { "type": "dispatched", bureau: BureauCode, note: string, } | { "type": "taken_on", note: string, } | { "type": "service_taken_offline", service: string, note: string, } | { "type": "parties_notified", note: string, } | { "type": "service_verified", note: string, } | { "type": "service_restored", note: string, } | { "type": "signed_for", bureau: BureauCode, } | { "type": "returned", bureau: BureauCode, reason: string, } | { "type": "return_denied", bureau: BureauCode, reason: string, } | { "type": "redispatched", from: BureauCode, to: BureauCode, note: string, } | { "type": "accepted", bureau: BureauCode, } | { "type": "declined", bureau: BureauCode, reason: string, } | { "type": "progress_fed_back", bureau: BureauCode | null, note: string, } | { "type": "arrived_on_site", bureau: BureauCode | null, } | { "type": "paused", reason: string, } | { "type": "resumed" } | { "type": "extension_requested", clock: ClockRef, amount: SlaAmount, reason: string, } | { "type": "extension_approved", clock: ClockRef, amount: SlaAmount | null, note: string, } | { "type": "extension_denied", clock: ClockRef, reason: string, } | { "type": "urged", bureau: BureauCode, note: string, } | { "type": "escalated", note: string, clock?: ClockRef | null, to?: Array<string>, } | { "type": "alerted", clock: ClockRef, note: string, to: Array<string>, } | { "type": "hotspot_raised", category: string, place: HotspotPlace, count: number, 
+seen: number, } & ({ "type": "received" } & Intake | { "type": "answered_on_spot", answer: string, article: string | null, } | { "type": "dispatched", bureau: BureauCode, note: string, } | { "type": "taken_on", note: string, } | { "type": "service_taken_offline", service: string, note: string, } | { "type": "parties_notified", note: string, } | { "type": "service_verified", note: string, } | { "type": "service_restored", note: string, } | { "type": "signed_for", bureau: BureauCode, } | { "type": "returned", bureau: BureauCode, reason: string, } | { "type": "return_denied", bureau: BureauCode, reason: string, } | { "type": "redispatched", from: BureauCode, to: BureauCode, note: string, } | { "type": "accepted", bureau: BureauCode, } | { "type": "declined", bureau: BureauCode, reason: string, } | { "type": "progress_fed_back", bureau: BureauCode | null, note: string, } | { "type": "arrived_on_site", bureau: BureauCode | null, } | { "type": "paused", reason: string, } | { "type": "resumed" } | { "type": "extension_requested", clock: ClockRef, amount: SlaAmount, reason: string, } | { "type": "extension_approved", clock: ClockRef, amount: SlaAmount | null, note: string, } | { "type": "extension_denied", clock: ClockRef, reason: string, } | { "type": "urged", bureau: BureauCode, note: string, } | { "type": "escalated", note: string, clock?: ClockRef | null, to?: Array<string>, } | { "type": "alerted", clock: ClockRef, note: string, to: Array<string>, } | { "type": "hotspot_raised", category: string, place: HotspotPlace, 
+/**
+ * What the supervisors read: 越秀区中山街 · 生态环境 (the server names the category).
+ */
+label: string, count: number, 
 /**
  * Cases of the category in the place over the `baseline_days` before the day.
  */
@@ -271,7 +275,11 @@ decisions: number,
 /**
  * Replied cases whose callback is due.
  */
-callbacks_due: number, };
+callbacks_due: number, 
+/**
+ * The hotspots of the last two days (热点预警), newest first.
+ */
+hotspots: Array<HotspotRow>, };
 
 export type DayView = { date: string, workday: boolean, 
 /**
@@ -450,7 +458,11 @@ clock: ClockRef | null,
  */
 to: Array<string>, taken_by: string | null, taken_at: string | null, };
 
-export type EventBody = { "type": "received" } & Intake | { "type": "answered_on_spot", answer: string, article: string | null, } | { "type": "dispatched", bureau: BureauCode, note: string, } | { "type": "taken_on", note: string, } | { "type": "service_taken_offline", service: string, note: string, } | { "type": "parties_notified", note: string, } | { "type": "service_verified", note: string, } | { "type": "service_restored", note: string, } | { "type": "signed_for", bureau: BureauCode, } | { "type": "returned", bureau: BureauCode, reason: string, } | { "type": "return_denied", bureau: BureauCode, reason: string, } | { "type": "redispatched", from: BureauCode, to: BureauCode, note: string, } | { "type": "accepted", bureau: BureauCode, } | { "type": "declined", bureau: BureauCode, reason: string, } | { "type": "progress_fed_back", bureau: BureauCode | null, note: string, } | { "type": "arrived_on_site", bureau: BureauCode | null, } | { "type": "paused", reason: string, } | { "type": "resumed" } | { "type": "extension_requested", clock: ClockRef, amount: SlaAmount, reason: string, } | { "type": "extension_approved", clock: ClockRef, amount: SlaAmount | null, note: string, } | { "type": "extension_denied", clock: ClockRef, reason: string, } | { "type": "urged", bureau: BureauCode, note: string, } | { "type": "escalated", note: string, clock?: ClockRef | null, to?: Array<string>, } | { "type": "alerted", clock: ClockRef, note: string, to: Array<string>, } | { "type": "hotspot_raised", category: string, place: HotspotPlace, count: number, 
+export type EventBody = { "type": "received" } & Intake | { "type": "answered_on_spot", answer: string, article: string | null, } | { "type": "dispatched", bureau: BureauCode, note: string, } | { "type": "taken_on", note: string, } | { "type": "service_taken_offline", service: string, note: string, } | { "type": "parties_notified", note: string, } | { "type": "service_verified", note: string, } | { "type": "service_restored", note: string, } | { "type": "signed_for", bureau: BureauCode, } | { "type": "returned", bureau: BureauCode, reason: string, } | { "type": "return_denied", bureau: BureauCode, reason: string, } | { "type": "redispatched", from: BureauCode, to: BureauCode, note: string, } | { "type": "accepted", bureau: BureauCode, } | { "type": "declined", bureau: BureauCode, reason: string, } | { "type": "progress_fed_back", bureau: BureauCode | null, note: string, } | { "type": "arrived_on_site", bureau: BureauCode | null, } | { "type": "paused", reason: string, } | { "type": "resumed" } | { "type": "extension_requested", clock: ClockRef, amount: SlaAmount, reason: string, } | { "type": "extension_approved", clock: ClockRef, amount: SlaAmount | null, note: string, } | { "type": "extension_denied", clock: ClockRef, reason: string, } | { "type": "urged", bureau: BureauCode, note: string, } | { "type": "escalated", note: string, clock?: ClockRef | null, to?: Array<string>, } | { "type": "alerted", clock: ClockRef, note: string, to: Array<string>, } | { "type": "hotspot_raised", category: string, place: HotspotPlace, 
+/**
+ * What the supervisors read: 越秀区中山街 · 生态环境 (the server names the category).
+ */
+label: string, count: number, 
 /**
  * Cases of the category in the place over the `baseline_days` before the day.
  */
@@ -473,6 +485,20 @@ export type HotspotPlace = { district: string,
  * Empty: the district as a whole.
  */
 street: string, };
+
+export type HotspotRow = { 
+/**
+ * The lead case: the cluster's first.
+ */
+lead: CaseRow, at: string, 
+/**
+ * 越秀区中山街 · 生态环境：今日12件（此前28天共0件）
+ */
+summary: string, 
+/**
+ * The cluster's cases this desk holds, and of them still on the desk (the lead included).
+ */
+cases: number, open: number, };
 
 export type HotspotRule = { 
 /**

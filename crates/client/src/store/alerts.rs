@@ -16,6 +16,8 @@ use crate::ClientError;
 pub const LADDER_ALERT: &str = "ladder_alert";
 /// … and of an escalation to them (升级).
 pub const ESCALATED: &str = "escalated";
+/// … and of a hotspot (热点预警) the case leads.
+pub const HOTSPOT: &str = "hotspot";
 
 /// Whose cases alert on this desktop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -58,6 +60,7 @@ impl DueAlert {
             return match self.threshold.as_str() {
                 ESCALATED => "已升级至值班长".into(),
                 LADDER_ALERT => "督办提醒".into(),
+                HOTSPOT => "热点预警".into(),
                 _ => "已超时".into(),
             };
         };
@@ -176,7 +179,7 @@ impl LocalStore {
 /// A ladder point's threshold without the user it was stored for (`escalated:lead1`).
 fn ladder_threshold(stored: String) -> String {
     match stored.split_once(':') {
-        Some((t @ (ESCALATED | LADDER_ALERT), _)) => t.to_owned(),
+        Some((t @ (ESCALATED | LADDER_ALERT | HOTSPOT), _)) => t.to_owned(),
         _ => stored,
     }
 }

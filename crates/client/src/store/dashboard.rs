@@ -81,6 +81,8 @@ pub struct Dashboard {
     pub decisions: i64,
     /// Replied cases whose callback is due.
     pub callbacks_due: i64,
+    /// The hotspots of the last two days (热点预警), newest first.
+    pub hotspots: Vec<super::hotspots::HotspotRow>,
 }
 
 /// The cases behind one figure of the dashboard.
@@ -235,6 +237,7 @@ impl LocalStore {
             conflicts,
             decisions,
             callbacks_due,
+            hotspots: self.hotspots(now).await?,
         })
     }
 

@@ -6,6 +6,7 @@ mod cases;
 mod dashboard;
 mod disabled;
 mod drafts;
+mod hotspots;
 mod knowledge;
 mod queue;
 mod read;
@@ -26,7 +27,7 @@ use sqlx::sqlite::{
 };
 use sqlx::Row;
 
-pub use alerts::{AlertScope, DueAlert, TakenAlerts};
+pub use alerts::{AlertScope, DueAlert, TakenAlerts, HOTSPOT};
 pub use cases::{LocalStory, NewCase};
 pub use dashboard::{
     CallbackRow, DashPeriod, Dashboard, DecisionRow, DepthCell, Figure, OnTimeRow,
@@ -35,6 +36,7 @@ pub use dashboard::{
 pub use disabled::Removed;
 pub use drafts::Draft;
 pub use hotline_domain::sla::Light;
+pub use hotspots::HotspotRow;
 pub use knowledge::{Article, Bureau, RouteSuggestion, RoutingRule};
 pub use queue::{LightCounts, QueuePage, QueueQuery, QueueRow};
 pub use read::{CaseRow, QueueFilter};

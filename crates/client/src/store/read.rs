@@ -11,7 +11,7 @@ use super::LocalStore;
 use crate::ClientError;
 
 /// One case as the queue and search list it.
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct CaseRow {
     pub id: String,
     pub number: String,

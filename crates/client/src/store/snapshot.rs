@@ -8,17 +8,44 @@ use hotline_domain::sla::{AlertSettings, Light, RungAction, SlaCalendar};
 use hotline_domain::text::index_tokens;
 use sqlx::{Row, Sqlite, Transaction};
 
-use super::alerts::{ESCALATED, LADDER_ALERT};
+use super::alerts::{ESCALATED, HOTSPOT, LADDER_ALERT};
 use super::cases::history;
 use super::LocalStore;
 use crate::ClientError;
 
 /// What a snapshot holds; bump it when that changes and every snapshot is rebuilt on open.
-const SNAPSHOT_FORMAT: i64 = 5;
+const SNAPSHOT_FORMAT: i64 = 6;
 
 /// Rewrites the case's row, its bureaus, its alert points and (for a new case) its search tokens.
 /// One desktop alert row: clock, label, bureau, run, threshold, at, due, provisional, for whom.
 type AlertRow = (String, String, String, i64, String, i64, i64, bool, String);
+
+/// The hotspot this case leads, one alert per supervisor it went to (`*`: every supervisor).
+fn hotspot_points(state: &CaseState) -> Vec<AlertRow> {
+    let Some(h) = &state.hotspot else {
+        return Vec::new();
+    };
+    let to = if h.to.is_empty() {
+        vec!["*".to_owned()]
+    } else {
+        h.to.clone()
+    };
+    to.into_iter()
+        .map(|user| {
+            (
+                HOTSPOT.to_owned(),
+                h.summary_zh(),
+                String::new(),
+                0,
+                format!("{HOTSPOT}:{user}"),
+                h.at.timestamp(),
+                h.at.timestamp(),
+                false,
+                user,
+            )
+        })
+        .collect()
+}
 
 /// The alerts the server's escalation ladder recorded, one per supervisor they went to (`*`:
 /// every supervisor): `run` is the record's place among the case's ladder records, negated so
@@ -107,14 +134,15 @@ pub(super) async fn save_snapshot(
         }
     }
     points.extend(ladder_points(state, cal));
+    points.extend(hotspot_points(state));
     let existed: Option<i64> = sqlx::query_scalar("SELECT rid FROM cases WHERE id = ?")
         .bind(&case_id)
         .fetch_optional(&mut **tx)
         .await?;
     let rid: i64 = sqlx::query_scalar(
-        "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, next_clock, conflicts, owner, address, at_risk, next_label, due_provisional, light_first, red_from, escalated_to, escalation_taken_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
-         ON CONFLICT (id) DO UPDATE SET number = ?2, status = ?4, next_due = ?9, next_clock = ?10, conflicts = ?11, owner = ?12, address = ?13, at_risk = ?14, next_label = ?15, due_provisional = ?16, light_first = ?17, red_from = ?18, escalated_to = ?19, escalation_taken_by = ?20
+        "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, next_clock, conflicts, owner, address, at_risk, next_label, due_provisional, light_first, red_from, escalated_to, escalation_taken_by, hotspot_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
+         ON CONFLICT (id) DO UPDATE SET number = ?2, status = ?4, next_due = ?9, next_clock = ?10, conflicts = ?11, owner = ?12, address = ?13, at_risk = ?14, next_label = ?15, due_provisional = ?16, light_first = ?17, red_from = ?18, escalated_to = ?19, escalation_taken_by = ?20, hotspot_at = ?21
          RETURNING rid",
     )
     .bind(&case_id)
@@ -138,6 +166,7 @@ pub(super) async fn save_snapshot(
     .bind(light.turns(Light::Red).map(|t| t.timestamp()))
     .bind(state.escalation.as_ref().map(|x| x.to.join(",")))
     .bind(state.escalation.as_ref().and_then(|x| x.taken_by.clone()))
+    .bind(state.hotspot.as_ref().map(|h| h.at.timestamp()))
     .fetch_one(&mut **tx)
     .await?;
     save_facts(tx, rid, state, cal).await?;

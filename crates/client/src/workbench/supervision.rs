@@ -142,3 +142,38 @@ impl Workbench {
         self.act_steps(case, vec![step]).await
     }
 }
+
+impl Workbench {
+    /// Merges a hotspot's cluster under its lead case (并单): each other case of it this desk
+    /// holds and that can still be merged records `merged_into` the lead, as this user (who may
+    /// take the step is checked where every step is written). Returns how many were merged.
+    pub async fn merge_hotspot(&self, lead: &str) -> Result<usize, ClientError> {
+        let (lead_id, cluster) = {
+            let store = self.store.read().await;
+            let (_, state) = store.case(lead).await?;
+            let hotspot = state.hotspot.ok_or_else(|| ClientError::Invalid {
+                code: "hotspot.none",
+                message: "this case leads no hotspot / 该工单不是热点预警的首单".into(),
+            })?;
+            let id = state
+                .id
+                .ok_or_else(|| ClientError::NotFound(lead.to_owned()))?;
+            (id, hotspot.cases)
+        };
+        let mut merged = 0;
+        for case in cluster.iter().filter(|c| **c != lead_id) {
+            let state = match self.store.read().await.case(&case.0.to_string()).await {
+                Ok((_, s)) => s,
+                Err(ClientError::NotFound(_)) => continue, // not on this desk
+                Err(e) => return Err(e),
+            };
+            if !state.status.takes_merges() {
+                continue; // already merged, called back or closed
+            }
+            self.act(&case.0.to_string(), EventBody::MergedInto { into: lead_id })
+                .await?;
+            merged += 1;
+        }
+        Ok(merged)
+    }
+}

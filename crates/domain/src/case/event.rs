@@ -204,6 +204,8 @@ pub enum EventBody {
     HotspotRaised {
         category: String,
         place: crate::hotspot::HotspotPlace,
+        /// What the supervisors read: 越秀区中山街 · 生态环境 (the server names the category).
+        label: String,
         count: u32,
         /// Cases of the category in the place over the `baseline_days` before the day.
         baseline: u32,

@@ -183,11 +183,13 @@ impl EventBody {
             B::HotspotRaised {
                 category,
                 place,
+                label,
                 cases,
                 to,
                 ..
             } => {
                 check("category", category, MAX_CODE_CHARS)?;
+                check("label", label, MAX_NOTE_CHARS)?;
                 check("district", &place.district, MAX_NAME_CHARS)?;
                 check("street", &place.street, MAX_NAME_CHARS)?;
                 if cases.len() > MAX_CLUSTER_CASES {

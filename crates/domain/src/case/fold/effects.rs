@@ -183,6 +183,7 @@ impl CaseState {
             B::HotspotRaised {
                 category,
                 place,
+                label,
                 count,
                 baseline,
                 baseline_days,
@@ -193,6 +194,7 @@ impl CaseState {
                     at,
                     category: category.clone(),
                     place: place.clone(),
+                    label: label.clone(),
                     count: *count,
                     baseline: *baseline,
                     baseline_days: *baseline_days,

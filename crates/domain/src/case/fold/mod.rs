@@ -363,6 +363,7 @@ pub struct Hotspot {
     pub at: DateTime<Utc>,
     pub category: String,
     pub place: crate::hotspot::HotspotPlace,
+    pub label: String,
     pub count: u32,
     pub baseline: u32,
     pub baseline_days: u32,
@@ -370,6 +371,16 @@ pub struct Hotspot {
     pub cases: Vec<CaseId>,
     /// The supervisors told (empty: every supervisor).
     pub to: Vec<String>,
+}
+
+impl Hotspot {
+    /// What a supervisor's notification says: 越秀区中山街 · 生态环境：今日12件（此前28天共0件）
+    pub fn summary_zh(&self) -> String {
+        format!(
+            "{}：今日{}件（此前{}天共{}件）",
+            self.label, self.count, self.baseline_days, self.baseline
+        )
+    }
 }
 
 /// A service taken offline for a fault: when, whether the access party and management were
