@@ -16,6 +16,7 @@ pub mod centre;
 pub mod hotspot;
 pub mod knowledge;
 pub mod maintenance;
+pub mod quality;
 pub mod roster;
 pub mod sla;
 pub mod text;

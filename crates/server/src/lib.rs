@@ -21,6 +21,7 @@ pub mod login_guard;
 pub mod maintenance;
 pub mod numbering;
 pub mod policy;
+pub mod quality;
 pub mod record;
 pub mod report;
 pub mod roster;

@@ -109,6 +109,17 @@ async fn every_route_answers_every_role_as_the_table_says() {
             "/api/v1/reports?period=quarter&format=json".into(),
             [401, 403, 200, 200, 403, 200],
         ),
+        // 质检: a seat reads its own reviews, a supervisor every seat's and draws the sample.
+        (
+            "GET",
+            "/api/v1/quality".into(),
+            [401, 200, 200, 403, 403, 403],
+        ),
+        (
+            "POST",
+            "/api/v1/quality/draw".into(),
+            [401, 403, 200, 403, 403, 403],
+        ),
         // An empty push from one's own device is allowed for every role that may push at all.
         (
             "POST",

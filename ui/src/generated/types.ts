@@ -189,9 +189,15 @@ assessment: AssessmentWeights,
 /**
  * When a category's calls in one place are a hotspot (热点预警).
  */
-hotspot: HotspotRule, };
+hotspot: HotspotRule, 
+/**
+ * The monthly quality sample and its checklist (质检).
+ */
+quality: QualityRule, };
 
 export type Channel = "phone" | "web" | "app" | "mini_program" | "walk_in";
+
+export type ChecklistItem = { code: string, label: string, points: number, };
 
 export type ClockChange = { kind: string, kind_label: string, key: string, before: ClockSpec | null, after: ClockSpec | null, 
 /**
@@ -676,7 +682,11 @@ assessment_changed: boolean,
 /**
  * The hotspot rule.
  */
-hotspot_changed: boolean, };
+hotspot_changed: boolean, 
+/**
+ * The quality sample or checklist.
+ */
+quality_changed: boolean, };
 
 export type PolicyOutcome = { version: number, changes: PolicyChanges, 
 /**
@@ -707,6 +717,8 @@ current: PolicyVersionView, policy: CentrePolicy,
  * Newest first.
  */
 history: Array<PolicyVersionView>, };
+
+export type QualityRule = { sample_per_seat: number, checklist: Array<ChecklistItem>, };
 
 export type QueuePage = { 
 /**

@@ -50,6 +50,12 @@ fn check(field: &'static str, text: &str, max: usize) -> Result<(), TooLong> {
     Ok(())
 }
 
+/// A note, reason or comment given outside a step (a quality review's, its contest's), held to
+/// the same length as a step's.
+pub fn check_note(field: &'static str, text: &str) -> Result<(), TooLong> {
+    check(field, text, MAX_NOTE_CHARS)
+}
+
 /// A bureau's code, when there is one.
 fn bureau(b: Option<&BureauCode>) -> Result<(), TooLong> {
     b.map_or(Ok(()), |b| check("bureau", &b.0, MAX_CODE_CHARS))

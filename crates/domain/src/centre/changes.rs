@@ -41,6 +41,9 @@ pub struct PolicyChanges {
     /// The hotspot rule.
     #[serde(default)]
     pub hotspot_changed: bool,
+    /// The quality sample or checklist.
+    #[serde(default)]
+    pub quality_changed: bool,
 }
 
 impl PolicyChanges {
@@ -84,6 +87,7 @@ impl CentrePolicy {
                 != next.deadlines.maintenance_notice_working_days,
             assessment_changed: self.assessment != next.assessment,
             hotspot_changed: self.hotspot != next.hotspot,
+            quality_changed: self.quality != next.quality,
         }
     }
 }

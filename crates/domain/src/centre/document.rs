@@ -11,6 +11,7 @@ use crate::calendar::{LegalCalendar, YearSchedule};
 use crate::case::assessment::AssessmentWeights;
 use crate::case::KindCatalog;
 use crate::hotspot::HotspotRule;
+use crate::quality::QualityRule;
 use crate::sla::{AlertSettings, Policy, SlaSettings};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +36,8 @@ struct DocumentFile {
     assessment: AssessmentWeights,
     #[serde(default)]
     hotspot: HotspotRule,
+    #[serde(default)]
+    quality: QualityRule,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     calendar: Vec<YearSchedule>,
 }
@@ -66,6 +69,7 @@ impl CentreDocument {
                 alerts: file.alerts,
                 assessment: file.assessment,
                 hotspot: file.hotspot,
+                quality: file.quality,
             },
             calendar: file.calendar,
         };
@@ -89,6 +93,7 @@ impl CentreDocument {
             alerts: p.alerts,
             assessment: p.assessment,
             hotspot: p.hotspot,
+            quality: p.quality,
             calendar: self.calendar.clone(),
         };
         serde_json::to_string_pretty(&file).expect("a policy document serialises") + "\n"

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::case::assessment::AssessmentWeights;
 use crate::case::{Domain, KindCatalog, Level};
 use crate::hotspot::HotspotRule;
+use crate::quality::QualityRule;
 use crate::sla::{AlertSettings, ClockSpec, Policy, SlaSettings};
 
 pub use changes::{ClockChange, PolicyChanges};
@@ -44,6 +45,9 @@ pub struct CentrePolicy {
     /// When a category's calls in one place are a hotspot (热点预警).
     #[serde(default)]
     pub hotspot: HotspotRule,
+    /// The monthly quality sample and its checklist (质检).
+    #[serde(default)]
+    pub quality: QualityRule,
 }
 
 impl Default for CentrePolicy {
@@ -57,6 +61,7 @@ impl Default for CentrePolicy {
             alerts: AlertSettings::default(),
             assessment: AssessmentWeights::default(),
             hotspot: HotspotRule::default(),
+            quality: QualityRule::default(),
         }
     }
 }

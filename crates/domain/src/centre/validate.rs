@@ -262,7 +262,7 @@ impl CentrePolicy {
                 w.total()
             )));
         }
-        if let Some(p) = self.hotspot.problem() {
+        if let Some(p) = self.hotspot.problem().or_else(|| self.quality.problem()) {
             return Err(PolicyError::Settings(p.into()));
         }
         Ok(())

@@ -8,6 +8,7 @@ mod maintenance;
 mod mask;
 mod policy;
 mod print;
+mod quality;
 mod reports;
 mod roster;
 mod session;
@@ -40,6 +41,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/cases/{id}/unmask", post(cases::unmask))
         .route("/api/v1/cases/{id}/pdf", get(print::case_pdf))
         .route("/api/v1/reports", get(reports::report))
+        .route("/api/v1/quality", get(quality::list))
+        .route("/api/v1/quality/draw", post(quality::draw))
+        .route("/api/v1/quality/{case}/score", post(quality::score))
+        .route("/api/v1/quality/{case}/contest", post(quality::contest))
         .route("/api/v1/roster", get(roster::get))
         .route(
             "/api/v1/maintenance",

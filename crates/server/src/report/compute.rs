@@ -107,6 +107,9 @@ pub struct Report {
     pub late_entries: LateEntries,
     /// The bureaus ranked (考核), against the period before.
     pub assessment: super::assessment::Assessment,
+    /// The seats' quality reviews (质检) of the period's months, best first (the centre's
+    /// report only: a bureau's has none).
+    pub quality: Vec<hotline_domain::quality::SeatQuality>,
 }
 
 /// Steps recorded offline long before they were sent (事后补录): their claimed time (`at`) and
@@ -161,6 +164,10 @@ pub async fn compute_for(
         names,
     )
     .await?;
+    let quality = match bureau {
+        None => crate::quality::averages(pool, period.first, period.last).await?,
+        Some(_) => Vec::new(),
+    };
     let r = Report {
         period: period.clone(),
         title: match bureau {
@@ -187,6 +194,7 @@ pub async fn compute_for(
         top_categories: Vec::new(),
         late_entries: late_entries(&scans.late, names),
         assessment,
+        quality,
     };
     let mut tally = Tally {
         kinds: catalog

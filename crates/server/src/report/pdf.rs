@@ -197,6 +197,13 @@ pub fn write(r: &Report, font: &ReportFont) -> Result<Vec<u8>, ReportError> {
         vec![3.2, 2.4, 1.0, 1.0, 1.0, 1.0],
         0.8,
     ));
+    if !r.quality.is_empty() {
+        blocks.push(Block::Table(
+            table::quality(r),
+            vec![2.0, 1.0, 1.0, 1.0],
+            0.6,
+        ));
+    }
     blocks.push(Block::Table(
         table::top_categories(r),
         vec![0.6, 3.0, 1.0],

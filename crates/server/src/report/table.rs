@@ -324,3 +324,23 @@ pub fn assessment_clocks(r: &Report) -> Table {
         rows,
     }
 }
+
+/// The seats' quality reviews (质检): reviewed cases, mean score, contests.
+pub fn quality(r: &Report) -> Table {
+    Table {
+        name: "坐席质检",
+        headers: vec!["坐席", "质检件数", "平均得分率", "申诉"],
+        rows: r
+            .quality
+            .iter()
+            .map(|q| {
+                vec![
+                    t(&q.seat),
+                    Cell::Int(q.reviewed),
+                    Cell::Percent(q.average),
+                    Cell::Int(q.contested),
+                ]
+            })
+            .collect(),
+    }
+}

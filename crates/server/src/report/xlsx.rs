@@ -74,6 +74,8 @@ pub fn write(r: &Report) -> Result<Vec<u8>, XlsxError> {
     let ws = wb.add_worksheet();
     put_sheet(ws, &table::assessment_clocks(r), &bold, &pct, &hours)?;
     ws.set_column_width(0, 26)?;
+    let ws = wb.add_worksheet();
+    put_sheet(ws, &table::quality(r), &bold, &pct, &hours)?;
 
     for (t, chart_title, kind) in [
         (table::by_day(r), "每日受理量", ChartType::Line),
