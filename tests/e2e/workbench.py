@@ -473,6 +473,25 @@ def hotspot_merged(boss, burst):
     check("merging the cluster leaves one case to dispatch", True)
 
 
+def quality_review(boss):
+    """质检 from the supervisor's desk: this month's sample drawn, one case scored on the checklist."""
+    step("quality inspection: the month's sample, one review")
+    boss.click("[data-tab=quality]")
+    # The centre's month (this desk's clock runs a day ahead: it might be next month's first).
+    today = time.strftime("%Y-%m-%d", time.gmtime(world_now() + 8 * 3600))
+    boss.js("const e = document.querySelector(arguments[0]); e.value = arguments[1];"
+            " e.dispatchEvent(new Event('input', {bubbles: true})); return 1", "[data-testid=quality] input[name=quality-date]", today)
+    boss.click("[data-testid=quality-draw]")
+    boss.wait("[data-testid=quality] .row[data-reviewed=false]", what="the month's sample listed")
+    row = "[data-testid=quality] .row[data-reviewed=false]"
+    boss.click(f"{row} [data-testid=quality-score]")
+    boss.type(f"{row} input[data-field=comment]", "记录完整，分类准确")
+    boss.click(f"{row} [data-testid=quality-save]")
+    boss.wait("[data-testid=quality] .row[data-reviewed=true] [data-total]", what="the review saved")
+    total = boss.content("[data-testid=quality] .row[data-reviewed=true] [data-total]")
+    check("a supervisor draws the month's quality sample and scores a case on the checklist", "100/100" in total, total)
+
+
 def centre_late_fault(cli, data_dir, env, server):
     """A late level-A fault on the centre's server, recorded and pushed by a fresh seat device;
     its number (the server may renumber it: the number the server holds)."""
@@ -571,6 +590,7 @@ def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir,
         announce_maintenance(boss, bureau)
     if burst:
         hotspot_merged(boss, burst)
+        quality_review(boss)
     boss.click("[data-tab=dashboard]")
     cell = "[data-testid=dashboard] button[data-depth='complaint/replied']"
     # Exactly one in the test's own centre; more behind the screenshots (a seeded city).

@@ -6,7 +6,7 @@ import type {
   Article, ArticleText, CallbackRow, CallerLookup, CaseDetail, CaseRow, DashPeriod, Dashboard, DecisionRow,
   DeskStatus, DeviceClock, Draft, DueView, ErrorPayload, Figure, FormOptions, IntakeForm, KbAction, ArticleOnDesk,
   NoticeOutcome, PolicyOutcome, PolicyView, CentrePolicy, QueuePage, QueueQuery, RosterDay, RouteSuggestion,
-  Satisfaction, YearView, MaintenanceBanner, MaintenanceDraft, MaintenanceNotice,
+  Satisfaction, YearView, MaintenanceBanner, MaintenanceDraft, MaintenanceNotice, QualityReview,
 } from "./generated/types";
 export type * from "./generated/types";
 
@@ -51,6 +51,10 @@ export const deskReady = () => invoke<number>("desk_ready");
 // Supervision: the live dashboard, the cases behind a figure, decisions waiting, callbacks due.
 export const dashboard = (period: DashPeriod) => invoke<Dashboard>("dashboard", { period });
 export const mergeHotspot = (lead: string) => invoke<number>("merge_hotspot", { lead });
+export const qualityList = (date: string) => invoke<QualityReview[]>("quality_list", { date });
+export const qualityDraw = (date: string) => invoke<QualityReview[]>("quality_draw", { date });
+export const qualityScore = (kase: string, scores: Record<string, number>, comment: string) => invoke<null>("quality_score", { case: kase, scores, comment });
+export const qualityContest = (kase: string, reason: string) => invoke<null>("quality_contest", { case: kase, reason });
 export const figureCases = (figure: Figure, period: DashPeriod) => invoke<CaseRow[]>("figure_cases", { figure, period });
 export const decisions = () => invoke<DecisionRow[]>("decisions");
 export const callbacksDue = () => invoke<CallbackRow[]>("callbacks_due");

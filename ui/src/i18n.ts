@@ -3,7 +3,13 @@ export type Lang = "zh-CN" | "en";
 
 const zh = {
   appTitle: "热线工作台",
-  tabs: { queue: "工作队列", bureauQueue: "本单位工单", intake: "新建受理", calendar: "法定日历", policy: "时限政策", dashboard: "监控看板", decisions: "待决策", callbacks: "待回访", knowledge: "知识库", ownReport: "本单位报表" },
+  tabs: { queue: "工作队列", bureauQueue: "本单位工单", intake: "新建受理", calendar: "法定日历", policy: "时限政策", dashboard: "监控看板", decisions: "待决策", callbacks: "待回访", knowledge: "知识库", ownReport: "本单位报表", quality: "质检" },
+  quality: {
+    title: "坐席质检", mine: "我的质检", draw: "抽取本月样本", drawn: (n: number) => `本月样本 ${n} 件`, pending: "待评分",
+    total: (got: number, full: number) => `${got}/${full} 分`, score: "评分", rescore: "复评", save: "保存评分", comment: "评语",
+    saved: (n: string) => `已评分：${n}`, reason: "申诉理由", contest: "申诉", contested: (n: string) => `已申诉：${n}`,
+    contestShown: (why: string, at: string) => `申诉（${at}）：${why}`, none: "本月暂无质检样本",
+  },
   ownReportNote: "报表由服务器统计：只含派往本单位的工单；考核排名为全市统一发布。",
   notice: {
     title: "导入国务院放假通知", hint: "粘贴《国务院办公厅关于某年部分节假日安排的通知》全文，先预览读出的放假和调休日期，核对后导入，全中心生效。",
@@ -249,7 +255,13 @@ type Catalogue = typeof zh;
 
 const en: Catalogue = {
   appTitle: "Hotline Desk",
-  tabs: { queue: "Queue", bureauQueue: "Bureau cases", intake: "New intake", calendar: "Calendar", policy: "Deadlines", dashboard: "Dashboard", decisions: "Decisions", callbacks: "Callbacks", knowledge: "Knowledge", ownReport: "Our report" },
+  tabs: { queue: "Queue", bureauQueue: "Bureau cases", intake: "New intake", calendar: "Calendar", policy: "Deadlines", dashboard: "Dashboard", decisions: "Decisions", callbacks: "Callbacks", knowledge: "Knowledge", ownReport: "Our report", quality: "Quality" },
+  quality: {
+    title: "Quality reviews", mine: "My reviews", draw: "Draw this month's sample", drawn: (n: number) => `${n} cases sampled`, pending: "to score",
+    total: (got: number, full: number) => `${got}/${full}`, score: "Score", rescore: "Score again", save: "Save", comment: "Comment",
+    saved: (n: string) => `Scored: ${n}`, reason: "Why you contest", contest: "Contest", contested: (n: string) => `Contested: ${n}`,
+    contestShown: (why: string, at: string) => `Contested (${at}): ${why}`, none: "No review this month",
+  },
   ownReportNote: "Computed by the server: only the cases sent to your bureau; the assessment ranking is the centre's, published to every bureau.",
   notice: {
     title: "Import the State Council notice", hint: "Paste the whole notice on next year's holidays; preview the rest and make-up days read from it, then import it for the whole centre.",

@@ -134,6 +134,24 @@ pub fn sample(month: NaiveDate, seat: &str, cases: &[CaseId], n: usize) -> Vec<C
     keyed.into_iter().take(n).map(|(_, c)| c).collect()
 }
 
+/// One sampled case and its review, as the server keeps it and the desks show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct QualityReview {
+    pub case_id: uuid::Uuid,
+    pub number: String,
+    /// The month's first day.
+    pub month: NaiveDate,
+    pub seat: String,
+    pub reviewer: Option<String>,
+    pub scores: Option<BTreeMap<String, u32>>,
+    pub total: Option<i32>,
+    pub full_marks: Option<i32>,
+    pub comment: String,
+    pub reviewed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub contest: Option<String>,
+    pub contested_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// A seat's reviews in a period: how many, and the mean score as a share of full marks.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
 pub struct SeatQuality {

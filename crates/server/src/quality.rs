@@ -8,7 +8,6 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use hotline_domain::case::CaseId;
 use hotline_domain::quality::{sample, QualityRule, ScoreError, SeatQuality};
 use hotline_domain::time::from_local;
-use serde::{Deserialize, Serialize};
 use sqlx::{PgPool, Row};
 use uuid::Uuid;
 
@@ -46,22 +45,7 @@ impl QualityError {
     }
 }
 
-/// One sampled case and its review as the desks see it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Review {
-    pub case_id: Uuid,
-    pub number: String,
-    pub month: NaiveDate,
-    pub seat: String,
-    pub reviewer: Option<String>,
-    pub scores: Option<BTreeMap<String, u32>>,
-    pub total: Option<i32>,
-    pub full_marks: Option<i32>,
-    pub comment: String,
-    pub reviewed_at: Option<DateTime<Utc>>,
-    pub contest: Option<String>,
-    pub contested_at: Option<DateTime<Utc>>,
-}
+pub use hotline_domain::quality::QualityReview as Review;
 
 /// The month (its first day) holding `date`, and its first and last instants.
 fn month_of(date: NaiveDate) -> (NaiveDate, DateTime<Utc>, DateTime<Utc>) {

@@ -4,6 +4,7 @@ pub mod calendar;
 pub mod case;
 pub mod intake;
 pub mod knowledge;
+pub mod quality;
 pub mod queue;
 pub mod session;
 pub mod supervision;

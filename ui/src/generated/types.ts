@@ -484,7 +484,11 @@ export type FieldError = { field: string, code: string, message: string, };
 
 export type Figure = { "figure": "depth", kind: string, status: string, } | { "figure": "late", bureau: string | null, kind: string | null, } | { "figure": "hour", hour: number, } | { "figure": "channel", channel: string, } | { "figure": "satisfaction", satisfaction: string, } | { "figure": "conflicts" };
 
-export type FormOptions = { catalog: KindCatalog, levels: Array<[string, string]>, districts: Array<string>, bureaus: Array<Bureau>, };
+export type FormOptions = { catalog: KindCatalog, levels: Array<[string, string]>, districts: Array<string>, bureaus: Array<Bureau>, 
+/**
+ * What a quality review scores (质检), as the centre's current policy has it.
+ */
+quality_checklist: Array<ChecklistItem>, };
 
 export type HotspotPlace = { district: string, 
 /**
@@ -717,6 +721,12 @@ current: PolicyVersionView, policy: CentrePolicy,
  * Newest first.
  */
 history: Array<PolicyVersionView>, };
+
+export type QualityReview = { case_id: string, number: string, 
+/**
+ * The month's first day.
+ */
+month: string, seat: string, reviewer: string | null, scores: { [key in string]: number } | null, total: number | null, full_marks: number | null, comment: string, reviewed_at: string | null, contest: string | null, contested_at: string | null, };
 
 export type QualityRule = { sample_per_seat: number, checklist: Array<ChecklistItem>, };
 

@@ -296,6 +296,39 @@ impl ServerApi {
         answer(r).await
     }
 
+    /// The quality reviews of the month holding `date` (a seat's own; a supervisor's all).
+    pub async fn quality(
+        &self,
+        token: &Secret,
+        date: &str,
+    ) -> Result<Vec<hotline_domain::quality::QualityReview>, ClientError> {
+        let r = self
+            .get(token, "/api/v1/quality")
+            .query(&[("date", date)])
+            .send()
+            .await;
+        answer(r).await
+    }
+
+    /// A quality action: `draw` (the month's sample), `{case}/score`, `{case}/contest`.
+    pub async fn quality_post<T: serde::de::DeserializeOwned>(
+        &self,
+        token: &Secret,
+        path: &str,
+        date: Option<&str>,
+        body: &serde_json::Value,
+    ) -> Result<T, ClientError> {
+        let mut req = self
+            .http
+            .post(format!("{}/api/v1/quality/{path}", self.base))
+            .bearer_auth(token.expose())
+            .json(body);
+        if let Some(d) = date {
+            req = req.query(&[("date", d)]);
+        }
+        answer(req.send().await).await
+    }
+
     /// The duty roster of `date` (YYYY-MM-DD), and who is on duty now.
     pub async fn roster(
         &self,

@@ -10,6 +10,7 @@ pub use knowledge::ArticleOnDesk;
 pub use maintenance::MaintenanceBanner;
 mod maintenance;
 mod policy;
+mod quality;
 mod session;
 mod supervision;
 
@@ -78,6 +79,8 @@ pub struct FormOptions {
     pub levels: Vec<(&'static str, &'static str)>,
     pub districts: Vec<String>,
     pub bureaus: Vec<Bureau>,
+    /// What a quality review scores (质检), as the centre's current policy has it.
+    pub quality_checklist: Vec<hotline_domain::quality::ChecklistItem>,
 }
 
 /// Who is working and how the desk stands with the server.
@@ -211,8 +214,11 @@ impl Workbench {
 
     pub async fn form_options(&self) -> Result<FormOptions, ClientError> {
         let store = self.store.read().await;
+        let history = store.policy();
+        let policy = &history.in_force(self.now()).policy;
         Ok(FormOptions {
-            catalog: store.policy().in_force(self.now()).policy.catalog.clone(),
+            catalog: policy.catalog.clone(),
+            quality_checklist: policy.quality.checklist.clone(),
             levels: Level::ALL
                 .iter()
                 .map(|l| (l.code(), l.label_zh()))
