@@ -20,7 +20,7 @@ pub fn spawn(app: AppHandle, desk: Arc<Workbench>) {
     tauri::async_runtime::spawn(async move {
         loop {
             match desk.take_due_alerts(MOST_SEPARATE_ALERTS).await {
-                Ok(taken) if taken.clocks > 0 => announce(&app, taken),
+                Ok(taken) if taken.clocks > 0 || !taken.alerts.is_empty() => announce(&app, taken),
                 Ok(_) => {}
                 Err(e) => eprintln!("hotline-desk: alerts: {e}"),
             }
@@ -54,10 +54,16 @@ pub fn spawn(app: AppHandle, desk: Arc<Workbench>) {
 
 fn announce(app: &AppHandle, taken: TakenAlerts) {
     let _ = app.emit("alerts", &taken);
-    if taken.alerts.is_empty() {
+    // Too many clocks at once for one notification each: one summary of them (hotspots, which
+    // are no clock, are still told one by one).
+    let listed = taken
+        .alerts
+        .iter()
+        .filter(|a| a.threshold != hotline_client::store::HOTSPOT)
+        .count();
+    if taken.clocks > listed as i64 {
         let body = words::summary(taken.clocks, taken.breached);
         notify(app.clone(), words::SUMMARY_TITLE.into(), body, None);
-        return;
     }
     for a in taken.alerts {
         let title = words::alert_title(&a.number, &a.threshold);

@@ -105,6 +105,7 @@ fn main() {
             commands::supervision::call_back,
             commands::supervision::download_report,
             commands::supervision::merge_hotspot,
+            commands::supervision::assessment,
             commands::quality::quality_list,
             commands::quality::quality_draw,
             commands::quality::quality_score,

@@ -411,7 +411,8 @@ def run(bins, shots, work, env, procs):
     escalated = centre_late_fault(cli, os.path.join(os.path.dirname(seat_dir), "seat-laptop"), env, server)
     supervisor_day(boss_port=super_port, desk_bin=desk_bin, server=server, number=number, bureau=bureau, shots=None, data_dir=super_dir,
                    change_policy=True, escalated=escalated,
-                   burst=lambda: noise_burst(cli, os.path.join(os.path.dirname(seat_dir), "seat-burst"), env, server))
+                   burst=lambda: noise_burst(cli, os.path.join(os.path.dirname(seat_dir), "seat-burst"), env, server),
+                   ranking=lambda: month_ranking(server_bin, senv, work))
     bureau_report(bureau, bureau_dir)
     bureau.quit()
 
@@ -439,6 +440,18 @@ def late_fault(cli, seat_dir, env, phone, text):
                          env=dict(env, HOTLINE_CLOCK_OFFSET_SECS=str(WORLD - 1200)), capture_output=True, text=True)
     assert out.returncode == 0, f"hotline case new: {out.stderr}"
     return re.search(r"\d{6}-[A-Z0-9]+-\d{4}", out.stdout).group(0)
+
+
+def month_ranking(server_bin, senv, work):
+    """Each bureau's score in the month's report, as `hotline-server report --format json` says,
+    for the supervisor's month (its desk runs 20 hours ahead of the centre)."""
+    out = os.path.join(work, "month.json")
+    day = time.strftime("%Y-%m-%d", time.gmtime(world_now() + 20 * 3600 + 8 * 3600))
+    subprocess.run([server_bin, "report", "--period", "month", "--date", day, "--format", "json", "--out", out],
+                   check=True, env=senv, stdout=subprocess.DEVNULL)
+    with open(out) as f:
+        rows = json.load(f)["assessment"]["rows"]
+    return {r["bureau"]: r["score"] for r in rows}
 
 
 def noise_burst(cli, data_dir, env, server):
@@ -576,7 +589,8 @@ def take_escalation(boss, number):
     boss.press("escape")
 
 
-def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir, change_policy=None, escalated=None, burst=None):
+def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir, change_policy=None, escalated=None, burst=None,
+                   ranking=None):
     """A supervisor's desk, in the next day: the dashboard counts the replied complaint and opens
     it from the figure; the caller is called back, dissatisfied, and the case goes back to the
     bureau's desk. (Run after the alert checks: a supervisor's desk sees every case and alerts too.)"""
@@ -597,6 +611,18 @@ def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir,
     counted = (lambda: boss.content(cell).strip() == "1") if not shots else (lambda: boss.content(cell).strip().isdigit())
     boss.wait_until(counted, what="the replied complaint counted on the dashboard")
     check("the dashboard counts the replied complaint", True)
+    if ranking:
+        # The month's ranking on the dashboard is the server's report's, figure for figure.
+        # (On a month's last day the desk's month is the next: nothing ranked yet, no panel.)
+        want = ranking()
+        if want:
+            first = next(iter(want))
+            boss.wait(f"[data-testid=assessment] tr[data-bureau={first}]", what="the bureaus' ranking on the dashboard")
+        shown = {b: boss.content(f"[data-testid=assessment] tr[data-bureau={b}] [data-score]").strip()
+                 for b in want}
+        check("the dashboard's bureau ranking shows the scores of the server's month report",
+              all(shown[b] == ("—" if s is None else f"{s:.1f}") for b, s in want.items())
+              and (want or not boss.find_all("[data-testid=assessment]")), f"{shown} {want}")
     boss.wait_until(lambda: "值班长 super1" in boss.content("[data-testid=on-duty]"), what="who is on duty, from the roster")
     check("the dashboard shows who is on duty", True)
     # This desk's clock runs hours ahead (the test aims it at the next morning): the server

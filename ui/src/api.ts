@@ -6,7 +6,7 @@ import type {
   Article, ArticleText, CallbackRow, CallerLookup, CaseDetail, CaseRow, DashPeriod, Dashboard, DecisionRow,
   DeskStatus, DeviceClock, Draft, DueView, ErrorPayload, Figure, FormOptions, IntakeForm, KbAction, ArticleOnDesk,
   NoticeOutcome, PolicyOutcome, PolicyView, CentrePolicy, QueuePage, QueueQuery, RosterDay, RouteSuggestion,
-  Satisfaction, YearView, MaintenanceBanner, MaintenanceDraft, MaintenanceNotice, QualityReview,
+  Satisfaction, YearView, MaintenanceBanner, MaintenanceDraft, MaintenanceNotice, QualityReview, Assessment,
 } from "./generated/types";
 export type * from "./generated/types";
 
@@ -50,6 +50,7 @@ export const deskReady = () => invoke<number>("desk_ready");
 
 // Supervision: the live dashboard, the cases behind a figure, decisions waiting, callbacks due.
 export const dashboard = (period: DashPeriod) => invoke<Dashboard>("dashboard", { period });
+export const assessment = (period: "month" | "quarter" | "half_year", date: string) => invoke<Assessment>("assessment", { period, date });
 export const mergeHotspot = (lead: string) => invoke<number>("merge_hotspot", { lead });
 export const qualityList = (date: string) => invoke<QualityReview[]>("quality_list", { date });
 export const qualityDraw = (date: string) => invoke<QualityReview[]>("quality_draw", { date });

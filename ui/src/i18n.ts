@@ -42,6 +42,7 @@ const zh = {
   roles: { seat: "坐席", supervisor: "班长", bureau: "承办单位", admin: "管理员", management: "管理方" } as Record<string, string>,
   dash: {
     today: "今日", month: "本月", since: (s: string) => `统计自 ${s}（北京时间）`, updated: (s: string) => `更新于 ${s}`,
+    ranking: "承办单位考核排名（本月）", rank: "排名", score: "得分", change: "较上月", onTime: "按时率",
     hotspots: "热点预警", hotspotLead: (n: string) => `首单 ${n}`, hotspotOpen: (open: number, all: number) => `在办 ${open}/${all} 件`,
     hotspotMerge: (n: number) => `合并为一单（${n}件）`, hotspotMerged: (n: number) => `已合并 ${n} 件至首单，请统一派单`,
     depth: "在办工单（按类型与状态）", red: "超时", yellow: "预警", received: "受理量", conflicts: "同步冲突", decisions: "待决策", callbacks: "待回访",
@@ -294,6 +295,7 @@ const en: Catalogue = {
   roles: { seat: "Seat", supervisor: "Supervisor", bureau: "Bureau", admin: "Admin", management: "Management" },
   dash: {
     today: "Today", month: "This month", since: (s: string) => `Since ${s} (Beijing time)`, updated: (s: string) => `Updated ${s}`,
+    ranking: "Bureau ranking (this month)", rank: "Rank", score: "Score", change: "vs last month", onTime: "On time",
     hotspots: "Hotspots", hotspotLead: (n: string) => `Lead ${n}`, hotspotOpen: (open: number, all: number) => `${open} of ${all} open`,
     hotspotMerge: (n: number) => `Merge into one (${n})`, hotspotMerged: (n: number) => `${n} merged into the lead: dispatch it once`,
     depth: "Open cases by kind and status", red: "Overdue", yellow: "At risk", received: "Received", conflicts: "Sync conflicts", decisions: "Decisions", callbacks: "Callbacks due",

@@ -88,6 +88,7 @@ fn generate() -> String {
     d.visit::<KbAction>();
     d.visit::<Light>();
     d.visit::<hotline_domain::quality::QualityReview>();
+    d.visit::<hotline_domain::case::assessment::Assessment>();
     let mut out = String::from(
         "// Generated from the Rust types by crates/client/tests/ui_types.rs: do not edit.\n\
          // Regenerate: UPDATE_UI_TYPES=1 cargo test -p hotline-client --test ui_types\n",

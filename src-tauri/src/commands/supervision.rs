@@ -41,6 +41,16 @@ pub async fn call_back(
         .map_err(Into::into)
 }
 
+/// The bureaus' ranking of a period, from the server's report.
+#[tauri::command]
+pub async fn assessment(
+    desk: Desk<'_>,
+    period: String,
+    date: String,
+) -> Result<hotline_domain::case::assessment::Assessment, ErrorPayload> {
+    desk.assessment(&period, &date).await.map_err(Into::into)
+}
+
 /// Merges a hotspot's cluster under its lead case; how many cases were merged.
 #[tauri::command]
 pub async fn merge_hotspot(desk: Desk<'_>, lead: String) -> Result<usize, ErrorPayload> {

@@ -42,6 +42,31 @@ export type ArticleText = { title: string, body: string, category: string, level
 
 export type ArticleVersion = { version: number, author: string, created_at: string, title: string, body: string, category: string, level: number, tags: Array<string>, };
 
+export type Assessment = { weights: AssessmentWeights, 
+/**
+ * The title of the period the changes are against.
+ */
+previous: string, 
+/**
+ * Clock keys with the label the centre's policy gives them, in the order shown.
+ */
+clocks: Array<[string, string]>, 
+/**
+ * Ranked: best first; bureaus without a score last, by code.
+ */
+rows: Array<AssessmentRow>, };
+
+export type AssessmentRow = { bureau: string, name: string, figures: BureauFigures, score: number | null, rank: number | null, previous_score: number | null, previous_rank: number | null, 
+/**
+ * Points gained since the period before (None: unscored in either).
+ */
+score_change: number | null, 
+/**
+ * `facts::on_time_rate` and `SatisfactionCounts::rate` of the figures, for the desk to
+ * show (it never divides itself).
+ */
+on_time_rate: number | null, satisfaction_rate: number | null, };
+
 export type AssessmentWeights = { 
 /**
  * Clock runs met over runs decided (every clock of the bureau's).
@@ -75,6 +100,24 @@ export type AssignmentStatus = "dispatched" | "signed_for" | "accepted" | "retur
 export type Bureau = { code: string, name: string, };
 
 export type BureauCode = string;
+
+export type BureauFigures = { 
+/**
+ * Cases received in the period that went to the bureau (the report's `received` per bureau).
+ */
+received: number, 
+/**
+ * Per clock key (accept, reply, …): runs decided in the period and met.
+ */
+on_time: { [key in string]: OnTimeCount }, satisfaction: SatisfactionCounts, 
+/**
+ * Per step code: the steps of the period.
+ */
+steps: { [key in string]: number }, 
+/**
+ * Complaints received in the period repeating one the bureau held (see [`repeats`]).
+ */
+repeats: number, };
 
 export type BusinessHours = { periods: Array<[string, string]>, };
 
@@ -652,6 +695,8 @@ moved: Array<MovedDue>, };
 export type Offer = { step: string, step_zh: string, bureau?: BureauCode, clock?: ClockRef, body: EventBody, inputs: Array<OfferInput>, };
 
 export type OfferInput = { field: string, input: InputKind, };
+
+export type OnTimeCount = { decided: number, met: number, };
 
 export type OnTimeRow = { 
 /**

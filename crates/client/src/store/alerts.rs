@@ -116,6 +116,7 @@ impl LocalStore {
     /// Marks every point in scope due by `now` as sent and returns what to say: how many clocks
     /// alert (a clock that passed several thresholds while the desk was off counts once, at its
     /// worst), how many of them breached, and — when there are at most `at_most` — each alert.
+    /// A hotspot is no clock: never counted in the summary, always listed on its own.
     /// One UPDATE marks them (tagged so this call finds its own), so an alert is never handed out
     /// twice, whatever other process shares the store.
     pub async fn take_due_alerts(
@@ -138,17 +139,20 @@ impl LocalStore {
         let worst = "SELECT a.case_id, a.clock, a.label, a.bureau, a.threshold, a.due, a.provisional FROM alerts a
              WHERE a.sent_at = ?1 AND a.at = (SELECT max(b.at) FROM alerts b WHERE b.sent_at = ?1
                  AND b.case_id = a.case_id AND b.clock = a.clock AND b.bureau = a.bureau AND b.run = a.run)";
-        let counts = sqlx::query(&format!("SELECT count(*) AS clocks, coalesce(sum(threshold = 'breached'), 0) AS breached FROM ({worst})"))
+        let counts = sqlx::query(&format!("SELECT count(*) AS clocks, coalesce(sum(threshold = 'breached'), 0) AS breached FROM ({worst}) WHERE clock <> '{HOTSPOT}'"))
             .bind(&tag)
             .fetch_one(&mut *tx)
             .await?;
         let clocks: i64 = counts.get("clocks");
         let mut alerts = Vec::new();
-        if usize::try_from(clocks).unwrap_or(usize::MAX) <= at_most {
+        let each = usize::try_from(clocks).unwrap_or(usize::MAX) <= at_most;
+        {
             let rows = sqlx::query(&format!(
-                "SELECT w.*, c.number, c.kind, c.category FROM ({worst}) w JOIN cases c ON c.id = w.case_id ORDER BY w.due"
+                "SELECT w.*, c.number, c.kind, c.category FROM ({worst}) w JOIN cases c ON c.id = w.case_id
+                 WHERE ?2 OR w.clock = '{HOTSPOT}' ORDER BY w.due"
             ))
             .bind(&tag)
+            .bind(each)
             .fetch_all(&mut *tx)
             .await?;
             for r in rows {

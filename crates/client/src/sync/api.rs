@@ -201,6 +201,27 @@ impl ServerApi {
         file(r, &format!("report.{format}")).await
     }
 
+    /// The bureaus' ranking of a period, as the server's report computes it (its JSON export's
+    /// `assessment`): the dashboard shows exactly what the report says.
+    pub async fn assessment(
+        &self,
+        token: &Secret,
+        period: &str,
+        date: &str,
+    ) -> Result<hotline_domain::case::assessment::Assessment, ClientError> {
+        #[derive(serde::Deserialize)]
+        struct Report {
+            assessment: hotline_domain::case::assessment::Assessment,
+        }
+        let r = self
+            .get(token, "/api/v1/reports")
+            .query(&[("period", period), ("date", date), ("format", "json")])
+            .timeout(Duration::from_secs(120))
+            .send()
+            .await;
+        answer::<Report>(r).await.map(|r| r.assessment)
+    }
+
     /// A case printed as PDF by the server (its steps and incident reports), and its file name.
     pub async fn case_pdf(
         &self,

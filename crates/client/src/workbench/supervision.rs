@@ -48,6 +48,24 @@ impl Workbench {
         self.save_download(&bytes, &name, &format!("report.{format}"))
     }
 
+    /// The bureaus' ranking of the period (`day`…`half_year`) holding `date` (empty: today),
+    /// from the server's report. Needs a connection and a role that reads the centre's figures.
+    pub async fn assessment(
+        &self,
+        period: &str,
+        date: &str,
+    ) -> Result<hotline_domain::case::assessment::Assessment, ClientError> {
+        let (api, token) = self.logged_in().await.ok_or_else(|| ClientError::Invalid {
+            code: "report.offline",
+            message:
+                "reports are computed on the server: log in first / 报表由服务器统计，请先登录"
+                    .into(),
+        })?;
+        let today = hotline_domain::time::local_date(self.now()).to_string();
+        let date = if date.trim().is_empty() { &today } else { date };
+        api.assessment(&token, period, date).await
+    }
+
     /// Prints a case: the server's PDF of it (its steps and incident reports), saved in the
     /// data folder's `reports/`; returns where.
     pub async fn print_case(&self, id: &str) -> Result<std::path::PathBuf, ClientError> {

@@ -196,15 +196,45 @@ impl AssessmentWeights {
     }
 }
 
+/// The bureaus ranked for a period (考核), against the period before: what a report carries
+/// and a supervisor's dashboard shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Assessment {
+    pub weights: AssessmentWeights,
+    /// The title of the period the changes are against.
+    pub previous: String,
+    /// Clock keys with the label the centre's policy gives them, in the order shown.
+    pub clocks: Vec<(String, String)>,
+    /// Ranked: best first; bureaus without a score last, by code.
+    pub rows: Vec<AssessmentRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct AssessmentRow {
+    pub bureau: String,
+    pub name: String,
+    pub figures: BureauFigures,
+    pub score: Option<f64>,
+    pub rank: Option<u32>,
+    pub previous_score: Option<f64>,
+    pub previous_rank: Option<u32>,
+    /// Points gained since the period before (None: unscored in either).
+    pub score_change: Option<f64>,
+    /// `facts::on_time_rate` and `SatisfactionCounts::rate` of the figures, for the desk to
+    /// show (it never divides itself).
+    pub on_time_rate: Option<f64>,
+    pub satisfaction_rate: Option<f64>,
+}
+
 /// One clock's runs decided for a bureau in the period.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct OnTimeCount {
     pub decided: i64,
     pub met: i64,
 }
 
 /// Everything a bureau is assessed on for one period.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct BureauFigures {
     /// Cases received in the period that went to the bureau (the report's `received` per bureau).
     pub received: i64,

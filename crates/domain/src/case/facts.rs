@@ -74,7 +74,7 @@ pub fn on_time_rate(decided: i64, met: i64) -> Option<f64> {
 }
 
 /// Callbacks by the satisfaction the caller gave, as the dashboard and the reports count them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct SatisfactionCounts {
     pub satisfied: i64,
     pub basically: i64,

@@ -13,41 +13,13 @@ use chrono::{DateTime, Utc};
 use hotline_domain::case::assessment::{
     ranks, AssessmentWeights, BureauFigures, OnTimeCount, REPEAT_KIND, REPEAT_WITHIN_DAYS,
 };
-use serde::Serialize;
 use sqlx::{PgPool, Row};
 
 use super::compute::CENTRE;
 use super::period::Period;
 use super::ReportError;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Assessment {
-    pub weights: AssessmentWeights,
-    /// The title of the period the changes are against.
-    pub previous: String,
-    /// Clock keys with the label the centre's policy gives them, in the order shown.
-    pub clocks: Vec<(String, String)>,
-    /// Ranked: best first; bureaus without a score last, by code.
-    pub rows: Vec<AssessmentRow>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AssessmentRow {
-    pub bureau: String,
-    pub name: String,
-    pub figures: BureauFigures,
-    pub score: Option<f64>,
-    pub rank: Option<u32>,
-    pub previous_score: Option<f64>,
-    pub previous_rank: Option<u32>,
-}
-
-impl AssessmentRow {
-    /// Points gained since the period before (None: unscored in either).
-    pub fn score_change(&self) -> Option<f64> {
-        Some(self.score? - self.previous_score?)
-    }
-}
+pub use hotline_domain::case::assessment::{Assessment, AssessmentRow};
 
 /// The assessment of `period` as of `now`, against the period before it.
 pub async fn compute(
@@ -87,6 +59,15 @@ pub async fn compute(
             rank: now_ranks.get(&bureau).copied(),
             previous_score: last_scores.get(&bureau).copied(),
             previous_rank: last_ranks.get(&bureau).copied(),
+            score_change: scores
+                .get(&bureau)
+                .zip(last_scores.get(&bureau))
+                .map(|(a, b)| a - b),
+            on_time_rate: hotline_domain::case::facts::on_time_rate(
+                figures.decided(),
+                figures.met(),
+            ),
+            satisfaction_rate: figures.satisfaction.rate(),
             figures,
             bureau,
         })

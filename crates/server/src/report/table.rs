@@ -252,7 +252,7 @@ pub fn assessment(r: &Report) -> Table {
                 rank(a.rank),
                 t(&a.name),
                 Cell::Score(a.score),
-                Cell::Change(a.score_change()),
+                Cell::Change(a.score_change),
                 rank(a.previous_rank),
                 Cell::Int(f.received),
                 Cell::Percent(hotline_domain::case::facts::on_time_rate(
