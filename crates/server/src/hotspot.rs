@@ -16,6 +16,10 @@ use uuid::Uuid;
 
 use crate::supervise::SystemSteps;
 
+/// A case of the tally's category in its place ($3 category, $4 district, $5 street; an empty
+/// street: the whole district): one predicate for the baseline count and the cluster's cases.
+const IN_PLACE: &str = "category = $3 AND district = $4 AND ($5 = '' OR street = $5)";
+
 /// One pass at `now`; returns how many hotspots it raised.
 pub async fn run_once(
     pool: &PgPool,
@@ -109,10 +113,9 @@ async fn tallies(
             continue;
         }
         let street = street.unwrap_or_default();
-        let baseline: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM cases WHERE received_at >= $1 AND received_at < $2
-             AND category = $3 AND district = $4 AND ($5 = '' OR street = $5)",
-        )
+        let baseline: i64 = sqlx::query_scalar(&format!(
+            "SELECT count(*) FROM cases WHERE received_at >= $1 AND received_at < $2 AND {IN_PLACE}"
+        ))
         .bind(base_start)
         .bind(start)
         .bind(&category)
@@ -137,11 +140,10 @@ async fn cluster(
     start: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Uuid>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT id FROM cases WHERE received_at >= $1 AND received_at <= $2
-         AND category = $3 AND district = $4 AND ($5 = '' OR street = $5)
-         ORDER BY received_at, id LIMIT $6",
-    )
+    sqlx::query_scalar(&format!(
+        "SELECT id FROM cases WHERE received_at >= $1 AND received_at <= $2 AND {IN_PLACE}
+         ORDER BY received_at, id LIMIT $6"
+    ))
     .bind(start)
     .bind(now)
     .bind(&t.category)

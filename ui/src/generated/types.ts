@@ -403,6 +403,10 @@ reads_centre_figures: boolean,
  */
 reads_own_report: boolean, 
 /**
+ * Quality reviews (质检), kept on the server: seats and supervisors, connected.
+ */
+reviews_quality: boolean, 
+/**
  * Events the server refused, set aside with its reason until dismissed.
  */
 refused: Array<SetAside>, };
@@ -551,7 +555,12 @@ summary: string,
 /**
  * The cluster's cases this desk holds, and of them still on the desk (the lead included).
  */
-cases: number, open: number, };
+cases: number, open: number, 
+/**
+ * The cluster's other cases that can still be merged into the lead
+ * (`CaseStatus::takes_merges`): what `Workbench::merge_hotspot` would merge.
+ */
+mergeable: number, };
 
 export type HotspotRule = { 
 /**

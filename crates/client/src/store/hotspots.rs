@@ -3,6 +3,7 @@
 //! or closed ones are not), so the supervisor sees whether the cluster is merged yet.
 
 use chrono::{DateTime, Utc};
+use hotline_domain::case::CaseStatus;
 use serde::Serialize;
 
 use super::read::{on_the_desk, row, CaseRow, COLUMNS};
@@ -22,6 +23,9 @@ pub struct HotspotRow {
     /// The cluster's cases this desk holds, and of them still on the desk (the lead included).
     pub cases: i64,
     pub open: i64,
+    /// The cluster's other cases that can still be merged into the lead
+    /// (`CaseStatus::takes_merges`): what `Workbench::merge_hotspot` would merge.
+    pub mergeable: i64,
 }
 
 impl LocalStore {
@@ -40,12 +44,15 @@ impl LocalStore {
             let Some(h) = state.hotspot else { continue };
             let ids: Vec<String> = h.cases.iter().map(|c| c.0.to_string()).collect();
             let list = serde_json::to_string(&ids).expect("ids serialise");
-            let (cases, open): (i64, i64) = sqlx::query_as(&format!(
-                "SELECT count(*), count(*) FILTER (WHERE status IN {}) FROM cases
-                 WHERE id IN (SELECT value FROM json_each(?))",
-                on_the_desk()
+            let (cases, open, mergeable): (i64, i64, i64) = sqlx::query_as(&format!(
+                "SELECT count(*), count(*) FILTER (WHERE status IN {}),
+                        count(*) FILTER (WHERE status IN {} AND id <> ?2) FROM cases
+                 WHERE id IN (SELECT value FROM json_each(?1))",
+                on_the_desk(),
+                CaseStatus::sql_list(CaseStatus::takes_merges)
             ))
             .bind(list)
+            .bind(&lead.id)
             .fetch_one(&self.pool)
             .await?;
             out.push(HotspotRow {
@@ -54,6 +61,7 @@ impl LocalStore {
                 summary: h.summary_zh(),
                 cases,
                 open,
+                mergeable,
             });
         }
         Ok(out)

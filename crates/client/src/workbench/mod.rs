@@ -105,6 +105,8 @@ pub struct DeskStatus {
     pub reads_centre_figures: bool,
     /// The report of the user's own bureau, from the server (bureau handlers, connected).
     pub reads_own_report: bool,
+    /// Quality reviews (质检), kept on the server: seats and supervisors, connected.
+    pub reviews_quality: bool,
     /// Events the server refused, set aside with its reason until dismissed.
     pub refused: Vec<crate::store::SetAside>,
 }
@@ -206,6 +208,7 @@ impl Workbench {
             supervises: case::supervises(who.role),
             reads_centre_figures: case::reads_centre_figures(who.role),
             reads_own_report: case::reads_own_report(who.role) && sync.server.is_some(),
+            reviews_quality: case::takes_calls(who.role) && sync.server.is_some(),
             pending: store.outbox_len().await?,
             refused: store.set_aside_events().await?,
             sync,

@@ -15,23 +15,14 @@ impl Workbench {
         })
     }
 
-    /// The centre's date today by the desk's clock when `date` is empty.
-    fn month_date(&self, date: &str) -> String {
-        if date.trim().is_empty() {
-            hotline_domain::time::local_date(self.now()).to_string()
-        } else {
-            date.trim().to_owned()
-        }
-    }
-
     pub async fn quality_list(&self, date: &str) -> Result<Vec<QualityReview>, ClientError> {
         let (api, token) = self.quality_session().await?;
-        api.quality(&token, &self.month_date(date)).await
+        api.quality(&token, &self.date_or_today(date)).await
     }
 
     pub async fn quality_draw(&self, date: &str) -> Result<Vec<QualityReview>, ClientError> {
         let (api, token) = self.quality_session().await?;
-        let date = self.month_date(date);
+        let date = self.date_or_today(date);
         api.quality_post(&token, "draw", Some(&date), &serde_json::json!({}))
             .await
     }

@@ -36,15 +36,9 @@ impl Workbench {
         date: &str,
         format: &str,
     ) -> Result<std::path::PathBuf, ClientError> {
-        let (api, token) = self.logged_in().await.ok_or_else(|| ClientError::Invalid {
-            code: "report.offline",
-            message:
-                "reports are computed on the server: log in first / 报表由服务器统计，请先登录"
-                    .into(),
-        })?;
-        let today = hotline_domain::time::local_date(self.now()).to_string();
-        let date = if date.trim().is_empty() { &today } else { date };
-        let (bytes, name) = api.report(&token, period, date, format).await?;
+        let (api, token) = self.report_session().await?;
+        let date = self.date_or_today(date);
+        let (bytes, name) = api.report(&token, period, &date, format).await?;
         self.save_download(&bytes, &name, &format!("report.{format}"))
     }
 
@@ -55,15 +49,31 @@ impl Workbench {
         period: &str,
         date: &str,
     ) -> Result<hotline_domain::case::assessment::Assessment, ClientError> {
-        let (api, token) = self.logged_in().await.ok_or_else(|| ClientError::Invalid {
+        let (api, token) = self.report_session().await?;
+        api.assessment(&token, period, &self.date_or_today(date))
+            .await
+    }
+
+    /// The server session reports are computed in (the same refusal for every report).
+    async fn report_session(
+        &self,
+    ) -> Result<(crate::sync::ServerApi, crate::secret::Secret), ClientError> {
+        self.logged_in().await.ok_or_else(|| ClientError::Invalid {
             code: "report.offline",
             message:
                 "reports are computed on the server: log in first / 报表由服务器统计，请先登录"
                     .into(),
-        })?;
-        let today = hotline_domain::time::local_date(self.now()).to_string();
-        let date = if date.trim().is_empty() { &today } else { date };
-        api.assessment(&token, period, date).await
+        })
+    }
+
+    /// `date` as given, or the centre's date today by the desk's clock when it is empty: what a
+    /// report's or a quality month's date defaults to.
+    pub(super) fn date_or_today(&self, date: &str) -> String {
+        if date.trim().is_empty() {
+            hotline_domain::time::local_date(self.now()).to_string()
+        } else {
+            date.trim().to_owned()
+        }
     }
 
     /// Prints a case: the server's PDF of it (its steps and incident reports), saved in the
