@@ -4,6 +4,7 @@
 
 mod alerts;
 mod commands;
+mod fatal;
 mod screen_pop;
 mod tray;
 mod words;
@@ -18,6 +19,7 @@ const DEMO_CASES: usize = 400;
 
 fn main() {
     let started = commands::session::StartedAt(std::time::Instant::now());
+    fatal::require_webview();
     #[cfg(target_os = "linux")]
     if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
         // A list-and-form desk gains nothing from WebKitGTK's accelerated compositing, which on
@@ -28,10 +30,11 @@ fn main() {
     }
     let desk = match tauri::async_runtime::block_on(open_desk()) {
         Ok(desk) => Arc::new(desk),
-        Err(e) => {
-            eprintln!("hotline-desk: cannot open the local data: {e}");
-            std::process::exit(1);
-        }
+        Err(e) => fatal::refuse_to_start(
+            "热线工作台无法启动 / Hotline Desk cannot start",
+            &format!("无法打开本机数据 / cannot open the local data:\n{e}"),
+            fatal::NO_LOCAL_DATA,
+        ),
     };
     let instance = screen_pop::instance_id("cn.gov.hotline.desk", desk.data_dir().path());
     let mut builder = tauri::Builder::default();

@@ -12,9 +12,10 @@ use crate::{emit, BadInput};
 
 #[derive(Args)]
 pub struct LoginArgs {
-    /// The server, e.g. http://hotline.example:8080
+    /// The server, e.g. http://hotline.example:8080 (default: the one IT configured for this
+    /// machine, HOTLINE_SERVER_URL or the installer's SERVER_URL)
     #[arg(long)]
-    server: String,
+    server: Option<String>,
     #[arg(long)]
     user: String,
     /// Read the password from standard input (required: passwords never go on the command line)
@@ -45,13 +46,19 @@ pub async fn login(
     store: &mut LocalStore,
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<()> {
+    let server = args
+        .server
+        .or(hotline_client::centre::CentreSettings::of_this_machine().server_url)
+        .ok_or_else(|| {
+            BadInput("no server: give --server or have IT set the centre's server / 未指定服务器地址".into())
+        })?;
     let mut password = String::new();
     std::io::stdin().read_to_string(&mut password)?;
     let password = password.trim_end_matches(['\n', '\r']).to_owned();
     if password.is_empty() {
         return Err(BadInput("no password on standard input / 未输入密码".into()).into());
     }
-    let resp = hotline_client::sync::login(store, &args.server, &args.user, &password, now).await?;
+    let resp = hotline_client::sync::login(store, &server, &args.user, &password, now).await?;
     emit(&format!(
         "logged in as {} ({}) on {}; session until {}\n",
         resp.user,

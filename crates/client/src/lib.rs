@@ -3,6 +3,7 @@
 //! outbox, case snapshots, search) and the system clock; the sync loop joins it next.
 
 mod calendar_store;
+pub mod centre;
 pub mod calendar_view;
 
 mod data_dir;

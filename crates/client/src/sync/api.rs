@@ -42,15 +42,15 @@ impl ServerApi {
         }
         let mut builder = reqwest::Client::builder().connect_timeout(Duration::from_secs(5));
         // An intranet server's own certificate authority, trusted besides the public ones.
-        if let Ok(path) = std::env::var("HOTLINE_CA_CERT") {
+        if let Some(path) = crate::centre::CentreSettings::of_this_machine().ca_cert {
             let pem = std::fs::read(&path).map_err(|source| ClientError::Io {
                 action: "read",
-                path: path.clone().into(),
+                path: path.clone(),
                 source,
             })?;
             let ca = reqwest::Certificate::from_pem(&pem).map_err(|e| ClientError::Invalid {
                 code: "sync.ca_cert",
-                message: format!("{path}: not a PEM certificate: {e} / 证书无效"),
+                message: format!("{}: not a PEM certificate: {e} / 证书无效", path.display()),
             })?;
             builder = builder.add_root_certificate(ca);
         }

@@ -70,6 +70,8 @@ pub struct Workbench {
     logins: tokio::sync::Notify,
     /// The maintenance notices last fetched from the server: shown while it cannot be reached.
     maintenance: StdRwLock<Vec<hotline_domain::maintenance::MaintenanceNotice>>,
+    /// What IT configured for this machine, read once at start.
+    centre: crate::centre::CentreSettings,
 }
 
 /// What the forms offer: kinds, categories, levels, channels, districts and bureaus.
@@ -109,6 +111,9 @@ pub struct DeskStatus {
     pub reviews_quality: bool,
     /// Events the server refused, set aside with its reason until dismissed.
     pub refused: Vec<crate::store::SetAside>,
+    /// The server the centre's IT configured for this machine (the installer's SERVER_URL, or
+    /// HOTLINE_SERVER_URL): what the login form offers.
+    pub centre_server: Option<String>,
 }
 
 impl Workbench {
@@ -137,6 +142,7 @@ impl Workbench {
             changes: tokio::sync::Notify::new(),
             logins: tokio::sync::Notify::new(),
             maintenance: StdRwLock::new(Vec::new()),
+            centre: crate::centre::CentreSettings::of_this_machine(),
         })
     }
 
@@ -211,6 +217,7 @@ impl Workbench {
             reviews_quality: case::takes_calls(who.role) && sync.server.is_some(),
             pending: store.outbox_len().await?,
             refused: store.set_aside_events().await?,
+            centre_server: self.centre.server_url.clone(),
             sync,
         })
     }
