@@ -127,6 +127,32 @@ ensure_windows_target() {
   command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || apt_install gcc-mingw-w64-x86-64
 }
 
+# ensure_windows_packaging: the installers' builders (wixl and msibuild from msitools, makensis)
+# and Wine to try them on (scripts/windows-installers, tests/windows/run.sh).
+ensure_windows_packaging() {
+  local missing=()
+  command -v wixl >/dev/null 2>&1 || missing+=(wixl)
+  command -v msiinfo >/dev/null 2>&1 || missing+=(msitools)
+  command -v makensis >/dev/null 2>&1 || missing+=(nsis)
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+}
+
+ensure_wine() {
+  local missing=()
+  command -v wine >/dev/null 2>&1 || missing+=(wine wine64)
+  command -v openbox >/dev/null 2>&1 || missing+=(openbox)
+  command -v import >/dev/null 2>&1 || missing+=(imagemagick)
+  command -v xdotool >/dev/null 2>&1 || missing+=(xdotool)
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+  # The seats' Windows is Chinese (ANSI codepage 936): Wine takes it from the Unix locale.
+  if ! locale -a 2>/dev/null | grep -qix 'zh_CN.utf-\?8'; then
+    [ -d /usr/share/i18n/locales ] || apt_install locales
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    "${sudo[@]}" localedef -i zh_CN -f UTF-8 zh_CN.UTF-8
+  fi
+}
+
 # build_ui: the Svelte front end into ui/dist, which the shell embeds at compile time.
 build_ui() {
   if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
