@@ -4,6 +4,7 @@
 //! elsewhere stderr, where a Linux desktop's launcher logs it.
 
 /// Exit statuses of a desk that could not start (documented for IT in README.md).
+#[cfg_attr(not(windows), allow(dead_code))] // WebView2 is a Windows runtime
 pub const NO_WEBVIEW: i32 = 2;
 pub const NO_LOCAL_DATA: i32 = 1;
 

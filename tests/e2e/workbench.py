@@ -235,7 +235,9 @@ def run(bins, shots, work, env, procs):
                     log=DRIVER_LOGS[p])
         return p
 
-    seat_port, bureau_port = driver(seat_dir, "seat"), driver(bureau_dir, "bureau")
+    # The seat's machine was set up by IT with the centre's server (the installers' SERVER_URL;
+    # HOTLINE_SERVER_URL here): its login form offers it.
+    seat_port, bureau_port = driver(seat_dir, "seat", {"HOTLINE_SERVER_URL": server}), driver(bureau_dir, "bureau")
     # The supervisor works the next morning at 10:00, 20 hours after the centre's 14:00, when
     # the reply's callback is due (less than a day ahead: the server refuses events dated more
     # than a day in the future).
@@ -258,7 +260,7 @@ def run(bins, shots, work, env, procs):
     if shots:
         time.sleep(1)
         seat.screenshot(os.path.join(shots, "queue.png"))
-    login(seat, server, "seat1")
+    login(seat, server, "seat1", offered=server)
     seat.wait_until(lambda: "seat1" in seat.text("[data-testid=who]"), what="the seat logged in")
     seat.wait_until(lambda: "坐席" in seat.text("[data-testid=who]"), what="role shown in Chinese")
     seat.wait_until(lambda: not seat.find_all("[data-testid=queue-list] button.row"), what="demo cases gone after login")
@@ -749,8 +751,12 @@ def supervisor_day(boss_port, desk_bin, server, number, bureau, shots, data_dir,
         check("the notice is imported for the centre from the desk", "已导入2027年安排" in boss.content("[data-testid=notice-outcome]"))
     boss.quit()
 
-def login(s, server, user):
+def login(s, server, user, offered=None):
     s.click("[data-testid=login-open]")
+    if offered:
+        field = s.wait("[data-testid=login] input[name=server]")
+        shown = s.cmd("GET", f"/element/{field}/property/value")
+        check("the login form offers the server IT configured for the machine", shown == offered, shown)
     s.type("[data-testid=login] input[name=server]", server)
     s.type("[data-testid=login] input[name=user]", user)
     s.type("[data-testid=login] input[name=password]", "secret-pass")

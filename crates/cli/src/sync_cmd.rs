@@ -50,7 +50,10 @@ pub async fn login(
         .server
         .or(hotline_client::centre::CentreSettings::of_this_machine().server_url)
         .ok_or_else(|| {
-            BadInput("no server: give --server or have IT set the centre's server / 未指定服务器地址".into())
+            BadInput(
+                "no server: give --server or have IT set the centre's server / 未指定服务器地址"
+                    .into(),
+            )
         })?;
     let mut password = String::new();
     std::io::stdin().read_to_string(&mut password)?;

@@ -48,10 +48,12 @@ fn from_registry() -> CentreSettings {
     use winreg::RegKey;
     // The machine's setting wins: a user cannot point a group-policy seat at another server.
     let read = |name: &str| {
-        [HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER].iter().find_map(|root| {
-            let key = RegKey::predef(*root).open_subkey(REGISTRY_KEY).ok()?;
-            key.get_value::<String, _>(name).ok().and_then(non_empty)
-        })
+        [HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER]
+            .iter()
+            .find_map(|root| {
+                let key = RegKey::predef(*root).open_subkey(REGISTRY_KEY).ok()?;
+                key.get_value::<String, _>(name).ok().and_then(non_empty)
+            })
     };
     CentreSettings {
         server_url: read("ServerUrl"),

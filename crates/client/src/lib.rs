@@ -3,8 +3,8 @@
 //! outbox, case snapshots, search) and the system clock; the sync loop joins it next.
 
 mod calendar_store;
-pub mod centre;
 pub mod calendar_view;
+pub mod centre;
 
 mod data_dir;
 mod error;

@@ -409,7 +409,12 @@ reviews_quality: boolean,
 /**
  * Events the server refused, set aside with its reason until dismissed.
  */
-refused: Array<SetAside>, };
+refused: Array<SetAside>, 
+/**
+ * The server the centre's IT configured for this machine (the installer's SERVER_URL, or
+ * HOTLINE_SERVER_URL): what the login form offers.
+ */
+centre_server: string | null, };
 
 export type DeviceClock = { device_id: string, user_name: string | null, pulled_at: string | null, offset_at: string | null, 
 /**
