@@ -195,9 +195,8 @@ export DISPLAY="$display"
 wait_dialog() { timeout 60 xdotool search --sync --onlyvisible --name '热线工作台无法启动' 2>/dev/null | head -n1; }
 # OK on the dialog: focus it and press Enter, as a user would.
 confirm() {
-  xdotool windowactivate --sync "$1" || true
-  echo "active: $(xdotool getactivewindow getwindowname 2>&1)"
-  xdotool key Return || true
+  xdotool windowactivate --sync "$1" >/dev/null 2>&1 || true
+  xdotool key Return >/dev/null 2>&1 || true
 }
 status=0
 ( set +e; wine "$pf/hotline-desk.exe" >"$work/desk.log" 2>&1; echo $? >"$work/desk.status" ) &
@@ -257,6 +256,15 @@ wineserver -w
 local_programs="$(winepath -u "$(wine cmd /c echo %LOCALAPPDATA% 2>/dev/null | tr -d '\r')")/Programs/HotlineDesk"
 check "setup.exe exit status 3 (was $status)" test "$status" -eq 3
 check "nothing is installed" test ! -e "$local_programs"
+# Started by hand, it says why in Chinese.
+( set +e; wine "$setup" >/dev/null 2>&1; echo $? >"$work/setup.status" ) &
+window="$(timeout 60 xdotool search --sync --onlyvisible --name '热线工作台' 2>/dev/null | head -n1 || true)"
+check "setup.exe started by hand shows its refusal in a window" test -n "$window"
+sleep 2
+import -window root "${shots:-$work}/windows-setup-no-webview2.png"
+[ -n "$window" ] && confirm "$window"
+for _ in $(seq 100); do [ -s "$work/setup.status" ] && break; sleep 0.2; done
+check "and exits with status 3 once it is read (was $(cat "$work/setup.status" 2>/dev/null))" test "$(cat "$work/setup.status" 2>/dev/null)" = 3
 
 step "setup.exe /S /SERVER_URL=$server /CA_CERT=$ca_win (no administrator)"
 wine reg add "$webview2_key" /v pv /d 131.0.2903.99 /f >/dev/null 2>&1
