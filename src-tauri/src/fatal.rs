@@ -8,6 +8,9 @@
 pub const NO_WEBVIEW: i32 = 2;
 pub const NO_LOCAL_DATA: i32 = 1;
 
+/// The title of every refusal (tests/windows/run.sh waits for a window of this name).
+pub const CANNOT_START: &str = "热线工作台无法启动";
+
 /// Shows `message` under `title` and ends the process with `status`.
 pub fn refuse_to_start(title: &str, message: &str, status: i32) -> ! {
     eprintln!("hotline-desk: {title}\n{message}");
@@ -23,7 +26,7 @@ pub fn require_webview() {
     #[cfg(windows)]
     if let Err(e) = tauri::webview_version() {
         refuse_to_start(
-            "热线工作台无法启动",
+            CANNOT_START,
             &format!(
                 "本机未安装 Microsoft Edge WebView2 运行时，热线工作台无法显示界面。\n\n\
                  请联系信息中心安装 WebView2 运行时（常青版独立安装包 \

@@ -31,7 +31,7 @@ fn main() {
     let desk = match tauri::async_runtime::block_on(open_desk()) {
         Ok(desk) => Arc::new(desk),
         Err(e) => fatal::refuse_to_start(
-            "热线工作台无法启动 / Hotline Desk cannot start",
+            fatal::CANNOT_START,
             &format!("无法打开本机数据 / cannot open the local data:\n{e}"),
             fatal::NO_LOCAL_DATA,
         ),

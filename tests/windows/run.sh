@@ -49,6 +49,9 @@ check() { # check DESCRIPTION COMMAND...: runs COMMAND, counts and prints the ou
 }
 step() { printf '\n== %s ==\n' "$*"; }
 drive_c="$WINEPREFIX/drive_c"
+win_folder() { winepath -u "$(wine cmd /c echo "%$1%" 2>/dev/null | tr -d '\r')"; } # e.g. APPDATA
+# msi LOG ARGS...: msiexec ARGS silently, its verbose log in $work/LOG.
+msi() { local log="$1"; shift; wine msiexec "$@" /qn /l*v "$(winepath -w "$work/$log")" >/dev/null 2>&1; }
 # reg.exe writes in the console's codepage, 936 on a Chinese Windows.
 reg_query() { wine reg query "$@" 2>/dev/null | iconv -f GBK -t UTF-8 | tr -d '\r'; }
 has() { grep -q -- "$1" <<<"$2"; }   # a pattern
@@ -94,7 +97,7 @@ webview2_key='HKLM\SOFTWARE\WOW6432Node\Microsoft\EdgeUpdate\Clients\{F3017226-F
 
 step "MSI without WebView2: refused, nothing installed"
 set +e
-wine msiexec /i "$(winepath -w "$msi")" /qn /l*v "$(winepath -w "$work/refused.log")" >/dev/null 2>&1
+msi refused.log /i "$(winepath -w "$msi")"
 status=$?
 set -e
 echo "msiexec exit status $status"
@@ -127,7 +130,7 @@ step "MSI with WebView2 present: msiexec /i hotline-desk.msi SERVER_URL=$server 
 # Wine has no WebView2 runtime; its installer's registry record is what the installers check.
 wine reg add "$webview2_key" /v pv /d 131.0.2903.99 /f >/dev/null 2>&1
 status=0
-wine msiexec /i "$(winepath -w "$msi")" SERVER_URL="$server" CA_CERT="$ca_win" /qn /l*v "$(winepath -w "$work/install.log")" >/dev/null 2>&1 || status=$?
+msi install.log /i "$(winepath -w "$msi")" SERVER_URL="$server" CA_CERT="$ca_win" || status=$?
 check "msiexec exit status 0 (was $status)" test "$status" -eq 0
 pf="$drive_c/Program Files/HotlineDesk"
 ls -la "$pf" | tail -n +2
@@ -137,7 +140,8 @@ done
 # On Windows a per-machine (ALLUSERS=1) shortcut goes to every user's menu; Wine's msi puts it in
 # the installing user's ("FIXME: set to AllUsers profile path if ALLUSERS is set", package.c).
 check "the MSI is per machine (ALLUSERS=1)" has $'ALLUSERS\t1' "$(msiinfo export "$msi" Property)"
-menu="$(winepath -u "$(wine cmd /c echo %APPDATA% 2>/dev/null | tr -d '\r')")/Microsoft/Windows/Start Menu/Programs/热线工作台.lnk"
+appdata="$(win_folder APPDATA)"
+menu="$appdata/Microsoft/Windows/Start Menu/Programs/热线工作台.lnk"
 check "Start menu: 热线工作台.lnk" test -f "$menu"
 check "the shortcut starts C:\Program Files\HotlineDesk\hotline-desk.exe" grep -q -a 'C:\\Program Files\\HotlineDesk\\hotline-desk.exe' "$menu"
 scheme="$(reg_query 'HKLM\Software\Classes\hotline' /s)"
@@ -164,7 +168,6 @@ out="$(hl sla due --from 2026-09-30T16:00:00+08:00 --working-days 1 | head -n1)"
 linux="$(HOTLINE_DATA_DIR="$work/linux-seat" "$bins/hotline" sla due --from 2026-09-30T16:00:00+08:00 --working-days 1 2>/dev/null | head -n1)"
 check "sla due: one working day from 30 September ends after the National Day holiday, as on Linux ($linux)" \
   test "$out" = "$linux" -a "$out" = "2026-10-08T23:59:59+08:00"
-appdata="$(winepath -u "$(wine cmd /c echo %APPDATA% 2>/dev/null | tr -d '\r')")"
 data="$appdata/hotline-desk"
 
 step "login without --server (the MSI's SERVER_URL), over HTTPS trusting the MSI's CA_CERT"
@@ -192,35 +195,45 @@ DISPLAY="$display" openbox >/dev/null 2>&1 &
 pids+=($!)
 sleep 1
 export DISPLAY="$display"
-wait_dialog() { timeout 60 xdotool search --sync --onlyvisible --name '热线工作台无法启动' 2>/dev/null | head -n1; }
+wait_window() { timeout 60 xdotool search --sync --onlyvisible --name "$1" 2>/dev/null | head -n1 || true; }
 # OK on the dialog: focus it and press Enter, as a user would.
 confirm() {
   xdotool windowactivate --sync "$1" >/dev/null 2>&1 || true
   xdotool key Return >/dev/null 2>&1 || true
 }
-status=0
-( set +e; wine "$pf/hotline-desk.exe" >"$work/desk.log" 2>&1; echo $? >"$work/desk.status" ) &
-window="$(wait_dialog || true)"
+# by_hand NAME TITLE PROGRAM...: starts PROGRAM as a user would, waits for its window TITLE
+# (in $window), photographs the screen (NAME.png in the screenshots), presses OK and waits for
+# the program to end: its output in $work/NAME.log, its exit status in $exit_status.
+by_hand() {
+  local name="$1" title="$2"
+  shift 2
+  rm -f "$work/$name.status"
+  ( set +e; wine "$@" >"$work/$name.log" 2>&1; echo $? >"$work/$name.status" ) &
+  window="$(wait_window "$title")"
+  if [ -n "$window" ]; then
+    sleep 2
+    import -window root "${shots:-$work}/$name.png"
+    echo "screenshot: ${shots:-$work}/$name.png"
+    confirm "$window"
+  fi
+  for _ in $(seq 100); do [ -s "$work/$name.status" ] && break; sleep 0.2; done
+  exit_status="$(cat "$work/$name.status" 2>/dev/null || true)"
+}
+by_hand windows-no-webview2 '热线工作台无法启动' "$pf/hotline-desk.exe"
 check "a window 热线工作台无法启动 opens" test -n "$window"
-sleep 2
-shot="${shots:-$work}/windows-no-webview2.png"
-import -window root "$shot"
-echo "screenshot: $shot"
-check "it says in Chinese what IT must install" has 'WebView2 运行时' "$(cat "$work/desk.log")"
-[ -n "$window" ] && confirm "$window"
-for _ in $(seq 100); do [ -s "$work/desk.status" ] && break; sleep 0.2; done
-check "OK closes it and the desk exits with status 2 (was $(cat "$work/desk.status" 2>/dev/null))" test "$(cat "$work/desk.status" 2>/dev/null)" = 2
+check "it says in Chinese what IT must install" has 'WebView2 运行时' "$(cat "$work/windows-no-webview2.log")"
+check "OK closes it and the desk exits with status 2 (was $exit_status)" test "$exit_status" = 2
 # The telephony system's screen pop goes through the shell to the registered desk (checked with
 # the MSI's registration: Wine's HKEY_CLASSES_ROOT shows HKLM's classes only, not a user's own).
 wine start 'hotline://intake?phone=13800138000' >/dev/null 2>&1 &
-window="$(wait_dialog || true)"
+window="$(wait_window '热线工作台无法启动')"
 check "hotline://intake?phone=… starts the installed desk (its dialog opens)" test -n "$window"
 [ -n "$window" ] && confirm "$window"
 wineserver -w
 
 step "upgrade in place: msiexec /i hotline-desk.msi ($upgrade, no properties) /qn"
 status=0
-wine msiexec /i "$(winepath -w "$work/v2/hotline-desk.msi")" /qn /l*v "$(winepath -w "$work/upgrade.log")" >/dev/null 2>&1 || status=$?
+msi upgrade.log /i "$(winepath -w "$work/v2/hotline-desk.msi")" || status=$?
 check "msiexec exit status 0 (was $status)" test "$status" -eq 0
 check "Programs and Features: one 热线工作台, now version $upgrade (was: $(installed_versions | tr '\n' ' '))" test "$(installed_versions)" = "$upgrade"
 check "the desk is still installed" test -f "$pf/hotline-desk.exe"
@@ -237,7 +250,7 @@ check "no file in the data folder holds a session" test -z "$(grep -rl -a 'Beare
 
 step "uninstall: msiexec /x hotline-desk.msi /qn"
 status=0
-wine msiexec /x "$(winepath -w "$work/v2/hotline-desk.msi")" /qn /l*v "$(winepath -w "$work/uninstall.log")" >/dev/null 2>&1 || status=$?
+msi uninstall.log /x "$(winepath -w "$work/v2/hotline-desk.msi")" || status=$?
 check "msiexec exit status 0 (was $status)" test "$status" -eq 0
 check "C:\\Program Files\\HotlineDesk is gone" test ! -e "$pf"
 check "the Start-menu entry is gone" test ! -e "$menu"
@@ -253,18 +266,13 @@ setup="$(winepath -w "$work/v1/hotline-desk-setup.exe")"
 status=0
 wine "$setup" /S >/dev/null 2>&1 || status=$?
 wineserver -w
-local_programs="$(winepath -u "$(wine cmd /c echo %LOCALAPPDATA% 2>/dev/null | tr -d '\r')")/Programs/HotlineDesk"
+local_programs="$(win_folder LOCALAPPDATA)/Programs/HotlineDesk"
 check "setup.exe exit status 3 (was $status)" test "$status" -eq 3
 check "nothing is installed" test ! -e "$local_programs"
 # Started by hand, it says why in Chinese.
-( set +e; wine "$setup" >/dev/null 2>&1; echo $? >"$work/setup.status" ) &
-window="$(timeout 60 xdotool search --sync --onlyvisible --name '热线工作台' 2>/dev/null | head -n1 || true)"
+by_hand windows-setup-no-webview2 '热线工作台' "$setup"
 check "setup.exe started by hand shows its refusal in a window" test -n "$window"
-sleep 2
-import -window root "${shots:-$work}/windows-setup-no-webview2.png"
-[ -n "$window" ] && confirm "$window"
-for _ in $(seq 100); do [ -s "$work/setup.status" ] && break; sleep 0.2; done
-check "and exits with status 3 once it is read (was $(cat "$work/setup.status" 2>/dev/null))" test "$(cat "$work/setup.status" 2>/dev/null)" = 3
+check "and exits with status 3 once it is read (was $exit_status)" test "$exit_status" = 3
 
 step "setup.exe /S /SERVER_URL=$server /CA_CERT=$ca_win (no administrator)"
 wine reg add "$webview2_key" /v pv /d 131.0.2903.99 /f >/dev/null 2>&1
