@@ -105,7 +105,7 @@ ensure_report_tools() {
 # ensure_test_clock: libfaketime (Debian's faketime), which the sync tests use to run a
 # hotline-server whose clock stands on another day than the machine's (a centre in December).
 ensure_test_clock() {
-  ensure_packages faketime
+  ensure_packages faketime curl
 }
 
 # ensure_tauri_driver: the WebDriver bridge the desktop end-to-end test drives the desk through

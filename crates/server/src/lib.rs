@@ -9,6 +9,7 @@ mod bureau_steps;
 pub mod calendar;
 pub mod centre_policy;
 pub mod config;
+pub mod database;
 pub mod demo;
 pub mod device_time;
 pub mod error;

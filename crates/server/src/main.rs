@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use hotline_domain::time::{Clock, OffsetClock};
+use hotline_server::database::{Database, Nodes};
 use hotline_server::{admin, config::Config, log, MIGRATOR};
 use sqlx::postgres::PgPoolOptions;
 
@@ -218,13 +219,16 @@ async fn main() -> anyhow::Result<()> {
         return backup_cmd::key(out);
     }
     let config = Config::load(cli.config.as_deref())?;
-    let pool = PgPoolOptions::new()
-        .max_connections(20)
-        .connect_with(hotline_server::state::connect_options(
-            config.database_url()?,
-        )?)
-        .await
-        .context("cannot connect to PostgreSQL")?;
+    let nodes = Nodes::parse(config.database_url()?)?;
+    // A failover in progress is waited out as long as a pooled connection would be.
+    let pool = Database::connect(
+        &nodes,
+        PgPoolOptions::new().max_connections(20),
+        std::time::Duration::from_secs(30),
+    )
+    .await
+    .context("cannot connect to PostgreSQL")?
+    .pool;
     // The same moved clock as `serve`'s, so a centre run at a chosen hour is one world.
     let now = OffsetClock::from_env().now();
     match cli.command {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use hotline_server::config::Config;
+use hotline_server::database::Nodes;
 use hotline_server::{api, log, state::AppState, MIGRATOR};
 
 use hotline_domain::time::OffsetClock;
@@ -39,8 +40,8 @@ pub async fn run(
     }
     // Migrating and deriving facts above may take long; serving may not.
     pool.close().await;
-    let pool = hotline_server::state::serving_pool(
-        config.database_url()?,
+    let db = hotline_server::state::serving_pool(
+        &Nodes::parse(config.database_url()?)?,
         &hotline_server::state::PoolLimits::default(),
     )
     .await
@@ -53,7 +54,7 @@ pub async fn run(
             OffsetClock::VAR
         ));
     }
-    let state = AppState::start(pool, Arc::new(clock), calendar, config.token_hours())
+    let state = AppState::start(db, Arc::new(clock), calendar, config.token_hours())
         .await
         .context("cannot LISTEN")?;
     hotline_server::supervise::spawn(

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use hotline_domain::sla::SlaCalendar;
 
 use crate::calendar::LiveCalendar;
+use crate::database::{Database, Nodes};
 use hotline_domain::time::Clock;
 use sqlx::PgPool;
 use tokio::sync::broadcast;
@@ -28,13 +29,15 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The state of one server process: it LISTENs for commits and runs the live pager.
+    /// The state of one server process: it LISTENs for commits (again on each new primary the
+    /// database's watcher finds) and runs the live pager.
     pub async fn start(
-        pool: PgPool,
+        db: impl Into<Database>,
         clock: Arc<dyn Clock>,
         calendar: Arc<SlaCalendar>,
         token_hours: i64,
     ) -> Result<Self, sqlx::Error> {
+        let Database { pool, moved } = db.into();
         let (notices, _) = broadcast::channel(1024);
         let (pages, _) = broadcast::channel(256);
         let epoch: String = sqlx::query_scalar("SELECT epoch::text FROM instance")
@@ -42,7 +45,7 @@ impl AppState {
             .await?;
         let calendar = LiveCalendar::starting_with(&pool, calendar).await?;
         let (revoked, _) = broadcast::channel(256);
-        crate::fanout::spawn(&pool, notices.clone(), revoked.clone()).await?;
+        crate::fanout::spawn(&pool, moved, notices.clone(), revoked.clone()).await?;
         crate::live::spawn(pool.clone(), epoch.clone(), &notices, pages.clone()).await?;
         Ok(Self {
             pool,
@@ -81,30 +84,37 @@ impl Default for PoolLimits {
     }
 }
 
-/// How every connection of ours is opened: `url` with PostgreSQL's JIT off. Our queries are
-/// index scans and grouped index-only scans; JIT never pays on them, and on a misestimated one it
-/// costs more than the query (the report's late-entry count: 0 rows, 200 ms of JIT compiling out
-/// of 503 ms, `EXPLAIN ANALYZE` over 2,000,000 cases, docs/BENCHMARKS.md).
+/// How every connection of ours is opened: `url` with [`ours`].
 pub fn connect_options(url: &str) -> Result<sqlx::postgres::PgConnectOptions, sqlx::Error> {
-    let options: sqlx::postgres::PgConnectOptions = url.parse()?;
-    Ok(options.options([("jit", "off")]))
+    Ok(ours(url.parse()?))
 }
 
-/// The pool requests are served from, within `limits` (migrating and deriving facts at start
-/// may take long and use a pool of their own).
-pub async fn serving_pool(url: &str, limits: &PoolLimits) -> Result<PgPool, sqlx::Error> {
-    let options = connect_options(url)?;
+/// Our settings on any connection: PostgreSQL's JIT off. Our queries are index scans and grouped
+/// index-only scans; JIT never pays on them, and on a misestimated one it costs more than the
+/// query (the report's late-entry count: 0 rows, 200 ms of JIT compiling out of 503 ms,
+/// `EXPLAIN ANALYZE` over 2,000,000 cases, docs/BENCHMARKS.md).
+pub fn ours(options: sqlx::postgres::PgConnectOptions) -> sqlx::postgres::PgConnectOptions {
+    options.options([("jit", "off")])
+}
+
+/// The pool requests are served from, on the primary among `nodes`, within `limits` (migrating
+/// and deriving facts at start may take long and use a pool of their own).
+pub async fn serving_pool(
+    nodes: &Nodes,
+    limits: &PoolLimits,
+) -> Result<Database, crate::database::DatabaseError> {
     let ms = |d: std::time::Duration| format!("{}ms", d.as_millis());
-    let options = options.options([
-        ("statement_timeout", ms(limits.statement)),
-        (
-            "idle_in_transaction_session_timeout",
-            ms(limits.idle_transaction),
-        ),
-    ]);
-    sqlx::postgres::PgPoolOptions::new()
+    let nodes = nodes.map(|options| {
+        options.options([
+            ("statement_timeout", ms(limits.statement)),
+            (
+                "idle_in_transaction_session_timeout",
+                ms(limits.idle_transaction),
+            ),
+        ])
+    });
+    let options = sqlx::postgres::PgPoolOptions::new()
         .max_connections(limits.connections)
-        .acquire_timeout(limits.acquire)
-        .connect_with(options)
-        .await
+        .acquire_timeout(limits.acquire);
+    Database::connect(&nodes, options, limits.acquire).await
 }

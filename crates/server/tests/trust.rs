@@ -457,7 +457,8 @@ async fn the_serving_pool_stops_a_long_statement_and_a_long_wait_with_clear_code
         idle_transaction: Duration::from_secs(5),
         acquire: Duration::from_millis(300),
     };
-    let pool = serving_pool(&url, &limits).await.unwrap();
+    let nodes = hotline_server::database::Nodes::parse(&url).unwrap();
+    let pool = serving_pool(&nodes, &limits).await.unwrap().pool;
     let slow = sqlx::query("SELECT pg_sleep(3)")
         .execute(&pool)
         .await
