@@ -16,6 +16,7 @@ pub mod error;
 pub mod fanout;
 pub mod hotspot;
 pub mod knowledge;
+pub mod legacy;
 pub mod live;
 pub mod log;
 pub mod login_guard;

@@ -11,6 +11,7 @@ use sqlx::postgres::PgPoolOptions;
 
 mod admin_cmd;
 mod backup_cmd;
+mod import_cmd;
 mod policy_cmd;
 mod report_cmd;
 mod serve_cmd;
@@ -58,6 +59,9 @@ enum Command {
     /// Bureaus (承办单位)
     #[command(subcommand)]
     Bureau(BureauCommand),
+    /// Bring a centre's history over from its former system (docs/LEGACY-IMPORT.md)
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// The legal working-day calendar
     #[command(subcommand)]
     Calendar(CalendarCommand),
@@ -207,6 +211,24 @@ enum DeviceCommand {
 }
 
 #[derive(Subcommand)]
+enum ImportCommand {
+    /// Cases exported from the former system (CSV or XLSX), mapped by MAP.toml onto ours;
+    /// importing the same file again adds nothing
+    Legacy {
+        file: PathBuf,
+        /// Which column holds what, and the former kinds, statuses, categories and bureaus in ours
+        #[arg(long)]
+        mapping: PathBuf,
+        /// Read and check every row, report what would be imported, write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Refuse the whole file when any row is broken (else broken rows are named and skipped)
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum BureauCommand {
     /// Import bureaus from CSV: code,name,parent,district,phone
     Import { file: PathBuf },
@@ -317,6 +339,15 @@ async fn main() -> anyhow::Result<()> {
             dry_run,
         }) => admin_cmd::import_notice(&pool, file, year, dry_run, now).await?,
         Command::Policy(cmd) => policy_cmd::run(&pool, cmd, now).await?,
+        Command::Import(ImportCommand::Legacy {
+            file,
+            mapping,
+            dry_run,
+            strict,
+        }) => {
+            let options = hotline_server::legacy::Options { dry_run, strict };
+            import_cmd::legacy(&pool, &file, &mapping, options, now).await?
+        }
         Command::Bureau(BureauCommand::Import { file }) => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;

@@ -126,6 +126,7 @@ impl IntakeDraft {
             needs_acceptance: kind.needs_acceptance,
             answerable_on_spot: kind.answerable_on_spot,
             clocks,
+            legacy: None,
         })
     }
 }

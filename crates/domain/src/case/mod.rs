@@ -24,7 +24,9 @@ pub use intake::{
     normalise_phone, IntakeDraft, IntakeError, MAX_ADDRESS_CHARS, MAX_DESCRIPTION_CHARS,
 };
 pub use kinds::{CategoryDef, KindCatalog, KindDef};
-pub use model::{BureauCode, Caller, CaseNumber, Channel, Domain, Intake, Level, ModelError};
+pub use model::{
+    BureauCode, Caller, CaseNumber, Channel, Domain, Intake, LegacyOrigin, Level, ModelError,
+};
 pub use permission::{
     configures_centre, may_unmask, permits, reads_centre_figures, reads_own_report, supervises,
     takes_calls,

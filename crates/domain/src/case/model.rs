@@ -266,6 +266,18 @@ pub struct Intake {
     pub answerable_on_spot: bool,
     /// The clocks this case runs, resolved from the policy at intake.
     pub clocks: Vec<ClockSpec>,
+    /// Brought over from the centre's former system (`hotline-server import legacy`), not
+    /// received by a seat: where it came from and its number there (searchable).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub legacy: Option<LegacyOrigin>,
+}
+
+/// A case of the centre's former system: the system's name and the case's number in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct LegacyOrigin {
+    pub system: String,
+    pub number: String,
 }
 
 impl Intake {
@@ -280,6 +292,9 @@ impl Intake {
             self.address.clone(),
             self.description.clone(),
         ]
+        .into_iter()
+        .chain(self.legacy.as_ref().map(|l| l.number.clone()))
+        .collect::<Vec<_>>()
         .join(" ")
     }
 }

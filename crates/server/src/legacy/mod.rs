@@ -1,0 +1,408 @@
+//! `hotline-server import legacy FILE --mapping MAP.toml`: a centre's history brought over from
+//! its former system, so that caller history and likely-duplicate detection see it from the
+//! first call (docs/LEGACY-IMPORT.md).
+//!
+//! Each row becomes a case of ours written as events from the `legacy-import` device: `received`
+//! (the call, resolved by the policy in force when it came in, marked with the former system and
+//! its number there, which stays searchable), then `dispatched` for a case still with a bureau, or
+//! `closed` for a finished one (a finished case carries no clocks of ours: its deadlines were the
+//! former system's to judge). Ids come from the former number, so importing a file again adds
+//! nothing; the cases are folded by the domain and written with COPY in batches, like seed-demo.
+
+pub mod mapping;
+mod row;
+mod sheet;
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use hotline_domain::case::{
+    Actor, CaseNumber, CaseState, DeviceId, Event, EventBody, EventId, Role,
+};
+use hotline_domain::sla::SlaCalendar;
+use serde::Serialize;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::snapshot::{copy, quote, SnapshotRows};
+use mapping::{LegacyStatus, Mapping};
+use row::{Context, Fields, LegacyCase};
+
+/// The device every imported event is recorded from.
+pub const DEVICE: &str = "legacy-import";
+const BATCH: usize = 5_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("cannot read {path}: {source} / 文件无法读取")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("mapping: {0}")]
+    Mapping(String),
+    #[error("the file has no column {0:?}, which the mapping names / 文件缺少映射中指定的列")]
+    MissingColumn(String),
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+impl ImportError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Read { .. } => "import.unreadable",
+            Self::Mapping(_) => "import.mapping",
+            Self::MissingColumn(_) => "import.missing_column",
+            Self::Db(_) => "import.database",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Read and check everything, write nothing.
+    pub dry_run: bool,
+    /// Refuse the whole file if any row is broken.
+    pub strict: bool,
+}
+
+/// A row that is not imported: its line in the file and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct BrokenRow {
+    pub line: u64,
+    pub reason: String,
+}
+
+/// What an import did — or, dry or refused, would have done.
+#[derive(Debug, Default, Serialize)]
+pub struct ImportReport {
+    pub rows: usize,
+    pub imported: usize,
+    pub closed: usize,
+    pub open: usize,
+    /// Cases an earlier import of the file already brought in.
+    pub already: usize,
+    pub events: usize,
+    pub broken: Vec<BrokenRow>,
+    /// Nothing was written: a dry run, or `--strict` with broken rows.
+    pub wrote_nothing: bool,
+}
+
+/// Imports `path` by `mapping`; `progress` hears of each batch.
+pub async fn import(
+    pool: &PgPool,
+    path: &Path,
+    mapping: &Mapping,
+    options: Options,
+    now: DateTime<Utc>,
+    cal: &SlaCalendar,
+    progress: &mut dyn FnMut(&ImportReport),
+) -> Result<ImportReport, ImportError> {
+    let policy = crate::centre_policy::history(pool).await?;
+    let bureaus: HashSet<String> = sqlx::query_scalar("SELECT code FROM bureaus")
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .collect();
+    let sheet = sheet::open(path, &mapping.encoding)?;
+    let fields = Fields::locate(&sheet.headers, mapping)?;
+    let context = Context {
+        mapping,
+        fields: &fields,
+        policy: &policy,
+        bureaus: &bureaus,
+        now,
+    };
+    let mut sheet = sheet;
+    if options.strict {
+        // Every row is read once before anything is written: one broken row refuses the file.
+        let check = read_all(sheet, &context, &mut Writer::checking(), &mut |_| {}).await?;
+        if !check.broken.is_empty() {
+            return Ok(ImportReport {
+                wrote_nothing: true,
+                ..check
+            });
+        }
+        sheet = sheet::open(path, &mapping.encoding)?;
+    }
+    let mut writer = Writer::start(pool, mapping, now, cal, !options.dry_run).await?;
+    let report = read_all(sheet, &context, &mut writer, progress).await?;
+    Ok(ImportReport {
+        wrote_nothing: options.dry_run || report.imported == 0,
+        ..report
+    })
+}
+
+/// Reads every row of `sheet`, hands the good ones to `writer` batch by batch, names the rest.
+async fn read_all(
+    sheet: sheet::Sheet,
+    context: &Context<'_>,
+    writer: &mut Writer<'_>,
+    progress: &mut dyn FnMut(&ImportReport),
+) -> Result<ImportReport, ImportError> {
+    let mut report = ImportReport::default();
+    let mut first_line: HashMap<Uuid, u64> = HashMap::new();
+    let mut batch = Vec::with_capacity(BATCH);
+    for row in sheet.rows {
+        report.rows += 1;
+        let case = match row {
+            Err(e) => Err((e.line, e.reason)),
+            Ok(row) => context.read(&row).map_err(|reason| (row.line, reason)),
+        };
+        match case {
+            Err((line, reason)) => report.broken.push(BrokenRow { line, reason }),
+            Ok(case) => match first_line.get(&case.id.0) {
+                Some(first) => report.broken.push(BrokenRow {
+                    line: case.line,
+                    reason: format!(
+                        "the same case number as line {first} / 与第{first}行工单编号重复"
+                    ),
+                }),
+                None => {
+                    first_line.insert(case.id.0, case.line);
+                    batch.push(case);
+                }
+            },
+        }
+        if batch.len() == BATCH {
+            writer
+                .write(std::mem::take(&mut batch), &mut report)
+                .await?;
+            progress(&report);
+        }
+    }
+    writer.write(batch, &mut report).await?;
+    progress(&report);
+    Ok(report)
+}
+
+/// Numbers, folds and writes batches of cases (or, dry, only counts what it would write).
+struct Writer<'a> {
+    pool: Option<&'a PgPool>,
+    mapping: Option<&'a Mapping>,
+    now: DateTime<Utc>,
+    cal: Option<&'a SlaCalendar>,
+    write: bool,
+    /// The last number of our prefix given on each day.
+    day_seq: HashMap<NaiveDate, u32>,
+    system_user: i64,
+}
+
+impl<'a> Writer<'a> {
+    /// A writer that only checks rows (the first pass of `--strict`).
+    fn checking() -> Self {
+        Self {
+            pool: None,
+            mapping: None,
+            now: DateTime::<Utc>::MIN_UTC,
+            cal: None,
+            write: false,
+            day_seq: HashMap::new(),
+            system_user: 0,
+        }
+    }
+
+    async fn start(
+        pool: &'a PgPool,
+        mapping: &'a Mapping,
+        now: DateTime<Utc>,
+        cal: &'a SlaCalendar,
+        write: bool,
+    ) -> Result<Self, ImportError> {
+        let taken: Vec<(String, i32)> = sqlx::query_as(
+            "SELECT split_part(number, '-', 1), max(split_part(number, '-', 3)::int)
+             FROM cases WHERE split_part(number, '-', 2) = $1 GROUP BY 1",
+        )
+        .bind(mapping.prefix.to_ascii_uppercase())
+        .fetch_all(pool)
+        .await?;
+        let day_seq = taken
+            .into_iter()
+            .filter_map(|(day, max)| {
+                let day = NaiveDate::parse_from_str(&format!("20{day}"), "%Y%m%d").ok()?;
+                Some((day, max as u32))
+            })
+            .collect();
+        let system_user = sqlx::query_scalar("SELECT id FROM users WHERE name = $1")
+            .bind(crate::supervise::SYSTEM_USER)
+            .fetch_one(pool)
+            .await?;
+        Ok(Self {
+            pool: Some(pool),
+            mapping: Some(mapping),
+            now,
+            cal: Some(cal),
+            write,
+            day_seq,
+            system_user,
+        })
+    }
+
+    /// Writes the cases of `batch` not imported before, in one transaction.
+    async fn write(
+        &mut self,
+        batch: Vec<LegacyCase>,
+        report: &mut ImportReport,
+    ) -> Result<(), ImportError> {
+        let (Some(pool), Some(mapping), Some(cal)) = (self.pool, self.mapping, self.cal) else {
+            return Ok(()); // checking only
+        };
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let ids: Vec<Uuid> = batch.iter().map(|c| c.id.0).collect();
+        let present: HashSet<Uuid> = sqlx::query_scalar("SELECT id FROM cases WHERE id = ANY($1)")
+            .bind(&ids)
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .collect();
+        let mut histories = Vec::with_capacity(batch.len());
+        for mut case in batch {
+            if present.contains(&case.id.0) {
+                report.already += 1;
+                continue;
+            }
+            case.intake.number = self.next_number(&mapping.prefix, case.received_at);
+            match case.status {
+                LegacyStatus::Closed => report.closed += 1,
+                _ => report.open += 1,
+            }
+            histories.push(history(case, mapping));
+        }
+        report.imported += histories.len();
+        report.events += histories.iter().map(Vec::len).sum::<usize>();
+        if !self.write || histories.is_empty() {
+            return Ok(());
+        }
+        let mut rows = SnapshotRows::default();
+        for events in &histories {
+            rows.add(events[0].case.0, &CaseState::fold(events), cal);
+        }
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO devices (device_id, user_id) VALUES ($1, $2) ON CONFLICT (device_id) DO NOTHING",
+        )
+        .bind(DEVICE)
+        .bind(self.system_user)
+        .execute(&mut *tx)
+        .await?;
+        // The device row's lock: two imports at once number the device's events one after the other.
+        let mut seq: i64 =
+            sqlx::query_scalar("SELECT last_seq FROM devices WHERE device_id = $1 FOR UPDATE")
+                .bind(DEVICE)
+                .fetch_one(&mut *tx)
+                .await?;
+        let mut csv = Vec::with_capacity(histories.len() * 2 * 1500);
+        for e in histories.iter().flatten() {
+            seq += 1;
+            let body = serde_json::to_string(e).expect("an event serialises");
+            let _ = writeln!(
+                Utf8(&mut csv),
+                "{},{},{DEVICE},{seq},{},{},{},{}",
+                e.id.0,
+                e.case.0,
+                self.system_user,
+                e.at.to_rfc3339(),
+                self.now.to_rfc3339(),
+                quote(&body)
+            );
+        }
+        copy(&mut tx, "COPY events (id, case_id, device_id, device_seq, user_id, at, stored_at, body) FROM STDIN (FORMAT csv)", csv).await?;
+        rows.copy_new(&mut tx).await?;
+        sqlx::query("UPDATE devices SET last_seq = $2 WHERE device_id = $1")
+            .bind(DEVICE)
+            .bind(seq)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("SELECT pg_notify($1, '')")
+            .bind(crate::fanout::CHANNEL)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Our next number of `prefix` on the day `at` falls on (China time).
+    fn next_number(&mut self, prefix: &str, at: DateTime<Utc>) -> CaseNumber {
+        let day = hotline_domain::time::local_date(at);
+        let seq = self.day_seq.entry(day).or_insert(0);
+        *seq += 1;
+        CaseNumber::new(day, prefix, *seq).expect("the mapping's prefix was checked")
+    }
+}
+
+/// The events of one imported case, their ids derived from the case's.
+fn history(case: LegacyCase, mapping: &Mapping) -> Vec<Event> {
+    let LegacyCase {
+        id,
+        received_at,
+        mut intake,
+        status,
+        bureau,
+        result,
+        closed_at,
+        ..
+    } = case;
+    let event = |step: &str, at: DateTime<Utc>, seen: u32, body: EventBody| Event {
+        id: EventId(Uuid::new_v5(&id.0, step.as_bytes())),
+        case: id,
+        at,
+        actor: Actor {
+            user: crate::supervise::SYSTEM_USER.into(),
+            role: Role::System,
+            bureau: None,
+        },
+        device: DeviceId(DEVICE.into()),
+        seen,
+        body,
+    };
+    if status == LegacyStatus::Closed {
+        intake.clocks.clear();
+    }
+    let mut events = vec![event(
+        "received",
+        received_at,
+        0,
+        EventBody::Received(Box::new(intake)),
+    )];
+    let system = &mapping.system;
+    match (status, bureau) {
+        (LegacyStatus::Dispatched, Some(bureau)) => events.push(event(
+            "dispatched",
+            received_at,
+            1,
+            EventBody::Dispatched {
+                bureau,
+                note: format!("{system}派单，随历史数据导入"),
+            },
+        )),
+        (LegacyStatus::Closed, bureau) => {
+            let by = bureau
+                .map(|b| format!("（承办单位 {}）", b.0))
+                .unwrap_or_default();
+            events.push(event(
+                "closed",
+                closed_at.unwrap_or(received_at),
+                1,
+                EventBody::Closed {
+                    note: format!("{system}已办结{by}：{result}"),
+                },
+            ))
+        }
+        _ => {}
+    }
+    events
+}
+
+/// `write!` into a byte buffer.
+struct Utf8<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for Utf8<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
