@@ -186,6 +186,18 @@ pub async fn search(
     Ok(())
 }
 
+/// The caller's earlier cases, as intake lists them (the desk's 来电历史).
+pub async fn caller(
+    store: &LocalStore,
+    phone: &str,
+    json: bool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let rows = store.caller_history(phone, 50).await?;
+    emit(&rows_out(&rows, json, now))?;
+    Ok(())
+}
+
 /// Bureau codes are short machine codes (HRSS, 4401-MARKET).
 fn bureau_code(s: &str) -> Result<BureauCode, BadInput> {
     let ok = (1..=32).contains(&s.len())

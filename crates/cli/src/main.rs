@@ -78,6 +78,13 @@ enum Command {
     /// The knowledge base: import articles (JSON {"articles": [...]})
     #[command(subcommand)]
     Kb(KbCommand),
+    /// A caller's earlier cases, newest first: what intake shows for the number (来电历史),
+    /// those brought over from the former system included
+    Caller {
+        phone: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Search case text, numbers and phone numbers (Chinese terms of any length)
     Search {
         text: String,
@@ -207,6 +214,7 @@ fn run_async(
                 case_cmd::queue(&store, filter, json, now).await
             }
             Command::Search { text, json } => case_cmd::search(&store, &text, json, now).await,
+            Command::Caller { phone, json } => case_cmd::caller(&store, &phone, json, now).await,
             Command::Login(a) => sync_cmd::login(a, &mut store, now).await,
             Command::Sync(a) => sync_cmd::sync(a, &store, calendars, &cal, clock).await,
             Command::Demo { cases, open } => desk_cmd::demo(&store, &cal, now, cases, open).await,

@@ -5,9 +5,12 @@
 //! Each row becomes a case of ours written as events from the `legacy-import` device: `received`
 //! (the call, resolved by the policy in force when it came in, marked with the former system and
 //! its number there, which stays searchable), then `dispatched` for a case still with a bureau, or
-//! `closed` for a finished one (a finished case carries no clocks of ours: its deadlines were the
-//! former system's to judge). Ids come from the former number, so importing a file again adds
-//! nothing; the cases are folded by the domain and written with COPY in batches, like seed-demo.
+//! `closed` for a finished one. An imported case runs no clocks of ours, open or closed: its
+//! deadlines were set in the former system, with extensions and pauses an export does not carry,
+//! and counting ours from its receipt would show breaches that never happened (and set the
+//! escalation ladder on thousands of them at once). Ids come from the former number, so importing
+//! a file again adds nothing; the cases are folded by the domain and written with COPY in
+//! batches, like seed-demo.
 
 pub mod mapping;
 mod row;
@@ -359,9 +362,7 @@ fn history(case: LegacyCase, mapping: &Mapping) -> Vec<Event> {
         seen,
         body,
     };
-    if status == LegacyStatus::Closed {
-        intake.clocks.clear();
-    }
+    intake.clocks.clear();
     let mut events = vec![event(
         "received",
         received_at,

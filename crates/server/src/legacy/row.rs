@@ -151,8 +151,8 @@ impl Context<'_> {
         })
     }
 
-    /// The row's call resolved by the policy in force when it was received (its clocks run from
-    /// then), marked as the former system's case.
+    /// The row's call resolved by the policy in force when it was received (its kind, category
+    /// and caller checked as a seat's would be), marked as the former system's case.
     fn intake(&self, row: &Row, received_at: DateTime<Utc>) -> Result<Intake, String> {
         let f = self.fields;
         let get = |i: usize| row.cells.get(i).map(|s| s.trim()).unwrap_or_default();
