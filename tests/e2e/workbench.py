@@ -210,6 +210,17 @@ def run(bins, shots, work, env, procs):
     with open(roster_csv, "w") as f:
         f.write(f"day,shift,start,end,position,user\n{today},全天,00:00,00:00,值班长,super1\n{today},早班,08:00,16:00,A区01席,seat1\n")
     subprocess.run([server_bin, "roster", "import", roster_csv], check=True, env=senv, stdout=subprocess.DEVNULL)
+    # The centre's history from its former system: two finished cases of one caller (the mapping
+    # is scripts/legacy-sample's; its bureau column may hold our codes).
+    subprocess.run([os.path.join(ROOT, "scripts/legacy-sample"), "--rows", "1", "--dir", os.path.join(work, "legacy")],
+                   check=True, stdout=subprocess.DEVNULL)
+    legacy_csv = os.path.join(work, "legacy", "old.csv")
+    with open(legacy_csv, "w") as f:
+        f.write("工单编号,受理时间,工单类型,业务分类,来电号码,来电人,所属区县,事发地址,诉求内容,紧急程度,工单状态,承办单位,办理结果,办结时间\n"
+                "GZ2025-0100001,2025-03-04 09:12:00,投诉,市场监管,13900001111,赵先生,天河区,天河区天河路1号,商家拒不退款,,已办结,MARKET,已协调退款,2025-03-10 16:00:00\n"
+                "GZ2026-0200002,2026-06-18 15:40:00,咨询,社会保障,13900001111,赵先生,天河区,,社保转移手续,,已归档,,已当场答复,2026-06-18 15:45:00\n")
+    subprocess.run([server_bin, "import", "legacy", legacy_csv, "--mapping", os.path.join(work, "legacy", "mapping.toml")],
+                   check=True, env=senv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     port = free_port()
     server = f"http://127.0.0.1:{port}"
     # Supervision passes every 2 s (the escalation ladder of the late faults below acts at once).
@@ -288,6 +299,13 @@ def run(bins, shots, work, env, procs):
     seat.click("[data-testid=record]")
     seat.wait_until(lambda: "请输入来电号码" in seat.content("em.field-error[data-field=phone]"), what="an empty phone refused")
     check("an empty phone is refused in Chinese", True)
+
+    step("a caller of the former system: intake shows the history brought over with the centre's old cases")
+    seat.type("input[name=phone]", "13900001111")
+    seat.wait_until(lambda: len(seat.find_all("[data-testid=caller-history] li[data-number*='-LG-']")) == 2, what="the imported history")
+    imported = seat.content("[data-testid=caller-history]")
+    check("the caller's two imported cases show in intake's history", "投诉" in imported and "咨询" in imported, imported)
+    seat.type("input[name=phone]", "")
 
     step("first call: a consultation answered on the spot from a knowledge suggestion")
     seat.type("input[name=phone]", "138-1234-5678")

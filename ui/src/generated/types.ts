@@ -604,7 +604,12 @@ answerable_on_spot: boolean,
 /**
  * The clocks this case runs, resolved from the policy at intake.
  */
-clocks: Array<ClockSpec>, };
+clocks: Array<ClockSpec>, 
+/**
+ * Brought over from the centre's former system (`hotline-server import legacy`), not
+ * received by a seat: where it came from and its number there (searchable).
+ */
+legacy?: LegacyOrigin, };
 
 export type IntakeForm = { phone: string, name: string, kind: string, category: string, district: string, address: string, description: string, 
 /**
@@ -635,6 +640,8 @@ answerable_on_spot: boolean,
  * Carries a fault level A–D or a service level 1–4.
  */
 has_level: boolean, };
+
+export type LegacyOrigin = { system: string, number: string, };
 
 export type Level = "A" | "B" | "C" | "D" | "1" | "2" | "3" | "4";
 
