@@ -9,6 +9,7 @@
 //!   pull, as before the live pages;
 //! - **into the store**: `LIVE_FULL` (default 50) of the seats also apply each page to their own
 //!   SQLite store, as the desk does, and are timed until the case is in it.
+//!
 //! On one 2-core machine the 2,000 seats' own work (parsing; for the full seats, folding and
 //! writing SQLite) shares the cores with the servers and PostgreSQL, while on a centre's floor each
 //! seat has its own machine: so each mode also prints the CPU time per delivery, split between

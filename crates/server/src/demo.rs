@@ -16,7 +16,7 @@ use sqlx::PgPool;
 use uuid::{NoContext, Timestamp, Uuid};
 
 use crate::admin::{self, AdminError};
-use crate::snapshot::{copy, quote, SnapshotRows};
+use crate::snapshot::{quote, SnapshotRows};
 
 /// Bureaus of a city (Guangzhou-like), with the categories they handle.
 const BUREAUS: &[(&str, &str, &[&str])] = &[
@@ -183,6 +183,9 @@ pub async fn seed(
     let mut last_complaint = BTreeMap::new();
     const BATCH: usize = 5_000;
     let mut made = 0;
+    // Each batch's device sequence numbers are given here, in memory, so batches may be
+    // written side by side.
+    let mut bulk = crate::bulk::BulkWriter::new(pool);
     while made < cases {
         let n = BATCH.min(cases - made);
         let mut events_csv = Vec::with_capacity(n * 4 * 1500);
@@ -217,14 +220,11 @@ pub async fn seed(
             summary.cases += 1;
             in_batch += 1;
         }
-        let mut conn = pool.acquire().await?;
-        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        copy(&mut tx, "COPY events (id, case_id, device_id, device_seq, user_id, at, stored_at, body) FROM STDIN (FORMAT csv)", events_csv).await?;
-        rows.copy_new(&mut tx).await?;
-        tx.commit().await?;
+        bulk.write(events_csv, rows).await?;
         made += n;
         progress(made);
     }
+    bulk.finish().await?;
     for (device, seq) in log.device_seq {
         sqlx::query(
             "INSERT INTO devices (device_id, last_seq) VALUES ($1, $2)

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod backup;
+pub mod bulk;
 mod bureau_steps;
 pub mod calendar;
 pub mod centre_policy;

@@ -29,7 +29,8 @@ use serde::Serialize;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::snapshot::{copy, quote, SnapshotRows};
+use crate::bulk::BulkWriter;
+use crate::snapshot::{quote, SnapshotRows};
 use mapping::{LegacyStatus, Mapping};
 use row::{Context, Fields, LegacyCase};
 
@@ -177,6 +178,7 @@ async fn read_all(
         }
     }
     writer.write(batch, &mut report).await?;
+    writer.finish().await?;
     progress(&report);
     Ok(report)
 }
@@ -191,6 +193,8 @@ struct Writer<'a> {
     /// The last number of our prefix given on each day.
     day_seq: HashMap<NaiveDate, u32>,
     system_user: i64,
+    /// Batches being written: the next batch is read, checked and folded meanwhile.
+    bulk: Option<BulkWriter>,
 }
 
 impl<'a> Writer<'a> {
@@ -204,6 +208,7 @@ impl<'a> Writer<'a> {
             write: false,
             day_seq: HashMap::new(),
             system_user: 0,
+            bulk: None,
         }
     }
 
@@ -232,6 +237,15 @@ impl<'a> Writer<'a> {
             .bind(crate::supervise::SYSTEM_USER)
             .fetch_one(pool)
             .await?;
+        if write {
+            sqlx::query(
+                "INSERT INTO devices (device_id, user_id) VALUES ($1, $2) ON CONFLICT (device_id) DO NOTHING",
+            )
+            .bind(DEVICE)
+            .bind(system_user)
+            .execute(pool)
+            .await?;
+        }
         Ok(Self {
             pool: Some(pool),
             mapping: Some(mapping),
@@ -240,6 +254,7 @@ impl<'a> Writer<'a> {
             write,
             day_seq,
             system_user,
+            bulk: Some(BulkWriter::new(pool)),
         })
     }
 
@@ -276,7 +291,7 @@ impl<'a> Writer<'a> {
             histories.push(history(case, mapping));
         }
         report.imported += histories.len();
-        report.events += histories.iter().map(Vec::len).sum::<usize>();
+        report.events += event_count(&histories) as usize;
         if !self.write || histories.is_empty() {
             return Ok(());
         }
@@ -284,20 +299,26 @@ impl<'a> Writer<'a> {
         for events in &histories {
             rows.add(events[0].case.0, &CaseState::fold(events), cal);
         }
-        let mut tx = pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO devices (device_id, user_id) VALUES ($1, $2) ON CONFLICT (device_id) DO NOTHING",
+        // The device's sequence numbers for the batch, taken at once: batches written side by
+        // side do not wait on the device row (a failed batch leaves a gap, which nothing minds:
+        // no seat pushes as this device).
+        let count = event_count(&histories);
+        let last: i64 = sqlx::query_scalar(
+            "UPDATE devices SET last_seq = last_seq + $2 WHERE device_id = $1 RETURNING last_seq",
         )
         .bind(DEVICE)
-        .bind(self.system_user)
-        .execute(&mut *tx)
+        .bind(count)
+        .fetch_one(pool)
         .await?;
-        // The device row's lock: two imports at once number the device's events one after the other.
-        let mut seq: i64 =
-            sqlx::query_scalar("SELECT last_seq FROM devices WHERE device_id = $1 FOR UPDATE")
-                .bind(DEVICE)
-                .fetch_one(&mut *tx)
-                .await?;
+        let csv = self.events_csv(&histories, last - count);
+        if let Some(bulk) = &mut self.bulk {
+            bulk.write(csv, rows).await?;
+        }
+        Ok(())
+    }
+
+    /// The COPY rows of `histories`' events, numbered after `seq`.
+    fn events_csv(&self, histories: &[Vec<Event>], mut seq: i64) -> Vec<u8> {
         let mut csv = Vec::with_capacity(histories.len() * 2 * 1500);
         for e in histories.iter().flatten() {
             seq += 1;
@@ -313,18 +334,14 @@ impl<'a> Writer<'a> {
                 quote(&body)
             );
         }
-        copy(&mut tx, "COPY events (id, case_id, device_id, device_seq, user_id, at, stored_at, body) FROM STDIN (FORMAT csv)", csv).await?;
-        rows.copy_new(&mut tx).await?;
-        sqlx::query("UPDATE devices SET last_seq = $2 WHERE device_id = $1")
-            .bind(DEVICE)
-            .bind(seq)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("SELECT pg_notify($1, '')")
-            .bind(crate::fanout::CHANNEL)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        csv
+    }
+
+    /// Waits for every batch being written.
+    async fn finish(&mut self) -> Result<(), ImportError> {
+        if let Some(bulk) = &mut self.bulk {
+            bulk.finish().await?;
+        }
         Ok(())
     }
 
@@ -335,6 +352,10 @@ impl<'a> Writer<'a> {
         *seq += 1;
         CaseNumber::new(day, prefix, *seq).expect("the mapping's prefix was checked")
     }
+}
+
+fn event_count(histories: &[Vec<Event>]) -> i64 {
+    histories.iter().map(Vec::len).sum::<usize>() as i64
 }
 
 /// The events of one imported case, their ids derived from the case's.
