@@ -6,7 +6,7 @@ use hotline_domain::case::CaseState;
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
-use crate::snapshot::{copy, csv_line, quote};
+use crate::snapshot::{csv_line, quote};
 
 #[derive(Default)]
 pub(crate) struct StepColumns {
@@ -55,11 +55,8 @@ impl StepColumns {
         Ok(())
     }
 
-    /// Writes the steps of cases new to the database with COPY.
-    pub(crate) async fn copy_new(
-        self,
-        tx: &mut Transaction<'_, Postgres>,
-    ) -> Result<(), sqlx::Error> {
+    /// The COPY statement and rows of the steps of cases new to the database.
+    pub(crate) fn copy_rows(self) -> (&'static str, Vec<u8>) {
         let mut out = Vec::with_capacity(self.case.len() * 100);
         for i in 0..self.case.len() {
             csv_line(
@@ -74,11 +71,9 @@ impl StepColumns {
                 ],
             );
         }
-        copy(
-            tx,
+        (
             "COPY bureau_steps (case_id, seq, at, bureau, step, kind) FROM STDIN (FORMAT csv)",
             out,
         )
-        .await
     }
 }

@@ -181,7 +181,7 @@ pub async fn seed(
     let mut log = EventLog::load(pool).await?;
     let mut seat_day_seq = taken_numbers(pool, existing_cases).await?;
     let mut last_complaint = BTreeMap::new();
-    const BATCH: usize = 5_000;
+    const BATCH: usize = 1_000;
     let mut made = 0;
     // Each batch's device sequence numbers are given here, in memory, so batches may be
     // written side by side.

@@ -8,6 +8,8 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use hotline_server::legacy::{self, mapping::Mapping, ImportReport, Options};
 
+/// Progress is told each time this many more rows are read.
+const PROGRESS_EVERY: usize = 10_000;
 /// How many broken rows are printed one per line before the rest are only counted.
 const SHOWN: usize = 1_000;
 
@@ -25,7 +27,12 @@ pub async fn legacy(
     let mapping = Mapping::load(mapping).map_err(refusal)?;
     let cal = hotline_server::calendar::load_sla(pool).await?;
     let started = Instant::now();
+    let mut next = PROGRESS_EVERY;
     let report = legacy::import(pool, file, &mapping, options, now, &cal, &mut |r| {
+        if r.rows < next {
+            return;
+        }
+        next = (r.rows / PROGRESS_EVERY + 1) * PROGRESS_EVERY;
         eprintln!(
             "read {} rows: {} cases {}, {} already there, {} broken / 已读{}行",
             r.rows,

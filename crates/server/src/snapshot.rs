@@ -64,6 +64,18 @@ pub async fn refold_many(
 /// The snapshot rows of a batch of cases — `cases`, `clock_runs`, `callbacks`, `case_bureaus` —
 /// derived from each folded state in one place and written by one of two statements: an upsert
 /// (a push, a refold) or COPY (cases new to the database: seed-demo's bulk load).
+/// COPY statements with their CSV rows, ready to send.
+pub struct CopyRows(Vec<(&'static str, Vec<u8>)>);
+
+impl CopyRows {
+    pub async fn send(self, tx: &mut Transaction<'_, Postgres>) -> Result<(), sqlx::Error> {
+        for (statement, data) in self.0 {
+            copy(tx, statement, data).await?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Default)]
 pub struct SnapshotRows {
     c: Columns,
@@ -259,9 +271,16 @@ impl SnapshotRows {
         steps.upsert(tx, &c.id).await
     }
 
-    /// Writes the rows of cases new to the database with COPY (seed-demo's bulk load: several
-    /// times faster than the upsert, and there is nothing to replace).
+    /// Writes the rows of cases new to the database with COPY (seed-demo's and the import's bulk
+    /// load: several times faster than the upsert, and there is nothing to replace).
     pub async fn copy_new(self, tx: &mut Transaction<'_, Postgres>) -> Result<(), sqlx::Error> {
+        self.copy_rows().send(tx).await
+    }
+
+    /// The COPY data of [`SnapshotRows::copy_new`], made before any transaction begins: a bulk
+    /// writer's transaction then lasts only as long as PostgreSQL takes to store it, and holds
+    /// back other seats' pulls (which wait for older transactions) no longer than that.
+    pub fn copy_rows(self) -> CopyRows {
         let Self {
             c,
             runs,
@@ -269,6 +288,7 @@ impl SnapshotRows {
             bureaus,
             steps,
         } = self;
+        let mut copies = Vec::with_capacity(5);
         let time = |t: &Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
         let mut out = Vec::with_capacity(c.id.len() * 3000);
         for i in 0..c.id.len() {
@@ -307,8 +327,8 @@ impl SnapshotRows {
                 ],
             );
         }
-        copy(tx, "COPY cases (id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, search_tokens, search_text,
-                               channel, bureau, first_replied_at, closed_at, on_spot, facts_version, due_provisional, supervise_at, street) FROM STDIN (FORMAT csv, NULL '')", out).await?;
+        copies.push(("COPY cases (id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, search_tokens, search_text,
+                               channel, bureau, first_replied_at, closed_at, on_spot, facts_version, due_provisional, supervise_at, street) FROM STDIN (FORMAT csv, NULL '')", out));
         let mut out = Vec::with_capacity(runs.case.len() * 120);
         for i in 0..runs.case.len() {
             csv_line(
@@ -328,7 +348,7 @@ impl SnapshotRows {
                 ],
             );
         }
-        copy(tx, "COPY clock_runs (case_id, clock, bureau, run, kind, started_at, due_at, stopped_at, cancelled, provisional) FROM STDIN (FORMAT csv, NULL '')", out).await?;
+        copies.push(("COPY clock_runs (case_id, clock, bureau, run, kind, started_at, due_at, stopped_at, cancelled, provisional) FROM STDIN (FORMAT csv, NULL '')", out));
         let mut out = Vec::with_capacity(calls.case.len() * 100);
         for i in 0..calls.case.len() {
             csv_line(
@@ -343,12 +363,10 @@ impl SnapshotRows {
                 ],
             );
         }
-        copy(
-            tx,
+        copies.push((
             "COPY callbacks (case_id, seq, at, satisfaction, bureau, kind) FROM STDIN (FORMAT csv)",
             out,
-        )
-        .await?;
+        ));
         let mut out = Vec::with_capacity(bureaus.case.len() * 60);
         for i in 0..bureaus.case.len() {
             csv_line(
@@ -360,13 +378,12 @@ impl SnapshotRows {
                 ],
             );
         }
-        copy(
-            tx,
+        copies.push((
             "COPY case_bureaus (case_id, bureau, status) FROM STDIN (FORMAT csv)",
             out,
-        )
-        .await?;
-        steps.copy_new(tx).await
+        ));
+        copies.push(steps.copy_rows());
+        CopyRows(copies)
     }
 }
 

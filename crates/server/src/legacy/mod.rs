@@ -36,7 +36,7 @@ use row::{Context, Fields, LegacyCase};
 
 /// The device every imported event is recorded from.
 pub const DEVICE: &str = "legacy-import";
-const BATCH: usize = 5_000;
+const BATCH: usize = 1_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
