@@ -5,18 +5,18 @@
 //! `cargo bench -p hotline-cli --bench sync_drain` (uses DATABASE_URL or starts scripts/pg).
 //! Results: docs/BENCHMARKS.md.
 
+mod support;
+
 use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::Utc;
-use hotline_client::secret::Secret;
-use hotline_client::store::{LocalStore, NewCase};
+use hotline_client::store::NewCase;
 use hotline_client::sync::{sync_once, ServerApi};
-use hotline_client::{CalendarStore, DataDir};
-use hotline_domain::case::{BureauCode, Channel, EventBody, Role};
+use hotline_client::CalendarStore;
+use hotline_domain::case::{BureauCode, Channel, EventBody};
 use hotline_domain::sla::{SlaCalendar, SlaSettings};
 use hotline_domain::time::Clock;
-use hotline_domain::wire::LoginRequest;
 use hotline_server::state::AppState;
 use hotline_server::{admin, api, MIGRATOR};
 use sqlx::postgres::PgPoolOptions;
@@ -94,29 +94,8 @@ async fn main() {
     tokio::spawn(async move { axum::serve(listener, api::router(state)).await.unwrap() });
 
     let dir = tempfile::tempdir().unwrap();
-    let mut store = LocalStore::open(&DataDir::resolve(Some(dir.path().to_owned())), now)
-        .await
-        .unwrap();
     let server = ServerApi::new(&format!("http://{addr}"), std::sync::Arc::new(Now)).unwrap();
-    let login = server
-        .login(&LoginRequest {
-            user: "seat1".into(),
-            password: "bench-password".into(),
-            device_id: store.identity().device_id.clone(),
-        })
-        .await
-        .unwrap();
-    store
-        .adopt_login(
-            server.base(),
-            "seat1",
-            Role::Seat,
-            None,
-            login.seat_code.as_deref(),
-        )
-        .await
-        .unwrap();
-    let token = Secret::new(login.token);
+    let (store, token) = support::seat(&server, dir.path(), "seat1", now).await;
 
     // The backlog, recorded "offline" (nothing talks to the server while it is made).
     let t0 = Instant::now();

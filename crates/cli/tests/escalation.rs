@@ -8,7 +8,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::{database, free_port, psql, server_admin, Seat, Server};
+use support::{add_user, database, free_port, psql, server_admin, Seat, Server};
 
 fn setup(db: &str) {
     server_admin(db, &["migrate"], "");
@@ -17,20 +17,7 @@ fn setup(db: &str) {
         ("lead1", "supervisor", "Z001"),
         ("lead2", "supervisor", "Z002"),
     ] {
-        server_admin(
-            db,
-            &[
-                "user",
-                "add",
-                name,
-                "--role",
-                role,
-                "--seat-code",
-                code,
-                "--password-stdin",
-            ],
-            "pass-word-1",
-        );
+        add_user(db, name, role, code, "pass-word-1");
     }
     // Saturday 28 November 2026: lead2 is the duty supervisor (值班长) of the day shift.
     let roster = std::env::temp_dir().join(format!("roster-{}.csv", uuid::Uuid::new_v4().simple()));

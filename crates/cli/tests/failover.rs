@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-use support::{free_port, psql, server_admin, Seat, Server};
+use support::{add_user, free_port, psql, server_admin, Seat, Server};
 
 /// A throwaway cluster of `scripts/pg` on its own port, destroyed with the test.
 struct Cluster {
@@ -22,18 +22,7 @@ struct Cluster {
 
 impl Cluster {
     fn pg(&self, args: &[&str]) -> String {
-        let out = Command::new("bash")
-            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pg"))
-            .args(args)
-            .env("HOTLINE_PG_PORT", self.port.to_string())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "scripts/pg {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+        support::pg(args, Some(&self.port.to_string()))
     }
 
     fn primary() -> Self {
@@ -76,20 +65,7 @@ impl Drop for Running {
 fn setup(db: &str) {
     server_admin(db, &["migrate"], "");
     for (name, code) in [("seat1", "A001"), ("seat2", "A002"), ("seat3", "A003")] {
-        server_admin(
-            db,
-            &[
-                "user",
-                "add",
-                name,
-                "--role",
-                "seat",
-                "--seat-code",
-                code,
-                "--password-stdin",
-            ],
-            "pass-word-1",
-        );
+        add_user(db, name, "seat", code, "pass-word-1");
     }
 }
 

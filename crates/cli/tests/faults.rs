@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use support::{database_on, free_port, pg, psql, server_admin, Seat, Server};
+use support::{add_user, database_on, free_port, pg, psql, server_admin, Seat, Server};
 
 const PG_PORT: &str = "54339";
 
@@ -127,22 +127,9 @@ fn new_cases(seat: &Seat, n: usize, tag: usize) {
 
 #[test]
 fn kills_dropped_answers_and_restarts_lose_nothing_and_apply_nothing_twice() {
-    let db = database_on(&pg("start", Some(PG_PORT)));
+    let db = database_on(&pg(&["start"], Some(PG_PORT)));
     server_admin(&db, &["migrate"], "");
-    server_admin(
-        &db,
-        &[
-            "user",
-            "add",
-            "seat1",
-            "--role",
-            "seat",
-            "--seat-code",
-            "F001",
-            "--password-stdin",
-        ],
-        "seat-password",
-    );
+    add_user(&db, "seat1", "seat", "F001", "seat-password");
     let port = free_port();
     let server = Server::start(&db, port);
     let (proxy, dropped) = start_dropping_proxy(port);
@@ -195,7 +182,7 @@ fn kills_dropped_answers_and_restarts_lose_nothing_and_apply_nothing_twice() {
     std::thread::sleep(Duration::from_millis(500));
     let server = Server::start(&db, port);
     new_cases(&seat, 5, 92);
-    pg("restart", Some(PG_PORT));
+    pg(&["restart"], Some(PG_PORT));
     new_cases(&seat, 5, 93);
 
     // The watcher drains everything by itself (no user action), within a minute. The seat's own

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use support::{bin, database, free_port, psql, server_admin, Seat, Server};
+use support::{add_user, bin, database, free_port, psql, server_admin, Seat, Server};
 
 /// `scripts/legacy-sample --rows ROWS --seed SEED --dir DIR`.
 fn sample(dir: &Path, rows: usize, seed: u64) {
@@ -230,20 +230,7 @@ fn a_seat_taking_a_call_from_an_imported_caller_sees_their_history() {
     let dir = tempfile::tempdir().unwrap();
     sample(dir.path(), 3_000, 7);
     centre(&db, dir.path());
-    server_admin(
-        &db,
-        &[
-            "user",
-            "add",
-            "seat1",
-            "--role",
-            "seat",
-            "--seat-code",
-            "A001",
-            "--password-stdin",
-        ],
-        "pass-word-1",
-    );
+    add_user(&db, "seat1", "seat", "A001", "pass-word-1");
     let out = import(&db, &dir.path().join("legacy.csv"), dir.path(), &[]);
     assert!(out.status.success());
     // The caller who called most often, and one of the workbook's rows for the same number.

@@ -349,7 +349,7 @@ async fn seat_view(
 }
 
 async fn agree(plans: Vec<Plan>) {
-    let base = std::env::var("DATABASE_URL").unwrap_or_else(|_| support::pg("start", None));
+    let base = std::env::var("DATABASE_URL").unwrap_or_else(|_| support::pg(&["start"], None));
     let url = support::database_on(&base);
     let pool = PgPoolOptions::new()
         .max_connections(10)

@@ -5,26 +5,13 @@ mod support;
 
 use std::process::Command;
 
-use support::{bin, database, free_port, server_admin, Server};
+use support::{add_user, bin, database, free_port, server_admin, Server};
 
 #[test]
 fn login_keeps_the_token_in_secret_service_and_sync_uses_it() {
     let db = database();
     server_admin(&db, &["migrate"], "");
-    server_admin(
-        &db,
-        &[
-            "user",
-            "add",
-            "seat1",
-            "--role",
-            "seat",
-            "--seat-code",
-            "K001",
-            "--password-stdin",
-        ],
-        "seat-password",
-    );
+    add_user(&db, "seat1", "seat", "K001", "seat-password");
     let port = free_port();
     let _server = Server::start(&db, port);
     let data = tempfile::tempdir().unwrap();

@@ -7,7 +7,7 @@ mod support;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{database, free_port, psql, server_admin, server_output, Seat, Server};
+use support::{add_user, database, free_port, psql, server_admin, server_output, Seat, Server};
 
 fn setup(db: &str) {
     server_admin(db, &["migrate"], "");
@@ -18,34 +18,8 @@ fn setup(db: &str) {
     )
     .unwrap();
     server_admin(db, &["bureau", "import", csv.to_str().unwrap()], "");
-    server_admin(
-        db,
-        &[
-            "user",
-            "add",
-            "seat1",
-            "--role",
-            "seat",
-            "--seat-code",
-            "A017",
-            "--password-stdin",
-        ],
-        "seat-password",
-    );
-    server_admin(
-        db,
-        &[
-            "user",
-            "add",
-            "hrss1",
-            "--role",
-            "bureau",
-            "--bureau",
-            "HRSS",
-            "--password-stdin",
-        ],
-        "hrss-password",
-    );
+    add_user(db, "seat1", "seat", "A017", "seat-password");
+    add_user(db, "hrss1", "bureau", "HRSS", "hrss-password");
 }
 
 /// A centre on a running server: seat1 (a seat) and hrss1 (the HRSS bureau), both logged in.
@@ -572,20 +546,7 @@ fn a_seat_that_wrote_no_clocks_counts_the_policys_after_its_next_sync() {
 fn a_policy_version_saved_on_the_server_applies_on_every_seat_to_calls_received_after_it() {
     let db = database();
     setup(&db);
-    server_admin(
-        &db,
-        &[
-            "user",
-            "add",
-            "seat2",
-            "--role",
-            "seat",
-            "--seat-code",
-            "A018",
-            "--password-stdin",
-        ],
-        "seat2-password",
-    );
+    add_user(&db, "seat2", "seat", "A018", "seat2-password");
     let port = free_port();
     let root = tempfile::tempdir().unwrap();
     let (seat, stale, bureau) = (

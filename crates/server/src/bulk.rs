@@ -5,10 +5,14 @@
 //! bulk transaction holds back the seats' live delivery while it runs: its data is made before it
 //! begins, and callers keep batches small (1,000 cases: a fraction of a second of COPY).
 
+use std::io::Write as _;
+
+use chrono::{DateTime, Utc};
+use hotline_domain::case::Event;
 use sqlx::PgPool;
 use tokio::task::JoinSet;
 
-use crate::snapshot::{copy, CopyRows, SnapshotRows};
+use crate::snapshot::{copy, quote, CopyRows, SnapshotRows};
 
 const AT_ONCE: usize = 2;
 
@@ -51,6 +55,29 @@ impl BulkWriter {
             None => Ok(()),
         }
     }
+}
+
+/// Appends `e` to `csv` as one COPY row of `events` (what `BulkWriter::write` takes): sent by
+/// `device` as its `seq`th step, in the name of the user numbered `user`, stored at `stored_at`.
+pub fn event_row(
+    csv: &mut Vec<u8>,
+    e: &Event,
+    device: &str,
+    seq: i64,
+    user: i64,
+    stored_at: DateTime<Utc>,
+) {
+    let body = serde_json::to_string(e).expect("an event serialises");
+    writeln!(
+        csv,
+        "{},{},{device},{seq},{user},{},{},{}",
+        e.id.0,
+        e.case.0,
+        e.at.to_rfc3339(),
+        stored_at.to_rfc3339(),
+        quote(&body)
+    )
+    .expect("writing to memory does not fail");
 }
 
 /// One batch in one transaction; the live streams are told when it commits.

@@ -16,7 +16,7 @@ use sqlx::PgPool;
 use uuid::{NoContext, Timestamp, Uuid};
 
 use crate::admin::{self, AdminError};
-use crate::snapshot::{quote, SnapshotRows};
+use crate::snapshot::SnapshotRows;
 
 /// Bureaus of a city (Guangzhou-like), with the categories they handle.
 const BUREAUS: &[(&str, &str, &[&str])] = &[
@@ -286,7 +286,7 @@ impl EventLog {
     /// Writes `events` as COPY rows of `events`; returns how many.
     fn add(&mut self, events: &[Event], csv: &mut Vec<u8>) -> usize {
         for e in events {
-            let device = e.device.0.clone();
+            let device = &e.device.0;
             let seq = self.device_seq.entry(device.clone()).or_insert(0);
             *seq += 1;
             let user = self
@@ -294,20 +294,8 @@ impl EventLog {
                 .get(&e.actor.user)
                 .copied()
                 .unwrap_or_default();
-            let body = serde_json::to_string(e).expect("serialises");
             // A demonstration's steps reached the server as they happened.
-            let _ = writeln!(
-                WriteVec(csv),
-                "{},{},{},{},{},{},{},{}",
-                e.id.0,
-                e.case.0,
-                device,
-                seq,
-                user,
-                e.at.to_rfc3339(),
-                e.at.to_rfc3339(),
-                quote(&body)
-            );
+            crate::bulk::event_row(csv, e, device, *seq, user, e.at);
         }
         events.len()
     }
@@ -1056,13 +1044,4 @@ fn v7(at: DateTime<Utc>, rng: &mut Rng) -> Uuid {
     bytes[8..16].copy_from_slice(&b);
     bytes[8] = (bytes[8] & 0x3F) | 0x80; // the RFC 4122 variant
     Uuid::from_bytes(bytes)
-}
-
-struct WriteVec<'a>(&'a mut Vec<u8>);
-
-impl std::fmt::Write for WriteVec<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.extend_from_slice(s.as_bytes());
-        Ok(())
-    }
 }

@@ -25,18 +25,18 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// `scripts/pg ACTION` on the cluster at `port` (None: the default test cluster).
-pub fn pg(action: &str, port: Option<&str>) -> String {
+/// `scripts/pg ARGS` on the cluster at `port` (None: the default test cluster).
+pub fn pg(args: &[&str], port: Option<&str>) -> String {
     let mut c = Command::new("bash");
     c.arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/pg"))
-        .arg(action);
+        .args(args);
     if let Some(p) = port {
         c.env("HOTLINE_PG_PORT", p);
     }
     let out = c.output().unwrap();
     assert!(
         out.status.success(),
-        "scripts/pg {action}: {}",
+        "scripts/pg {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
@@ -65,7 +65,7 @@ pub fn database_on(base: &str) -> String {
 
 /// A new database on the test cluster (DATABASE_URL, else scripts/pg).
 pub fn database() -> String {
-    database_on(&std::env::var("DATABASE_URL").unwrap_or_else(|_| pg("start", None)))
+    database_on(&std::env::var("DATABASE_URL").unwrap_or_else(|_| pg(&["start"], None)))
 }
 
 pub struct Server {
@@ -166,6 +166,30 @@ pub fn server_admin(db: &str, args: &[&str], stdin: &str) {
         .write_all(stdin.as_bytes())
         .unwrap();
     assert!(child.wait().unwrap().success(), "hotline-server {args:?}");
+}
+
+/// `hotline-server user add NAME --role ROLE` with its place: `--bureau CODE` for a bureau's user,
+/// `--seat-code CODE` for everyone else; the password on standard input.
+pub fn add_user(db: &str, name: &str, role: &str, code: &str, password: &str) {
+    let place = if role == "bureau" {
+        "--bureau"
+    } else {
+        "--seat-code"
+    };
+    server_admin(
+        db,
+        &[
+            "user",
+            "add",
+            name,
+            "--role",
+            role,
+            place,
+            code,
+            "--password-stdin",
+        ],
+        password,
+    );
 }
 
 pub struct Seat {

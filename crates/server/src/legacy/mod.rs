@@ -17,7 +17,6 @@ mod row;
 mod sheet;
 
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -30,7 +29,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::bulk::BulkWriter;
-use crate::snapshot::{quote, SnapshotRows};
+use crate::snapshot::SnapshotRows;
 use mapping::{LegacyStatus, Mapping};
 use row::{Context, Fields, LegacyCase};
 
@@ -122,7 +121,7 @@ pub async fn import(
     let mut sheet = sheet;
     if options.strict {
         // Every row is read once before anything is written: one broken row refuses the file.
-        let check = read_all(sheet, &context, &mut Writer::checking(), &mut |_| {}).await?;
+        let check = read_all(sheet, &context, None, &mut |_| {}).await?;
         if !check.broken.is_empty() {
             return Ok(ImportReport {
                 wrote_nothing: true,
@@ -132,18 +131,19 @@ pub async fn import(
         sheet = sheet::open(path, &mapping.encoding)?;
     }
     let mut writer = Writer::start(pool, mapping, now, cal, !options.dry_run).await?;
-    let report = read_all(sheet, &context, &mut writer, progress).await?;
+    let report = read_all(sheet, &context, Some(&mut writer), progress).await?;
     Ok(ImportReport {
         wrote_nothing: options.dry_run || report.imported == 0,
         ..report
     })
 }
 
-/// Reads every row of `sheet`, hands the good ones to `writer` batch by batch, names the rest.
+/// Reads every row of `sheet`, hands the good ones to `writer` batch by batch, names the rest
+/// (no writer: only checks the rows, the first pass of `--strict`).
 async fn read_all(
     sheet: sheet::Sheet,
     context: &Context<'_>,
-    writer: &mut Writer<'_>,
+    mut writer: Option<&mut Writer<'_>>,
     progress: &mut dyn FnMut(&ImportReport),
 ) -> Result<ImportReport, ImportError> {
     let mut report = ImportReport::default();
@@ -171,47 +171,38 @@ async fn read_all(
             },
         }
         if batch.len() == BATCH {
-            writer
-                .write(std::mem::take(&mut batch), &mut report)
-                .await?;
+            if let Some(writer) = writer.as_deref_mut() {
+                writer
+                    .write(std::mem::take(&mut batch), &mut report)
+                    .await?;
+            }
+            batch.clear();
             progress(&report);
         }
     }
-    writer.write(batch, &mut report).await?;
-    writer.finish().await?;
+    if let Some(writer) = writer {
+        writer.write(batch, &mut report).await?;
+        writer.finish().await?;
+    }
     progress(&report);
     Ok(report)
 }
 
 /// Numbers, folds and writes batches of cases (or, dry, only counts what it would write).
 struct Writer<'a> {
-    pool: Option<&'a PgPool>,
-    mapping: Option<&'a Mapping>,
+    pool: &'a PgPool,
+    mapping: &'a Mapping,
     now: DateTime<Utc>,
-    cal: Option<&'a SlaCalendar>,
+    cal: &'a SlaCalendar,
     write: bool,
     /// The last number of our prefix given on each day.
     day_seq: HashMap<NaiveDate, u32>,
     system_user: i64,
     /// Batches being written: the next batch is read, checked and folded meanwhile.
-    bulk: Option<BulkWriter>,
+    bulk: BulkWriter,
 }
 
 impl<'a> Writer<'a> {
-    /// A writer that only checks rows (the first pass of `--strict`).
-    fn checking() -> Self {
-        Self {
-            pool: None,
-            mapping: None,
-            now: DateTime::<Utc>::MIN_UTC,
-            cal: None,
-            write: false,
-            day_seq: HashMap::new(),
-            system_user: 0,
-            bulk: None,
-        }
-    }
-
     async fn start(
         pool: &'a PgPool,
         mapping: &'a Mapping,
@@ -247,14 +238,14 @@ impl<'a> Writer<'a> {
             .await?;
         }
         Ok(Self {
-            pool: Some(pool),
-            mapping: Some(mapping),
+            pool,
+            mapping,
             now,
-            cal: Some(cal),
+            cal,
             write,
             day_seq,
             system_user,
-            bulk: Some(BulkWriter::new(pool)),
+            bulk: BulkWriter::new(pool),
         })
     }
 
@@ -264,9 +255,7 @@ impl<'a> Writer<'a> {
         batch: Vec<LegacyCase>,
         report: &mut ImportReport,
     ) -> Result<(), ImportError> {
-        let (Some(pool), Some(mapping), Some(cal)) = (self.pool, self.mapping, self.cal) else {
-            return Ok(()); // checking only
-        };
+        let (pool, mapping, cal) = (self.pool, self.mapping, self.cal);
         if batch.is_empty() {
             return Ok(());
         }
@@ -311,9 +300,7 @@ impl<'a> Writer<'a> {
         .fetch_one(pool)
         .await?;
         let csv = self.events_csv(&histories, last - count);
-        if let Some(bulk) = &mut self.bulk {
-            bulk.write(csv, rows).await?;
-        }
+        self.bulk.write(csv, rows).await?;
         Ok(())
     }
 
@@ -322,26 +309,14 @@ impl<'a> Writer<'a> {
         let mut csv = Vec::with_capacity(histories.len() * 2 * 1500);
         for e in histories.iter().flatten() {
             seq += 1;
-            let body = serde_json::to_string(e).expect("an event serialises");
-            let _ = writeln!(
-                Utf8(&mut csv),
-                "{},{},{DEVICE},{seq},{},{},{},{}",
-                e.id.0,
-                e.case.0,
-                self.system_user,
-                e.at.to_rfc3339(),
-                self.now.to_rfc3339(),
-                quote(&body)
-            );
+            crate::bulk::event_row(&mut csv, e, DEVICE, seq, self.system_user, self.now);
         }
         csv
     }
 
     /// Waits for every batch being written.
     async fn finish(&mut self) -> Result<(), ImportError> {
-        if let Some(bulk) = &mut self.bulk {
-            bulk.finish().await?;
-        }
+        self.bulk.finish().await?;
         Ok(())
     }
 
@@ -417,14 +392,4 @@ fn history(case: LegacyCase, mapping: &Mapping) -> Vec<Event> {
         _ => {}
     }
     events
-}
-
-/// `write!` into a byte buffer.
-struct Utf8<'a>(&'a mut Vec<u8>);
-
-impl std::fmt::Write for Utf8<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.extend_from_slice(s.as_bytes());
-        Ok(())
-    }
 }

@@ -96,26 +96,28 @@ impl Context<'_> {
     /// Reads `row`; the reason (bilingual) when it cannot be a case.
     pub fn read(&self, row: &Row) -> Result<LegacyCase, String> {
         let f = self.fields;
-        let get = |i: usize| row.cells.get(i).map(|s| s.trim()).unwrap_or_default();
-        let opt = |i: Option<usize>| i.map(get).unwrap_or_default();
-        let number = get(f.number);
+        let number = row.cell(f.number);
         if number.is_empty() {
             return Err("no case number / 缺少工单编号".into());
         }
-        let received_at = self.time(get(f.received_at), "received_at / 受理时间")?;
+        let received_at = self.time(row.cell(f.received_at), "received_at / 受理时间")?;
         if received_at > self.now {
             return Err(format!(
                 "received {received_at} is in the future / 受理时间晚于当前时间"
             ));
         }
-        let status = *self.mapping.statuses.get(get(f.status)).ok_or_else(|| {
-            format!(
-                "status {:?} is not in [statuses] / 状态未在对照表中",
-                get(f.status)
-            )
-        })?;
+        let status = *self
+            .mapping
+            .statuses
+            .get(row.cell(f.status))
+            .ok_or_else(|| {
+                format!(
+                    "status {:?} is not in [statuses] / 状态未在对照表中",
+                    row.cell(f.status)
+                )
+            })?;
         let intake = self.intake(row, received_at)?;
-        let bureau = match opt(f.bureau) {
+        let bureau = match row.optional(f.bureau) {
             "" if status == LegacyStatus::Dispatched => {
                 return Err("dispatched with no bureau / 已派单但缺少承办单位".into())
             }
@@ -128,14 +130,15 @@ impl Context<'_> {
                 Some(BureauCode(code.to_owned()))
             }
         };
-        let closed_at = match opt(f.closed_at) {
+        let closed_at = match row.optional(f.closed_at) {
             "" => None,
             t => Some(self.time(t, "closed_at / 办结时间")?),
         };
         if closed_at.is_some_and(|c| c < received_at || c > self.now) {
             return Err("closed before it was received, or in the future / 办结时间早于受理时间或晚于当前时间".into());
         }
-        let result: String = opt(f.result)
+        let result: String = row
+            .optional(f.result)
             .chars()
             .take(hotline_domain::case::limits::MAX_NOTE_CHARS - 100)
             .collect();
@@ -155,40 +158,38 @@ impl Context<'_> {
     /// and caller checked as a seat's would be), marked as the former system's case.
     fn intake(&self, row: &Row, received_at: DateTime<Utc>) -> Result<Intake, String> {
         let f = self.fields;
-        let get = |i: usize| row.cells.get(i).map(|s| s.trim()).unwrap_or_default();
-        let opt = |i: Option<usize>| i.map(get).unwrap_or_default();
         let m = self.mapping;
-        let kind = m.kinds.get(get(f.kind)).ok_or_else(|| {
+        let kind = m.kinds.get(row.cell(f.kind)).ok_or_else(|| {
             format!(
                 "kind {:?} is not in [kinds] / 类型未在对照表中",
-                get(f.kind)
+                row.cell(f.kind)
             )
         })?;
         let category = m
             .categories
-            .get(get(f.category))
-            .map_or(get(f.category), String::as_str);
-        let level = match opt(f.level) {
+            .get(row.cell(f.category))
+            .map_or(row.cell(f.category), String::as_str);
+        let level = match row.optional(f.level) {
             "" => None,
             l => Some(
                 l.parse()
                     .map_err(|_| format!("level {l:?}: A–D or 1–4 / 级别无效"))?,
             ),
         };
-        let name = opt(f.name);
+        let name = row.optional(f.name);
         let draft = IntakeDraft {
             number: placeholder(received_at),
             kind: kind.clone(),
             category: category.to_owned(),
             caller: Caller {
-                phone: get(f.phone).to_owned(),
+                phone: row.cell(f.phone).to_owned(),
                 name: (!name.is_empty()).then(|| name.to_owned()),
                 id_number: None,
             },
             channel: Channel::Phone,
-            district: opt(f.district).to_owned(),
-            address: opt(f.address).to_owned(),
-            description: get(f.description).to_owned(),
+            district: row.optional(f.district).to_owned(),
+            address: row.optional(f.address).to_owned(),
+            description: row.cell(f.description).to_owned(),
             level,
         };
         let mut intake = draft
@@ -196,7 +197,7 @@ impl Context<'_> {
             .map_err(|e| e.to_string())?;
         intake.legacy = Some(LegacyOrigin {
             system: m.system.clone(),
-            number: get(f.number).to_owned(),
+            number: row.cell(f.number).to_owned(),
         });
         Ok(intake)
     }

@@ -14,6 +14,18 @@ pub struct Row {
     pub cells: Vec<String>,
 }
 
+impl Row {
+    /// The trimmed text of column `i`; empty when the row is shorter.
+    pub fn cell(&self, i: usize) -> &str {
+        self.cells.get(i).map(|s| s.trim()).unwrap_or_default()
+    }
+
+    /// The trimmed text of a column the mapping may not name; empty when it names none.
+    pub fn optional(&self, i: Option<usize>) -> &str {
+        i.map(|i| self.cell(i)).unwrap_or_default()
+    }
+}
+
 /// A row that could not be read at all (not UTF-8 after decoding, a CSV error): its line and why.
 pub struct Unreadable {
     pub line: u64,
