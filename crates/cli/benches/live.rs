@@ -16,21 +16,25 @@
 //! this process (servers and seats) and PostgreSQL, which compares across machines.
 //! `cargo bench -p hotline-cli --bench live` (DATABASE_URL or scripts/pg). docs/BENCHMARKS.md.
 
+#[path = "../../server/benches/support/cpu.rs"]
+mod cpu;
+mod support;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use cpu::Cpu;
 use futures::StreamExt;
 use hotline_client::secret::Secret;
 use hotline_client::store::{LocalStore, NewCase};
 use hotline_client::sync::{on_notice, sync_once, Notice, ServerApi};
-use hotline_client::{CalendarStore, DataDir};
-use hotline_domain::case::{Channel, EventBody, Role};
+use hotline_client::CalendarStore;
+use hotline_domain::case::{Channel, EventBody};
 use hotline_domain::sla::{SlaCalendar, SlaSettings};
 use hotline_domain::time::Clock;
-use hotline_domain::wire::LoginRequest;
 use hotline_server::state::AppState;
 use hotline_server::{admin, api, MIGRATOR};
 use sqlx::postgres::PgPoolOptions;
@@ -98,10 +102,11 @@ async fn main() {
     }
     for i in 0..full {
         let api = apis[i % servers].clone();
-        let (store, token) = seat(
+        let (store, token) = support::seat(
             &api,
             &root.path().join(format!("f{i}")),
             &format!("full{i:03}"),
+            Utc::now(),
         )
         .await;
         tasks.push(tokio::spawn(full_seat(
@@ -113,7 +118,8 @@ async fn main() {
         )));
     }
     tokio::time::sleep(Duration::from_secs(3)).await; // every stream connected
-    let (writer, token) = seat(&apis[0], &root.path().join("writer"), "writer").await;
+    let (writer, token) =
+        support::seat(&apis[0], &root.path().join("writer"), "writer", Utc::now()).await;
     let writer = Writer {
         store: writer,
         token,
@@ -311,31 +317,6 @@ async fn full_seat(
     }
 }
 
-async fn seat(server: &ServerApi, dir: &std::path::Path, user: &str) -> (LocalStore, Secret) {
-    let mut store = LocalStore::open(&DataDir::resolve(Some(dir.to_owned())), Utc::now())
-        .await
-        .unwrap();
-    let login = server
-        .login(&LoginRequest {
-            user: user.into(),
-            password: "bench-password".into(),
-            device_id: store.identity().device_id.clone(),
-        })
-        .await
-        .unwrap();
-    store
-        .adopt_login(
-            server.base(),
-            user,
-            Role::Seat,
-            None,
-            login.seat_code.as_deref(),
-        )
-        .await
-        .unwrap();
-    (store, Secret::new(login.token))
-}
-
 struct Writer {
     store: LocalStore,
     token: Secret,
@@ -404,51 +385,4 @@ fn quantiles(mut l: Vec<f64>) -> String {
         q(0.99),
         l[l.len() - 1]
     )
-}
-
-/// CPU time used so far by this process and by PostgreSQL's processes (live ones, and the
-/// postmaster's reaped children), from /proc in clock ticks of 10 ms (Linux's USER_HZ).
-struct Cpu {
-    here: Duration,
-    postgres: Duration,
-}
-
-impl Cpu {
-    fn now() -> Self {
-        let mut postgres = 0;
-        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-                continue;
-            };
-            if stat.contains("(postgres)") {
-                let f = fields(&stat);
-                // utime + stime; the postmaster (its parent is not postgres) adds its reaped children.
-                postgres += f[11] + f[12] + f[13] + f[14];
-            }
-        }
-        let me = fields(&std::fs::read_to_string("/proc/self/stat").unwrap());
-        Self {
-            here: Duration::from_millis((me[11] + me[12]) * 10),
-            postgres: Duration::from_millis(postgres * 10),
-        }
-    }
-
-    fn since(&self) -> Self {
-        let now = Self::now();
-        Self {
-            here: now.here.saturating_sub(self.here),
-            postgres: now.postgres.saturating_sub(self.postgres),
-        }
-    }
-}
-
-/// The numeric fields of a /proc stat line after the command name (index 0 is field 3, state).
-fn fields(stat: &str) -> Vec<u64> {
-    stat.rsplit_once(')')
-        .map(|(_, rest)| {
-            rest.split_whitespace()
-                .map(|f| f.parse().unwrap_or(0))
-                .collect()
-        })
-        .unwrap_or_default()
 }
