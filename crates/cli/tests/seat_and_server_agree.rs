@@ -239,7 +239,7 @@ async fn server_view(
         .collect();
         runs.sort();
         let events: Vec<Event> = sqlx::query_scalar::<_, serde_json::Value>(
-            "SELECT body FROM events WHERE case_id = $1 ORDER BY tx_id, pos",
+            "SELECT whole_event(body, id, case_id, device_id) AS body FROM events WHERE case_id = $1 ORDER BY tx_id, pos",
         )
         .bind(id)
         .fetch_all(pool)

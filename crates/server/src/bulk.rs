@@ -67,7 +67,7 @@ pub fn event_row(
     user: i64,
     stored_at: DateTime<Utc>,
 ) {
-    let body = serde_json::to_string(e).expect("an event serialises");
+    let body = crate::stored_event::stored_body(e).to_string();
     writeln!(
         csv,
         "{},{},{device},{seq},{user},{},{},{}",

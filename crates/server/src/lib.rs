@@ -30,6 +30,7 @@ pub mod report;
 pub mod roster;
 pub mod snapshot;
 pub mod state;
+mod stored_event;
 pub mod supervise;
 
 /// The PostgreSQL schema, embedded.

@@ -70,7 +70,7 @@ pub async fn case_record(
         }
     };
     let Some(id) = id else { return Ok(None) };
-    let rows = sqlx::query("SELECT e.body, e.stored_at, u.name FROM events e JOIN users u ON u.id = e.user_id WHERE e.case_id = $1 ORDER BY e.tx_id, e.pos")
+    let rows = sqlx::query("SELECT whole_event(e.body, e.id, e.case_id, e.device_id) AS body, e.stored_at, u.name FROM events e JOIN users u ON u.id = e.user_id WHERE e.case_id = $1 ORDER BY e.tx_id, e.pos")
         .bind(id)
         .fetch_all(pool)
         .await?;

@@ -29,7 +29,7 @@ pub(crate) async fn histories(
     cases: &[Uuid],
 ) -> Result<BTreeMap<Uuid, Vec<Event>>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT case_id, body FROM events WHERE case_id = ANY($1) ORDER BY case_id, tx_id, pos",
+        "SELECT case_id, whole_event(body, id, case_id, device_id) AS body FROM events WHERE case_id = ANY($1) ORDER BY case_id, tx_id, pos",
     )
     .bind(cases)
     .fetch_all(&mut **tx)

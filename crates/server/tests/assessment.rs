@@ -17,7 +17,7 @@ use support::*;
 
 async fn histories(pool: &sqlx::PgPool) -> Vec<Vec<Event>> {
     let mut h: BTreeMap<uuid::Uuid, Vec<Event>> = BTreeMap::new();
-    for r in sqlx::query("SELECT case_id, body FROM events ORDER BY case_id, tx_id, pos")
+    for r in sqlx::query("SELECT case_id, whole_event(body, id, case_id, device_id) AS body FROM events ORDER BY case_id, tx_id, pos")
         .fetch_all(pool)
         .await
         .unwrap()

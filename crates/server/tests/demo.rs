@@ -60,7 +60,7 @@ async fn seed_demo_makes_a_consistent_city() {
         .await
         .unwrap();
     for id in ids {
-        let rows = sqlx::query("SELECT body FROM events WHERE case_id = $1 ORDER BY tx_id, pos")
+        let rows = sqlx::query("SELECT whole_event(body, id, case_id, device_id) AS body FROM events WHERE case_id = $1 ORDER BY tx_id, pos")
             .bind(id)
             .fetch_all(&pool)
             .await

@@ -73,7 +73,7 @@ async fn a_burst_in_one_street_raises_one_warning_and_merges_into_one_case() {
         0
     );
     let raised: Vec<serde_json::Value> =
-        sqlx::query_scalar("SELECT body FROM events WHERE body->>'type' = 'hotspot_raised'")
+        sqlx::query_scalar("SELECT whole_event(body, id, case_id, device_id) AS body FROM events WHERE body->>'type' = 'hotspot_raised'")
             .fetch_all(&pool)
             .await
             .unwrap();

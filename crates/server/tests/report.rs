@@ -134,7 +134,7 @@ fn observed(r: &Report) -> Expected {
 
 async fn histories(pool: &sqlx::PgPool) -> BTreeMap<uuid::Uuid, Vec<Event>> {
     let mut h: BTreeMap<uuid::Uuid, Vec<Event>> = BTreeMap::new();
-    for r in sqlx::query("SELECT case_id, body FROM events ORDER BY case_id, tx_id, pos")
+    for r in sqlx::query("SELECT case_id, whole_event(body, id, case_id, device_id) AS body FROM events ORDER BY case_id, tx_id, pos")
         .fetch_all(pool)
         .await
         .unwrap()
@@ -411,7 +411,7 @@ async fn a_case_prints_as_pdf_with_its_steps_and_its_incident_report() {
         .await
         .unwrap();
     let row = sqlx::query(
-        "SELECT c.number, e.body FROM events e JOIN cases c ON c.id = e.case_id
+        "SELECT c.number, whole_event(e.body, e.id, e.case_id, e.device_id) AS body FROM events e JOIN cases c ON c.id = e.case_id
          WHERE e.body->>'type' = 'report_filed' ORDER BY c.number LIMIT 1",
     )
     .fetch_one(&pool)

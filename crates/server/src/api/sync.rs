@@ -380,7 +380,12 @@ pub(crate) async fn insert_events(
     .bind(events.iter().map(|(s, _)| *s).collect::<Vec<_>>())
     .bind(user)
     .bind(events.iter().map(|(_, e)| e.at).collect::<Vec<_>>())
-    .bind(events.iter().map(|(_, e)| SqlJson(e)).collect::<Vec<_>>())
+    .bind(
+        events
+            .iter()
+            .map(|(_, e)| SqlJson(crate::stored_event::stored_body(e)))
+            .collect::<Vec<_>>(),
+    )
     .bind(stored_at)
     .execute(&mut **tx)
     .await?
@@ -612,7 +617,8 @@ pub(crate) async fn visible_after(
     bureau: Option<&str>,
 ) -> Result<(Vec<(i64, i64, Event)>, bool), ApiError> {
     let rows = sqlx::query(&format!(
-        "SELECT tx_id::text::bigint AS tx, pos, body FROM events e
+        "SELECT tx_id::text::bigint AS tx, pos, whole_event(body, id, case_id, device_id) AS body
+             FROM events e
              WHERE (tx_id, pos) > ($1::text::xid8, $2)
                AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
                AND ($4::text IS NULL OR {})
@@ -722,8 +728,8 @@ pub async fn pull(
             if to_us {
                 // Only what the cursor has already passed: later events come in this pull anyway.
                 let earlier = sqlx::query(
-                    "SELECT tx_id::text::bigint AS tx, pos, body FROM events
-                     WHERE case_id = $1 AND (tx_id, pos) <= ($2::text::xid8, $3) ORDER BY tx_id, pos",
+                    "SELECT tx_id::text::bigint AS tx, pos, whole_event(body, id, case_id, device_id) AS body
+                     FROM events WHERE case_id = $1 AND (tx_id, pos) <= ($2::text::xid8, $3) ORDER BY tx_id, pos",
                 )
                 .bind(event.case.0)
                 .bind(tx_after.to_string())
