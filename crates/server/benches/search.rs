@@ -129,12 +129,18 @@ async fn trigram_baseline(pool: &sqlx::PgPool) {
         .await
         .unwrap();
     let t = Instant::now();
+    let mut build = pool.acquire().await.unwrap();
+    sqlx::query("SET maintenance_work_mem = '1GB'")
+        .execute(&mut *build)
+        .await
+        .unwrap();
     sqlx::query(
         "CREATE INDEX IF NOT EXISTS bench_search_trgm ON cases USING GIN (search_text gin_trgm_ops)",
     )
-    .execute(pool)
+    .execute(&mut *build)
     .await
     .unwrap();
+    drop(build);
     let size: String = sqlx::query_scalar(
         "SELECT pg_size_pretty(pg_relation_size('bench_search_trgm')) || ' (ours, cases_search: ' || pg_size_pretty(pg_relation_size('cases_search')) || ')'",
     )
