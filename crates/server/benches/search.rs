@@ -93,30 +93,20 @@ async fn main() {
         .to_owned();
 
     println!("{cases} cases; {RUNS} runs per term, first 50 hits newest first");
-    let mut all = Vec::new();
-    let cpu = Cpu::now();
-    for term in TERMS {
-        let mut times = Vec::with_capacity(RUNS);
-        let mut hits = 0;
-        for _ in 0..RUNS {
-            let t = Instant::now();
-            let r: Vec<serde_json::Value> = http
-                .get(format!("{base}/api/v1/search"))
-                .bearer_auth(&token)
-                .query(&[("q", term)])
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            times.push(t.elapsed().as_secs_f64() * 1000.0);
-            hits = r.len();
-        }
-        print_term(term, hits, &mut times);
-        all.extend(times);
-    }
-    print_all("ours (HTTP API)", &mut all, cpu.since());
+    time_terms("ours (HTTP API)", RUNS, async |term: &str| {
+        let r: Vec<serde_json::Value> = http
+            .get(format!("{base}/api/v1/search"))
+            .bearer_auth(&token)
+            .query(&[("q", term)])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        r.len()
+    })
+    .await;
     trigram_baseline(&pool).await;
 }
 
@@ -151,13 +141,10 @@ async fn trigram_baseline(pool: &sqlx::PgPool) {
         "baseline: pg_trgm LIKE, index bench_search_trgm {size}, ready in {:.0} s; {BASELINE_RUNS} runs per term",
         t.elapsed().as_secs_f64()
     );
-    let mut all = Vec::new();
-    let cpu = Cpu::now();
-    for term in TERMS {
-        let mut times = Vec::with_capacity(BASELINE_RUNS);
-        let mut hits = 0;
-        for _ in 0..BASELINE_RUNS {
-            let t = Instant::now();
+    time_terms(
+        "baseline (pg_trgm LIKE, SQL only)",
+        BASELINE_RUNS,
+        async |term: &str| {
             let ids: Vec<uuid::Uuid> = sqlx::query_scalar(
                 "SELECT id FROM cases WHERE search_text LIKE '%' || $1 || '%' ORDER BY received_at DESC LIMIT 50",
             )
@@ -165,25 +152,34 @@ async fn trigram_baseline(pool: &sqlx::PgPool) {
             .fetch_all(pool)
             .await
             .unwrap();
+            ids.len()
+        },
+    )
+    .await;
+}
+
+/// Runs `search` `runs` times for each term (it answers how many hits), then prints each term's
+/// p50 and p95, and over all terms p50, p95 and the CPU per search here and in PostgreSQL.
+async fn time_terms(what: &str, runs: usize, mut search: impl AsyncFnMut(&str) -> usize) {
+    let mut all = Vec::new();
+    let cpu = Cpu::now();
+    for term in TERMS {
+        let mut times = Vec::with_capacity(runs);
+        let mut hits = 0;
+        for _ in 0..runs {
+            let t = Instant::now();
+            hits = search(term).await;
             times.push(t.elapsed().as_secs_f64() * 1000.0);
-            hits = ids.len();
         }
-        print_term(term, hits, &mut times);
+        times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        println!(
+            "{term:<10} hits {hits:>3}  p50 {:>8.1} ms  p95 {:>8.1} ms",
+            times[runs / 2],
+            times[(runs * 95 / 100).min(runs - 1)]
+        );
         all.extend(times);
     }
-    print_all("baseline (pg_trgm LIKE, SQL only)", &mut all, cpu.since());
-}
-
-fn print_term(term: &str, hits: usize, times: &mut [f64]) {
-    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    println!(
-        "{term:<10} hits {hits:>3}  p50 {:>8.1} ms  p95 {:>8.1} ms",
-        times[times.len() / 2],
-        times[(times.len() * 95 / 100).min(times.len() - 1)]
-    );
-}
-
-fn print_all(what: &str, all: &mut [f64], cpu: Cpu) {
+    let cpu = cpu.since();
     all.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let n = all.len() as f64;
     println!(
