@@ -75,8 +75,9 @@ pub struct PullPage {
     /// The cursor to pass as `after` next time.
     pub next: String,
     pub more: bool,
-    /// Committed events exist past `next` but wait for an older transaction still running
-    /// (the never-skip rule holds them back): pull again shortly.
+    /// Committed events exist past `next` that this page did not return: held back behind an
+    /// older transaction still running when it was read (the never-skip rule), or committed
+    /// since. Pull again shortly.
     #[serde(default)]
     pub held: bool,
     /// The server database's epoch: a new one after a restore from backup. A seat whose cursor
