@@ -13,31 +13,30 @@ use chrono::{DateTime, Utc};
 use hotline_domain::case::assessment::{
     ranks, AssessmentWeights, BureauFigures, OnTimeCount, REPEAT_KIND, REPEAT_WITHIN_DAYS,
 };
+use sqlx::postgres::PgRow;
 use sqlx::{PgPool, Row};
 
 use super::compute::CENTRE;
 use super::period::Period;
-use super::ReportError;
 
 pub use hotline_domain::case::assessment::{Assessment, AssessmentRow};
 
-/// The assessment of `period` as of `now`, against the period before it.
-pub async fn compute(
-    pool: &PgPool,
-    period: &Period,
-    now: DateTime<Utc>,
+/// The assessment of a period from its bureaus' figures (`this`), against the period before
+/// (`last`, titled `before`): scores under the centre's weights, ranks, and their change.
+pub fn rank(
+    before: &Period,
+    this: BTreeMap<String, BureauFigures>,
+    last: &BTreeMap<String, BureauFigures>,
     weights: &AssessmentWeights,
     clock_labels: &BTreeMap<String, String>,
     names: &BTreeMap<String, String>,
-) -> Result<Assessment, ReportError> {
-    let before = period.previous()?;
-    let (this, last) = tokio::try_join!(figures(pool, period, now), figures(pool, &before, now))?;
+) -> Assessment {
     let score = |f: &BTreeMap<String, BureauFigures>| -> BTreeMap<String, f64> {
         f.iter()
             .filter_map(|(b, f)| Some((b.clone(), f.score(weights)?)))
             .collect()
     };
-    let (scores, last_scores) = (score(&this), score(&last));
+    let (scores, last_scores) = (score(&this), score(last));
     let rank_of = |s: &BTreeMap<String, f64>| -> BTreeMap<String, u32> {
         let codes: Vec<&String> = s.keys().collect();
         let r = ranks(&s.values().map(|v| Some(*v)).collect::<Vec<_>>());
@@ -81,7 +80,7 @@ pub async fn compute(
         .collect();
     keys.sort();
     keys.dedup();
-    Ok(Assessment {
+    Assessment {
         weights: weights.clone(),
         previous: before.title_zh(),
         clocks: keys
@@ -92,11 +91,23 @@ pub async fn compute(
             })
             .collect(),
         rows,
-    })
+    }
 }
 
 /// Every bureau's figures for `period` (the centre's own clocks are no bureau's: left out).
 pub async fn figures(
+    pool: &PgPool,
+    period: &Period,
+    now: DateTime<Utc>,
+) -> Result<BTreeMap<String, BureauFigures>, sqlx::Error> {
+    let (counted, steps) = tokio::try_join!(counted(pool, period, now), steps(pool, period))?;
+    Ok(merge(counted, steps))
+}
+
+/// Per bureau, the figures the centre's report also counts in its own scans (which take them
+/// from there, `compute::Scans::bureau_figures`): cases received, clock runs decided by clock,
+/// callbacks by satisfaction.
+pub async fn counted(
     pool: &PgPool,
     period: &Period,
     now: DateTime<Utc>,
@@ -124,6 +135,47 @@ pub async fn figures(
     .bind(start)
     .bind(end)
     .fetch_all(pool);
+    let (received, on_time, callbacks) = tokio::try_join!(received, on_time, callbacks)?;
+    let mut out = BTreeMap::new();
+    received.iter().for_each(|r| add_received(&mut out, r));
+    on_time.iter().for_each(|r| add_on_time(&mut out, r));
+    callbacks.iter().for_each(|r| add_callbacks(&mut out, r));
+    Ok(out)
+}
+
+/// A row `(bureau, n)`: cases received that went to the bureau.
+pub(super) fn add_received(out: &mut BTreeMap<String, BureauFigures>, r: &PgRow) {
+    out.entry(r.get("bureau")).or_default().received = r.get("n");
+}
+
+/// A row `(bureau, clock, n, met)`: one clock's runs decided and met.
+pub(super) fn add_on_time(out: &mut BTreeMap<String, BureauFigures>, r: &PgRow) {
+    out.entry(r.get("bureau")).or_default().on_time.insert(
+        r.get("clock"),
+        OnTimeCount {
+            decided: r.get("n"),
+            met: r.get("met"),
+        },
+    );
+}
+
+/// A row `(bureau, satisfaction, n)`: callbacks on its replies.
+pub(super) fn add_callbacks(out: &mut BTreeMap<String, BureauFigures>, r: &PgRow) {
+    let s: String = r.get("satisfaction");
+    out.entry(r.get("bureau"))
+        .or_default()
+        .satisfaction
+        .add(&s, r.get("n"));
+}
+
+/// The figures only the assessment counts: each bureau's steps and the repeat complaints.
+pub struct Steps {
+    steps: Vec<PgRow>,
+    repeats: Vec<(String, i64)>,
+}
+
+pub async fn steps(pool: &PgPool, period: &Period) -> Result<Steps, sqlx::Error> {
+    let (start, end) = (period.start(), period.end());
     let steps = sqlx::query(
         "SELECT bureau, step, count(*) AS n FROM bureau_steps
          WHERE at >= $1 AND at < $2 GROUP BY bureau, step",
@@ -131,31 +183,17 @@ pub async fn figures(
     .bind(start)
     .bind(end)
     .fetch_all(pool);
-    let repeats = repeats(pool, start, end);
-    let (received, on_time, callbacks, steps, repeats) =
-        tokio::try_join!(received, on_time, callbacks, steps, repeats)?;
+    let (steps, repeats) = tokio::try_join!(steps, repeats(pool, start, end))?;
+    Ok(Steps { steps, repeats })
+}
 
-    let mut out: BTreeMap<String, BureauFigures> = BTreeMap::new();
-    for r in received {
-        out.entry(r.get("bureau")).or_default().received = r.get("n");
-    }
-    for r in on_time {
-        out.entry(r.get("bureau")).or_default().on_time.insert(
-            r.get("clock"),
-            OnTimeCount {
-                decided: r.get("n"),
-                met: r.get("met"),
-            },
-        );
-    }
-    for r in callbacks {
-        let s: String = r.get("satisfaction");
-        out.entry(r.get("bureau"))
-            .or_default()
-            .satisfaction
-            .add(&s, r.get("n"));
-    }
-    for r in steps {
+/// The bureaus' whole figures: the counted ones with their steps and repeats; the centre's
+/// own (the empty code) is no bureau's and is left out.
+pub fn merge(
+    mut out: BTreeMap<String, BureauFigures>,
+    steps: Steps,
+) -> BTreeMap<String, BureauFigures> {
+    for r in steps.steps {
         let code: String = r.get("step");
         if let Some(kind) = hotline_domain::case::assessment::BureauStepKind::from_code(&code) {
             out.entry(r.get("bureau"))
@@ -163,11 +201,11 @@ pub async fn figures(
                 .add_step(kind, r.get("n"));
         }
     }
-    for (bureau, n) in repeats {
+    for (bureau, n) in steps.repeats {
         out.entry(bureau).or_default().repeats = n;
     }
     out.remove(CENTRE);
-    Ok(out)
+    out
 }
 
 /// Complaints received in [start, end) repeating the same caller's complaint of the same

@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use hotline_domain::case::assessment::BureauFigures;
 use hotline_domain::case::{Channel, KindCatalog};
 use serde::Serialize;
 use sqlx::postgres::PgRow;
@@ -145,25 +146,38 @@ pub async fn compute_for(
     now: DateTime<Utc>,
     bureau: Option<&str>,
 ) -> Result<Report, super::ReportError> {
-    let scans = scan(pool, period, now, bureau).await?;
+    // The assessment ranks every bureau, whoever's report this is. The centre's report counts
+    // the period's received cases, clock runs and callbacks per bureau in its own scans and
+    // takes them from there; a bureau's report scans its own rows only, so they are counted
+    // apart. The period before is always counted whole.
+    let before = period.previous()?;
+    let counted_apart = async {
+        match bureau {
+            Some(_) => super::assessment::counted(pool, period, now).await.map(Some),
+            None => Ok(None),
+        }
+    };
+    let (scans, steps, last, apart, policies) = tokio::try_join!(
+        scan(pool, period, now, bureau),
+        super::assessment::steps(pool, period),
+        super::assessment::figures(pool, &before, now),
+        counted_apart,
+        crate::centre_policy::history(pool),
+    )?;
     // Labels of kinds, categories and clocks, and the assessment's weights, as the centre's
     // current policy has them.
-    let policy = crate::centre_policy::history(pool)
-        .await?
-        .current()
-        .policy
-        .clone();
+    let policy = &policies.current().policy;
     let catalog = policy.catalog.clone();
     let names = &scans.names;
-    let assessment = super::assessment::compute(
-        pool,
-        period,
-        now,
+    let counted = apart.unwrap_or_else(|| scans.bureau_figures());
+    let assessment = super::assessment::rank(
+        &before,
+        super::assessment::merge(counted, steps),
+        &last,
         &policy.assessment,
         &policy.deadlines.clock_labels(),
         names,
-    )
-    .await?;
+    );
     let quality = match bureau {
         None => crate::quality::averages(pool, period.first, period.last).await?,
         Some(_) => Vec::new(),
@@ -225,6 +239,30 @@ struct Scans {
     names: BTreeMap<String, String>,
 }
 
+impl Scans {
+    /// The assessment's counted figures per bureau (`assessment::counted`), from the rows of
+    /// these scans that group by bureau: received cases, clock runs by clock, callbacks by
+    /// satisfaction. Only a centre's report has every bureau's rows.
+    fn bureau_figures(&self) -> BTreeMap<String, BureauFigures> {
+        use super::assessment::{add_callbacks, add_on_time, add_received};
+        let g = |row: &PgRow| row.get::<i32, _>("g");
+        let mut out = BTreeMap::new();
+        for row in self.received.iter().filter(|r| g(r) == RECEIVED_BY_BUREAU) {
+            add_received(&mut out, row);
+        }
+        for row in self.on_time.iter().filter(|r| g(r) == 0b010) {
+            add_on_time(&mut out, row);
+        }
+        for row in self.callbacks.iter().filter(|r| g(r) == 0b01) {
+            add_callbacks(&mut out, row);
+        }
+        out
+    }
+}
+
+/// The `grouping()` of the received scan's rows per bureau.
+const RECEIVED_BY_BUREAU: i32 = 0b111011;
+
 async fn scan(
     pool: &PgPool,
     period: &Period,
@@ -270,10 +308,10 @@ async fn scan(
         only("bureau")
     ), start, end);
     let on_time = run(format!(
-        "SELECT grouping(bureau, kind) AS g, bureau, kind, count(*) AS n, count(*) FILTER (WHERE met) AS met,
-                count(*) FILTER (WHERE provisional) AS provisional
+        "SELECT grouping(bureau, kind, clock) AS g, bureau, kind, clock, count(*) AS n,
+                count(*) FILTER (WHERE met) AS met, count(*) FILTER (WHERE provisional) AS provisional
          FROM clock_runs WHERE decided_at >= $1 AND decided_at < $2{}
-         GROUP BY GROUPING SETS ((bureau), (kind), ())",
+         GROUP BY GROUPING SETS ((bureau, clock), (bureau), (kind), ())",
         only("bureau")
     ), start, decided_until);
     let callbacks = run(
@@ -380,7 +418,7 @@ impl Tally<'_> {
                         count: n,
                     });
                 }
-                0b111011 => {
+                RECEIVED_BY_BUREAU => {
                     let b: String = row.get("bureau");
                     if b != CENTRE {
                         bureau_entry(&mut self.bureaus, self.names, &b).received = n;
@@ -438,8 +476,10 @@ impl Tally<'_> {
                 provisional: row.get("provisional"),
             };
             match g {
-                0b01 => bureau_entry(&mut self.bureaus, self.names, row.get("bureau")).on_time = o,
-                0b10 => kind_entry(&mut self.kinds, self.catalog, row.get("kind")).on_time = o,
+                // (bureau, clock): the assessment's, taken by `Scans::bureau_figures`.
+                0b010 => {}
+                0b011 => bureau_entry(&mut self.bureaus, self.names, row.get("bureau")).on_time = o,
+                0b101 => kind_entry(&mut self.kinds, self.catalog, row.get("kind")).on_time = o,
                 _ => self.r.on_time = o,
             }
         }
