@@ -153,7 +153,9 @@ pub async fn compute_for(
     let before = period.previous()?;
     let counted_apart = async {
         match bureau {
-            Some(_) => super::assessment::counted(pool, period, now).await.map(Some),
+            Some(_) => super::assessment::counted(pool, period, now)
+                .await
+                .map(Some),
             None => Ok(None),
         }
     };
