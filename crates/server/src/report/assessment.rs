@@ -174,6 +174,7 @@ pub struct Steps {
     repeats: Vec<(String, i64)>,
 }
 
+/// The steps and repeat complaints of `period`, to [`merge`] with its counted figures.
 pub async fn steps(pool: &PgPool, period: &Period) -> Result<Steps, sqlx::Error> {
     let (start, end) = (period.start(), period.end());
     let steps = sqlx::query(

@@ -169,7 +169,7 @@ pub async fn compute_for(
     // Labels of kinds, categories and clocks, and the assessment's weights, as the centre's
     // current policy has them.
     let policy = &policies.current().policy;
-    let catalog = policy.catalog.clone();
+    let catalog = &policy.catalog;
     let names = &scans.names;
     let counted = apart.unwrap_or_else(|| scans.bureau_figures());
     let assessment = super::assessment::rank(
@@ -220,7 +220,7 @@ pub async fn compute_for(
             .collect(),
         bureaus: BTreeMap::new(),
         categories: Vec::new(),
-        catalog: &catalog,
+        catalog,
         names,
         r,
     };
@@ -252,18 +252,29 @@ impl Scans {
         for row in self.received.iter().filter(|r| g(r) == RECEIVED_BY_BUREAU) {
             add_received(&mut out, row);
         }
-        for row in self.on_time.iter().filter(|r| g(r) == 0b010) {
+        for row in self
+            .on_time
+            .iter()
+            .filter(|r| g(r) == CLOCKS_BY_BUREAU_AND_CLOCK)
+        {
             add_on_time(&mut out, row);
         }
-        for row in self.callbacks.iter().filter(|r| g(r) == 0b01) {
+        for row in self
+            .callbacks
+            .iter()
+            .filter(|r| g(r) == CALLBACKS_BY_BUREAU)
+        {
             add_callbacks(&mut out, row);
         }
         out
     }
 }
 
-/// The `grouping()` of the received scan's rows per bureau.
+/// The `grouping()` of the scans' rows per bureau that `Scans::bureau_figures` takes for the
+/// assessment (each also read by `Tally`, which keeps them apart from its own).
 const RECEIVED_BY_BUREAU: i32 = 0b111011;
+const CLOCKS_BY_BUREAU_AND_CLOCK: i32 = 0b010;
+const CALLBACKS_BY_BUREAU: i32 = 0b01;
 
 async fn scan(
     pool: &PgPool,
@@ -478,8 +489,8 @@ impl Tally<'_> {
                 provisional: row.get("provisional"),
             };
             match g {
-                // (bureau, clock): the assessment's, taken by `Scans::bureau_figures`.
-                0b010 => {}
+                // The assessment's, taken by `Scans::bureau_figures`.
+                CLOCKS_BY_BUREAU_AND_CLOCK => {}
                 0b011 => bureau_entry(&mut self.bureaus, self.names, row.get("bureau")).on_time = o,
                 0b101 => kind_entry(&mut self.kinds, self.catalog, row.get("kind")).on_time = o,
                 _ => self.r.on_time = o,
@@ -492,9 +503,11 @@ impl Tally<'_> {
             let g: i32 = row.get("g");
             let (s, n): (String, i64) = (row.get("satisfaction"), row.get("n"));
             match g {
-                0b01 => bureau_entry(&mut self.bureaus, self.names, row.get("bureau"))
-                    .satisfaction
-                    .add(&s, n),
+                CALLBACKS_BY_BUREAU => {
+                    bureau_entry(&mut self.bureaus, self.names, row.get("bureau"))
+                        .satisfaction
+                        .add(&s, n)
+                }
                 0b10 => kind_entry(&mut self.kinds, self.catalog, row.get("kind"))
                     .satisfaction
                     .add(&s, n),
