@@ -160,8 +160,13 @@ fn a_hundred_thousand_row_export_imports_once_and_names_every_broken_row() {
     );
 }
 
+/// What the first row of [`workbook`] says: every character COPY's text format escapes (backslash,
+/// tab, line feed, carriage return) and quotes, which JSON escapes too — stored as written.
+const AWKWARD: &str = "公积金提取进度 C:\\材料\\ \"急\"\t第二项\r\n第二行";
+
 /// Two rows of the former system as an XLSX workbook: the phone stored as a number and the
-/// times as Excel dates, as exports from spreadsheets have them.
+/// times as Excel dates, as exports from spreadsheets have them; the first row's description is
+/// [`AWKWARD`].
 fn workbook(path: &Path, phone: &str) {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
     let mut book = Workbook::new();
@@ -213,7 +218,12 @@ fn workbook(path: &Path, phone: &str) {
             .write_number(r, 4, phone.parse::<f64>().unwrap())
             .unwrap();
         sheet.write_string(r, 6, "天河区").unwrap();
-        sheet.write_string(r, 8, "公积金提取进度").unwrap();
+        let description = if r == 1 {
+            AWKWARD
+        } else {
+            "公积金提取进度"
+        };
+        sheet.write_string(r, 8, description).unwrap();
         sheet.write_string(r, 10, *status).unwrap();
         sheet.write_string(r, 11, *bureau).unwrap();
         if let Some(closed) = closed {
@@ -249,6 +259,25 @@ fn a_seat_taking_a_call_from_an_imported_caller_sees_their_history() {
         stdout(&out).contains("imported 2 cases"),
         "{}",
         stdout(&out)
+    );
+
+    // The awkward description is what the case and its event hold, byte for byte.
+    let awkward = format!("$d${AWKWARD}$d$");
+    assert_eq!(
+        psql(
+            &db,
+            &format!(
+                "SELECT count(*) FROM cases WHERE state->'intake'->>'description' = {awkward}"
+            )
+        ),
+        "1"
+    );
+    assert_eq!(
+        psql(
+            &db,
+            &format!("SELECT count(*) FROM events WHERE body->>'description' = {awkward}")
+        ),
+        "1"
     );
 
     let port = free_port();

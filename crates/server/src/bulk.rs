@@ -5,14 +5,13 @@
 //! bulk transaction holds back the seats' live delivery while it runs: its data is made before it
 //! begins, and callers keep batches small (1,000 cases: a fraction of a second of COPY).
 
-use std::io::Write as _;
-
 use chrono::{DateTime, Utc};
 use hotline_domain::case::Event;
 use sqlx::PgPool;
 use tokio::task::JoinSet;
 
-use crate::snapshot::{copy, quote, CopyRows, SnapshotRows};
+use crate::copy_text::CopyText;
+use crate::snapshot::{copy, CopyRows, SnapshotRows};
 
 const AT_ONCE: usize = 2;
 
@@ -59,25 +58,23 @@ impl BulkWriter {
 
 /// Appends `e` to `csv` as one COPY row of `events` (what `BulkWriter::write` takes): sent by
 /// `device` as its `seq`th step, in the name of the user numbered `user`, stored at `stored_at`.
-pub fn event_row(
-    csv: &mut Vec<u8>,
+pub(crate) fn event_row(
+    csv: &mut CopyText,
     e: &Event,
     device: &str,
     seq: i64,
     user: i64,
     stored_at: DateTime<Utc>,
 ) {
-    let body = crate::stored_event::stored_body(e).to_string();
-    writeln!(
-        csv,
-        "{},{},{device},{seq},{user},{},{},{}",
-        e.id.0,
-        e.case.0,
-        e.at.to_rfc3339(),
-        stored_at.to_rfc3339(),
-        quote(&body)
-    )
-    .expect("writing to memory does not fail");
+    csv.plain(e.id.0)
+        .plain(e.case.0)
+        .text(device)
+        .plain(seq)
+        .plain(user)
+        .time(e.at)
+        .time(stored_at)
+        .json(&crate::stored_event::stored_body(e))
+        .end_row();
 }
 
 /// One batch in one transaction; the live streams are told when it commits.
@@ -85,7 +82,7 @@ async fn store(pool: PgPool, events: Vec<u8>, rows: CopyRows) -> Result<(), sqlx
     let mut tx = pool.begin().await?;
     copy(
         &mut tx,
-        "COPY events (id, case_id, device_id, device_seq, user_id, at, stored_at, body) FROM STDIN (FORMAT csv)",
+        "COPY events (id, case_id, device_id, device_seq, user_id, at, stored_at, body) FROM STDIN",
         events,
     )
     .await?;

@@ -6,7 +6,7 @@ use hotline_domain::case::CaseState;
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
-use crate::snapshot::{csv_line, quote};
+use crate::copy_text::CopyText;
 
 #[derive(Default)]
 pub(crate) struct StepColumns {
@@ -57,23 +57,19 @@ impl StepColumns {
 
     /// The COPY statement and rows of the steps of cases new to the database.
     pub(crate) fn copy_rows(self) -> (&'static str, Vec<u8>) {
-        let mut out = Vec::with_capacity(self.case.len() * 100);
+        let mut out = CopyText::with_capacity(self.case.len() * 100);
         for i in 0..self.case.len() {
-            csv_line(
-                &mut out,
-                &[
-                    self.case[i].to_string(),
-                    self.seq[i].to_string(),
-                    self.at[i].to_rfc3339(),
-                    quote(&self.bureau[i]),
-                    quote(&self.step[i]),
-                    quote(&self.kind[i]),
-                ],
-            );
+            out.plain(self.case[i])
+                .plain(self.seq[i])
+                .time(self.at[i])
+                .text(&self.bureau[i])
+                .text(&self.step[i])
+                .text(&self.kind[i])
+                .end_row();
         }
         (
-            "COPY bureau_steps (case_id, seq, at, bureau, step, kind) FROM STDIN (FORMAT csv)",
-            out,
+            "COPY bureau_steps (case_id, seq, at, bureau, step, kind) FROM STDIN",
+            out.into_bytes(),
         )
     }
 }

@@ -16,6 +16,7 @@ use sqlx::PgPool;
 use uuid::{NoContext, Timestamp, Uuid};
 
 use crate::admin::{self, AdminError};
+use crate::copy_text::CopyText;
 use crate::snapshot::SnapshotRows;
 
 /// Bureaus of a city (Guangzhou-like), with the categories they handle.
@@ -188,7 +189,7 @@ pub async fn seed(
     let mut bulk = crate::bulk::BulkWriter::new(pool);
     while made < cases {
         let n = BATCH.min(cases - made);
-        let mut events_csv = Vec::with_capacity(n * 4 * 1500);
+        let mut events_csv = CopyText::with_capacity(n * 4 * 1500);
         let mut rows = SnapshotRows::default();
         let (mut in_batch, mut attempts) = (0, 0);
         while in_batch < n && attempts < n * 10 {
@@ -220,7 +221,7 @@ pub async fn seed(
             summary.cases += 1;
             in_batch += 1;
         }
-        bulk.write(events_csv, rows).await?;
+        bulk.write(events_csv.into_bytes(), rows).await?;
         made += n;
         progress(made);
     }
@@ -284,7 +285,7 @@ impl EventLog {
     }
 
     /// Writes `events` as COPY rows of `events`; returns how many.
-    fn add(&mut self, events: &[Event], csv: &mut Vec<u8>) -> usize {
+    fn add(&mut self, events: &[Event], csv: &mut CopyText) -> usize {
         for e in events {
             let device = &e.device.0;
             let seq = self.device_seq.entry(device.clone()).or_insert(0);

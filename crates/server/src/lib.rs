@@ -10,6 +10,7 @@ mod bureau_steps;
 pub mod calendar;
 pub mod centre_policy;
 pub mod config;
+mod copy_text;
 pub mod database;
 pub mod demo;
 pub mod device_time;

@@ -12,6 +12,8 @@ use sqlx::types::Json;
 use sqlx::{PgPool, Postgres, Row, Transaction};
 use uuid::Uuid;
 
+use crate::copy_text::CopyText;
+
 use hotline_domain::case::facts::CaseFacts;
 use hotline_domain::case::supervision::next_rung_at;
 
@@ -289,112 +291,78 @@ impl SnapshotRows {
             steps,
         } = self;
         let mut copies = Vec::with_capacity(5);
-        let time = |t: &Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
-        let mut out = Vec::with_capacity(c.id.len() * 3000);
+        let mut out = CopyText::with_capacity(c.id.len() * 3000);
         for i in 0..c.id.len() {
-            // An array literal: each token quoted, its quotes and backslashes escaped.
-            let tokens = c.tokens[i]
-                .split(' ')
-                .filter(|t| !t.is_empty())
-                .map(|t| format!("\"{}\"", t.replace('\\', "\\\\").replace('"', "\\\"")))
-                .collect::<Vec<_>>()
-                .join(",");
-            csv_line(
-                &mut out,
-                &[
-                    c.id[i].to_string(),
-                    quote(&c.number[i]),
-                    quote(&c.kind[i]),
-                    c.status[i].clone(),
-                    quote(&c.phone[i]),
-                    quote(&c.district[i]),
-                    quote(&c.category[i]),
-                    c.received_at[i].to_rfc3339(),
-                    time(&c.next_due[i]),
-                    c.conflicts[i].to_string(),
-                    quote(&serde_json::to_string(&c.state[i].0).expect("a state serialises")),
-                    quote(&format!("{{{tokens}}}")),
-                    quote(&c.text[i]),
-                    quote(&c.channel[i]),
-                    c.bureau[i].as_deref().map(quote).unwrap_or_default(),
-                    time(&c.first_replied_at[i]),
-                    time(&c.closed_at[i]),
-                    c.on_spot[i].to_string(),
-                    FACTS_VERSION.to_string(),
-                    c.due_provisional[i].to_string(),
-                    time(&c.supervise_at[i]),
-                    quote(&c.street[i]),
-                ],
-            );
+            out.plain(c.id[i])
+                .text(&c.number[i])
+                .text(&c.kind[i])
+                .plain(&c.status[i])
+                .text(&c.phone[i])
+                .text(&c.district[i])
+                .text(&c.category[i])
+                .time(c.received_at[i])
+                .opt_time(c.next_due[i])
+                .plain(c.conflicts[i])
+                .json(&c.state[i].0)
+                .text_array(c.tokens[i].split(' ').filter(|t| !t.is_empty()))
+                .text(&c.text[i])
+                .text(&c.channel[i])
+                .opt_text(c.bureau[i].as_deref())
+                .opt_time(c.first_replied_at[i])
+                .opt_time(c.closed_at[i])
+                .plain(c.on_spot[i])
+                .plain(FACTS_VERSION)
+                .plain(c.due_provisional[i])
+                .opt_time(c.supervise_at[i])
+                .text(&c.street[i])
+                .end_row();
         }
         copies.push(("COPY cases (id, number, kind, status, phone, district, category, received_at, next_due, conflicts, state, search_tokens, search_text,
-                               channel, bureau, first_replied_at, closed_at, on_spot, facts_version, due_provisional, supervise_at, street) FROM STDIN (FORMAT csv, NULL '')", out));
-        let mut out = Vec::with_capacity(runs.case.len() * 120);
+                               channel, bureau, first_replied_at, closed_at, on_spot, facts_version, due_provisional, supervise_at, street) FROM STDIN", out.into_bytes()));
+        let mut out = CopyText::with_capacity(runs.case.len() * 120);
         for i in 0..runs.case.len() {
-            csv_line(
-                &mut out,
-                &[
-                    runs.case[i].to_string(),
-                    quote(&runs.clock[i]),
-                    // Quoted: an empty bureau is the centre's own clock, not NULL.
-                    quote(&runs.bureau[i]),
-                    runs.run[i].to_string(),
-                    quote(&runs.kind[i]),
-                    runs.started_at[i].to_rfc3339(),
-                    time(&runs.due_at[i]),
-                    time(&runs.stopped_at[i]),
-                    runs.cancelled[i].to_string(),
-                    runs.provisional[i].to_string(),
-                ],
-            );
+            out.plain(runs.case[i])
+                .text(&runs.clock[i])
+                // Quoted: an empty bureau is the centre's own clock, not NULL.
+                .text(&runs.bureau[i])
+                .plain(runs.run[i])
+                .text(&runs.kind[i])
+                .time(runs.started_at[i])
+                .opt_time(runs.due_at[i])
+                .opt_time(runs.stopped_at[i])
+                .plain(runs.cancelled[i])
+                .plain(runs.provisional[i])
+                .end_row();
         }
-        copies.push(("COPY clock_runs (case_id, clock, bureau, run, kind, started_at, due_at, stopped_at, cancelled, provisional) FROM STDIN (FORMAT csv, NULL '')", out));
-        let mut out = Vec::with_capacity(calls.case.len() * 100);
+        copies.push(("COPY clock_runs (case_id, clock, bureau, run, kind, started_at, due_at, stopped_at, cancelled, provisional) FROM STDIN", out.into_bytes()));
+        let mut out = CopyText::with_capacity(calls.case.len() * 100);
         for i in 0..calls.case.len() {
-            csv_line(
-                &mut out,
-                &[
-                    calls.case[i].to_string(),
-                    calls.seq[i].to_string(),
-                    calls.at[i].to_rfc3339(),
-                    quote(&calls.satisfaction[i]),
-                    quote(&calls.bureau[i]),
-                    quote(&calls.kind[i]),
-                ],
-            );
+            out.plain(calls.case[i])
+                .plain(calls.seq[i])
+                .time(calls.at[i])
+                .text(&calls.satisfaction[i])
+                .text(&calls.bureau[i])
+                .text(&calls.kind[i])
+                .end_row();
         }
         copies.push((
-            "COPY callbacks (case_id, seq, at, satisfaction, bureau, kind) FROM STDIN (FORMAT csv)",
-            out,
+            "COPY callbacks (case_id, seq, at, satisfaction, bureau, kind) FROM STDIN",
+            out.into_bytes(),
         ));
-        let mut out = Vec::with_capacity(bureaus.case.len() * 60);
+        let mut out = CopyText::with_capacity(bureaus.case.len() * 60);
         for i in 0..bureaus.case.len() {
-            csv_line(
-                &mut out,
-                &[
-                    bureaus.case[i].to_string(),
-                    quote(&bureaus.bureau[i]),
-                    quote(&bureaus.status[i]),
-                ],
-            );
+            out.plain(bureaus.case[i])
+                .text(&bureaus.bureau[i])
+                .text(&bureaus.status[i])
+                .end_row();
         }
         copies.push((
-            "COPY case_bureaus (case_id, bureau, status) FROM STDIN (FORMAT csv)",
-            out,
+            "COPY case_bureaus (case_id, bureau, status) FROM STDIN",
+            out.into_bytes(),
         ));
         copies.push(steps.copy_rows());
         CopyRows(copies)
     }
-}
-
-/// One CSV field, quoted (COPY's csv format: quotes doubled).
-pub(crate) fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
-pub(crate) fn csv_line(out: &mut Vec<u8>, fields: &[String]) {
-    out.extend_from_slice(fields.join(",").as_bytes());
-    out.push(b'\n');
 }
 
 /// Sends `data` (CSV) to a COPY … FROM STDIN statement.

@@ -29,6 +29,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::bulk::BulkWriter;
+use crate::copy_text::CopyText;
 use crate::snapshot::SnapshotRows;
 use mapping::{LegacyStatus, Mapping};
 use row::{Context, Fields, LegacyCase};
@@ -306,12 +307,12 @@ impl<'a> Writer<'a> {
 
     /// The COPY rows of `histories`' events, numbered after `seq`.
     fn events_csv(&self, histories: &[Vec<Event>], mut seq: i64) -> Vec<u8> {
-        let mut csv = Vec::with_capacity(histories.len() * 2 * 1500);
+        let mut csv = CopyText::with_capacity(histories.len() * 2 * 1500);
         for e in histories.iter().flatten() {
             seq += 1;
             crate::bulk::event_row(&mut csv, e, DEVICE, seq, self.system_user, self.now);
         }
-        csv
+        csv.into_bytes()
     }
 
     /// Waits for every batch being written.
