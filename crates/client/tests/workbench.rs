@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use hotline_client::store::{Light, QueueQuery};
 use hotline_client::workbench::{Finish, IntakeForm, Workbench, INTAKE_DRAFT};
 use hotline_client::{DataDir, ErrorPayload};
-use hotline_domain::case::{BureauCode, EventBody};
+use hotline_domain::case::{BureauCode, EventBody, Role};
 use hotline_domain::time::Clock;
 
 struct TestClock(Mutex<DateTime<Utc>>);
@@ -641,6 +641,52 @@ async fn a_first_run_without_a_server_gets_a_demo_queue_that_never_reaches_the_o
         taken.breached
     );
     assert_eq!(wb.take_due_alerts(3).await.unwrap().clocks, 0);
+}
+
+/// A first login removes the standalone demonstration's cases with every row keyed by their row
+/// ids: a case pulled later may be given one of those ids, and a new case's rows are written
+/// without deleting first — it must not inherit a demonstration case's clocks or callbacks.
+#[tokio::test]
+async fn a_first_login_takes_the_demo_cases_rows_with_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at("2026-11-26T10:00:00+08:00");
+    let wb = Workbench::open(DataDir::resolve(Some(dir.path().to_owned())), clock)
+        .await
+        .unwrap();
+    assert_eq!(wb.seed_demo_if_empty(50).await.unwrap(), 50);
+    let mut store = wb.store().await;
+    let pool = store.pool().clone();
+    let count = |table: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(&format!("SELECT count(*) FROM {table}"))
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert!(count("clock_runs").await > 0 && count("case_states").await > 0);
+    store
+        .adopt_login(
+            "http://127.0.0.1:9",
+            "seat1",
+            Role::Seat,
+            None,
+            Some("A001"),
+        )
+        .await
+        .unwrap();
+    for table in [
+        "cases",
+        "case_states",
+        "case_search",
+        "case_bureaus",
+        "clock_runs",
+        "callbacks",
+        "alerts",
+    ] {
+        assert_eq!(count(table).await, 0, "{table}");
+    }
 }
 
 /// A new policy version with other alert thresholds, adopted as a sync adopts it, re-plans the

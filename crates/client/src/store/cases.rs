@@ -1,6 +1,8 @@
 //! Writing: a user's action becomes an event, checked against the case's folded state, written
 //! with its outbox entry and the refreshed snapshot in one transaction — or not at all.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use hotline_domain::case::{
     admit, Actor, Caller, CaseId, CaseNumber, CaseState, Channel, DeviceId, Event, EventBody,
@@ -8,7 +10,7 @@ use hotline_domain::case::{
 };
 use hotline_domain::sla::{AlertSettings, SlaCalendar};
 use hotline_domain::time::local_date;
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
 use super::snapshot::save_snapshot;
 use super::LocalStore;
@@ -201,6 +203,33 @@ impl LocalStore {
             body,
         }
     }
+}
+
+/// The histories of `cases` in this seat's order (as [`history`] reads one), a few hundred cases
+/// per query: a pulled page folds every case it touched.
+pub(super) async fn histories(
+    tx: &mut Transaction<'_, Sqlite>,
+    cases: &[CaseId],
+) -> Result<HashMap<CaseId, Vec<Event>>, ClientError> {
+    let mut out: HashMap<CaseId, Vec<Event>> = HashMap::with_capacity(cases.len());
+    for chunk in cases.chunks(500) {
+        let mut query =
+            QueryBuilder::<Sqlite>::new("SELECT case_id, body FROM events WHERE case_id IN (");
+        let mut ids = query.separated(", ");
+        for case in chunk {
+            ids.push_bind(case.0.to_string());
+        }
+        query.push(") ORDER BY case_id, server_pos IS NULL, server_pos, local_seq");
+        for r in query.build().fetch_all(&mut **tx).await? {
+            let body: String = r.get("body");
+            let event: Event = serde_json::from_str(&body).map_err(|e| ClientError::Invalid {
+                code: "local.corrupt",
+                message: format!("stored event: {e}"),
+            })?;
+            out.entry(event.case).or_default().push(event);
+        }
+    }
+    Ok(out)
 }
 
 /// The case's history in the order every device folds it: events the server has ordered, in its

@@ -1,13 +1,16 @@
 //! What the sync loop needs from the local store: the outbox in order, acknowledgements, pulled
 //! events, the cursor, and the identity a login brings.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use hotline_domain::case::{CaseId, CaseState, Event, Role};
 use hotline_domain::sla::SlaCalendar;
 use hotline_domain::wire::PulledEvent;
-use sqlx::Row;
+use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+use uuid::Uuid;
 
-use super::cases::history;
+use super::cases::histories;
 use super::snapshot::save_snapshot;
 use super::{Identity, LocalStore};
 use crate::ClientError;
@@ -67,20 +70,12 @@ impl LocalStore {
         now: DateTime<Utc>,
     ) -> Result<usize, ClientError> {
         let mut tx = self.write().await?;
+        let new = insert_pulled(&mut tx, events).await?;
         let mut touched: Vec<CaseId> = Vec::new();
+        let mut seen: HashSet<CaseId> = HashSet::new();
         let mut added = 0;
         for pe in events {
-            let body = serde_json::to_string(&pe.event).expect("events serialise");
-            let inserted = sqlx::query("INSERT INTO events (id, case_id, at, body, server_pos) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")
-                .bind(pe.event.id.0.to_string())
-                .bind(pe.event.case.0.to_string())
-                .bind(pe.event.at.to_rfc3339())
-                .bind(body)
-                .bind(&pe.pos)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            if inserted == 0 {
+            if !new.contains(&pe.event.id.0) {
                 // This seat's own event coming back: it only learns its place. Own events come
                 // back in the order they were made, after everything this seat had pulled before
                 // making them, so the case's order — and its fold — is unchanged.
@@ -92,7 +87,7 @@ impl LocalStore {
                 continue;
             }
             added += 1;
-            if !touched.contains(&pe.event.case) {
+            if seen.insert(pe.event.case) {
                 touched.push(pe.event.case);
             }
         }
@@ -100,8 +95,9 @@ impl LocalStore {
         // The highest number of this seat's prefix pulled, per day.
         let mut own_numbers: std::collections::BTreeMap<chrono::NaiveDate, u32> =
             Default::default();
+        let mut histories = histories(&mut tx, &touched).await?;
         for case in touched {
-            let state = CaseState::fold(&history(&mut tx, case).await?);
+            let state = CaseState::fold(&histories.remove(&case).unwrap_or_default());
             save_snapshot(&mut tx, &state, cal, &alerts).await?;
             if let Some(n) = state.intake.as_ref().map(|i| &i.number) {
                 if n.seat().eq_ignore_ascii_case(&self.identity.seat_code) {
@@ -263,7 +259,20 @@ impl LocalStore {
             // server's data must not mix with them.
             sqlx::query("DELETE FROM events WHERE server_pos IS NULL AND id NOT IN (SELECT event_id FROM outbox)").execute(&mut *tx).await?;
             let gone = "SELECT id FROM cases WHERE id NOT IN (SELECT case_id FROM events)";
-            sqlx::query(&format!("DELETE FROM case_search WHERE rowid IN (SELECT rid FROM cases WHERE id IN ({gone}))")).execute(&mut *tx).await?;
+            // Everything keyed by the case's row id goes with it: a later case may be given the
+            // same row id, and `save_snapshot` writes a new case's rows without deleting first.
+            for table in [
+                "case_search WHERE rowid",
+                "case_states WHERE rid",
+                "clock_runs WHERE case_rid",
+                "callbacks WHERE case_rid",
+            ] {
+                sqlx::query(&format!(
+                    "DELETE FROM {table} IN (SELECT rid FROM cases WHERE id IN ({gone}))"
+                ))
+                .execute(&mut *tx)
+                .await?;
+            }
             sqlx::query(&format!(
                 "DELETE FROM case_bureaus WHERE case_id IN ({gone})"
             ))
@@ -310,4 +319,39 @@ async fn number_after(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Rows per multi-row INSERT of pulled events: 5 values each, well under SQLite's limit of
+/// 32,766 bound values per statement.
+const INSERT_ROWS: usize = 500;
+
+/// Inserts a pulled page's events, several hundred per statement; the ids of those that were
+/// new (a known one — this seat's own, coming back — is left as it is). One statement per event
+/// made a new seat's first sync of 100,000 cases a statement-by-statement crawl: each statement
+/// is a round trip to sqlx's SQLite thread.
+async fn insert_pulled(
+    tx: &mut Transaction<'_, Sqlite>,
+    events: &[PulledEvent],
+) -> Result<HashSet<Uuid>, ClientError> {
+    let mut new = HashSet::with_capacity(events.len());
+    for chunk in events.chunks(INSERT_ROWS) {
+        let mut insert =
+            QueryBuilder::<Sqlite>::new("INSERT INTO events (id, case_id, at, body, server_pos) ");
+        insert.push_values(chunk, |mut row, pe| {
+            row.push_bind(pe.event.id.0.to_string())
+                .push_bind(pe.event.case.0.to_string())
+                .push_bind(pe.event.at.to_rfc3339())
+                .push_bind(serde_json::to_string(&pe.event).expect("events serialise"))
+                .push_bind(&pe.pos);
+        });
+        insert.push(" ON CONFLICT (id) DO NOTHING RETURNING id");
+        let ids: Vec<String> = insert.build_query_scalar().fetch_all(&mut **tx).await?;
+        for id in ids {
+            new.insert(Uuid::parse_str(&id).map_err(|e| ClientError::Invalid {
+                code: "local.corrupt",
+                message: format!("stored event id: {e}"),
+            })?);
+        }
+    }
+    Ok(new)
 }
