@@ -16,7 +16,6 @@ use crate::ClientError;
 /// What a snapshot holds; bump it when that changes and every snapshot is rebuilt on open.
 const SNAPSHOT_FORMAT: i64 = 6;
 
-/// Rewrites the case's row, its bureaus, its alert points and (for a new case) its search tokens.
 /// One desktop alert row: clock, label, bureau, run, threshold, at, due, provisional, for whom.
 type AlertRow = (String, String, String, i64, String, i64, i64, bool, String);
 
@@ -91,22 +90,196 @@ fn ladder_points(state: &CaseState, cal: &SlaCalendar) -> Vec<AlertRow> {
     out
 }
 
+/// Rewrites the case's row, its facts, its bureaus, its alert points and (for a new case) its
+/// search tokens.
 pub(super) async fn save_snapshot(
     tx: &mut Transaction<'_, Sqlite>,
     state: &CaseState,
     cal: &SlaCalendar,
     alerts: &AlertSettings,
 ) -> Result<(), ClientError> {
-    let (Some(id), Some(intake), Some(received_at)) =
-        (state.id, state.intake.as_ref(), state.received_at)
-    else {
+    let Some(id) = state.id else {
+        return Ok(()); // a history without its `received` event yet (it may arrive later by sync)
+    };
+    let existed: Option<i64> = sqlx::query_scalar("SELECT rid FROM cases WHERE id = ?")
+        .bind(id.0.to_string())
+        .fetch_optional(&mut **tx)
+        .await?;
+    save_snapshot_as(tx, state, cal, alerts, existed.is_none()).await
+}
+
+/// [`save_snapshot`] for a caller that knows whether the case is `fresh` (new to this store): a
+/// pulled page asks once for all its cases. A fresh case has no earlier rows to delete, and
+/// skipping those statements halves a new seat's first sync (each statement is a round trip to
+/// sqlx's SQLite thread).
+pub(super) async fn save_snapshot_as(
+    tx: &mut Transaction<'_, Sqlite>,
+    state: &CaseState,
+    cal: &SlaCalendar,
+    alerts: &AlertSettings,
+    fresh: bool,
+) -> Result<(), ClientError> {
+    let facts = CaseFacts::of(state, cal);
+    let (Some(id), Some(rid)) = (state.id, save_row(tx, state, &facts, cal, alerts).await?) else {
         return Ok(()); // a history without its `received` event yet (it may arrive later by sync)
     };
     let case_id = id.0.to_string();
+    save_facts(tx, rid, state, &facts, fresh).await?;
+    sqlx::query("INSERT OR REPLACE INTO case_states (rid, state) VALUES (?, ?)")
+        .bind(rid)
+        .bind(serde_json::to_string(state).expect("state serialises"))
+        .execute(&mut **tx)
+        .await?;
+    save_bureaus(tx, &case_id, state, fresh).await?;
+    save_alert_points(tx, &case_id, state, cal, alerts, fresh).await?;
+    // The searchable text is fixed at intake, unless the server renumbered the case: then both
+    // numbers are searchable.
+    if !fresh {
+        if state.former_numbers.is_empty() {
+            return Ok(());
+        }
+        sqlx::query("DELETE FROM case_search WHERE rowid = ?")
+            .bind(rid)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let text = state.search_text().unwrap_or_default();
+    sqlx::query("INSERT INTO case_search (rowid, tokens) VALUES (?, ?)")
+        .bind(rid)
+        .bind(index_tokens(&text).join(" "))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The queue's row of the case, with its report facts, its current reply and what waits on a
+/// supervisor; its row id. None (nothing written) before the case's `received` event.
+async fn save_row(
+    tx: &mut Transaction<'_, Sqlite>,
+    state: &CaseState,
+    facts: &CaseFacts,
+    cal: &SlaCalendar,
+    alerts: &AlertSettings,
+) -> Result<Option<i64>, ClientError> {
+    let (Some(id), Some(intake), Some(received_at)) =
+        (state.id, state.intake.as_ref(), state.received_at)
+    else {
+        return Ok(None);
+    };
     let next = state.next_due(cal);
     let light = state.light_schedule(cal, alerts);
-    // Every running clock's alert points; a clock whose due cannot be computed has none (its row
-    // shows "due unknown" instead, first in the queue).
+    // What waits on a supervisor (the domain's rule); the most urgent first in the list, a
+    // decision before any due stored as 0.
+    let pending = state.pending_decisions(cal);
+    let decision_due = pending.most_urgent.map(|u| match u {
+        Urgency::First => 0,
+        Urgency::Before(due) => due.timestamp(),
+    });
+    let rid = sqlx::query_scalar(
+        "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, next_clock, conflicts, owner, address, at_risk, next_label, due_provisional, light_first, red_from, escalated_to, escalation_taken_by, hotspot_at, channel, bureau, replied_at, decisions, decision_due)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)
+         ON CONFLICT (id) DO UPDATE SET number = ?2, status = ?4, next_due = ?9, next_clock = ?10, conflicts = ?11, owner = ?12, address = ?13, at_risk = ?14, next_label = ?15, due_provisional = ?16, light_first = ?17, red_from = ?18, escalated_to = ?19, escalation_taken_by = ?20, hotspot_at = ?21, channel = ?22, bureau = ?23, replied_at = ?24, decisions = ?25, decision_due = ?26
+         RETURNING rid",
+    )
+    .bind(id.0.to_string())
+    .bind(intake.number.to_string())
+    .bind(&intake.kind)
+    .bind(state.status.code())
+    .bind(&intake.caller.phone)
+    .bind(&intake.district)
+    .bind(&intake.category)
+    .bind(received_at.to_rfc3339())
+    // No running clock: NULL (sorts last). A due that cannot be computed: 0 (sorts first).
+    .bind(next.as_ref().map(|(_, due)| due.map_or(0, |d| d.timestamp())))
+    .bind(next.as_ref().map(|(c, _)| c.key.clone()))
+    .bind(state.conflicts.len() as i64)
+    .bind(state.received_by.clone().unwrap_or_default())
+    .bind(&intake.address)
+    .bind(light.turns(Light::Yellow).map(|t| t.timestamp()))
+    .bind(next.as_ref().and_then(|(c, _)| state.clock(c)).map(|c| c.spec.label.clone()))
+    .bind(state.next_due_provisional(cal))
+    .bind(light.first.code())
+    .bind(light.turns(Light::Red).map(|t| t.timestamp()))
+    .bind(state.escalation.as_ref().map(|x| x.to.join(",")))
+    .bind(state.escalation.as_ref().and_then(|x| x.taken_by.clone()))
+    .bind(state.hotspot.as_ref().map(|h| h.at.timestamp()))
+    .bind(&facts.channel)
+    .bind(&facts.bureau)
+    .bind(state.replied_at.map(|t| t.timestamp()))
+    .bind(pending.count as i64)
+    .bind(decision_due)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(Some(rid))
+}
+
+/// The bureaus the case is with and where each stands.
+async fn save_bureaus(
+    tx: &mut Transaction<'_, Sqlite>,
+    case_id: &str,
+    state: &CaseState,
+    fresh: bool,
+) -> Result<(), ClientError> {
+    if !fresh {
+        sqlx::query("DELETE FROM case_bureaus WHERE case_id = ?")
+            .bind(case_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for a in &state.assignments {
+        let status = serde_json::to_value(a.status).expect("serialises");
+        sqlx::query(
+            "INSERT OR REPLACE INTO case_bureaus (case_id, bureau, status) VALUES (?, ?, ?)",
+        )
+        .bind(case_id)
+        .bind(&a.bureau.0)
+        .bind(status.as_str().unwrap_or_default())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Every running clock's alert points, the ladder's and the hotspot's; the unsent ones replaced.
+async fn save_alert_points(
+    tx: &mut Transaction<'_, Sqlite>,
+    case_id: &str,
+    state: &CaseState,
+    cal: &SlaCalendar,
+    alerts: &AlertSettings,
+    fresh: bool,
+) -> Result<(), ClientError> {
+    let mut points = clock_points(state, cal, alerts);
+    points.extend(ladder_points(state, cal));
+    points.extend(hotspot_points(state));
+    if !fresh {
+        sqlx::query("DELETE FROM alerts WHERE case_id = ? AND sent_at IS NULL")
+            .bind(case_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for (clock, label, bureau, run, threshold, at, due, provisional, for_user) in points {
+        // A point already sent stays sent: OR IGNORE keeps its row.
+        sqlx::query("INSERT OR IGNORE INTO alerts (case_id, clock, label, bureau, run, threshold, at, due, provisional, for_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(case_id)
+            .bind(clock)
+            .bind(label)
+            .bind(bureau)
+            .bind(run)
+            .bind(threshold)
+            .bind(at)
+            .bind(due)
+            .bind(provisional)
+            .bind(for_user)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Every running clock's alert points; a clock whose due cannot be computed has none (its row
+/// shows "due unknown" instead, first in the queue).
+fn clock_points(state: &CaseState, cal: &SlaCalendar, alerts: &AlertSettings) -> Vec<AlertRow> {
     let mut points = Vec::new();
     for clock in &state.clocks {
         let Some(run) = clock.current() else { continue };
@@ -133,117 +306,15 @@ pub(super) async fn save_snapshot(
             ));
         }
     }
-    points.extend(ladder_points(state, cal));
-    points.extend(hotspot_points(state));
-    let existed: Option<i64> = sqlx::query_scalar("SELECT rid FROM cases WHERE id = ?")
-        .bind(&case_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    let rid: i64 = sqlx::query_scalar(
-        "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, next_clock, conflicts, owner, address, at_risk, next_label, due_provisional, light_first, red_from, escalated_to, escalation_taken_by, hotspot_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
-         ON CONFLICT (id) DO UPDATE SET number = ?2, status = ?4, next_due = ?9, next_clock = ?10, conflicts = ?11, owner = ?12, address = ?13, at_risk = ?14, next_label = ?15, due_provisional = ?16, light_first = ?17, red_from = ?18, escalated_to = ?19, escalation_taken_by = ?20, hotspot_at = ?21
-         RETURNING rid",
-    )
-    .bind(&case_id)
-    .bind(intake.number.to_string())
-    .bind(&intake.kind)
-    .bind(state.status.code())
-    .bind(&intake.caller.phone)
-    .bind(&intake.district)
-    .bind(&intake.category)
-    .bind(received_at.to_rfc3339())
-    // No running clock: NULL (sorts last). A due that cannot be computed: 0 (sorts first).
-    .bind(next.as_ref().map(|(_, due)| due.map_or(0, |d| d.timestamp())))
-    .bind(next.as_ref().map(|(c, _)| c.key.clone()))
-    .bind(state.conflicts.len() as i64)
-    .bind(state.received_by.clone().unwrap_or_default())
-    .bind(&intake.address)
-    .bind(light.turns(Light::Yellow).map(|t| t.timestamp()))
-    .bind(next.as_ref().and_then(|(c, _)| state.clock(c)).map(|c| c.spec.label.clone()))
-    .bind(state.next_due_provisional(cal))
-    .bind(light.first.code())
-    .bind(light.turns(Light::Red).map(|t| t.timestamp()))
-    .bind(state.escalation.as_ref().map(|x| x.to.join(",")))
-    .bind(state.escalation.as_ref().and_then(|x| x.taken_by.clone()))
-    .bind(state.hotspot.as_ref().map(|h| h.at.timestamp()))
-    .fetch_one(&mut **tx)
-    .await?;
-    // A case new to this store has no rows to replace: skipping the deletes halves the
-    // statements of a new seat's first sync (each one a round trip to sqlx's SQLite thread).
-    let fresh = existed.is_none();
-    save_facts(tx, rid, state, cal, fresh).await?;
-    sqlx::query("INSERT OR REPLACE INTO case_states (rid, state) VALUES (?, ?)")
-        .bind(rid)
-        .bind(serde_json::to_string(state).expect("state serialises"))
-        .execute(&mut **tx)
-        .await?;
-    if !fresh {
-        sqlx::query("DELETE FROM case_bureaus WHERE case_id = ?")
-            .bind(&case_id)
-            .execute(&mut **tx)
-            .await?;
-    }
-    for a in &state.assignments {
-        let status = serde_json::to_value(a.status).expect("serialises");
-        sqlx::query(
-            "INSERT OR REPLACE INTO case_bureaus (case_id, bureau, status) VALUES (?, ?, ?)",
-        )
-        .bind(&case_id)
-        .bind(&a.bureau.0)
-        .bind(status.as_str().unwrap_or_default())
-        .execute(&mut **tx)
-        .await?;
-    }
-    if !fresh {
-        sqlx::query("DELETE FROM alerts WHERE case_id = ? AND sent_at IS NULL")
-            .bind(&case_id)
-            .execute(&mut **tx)
-            .await?;
-    }
-    for (clock, label, bureau, run, threshold, at, due, provisional, for_user) in points {
-        // A point already sent stays sent: OR IGNORE keeps its row.
-        sqlx::query("INSERT OR IGNORE INTO alerts (case_id, clock, label, bureau, run, threshold, at, due, provisional, for_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(&case_id)
-            .bind(clock)
-            .bind(label)
-            .bind(bureau)
-            .bind(run)
-            .bind(threshold)
-            .bind(at)
-            .bind(due)
-            .bind(provisional)
-            .bind(for_user)
-            .execute(&mut **tx)
-            .await?;
-    }
-    // The searchable text is fixed at intake, unless the server renumbered the case: then both
-    // numbers are searchable.
-    if existed.is_some() {
-        if state.former_numbers.is_empty() {
-            return Ok(());
-        }
-        sqlx::query("DELETE FROM case_search WHERE rowid = ?")
-            .bind(rid)
-            .execute(&mut **tx)
-            .await?;
-    }
-    let text = state.search_text().unwrap_or_default();
-    sqlx::query("INSERT INTO case_search (rowid, tokens) VALUES (?, ?)")
-        .bind(rid)
-        .bind(index_tokens(&text).join(" "))
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    points
 }
 
-/// The report facts (as the server keeps them), the current reply and what waits on a supervisor;
-/// a `fresh` case (new to this store) has no earlier rows to delete.
+/// The report facts as the server keeps them: the case's clock runs and callbacks.
 async fn save_facts(
     tx: &mut Transaction<'_, Sqlite>,
     rid: i64,
     state: &CaseState,
-    cal: &SlaCalendar,
+    facts: &CaseFacts,
     fresh: bool,
 ) -> Result<(), ClientError> {
     let kind = state
@@ -251,23 +322,6 @@ async fn save_facts(
         .as_ref()
         .map(|i| i.kind.clone())
         .unwrap_or_default();
-    let facts = CaseFacts::of(state, cal);
-    // What waits on a supervisor (the domain's rule); the most urgent first in the list, a
-    // decision before any due stored as 0.
-    let pending = state.pending_decisions(cal);
-    let decision_due = pending.most_urgent.map(|u| match u {
-        Urgency::First => 0,
-        Urgency::Before(due) => due.timestamp(),
-    });
-    sqlx::query("UPDATE cases SET channel = ?, bureau = ?, replied_at = ?, decisions = ?, decision_due = ? WHERE rid = ?")
-        .bind(&facts.channel)
-        .bind(&facts.bureau)
-        .bind(state.replied_at.map(|t| t.timestamp()))
-        .bind(pending.count as i64)
-        .bind(decision_due)
-        .bind(rid)
-        .execute(&mut **tx)
-        .await?;
     if !fresh {
         sqlx::query("DELETE FROM clock_runs WHERE case_rid = ?")
             .bind(rid)

@@ -11,7 +11,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 use uuid::Uuid;
 
 use super::cases::histories;
-use super::snapshot::save_snapshot;
+use super::snapshot::save_snapshot_as;
 use super::{Identity, LocalStore};
 use crate::ClientError;
 
@@ -96,9 +96,10 @@ impl LocalStore {
         let mut own_numbers: std::collections::BTreeMap<chrono::NaiveDate, u32> =
             Default::default();
         let mut histories = histories(&mut tx, &touched).await?;
+        let known = known_cases(&mut tx, &touched).await?;
         for case in touched {
             let state = CaseState::fold(&histories.remove(&case).unwrap_or_default());
-            save_snapshot(&mut tx, &state, cal, &alerts).await?;
+            save_snapshot_as(&mut tx, &state, cal, &alerts, !known.contains(&case)).await?;
             if let Some(n) = state.intake.as_ref().map(|i| &i.number) {
                 if n.seat().eq_ignore_ascii_case(&self.identity.seat_code) {
                     let last = own_numbers.entry(n.date()).or_default();
@@ -354,4 +355,30 @@ async fn insert_pulled(
         }
     }
     Ok(new)
+}
+
+/// Which of `cases` this store already lists (a few hundred per query).
+async fn known_cases(
+    tx: &mut Transaction<'_, Sqlite>,
+    cases: &[CaseId],
+) -> Result<HashSet<CaseId>, ClientError> {
+    let mut known = HashSet::new();
+    for chunk in cases.chunks(500) {
+        let mut query = QueryBuilder::<Sqlite>::new("SELECT id FROM cases WHERE id IN (");
+        let mut ids = query.separated(", ");
+        for case in chunk {
+            ids.push_bind(case.0.to_string());
+        }
+        query.push(")");
+        let rows: Vec<String> = query.build_query_scalar().fetch_all(&mut **tx).await?;
+        for id in rows {
+            known.insert(CaseId(Uuid::parse_str(&id).map_err(|e| {
+                ClientError::Invalid {
+                    code: "local.corrupt",
+                    message: format!("stored case id: {e}"),
+                }
+            })?));
+        }
+    }
+    Ok(known)
 }
