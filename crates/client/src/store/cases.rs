@@ -10,10 +10,10 @@ use hotline_domain::case::{
 };
 use hotline_domain::sla::{AlertSettings, SlaCalendar};
 use hotline_domain::time::local_date;
-use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+use sqlx::{Row, Sqlite, Transaction};
 
 use super::snapshot::save_snapshot;
-use super::LocalStore;
+use super::{corrupt, for_cases, LocalStore, CASES_PER_QUERY};
 use crate::ids::{new_case_id, new_event_id};
 use crate::ClientError;
 
@@ -212,20 +212,15 @@ pub(super) async fn histories(
     cases: &[CaseId],
 ) -> Result<HashMap<CaseId, Vec<Event>>, ClientError> {
     let mut out: HashMap<CaseId, Vec<Event>> = HashMap::with_capacity(cases.len());
-    for chunk in cases.chunks(500) {
-        let mut query =
-            QueryBuilder::<Sqlite>::new("SELECT case_id, body FROM events WHERE case_id IN (");
-        let mut ids = query.separated(", ");
-        for case in chunk {
-            ids.push_bind(case.0.to_string());
-        }
-        query.push(") ORDER BY case_id, server_pos IS NULL, server_pos, local_seq");
+    for chunk in cases.chunks(CASES_PER_QUERY) {
+        let mut query = for_cases(
+            "SELECT case_id, body FROM events WHERE case_id",
+            chunk,
+            "ORDER BY case_id, server_pos IS NULL, server_pos, local_seq",
+        );
         for r in query.build().fetch_all(&mut **tx).await? {
-            let body: String = r.get("body");
-            let event: Event = serde_json::from_str(&body).map_err(|e| ClientError::Invalid {
-                code: "local.corrupt",
-                message: format!("stored event: {e}"),
-            })?;
+            let event: Event = serde_json::from_str(r.get::<&str, _>("body"))
+                .map_err(|e| corrupt("stored event", e))?;
             out.entry(event.case).or_default().push(event);
         }
     }
@@ -248,10 +243,7 @@ pub(super) async fn history(
     rows.iter()
         .map(|r| {
             let body: String = r.get("body");
-            serde_json::from_str(&body).map_err(|e| ClientError::Invalid {
-                code: "local.corrupt",
-                message: format!("stored event: {e}"),
-            })
+            serde_json::from_str(&body).map_err(|e| corrupt("stored event", e))
         })
         .collect()
 }

@@ -141,6 +141,36 @@ impl LocalStore {
     }
 }
 
+/// A stored value that does not read back (`what` names it): the machine code every such failure
+/// carries.
+pub(super) fn corrupt(what: &str, e: impl std::fmt::Display) -> ClientError {
+    ClientError::Invalid {
+        code: "local.corrupt",
+        message: format!("{what}: {e}"),
+    }
+}
+
+/// Cases per query of a page's cases (an `IN` list of bound ids): far under SQLite's limit on
+/// bound values.
+pub(super) const CASES_PER_QUERY: usize = 500;
+
+/// `select` followed by the `IN` list of `cases`' ids (at most [`CASES_PER_QUERY`]) and `rest`.
+pub(super) fn for_cases<'a>(
+    select: &str,
+    cases: &[hotline_domain::case::CaseId],
+    rest: &str,
+) -> sqlx::QueryBuilder<'a, sqlx::Sqlite> {
+    let mut query = sqlx::QueryBuilder::new(select);
+    query.push(" IN (");
+    let mut ids = query.separated(", ");
+    for case in cases {
+        ids.push_bind(case.0.to_string());
+    }
+    query.push(") ");
+    query.push(rest);
+    query
+}
+
 /// modrinth's lesson: a migration that goes wrong on a seat must not cost it its offline work.
 /// `VACUUM INTO` writes a consistent copy even while another process has the file open.
 /// The store holds callers' names and phones: on Unix its folder is the user's alone (0700, so

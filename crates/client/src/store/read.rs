@@ -7,7 +7,7 @@ use serde::Serialize;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite};
 
-use super::LocalStore;
+use super::{corrupt, LocalStore};
 use crate::ClientError;
 
 /// One case as the queue and search list it.
@@ -125,10 +125,7 @@ impl LocalStore {
             .await?
             .ok_or_else(|| ClientError::NotFound(id_or_number.to_owned()))?;
         let state: String = r.get("state");
-        let state = serde_json::from_str(&state).map_err(|e| ClientError::Invalid {
-            code: "local.corrupt",
-            message: format!("stored case state: {e}"),
-        })?;
+        let state = serde_json::from_str(&state).map_err(|e| corrupt("stored case state", e))?;
         Ok((row(&r), state))
     }
 

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::cases::histories;
 use super::snapshot::save_snapshot_as;
-use super::{Identity, LocalStore};
+use super::{corrupt, for_cases, Identity, LocalStore, CASES_PER_QUERY};
 use crate::ClientError;
 
 /// Where the seat syncs and how far it got.
@@ -23,13 +23,6 @@ pub struct SyncState {
     pub cursor: String,
     pub last_sync: Option<String>,
     pub last_error: Option<String>,
-}
-
-fn corrupt(e: serde_json::Error) -> ClientError {
-    ClientError::Invalid {
-        code: "local.corrupt",
-        message: format!("stored event: {e}"),
-    }
 }
 
 impl LocalStore {
@@ -45,7 +38,8 @@ impl LocalStore {
             .map(|r| {
                 Ok((
                     r.get("device_seq"),
-                    serde_json::from_str(r.get::<&str, _>("body")).map_err(corrupt)?,
+                    serde_json::from_str(r.get::<&str, _>("body"))
+                        .map_err(|e| corrupt("stored event", e))?,
                 ))
             })
             .collect()
@@ -235,8 +229,8 @@ impl LocalStore {
                 .fetch_all(&mut *tx)
                 .await?;
         for r in unsent {
-            let mut event: Event =
-                serde_json::from_str(r.get::<&str, _>("body")).map_err(corrupt)?;
+            let mut event: Event = serde_json::from_str(r.get::<&str, _>("body"))
+                .map_err(|e| corrupt("stored event", e))?;
             event.actor.user = user.to_owned();
             event.actor.role = role;
             event.actor.bureau = bureau.map(Into::into);
@@ -348,10 +342,7 @@ async fn insert_pulled(
         insert.push(" ON CONFLICT (id) DO NOTHING RETURNING id");
         let ids: Vec<String> = insert.build_query_scalar().fetch_all(&mut **tx).await?;
         for id in ids {
-            new.insert(Uuid::parse_str(&id).map_err(|e| ClientError::Invalid {
-                code: "local.corrupt",
-                message: format!("stored event id: {e}"),
-            })?);
+            new.insert(Uuid::parse_str(&id).map_err(|e| corrupt("stored event id", e))?);
         }
     }
     Ok(new)
@@ -363,21 +354,13 @@ async fn known_cases(
     cases: &[CaseId],
 ) -> Result<HashSet<CaseId>, ClientError> {
     let mut known = HashSet::new();
-    for chunk in cases.chunks(500) {
-        let mut query = QueryBuilder::<Sqlite>::new("SELECT id FROM cases WHERE id IN (");
-        let mut ids = query.separated(", ");
-        for case in chunk {
-            ids.push_bind(case.0.to_string());
-        }
-        query.push(")");
+    for chunk in cases.chunks(CASES_PER_QUERY) {
+        let mut query = for_cases("SELECT id FROM cases WHERE id", chunk, "");
         let rows: Vec<String> = query.build_query_scalar().fetch_all(&mut **tx).await?;
         for id in rows {
-            known.insert(CaseId(Uuid::parse_str(&id).map_err(|e| {
-                ClientError::Invalid {
-                    code: "local.corrupt",
-                    message: format!("stored case id: {e}"),
-                }
-            })?));
+            known.insert(CaseId(
+                Uuid::parse_str(&id).map_err(|e| corrupt("stored case id", e))?,
+            ));
         }
     }
     Ok(known)
