@@ -28,7 +28,7 @@ impl BulkWriter {
         }
     }
 
-    /// Starts writing one batch (`events`: CSV rows of `id, case_id, device_id, device_seq,
+    /// Starts writing one batch (`events`: COPY rows of `id, case_id, device_id, device_seq,
     /// user_id, at, stored_at, body`); waits first while two are being written.
     pub async fn write(&mut self, events: Vec<u8>, rows: SnapshotRows) -> Result<(), sqlx::Error> {
         while self.in_flight.len() >= AT_ONCE {
@@ -56,17 +56,17 @@ impl BulkWriter {
     }
 }
 
-/// Appends `e` to `csv` as one COPY row of `events` (what `BulkWriter::write` takes): sent by
+/// Appends `e` to `rows` as one COPY row of `events` (what `BulkWriter::write` takes): sent by
 /// `device` as its `seq`th step, in the name of the user numbered `user`, stored at `stored_at`.
 pub(crate) fn event_row(
-    csv: &mut CopyText,
+    rows: &mut CopyText,
     e: &Event,
     device: &str,
     seq: i64,
     user: i64,
     stored_at: DateTime<Utc>,
 ) {
-    csv.plain(e.id.0)
+    rows.plain(e.id.0)
         .plain(e.case.0)
         .text(device)
         .plain(seq)

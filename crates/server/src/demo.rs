@@ -189,7 +189,7 @@ pub async fn seed(
     let mut bulk = crate::bulk::BulkWriter::new(pool);
     while made < cases {
         let n = BATCH.min(cases - made);
-        let mut events_csv = CopyText::with_capacity(n * 4 * 1500);
+        let mut events_rows = CopyText::with_capacity(n * 4 * 1500);
         let mut rows = SnapshotRows::default();
         let (mut in_batch, mut attempts) = (0, 0);
         while in_batch < n && attempts < n * 10 {
@@ -216,12 +216,12 @@ pub async fn seed(
                 .map_or("CIVIL", |(c, _, _)| *c);
             let events = story(&mut rng, case, at, now, seat, bureau, intake);
             let state = CaseState::fold(&events);
-            summary.events += log.add(&events, &mut events_csv);
+            summary.events += log.add(&events, &mut events_rows);
             rows.add(case.0, &state, cal);
             summary.cases += 1;
             in_batch += 1;
         }
-        bulk.write(events_csv.into_bytes(), rows).await?;
+        bulk.write(events_rows.into_bytes(), rows).await?;
         made += n;
         progress(made);
     }
@@ -285,7 +285,7 @@ impl EventLog {
     }
 
     /// Writes `events` as COPY rows of `events`; returns how many.
-    fn add(&mut self, events: &[Event], csv: &mut CopyText) -> usize {
+    fn add(&mut self, events: &[Event], rows: &mut CopyText) -> usize {
         for e in events {
             let device = &e.device.0;
             let seq = self.device_seq.entry(device.clone()).or_insert(0);
@@ -296,7 +296,7 @@ impl EventLog {
                 .copied()
                 .unwrap_or_default();
             // A demonstration's steps reached the server as they happened.
-            crate::bulk::event_row(csv, e, device, *seq, user, e.at);
+            crate::bulk::event_row(rows, e, device, *seq, user, e.at);
         }
         events.len()
     }

@@ -66,7 +66,7 @@ pub async fn refold_many(
 /// The snapshot rows of a batch of cases — `cases`, `clock_runs`, `callbacks`, `case_bureaus` —
 /// derived from each folded state in one place and written by one of two statements: an upsert
 /// (a push, a refold) or COPY (cases new to the database: seed-demo's bulk load).
-/// COPY statements with their CSV rows, ready to send.
+/// COPY statements with their rows (COPY's text format), ready to send.
 pub struct CopyRows(Vec<(&'static str, Vec<u8>)>);
 
 impl CopyRows {
@@ -365,7 +365,7 @@ impl SnapshotRows {
     }
 }
 
-/// Sends `data` (CSV) to a COPY … FROM STDIN statement.
+/// Sends `data` (COPY's text format) to a COPY … FROM STDIN statement.
 pub(crate) async fn copy(
     tx: &mut Transaction<'_, Postgres>,
     statement: &str,

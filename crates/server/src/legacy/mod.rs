@@ -300,19 +300,19 @@ impl<'a> Writer<'a> {
         .bind(count)
         .fetch_one(pool)
         .await?;
-        let csv = self.events_csv(&histories, last - count);
-        self.bulk.write(csv, rows).await?;
+        let events = self.events_rows(&histories, last - count);
+        self.bulk.write(events, rows).await?;
         Ok(())
     }
 
     /// The COPY rows of `histories`' events, numbered after `seq`.
-    fn events_csv(&self, histories: &[Vec<Event>], mut seq: i64) -> Vec<u8> {
-        let mut csv = CopyText::with_capacity(histories.len() * 2 * 1500);
+    fn events_rows(&self, histories: &[Vec<Event>], mut seq: i64) -> Vec<u8> {
+        let mut rows = CopyText::with_capacity(histories.len() * 2 * 1500);
         for e in histories.iter().flatten() {
             seq += 1;
-            crate::bulk::event_row(&mut csv, e, DEVICE, seq, self.system_user, self.now);
+            crate::bulk::event_row(&mut rows, e, DEVICE, seq, self.system_user, self.now);
         }
-        csv.into_bytes()
+        rows.into_bytes()
     }
 
     /// Waits for every batch being written.
