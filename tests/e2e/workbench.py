@@ -292,6 +292,11 @@ def run(bins, shots, work, env, procs):
     check("a malformed phone is refused in Chinese", "号码格式错误" in errors["phone"], errors["phone"])
     check("a fault without a level is refused in Chinese", "级别" in errors["level"], errors["level"])
     check("a 20,000-character description is refused in Chinese", "最多10000字" in errors["description"], errors["description"])
+    check("field errors speak the user's language only (no English half, no code)",
+          not any(re.search(r"[A-Za-z]{3,}| / ", e) for e in errors.values()), str(errors))
+    summary = seat.content("[data-testid=intake-problems]")
+    check("the form says how many fields to fix, beside its buttons, not in the desk's error banner",
+          "3 处" in summary and not seat.find_all("[data-testid=error]"), summary)
     kept = seat.js("return [document.querySelector('input[name=phone]').value, document.querySelector('textarea[name=description]').value]")
     check("nothing typed is lost", kept == ["12ab", long_text], str([kept[0], len(kept[1])]))
     seat.js("const p = document.querySelector('input[name=phone]'); p.value = '';"
@@ -334,6 +339,8 @@ def run(bins, shots, work, env, procs):
     seat.click("[data-testid=record]")
     detail = "[data-testid=case-detail][data-status=received]"
     seat.wait(detail, what="the new case open beside the queue")
+    check("the refused intakes' errors do not follow the seat to the recorded case",
+          not seat.find_all("[data-testid=error]") and not seat.find_all("[data-testid=intake-problems]"))
     number = seat.js("return document.querySelector('[data-testid=case-detail]').dataset.number")
     seat.press("d")
     seat.wait(".step-form[data-step=dispatched]")

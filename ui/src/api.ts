@@ -17,7 +17,7 @@ export function isCommandError(e: unknown): e is CommandError {
   return typeof e === "object" && e !== null && "code" in e && "message" in e;
 }
 
-export const calendarYear = (year: number) => invoke<YearView>("calendar_year", { year });
+export const calendarYear = (year: number | null) => invoke<YearView>("calendar_year", { year });
 export const policyView = () => invoke<PolicyView>("policy_view");
 export const importNotice = (text: string, dryRun: boolean) => invoke<NoticeOutcome>("import_notice", { text, year: null, dryRun });
 export const proposePolicy = (document: CentrePolicy, reason: string, dryRun: boolean) =>

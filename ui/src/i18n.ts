@@ -184,6 +184,7 @@ const zh = {
   draftSaved: "草稿已自动保存",
   draftRestored: "已恢复未提交的草稿",
   recorded: (n: string) => `已受理：${n}`,
+  fixFields: (n: number) => `有 ${n} 处需要修改（已标红），已输入的内容都已保留`,
   chars: (n: number, max: number) => `${n} / ${max} 字`,
   // Calendar
   calendar: "法定工作日历",
@@ -203,8 +204,12 @@ const zh = {
   weekdays: ["一", "二", "三", "四", "五", "六", "日"],
   months: ["一月", "二月", "三月", "四月", "五月", "六月", "七月", "八月", "九月", "十月", "十一月", "十二月"],
   language: "English",
+  /** Which catalogue this is: picks the half of a two-language message ([`inLanguage`]). */
+  lang: "zh-CN" as Lang,
   loading: "加载中…",
   errorPrefix: "错误",
+  errorCode: "代码（报障时提供）",
+  dismiss: "关闭",
   coverageEnding: (days: number, next: number) => `已发布的节假日数据将在 ${days} 天后用完，请尽快导入 ${next} 年国务院放假安排；导入前 ${next} 年时限按法定节假日暂定计算。`,
   coverageEnded: (next: number) => `尚未导入 ${next} 年国务院放假安排：该年时限按法定节假日暂定计算（标“暂定”），请尽快导入。`,
   alertToast: (n: number) => `${n} 条时限提醒`,
@@ -435,6 +440,7 @@ const en: Catalogue = {
   draftSaved: "Draft saved",
   draftRestored: "Unsent draft restored",
   recorded: (n: string) => `Recorded: ${n}`,
+  fixFields: (n: number) => `${n} field${n === 1 ? "" : "s"} to fix (in red); nothing typed is lost`,
   chars: (n: number, max: number) => `${n} / ${max}`,
   calendar: "Legal working-day calendar",
   year: "Year",
@@ -453,8 +459,11 @@ const en: Catalogue = {
   weekdays: ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"],
   months: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
   language: "简体中文",
+  lang: "en" as Lang,
   loading: "Loading…",
   errorPrefix: "Error",
+  errorCode: "code (for support)",
+  dismiss: "Dismiss",
   coverageEnding: (days: number, next: number) => `The published holiday calendar runs out in ${days} days: import the ${next} State Council schedule; until then ${next} counts provisionally on the statutory holidays.`,
   coverageEnded: (next: number) => `The ${next} State Council schedule is not imported: that year's dues count provisionally on the statutory holidays (marked provisional); import it soon.`,
   alertToast: (n: number) => `${n} deadline alerts`,
@@ -521,4 +530,37 @@ export function countdown(ms: number): string {
 export function chinaTime(iso: string, withYear = false): string {
   const t = new Date(new Date(iso).getTime() + 8 * 3600 * 1000).toISOString();
   return withYear ? `${t.slice(0, 10)} ${t.slice(11, 16)}` : `${t.slice(5, 10)} ${t.slice(11, 16)}`;
+}
+
+const HAN = /[\u3400-\u9fff]/;
+
+/**
+ * The user's half of a message the shell or the server wrote in both languages ("请输入来电号码 /
+ * the caller's number is required", or the other way round; several problems joined by "；"
+ * each keep the pair). The half in Chinese characters is Chinese; a message that is not such a
+ * pair is shown whole, so nothing is ever hidden.
+ */
+export function inLanguage(message: string, lang: Lang): string {
+  return message
+    .split("；")
+    .map((part) => {
+      const halves = part.split(" / ");
+      if (halves.length !== 2) return part;
+      const [a, b] = halves.map((h) => h.trim());
+      const [zh, en] = HAN.test(a) && !HAN.test(b) ? [a, b] : HAN.test(b) && !HAN.test(a) ? [b, a] : [null, null];
+      return zh === null ? part : lang === "zh-CN" ? zh : en;
+    })
+    .join(lang === "zh-CN" ? "；" : "; ");
+}
+
+/**
+ * What an error says to the user: the catalogue's words for its code, else the user's half of the
+ * message that came with it; the code apart, for a support line (never in the sentence).
+ */
+export function describeError(e: unknown, t: Catalogue): { text: string; code: string | null } {
+  if (typeof e === "object" && e !== null && "code" in e && "message" in e) {
+    const { code, message } = e as { code: string; message: string };
+    return { text: t.errors[code as keyof typeof t.errors] ?? inLanguage(message, t.lang), code };
+  }
+  return { text: String(e), code: null };
 }

@@ -7,7 +7,10 @@ mod support;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{add_user, database, free_port, psql, server_admin, server_output, Seat, Server};
+use support::{
+    add_user, database, free_port, psql, server_admin, server_output, server_output_at, Seat,
+    Server,
+};
 
 fn setup(db: &str) {
     server_admin(db, &["migrate"], "");
@@ -66,9 +69,12 @@ fn offline_work_drains_when_the_server_returns_and_the_bureau_sees_it() {
     } = centre();
     drop(server); // the network goes down
 
-    // The seat keeps working: three cases, one dispatched, all local.
+    // The seat keeps working: three cases, one dispatched, all local (received at one instant:
+    // numbered 0001–0003 even if Beijing's midnight falls during the test).
+    let at = support::instant();
     for (i, text) in ["社保卡补办", "医保报销", "养老金发放"].iter().enumerate() {
-        let out = seat.new_case(
+        let out = seat.new_case_at(
+            &at,
             "consultation",
             "social_security",
             &format!("1380013800{i}"),
@@ -369,8 +375,10 @@ fn a_year_imported_on_the_server_moves_the_seats_dues_at_their_next_sync() {
         三、国庆节：10月1日至7日放假调休，共7天。9月26日（周日）、10月9日（周六）上班。\n",
     )
     .unwrap();
-    let dry = server_output(
+    // Imported that same day (the server's "now" decides which clocks still run and move).
+    let dry = server_output_at(
         &db,
+        at,
         &[
             "calendar",
             "import-notice",
@@ -385,7 +393,11 @@ fn a_year_imported_on_the_server_moves_the_seats_dues_at_their_next_sync() {
         "2027-01-13 23:59:59",
         "a dry run changes nothing"
     );
-    let out = server_output(&db, &["calendar", "import-notice", file.to_str().unwrap()]);
+    let out = server_output_at(
+        &db,
+        at,
+        &["calendar", "import-notice", file.to_str().unwrap()],
+    );
     assert!(
         out.contains(&format!(
             "moved {number} reply [HRSS]: 2027-01-13T23:59:59+08:00 -> 2027-01-12T23:59:59+08:00"
@@ -555,7 +567,7 @@ fn a_policy_version_saved_on_the_server_applies_on_every_seat_to_calls_received_
         Seat::new(root.path(), "bureau"),
     );
     // The server's clock stands on Monday 2026-12-07 10:00 in Beijing; the policy is changed
-    // before it (at the machine's real time, in early December), the first call before that.
+    // before it (at 09:00 that day: `policy_saved_at`), the first call before that, on 12-01.
     let _server = Server::start_at(&db, port, "2026-12-07 02:00:00");
     seat.login(port, "seat1", "seat-password");
     stale.login(port, "seat2", "seat2-password");
@@ -638,8 +650,10 @@ fn a_policy_version_saved_on_the_server_applies_on_every_seat_to_calls_received_
         "{err}"
     );
     std::fs::write(&file, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
-    let dry = server_output(
+    let policy_saved_at = "2026-12-07T09:00:00+08:00";
+    let dry = server_output_at(
         &db,
+        policy_saved_at,
         &[
             "policy",
             "import",
@@ -665,8 +679,9 @@ fn a_policy_version_saved_on_the_server_applies_on_every_seat_to_calls_received_
         1,
         "a dry run and a bad file save nothing"
     );
-    let saved = server_output(
+    let saved = server_output_at(
         &db,
+        policy_saved_at,
         &[
             "policy",
             "import",
@@ -845,8 +860,10 @@ fn two_data_folders_of_one_seat_never_give_one_number_to_two_cases() {
     } = centre();
     let other = Seat::new(_root.path(), "reinstalled");
     other.login(port, "seat1", "seat-password");
+    // Every call at one instant: one day's numbering even across Beijing's midnight.
+    let at = support::instant();
     let call = |desk: &Seat, phone: &str, text: &str| {
-        desk.new_case("consultation", "social_security", phone, text);
+        desk.new_case_at(&at, "consultation", "social_security", phone, text);
     };
     call(&seat, "13800138000", "社保卡补办");
     call(&other, "13900139000", "医保报销");

@@ -1,7 +1,7 @@
 //! What the desktop shows of the calendar and of a deadline, computed once here so the Tauri
 //! commands and the CLI are one-line delegations.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use hotline_domain::calendar::DayReason;
 use hotline_domain::sla::SlaAmount;
 use hotline_domain::time::{china, local_date};
@@ -47,11 +47,14 @@ pub struct CoverageWarningView {
 }
 
 /// One year of the calendar as of `now`.
+/// The calendar of `year`, or of the year it is now in China (the desk opens on it: the page's own
+/// date is the machine's, in the machine's time zone, not the centre's).
 pub fn year_view(
     store: &CalendarStore,
-    year: i32,
+    year: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<YearView, ClientError> {
+    let year = year.unwrap_or_else(|| local_date(now).year());
     let cal = store.load()?;
     let first = NaiveDate::from_ymd_opt(year, 1, 1);
     let last = NaiveDate::from_ymd_opt(year, 12, 31);
@@ -164,7 +167,7 @@ mod tests {
         let now = DateTime::parse_from_rfc3339("2026-11-26T10:00:00+08:00")
             .unwrap()
             .with_timezone(&Utc);
-        let v = year_view(&store, 2026, now).unwrap();
+        let v = year_view(&store, Some(2026), now).unwrap();
         assert_eq!(v.days.len(), 365);
         assert_eq!(v.workdays, 248);
         let oct10 = v
@@ -183,16 +186,22 @@ mod tests {
                 days_left: 35
             })
         );
-        let next = year_view(&store, 2027, now).unwrap();
+        let next = year_view(&store, Some(2027), now).unwrap();
         assert!(
             next.days.iter().all(|d| d.provisional),
             "2027 has no notice yet: every day is provisional"
         );
         assert_eq!(next.workdays, 254);
         assert_eq!(
-            year_view(&store, 2003, now).unwrap_err().code(),
+            year_view(&store, Some(2003), now).unwrap_err().code(),
             "calendar.not_covered"
         );
+        // No year asked: the one it is in Beijing — at 00:30 on New Year's Day, still the old
+        // year in UTC (and on a machine whose zone is UTC).
+        let new_year = DateTime::parse_from_rfc3339("2027-01-01T00:30:00+08:00")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(year_view(&store, None, new_year).unwrap().year, 2027);
     }
 
     #[test]

@@ -33,6 +33,15 @@ async fn the_demo_runs_only_the_seeds_clocks_and_few_of_its_rows_are_red() {
         "2026-11-30T09:10:00+08:00", // a Monday, after the weekend
         "2026-12-05T15:00:00+08:00", // a Saturday afternoon
         "2026-10-09T09:30:00+08:00", // the first morning after the National Day holiday
+        // The dates scripts/test-dated runs the suite on: the year's last half hour, New Year's
+        // first, a Spring Festival counted on the provisional calendar (and its Sunday
+        // afternoon, the end-to-end test's 14:00), a leap day, National Day.
+        "2026-12-31T23:30:00+08:00",
+        "2027-01-01T00:30:00+08:00",
+        "2027-02-07T14:00:00+08:00",
+        "2027-02-08T10:00:00+08:00",
+        "2028-02-29T15:00:00+08:00",
+        "2029-10-01T09:00:00+08:00",
     ] {
         let dir = tempfile::tempdir().unwrap();
         let wb = Workbench::open(
@@ -52,6 +61,10 @@ async fn the_demo_runs_only_the_seeds_clocks_and_few_of_its_rows_are_red() {
             .await
             .unwrap();
         let c = page.counts;
+        assert_eq!(
+            c.unknown, 0,
+            "{now}: every clock has a due (provisional past the published years)"
+        );
         assert!(
             c.red * 10 < page.total && c.yellow > 0 && c.green * 2 > page.total,
             "{now}: red {} yellow {} green {} of {} open",

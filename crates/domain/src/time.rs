@@ -85,6 +85,16 @@ pub fn in_service_range(d: NaiveDate) -> bool {
     SERVICE_YEARS.contains(&d.year())
 }
 
+/// The instant an event records: `t` down to its whole second. A case's instants are compared in
+/// three places — the domain's fold, the seat's SQLite (whole seconds) and the server's
+/// PostgreSQL (microseconds) — and a step made within the second after a due (a due on a working
+/// boundary is a whole second; a clock read is not) was met on the seat and late on the server.
+/// Recorded to the second, the three agree; no deadline of the seeds is finer than a minute.
+pub fn to_the_second(t: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    t.trunc_subsecs(0)
+}
+
 /// The local (China) calendar date of an instant.
 pub fn local_date(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&china()).date_naive()

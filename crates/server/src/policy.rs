@@ -95,7 +95,7 @@ pub fn correction(case: CaseId, now: DateTime<Utc>, body: EventBody) -> Event {
     Event {
         id: EventId(id),
         case,
-        at: now,
+        at: hotline_domain::time::to_the_second(now),
         actor: Actor {
             user: SYSTEM_USER.into(),
             role: Role::System,

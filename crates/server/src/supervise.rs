@@ -92,7 +92,7 @@ impl SystemSteps {
         let e = Event {
             id: EventId(Uuid::now_v7()),
             case,
-            at: self.now,
+            at: hotline_domain::time::to_the_second(self.now),
             actor: Actor {
                 user: SYSTEM_USER.into(),
                 role: Role::System,

@@ -7,7 +7,7 @@ use hotline_domain::wire::{NoticeOutcome, PolicyOutcome};
 use super::Desk;
 
 #[tauri::command]
-pub fn calendar_year(desk: Desk<'_>, year: i32) -> Result<YearView, ErrorPayload> {
+pub fn calendar_year(desk: Desk<'_>, year: Option<i32>) -> Result<YearView, ErrorPayload> {
     calendar_view::year_view(
         &CalendarStore::new(desk.data_dir().clone()),
         year,

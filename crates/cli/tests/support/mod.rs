@@ -129,9 +129,34 @@ impl Server {
 
 /// `hotline-server ARGS`; must succeed; its standard output.
 pub fn server_output(db: &str, args: &[&str]) -> String {
+    server_output_with(db, args, 0)
+}
+
+/// [`server_output`] with the command's clock aimed at `at` (RFC 3339): what it records (a
+/// policy version's saving time, …) stands at the instant the test means, not at the day the
+/// suite happens to run.
+pub fn server_output_at(db: &str, at: &str, args: &[&str]) -> String {
+    server_output_with(db, args, offset_to(at))
+}
+
+/// This instant, to aim several commands at one moment (RFC 3339).
+pub fn instant() -> String {
+    chrono::Utc::now().to_rfc3339()
+}
+
+/// Seconds from this machine's clock to `at` (RFC 3339), for `HOTLINE_CLOCK_OFFSET_SECS`.
+pub fn offset_to(at: &str) -> i64 {
+    let at = chrono::DateTime::parse_from_rfc3339(at)
+        .unwrap()
+        .timestamp();
+    at - chrono::Utc::now().timestamp() // the test aims the clock; the program reads it
+}
+
+fn server_output_with(db: &str, args: &[&str], offset: i64) -> String {
     let o = Command::new(bin("hotline-server"))
         .args(args)
         .env("DATABASE_URL", db)
+        .env("HOTLINE_CLOCK_OFFSET_SECS", offset.to_string())
         .output()
         .unwrap();
     assert!(
@@ -224,13 +249,9 @@ impl Seat {
     /// `hotline ARGS` with the seat's clock aimed at `at` (RFC 3339), as the desk's
     /// HOTLINE_CLOCK_OFFSET_SECS does; must succeed.
     pub fn ok_at(&self, at: &str, args: &[&str]) -> String {
-        let at = chrono::DateTime::parse_from_rfc3339(at)
-            .unwrap()
-            .timestamp();
-        let offset = at - chrono::Utc::now().timestamp(); // the test aims the clock; hotline reads it
         let o = self
             .command(args)
-            .env("HOTLINE_CLOCK_OFFSET_SECS", offset.to_string())
+            .env("HOTLINE_CLOCK_OFFSET_SECS", offset_to(at).to_string())
             .output()
             .unwrap();
         assert!(
@@ -254,7 +275,29 @@ impl Seat {
     /// `hotline case new`: a call of `kind` and `category` from `phone` about `text`; must
     /// succeed; its output (the case's number is its second word).
     pub fn new_case(&self, kind: &str, category: &str, phone: &str, text: &str) -> String {
-        self.ok(&[
+        self.ok(&Self::new_case_args(kind, category, phone, text))
+    }
+
+    /// [`Seat::new_case`] received at `at` (RFC 3339): calls a test numbers together stay on one
+    /// day's numbering even when Beijing's midnight falls between them.
+    pub fn new_case_at(
+        &self,
+        at: &str,
+        kind: &str,
+        category: &str,
+        phone: &str,
+        text: &str,
+    ) -> String {
+        self.ok_at(at, &Self::new_case_args(kind, category, phone, text))
+    }
+
+    fn new_case_args<'a>(
+        kind: &'a str,
+        category: &'a str,
+        phone: &'a str,
+        text: &'a str,
+    ) -> [&'a str; 10] {
+        [
             "case",
             "new",
             "--kind",
@@ -265,7 +308,7 @@ impl Seat {
             text,
             "--category",
             category,
-        ])
+        ]
     }
 
     /// `hotline login` with the password on standard input; its output, whatever came of it.

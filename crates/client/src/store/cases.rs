@@ -192,7 +192,7 @@ impl LocalStore {
         Event {
             id: new_event_id(now),
             case,
-            at: now,
+            at: hotline_domain::time::to_the_second(now),
             actor: Actor {
                 user: self.identity.user.clone(),
                 role,

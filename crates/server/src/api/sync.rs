@@ -227,7 +227,13 @@ async fn judge(
                     ),
                 ),
             ),
-            Ok(PushedEvent { event, .. }) => match check_event(who, policy, &event, now) {
+            // Kept to the second, as a seat records it (`time::to_the_second`): an older seat's
+            // fraction of a second would make the server's decision of a clock differ from the
+            // seat's.
+            Ok(PushedEvent { mut event, .. }) => match {
+                event.at = hotline_domain::time::to_the_second(event.at);
+                check_event(who, policy, &event, now)
+            } {
                 Ok(correction) => Verdict::Fresh(device_seq, event, correction.map(Box::new)),
                 Err(e) => Verdict::Refused(device_seq, raw, refusal(device_seq, Some(&event), &e)),
             },
