@@ -388,3 +388,70 @@ async fn the_queue_index_covers_exactly_the_statuses_the_domain_puts_on_the_desk
         .into_iter()
         .all(|s| !s.takes_merges() || s.on_the_desk()));
 }
+
+/// A step made within the second after a due (a due on a whole second, a clock read with its
+/// fraction): before, the seat's SQLite (whole seconds) called the clock met while the domain
+/// — and the server's PostgreSQL (microseconds) — called it late. An event records its instant
+/// to the second, so the store's decision is the domain's.
+#[tokio::test]
+async fn a_step_in_the_second_after_a_due_is_decided_as_the_domain_decides_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let received = t("2026-12-07T10:00:00+08:00");
+    let store = LocalStore::open(&DataDir::resolve(Some(dir.path().to_owned())), received)
+        .await
+        .unwrap();
+    let complaint = store
+        .new_case(
+            new_case(
+                "complaint",
+                "market_regulation",
+                "13500135000",
+                "商家拒绝退款",
+            ),
+            &cal(),
+            received,
+        )
+        .await
+        .unwrap();
+    // The complaint's dispatch is due at 10:15:00; the seat dispatches 0.4 s after it.
+    let stepped = received + chrono::Duration::milliseconds(15 * 60 * 1000 + 400);
+    let id = complaint.id.unwrap();
+    store
+        .act(
+            id,
+            EventBody::Dispatched {
+                bureau: BureauCode::from("MARKET"),
+                note: String::new(),
+            },
+            &cal(),
+            stepped,
+        )
+        .await
+        .unwrap();
+    let (row, state) = store.case(&id.0.to_string()).await.unwrap();
+    let facts = hotline_domain::case::facts::CaseFacts::of(&state, &cal());
+    let dispatch = facts
+        .clock_runs
+        .iter()
+        .find(|f| f.clock == "dispatch")
+        .expect("a complaint runs the dispatch clock");
+    assert_eq!(
+        dispatch.due_at,
+        Some(t("2026-12-07T10:15:00+08:00")),
+        "{row:?}"
+    );
+    let decided = dispatch.decision().unwrap();
+    let (stored_met, stored_at): (bool, i64) = sqlx::query_as(
+        "SELECT r.met, r.decided_at FROM clock_runs r JOIN cases c ON c.rid = r.case_rid \
+         WHERE c.id = ? AND r.clock = 'dispatch'",
+    )
+    .bind(id.0.to_string())
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        (stored_met, stored_at),
+        (decided.met, decided.at.timestamp()),
+        "the seat's store and the domain decide the dispatch clock alike"
+    );
+}
