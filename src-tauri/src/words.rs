@@ -11,8 +11,10 @@ pub const TRAY_QUIT: &str = "退出";
 pub const SUMMARY_TITLE: &str = "热线工作台：时限提醒";
 
 /// Many alerts at once (a desk opened after a night away): one notification for all of them.
+/// It counts clocks, not cases (a case may have several clocks due): said as 项时限, so it is
+/// not read against the queue's count of overdue cases.
 pub fn summary(clocks: i64, breached: i64) -> String {
-    format!("{clocks} 件工单时限提醒，其中 {breached} 件已超时。点击查看队列。")
+    format!("{clocks} 项时限提醒，其中 {breached} 项已超时。点击查看队列。")
 }
 
 /// By the alert's threshold (`hotline_client::store::DueAlert::threshold`).
