@@ -42,12 +42,26 @@ DRIVER_LOGS = {}
 # has reached it, whatever the hour the test starts: a reply "today" and its callback due "the
 # next day" must not depend on when CI runs (a start just after midnight once left the
 # supervisor's day the reply's own). Seconds to add to the system time.
-WORLD = -int((time.time() + 8 * 3600 - 14 * 3600) % 86400)
+#
+# scripts/test-dated runs the test on another day: the programs it starts (server, desks, command
+# line, browser engine) see their system clock moved by HOTLINE_E2E_FAKETIME_SHIFT seconds
+# through libfaketime; this script keeps the real clock (libfaketime breaks Python's sleep) and
+# adds the shift itself.
+FAKETIME_SHIFT = int(os.environ.get("HOTLINE_E2E_FAKETIME_SHIFT", "0"))
+LIBFAKETIME = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+WORLD = -int((time.time() + FAKETIME_SHIFT + 8 * 3600 - 14 * 3600) % 86400)
 
 
 def world_now():
     """Seconds since the epoch on the centre's clock (see WORLD)."""
-    return time.time() + WORLD
+    return time.time() + FAKETIME_SHIFT + WORLD
+
+
+def moved_clock(env):
+    """`env` for the programs under test: their system clock moved by FAKETIME_SHIFT, if any."""
+    if not FAKETIME_SHIFT:
+        return env
+    return dict(env, LD_PRELOAD=LIBFAKETIME, FAKETIME=f"{FAKETIME_SHIFT:+d}", FAKETIME_DONT_FAKE_MONOTONIC="1")
 
 
 def open_desk(port, desk_bin):
@@ -114,8 +128,8 @@ def main():
     shots = os.path.abspath(args.screenshots) if args.screenshots else None
     work = tempfile.mkdtemp(prefix="hotline-e2e-")
     procs = Processes()
-    env = dict(os.environ, HOME=os.path.join(work, "home"), XDG_DATA_HOME=os.path.join(work, "home", ".local", "share"),
-               XDG_RUNTIME_DIR=os.path.join(work, "run"), LANG="C.UTF-8")
+    env = moved_clock(dict(os.environ, HOME=os.path.join(work, "home"), XDG_DATA_HOME=os.path.join(work, "home", ".local", "share"),
+                           XDG_RUNTIME_DIR=os.path.join(work, "run"), LANG="C.UTF-8"))
     for d in (env["HOME"], env["XDG_RUNTIME_DIR"]):
         os.makedirs(d, mode=0o700, exist_ok=True)
     try:
@@ -167,7 +181,10 @@ def run(bins, shots, work, env, procs):
     if shots:
         notifier = None  # dunst draws the alert (started once the display runs)
     else:
-        procs.start(["/usr/bin/python3", "-m", "dbusmock", "--session", "--template", "notification_daemon"], env=env, log=os.path.join(work, "dbusmock.log"))
+        # Python on the real clock (see FAKETIME_SHIFT).
+        real_clock = {k: v for k, v in env.items() if k not in ("LD_PRELOAD", "FAKETIME")}
+        procs.start(["/usr/bin/python3", "-m", "dbusmock", "--session", "--template", "notification_daemon"], env=real_clock,
+                    log=os.path.join(work, "dbusmock.log"))
         # Wait for the mock to own the name: asking before would start the desktop's own daemon.
         deadline = time.time() + 10
         while "boolean true" not in subprocess.run(
@@ -259,6 +276,11 @@ def run(bins, shots, work, env, procs):
 
     seat.wait("[data-testid=queue-list] button.row", what="the demo queue")
     check("a first run without a server shows a demo queue", "单机模式" in seat.text("[data-testid=sync]"))
+    # The demo's newest calls were received today, numbered by the day: the desk's clock is the
+    # centre's (on the matrix date of scripts/test-dated too).
+    today = time.strftime("%y%m%d", time.gmtime(world_now() + 8 * 3600))
+    rows = seat.js("return [...document.querySelectorAll('[data-testid=queue-list] button.row')].map((b) => b.textContent)")
+    check(f"the desk's day is the centre's ({today})", any(f"{today}-" in r for r in rows), str(rows[:3]))
     seat.wait_until(lambda: re.search(r"\d+", seat.text("[data-testid=queue-total]")), what="the queue's total")
     red = int(re.search(r"\d+", seat.text(".counts .chip.red")).group())
     total = int(re.search(r"\d+", seat.text("[data-testid=queue-total]")).group())

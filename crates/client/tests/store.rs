@@ -30,6 +30,22 @@ fn new_case(kind: &str, category: &str, phone: &str, text: &str) -> NewCase {
     }
 }
 
+/// The seat dispatches case `id` to the market regulator at `at`.
+async fn dispatch_to_market(store: &LocalStore, id: CaseId, at: DateTime<Utc>) {
+    store
+        .act(
+            id,
+            EventBody::Dispatched {
+                bureau: BureauCode::from("MARKET"),
+                note: String::new(),
+            },
+            &cal(),
+            at,
+        )
+        .await
+        .unwrap();
+}
+
 async fn counts(store: &LocalStore) -> (i64, i64, i64) {
     let q = |sql: &'static str| sqlx::query_scalar::<_, i64>(sql).fetch_one(store.pool());
     (
@@ -238,18 +254,7 @@ async fn the_queue_puts_the_nearest_deadline_first_and_follows_dispatches() {
         "no clock runs on an undispatched business consultation: it comes last"
     );
 
-    store
-        .act(
-            complaint.id.unwrap(),
-            EventBody::Dispatched {
-                bureau: BureauCode::from("MARKET"),
-                note: String::new(),
-            },
-            &cal(),
-            now,
-        )
-        .await
-        .unwrap();
+    dispatch_to_market(&store, complaint.id.unwrap(), now).await;
     let market = store
         .queue(&QueueFilter {
             bureau: Some("MARKET".into()),
@@ -416,18 +421,7 @@ async fn a_step_in_the_second_after_a_due_is_decided_as_the_domain_decides_it() 
     // The complaint's dispatch is due at 10:15:00; the seat dispatches 0.4 s after it.
     let stepped = received + chrono::Duration::milliseconds(15 * 60 * 1000 + 400);
     let id = complaint.id.unwrap();
-    store
-        .act(
-            id,
-            EventBody::Dispatched {
-                bureau: BureauCode::from("MARKET"),
-                note: String::new(),
-            },
-            &cal(),
-            stepped,
-        )
-        .await
-        .unwrap();
+    dispatch_to_market(&store, id, stepped).await;
     let (row, state) = store.case(&id.0.to_string()).await.unwrap();
     let facts = hotline_domain::case::facts::CaseFacts::of(&state, &cal());
     let dispatch = facts
