@@ -227,16 +227,15 @@ async fn judge(
                     ),
                 ),
             ),
-            // Kept to the second, as a seat records it (`time::to_the_second`): an older seat's
-            // fraction of a second would make the server's decision of a clock differ from the
-            // seat's.
-            Ok(PushedEvent { mut event, .. }) => match {
-                event.at = hotline_domain::time::to_the_second(event.at);
-                check_event(who, policy, &event, now)
-            } {
-                Ok(correction) => Verdict::Fresh(device_seq, event, correction.map(Box::new)),
-                Err(e) => Verdict::Refused(device_seq, raw, refusal(device_seq, Some(&event), &e)),
-            },
+            Ok(PushedEvent { event, .. }) => {
+                let event = to_the_second(event);
+                match check_event(who, policy, &event, now) {
+                    Ok(correction) => Verdict::Fresh(device_seq, event, correction.map(Box::new)),
+                    Err(e) => {
+                        Verdict::Refused(device_seq, raw, refusal(device_seq, Some(&event), &e))
+                    }
+                }
+            }
         });
     }
     Ok(Judged {
@@ -245,6 +244,13 @@ async fn judge(
         duplicates,
         last_seq,
     })
+}
+
+/// The event kept to the second, as a seat records it (`time::to_the_second`): an older seat's
+/// fraction of a second would make the server's decision of a clock differ from the seat's.
+fn to_the_second(mut event: Event) -> Event {
+    event.at = hotline_domain::time::to_the_second(event.at);
+    event
 }
 
 fn refusal(device_seq: i64, event: Option<&Event>, e: &ApiError) -> Refusal {
