@@ -58,6 +58,9 @@ enum Command {
     },
     /// Log in to a server; the session token goes to the OS credential store
     Login(sync_cmd::LoginArgs),
+    /// Log out: the server revokes the session and the OS credential store forgets the token;
+    /// steps not yet sent stay, for this user's next login
+    Logout,
     /// Sync with the server: --once, --watch or --status
     Sync(sync_cmd::SyncArgs),
     /// Screen pop: open intake in the running desk (starting it if needed) with the caller's
@@ -216,6 +219,7 @@ fn run_async(
             Command::Search { text, json } => case_cmd::search(&store, &text, json, now).await,
             Command::Caller { phone, json } => case_cmd::caller(&store, &phone, json, now).await,
             Command::Login(a) => sync_cmd::login(a, &mut store, now).await,
+            Command::Logout => sync_cmd::logout(&store, now).await,
             Command::Sync(a) => sync_cmd::sync(a, &store, calendars, &cal, clock).await,
             Command::Demo { cases, open } => desk_cmd::demo(&store, &cal, now, cases, open).await,
             Command::Kb(KbCommand::Import { file }) => {

@@ -74,6 +74,26 @@ pub async fn login(
     Ok(())
 }
 
+pub async fn logout(store: &LocalStore, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<()> {
+    use hotline_client::sync::LoggedOut;
+    let pending = store.outbox_len().await?;
+    let said = match hotline_client::sync::logout(store, now).await? {
+        LoggedOut::Revoked => "logged out: the server ended the session / 已退出登录",
+        LoggedOut::ForgottenOffline => {
+            "logged out here; the server was not reached, so the session ends at its expiry / 已在本机退出（未连上服务器，会话到期后失效）"
+        }
+        LoggedOut::NotLoggedIn => "not logged in / 当前未登录",
+    };
+    let mut out = format!("{said}\n");
+    if pending > 0 {
+        out.push_str(&format!(
+            "{pending} steps not sent yet: they go at your next login / 还有 {pending} 条记录未发送，下次登录后发送\n"
+        ));
+    }
+    emit(&out)?;
+    Ok(())
+}
+
 pub async fn sync(
     args: SyncArgs,
     store: &LocalStore,

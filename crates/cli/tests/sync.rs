@@ -953,3 +953,57 @@ fn a_bureau_handlers_dispatch_is_refused_locally_and_its_outbox_keeps_flowing() 
         "{synced}"
     );
 }
+
+/// `hotline logout`: the server ends the session (its token row is gone, so the token is refused)
+/// and the credential store forgets it; offline, the token is forgotten here and the answer says
+/// the server was not reached; steps not yet sent stay for the user's next login.
+#[test]
+fn logout_revokes_the_session_on_the_server_and_forgets_the_token() {
+    let Centre {
+        db,
+        port,
+        seat,
+        server,
+        _root,
+        ..
+    } = centre();
+    let sessions = || {
+        psql(
+            &db,
+            "SELECT count(*) FROM tokens t JOIN users u ON u.id = t.user_id WHERE u.name = 'seat1'",
+        )
+    };
+    assert_eq!(sessions(), "1");
+    let out = seat.ok(&["logout"]);
+    assert!(
+        out.starts_with("logged out: the server ended the session"),
+        "{out}"
+    );
+    assert_eq!(sessions(), "0", "the server forgot the session");
+    let o = seat.run(&["sync", "--once"]);
+    assert!(
+        !o.status.success() && String::from_utf8_lossy(&o.stderr).contains("no session token"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(seat.ok(&["logout"]).starts_with("not logged in"));
+
+    // Offline, with a step not sent: forgotten here, the step kept for the next login.
+    seat.login(port, "seat1", "seat-password");
+    drop(server);
+    seat.new_case(
+        "consultation",
+        "social_security",
+        "13800138000",
+        "社保卡补办",
+    );
+    let out = seat.ok(&["logout"]);
+    assert!(
+        out.contains("the server was not reached") && out.contains("1 steps not sent yet"),
+        "{out}"
+    );
+    let _server = Server::start(&db, port);
+    seat.login(port, "seat1", "seat-password");
+    let synced = seat.ok(&["sync", "--once"]);
+    assert!(synced.contains("pending 0"), "{synced}");
+}

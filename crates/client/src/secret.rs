@@ -94,9 +94,14 @@ impl TokenStore {
         }
     }
 
-    /// Removes the token from every store.
+    /// Removes the token from every store, the entry of the name used before device-bound
+    /// sessions too (`load` would still find it).
     pub fn forget(&self) -> Result<(), ClientError> {
-        for entry in self.entries()? {
+        for entry in self
+            .entries()?
+            .into_iter()
+            .chain(entries_for(&self.legacy)?)
+        {
             match entry.delete_credential() {
                 Ok(()) | Err(keyring::Error::NoEntry) => {}
                 Err(keyring::Error::NoStorageAccess(_))

@@ -75,6 +75,18 @@ impl ServerApi {
         answer(r).await
     }
 
+    /// Ends the session of `token` on the server: the token stops working, its stream closes.
+    pub async fn logout(&self, token: &Secret) -> Result<(), ClientError> {
+        let r = self
+            .http
+            .post(format!("{}/api/v1/logout", self.base))
+            .bearer_auth(token.expose())
+            .timeout(Duration::from_secs(30))
+            .send()
+            .await;
+        check(r).await.map(drop)
+    }
+
     pub async fn push(
         &self,
         token: &Secret,

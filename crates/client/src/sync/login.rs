@@ -77,3 +77,41 @@ async fn hand_over(
     }
     store.new_device(now).await
 }
+
+/// What came of a logout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoggedOut {
+    /// The server revoked the session; the token is forgotten here.
+    Revoked,
+    /// The server could not be told (offline): the token is forgotten here and the session ends
+    /// at its expiry on the server.
+    ForgottenOffline,
+    /// Nobody was logged in on this data folder.
+    NotLoggedIn,
+}
+
+/// Ends this data folder's session: the server revokes the token (a colleague taking the desk
+/// cannot use it, a stolen copy stops working) and the OS credential store forgets it. The store
+/// and any steps not yet sent stay: they are this user's and go at their next login (another user
+/// is refused until then, `hand_over`). A token the server no longer knows counts as revoked.
+pub async fn logout(
+    store: &LocalStore,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<LoggedOut, ClientError> {
+    let state = store.sync_state().await?;
+    let (Some(server), Some(user)) = (state.server, state.user) else {
+        return Ok(LoggedOut::NotLoggedIn);
+    };
+    let tokens = TokenStore::new(&server, &user, &store.identity().device_id);
+    let Some(token) = tokens.load()? else {
+        return Ok(LoggedOut::NotLoggedIn);
+    };
+    let api = ServerApi::new(&server, std::sync::Arc::new(FixedClock(now)))?;
+    let told = match api.logout(&token).await {
+        Ok(()) | Err(ClientError::Server { status: 401, .. }) => LoggedOut::Revoked,
+        Err(ClientError::Offline(_)) => LoggedOut::ForgottenOffline,
+        Err(e) => return Err(e),
+    };
+    tokens.forget()?;
+    Ok(told)
+}

@@ -8,4 +8,4 @@ mod login;
 
 pub use api::{Notice, ServerApi};
 pub use engine::{on_notice, sync_all, sync_once, watch, SyncReport};
-pub use login::login;
+pub use login::{login, logout, LoggedOut};
