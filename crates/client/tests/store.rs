@@ -30,6 +30,26 @@ fn new_case(kind: &str, category: &str, phone: &str, text: &str) -> NewCase {
     }
 }
 
+/// A caller's complaint about a shop, received at `at`.
+async fn market_complaint(
+    store: &LocalStore,
+    at: DateTime<Utc>,
+) -> hotline_domain::case::CaseState {
+    store
+        .new_case(
+            new_case(
+                "complaint",
+                "market_regulation",
+                "13500135000",
+                "商家拒绝退款",
+            ),
+            &cal(),
+            at,
+        )
+        .await
+        .unwrap()
+}
+
 /// The seat dispatches case `id` to the market regulator at `at`.
 async fn dispatch_to_market(store: &LocalStore, id: CaseId, at: DateTime<Utc>) {
     store
@@ -219,19 +239,7 @@ async fn the_queue_puts_the_nearest_deadline_first_and_follows_dispatches() {
         )
         .await
         .unwrap();
-    let complaint = store
-        .new_case(
-            new_case(
-                "complaint",
-                "market_regulation",
-                "13500135000",
-                "商家拒绝退款",
-            ),
-            &cal(),
-            now,
-        )
-        .await
-        .unwrap();
+    let complaint = market_complaint(&store, now).await;
     let waiting = store
         .new_case(
             new_case("consultation", "housing", "13400134000", "公积金提取"),
@@ -405,19 +413,7 @@ async fn a_step_in_the_second_after_a_due_is_decided_as_the_domain_decides_it() 
     let store = LocalStore::open(&DataDir::resolve(Some(dir.path().to_owned())), received)
         .await
         .unwrap();
-    let complaint = store
-        .new_case(
-            new_case(
-                "complaint",
-                "market_regulation",
-                "13500135000",
-                "商家拒绝退款",
-            ),
-            &cal(),
-            received,
-        )
-        .await
-        .unwrap();
+    let complaint = market_complaint(&store, received).await;
     // The complaint's dispatch is due at 10:15:00; the seat dispatches 0.4 s after it.
     let stepped = received + chrono::Duration::milliseconds(15 * 60 * 1000 + 400);
     let id = complaint.id.unwrap();
