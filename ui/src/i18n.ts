@@ -1,4 +1,5 @@
 // Every string the UI shows, in one catalogue. Simplified Chinese is the default.
+import { isCommandError } from "./api";
 export type Lang = "zh-CN" | "en";
 
 const zh = {
@@ -558,9 +559,6 @@ export function inLanguage(message: string, lang: Lang): string {
  * message that came with it; the code apart, for a support line (never in the sentence).
  */
 export function describeError(e: unknown, t: Catalogue): { text: string; code: string | null } {
-  if (typeof e === "object" && e !== null && "code" in e && "message" in e) {
-    const { code, message } = e as { code: string; message: string };
-    return { text: t.errors[code as keyof typeof t.errors] ?? inLanguage(message, t.lang), code };
-  }
-  return { text: String(e), code: null };
+  if (!isCommandError(e)) return { text: String(e), code: null };
+  return { text: t.errors[e.code as keyof typeof t.errors] ?? inLanguage(e.message, t.lang), code: e.code };
 }

@@ -1,5 +1,7 @@
 //! The `hotline` binary as scripts use it: output formats, exit codes, one-line errors.
 
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -392,15 +394,14 @@ fn cases_are_recorded_dispatched_queued_and_searched_offline() {
 
 /// `hotline` with its clock set to `at` (the desk's demonstration offset, as a seat would run).
 fn hotline_at(data: &Path, at: &str, args: &[&str]) -> Output {
-    let at = chrono::DateTime::parse_from_rfc3339(at)
-        .unwrap()
-        .timestamp();
-    let offset = at - chrono::Utc::now().timestamp(); // the test aims the clock; the CLI reads it
     Command::new(env!("CARGO_BIN_EXE_hotline"))
         .arg("--data-dir")
         .arg(data)
         .args(args)
-        .env("HOTLINE_CLOCK_OFFSET_SECS", offset.to_string())
+        .env(
+            "HOTLINE_CLOCK_OFFSET_SECS",
+            support::offset_to(at).to_string(),
+        )
         .output()
         .expect("run hotline")
 }

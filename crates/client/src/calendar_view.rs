@@ -46,9 +46,8 @@ pub struct CoverageWarningView {
     pub days_left: i64,
 }
 
-/// One year of the calendar as of `now`.
-/// The calendar of `year`, or of the year it is now in China (the desk opens on it: the page's own
-/// date is the machine's, in the machine's time zone, not the centre's).
+/// One year of the calendar as of `now`: `year`, or the year it is now in China (the desk opens
+/// on it: the page's own date is the machine's, in the machine's time zone, not the centre's).
 pub fn year_view(
     store: &CalendarStore,
     year: Option<i32>,
