@@ -87,6 +87,31 @@ ensure_desktop() {
   ensure_packages "${pkgs[@]}"
 }
 
+# The seat's store is encrypted and its key kept in the OS credential store (as the session token
+# is): Secret Service on a Linux desktop, else the kernel keyring of the session.
+
+# in_test_keyring: re-runs the calling script ("$0" "$@") inside a private session keyring, so the
+# tests' store keys and tokens go to a keyring discarded at the end, never to the developer's own
+# Secret Service (its bus is unset inside). A machine without a session keyring (a container, CI)
+# keeps a kernel key only for a process that possesses its keyring: this gives them one.
+in_test_keyring() {
+  if [ -n "${HOTLINE_TEST_KEYRING:-}" ]; then return 0; fi
+  ensure_packages keyutils
+  export HOTLINE_TEST_KEYRING=1
+  exec env -u DBUS_SESSION_BUS_ADDRESS keyctl session - bash "$0" "$@"
+}
+
+# with_credential_store CMD...: runs CMD where the OS credential store keeps the store's key from
+# one run to the next. A desktop session has its Secret Service; a machine without one (a server
+# console, a container) gets a private session bus with GNOME Keyring, its login keyring unlocked
+# with a fixed password: a demonstration machine's arrangement, not a seat's (seats are Windows,
+# with Credential Manager).
+with_credential_store() {
+  if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then "$@"; return; fi
+  ensure_packages dbus gnome-keyring
+  dbus-run-session -- bash -c 'eval "$(printf hotline-desk | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null; exec "$@"' bash "$@" 2> >(grep -v "^dbus-daemon\[" >&2)
+}
+
 # ensure_packages P...: installs those of the distribution packages P not installed yet.
 ensure_packages() {
   local missing=() p

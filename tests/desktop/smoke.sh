@@ -57,7 +57,7 @@ HOTLINE_DESK="$app" DISPLAY="$display" "$bins/hotline" intake --phone 020-8888-1
 draft=""
 for _ in $(seq 40); do
   sleep 0.25
-  draft="$(python3 -c 'import sqlite3,sys; r=sqlite3.connect(sys.argv[1]).execute("SELECT content FROM drafts WHERE form=\"intake\"").fetchone(); print(r[0] if r else "")' "$HOTLINE_DATA_DIR/hotline.db" 2>/dev/null || true)"
+  draft="$("$bins/hotline" store query "SELECT content FROM drafts WHERE form = 'intake'" 2>/dev/null || true)"
   case "$draft" in *02088881234*) break ;; esac
 done
 desks="$(pgrep -fc "^$app" || true)"

@@ -136,14 +136,17 @@ def main():
         run(bins, shots, work, env, procs)
     except Exception:
         print(subprocess.run("ps -eo pid,ppid,stat,etime,cmd | grep -E 'WebKit|tauri-driver|hotline' | grep -v grep; ss -ltnp | grep -E 'WebKit|tauri'", shell=True, capture_output=True, text=True).stdout, flush=True)
-        import sqlite3
+        # The stores are encrypted (their keys in this session's keyring): read through the CLI.
         for desk in ("seat", "bureau", "super"):
-            db = os.path.join(work, desk, "hotline.db")
-            if os.path.exists(db):
-                c = sqlite3.connect(db)
-                print(f"===== {desk} desk: sync", c.execute("SELECT cursor, last_error FROM sync_state").fetchall(),
-                      "outbox", c.execute("SELECT count(*) FROM outbox").fetchone()[0],
-                      "latest events", [r[0][:160] for r in c.execute("SELECT body FROM events ORDER BY rowid DESC LIMIT 3")], flush=True)
+            data = os.path.join(work, desk)
+            if os.path.exists(os.path.join(data, "hotline.db")):
+                def query(sql):
+                    r = subprocess.run([os.path.join(bins, "hotline"), "--data-dir", data, "store", "query", sql],
+                                       env=env, capture_output=True, text=True)
+                    return (r.stdout or r.stderr).strip()[:480]
+                print(f"===== {desk} desk: sync", query("SELECT cursor, last_error FROM sync_state"),
+                      "outbox", query("SELECT count(*) FROM outbox"),
+                      "latest events", query("SELECT substr(body, 1, 160) FROM events ORDER BY rowid DESC LIMIT 3"), flush=True)
         for log in sorted(os.listdir(work)):
             if log.endswith(".log"):
                 print(f"===== {log}", flush=True)

@@ -6,6 +6,7 @@ mod case_cmd;
 mod desk_cmd;
 mod input;
 mod sla_cmd;
+mod store_cmd;
 mod sync_cmd;
 
 use std::path::PathBuf;
@@ -94,6 +95,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The local store (encrypted; its key in the OS credential store): a query for support
+    #[command(subcommand)]
+    Store(store_cmd::StoreCommand),
 }
 
 #[derive(Subcommand)]
@@ -220,6 +224,7 @@ fn run_async(
             Command::Caller { phone, json } => case_cmd::caller(&store, &phone, json, now).await,
             Command::Login(a) => sync_cmd::login(a, &mut store, now).await,
             Command::Logout => sync_cmd::logout(&store, now).await,
+            Command::Store(c) => store_cmd::run(c, &store).await,
             Command::Sync(a) => sync_cmd::sync(a, &store, calendars, &cal, clock).await,
             Command::Demo { cases, open } => desk_cmd::demo(&store, &cal, now, cases, open).await,
             Command::Kb(KbCommand::Import { file }) => {

@@ -23,7 +23,7 @@ fn login_keeps_the_token_in_secret_service_and_sync_uses_it() {
         r#"set -e
 eval "$(printf 'keyring-password' | gnome-keyring-daemon --unlock --components=secrets)"
 printf 'seat-password' | {hotline} --data-dir {data} login --server {url} --user seat1 --password-stdin >/dev/null
-device=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT device_id FROM device").fetchone()[0])' {data}/hotline.db)
+device=$({hotline} --data-dir {data} store query "SELECT device_id FROM device")
 secret-tool lookup service hotline-desk username "seat1@{url}#$device" | wc -c
 {hotline} --data-dir {data} sync --once"#,
         hotline = hotline.display(),

@@ -113,7 +113,7 @@ impl TokenStore {
     }
 }
 
-fn entries_for(account: &str) -> Result<Vec<keyring::Entry>, ClientError> {
+pub(crate) fn entries_for(account: &str) -> Result<Vec<keyring::Entry>, ClientError> {
     #[allow(unused_mut)]
     let mut entries = vec![keyring::Entry::new(SERVICE, account).map_err(keyring_error)?];
     #[cfg(target_os = "linux")]
@@ -125,7 +125,7 @@ fn entries_for(account: &str) -> Result<Vec<keyring::Entry>, ClientError> {
     Ok(entries)
 }
 
-fn keyring_error(e: keyring::Error) -> ClientError {
+pub(crate) fn keyring_error(e: keyring::Error) -> ClientError {
     ClientError::Invalid {
         code: "auth.keyring",
         message: format!("the OS credential store is unavailable: {e}; set HOTLINE_TOKEN instead / 无法访问系统凭据存储"),

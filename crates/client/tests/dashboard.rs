@@ -21,16 +21,13 @@ fn t(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
 
-async fn histories(db: &std::path::Path) -> BTreeMap<String, Vec<Event>> {
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", db.display()))
-        .await
-        .unwrap();
+async fn histories(pool: &sqlx::SqlitePool) -> BTreeMap<String, Vec<Event>> {
     let mut h: BTreeMap<String, Vec<Event>> = BTreeMap::new();
     // The seat's order: the server's where known, then its own.
     for r in sqlx::query(
         "SELECT case_id, body FROM events ORDER BY case_id, server_pos IS NULL, server_pos, rowid",
     )
-    .fetch_all(&pool)
+    .fetch_all(pool)
     .await
     .unwrap()
     {
@@ -51,11 +48,9 @@ async fn dashboard_figures_equal_sql_and_the_folded_histories_and_list_their_cas
         .unwrap();
     assert_eq!(wb.seed_demo_if_empty(1_500).await.unwrap(), 1_500);
     let cal = SlaCalendar::new(hotline_domain::calendar::shipped(), Default::default());
-    let db = dir.path().join("hotline.db");
-    let all = histories(&db).await;
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", db.display()))
-        .await
-        .unwrap();
+    // The store is encrypted: read it as the desk does, through its own pool.
+    let pool = wb.store().await.pool().clone();
+    let all = histories(&pool).await;
 
     for period in [DashPeriod::Day, DashPeriod::Month] {
         let d = wb.dashboard(period).await.unwrap();

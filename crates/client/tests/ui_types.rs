@@ -69,6 +69,7 @@ fn generate() -> String {
     d.visit::<RouteSuggestion>();
     d.visit::<Draft>();
     d.visit::<DeskStatus>();
+    d.visit::<hotline_client::workbench::Logout>();
     d.visit::<SetAside>();
     d.visit::<DueAlert>();
     d.visit::<FormOptions>();

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Duration, Utc};
-use hotline_client::store::{Light, QueueQuery};
+use hotline_client::store::{Light, LocalStore, QueueQuery};
 use hotline_client::workbench::{Finish, IntakeForm, Workbench, INTAKE_DRAFT};
 use hotline_client::{DataDir, ErrorPayload};
 use hotline_domain::case::{BureauCode, EventBody, Role};
@@ -245,13 +245,13 @@ async fn an_alert_is_handed_out_once_per_clock_and_threshold_even_after_a_restar
     // Retention: alarm data is kept three months. Four months on, the alerts of a case still
     // open stay (its clocks would point at them again); once it is closed they go, and nothing
     // is sent again.
-    let db = dir.path().join("hotline.db");
+    // The store is encrypted: read it through a store opened as the desk opens it.
+    let data = DataDir::resolve(Some(dir.path().to_owned()));
     let sent = || {
-        let db = db.clone();
+        let data = data.clone();
+        let now = clock.now();
         async move {
-            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", db.display()))
-                .await
-                .unwrap();
+            let pool = LocalStore::open(&data, now).await.unwrap().pool().clone();
             let n: i64 =
                 sqlx::query_scalar("SELECT count(*) FROM alerts WHERE sent_at IS NOT NULL")
                     .fetch_one(&pool)
@@ -276,9 +276,7 @@ async fn an_alert_is_handed_out_once_per_clock_and_threshold_even_after_a_restar
     let at_pos = |n: usize| format!("{:020}:{:020}", 1, n);
     // The seat's own steps come back first, in their order, as a server returns them.
     let own: Vec<hotline_domain::wire::PulledEvent> = {
-        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", db.display()))
-            .await
-            .unwrap();
+        let pool = store.pool().clone();
         let bodies: Vec<String> =
             sqlx::query_scalar("SELECT body FROM events WHERE case_id = ? ORDER BY local_seq")
                 .bind(id.0.to_string())

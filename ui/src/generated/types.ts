@@ -382,6 +382,11 @@ export type DeskStatus = { user: string, role: Role, bureau: string | null, seat
  */
 pending: number, standalone: boolean, 
 /**
+ * A session is open on this desk (a login, not yet logged out): connected to a server and
+ * not signed in, the desk shows only the login form.
+ */
+signed_in: boolean, 
+/**
  * The user may change the centre's policy and import its calendar notice from this desk
  * (a supervisor or administrator, connected to the server that keeps them).
  */
@@ -650,6 +655,8 @@ export type Light = "red" | "yellow" | "green" | "unknown" | "none";
 export type LightChange = { at: string, light: Light, };
 
 export type LightCounts = { red: number, yellow: number, green: number, unknown: number, none: number, };
+
+export type Logout = { status: DeskStatus, server_told: boolean, };
 
 export type MaintenanceBanner = { notice: MaintenanceNotice, 
 /**

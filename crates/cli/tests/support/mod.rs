@@ -350,21 +350,10 @@ impl Seat {
         serde_json::from_str(&self.ok(&["queue", "--json"])).unwrap()
     }
 
-    /// A query on the seat's SQLite file, one value per line (python3's sqlite3: an independent reader).
+    /// A query on the seat's store, one row per line (`hotline store query`: the store is
+    /// encrypted, its key in the seat's keyring).
     pub fn sqlite(&self, sql: &str) -> Vec<String> {
-        let out = Command::new("python3")
-            .args(["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print('\\n'.join(str(r[0]) for r in c.execute(sys.argv[2])))"])
-            .arg(self.data.join("hotline.db"))
-            .arg(sql)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .unwrap()
+        self.ok(&["store", "query", sql])
             .lines()
             .filter(|l| !l.is_empty())
             .map(str::to_owned)

@@ -4,15 +4,17 @@
 mod alerts;
 mod cases;
 mod dashboard;
-mod disabled;
 mod drafts;
 mod hotspots;
+mod key;
 mod knowledge;
 mod queue;
 mod read;
 mod set_aside;
 mod snapshot;
+mod support;
 mod sync;
+mod wipe;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -33,7 +35,6 @@ pub use dashboard::{
     CallbackRow, DashPeriod, Dashboard, DecisionRow, DepthCell, Figure, OnTimeRow,
     SatisfactionCounts,
 };
-pub use disabled::Removed;
 pub use drafts::Draft;
 pub use hotline_domain::sla::Light;
 pub use hotspots::HotspotRow;
@@ -42,6 +43,7 @@ pub use queue::{LightCounts, QueuePage, QueueQuery, QueueRow};
 pub use read::{CaseRow, QueueFilter};
 pub use set_aside::SetAside;
 pub use sync::SyncState;
+pub use wipe::{Removed, Unfinished};
 
 use crate::{ClientError, DataDir};
 
@@ -62,6 +64,8 @@ pub struct Identity {
 #[derive(Debug, Clone)]
 pub struct LocalStore {
     pool: SqlitePool,
+    /// The data folder: its backups and downloaded files leave with the cases (`wipe`).
+    dir: DataDir,
     identity: Identity,
     /// The centre's policy versions (or the standalone desk's): which clocks a new call runs,
     /// and when clocks turn yellow and alert (part of every snapshot). Shared by every handle
@@ -70,7 +74,9 @@ pub struct LocalStore {
 }
 
 impl LocalStore {
-    /// Opens (creating if needed) the store in `dir`, backing the file up before any migration.
+    /// Opens (creating if needed) the store in `dir`, encrypted with its key from the OS
+    /// credential store (`key`), backing the file up before any migration and removing the
+    /// backup once the migration succeeded. A store whose key is lost starts again, empty.
     pub async fn open(dir: &DataDir, now: DateTime<Utc>) -> Result<Self, ClientError> {
         std::fs::create_dir_all(dir.path()).map_err(|source| ClientError::Io {
             action: "create",
@@ -78,24 +84,16 @@ impl LocalStore {
             source,
         })?;
         let path = dir.path().join(DB_FILE);
-        let opts = SqliteConnectOptions::from_str("sqlite:")?
-            .filename(&path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(opts)
-            .await?;
+        let pool = open_encrypted(dir, &path).await?;
         owner_only(dir.path(), &path)?;
         backup_before_migrating(&pool, &path, now).await?;
         MIGRATOR.run(&pool).await?;
+        key::remove_backups(dir.path())?;
         let identity = load_or_create_identity(&pool, now).await?;
         let policy = crate::PolicyStore::new(dir.clone()).load()?;
         Ok(Self {
             pool,
+            dir: dir.clone(),
             identity,
             policy: Arc::new(StdRwLock::new(Arc::new(policy))),
         })
@@ -171,8 +169,6 @@ pub(super) fn for_cases<'a>(
     query
 }
 
-/// modrinth's lesson: a migration that goes wrong on a seat must not cost it its offline work.
-/// `VACUUM INTO` writes a consistent copy even while another process has the file open.
 /// The store holds callers' names and phones: on Unix its folder is the user's alone (0700, so
 /// the WAL, backups and settings beside it too) and the file 0600, whatever the umask. On
 /// Windows the folder is under the user's profile (%APPDATA%), which only its user can read.
@@ -195,6 +191,90 @@ fn owner_only(dir: &Path, file: &Path) -> Result<(), ClientError> {
     Ok(())
 }
 
+/// The pool on the store at `path`, opened with its key: a plain store (written before the
+/// store was encrypted) is encrypted first; one the key does not open starts again.
+async fn open_encrypted(dir: &DataDir, path: &Path) -> Result<SqlitePool, ClientError> {
+    let key = match key::of_store(dir)? {
+        key::Found::Key(key) => key,
+        key::Found::New(key) => {
+            if path.exists() && !key::is_plain_sqlite(path)? {
+                key::remove_store_files(dir.path())?;
+            }
+            key
+        }
+    };
+    if key::is_plain_sqlite(path)? {
+        encrypt_plain(path, &key).await?;
+    }
+    match connect(path, &key).await {
+        Err(e) if not_a_database(&e) => {
+            let key = key::start_again(dir)?;
+            Ok(connect(path, &key).await?)
+        }
+        other => Ok(other?),
+    }
+}
+
+async fn connect(path: &Path, key: &key::StoreKey) -> Result<SqlitePool, sqlx::Error> {
+    // sqlx sends `key` before any other pragma, as SQLCipher requires.
+    let opts = SqliteConnectOptions::from_str("sqlite:")?
+        .filename(path)
+        .pragma("key", key.pragma())
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(opts)
+        .await
+}
+
+/// SQLITE_NOTADB: what SQLCipher answers when the key does not open the file.
+fn not_a_database(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .is_some_and(|code| code == "26")
+}
+
+/// Encrypts a plain store in place (SQLCipher's `sqlcipher_export` into a new file, which then
+/// takes the plain one's name); the plain file's backups go with it.
+async fn encrypt_plain(path: &Path, key: &key::StoreKey) -> Result<(), ClientError> {
+    use sqlx::Connection;
+    let encrypted = path.with_extension("db.encrypting");
+    let _ = std::fs::remove_file(&encrypted);
+    // `create_if_missing`: ATTACH opens the new file with the main file's flags.
+    let mut conn = sqlx::SqliteConnection::connect_with(
+        &SqliteConnectOptions::from_str("sqlite:")?
+            .filename(path)
+            .create_if_missing(true),
+    )
+    .await?;
+    sqlx::query("ATTACH DATABASE ? AS encrypted KEY ?")
+        .bind(encrypted.to_string_lossy().into_owned())
+        .bind(key.pragma().trim_matches('"').to_owned())
+        .execute(&mut conn)
+        .await?;
+    sqlx::query("SELECT sqlcipher_export('encrypted')")
+        .execute(&mut conn)
+        .await?;
+    sqlx::query("DETACH DATABASE encrypted")
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    key::remove_store_files(dir)?;
+    std::fs::rename(&encrypted, path).map_err(|source| ClientError::Io {
+        action: "replace",
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// modrinth's lesson: a migration that goes wrong on a seat must not cost it its offline work.
+/// `VACUUM INTO` writes a consistent copy even while another process has the file open, and
+/// SQLCipher writes it encrypted with the store's key. It is removed once the migration succeeded.
 async fn backup_before_migrating(
     pool: &SqlitePool,
     path: &Path,
@@ -215,8 +295,9 @@ async fn backup_before_migrating(
     if applied.unwrap_or(0) >= latest {
         return Ok(());
     }
-    let backup = path.with_extension(format!(
-        "db.bak-{}-{}",
+    let backup = path.with_file_name(format!(
+        "{}{}-{}",
+        key::BACKUP_PREFIX,
         applied.unwrap_or(0),
         now.format("%Y%m%d%H%M%S")
     ));

@@ -168,36 +168,19 @@ impl LocalStore {
         Ok(())
     }
 
-    /// After a login: who works here now. Events not yet sent were made by this seat's user
-    /// before the login, so they are stamped with the account the server knows. Logging in to
-    /// another server starts pulling from the beginning.
-    /// Takes a new device id (a colleague logs in on this desk): its sequence starts again, and
-    /// the events already here keep the device that made them. Only with an empty outbox.
-    pub async fn new_device(&mut self, now: DateTime<Utc>) -> Result<(), ClientError> {
-        let device_id = crate::ids::new_device_id(now);
-        let mut tx = self.write().await?;
-        let pending: i64 = sqlx::query_scalar("SELECT count(*) FROM outbox")
-            .fetch_one(&mut *tx)
+    /// After a logout: no session here until the next login. The store keeps whose it is
+    /// (`device`), so a colleague's login still hands it over and the user's unsent steps wait
+    /// for them; nothing syncs meanwhile.
+    pub async fn end_session(&self) -> Result<(), ClientError> {
+        sqlx::query("UPDATE sync_state SET user_name = NULL, last_error = NULL WHERE id = 1")
+            .execute(&self.pool)
             .await?;
-        if pending > 0 {
-            return Err(ClientError::Invalid {
-                code: "local.outbox_not_empty",
-                message: "unsent steps belong to the device that recorded them / 尚有未发送的记录"
-                    .into(),
-            });
-        }
-        sqlx::query("UPDATE device SET device_id = ? WHERE id = 1")
-            .bind(&device_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM sqlite_sequence WHERE name = 'outbox'")
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        self.identity.device_id = device_id;
         Ok(())
     }
 
+    /// After a login: who works here now. Events not yet sent were made by this seat's user
+    /// before the login, so they are stamped with the account the server knows. Logging in to
+    /// another server starts pulling from the beginning.
     pub async fn adopt_login(
         &mut self,
         server: &str,

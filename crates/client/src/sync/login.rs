@@ -54,9 +54,11 @@ pub async fn login(
 }
 
 /// A desk's device belongs to the user that first logged in on it (the server refuses another
-/// user's login naming it). When a colleague logs in on the same desk (a shift change), the desk
-/// takes a new device id for them — unless the previous user's steps are still waiting to be
-/// sent: those are theirs, so they must log in and send them first.
+/// user's login naming it), and its store to that user: when a colleague logs in on the same
+/// desk (a shift change), the last user's cases leave the store and the desk takes a new device
+/// id for the new user (`LocalStore::hand_to_another_user`) — unless the last user's steps are
+/// still waiting to be sent or their drafts unrecorded: those are theirs, so they must log in and
+/// finish them first.
 async fn hand_over(
     store: &mut LocalStore,
     user: &str,
@@ -66,16 +68,17 @@ async fn hand_over(
     if previous == "local" || previous == user {
         return Ok(());
     }
-    let pending = store.outbox_len().await?;
-    if pending > 0 {
+    let left = store.unfinished().await?;
+    if left.unsent > 0 || left.drafts > 0 {
+        let (unsent, drafts) = (left.unsent, left.drafts);
         return Err(ClientError::Invalid {
             code: "login.pending_other_user",
             message: format!(
-                "{pending} steps recorded by {previous} are not sent yet: {previous} must log in and send them first / {previous} 还有 {pending} 条记录未发送，请先由 {previous} 登录发送"
+                "{previous} has {unsent} steps not sent and {drafts} drafts not recorded on this desk: {previous} must log in and finish them first / {previous} 在本机还有 {unsent} 条记录未发送、{drafts} 份草稿未提交，请先由 {previous} 登录处理"
             ),
         });
     }
-    store.new_device(now).await
+    store.hand_to_another_user(now).await.map(|_| ())
 }
 
 /// What came of a logout.
@@ -104,6 +107,7 @@ pub async fn logout(
     };
     let tokens = TokenStore::new(&server, &user, &store.identity().device_id);
     let Some(token) = tokens.load()? else {
+        store.end_session().await?;
         return Ok(LoggedOut::NotLoggedIn);
     };
     let api = ServerApi::new(&server, std::sync::Arc::new(FixedClock(now)))?;
@@ -113,5 +117,6 @@ pub async fn logout(
         Err(e) => return Err(e),
     };
     tokens.forget()?;
+    store.end_session().await?;
     Ok(told)
 }

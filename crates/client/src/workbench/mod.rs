@@ -27,6 +27,7 @@ pub use demo::seed_cases as seed_demo;
 pub use detail::{CaseDetail, ClockView};
 pub use intake::{invalid_form, CallerLookup, Duplicate, FieldError, Finish, IntakeForm};
 pub use policy::{PolicyVersionView, PolicyView};
+pub use session::Logout;
 
 use crate::store::{
     AlertScope, Article, Bureau, Draft, Identity, LocalStore, QueuePage, QueueQuery,
@@ -96,6 +97,9 @@ pub struct DeskStatus {
     /// Events recorded here and not yet on the server.
     pub pending: i64,
     pub standalone: bool,
+    /// A session is open on this desk (a login, not yet logged out): connected to a server and
+    /// not signed in, the desk shows only the login form.
+    pub signed_in: bool,
     /// The user may change the centre's policy and import its calendar notice from this desk
     /// (a supervisor or administrator, connected to the server that keeps them).
     pub configures_centre: bool,
@@ -209,6 +213,7 @@ impl Workbench {
             bureau: who.bureau.clone(),
             seat_code: who.seat_code.clone(),
             standalone: sync.server.is_none(),
+            signed_in: sync.server.is_some() && sync.user.is_some(),
             configures_centre: configures_centre(who.role) && sync.server.is_some(),
             takes_calls: case::takes_calls(who.role),
             supervises: case::supervises(who.role),

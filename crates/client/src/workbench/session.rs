@@ -8,6 +8,14 @@ use crate::secret::TokenStore;
 use crate::sync::{watch, ServerApi};
 use crate::ClientError;
 
+/// What a logout did: the desk's status after it, and whether the server revoked the session
+/// (offline, the token was only forgotten here and the session ends at its expiry).
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+pub struct Logout {
+    pub status: DeskStatus,
+    pub server_told: bool,
+}
+
 impl Workbench {
     /// Logs in to `server` (token to the OS credential store), adopts the account, and restarts
     /// the sync loop on it.
@@ -24,6 +32,22 @@ impl Workbench {
         self.logins.notify_waiters();
         self.touch();
         self.status().await
+    }
+
+    /// Logs the desk out (the desk's menu): the server revokes the session and the credential
+    /// store forgets it (`sync::logout`); the sync loop stops until the next login, and the
+    /// window shows only the login form. The store stays the user's, their unsent steps with it.
+    pub async fn logout(&self) -> Result<Logout, ClientError> {
+        let outcome = {
+            let store = self.store.read().await;
+            crate::sync::logout(&store, self.now()).await?
+        };
+        self.logins.notify_waiters();
+        self.touch();
+        Ok(Logout {
+            server_told: outcome != crate::sync::LoggedOut::ForgottenOffline,
+            status: self.status().await?,
+        })
     }
 
     /// Syncs forever: waits for a login, then watches the server (live notices, local work,
