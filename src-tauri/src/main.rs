@@ -98,6 +98,7 @@ fn main() {
             commands::intake::load_draft,
             commands::session::desk_status,
             commands::session::login,
+            commands::session::logout,
             commands::session::dismiss_refused,
             commands::session::take_screen_pop,
             commands::session::desk_ready,

@@ -466,7 +466,27 @@ def run(bins, shots, work, env, procs):
                    burst=lambda: noise_burst(cli, os.path.join(os.path.dirname(seat_dir), "seat-burst"), env, server),
                    ranking=lambda: month_ranking(server_bin, senv, work))
     bureau_report(bureau, bureau_dir)
+    log_out_and_back(bureau, server)
     bureau.quit()
+
+
+def log_out_and_back(desk, server):
+    """The header's 退出登录: the server revokes the session, the desk shows only the login form
+    (no case), and logging in again brings the user's own queue back."""
+    step("logging out from the desk, and back in")
+    desk.js("document.querySelector('[data-tab=queue]').click(); return 1")
+    desk.wait("[data-testid=queue-list] button.row", what="the bureau's queue before logging out")
+    desk.click("[data-testid=logout]")
+    desk.wait("[data-testid=locked] [data-testid=login]", what="the logged-out desk's login form")
+    desk.wait_until(lambda: "服务器已注销" in desk.text("[data-testid=toast]"), what="the notice that the server ended the session")
+    check("logging out revokes the session and the desk shows no case",
+          not desk.find_all("[data-testid=queue-list] button.row") and not desk.find_all("[data-testid=logout]"))
+    desk.type("[data-testid=locked] input[name=server]", server)
+    desk.type("[data-testid=locked] input[name=user]", "market1")
+    desk.type("[data-testid=locked] input[name=password]", "secret-pass")
+    desk.click("[data-testid=locked] button.confirm")
+    desk.wait("[data-testid=queue-list] button.row", what="the queue back after logging in again")
+    check("logging in again brings the user's queue back", bool(desk.find_all("[data-testid=logout]")))
 
 
 def bureau_report(bureau, data_dir):

@@ -4,7 +4,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import type {
   Article, ArticleText, CallbackRow, CallerLookup, CaseDetail, CaseRow, DashPeriod, Dashboard, DecisionRow,
-  DeskStatus, DeviceClock, Draft, DueView, ErrorPayload, Figure, FormOptions, IntakeForm, KbAction, ArticleOnDesk,
+  DeskStatus, DeviceClock, Draft, Logout, DueView, ErrorPayload, Figure, FormOptions, IntakeForm, KbAction, ArticleOnDesk,
   NoticeOutcome, PolicyOutcome, PolicyView, CentrePolicy, QueuePage, QueueQuery, RosterDay, RouteSuggestion,
   Satisfaction, YearView, MaintenanceBanner, MaintenanceDraft, MaintenanceNotice, QualityReview, Assessment,
 } from "./generated/types";
@@ -44,6 +44,7 @@ export const loadDraft = (form: string) =>
 export const deskStatus = () => invoke<DeskStatus>("desk_status");
 export const login = (server: string, user: string, password: string) =>
   invoke<DeskStatus>("login", { server, user, password });
+export const logout = () => invoke<Logout>("logout");
 export const takeScreenPop = () => invoke<string | null>("take_screen_pop");
 export const dismissRefused = (eventId: string) => invoke<DeskStatus>("dismiss_refused", { eventId });
 export const deskReady = () => invoke<number>("desk_ready");

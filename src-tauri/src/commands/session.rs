@@ -1,4 +1,4 @@
-use hotline_client::workbench::DeskStatus;
+use hotline_client::workbench::{DeskStatus, Logout};
 use hotline_client::ErrorPayload;
 
 use super::Desk;
@@ -19,6 +19,12 @@ pub async fn login(
     desk.login(&server, &user, &password)
         .await
         .map_err(Into::into)
+}
+
+/// Logs the desk out: the server revokes the session, the credential store forgets it.
+#[tauri::command]
+pub async fn logout(desk: Desk<'_>) -> Result<Logout, ErrorPayload> {
+    desk.logout().await.map_err(Into::into)
 }
 
 /// Dismisses an event the server refused, once the user has seen why.
