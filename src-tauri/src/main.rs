@@ -51,6 +51,7 @@ fn main() {
                 .build(),
         );
     }
+    let closing = desk.clone();
     let result = builder
         .plugin(tauri_plugin_deep_link::init())
         .manage(desk.clone())
@@ -86,6 +87,7 @@ fn main() {
             commands::calendar::import_notice,
             commands::queue::queue,
             commands::queue::search,
+            commands::queue::caller_history,
             commands::case::case_detail,
             commands::case::act,
             commands::case::merge,
@@ -125,7 +127,16 @@ fn main() {
             commands::knowledge::kb_write,
             commands::knowledge::kb_decide,
         ])
-        .run(tauri::generate_context!());
+        .build(tauri::generate_context!())
+        .map(|app| {
+            app.run(move |_, event| {
+                if let tauri::RunEvent::Exit = event {
+                    // The store's connections closed while the process still stands, not torn
+                    // down by the exit under sqlx's worker threads.
+                    tauri::async_runtime::block_on(closing.close());
+                }
+            })
+        });
     if let Err(e) = result {
         eprintln!("hotline-desk: {e}");
         std::process::exit(1);

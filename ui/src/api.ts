@@ -4,7 +4,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import type {
   Article, ArticleText, CallbackRow, CallerLookup, CaseDetail, CaseRow, DashPeriod, Dashboard, DecisionRow,
-  DeskStatus, DeviceClock, Draft, Logout, DueView, ErrorPayload, Figure, FormOptions, IntakeForm, KbAction, ArticleOnDesk,
+  DeskStatus, DeviceClock, Draft, Found, Logout, DueView, ErrorPayload, Figure, FormOptions, IntakeForm, KbAction, ArticleOnDesk,
   NoticeOutcome, PolicyOutcome, PolicyView, CentrePolicy, QueuePage, QueueQuery, RosterDay, RouteSuggestion,
   Satisfaction, YearView, MaintenanceBanner, MaintenanceDraft, MaintenanceNotice, QualityReview, Assessment,
 } from "./generated/types";
@@ -25,7 +25,8 @@ export const proposePolicy = (document: CentrePolicy, reason: string, dryRun: bo
 export const slaDue = (from: string, unit: string, amount: number) =>
   invoke<DueView>("sla_due", { query: { from, unit, amount } });
 export const queue = (query: QueueQuery) => invoke<QueuePage>("queue", { query });
-export const search = (text: string) => invoke<CaseRow[]>("search", { text });
+export const search = (text: string) => invoke<Found>("search", { text });
+export const callerHistory = (phone: string) => invoke<Found>("caller_history", { phone });
 export const caseDetail = (id: string) => invoke<CaseDetail>("case_detail", { id });
 export const act = (id: string, body: Record<string, unknown>) => invoke<CaseDetail>("act", { id, body });
 export const merge = (id: string, into: string) => invoke<CaseDetail>("merge", { id, into });

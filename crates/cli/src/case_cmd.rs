@@ -1,9 +1,12 @@
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
 use hotline_client::store::{CaseRow, LocalStore, NewCase, QueueFilter};
-use hotline_domain::case::{BureauCode, CaseState, Channel, EventBody, Level};
+use hotline_client::sync::{merged, signed_in, Searched};
+use hotline_client::OffsetClock;
+use hotline_domain::case::{normalise_phone, BureauCode, CaseState, Channel, EventBody, Level};
 use hotline_domain::sla::SlaCalendar;
 use hotline_domain::time::china;
+use hotline_domain::time::Clock;
 
 use crate::{emit, BadInput};
 
@@ -175,26 +178,48 @@ pub async fn queue(
     Ok(())
 }
 
+/// Cases matching `text`: this desk's, and the server's when logged in and it answers.
 pub async fn search(
     store: &LocalStore,
     text: &str,
     json: bool,
-    now: DateTime<Utc>,
+    clock: &OffsetClock,
 ) -> anyhow::Result<()> {
-    let rows = store.search(text, 200).await?;
-    emit(&rows_out(&rows, json, now))?;
-    Ok(())
+    let local = store.search(text, 200).await?;
+    everywhere(store, local, text, json, clock).await
 }
 
-/// The caller's earlier cases, as intake lists them (the desk's 来电历史).
+/// The caller's earlier cases, as intake lists them (the desk's 来电历史), the server's too.
 pub async fn caller(
     store: &LocalStore,
     phone: &str,
     json: bool,
-    now: DateTime<Utc>,
+    clock: &OffsetClock,
 ) -> anyhow::Result<()> {
-    let rows = store.caller_history(phone, 50).await?;
-    emit(&rows_out(&rows, json, now))?;
+    let phone = normalise_phone(phone).unwrap_or_else(|| phone.trim().to_owned());
+    let local = store.caller_history(&phone, 200).await?;
+    everywhere(store, local, &phone, json, clock).await
+}
+
+/// `local` with the server's rows for `q` merged in; a note on stderr when only this desk's
+/// working set was searched.
+async fn everywhere(
+    store: &LocalStore,
+    local: Vec<CaseRow>,
+    q: &str,
+    json: bool,
+    clock: &OffsetClock,
+) -> anyhow::Result<()> {
+    let session = signed_in(store, std::sync::Arc::new(*clock))
+        .await
+        .ok()
+        .flatten();
+    let found = merged(store, session.as_ref(), local, q, 200).await?;
+    if found.searched == Searched::LocalOnly {
+        let days = found.local_days;
+        eprintln!("searched this desk only: the cases on it and those worked on in the last {days} days (the server did not answer) / 仅检索本地近{days}天");
+    }
+    emit(&rows_out(&found.rows, json, clock.now()))?;
     Ok(())
 }
 

@@ -200,44 +200,61 @@ fn run_async(
     runtime.block_on(async {
         let now = clock.now();
         let mut store = hotline_client::store::LocalStore::open(data, now).await?;
-        let cal = calendars.load_sla()?;
-        store.refresh_snapshots(&cal, false).await?;
-        match cmd {
-            Command::Case(c) => case_cmd::run(c, &store, &cal, now).await,
-            Command::Queue {
-                json,
+        let result = async {
+            let cal = calendars.load_sla()?;
+            store.refresh_snapshots(&cal, false).await?;
+            run_on_store(cmd, &mut store, calendars, &cal, clock, now).await
+        }
+        .await;
+        // Every connection closed before the process exits, on sqlx's worker threads, rather than
+        // torn down by the exit itself while those threads still run.
+        store.pool().close().await;
+        result
+    })
+}
+
+/// One command on the opened store.
+async fn run_on_store(
+    cmd: Command,
+    store: &mut hotline_client::store::LocalStore,
+    calendars: &CalendarStore,
+    cal: &hotline_domain::sla::SlaCalendar,
+    clock: &OffsetClock,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    match cmd {
+        Command::Case(c) => case_cmd::run(c, store, cal, now).await,
+        Command::Queue {
+            json,
+            kind,
+            status,
+            bureau,
+            district,
+        } => {
+            let filter = hotline_client::store::QueueFilter {
                 kind,
                 status,
                 bureau,
                 district,
-            } => {
-                let filter = hotline_client::store::QueueFilter {
-                    kind,
-                    status,
-                    bureau,
-                    district,
-                    limit: None,
-                };
-                case_cmd::queue(&store, filter, json, now).await
-            }
-            Command::Search { text, json } => case_cmd::search(&store, &text, json, now).await,
-            Command::Caller { phone, json } => case_cmd::caller(&store, &phone, json, now).await,
-            Command::Login(a) => sync_cmd::login(a, &mut store, now).await,
-            Command::Logout => sync_cmd::logout(&store, now).await,
-            Command::Store(c) => store_cmd::run(c, &store).await,
-            Command::Sync(a) => sync_cmd::sync(a, &store, calendars, &cal, clock).await,
-            Command::Demo { cases, open } => desk_cmd::demo(&store, &cal, now, cases, open).await,
-            Command::Kb(KbCommand::Import { file }) => {
-                desk_cmd::kb_import(&store, &file, now).await
-            }
-            Command::Kb(KbCommand::Suggest { text, category }) => {
-                desk_cmd::kb_suggest(&store, &text, &category).await
-            }
-            Command::Calendar(_) | Command::Sla(_) | Command::Intake { .. } => {
-                unreachable!("run synchronously")
-            }
+                limit: None,
+            };
+            case_cmd::queue(store, filter, json, now).await
         }
-    })
+        Command::Search { text, json } => case_cmd::search(store, &text, json, clock).await,
+        Command::Caller { phone, json } => case_cmd::caller(store, &phone, json, clock).await,
+        Command::Login(a) => sync_cmd::login(a, store, now).await,
+        Command::Logout => sync_cmd::logout(store, now).await,
+        Command::Store(c) => store_cmd::run(c, store).await,
+        Command::Sync(a) => sync_cmd::sync(a, store, calendars, cal, clock).await,
+        Command::Demo { cases, open } => desk_cmd::demo(store, cal, now, cases, open).await,
+        Command::Kb(KbCommand::Import { file }) => desk_cmd::kb_import(store, &file, now).await,
+        Command::Kb(KbCommand::Suggest { text, category }) => {
+            desk_cmd::kb_suggest(store, &text, &category).await
+        }
+        Command::Calendar(_) | Command::Sla(_) | Command::Intake { .. } => {
+            unreachable!("run synchronously")
+        }
+    }
 }
 
 fn one_line(s: &str) -> String {

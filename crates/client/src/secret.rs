@@ -115,13 +115,20 @@ impl TokenStore {
 
 pub(crate) fn entries_for(account: &str) -> Result<Vec<keyring::Entry>, ClientError> {
     #[allow(unused_mut)]
-    let mut entries = vec![keyring::Entry::new(SERVICE, account).map_err(keyring_error)?];
+    let mut entries = Vec::new();
     #[cfg(target_os = "linux")]
     {
+        // No session bus, no Secret Service: asking for one only makes libdbus try to launch a
+        // bus (dbus-launch, on an X display), so the kernel keyring alone.
+        if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
+            entries.push(keyring::Entry::new(SERVICE, account).map_err(keyring_error)?);
+        }
         let kernel = keyring::keyutils::KeyutilsCredential::new_with_target(None, SERVICE, account)
             .map_err(keyring_error)?;
         entries.push(keyring::Entry::new_with_credential(Box::new(kernel)));
     }
+    #[cfg(not(target_os = "linux"))]
+    entries.push(keyring::Entry::new(SERVICE, account).map_err(keyring_error)?);
     Ok(entries)
 }
 

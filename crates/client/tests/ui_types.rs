@@ -70,6 +70,7 @@ fn generate() -> String {
     d.visit::<Draft>();
     d.visit::<DeskStatus>();
     d.visit::<hotline_client::workbench::Logout>();
+    d.visit::<hotline_client::sync::Found>();
     d.visit::<SetAside>();
     d.visit::<DueAlert>();
     d.visit::<FormOptions>();

@@ -69,6 +69,32 @@ pub struct PulledEvent {
     pub event: Event,
 }
 
+/// A case as the server's lists and search give it (`GET /api/v1/cases`, `/api/v1/search`):
+/// what a desk shows of a case beyond its working set.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub id: uuid::Uuid,
+    pub number: String,
+    pub kind: String,
+    pub status: String,
+    /// Masked for a role that does not see callers.
+    pub phone: String,
+    pub district: String,
+    pub category: String,
+    pub received_at: DateTime<Utc>,
+    pub next_due: Option<DateTime<Utc>>,
+    /// The next due rests on a provisional year (暂定): no notice imported for it yet.
+    pub due_provisional: bool,
+    pub conflicts: i32,
+}
+
+/// A case's whole history as this user may see it (`GET /api/v1/cases/{id}/history`), in pull
+/// order; none when the case is not in their scope.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CaseHistory {
+    pub events: Vec<PulledEvent>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PullPage {
     pub events: Vec<PulledEvent>,

@@ -51,6 +51,7 @@ async fn every_route_answers_every_role_as_the_table_says() {
     // (method, path, expected status for anonymous, seat, supervisor, bureau, admin, management)
     let unmask = format!("/api/v1/cases/{}/unmask", c.case.0);
     let print = format!("/api/v1/cases/{}/pdf", c.case.0);
+    let history = format!("/api/v1/cases/{}/history", c.case.0);
     let table: Vec<(&str, String, [u16; 6])> = vec![
         (
             "GET",
@@ -65,6 +66,8 @@ async fn every_route_answers_every_role_as_the_table_says() {
             [401, 200, 200, 200, 200, 200],
         ),
         ("GET", "/api/v1/pull".into(), [401, 200, 200, 200, 403, 200]),
+        // A case's whole history, for a desk that let it go (its working set).
+        ("GET", history, [401, 200, 200, 200, 403, 200]),
         (
             "GET",
             "/api/v1/cases".into(),

@@ -236,7 +236,11 @@ hotspot: HotspotRule,
 /**
  * The monthly quality sample and its checklist (质检).
  */
-quality: QualityRule, };
+quality: QualityRule, 
+/**
+ * What a desk keeps (its working set) beside what is on it.
+ */
+desk: DeskSettings, };
 
 export type Channel = "phone" | "web" | "app" | "mini_program" | "walk_in";
 
@@ -375,6 +379,8 @@ escalated_to: Array<string> | null,
 escalation_taken_by: string | null, };
 
 export type DepthCell = { kind: string, status: string, count: number, };
+
+export type DeskSettings = { working_set_days: number, };
 
 export type DeskStatus = { user: string, role: Role, bureau: string | null, seat_code: string, sync: SyncState, 
 /**
@@ -546,6 +552,13 @@ export type FormOptions = { catalog: KindCatalog, levels: Array<[string, string]
  * What a quality review scores (质检), as the centre's current policy has it.
  */
 quality_checklist: Array<ChecklistItem>, };
+
+export type Found = { rows: Array<CaseRow>, searched: Searched, 
+/**
+ * How far back the desk keeps the cases its user worked on (the policy's window): what
+ * "local only" covers besides the cases on the desk.
+ */
+local_days: number, };
 
 export type HotspotPlace = { district: string, 
 /**
@@ -902,6 +915,8 @@ export type RungAt = { "after": "budget_percent", "value": number } | { "after":
 export type Satisfaction = "satisfied" | "basically_satisfied" | "dissatisfied";
 
 export type SatisfactionCounts = { satisfied: number, basically: number, dissatisfied: number, };
+
+export type Searched = "everywhere" | "local_only" | "standalone";
 
 export type Selector = { kinds: Array<string>, domain: Domain | null, category: string | null, level: Level | null, };
 

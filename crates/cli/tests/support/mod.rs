@@ -266,7 +266,8 @@ impl Seat {
         let o = self.run(args);
         assert!(
             o.status.success(),
-            "hotline {args:?}: {}",
+            "hotline {args:?} ({}): {}",
+            o.status,
             String::from_utf8_lossy(&o.stderr)
         );
         String::from_utf8(o.stdout).unwrap()

@@ -8,7 +8,7 @@ use hotline_domain::case::{
     admit, Actor, Caller, CaseId, CaseNumber, CaseState, Channel, DeviceId, Event, EventBody,
     Intake, IntakeDraft, Level,
 };
-use hotline_domain::sla::{AlertSettings, SlaCalendar};
+use hotline_domain::sla::SlaCalendar;
 use hotline_domain::time::local_date;
 use sqlx::{Row, Sqlite, Transaction};
 
@@ -59,7 +59,7 @@ impl LocalStore {
         cal: &SlaCalendar,
         now: DateTime<Utc>,
     ) -> Result<CaseState, ClientError> {
-        let alerts = self.alert_settings();
+        let alerts = self.snapshot_rules();
         let mut tx = self.write().await?;
         let intake = self.resolve_intake(&mut tx, input, now).await?;
         let case = new_case_id(now);
@@ -85,7 +85,7 @@ impl LocalStore {
         cases: Vec<LocalStory>,
         cal: &SlaCalendar,
     ) -> Result<usize, ClientError> {
-        let alerts = self.alert_settings();
+        let alerts = self.snapshot_rules();
         let mut tx = self.write().await?;
         let n = cases.len();
         for (input, at, steps) in cases {
@@ -129,7 +129,7 @@ impl LocalStore {
         cal: &SlaCalendar,
         now: DateTime<Utc>,
     ) -> Result<CaseState, ClientError> {
-        let alerts = self.alert_settings();
+        let alerts = self.snapshot_rules();
         let mut tx = self.write().await?;
         let mut state = None;
         for body in bodies {
@@ -256,7 +256,7 @@ async fn record(
     tx: &mut Transaction<'_, Sqlite>,
     mut event: Event,
     cal: &SlaCalendar,
-    alerts: &AlertSettings,
+    alerts: &super::snapshot::SnapshotRules,
 ) -> Result<CaseState, ClientError> {
     admit(&event).map_err(|e| ClientError::Invalid {
         code: e.code(),
@@ -271,7 +271,7 @@ async fn write_event(
     tx: &mut Transaction<'_, Sqlite>,
     event: &mut Event,
     cal: &SlaCalendar,
-    alerts: &AlertSettings,
+    alerts: &super::snapshot::SnapshotRules,
     outbox: bool,
 ) -> Result<CaseState, ClientError> {
     let history = history(tx, event.case).await?;

@@ -15,6 +15,7 @@ mod snapshot;
 mod support;
 mod sync;
 mod wipe;
+mod working_set;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -194,6 +195,10 @@ fn owner_only(dir: &Path, file: &Path) -> Result<(), ClientError> {
 /// The pool on the store at `path`, opened with its key: a plain store (written before the
 /// store was encrypted) is encrypted first; one the key does not open starts again.
 async fn open_encrypted(dir: &DataDir, path: &Path) -> Result<SqlitePool, ClientError> {
+    // OpenSSL (SQLCipher's cipher) initialised here first, without its exit handler: otherwise
+    // its cleanup at exit races a worker thread still freeing its own OpenSSL state (seen in
+    // the failover test as `double free or corruption`, SIGABRT, in OPENSSL_cleanup).
+    openssl_sys::init();
     let key = match key::of_store(dir)? {
         key::Found::Key(key) => key,
         key::Found::New(key) => {

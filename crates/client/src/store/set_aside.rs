@@ -73,7 +73,7 @@ impl LocalStore {
                 }
             }
         }
-        let alerts = self.alert_settings();
+        let alerts = self.snapshot_rules();
         for case in &touched {
             let state = CaseState::fold(&history(&mut tx, *case).await?);
             save_snapshot(&mut tx, &state, cal, &alerts).await?;

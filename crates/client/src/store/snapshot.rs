@@ -3,6 +3,8 @@
 //! folded state in the transaction that changed the case.
 
 use hotline_domain::case::facts::CaseFacts;
+use hotline_domain::case::working_set::{Desk, DeskSettings, Kept};
+use hotline_domain::case::BureauCode;
 use hotline_domain::case::{CaseState, Urgency};
 use hotline_domain::sla::{AlertSettings, Light, RungAction, SlaCalendar};
 use hotline_domain::text::index_tokens;
@@ -14,7 +16,45 @@ use super::LocalStore;
 use crate::ClientError;
 
 /// What a snapshot holds; bump it when that changes and every snapshot is rebuilt on open.
-const SNAPSHOT_FORMAT: i64 = 6;
+const SNAPSHOT_FORMAT: i64 = 7;
+
+/// What a snapshot is written with besides the calendar: the policy's alert settings and what
+/// the desk keeps (its working set), for this desk's user.
+pub(super) struct SnapshotRules {
+    pub(super) alerts: AlertSettings,
+    desk: DeskSettings,
+    user: String,
+    bureau: Option<BureauCode>,
+}
+
+impl SnapshotRules {
+    /// The instant until which the desk keeps the case (unix seconds; 0: not kept), or None
+    /// while it is on the desk.
+    fn kept_until(&self, state: &CaseState) -> Option<i64> {
+        let desk = Desk {
+            user: &self.user,
+            bureau: self.bureau.as_ref(),
+        };
+        match self.desk.kept(state, desk) {
+            Kept::OnTheDesk => None,
+            Kept::Until(t) => Some(t.timestamp()),
+            Kept::No => Some(0),
+        }
+    }
+}
+
+impl LocalStore {
+    pub(super) fn snapshot_rules(&self) -> SnapshotRules {
+        let policy = self.policy();
+        let current = &policy.current().policy;
+        SnapshotRules {
+            alerts: current.alerts.clone(),
+            desk: current.desk,
+            user: self.identity.user.clone(),
+            bureau: self.identity.bureau.as_deref().map(BureauCode::from),
+        }
+    }
+}
 
 /// One desktop alert row: clock, label, bureau, run, threshold, at, due, provisional, for whom.
 type AlertRow = (String, String, String, i64, String, i64, i64, bool, String);
@@ -96,7 +136,7 @@ pub(super) async fn save_snapshot(
     tx: &mut Transaction<'_, Sqlite>,
     state: &CaseState,
     cal: &SlaCalendar,
-    alerts: &AlertSettings,
+    rules: &SnapshotRules,
 ) -> Result<(), ClientError> {
     let Some(id) = state.id else {
         return Ok(()); // a history without its `received` event yet (it may arrive later by sync)
@@ -105,7 +145,7 @@ pub(super) async fn save_snapshot(
         .bind(id.0.to_string())
         .fetch_optional(&mut **tx)
         .await?;
-    save_snapshot_as(tx, state, cal, alerts, existed.is_none()).await
+    save_snapshot_as(tx, state, cal, rules, existed.is_none()).await
 }
 
 /// [`save_snapshot`] for a caller that knows whether the case is `fresh` (new to this store): a
@@ -116,11 +156,11 @@ pub(super) async fn save_snapshot_as(
     tx: &mut Transaction<'_, Sqlite>,
     state: &CaseState,
     cal: &SlaCalendar,
-    alerts: &AlertSettings,
+    rules: &SnapshotRules,
     fresh: bool,
 ) -> Result<(), ClientError> {
     let facts = CaseFacts::of(state, cal);
-    let (Some(id), Some(rid)) = (state.id, save_row(tx, state, &facts, cal, alerts).await?) else {
+    let (Some(id), Some(rid)) = (state.id, save_row(tx, state, &facts, cal, rules).await?) else {
         return Ok(()); // a history without its `received` event yet (it may arrive later by sync)
     };
     let case_id = id.0.to_string();
@@ -131,7 +171,7 @@ pub(super) async fn save_snapshot_as(
         .execute(&mut **tx)
         .await?;
     save_bureaus(tx, &case_id, state, fresh).await?;
-    save_alert_points(tx, &case_id, state, cal, alerts, fresh).await?;
+    save_alert_points(tx, &case_id, state, cal, &rules.alerts, fresh).await?;
     // The searchable text is fixed at intake, unless the server renumbered the case: then both
     // numbers are searchable.
     if !fresh {
@@ -159,7 +199,7 @@ async fn save_row(
     state: &CaseState,
     facts: &CaseFacts,
     cal: &SlaCalendar,
-    alerts: &AlertSettings,
+    rules: &SnapshotRules,
 ) -> Result<Option<i64>, ClientError> {
     let (Some(id), Some(intake), Some(received_at)) =
         (state.id, state.intake.as_ref(), state.received_at)
@@ -167,7 +207,7 @@ async fn save_row(
         return Ok(None);
     };
     let next = state.next_due(cal);
-    let light = state.light_schedule(cal, alerts);
+    let light = state.light_schedule(cal, &rules.alerts);
     // What waits on a supervisor (the domain's rule); the most urgent first in the list, a
     // decision before any due stored as 0.
     let pending = state.pending_decisions(cal);
@@ -176,9 +216,9 @@ async fn save_row(
         Urgency::Before(due) => due.timestamp(),
     });
     let rid = sqlx::query_scalar(
-        "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, next_clock, conflicts, owner, address, at_risk, next_label, due_provisional, light_first, red_from, escalated_to, escalation_taken_by, hotspot_at, channel, bureau, replied_at, decisions, decision_due)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)
-         ON CONFLICT (id) DO UPDATE SET number = ?2, status = ?4, next_due = ?9, next_clock = ?10, conflicts = ?11, owner = ?12, address = ?13, at_risk = ?14, next_label = ?15, due_provisional = ?16, light_first = ?17, red_from = ?18, escalated_to = ?19, escalation_taken_by = ?20, hotspot_at = ?21, channel = ?22, bureau = ?23, replied_at = ?24, decisions = ?25, decision_due = ?26
+        "INSERT INTO cases (id, number, kind, status, phone, district, category, received_at, next_due, next_clock, conflicts, owner, address, at_risk, next_label, due_provisional, light_first, red_from, escalated_to, escalation_taken_by, hotspot_at, channel, bureau, replied_at, decisions, decision_due, kept_until)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)
+         ON CONFLICT (id) DO UPDATE SET number = ?2, status = ?4, next_due = ?9, next_clock = ?10, conflicts = ?11, owner = ?12, address = ?13, at_risk = ?14, next_label = ?15, due_provisional = ?16, light_first = ?17, red_from = ?18, escalated_to = ?19, escalation_taken_by = ?20, hotspot_at = ?21, channel = ?22, bureau = ?23, replied_at = ?24, decisions = ?25, decision_due = ?26, kept_until = ?27
          RETURNING rid",
     )
     .bind(id.0.to_string())
@@ -208,6 +248,7 @@ async fn save_row(
     .bind(state.replied_at.map(|t| t.timestamp()))
     .bind(pending.count as i64)
     .bind(decision_due)
+    .bind(rules.kept_until(state))
     .fetch_one(&mut **tx)
     .await?;
     Ok(Some(rid))
@@ -382,7 +423,7 @@ impl LocalStore {
             .iter()
             .map(|r| r.get("id"))
             .collect();
-        let alerts = self.alert_settings();
+        let rules = self.snapshot_rules();
         let mut done = 0;
         // In chunks: one transaction per thousand cases keeps the write lock short for the CLI.
         for chunk in ids.chunks(1000) {
@@ -394,7 +435,7 @@ impl LocalStore {
                         message: format!("stored case id {id:?}"),
                     })?);
                 let state = CaseState::fold(&history(&mut tx, case).await?);
-                save_snapshot(&mut tx, &state, cal, &alerts).await?;
+                save_snapshot(&mut tx, &state, cal, &rules).await?;
                 done += 1;
             }
             tx.commit().await?;

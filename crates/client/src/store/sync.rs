@@ -64,7 +64,31 @@ impl LocalStore {
         now: DateTime<Utc>,
     ) -> Result<usize, ClientError> {
         let mut tx = self.write().await?;
-        let new = insert_pulled(&mut tx, events).await?;
+        let added = self.take_events(&mut tx, events, cal).await?;
+        // Time through the seat's Clock, in the form `datetime('now')` gave before (what
+        // `hotline sync --status` prints and older stores hold).
+        sqlx::query(
+            "UPDATE sync_state SET cursor = ?, last_sync = ?, last_error = NULL WHERE id = 1",
+        )
+        .bind(next)
+        .bind(now.format("%Y-%m-%d %H:%M:%S").to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    /// Stores events the server sent (a page, a case's whole history): new events are added,
+    /// known ones get their server position, every case with a new event is folded again in the
+    /// server's order. A case of which no `received` is held is marked incomplete: its history
+    /// is asked of the server next (`working_set.rs`). Returns how many events were new.
+    pub(super) async fn take_events(
+        &self,
+        tx: &mut Transaction<'static, Sqlite>,
+        events: &[PulledEvent],
+        cal: &SlaCalendar,
+    ) -> Result<usize, ClientError> {
+        let new = insert_pulled(tx, events).await?;
         let mut touched: Vec<CaseId> = Vec::new();
         let mut seen: HashSet<CaseId> = HashSet::new();
         let mut added = 0;
@@ -76,7 +100,7 @@ impl LocalStore {
                 sqlx::query("UPDATE events SET server_pos = ? WHERE id = ?")
                     .bind(&pe.pos)
                     .bind(pe.event.id.0.to_string())
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await?;
                 continue;
             }
@@ -85,15 +109,16 @@ impl LocalStore {
                 touched.push(pe.event.case);
             }
         }
-        let alerts = self.alert_settings();
+        let rules = self.snapshot_rules();
         // The highest number of this seat's prefix pulled, per day.
         let mut own_numbers: std::collections::BTreeMap<chrono::NaiveDate, u32> =
             Default::default();
-        let mut histories = histories(&mut tx, &touched).await?;
-        let known = known_cases(&mut tx, &touched).await?;
+        let mut histories = histories(tx, &touched).await?;
+        let known = known_cases(tx, &touched).await?;
         for case in touched {
             let state = CaseState::fold(&histories.remove(&case).unwrap_or_default());
-            save_snapshot_as(&mut tx, &state, cal, &alerts, !known.contains(&case)).await?;
+            save_snapshot_as(tx, &state, cal, &rules, !known.contains(&case)).await?;
+            super::working_set::mark_complete_or_not(tx, case, &state).await?;
             if let Some(n) = state.intake.as_ref().map(|i| &i.number) {
                 if n.seat().eq_ignore_ascii_case(&self.identity.seat_code) {
                     let last = own_numbers.entry(n.date()).or_default();
@@ -102,18 +127,8 @@ impl LocalStore {
             }
         }
         for (day, last) in own_numbers {
-            number_after(&mut tx, day, last).await?;
+            number_after(tx, day, last).await?;
         }
-        // Time through the seat's Clock, in the form `datetime('now')` gave before (what
-        // `hotline sync --status` prints and older stores hold).
-        sqlx::query(
-            "UPDATE sync_state SET cursor = ?, last_sync = ?, last_error = NULL WHERE id = 1",
-        )
-        .bind(next)
-        .bind(now.format("%Y-%m-%d %H:%M:%S").to_string())
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
         Ok(added)
     }
 
@@ -235,33 +250,17 @@ impl LocalStore {
         if previous.is_none() {
             // A standalone desk's demonstration cases (neither sent nor waiting to be) go: a
             // server's data must not mix with them.
-            sqlx::query("DELETE FROM events WHERE server_pos IS NULL AND id NOT IN (SELECT event_id FROM outbox)").execute(&mut *tx).await?;
-            let gone = "SELECT id FROM cases WHERE id NOT IN (SELECT case_id FROM events)";
-            // Everything keyed by the case's row id goes with it: a later case may be given the
-            // same row id, and `save_snapshot` writes a new case's rows without deleting first.
-            for table in [
-                "case_search WHERE rowid",
-                "case_states WHERE rid",
-                "clock_runs WHERE case_rid",
-                "callbacks WHERE case_rid",
-            ] {
-                sqlx::query(&format!(
-                    "DELETE FROM {table} IN (SELECT rid FROM cases WHERE id IN ({gone}))"
-                ))
-                .execute(&mut *tx)
-                .await?;
-            }
-            sqlx::query(&format!(
-                "DELETE FROM case_bureaus WHERE case_id IN ({gone})"
-            ))
-            .execute(&mut *tx)
+            let demo: Vec<String> = sqlx::query_scalar(
+                "SELECT DISTINCT case_id FROM events WHERE server_pos IS NULL
+                   AND case_id NOT IN (SELECT e.case_id FROM outbox o JOIN events e ON e.id = o.event_id)",
+            )
+            .fetch_all(&mut *tx)
             .await?;
-            sqlx::query(&format!("DELETE FROM alerts WHERE case_id IN ({gone})"))
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(&format!("DELETE FROM cases WHERE id IN ({gone})"))
-                .execute(&mut *tx)
-                .await?;
+            let demo: Vec<CaseId> = demo
+                .iter()
+                .filter_map(|i| i.parse().ok().map(CaseId))
+                .collect();
+            super::working_set::remove_cases(&mut tx, &demo).await?;
         }
         sqlx::query("UPDATE sync_state SET server = ?, user_name = ? WHERE id = 1")
             .bind(server)

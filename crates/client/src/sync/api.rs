@@ -120,6 +120,37 @@ impl ServerApi {
         answer(r).await
     }
 
+    /// The server's search of every case in this user's scope (words, a number, a phone), the
+    /// newest first.
+    pub async fn search(
+        &self,
+        token: &Secret,
+        q: &str,
+        limit: i64,
+    ) -> Result<Vec<hotline_domain::wire::CaseSummary>, ClientError> {
+        let r = self
+            .get(token, "/api/v1/search")
+            .query(&[("q", q), ("limit", &limit.to_string())])
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await;
+        answer(r).await
+    }
+
+    /// A case's whole history as this user may see it (none outside their scope).
+    pub async fn case_history(
+        &self,
+        token: &Secret,
+        case: hotline_domain::case::CaseId,
+    ) -> Result<hotline_domain::wire::CaseHistory, ClientError> {
+        let r = self
+            .get(token, &format!("/api/v1/cases/{}/history", case.0))
+            .timeout(Duration::from_secs(60))
+            .send()
+            .await;
+        answer(r).await
+    }
+
     /// The centre's calendar: every import recorded on the server, oldest first.
     pub async fn calendar(
         &self,

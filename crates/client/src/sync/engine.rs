@@ -117,7 +117,29 @@ async fn push_then_pull(
         }
         break;
     }
+    complete_cases(store, api, token, cal).await?;
+    store.leave_working_set(api.now()).await?;
     Ok(report)
+}
+
+/// Cases that came back into this desk's scope with a later step only (the desk had let them go,
+/// `store::working_set`): their whole history, from the server.
+async fn complete_cases(
+    store: &LocalStore,
+    api: &ServerApi,
+    token: &Secret,
+    cal: &SlaCalendar,
+) -> Result<(), ClientError> {
+    loop {
+        let cases = store.incomplete_cases(50).await?;
+        if cases.is_empty() {
+            return Ok(());
+        }
+        for case in cases {
+            let history = api.case_history(token, case).await?;
+            store.take_history(case, &history.events, cal).await?;
+        }
+    }
 }
 
 /// [`sync_once`], then what changes seldom and sends no live notice: the centre's calendar, its
@@ -164,6 +186,7 @@ pub async fn on_notice(
             let pulled = store
                 .apply_pulled(&live.page.events, &live.page.next, cal, api.now())
                 .await?;
+            complete_cases(store, api, token, cal).await?;
             if !live.page.more {
                 return Ok(SyncReport {
                     pulled,

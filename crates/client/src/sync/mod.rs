@@ -5,7 +5,9 @@
 mod api;
 mod engine;
 mod login;
+mod reach;
 
 pub use api::{Notice, ServerApi};
 pub use engine::{on_notice, sync_all, sync_once, watch, SyncReport};
 pub use login::{login, logout, LoggedOut};
+pub use reach::{merged, signed_in, Found, Searched};

@@ -11,6 +11,7 @@ pub use maintenance::MaintenanceBanner;
 mod maintenance;
 mod policy;
 mod quality;
+mod reach;
 mod session;
 mod supervision;
 
@@ -247,9 +248,17 @@ impl Workbench {
         self.store.read().await.queue_page(q, self.now()).await
     }
 
+    /// A case by id or number: from the store, else (a case beyond the working set, found by a
+    /// search or a number) its whole history from the server, kept until the desk lets it go.
     pub async fn case(&self, id_or_number: &str) -> Result<CaseDetail, ClientError> {
         let store = self.store.read().await;
-        let (row, state) = store.case(id_or_number).await?;
+        let (row, state) = match store.case(id_or_number).await {
+            Err(ClientError::NotFound(_)) => {
+                self.fetch_case(&store, id_or_number).await?;
+                store.case(id_or_number).await?
+            }
+            other => other?,
+        };
         let id = state
             .id
             .ok_or_else(|| ClientError::NotFound(id_or_number.to_owned()))?;
@@ -263,10 +272,6 @@ impl Workbench {
             &store.alert_settings(),
             self.now(),
         ))
-    }
-
-    pub async fn search(&self, text: &str) -> Result<Vec<crate::store::CaseRow>, ClientError> {
-        self.store.read().await.search(text, 200).await
     }
 
     /// Who is calling: their earlier cases, and cases that may be this same matter again.

@@ -50,6 +50,11 @@ impl Workbench {
         })
     }
 
+    /// Closes the store's connections (the desk is exiting): nothing is written after this.
+    pub async fn close(&self) {
+        self.store.read().await.pool().close().await;
+    }
+
     /// Syncs forever: waits for a login, then watches the server (live notices, local work,
     /// reconnecting with backoff), waking the desk whenever something arrived or went out.
     pub async fn run_sync(&self) {

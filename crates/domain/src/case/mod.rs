@@ -12,13 +12,14 @@ mod model;
 mod permission;
 mod report;
 pub mod supervision;
+pub mod working_set;
 
 pub use admission::{admit, Inadmissible};
 pub use event::{Actor, CaseId, DeviceId, Event, EventBody, EventId, Role, Satisfaction};
 pub use fold::{
     Assignment, AssignmentStatus, Callback, CaseState, CaseStatus, ClockInstance, ClockRef,
     Conflict, Escalation, ExtensionRequest, Hotspot, InputKind, LadderMark, Offer, OfferInput,
-    PendingDecisions, ServiceOffline, StepError, StepRefusal, Urgency,
+    PendingDecisions, ServiceOffline, StepError, StepRefusal, Touch, Urgency,
 };
 pub use intake::{
     normalise_phone, IntakeDraft, IntakeError, MAX_ADDRESS_CHARS, MAX_DESCRIPTION_CHARS,

@@ -38,6 +38,8 @@ struct DocumentFile {
     hotspot: HotspotRule,
     #[serde(default)]
     quality: QualityRule,
+    #[serde(default)]
+    desk: crate::case::working_set::DeskSettings,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     calendar: Vec<YearSchedule>,
 }
@@ -70,6 +72,7 @@ impl CentreDocument {
                 assessment: file.assessment,
                 hotspot: file.hotspot,
                 quality: file.quality,
+                desk: file.desk,
             },
             calendar: file.calendar,
         };
@@ -94,6 +97,7 @@ impl CentreDocument {
             assessment: p.assessment,
             hotspot: p.hotspot,
             quality: p.quality,
+            desk: p.desk,
             calendar: self.calendar.clone(),
         };
         serde_json::to_string_pretty(&file).expect("a policy document serialises") + "\n"

@@ -48,6 +48,9 @@ pub struct CentrePolicy {
     /// The monthly quality sample and its checklist (质检).
     #[serde(default)]
     pub quality: QualityRule,
+    /// What a desk keeps (its working set) beside what is on it.
+    #[serde(default)]
+    pub desk: crate::case::working_set::DeskSettings,
 }
 
 impl Default for CentrePolicy {
@@ -62,6 +65,7 @@ impl Default for CentrePolicy {
             assessment: AssessmentWeights::default(),
             hotspot: HotspotRule::default(),
             quality: QualityRule::default(),
+            desk: Default::default(),
         }
     }
 }

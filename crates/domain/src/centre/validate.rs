@@ -262,7 +262,12 @@ impl CentrePolicy {
                 w.total()
             )));
         }
-        if let Some(p) = self.hotspot.problem().or_else(|| self.quality.problem()) {
+        if let Some(p) = self
+            .hotspot
+            .problem()
+            .or_else(|| self.quality.problem())
+            .or_else(|| self.desk.problem())
+        {
             return Err(PolicyError::Settings(p.into()));
         }
         Ok(())

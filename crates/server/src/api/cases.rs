@@ -3,7 +3,6 @@
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use chrono::{DateTime, Utc};
 use hotline_domain::case::Role;
 use hotline_domain::text::{query_parts, QueryPart};
 use serde::{Deserialize, Serialize};
@@ -17,21 +16,7 @@ use crate::auth::{authenticate, Principal};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-#[derive(Debug, Serialize, Deserialize)]
-pub struct CaseSummary {
-    pub id: Uuid,
-    pub number: String,
-    pub kind: String,
-    pub status: String,
-    pub phone: String,
-    pub district: String,
-    pub category: String,
-    pub received_at: DateTime<Utc>,
-    pub next_due: Option<DateTime<Utc>>,
-    /// The next due rests on a provisional year (暂定): no notice imported for it yet.
-    pub due_provisional: bool,
-    pub conflicts: i32,
-}
+pub use hotline_domain::wire::CaseSummary;
 
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {

@@ -3,6 +3,7 @@
 mod calendar;
 mod cases;
 mod devices;
+mod history;
 mod knowledge;
 mod maintenance;
 mod mask;
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/stream", get(sync::stream))
         .route("/api/v1/cases", get(cases::list))
         .route("/api/v1/search", get(cases::search))
+        .route("/api/v1/cases/{id}/history", get(history::history))
         .route("/api/v1/cases/{id}/unmask", post(cases::unmask))
         .route("/api/v1/cases/{id}/pdf", get(print::case_pdf))
         .route("/api/v1/reports", get(reports::report))

@@ -667,7 +667,7 @@ pub(crate) async fn visible_after(
 /// further dealings with the new bureau are none of its business. Dispatched to it again, it
 /// sees everything again. The cheap test of the withdrawn set comes first: the history lookup
 /// runs only for the few withdrawn cases.
-fn bureau_sees(param: &str) -> String {
+pub(crate) fn bureau_sees(param: &str) -> String {
     format!(
         "(e.case_id IN (SELECT case_id FROM case_bureaus WHERE bureau = {param} AND status <> 'withdrawn')
           OR (e.case_id IN (SELECT case_id FROM case_bureaus WHERE bureau = {param} AND status = 'withdrawn')

@@ -159,6 +159,13 @@ pub struct Assignment {
     pub urges: u32,
 }
 
+/// A user's latest step on a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Touch {
+    pub user: String,
+    pub at: DateTime<Utc>,
+}
+
 /// Names one clock of a case: its key, and its bureau for per-bureau clocks.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 pub struct ClockRef {
@@ -314,6 +321,10 @@ pub struct CaseState {
     /// event's author had not seen).
     #[serde(default)]
     pub devices: Vec<String>,
+    /// Who took a step on the case, each user once with their latest: what a desk keeps of the
+    /// cases it worked on (`case::working_set`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub touched_by: Vec<Touch>,
     /// The first reply (or on-the-spot answer) ever given; a reopening does not forget it.
     #[serde(default)]
     pub first_replied_at: Option<DateTime<Utc>>,
@@ -514,6 +525,7 @@ impl Default for CaseState {
             last_event_at: None,
             conflicts: vec![],
             devices: vec![],
+            touched_by: vec![],
             first_replied_at: None,
             answered_on_spot: false,
             taken_on_at: None,
@@ -625,10 +637,30 @@ impl CaseState {
             self.mutate(event);
         }
         self.devices.push(event.device.0.clone());
+        self.touched(&event.actor.user, event.at);
         self.events += 1;
         self.last_event_at = Some(self.last_event_at.map_or(event.at, |t| t.max(event.at)));
         self.status = self.derive_status();
         Ok(())
+    }
+
+    /// Records `user`'s step at `at`, keeping each user's latest.
+    pub(crate) fn touched(&mut self, user: &str, at: DateTime<Utc>) {
+        match self.touched_by.iter_mut().find(|t| t.user == user) {
+            Some(t) => t.at = t.at.max(at),
+            None => self.touched_by.push(Touch {
+                user: user.to_owned(),
+                at,
+            }),
+        }
+    }
+
+    /// When `user` last took a step on the case.
+    pub fn last_touched_by(&self, user: &str) -> Option<DateTime<Utc>> {
+        self.touched_by
+            .iter()
+            .find(|t| t.user == user)
+            .map(|t| t.at)
     }
 
     pub fn is_paused(&self) -> bool {
