@@ -242,10 +242,15 @@ out="$(hl sync --once || true)"; echo "$out"
 check "the seat's session and data survived the upgrade (sync --once)" has 'pending 0' "$out"
 check "the seat's case is still in its queue" has "^$number " "$(hl queue)"
 
-step "the token lives in Credential Manager and nowhere else"
+step "the token and the store's key live in Credential Manager and nowhere else"
+creds="$(reg_query 'HKCU\Software\Wine\Credential Manager' /s)"
+check "Credential Manager holds the store's key" has 'store-key#' "$creds"
+check "the store is encrypted: it does not read as SQLite" not_has 'SQLite format 3' "$(head -c 15 "$data/hotline.db" | tr -d '\0')"
+check "the seat's case is in its queue before" has "^$number " "$(hl queue)"
 wine reg delete 'HKCU\Software\Wine\Credential Manager' /f >/dev/null 2>&1
 out="$(hl sync --once || true)"; echo "$out"
-check "with the credential removed the seat is logged out" has 'no session token' "$out"
+check "with Credential Manager emptied the seat is logged out" has 'not logged in' "$out"
+check "and its store, unreadable without its key, starts again (no crash, no case)" not_has "^$number " "$(hl queue)"
 check "no file in the data folder holds a session" test -z "$(grep -rl -a 'Bearer\|token' "$data" --include='*.json' 2>/dev/null)"
 
 step "uninstall: msiexec /x hotline-desk.msi /qn"
