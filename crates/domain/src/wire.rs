@@ -88,6 +88,29 @@ pub struct CaseSummary {
     pub conflicts: i32,
 }
 
+/// Which part of a desk's working set a page holds (`GET /api/v1/working-set`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkingSetPart {
+    /// The cases on a desk in the user's scope.
+    #[default]
+    OnTheDesk,
+    /// The cases the user took a step on within the policy's window.
+    Touched,
+}
+
+/// A page of a new desk's working set: whole case histories, in pull order per case.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WorkingSetPage {
+    pub events: Vec<PulledEvent>,
+    /// Where the desk pulls the stream from once it has the whole set (fixed by the first page;
+    /// pass it back with every later page).
+    pub start: String,
+    /// The next page: its part and the case after which it starts; none when this was the last.
+    pub next_part: Option<WorkingSetPart>,
+    pub next_after: Option<uuid::Uuid>,
+}
+
 /// A case's whole history as this user may see it (`GET /api/v1/cases/{id}/history`), in pull
 /// order; none when the case is not in their scope.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -66,7 +66,13 @@ async fn every_route_answers_every_role_as_the_table_says() {
             [401, 200, 200, 200, 200, 200],
         ),
         ("GET", "/api/v1/pull".into(), [401, 200, 200, 200, 403, 200]),
-        // A case's whole history, for a desk that let it go (its working set).
+        // A new desk's working set (its first sync), and a case's whole history for a desk
+        // that let it go.
+        (
+            "GET",
+            "/api/v1/working-set".into(),
+            [401, 200, 200, 200, 403, 200],
+        ),
         ("GET", history, [401, 200, 200, 200, 403, 200]),
         (
             "GET",

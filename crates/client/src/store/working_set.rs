@@ -52,6 +52,28 @@ impl LocalStore {
         }
     }
 
+    /// Stores a page of the working set a new desk takes first (whole case histories).
+    pub async fn take_working_set(
+        &self,
+        events: &[PulledEvent],
+        cal: &SlaCalendar,
+    ) -> Result<usize, ClientError> {
+        let mut tx = self.write().await?;
+        let added = self.take_events(&mut tx, events, cal).await?;
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    /// The working set is taken: the stream is pulled from `start` on. Only from the beginning
+    /// (another sync of this folder may have pulled meanwhile).
+    pub async fn pull_from(&self, start: &str) -> Result<(), ClientError> {
+        sqlx::query("UPDATE sync_state SET cursor = ? WHERE id = 1 AND cursor = ''")
+            .bind(start)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Cases a pull brought a later step of without their history, up to `limit`.
     pub async fn incomplete_cases(&self, limit: i64) -> Result<Vec<CaseId>, ClientError> {
         let ids: Vec<String> = sqlx::query_scalar("SELECT case_id FROM incomplete LIMIT ?")

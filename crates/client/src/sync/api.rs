@@ -137,6 +137,35 @@ impl ServerApi {
         answer(r).await
     }
 
+    /// A page of this desk's working set (a new desk's first sync).
+    pub async fn working_set(
+        &self,
+        token: &Secret,
+        start: Option<&str>,
+        part: hotline_domain::wire::WorkingSetPart,
+        after: Option<uuid::Uuid>,
+        limit: i64,
+    ) -> Result<hotline_domain::wire::WorkingSetPage, ClientError> {
+        let part = match part {
+            hotline_domain::wire::WorkingSetPart::OnTheDesk => "on_the_desk",
+            hotline_domain::wire::WorkingSetPart::Touched => "touched",
+        };
+        let mut query = vec![("part", part.to_owned()), ("limit", limit.to_string())];
+        if let Some(s) = start {
+            query.push(("start", s.to_owned()));
+        }
+        if let Some(a) = after {
+            query.push(("after", a.to_string()));
+        }
+        let r = self
+            .get(token, "/api/v1/working-set")
+            .query(&query)
+            .timeout(Duration::from_secs(60))
+            .send()
+            .await;
+        answer(r).await
+    }
+
     /// A case's whole history as this user may see it (none outside their scope).
     pub async fn case_history(
         &self,

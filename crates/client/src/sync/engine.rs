@@ -11,6 +11,8 @@ use crate::{CalendarStore, ClientError, PolicyStore};
 
 const PUSH_BATCH: i64 = 500;
 const PULL_PAGE: i64 = 1_000;
+/// Cases per page of a new desk's working set.
+const WORKING_SET_PAGE: i64 = 500;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SyncReport {
@@ -97,8 +99,16 @@ async fn push_then_pull(
     // Events held back behind an older transaction on the server come within moments: wait
     // for them (up to ~5 s) rather than until the next notice, which has already come.
     let mut held_waits = 0;
+    let mut working_set_taken = false;
     loop {
         let cursor = store.sync_state().await?.cursor;
+        if cursor.is_empty() && !working_set_taken {
+            // A new desk (or one told to start again): its working set first, then the stream.
+            working_set_taken = true;
+            report.pulled += take_working_set(store, api, token, cal).await?;
+            progress(&report);
+            continue;
+        }
         let page = api.pull(token, &cursor, PULL_PAGE).await?;
         if store.epoch_changed(page.epoch.as_deref()).await? {
             continue;
@@ -120,6 +130,40 @@ async fn push_then_pull(
     complete_cases(store, api, token, cal).await?;
     store.leave_working_set(api.now()).await?;
     Ok(report)
+}
+
+/// A new desk's first sync: the cases of its working set, whole, page by page
+/// (`GET /api/v1/working-set`), then the cursor the server fixed, from which the stream brings
+/// what changed meanwhile. The first sync no longer grows with the centre's history. A server
+/// without the route (an older one): the stream from the beginning, as before.
+async fn take_working_set(
+    store: &LocalStore,
+    api: &ServerApi,
+    token: &Secret,
+    cal: &SlaCalendar,
+) -> Result<usize, ClientError> {
+    let mut start: Option<String> = None;
+    let mut part = hotline_domain::wire::WorkingSetPart::OnTheDesk;
+    let mut after = None;
+    let mut taken = 0;
+    loop {
+        let page = match api
+            .working_set(token, start.as_deref(), part, after, WORKING_SET_PAGE)
+            .await
+        {
+            Err(ClientError::Server { status: 404, .. }) if start.is_none() => return Ok(0),
+            other => other?,
+        };
+        taken += store.take_working_set(&page.events, cal).await?;
+        let start = start.get_or_insert(page.start);
+        match (page.next_part, page.next_after) {
+            (Some(p), Some(a)) => (part, after) = (p, Some(a)),
+            _ => {
+                store.pull_from(start).await?;
+                return Ok(taken);
+            }
+        }
+    }
 }
 
 /// Cases that came back into this desk's scope with a later step only (the desk had let them go,

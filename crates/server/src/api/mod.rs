@@ -14,6 +14,7 @@ mod reports;
 mod roster;
 mod session;
 pub(crate) mod sync;
+mod working_set;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/policy", get(policy::get).post(policy::propose))
         .route("/api/v1/push", post(sync::push))
         .route("/api/v1/pull", get(sync::pull))
+        .route("/api/v1/working-set", get(working_set::page))
         .route("/api/v1/stream", get(sync::stream))
         .route("/api/v1/cases", get(cases::list))
         .route("/api/v1/search", get(cases::search))
