@@ -103,13 +103,18 @@ in_test_keyring() {
 
 # with_credential_store CMD...: runs CMD where the OS credential store keeps the store's key from
 # one run to the next. A desktop session has its Secret Service; a machine without one (a server
-# console, a container) gets a private session bus with GNOME Keyring, its login keyring unlocked
+# console, a container) gets a private session bus with GNOME Keyring, whose keyring lives in a
+# folder of its own (~/.local/state/hotline-desk/keyring, never the user's login keyring) unlocked
 # with a fixed password: a demonstration machine's arrangement, not a seat's (seats are Windows,
 # with Credential Manager).
 with_credential_store() {
   if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then "$@"; return; fi
   ensure_packages dbus gnome-keyring
-  dbus-run-session -- bash -c 'eval "$(printf hotline-desk | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null; exec "$@"' bash "$@" 2> >(grep -v "^dbus-daemon\[" >&2)
+  local home="${XDG_STATE_HOME:-$HOME/.local/state}/hotline-desk/keyring"
+  mkdir -p "$home" && chmod 700 "$home"
+  KEYRING_HOME="$home" dbus-run-session -- bash -c '
+    eval "$(printf hotline-desk | env HOME="$KEYRING_HOME" XDG_DATA_HOME="$KEYRING_HOME" gnome-keyring-daemon --unlock --components=secrets)" >/dev/null
+    exec "$@"' bash "$@" 2> >(grep -v "^dbus-daemon\[" >&2)
 }
 
 # ensure_packages P...: installs those of the distribution packages P not installed yet.

@@ -29,8 +29,12 @@ secret-tool lookup service hotline-desk username "seat1@{url}#$device" | wc -c
         hotline = hotline.display(),
         data = data.path().display(),
     );
+    // The keyring in a folder of the test's own, never the machine's login keyring.
+    let home = tempfile::tempdir().unwrap();
     let out = Command::new("dbus-run-session")
         .args(["--", "bash", "-c", &script])
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("share"))
         .env_remove("HOTLINE_TOKEN")
         .output()
         .unwrap();
