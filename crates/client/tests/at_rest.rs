@@ -153,6 +153,14 @@ async fn a_plain_store_of_an_earlier_build_is_encrypted_on_opening_and_its_backu
 
     let store = reopen(dir.path()).await;
     assert_eq!(cases(&store).await, 1, "the earlier build's case stays");
+    assert_eq!(
+        store
+            .support_query("PRAGMA auto_vacuum", false)
+            .await
+            .unwrap(),
+        [["2"]],
+        "encrypted with incremental auto-vacuum"
+    );
     store.pool().close().await;
     assert!(!old_backup.exists(), "the plain backup is removed");
     for (name, bytes) in files(dir.path()) {

@@ -26,7 +26,8 @@ use chrono::{DateTime, Utc};
 use hotline_domain::centre::PolicyHistory;
 use hotline_domain::sla::AlertSettings;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    SqliteAutoVacuum, SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
+    SqliteSynchronous,
 };
 use sqlx::Row;
 
@@ -225,6 +226,9 @@ async fn connect(path: &Path, key: &key::StoreKey) -> Result<SqlitePool, sqlx::E
     let opts = SqliteConnectOptions::from_str("sqlite:")?
         .filename(path)
         .pragma("key", key.pragma())
+        // A new store returns the pages of cases it let go to the file system
+        // (`store::working_set`), rather than keeping them as free pages.
+        .auto_vacuum(SqliteAutoVacuum::Incremental)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
@@ -259,6 +263,9 @@ async fn encrypt_plain(path: &Path, key: &key::StoreKey) -> Result<(), ClientErr
     sqlx::query("ATTACH DATABASE ? AS encrypted KEY ?")
         .bind(encrypted.to_string_lossy().into_owned())
         .bind(key.pragma().trim_matches('"').to_owned())
+        .execute(&mut conn)
+        .await?;
+    sqlx::query("PRAGMA encrypted.auto_vacuum = INCREMENTAL")
         .execute(&mut conn)
         .await?;
     sqlx::query("SELECT sqlcipher_export('encrypted')")

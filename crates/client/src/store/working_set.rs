@@ -40,6 +40,10 @@ impl LocalStore {
             .fetch_all(&mut *tx)
             .await?;
             if ids.is_empty() {
+                drop(tx); // its write lock, before the vacuum takes one
+                if gone > 0 {
+                    self.give_back_free_pages().await?;
+                }
                 return Ok(gone);
             }
             let cases: Vec<CaseId> = ids
@@ -69,6 +73,16 @@ impl LocalStore {
     pub async fn pull_from(&self, start: &str) -> Result<(), ClientError> {
         sqlx::query("UPDATE sync_state SET cursor = ? WHERE id = 1 AND cursor = ''")
             .bind(start)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Returns the store's free pages to the file system (a store made with incremental
+    /// auto-vacuum; on an older one this does nothing): the pages of cases let go, and those a
+    /// first sync's rewrites freed.
+    pub async fn give_back_free_pages(&self) -> Result<(), ClientError> {
+        sqlx::query("PRAGMA incremental_vacuum")
             .execute(&self.pool)
             .await?;
         Ok(())

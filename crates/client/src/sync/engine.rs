@@ -160,6 +160,7 @@ async fn take_working_set(
             (Some(p), Some(a)) => (part, after) = (p, Some(a)),
             _ => {
                 store.pull_from(start).await?;
+                store.give_back_free_pages().await?;
                 return Ok(taken);
             }
         }
