@@ -406,6 +406,14 @@ def run(bins, shots, work, env, procs):
     seat.wait_until(lambda: "已答复" in seat.content(f"[data-testid=queue-list] button.row[data-number='{number}']"), what="queue row replied")
     check("the seat's queue and case update with the bureau's reply", True)
 
+    step("search reaches the server beside the desk's own cases")
+    seat.type("[data-testid=search]", number)
+    seat.press("enter")
+    seat.wait("[data-testid=searched][data-searched=everywhere]", what="a search answered by the desk and the server")
+    check("a search says it looked on this desk and the server", "已检索本地与服务器" in seat.text("[data-testid=searched]"),
+          seat.text("[data-testid=searched]"))
+    seat.press("escape")
+
     if shots:
         # A city's year of cases behind the dashboard's screen, as seed-demo makes it.
         subprocess.run([server_bin, "seed-demo", "--cases", "3000"], check=True, env=senv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
