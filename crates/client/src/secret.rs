@@ -76,41 +76,57 @@ impl TokenStore {
                 return Ok(Some(Secret::new(t.trim())));
             }
         }
-        let mut unreachable = None;
-        let mut reached = false;
         let own = self.entries()?;
-        for entry in own.into_iter().chain(entries_for(&self.legacy)?) {
-            match entry.get_password() {
-                Ok(t) => return Ok(Some(Secret::new(t))),
-                Err(keyring::Error::NoEntry) => reached = true,
-                Err(e) => {
-                    unreachable.get_or_insert(e);
-                }
-            }
-        }
-        match (reached, unreachable) {
-            (false, Some(e)) => Err(keyring_error(e)),
-            _ => Ok(None),
-        }
+        Ok(
+            first_found(own.into_iter().chain(entries_for(&self.legacy)?))
+                .map_err(keyring_error)?
+                .map(Secret::new),
+        )
     }
 
     /// Removes the token from every store, the entry of the name used before device-bound
     /// sessions too (`load` would still find it).
     pub fn forget(&self) -> Result<(), ClientError> {
-        for entry in self
-            .entries()?
-            .into_iter()
-            .chain(entries_for(&self.legacy)?)
-        {
-            match entry.delete_credential() {
-                Ok(()) | Err(keyring::Error::NoEntry) => {}
-                Err(keyring::Error::NoStorageAccess(_))
-                | Err(keyring::Error::PlatformFailure(_)) => {}
-                Err(e) => return Err(keyring_error(e)),
+        let own = self.entries()?;
+        delete_everywhere(own.into_iter().chain(entries_for(&self.legacy)?)).map_err(keyring_error)
+    }
+}
+
+/// The first secret the entries hold, in order. None when a store was reached and held none; an
+/// error only when no store could be reached at all.
+pub(crate) fn first_found(
+    entries: impl IntoIterator<Item = keyring::Entry>,
+) -> Result<Option<String>, keyring::Error> {
+    let mut unreachable = None;
+    let mut reached = false;
+    for entry in entries {
+        match entry.get_password() {
+            Ok(secret) => return Ok(Some(secret)),
+            Err(keyring::Error::NoEntry) => reached = true,
+            Err(e) => {
+                unreachable.get_or_insert(e);
             }
         }
-        Ok(())
     }
+    match (reached, unreachable) {
+        (false, Some(e)) => Err(e),
+        _ => Ok(None),
+    }
+}
+
+/// Deletes the entries from every store that holds them; a store that cannot be reached is
+/// passed over (nothing of ours can be read there either).
+pub(crate) fn delete_everywhere(
+    entries: impl IntoIterator<Item = keyring::Entry>,
+) -> Result<(), keyring::Error> {
+    for entry in entries {
+        match entry.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => {}
+            Err(keyring::Error::NoStorageAccess(_)) | Err(keyring::Error::PlatformFailure(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn entries_for(account: &str) -> Result<Vec<keyring::Entry>, ClientError> {

@@ -170,6 +170,22 @@ async fn assert_whole_and_clean(store: &LocalStore, log: &[PulledEvent], upto: u
     );
 }
 
+/// The seat lets go at `at`, and then holds what the rule keeps of the log's first `upto` events.
+async fn lets_go_as_the_rule_says(
+    seat: &LocalStore,
+    log: &[PulledEvent],
+    upto: usize,
+    at: DateTime<Utc>,
+    why: &str,
+) {
+    seat.leave_working_set(at).await.unwrap();
+    let held: BTreeSet<String> = column(seat, "SELECT id FROM cases")
+        .await
+        .into_iter()
+        .collect();
+    assert_eq!(held, kept_by_rule(log, upto, at), "{why}");
+}
+
 /// Asks the "server" for the whole history of every case that came back by a later step.
 async fn complete(store: &LocalStore, log: &[PulledEvent], upto: usize) {
     loop {
@@ -210,32 +226,16 @@ async fn the_seat_holds_what_the_rule_keeps_whole_after_any_order_of_pages_and_e
             complete(&seat, &log, applied).await;
             if rng.below(3) == 0 {
                 let at = log[applied - 1].event.at;
-                seat.leave_working_set(at).await.unwrap();
-                let held: BTreeSet<String> = column(&seat, "SELECT id FROM cases")
-                    .await
-                    .into_iter()
-                    .collect();
-                assert_eq!(
-                    held,
-                    kept_by_rule(&log, applied, at),
-                    "seed {seed}, {applied} events"
-                );
+                let why = format!("seed {seed}, {applied} events");
+                lets_go_as_the_rule_says(&seat, &log, applied, at, &why).await;
             }
         }
         assert_whole_and_clean(&seat, &log, applied).await;
         // Days pass: the window closes on what seat1 worked on; what is on the desk stays.
         for days in [5, 20, 35, 45] {
             let at = now + Duration::days(days);
-            seat.leave_working_set(at).await.unwrap();
-            let held: BTreeSet<String> = column(&seat, "SELECT id FROM cases")
-                .await
-                .into_iter()
-                .collect();
-            assert_eq!(
-                held,
-                kept_by_rule(&log, log.len(), at),
-                "seed {seed}, +{days} days"
-            );
+            let why = format!("seed {seed}, +{days} days");
+            lets_go_as_the_rule_says(&seat, &log, log.len(), at, &why).await;
             assert_whole_and_clean(&seat, &log, log.len()).await;
         }
     }

@@ -47,9 +47,10 @@ async fn working_set(
 
 #[tokio::test]
 async fn a_new_desk_takes_its_desk_and_its_users_recent_work_then_the_stream_from_the_start() {
-    let (pool, base, http) = seeded_server().await;
+    // The instant the test means (a year's last half hour), on the server's clock and the steps'.
+    let now = at("2026-12-31T23:30:00+08:00");
+    let (pool, base, http) = seeded_server_at(now).await;
     let seat = login(&http, &base, "seat1").await;
-    let now = chrono::Utc::now();
     // Three open cases dispatched to HRSS, one answered on the spot (closed, seat1's work).
     let mut open = BTreeSet::new();
     for n in 0..3u32 {

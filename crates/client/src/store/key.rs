@@ -14,7 +14,7 @@ use std::path::Path;
 
 use rand::RngCore;
 
-use crate::secret::{entries_for, Secret};
+use crate::secret::{delete_everywhere, entries_for, first_found, Secret};
 use crate::{ClientError, DataDir};
 
 /// Names the store's key in the credential store; written once, with the key.
@@ -114,21 +114,9 @@ fn account(id: &str) -> String {
 }
 
 fn load(id: &str) -> Result<Option<StoreKey>, ClientError> {
-    let mut unreachable = None;
-    let mut reached = false;
-    for entry in entries_for(&account(id))? {
-        match entry.get_password() {
-            Ok(key) => return Ok(Some(StoreKey(Secret::new(key)))),
-            Err(keyring::Error::NoEntry) => reached = true,
-            Err(e) => {
-                unreachable.get_or_insert(e);
-            }
-        }
-    }
-    match (reached, unreachable) {
-        (false, Some(e)) => Err(keyring_error(e)),
-        _ => Ok(None),
-    }
+    Ok(first_found(entries_for(&account(id))?)
+        .map_err(keyring_error)?
+        .map(|key| StoreKey(Secret::new(key))))
 }
 
 /// Saves in the first store that keeps it: read back at once, since the kernel keyring takes a
@@ -154,14 +142,7 @@ fn save(id: &str, key: &StoreKey) -> Result<(), ClientError> {
 }
 
 fn forget(id: &str) -> Result<(), ClientError> {
-    for entry in entries_for(&account(id))? {
-        match entry.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => {}
-            Err(keyring::Error::NoStorageAccess(_)) | Err(keyring::Error::PlatformFailure(_)) => {}
-            Err(e) => return Err(keyring_error(e)),
-        }
-    }
-    Ok(())
+    delete_everywhere(entries_for(&account(id))?).map_err(keyring_error)
 }
 
 fn remove_id(dir: &DataDir) -> Result<(), ClientError> {

@@ -68,11 +68,7 @@ impl LocalStore {
 
     /// What the last user left that is not on the server yet.
     pub async fn unfinished(&self) -> Result<Unfinished, ClientError> {
-        let (unsent, drafts): (i64, i64) =
-            sqlx::query_as("SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM drafts)")
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(Unfinished { unsent, drafts })
+        unfinished_in(&self.pool).await
     }
 
     /// Another user takes this desk: every case of the last user goes, the device takes a new
@@ -84,11 +80,8 @@ impl LocalStore {
     ) -> Result<Removed, ClientError> {
         let device_id = crate::ids::new_device_id(now);
         let mut tx = self.write().await?;
-        let (unsent, drafts): (i64, i64) =
-            sqlx::query_as("SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM drafts)")
-                .fetch_one(&mut *tx)
-                .await?;
-        if unsent + drafts > 0 {
+        let left = unfinished_in(&mut *tx).await?;
+        if left.unsent + left.drafts > 0 {
             return Err(ClientError::Invalid {
                 code: "local.outbox_not_empty",
                 message: "the last user's unsent steps and drafts are theirs to finish / 上一位用户尚有未发送的记录或未完成的草稿".into(),
@@ -132,6 +125,18 @@ impl LocalStore {
             }),
         }
     }
+}
+
+/// Steps not sent and drafts not recorded, read through `db` (the pool, or a transaction that
+/// then acts on the answer).
+async fn unfinished_in<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Sqlite>,
+) -> Result<Unfinished, ClientError> {
+    let (unsent, drafts): (i64, i64) =
+        sqlx::query_as("SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM drafts)")
+            .fetch_one(db)
+            .await?;
+    Ok(Unfinished { unsent, drafts })
 }
 
 /// Deletes every case row; counts what went.

@@ -10,4 +10,5 @@ mod reach;
 pub use api::{Notice, ServerApi};
 pub use engine::{on_notice, sync_all, sync_once, watch, SyncReport};
 pub use login::{login, logout, LoggedOut};
+pub(crate) use reach::NO_TOKEN;
 pub use reach::{merged, signed_in, Found, Searched};

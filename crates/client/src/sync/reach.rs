@@ -34,7 +34,11 @@ pub struct Found {
     pub local_days: u32,
 }
 
-/// The server and session of this data folder's login, if there is one.
+/// What a desk says when its login's token is gone (or cannot be read).
+pub(crate) const NO_TOKEN: &str = "no session token: log in again / 未找到登录凭证，请重新登录";
+
+/// The server and session of this data folder's login: none when nobody is logged in; an error
+/// when a login is recorded but its token is not in the credential store (or it cannot be read).
 pub async fn signed_in(
     store: &LocalStore,
     clock: std::sync::Arc<dyn hotline_domain::time::Clock>,
@@ -43,9 +47,12 @@ pub async fn signed_in(
     let (Some(server), Some(user)) = (state.server, state.user) else {
         return Ok(None);
     };
-    let Some(token) = TokenStore::new(&server, &user, &store.identity().device_id).load()? else {
-        return Ok(None);
-    };
+    let token = TokenStore::new(&server, &user, &store.identity().device_id)
+        .load()?
+        .ok_or_else(|| ClientError::Invalid {
+            code: "auth.no_token",
+            message: NO_TOKEN.into(),
+        })?;
     Ok(Some((ServerApi::new(&server, clock)?, token)))
 }
 

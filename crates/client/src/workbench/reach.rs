@@ -15,7 +15,7 @@ impl Workbench {
     pub async fn search(&self, text: &str) -> Result<Found, ClientError> {
         let store = self.store.read().await;
         let local = store.search(text, SHOWN as i64).await?;
-        let session = self.logged_in().await;
+        let session = self.session_of(&store).await;
         merged(&store, session.as_ref(), local, text, SHOWN).await
     }
 
@@ -28,7 +28,7 @@ impl Workbench {
             return merged(&store, None, vec![], "", 0).await;
         }
         let local = store.caller_history(&normal, SHOWN as i64).await?;
-        let session = self.logged_in().await;
+        let session = self.session_of(&store).await;
         merged(&store, session.as_ref(), local, &normal, SHOWN).await
     }
 
@@ -40,7 +40,7 @@ impl Workbench {
         id_or_number: &str,
     ) -> Result<(), ClientError> {
         let missing = || ClientError::NotFound(id_or_number.to_owned());
-        let (api, token) = self.logged_in().await.ok_or_else(missing)?;
+        let (api, token) = self.session_of(store).await.ok_or_else(missing)?;
         let id = match id_or_number.trim().parse::<uuid::Uuid>() {
             Ok(id) => id,
             Err(_) => {

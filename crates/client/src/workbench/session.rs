@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use super::{DeskStatus, Workbench};
-use crate::secret::TokenStore;
 use crate::sync::{watch, ServerApi};
 use crate::ClientError;
 
@@ -95,24 +94,22 @@ impl Workbench {
     }
 
     pub(super) async fn logged_in(&self) -> Option<(ServerApi, crate::secret::Secret)> {
-        let (state, device) = {
-            let store = self.store.read().await;
-            let state = store.sync_state().await.ok()?;
-            (state, store.identity().device_id.clone())
-        };
-        let (server, user) = (state.server?, state.user?);
-        let token = match TokenStore::new(&server, &user, &device).load() {
-            Ok(Some(t)) => t,
-            Ok(None) | Err(_) => {
-                let store = self.store.read().await;
-                let _ = store
-                    .record_sync_error(
-                        "no session token: log in again / 未找到登录凭证，请重新登录",
-                    )
-                    .await;
-                return None;
+        let store = self.store.read().await;
+        self.session_of(&store).await
+    }
+
+    /// [`Workbench::logged_in`] on a store the caller already holds (a second read of the
+    /// store's lock could wait behind a login's write, which waits behind the first).
+    pub(super) async fn session_of(
+        &self,
+        store: &crate::store::LocalStore,
+    ) -> Option<(ServerApi, crate::secret::Secret)> {
+        match crate::sync::signed_in(store, self.clock.clone()).await {
+            Ok(session) => session,
+            Err(_) => {
+                let _ = store.record_sync_error(crate::sync::NO_TOKEN).await;
+                None
             }
-        };
-        Some((ServerApi::new(&server, self.clock.clone()).ok()?, token))
+        }
     }
 }

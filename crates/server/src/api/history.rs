@@ -6,14 +6,14 @@
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use hotline_domain::case::{Event, Role};
+use hotline_domain::case::Event;
 use hotline_domain::wire::{CaseHistory, PulledEvent};
 use sqlx::Row;
 use uuid::Uuid;
 
 use super::mask::mask_event;
-use super::sync::{bureau_sees, cursor};
-use crate::auth::authenticate;
+use super::sync::{bureau_sees, cursor, receiver};
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -25,27 +25,33 @@ pub async fn history(
     headers: HeaderMap,
     Path(id): Path<Uuid>,
 ) -> Result<Json<CaseHistory>, ApiError> {
-    let who = authenticate(&app.pool, &headers, app.clock.now()).await?;
-    if who.role == Role::Admin {
-        return Err(ApiError::forbidden(
-            "history.role",
-            "administrators do not receive cases / 管理员不接收工单",
-        ));
-    }
+    let who = receiver(&app, &headers, app.clock.now()).await?;
+    let events = histories(&app.pool, &who, &[id], Some(MAX_HISTORY)).await?;
+    Ok(Json(CaseHistory { events }))
+}
+
+/// The histories of the cases `ids`, each in pull order, as `who` may see them (scoped and
+/// masked as the pull); at most `limit` events (none: all of them).
+pub(super) async fn histories(
+    pool: &sqlx::PgPool,
+    who: &Principal,
+    ids: &[Uuid],
+    limit: Option<i64>,
+) -> Result<Vec<PulledEvent>, ApiError> {
     let bureau = who.bureau.as_ref().map(|b| b.0.clone());
     let rows = sqlx::query(&format!(
         "SELECT tx_id::text::bigint AS tx, pos, whole_event(body, id, case_id, device_id) AS body
            FROM events e
-          WHERE e.case_id = $1 AND ($2::text IS NULL OR {})
-          ORDER BY tx_id, pos LIMIT $3",
+          WHERE e.case_id = ANY($1) AND ($2::text IS NULL OR {})
+          ORDER BY case_id, tx_id, pos LIMIT $3",
         bureau_sees("$2")
     ))
-    .bind(id)
+    .bind(ids)
     .bind(bureau.as_deref())
-    .bind(MAX_HISTORY)
-    .fetch_all(&app.pool)
+    .bind(limit)
+    .fetch_all(pool)
     .await?;
-    let mut events = Vec::with_capacity(rows.len());
+    let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let mut event: Event = serde_json::from_value(r.get("body")).map_err(|e| {
             ApiError::new(
@@ -55,10 +61,10 @@ pub async fn history(
             )
         })?;
         mask_event(who.role, &mut event.body);
-        events.push(PulledEvent {
+        out.push(PulledEvent {
             pos: cursor(r.get("tx"), r.get("pos")),
             event,
         });
     }
-    Ok(Json(CaseHistory { events }))
+    Ok(out)
 }

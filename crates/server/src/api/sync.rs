@@ -710,19 +710,30 @@ pub(crate) fn parse_cursor(s: &str) -> Option<(i64, i64)> {
     Some((a.parse().ok()?, b.parse().ok()?))
 }
 
-pub async fn pull(
-    State(app): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<PullQuery>,
-) -> Result<Json<PullPage>, ApiError> {
-    let now = app.clock.now();
-    let who = authenticate(&app.pool, &headers, now).await?;
+/// Who asks for cases (a pull, a working set, a case's history): any signed-in user but an
+/// administrator, who receives none.
+pub(crate) async fn receiver(
+    app: &AppState,
+    headers: &HeaderMap,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Principal, ApiError> {
+    let who = authenticate(&app.pool, headers, now).await?;
     if who.role == Role::Admin {
         return Err(ApiError::forbidden(
             "pull.role",
             "administrators do not receive cases / 管理员不接收工单",
         ));
     }
+    Ok(who)
+}
+
+pub async fn pull(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<PullQuery>,
+) -> Result<Json<PullPage>, ApiError> {
+    let now = app.clock.now();
+    let who = receiver(&app, &headers, now).await?;
     let (tx_after, pos_after) = match q.after.as_deref() {
         None | Some("") => (0, 0),
         Some(c) => parse_cursor(c).ok_or_else(|| {

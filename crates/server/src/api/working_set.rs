@@ -10,15 +10,15 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::Json;
 use chrono::Duration;
-use hotline_domain::case::{CaseStatus, Event, Role};
-use hotline_domain::wire::{PulledEvent, WorkingSetPage, WorkingSetPart};
+use hotline_domain::case::CaseStatus;
+use hotline_domain::wire::{WorkingSetPage, WorkingSetPart};
 use serde::Deserialize;
 use sqlx::Row;
 use uuid::Uuid;
 
-use super::mask::mask_event;
-use super::sync::{bureau_sees, cursor, parse_cursor};
-use crate::auth::{authenticate, Principal};
+use super::history::histories;
+use super::sync::{cursor, parse_cursor, receiver};
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -39,13 +39,7 @@ pub async fn page(
     Query(q): Query<WorkingSetQuery>,
 ) -> Result<Json<WorkingSetPage>, ApiError> {
     let now = app.clock.now();
-    let who = authenticate(&app.pool, &headers, now).await?;
-    if who.role == Role::Admin {
-        return Err(ApiError::forbidden(
-            "pull.role",
-            "administrators do not receive cases / 管理员不接收工单",
-        ));
-    }
+    let who = receiver(&app, &headers, now).await?;
     let start = match q.start.as_deref() {
         Some(s) => parse_cursor(s)
             .map(|(tx, pos)| cursor(tx, pos))
@@ -78,7 +72,7 @@ pub async fn page(
         (false, WorkingSetPart::Touched) => None,
     };
     Ok(Json(WorkingSetPage {
-        events: histories(&app.pool, &who, &ids).await?,
+        events: histories(&app.pool, &who, &ids, None).await?,
         start,
         next_part: next.map(|(p, _)| p),
         next_after: next.map(|(_, a)| a),
@@ -139,40 +133,4 @@ async fn touched(
     .bind(limit)
     .fetch_all(pool)
     .await?)
-}
-
-/// The cases' histories, in pull order per case, as the user may see them.
-async fn histories(
-    pool: &sqlx::PgPool,
-    who: &Principal,
-    ids: &[Uuid],
-) -> Result<Vec<PulledEvent>, ApiError> {
-    let bureau = who.bureau.as_ref().map(|b| b.0.clone());
-    let rows = sqlx::query(&format!(
-        "SELECT tx_id::text::bigint AS tx, pos, whole_event(body, id, case_id, device_id) AS body
-           FROM events e
-          WHERE e.case_id = ANY($1) AND ($2::text IS NULL OR {})
-          ORDER BY case_id, tx_id, pos",
-        bureau_sees("$2")
-    ))
-    .bind(ids)
-    .bind(bureau.as_deref())
-    .fetch_all(pool)
-    .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let mut event: Event = serde_json::from_value(r.get("body")).map_err(|e| {
-            ApiError::new(
-                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                "server.corrupt",
-                e.to_string(),
-            )
-        })?;
-        mask_event(who.role, &mut event.body);
-        out.push(PulledEvent {
-            pos: cursor(r.get("tx"), r.get("pos")),
-            event,
-        });
-    }
-    Ok(out)
 }
